@@ -1,0 +1,119 @@
+//! Byte spans and the line index used to turn them into line/column only
+//! when a report is rendered.
+
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into one file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end, "span {start}..{end}");
+        Span { start: start as u32, end: end.max(start) as u32 }
+    }
+    pub fn empty(at: usize) -> Span {
+        Span::new(at, at)
+    }
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+    /// The text this span covers, or "" if it does not fall on char boundaries of `text`.
+    pub fn slice(self, text: &str) -> &str {
+        text.get(self.range()).unwrap_or("")
+    }
+}
+
+/// 1-based line and column (columns count Unicode scalar values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Start offsets of every line of a text; built once per file, on demand.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// Number of lines (a trailing newline does not start a new line of content,
+    /// but the index still counts it so that offsets at EOF resolve).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line number containing `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line.min(self.starts.len() - 1)] as usize;
+        let mut end = self.starts.get(line + 1).map(|&s| s as usize).unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and column of a byte offset; an offset inside a UTF-8
+    /// sequence counts as the character it belongs to.
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = (offset as usize).min(text.len());
+        let line = self.line_of(offset as u32);
+        let start = self.starts[line] as usize;
+        let column = text.as_bytes()[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        LineCol { line: line as u32 + 1, column: column as u32 + 1 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_not_bytes() {
+        let text = "ab\n€x\r\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 2, column: 1 });
+        // 'x' follows a three-byte euro sign
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 2, column: 2 });
+        assert_eq!(idx.line_col(text, 9), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.line_range(text, 1), 3..7);
+        assert_eq!(idx.line_col(text, 100), LineCol { line: 3, column: 5 });
+    }
+}
