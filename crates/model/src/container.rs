@@ -1,0 +1,197 @@
+//! The Container model: how an image is run, whichever file says so.
+//!
+//! Fields hold *meaning*, not syntax: a compose `read_only: true`, a
+//! `--read-only` flag and a Kubernetes `readOnlyRootFilesystem: true` all
+//! become `read_only = Some(true)` with the origin of what was written.
+
+use crate::project::FileId;
+use crate::{Origin, Span, Spanned};
+
+/// Where a Container was described.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerSource {
+    /// A service of a compose file.
+    ComposeService { name: String },
+}
+
+impl ContainerSource {
+    /// A short human description: `service "web"`.
+    pub fn describe(&self) -> String {
+        match self {
+            ContainerSource::ComposeService { name } => format!("service \"{name}\""),
+        }
+    }
+}
+
+/// One container definition.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub file: FileId,
+    pub source: ContainerSource,
+    /// The container's definition: where findings about something *missing* point
+    /// (a compose service's key, a `docker run` command …).
+    pub definition: Span,
+    /// The image run, as written (`image:`), if known.
+    pub image: Option<Spanned<String>>,
+    /// Built from a Dockerfile in the repository (`build:`).
+    pub build: Option<Build>,
+    /// Runtime user (`user:`, `--user`, `runAsUser`).
+    pub user: Option<Spanned<String>>,
+    /// `privileged: true` and the like; only set when enabled.
+    pub privileged: Option<Origin>,
+    pub mounts: Vec<Mount>,
+    pub cap_add: Vec<Spanned<String>>,
+    pub cap_drop: Vec<Spanned<String>>,
+    /// Every security option as written (`no-new-privileges:true`, `seccomp=unconfined` …).
+    pub security_opts: Vec<Spanned<String>>,
+    /// `no-new-privileges` (or `allowPrivilegeEscalation: false`) in effect.
+    pub no_new_privileges: Option<Origin>,
+    /// Namespace settings (`network_mode`, `pid`, `--net` …), host or not.
+    pub namespaces: Vec<Namespace>,
+    pub devices: Vec<Spanned<String>>,
+    pub ports: Vec<PortMapping>,
+    pub env: Vec<EnvEntry>,
+    pub memory_limit: Option<Origin>,
+    pub cpu_limit: Option<Origin>,
+    pub pids_limit: Option<Origin>,
+    /// Root filesystem read-only setting, when written.
+    pub read_only: Option<Spanned<bool>>,
+}
+
+impl Container {
+    pub fn new(file: FileId, source: ContainerSource, definition: Span) -> Container {
+        Container {
+            file,
+            source,
+            definition,
+            image: None,
+            build: None,
+            user: None,
+            privileged: None,
+            mounts: Vec::new(),
+            cap_add: Vec::new(),
+            cap_drop: Vec::new(),
+            security_opts: Vec::new(),
+            no_new_privileges: None,
+            namespaces: Vec::new(),
+            devices: Vec::new(),
+            ports: Vec::new(),
+            env: Vec::new(),
+            memory_limit: None,
+            cpu_limit: None,
+            pids_limit: None,
+            read_only: None,
+        }
+    }
+
+    /// Namespaces shared with the host.
+    pub fn host_namespaces(&self) -> impl Iterator<Item = &Namespace> {
+        self.namespaces.iter().filter(|n| n.is_host())
+    }
+}
+
+/// `build:` of a compose service (or a devcontainer's `build.dockerfile`).
+#[derive(Clone, Debug)]
+pub struct Build {
+    /// Context directory, relative to the directory of the file that says it.
+    pub context: String,
+    /// Dockerfile path relative to the context, when given.
+    pub dockerfile: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MountKind {
+    /// A host path.
+    Bind,
+    /// A named (or anonymous) volume.
+    Volume,
+    Tmpfs,
+    /// Windows named pipe (`\\.\pipe\docker_engine`).
+    NamedPipe,
+}
+
+/// A mount, in any syntax.
+#[derive(Clone, Debug)]
+pub struct Mount {
+    pub kind: MountKind,
+    /// Host path or volume name, as written (variables unexpanded).
+    pub source: String,
+    pub target: String,
+    /// `Some(true)`: read-only; `Some(false)`: explicitly writable (`:rw`,
+    /// `read_only: false`); `None`: not said (writable by default).
+    pub read_only: Option<bool>,
+    /// The whole mount entry.
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamespaceKind {
+    Network,
+    Pid,
+    Ipc,
+    Uts,
+    User,
+    Cgroup,
+}
+
+impl NamespaceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            NamespaceKind::Network => "network",
+            NamespaceKind::Pid => "PID",
+            NamespaceKind::Ipc => "IPC",
+            NamespaceKind::Uts => "UTS",
+            NamespaceKind::User => "user",
+            NamespaceKind::Cgroup => "cgroup",
+        }
+    }
+}
+
+/// A namespace setting: `network_mode: host`, `--pid=container:x`, …
+#[derive(Clone, Debug)]
+pub struct Namespace {
+    pub kind: NamespaceKind,
+    pub value: String,
+    pub origin: Origin,
+}
+
+impl Namespace {
+    pub fn is_host(&self) -> bool {
+        self.value.trim().eq_ignore_ascii_case("host")
+    }
+}
+
+/// A published port.
+#[derive(Clone, Debug)]
+pub struct PortMapping {
+    /// Host address it is bound to, if any (`127.0.0.1`, `::1`, `0.0.0.0`).
+    pub host_ip: Option<String>,
+    /// Host port (or range); `None` when docker picks one.
+    pub host_port: Option<String>,
+    pub container_port: String,
+    pub origin: Origin,
+}
+
+impl PortMapping {
+    /// Reachable from other machines: no host address, or a wildcard one.
+    pub fn on_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(ip) => {
+                let ip = ip.trim_start_matches('[').trim_end_matches(']');
+                ip == "0.0.0.0" || ip == "::" || ip == "0:0:0:0:0:0:0:0"
+            }
+        }
+    }
+}
+
+/// An environment entry.
+#[derive(Clone, Debug)]
+pub struct EnvEntry {
+    pub key: String,
+    /// `None` when the value is taken from the host environment (`- KEY`, `KEY:`).
+    pub value: Option<String>,
+    /// The whole entry.
+    pub origin: Origin,
+}

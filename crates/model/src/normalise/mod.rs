@@ -1,0 +1,6 @@
+//! Per-format knowledge: each supported file kind's syntax tree becomes
+//! Images and Containers here, and nowhere else.
+
+pub mod compose;
+pub mod dockerfile;
+pub mod runtime;

@@ -1,0 +1,71 @@
+//! The files of one scan and the models built from them.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use skillaudit_syntax::{LineIndex, SyntaxError};
+
+use crate::link::Links;
+use crate::{Container, Image};
+
+/// Index of a file in [`Project::files`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// What a file was recognised as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Dockerfile,
+    Compose,
+}
+
+impl FileKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "Dockerfile",
+            FileKind::Compose => "compose file",
+        }
+    }
+}
+
+/// One file read for the scan; its text is read exactly once.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path shown in reports: relative to the scan target, `/`-separated.
+    pub path: String,
+    /// The path on disk.
+    pub abs: PathBuf,
+    pub kind: FileKind,
+    pub text: String,
+    line_index: OnceLock<LineIndex>,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: String, abs: PathBuf, kind: FileKind, text: String) -> SourceFile {
+        SourceFile { id, path, abs, kind, text, line_index: OnceLock::new() }
+    }
+
+    /// The line index, computed on first use (only rendering needs it).
+    pub fn lines(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+}
+
+/// Everything one scan knows: files, models, the links between them and
+/// the files that could not be parsed.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub files: Vec<SourceFile>,
+    pub images: Vec<Image>,
+    pub containers: Vec<Container>,
+    /// Files recognised but not (fully) parsable.
+    pub syntax_errors: Vec<(FileId, SyntaxError)>,
+    pub links: Links,
+}
+
+impl Project {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+}
