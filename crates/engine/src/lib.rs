@@ -1,1 +1,326 @@
-//! stub
+//! The skillaudit pipeline, one module per stage:
+//!
+//! 1. [`discover`] — walk the targets;
+//! 2. [`classify`] — read each file once, recognise, parse and normalise it
+//!    (the parsers live in `skillaudit-syntax`, the models and normalisers
+//!    in `skillaudit-model`);
+//! 3. link — `skillaudit_model::link`;
+//! 4. rules — `skillaudit-rules`, run over every Image and Container;
+//! 5. filter — minimum severity (ignores, config and baselines come here);
+//! 6. [`score`];
+//!
+//! and the result, a [`ScanResult`], is what the renderers of
+//! `skillaudit-report` read.
+
+pub mod classify;
+pub mod contexts;
+pub mod discover;
+pub mod fingerprint;
+pub mod score;
+pub mod target;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use skillaudit_model::link::{self, normalize};
+use skillaudit_model::project::SourceFile;
+use skillaudit_model::{FileId, Project};
+use skillaudit_rules::registry::{self, RULES};
+use skillaudit_rules::{ContainerCx, Finding, ImageCx, Location, Severity};
+use skillaudit_syntax::source::LineCol;
+
+pub use classify::NameKind;
+pub use discover::Candidate;
+
+/// Files larger than this are skipped with a notice (memory stays bounded per file).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 << 20;
+
+/// A file or entry that could not be scanned, with why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub path: String,
+    pub message: String,
+}
+
+/// What to scan and what to show.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub targets: Vec<String>,
+    pub min_severity: Severity,
+    pub max_file_size: u64,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { targets: vec![".".into()], min_severity: Severity::Low, max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+}
+
+/// A related location, resolved for display.
+#[derive(Clone, Debug)]
+pub struct ShownRelated {
+    pub path: String,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// The file and span, when the location is in a file that was read.
+    pub span: Option<(FileId, skillaudit_syntax::Span)>,
+    pub message: String,
+}
+
+/// A finding resolved for display: path, positions and fingerprint.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub finding: Finding,
+    pub path: String,
+    pub start: LineCol,
+    /// Position just after the finding's last character.
+    pub end: LineCol,
+    pub related: Vec<ShownRelated>,
+    pub fingerprint: String,
+}
+
+/// Counts per severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+impl Summary {
+    pub fn get(&self, s: Severity) -> usize {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+}
+
+/// Everything a renderer needs.
+pub struct ScanResult {
+    pub targets: Vec<String>,
+    pub project: Project,
+    pub findings: Vec<Shown>,
+    pub notices: Vec<Notice>,
+    pub score: u32,
+    pub grade: char,
+    pub summary: Summary,
+}
+
+impl ScanResult {
+    pub fn files_scanned(&self) -> usize {
+        self.project.files.len()
+    }
+}
+
+/// A target that cannot be scanned at all (exit code 2).
+#[derive(Debug)]
+pub struct TargetError(pub String);
+
+impl std::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Run the whole pipeline.
+pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
+    let notices = Mutex::new(Vec::new());
+    // Stage 1: discover.
+    let mut resolved = Vec::new();
+    for t in &options.targets {
+        resolved.push(target::resolve(t, options.targets.len() > 1)?);
+    }
+    let mut candidates: Vec<(Candidate, usize)> = Vec::new();
+    for (ti, t) in resolved.iter().enumerate() {
+        match &t.kind {
+            target::Kind::Dir => {
+                candidates.extend(discover::walk(&t.root, &t.prefix, &notices).into_iter().map(|c| (c, ti)));
+            }
+            target::Kind::File { display } => {
+                let name = t.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                candidates.push((
+                    Candidate { abs: t.root.clone(), display: display.clone(), name_kind: classify::kind_by_name(&name), explicit: true },
+                    ti,
+                ));
+            }
+        }
+    }
+
+    // Stages 2–3: read, parse, normalise — in parallel, one read per file.
+    let processed: Vec<(classify::Processed, usize)> = candidates
+        .par_iter()
+        .filter_map(|(c, ti)| match classify::process(c, options.max_file_size) {
+            Ok(Some(p)) => Some((p, *ti)),
+            Ok(None) => None,
+            Err(n) => {
+                notices.lock().expect("notices").push(n);
+                None
+            }
+        })
+        .collect();
+
+    let mut project = Project::default();
+    let mut file_targets = Vec::new();
+    for (p, ti) in processed {
+        let id = FileId(project.files.len() as u32);
+        if let Some(mut image) = p.image {
+            image.file = id;
+            project.images.push(image);
+        }
+        for mut c in p.containers {
+            c.file = id;
+            project.containers.push(c);
+        }
+        for e in p.errors {
+            project.syntax_errors.push((id, e));
+        }
+        project.files.push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
+        file_targets.push(ti);
+    }
+
+    // Stage 4: link.
+    link::link(&mut project);
+    project.contexts = build_contexts(&project, &resolved, &file_targets);
+
+    // Stage 5: rules, in parallel over models.
+    let mut findings: Vec<Finding> = (0..project.images.len())
+        .into_par_iter()
+        .flat_map_iter(|index| {
+            let cx = ImageCx { project: &project, index, image: &project.images[index] };
+            let mut out = Vec::new();
+            for rule in RULES {
+                rule.check_image(&cx, &mut out);
+            }
+            out
+        })
+        .chain((0..project.containers.len()).into_par_iter().flat_map_iter(|index| {
+            let cx = ContainerCx { project: &project, index, container: &project.containers[index] };
+            let mut out = Vec::new();
+            for rule in RULES {
+                rule.check_container(&cx, &mut out);
+            }
+            out
+        }))
+        .collect();
+    for (file, e) in &project.syntax_errors {
+        findings.push(Finding::new(registry::syntax_error(), *file, e.span, format!("cannot parse this {}: {}", project.file(*file).kind.name(), e.message)));
+    }
+
+    // Stage 6: filter.
+    findings.retain(|f| f.severity >= options.min_severity);
+    findings.sort_by(|a, b| {
+        let pa = &project.file(a.file).path;
+        let pb = &project.file(b.file).path;
+        (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
+    });
+
+    // Stage 7: score, and positions for rendering.
+    let (score, grade) = score::score(findings.iter().map(|f| (f.rule.id, f.severity)));
+    let mut summary = Summary::default();
+    let mut fingerprints = fingerprint::Fingerprinter::default();
+    let shown: Vec<Shown> = findings
+        .into_iter()
+        .map(|f| {
+            match f.severity {
+                Severity::Critical => summary.critical += 1,
+                Severity::High => summary.high += 1,
+                Severity::Medium => summary.medium += 1,
+                Severity::Low => summary.low += 1,
+                Severity::Info => summary.info += 1,
+            }
+            let file = project.file(f.file);
+            let (start, end) = positions(file, f.span);
+            let line = file.lines().line_range(&file.text, start.line as usize - 1);
+            let fingerprint = fingerprints.next(f.rule.id, &file.path, &file.text[line]);
+            let related = f
+                .related
+                .iter()
+                .map(|r| match &r.location {
+                    Location::Span(id, span) => {
+                        let rf = project.file(*id);
+                        let (s, e) = positions(rf, *span);
+                        ShownRelated { path: rf.path.clone(), start: s, end: e, span: Some((*id, *span)), message: r.message.clone() }
+                    }
+                    Location::Path(p) => {
+                        let one = LineCol { line: 1, column: 1 };
+                        ShownRelated { path: p.clone(), start: one, end: one, span: None, message: r.message.clone() }
+                    }
+                })
+                .collect();
+            Shown { path: file.path.clone(), start, end, related, fingerprint, finding: f }
+        })
+        .collect();
+
+    let mut notices = notices.into_inner().expect("notices");
+    notices.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    notices.dedup();
+    Ok(ScanResult {
+        targets: options.targets.clone(),
+        project,
+        findings: shown,
+        notices,
+        score,
+        grade,
+        summary,
+    })
+}
+
+/// 1-based start and (exclusive) end positions of a span.
+fn positions(file: &SourceFile, span: skillaudit_syntax::Span) -> (LineCol, LineCol) {
+    let idx = file.lines();
+    // An end at the start of a line belongs to the previous one.
+    let mut end = span.end.max(span.start);
+    if end > span.start && file.text.as_bytes().get(end as usize - 1) == Some(&b'\n') {
+        end -= 1;
+    }
+    (idx.line_col(&file.text, span.start), idx.line_col(&file.text, end))
+}
+
+/// For each image: the secret-looking files its build context would send.
+fn build_contexts(project: &Project, targets: &[target::Resolved], file_targets: &[usize]) -> Vec<skillaudit_model::BuildContext> {
+    project
+        .images
+        .par_iter()
+        .enumerate()
+        .map(|(i, image)| {
+            if !contexts::copies_whole_context(image) {
+                return Default::default();
+            }
+            let file = project.file(image.file);
+            let t = &targets[file_targets[image.file.0 as usize]];
+            let mut dirs: Vec<PathBuf> = project.links.runners[i]
+                .iter()
+                .filter_map(|&ci| {
+                    let c = &project.containers[ci];
+                    let b = c.build.as_ref()?;
+                    let base = project.file(c.file).abs.parent()?.to_path_buf();
+                    Some(normalize(&base.join(&b.context)))
+                })
+                .collect();
+            if dirs.is_empty() {
+                dirs.push(file.abs.parent().map(Path::to_path_buf).unwrap_or_default());
+            }
+            dirs.sort();
+            dirs.dedup();
+            let display = |p: &Path| t.display(p);
+            let mut all = skillaudit_model::BuildContext::default();
+            for d in dirs {
+                // Never list outside the scanned target.
+                if !normalize(&d).starts_with(normalize(&t.root)) && matches!(t.kind, target::Kind::Dir) {
+                    continue;
+                }
+                all.secret_files.extend(contexts::secret_files(&d, &file.abs, &display).secret_files);
+            }
+            all.secret_files.sort();
+            all.secret_files.dedup();
+            all
+        })
+        .collect()
+}

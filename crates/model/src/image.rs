@@ -8,6 +8,8 @@ use crate::{Origin, Span, Spanned};
 #[derive(Clone, Debug)]
 pub struct Image {
     pub file: FileId,
+    /// Instructions before the first FROM (global ARGs).
+    pub preamble: Vec<Instr>,
     pub stages: Vec<Stage>,
 }
 
@@ -21,6 +23,8 @@ pub struct Stage {
     pub from_span: Span,
     /// The base image reference after ARG substitution.
     pub from: Spanned<String>,
+    /// False when the reference used a build argument without a known value.
+    pub from_resolved: bool,
     pub base: Base,
     pub instructions: Vec<Instr>,
 }
@@ -109,6 +113,8 @@ pub struct RunSpec {
 /// A simple command inside a RUN.
 #[derive(Clone, Debug)]
 pub struct ShellCommand {
+    /// `VAR=value` written before the command name.
+    pub assignments: Vec<String>,
     pub words: Vec<Spanned<String>>,
     /// Commands of one pipeline share an id; `(id, position)`.
     pub pipeline: Option<(u32, u32)>,

@@ -17,7 +17,7 @@ pub mod project;
 pub use container::{Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
-pub use project::{FileId, FileKind, Project, SourceFile};
+pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};
 pub use skillaudit_syntax::{Span, SyntaxError};
 
 /// Where a model value came from, in the model's own file.

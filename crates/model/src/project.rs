@@ -62,6 +62,16 @@ pub struct Project {
     /// Files recognised but not (fully) parsable.
     pub syntax_errors: Vec<(FileId, SyntaxError)>,
     pub links: Links,
+    /// For each image (by index): what its build context holds.
+    pub contexts: Vec<BuildContext>,
+}
+
+/// What rules need to know about a build context without reading it.
+#[derive(Clone, Debug, Default)]
+pub struct BuildContext {
+    /// Secret-looking files in the context that `.dockerignore` does not
+    /// exclude, as paths shown in reports.
+    pub secret_files: Vec<String>,
 }
 
 impl Project {

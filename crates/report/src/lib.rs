@@ -1,1 +1,42 @@
-//! stub
+//! Stage 8: **render**. Each format only reads the finding list of a
+//! [`ScanResult`]; nothing here changes what was found.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use skillaudit_engine::ScanResult;
+
+pub const TOOL_NAME: &str = "skillaudit";
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const INFORMATION_URI: &str = "https://github.com/skillaudit/skillaudit";
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "text" => Format::Text,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            _ => return None,
+        })
+    }
+}
+
+/// Render a scan result.
+pub fn render(result: &ScanResult, format: Format, color: bool) -> String {
+    match format {
+        Format::Text => text::render(result, color),
+        Format::Json => json::render(result),
+        Format::Sarif => sarif::render(result),
+    }
+}

@@ -23,6 +23,7 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 pub fn image(file: FileId, df: &Dockerfile) -> Image {
     let mut globals: HashMap<String, Option<String>> = HashMap::new();
     let mut stages: Vec<Stage> = Vec::new();
+    let mut preamble: Vec<Instr> = Vec::new();
     // Per stage: variables in scope.
     let mut env_by_stage: Vec<HashMap<String, String>> = Vec::new();
     let mut args: HashMap<String, Option<String>> = HashMap::new();
@@ -56,6 +57,7 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
                 index: stages.len(),
                 name,
                 from_span: ins.span,
+                from_resolved: !expanded.unresolved,
                 from: Spanned::new(expanded.value, image_word.span),
                 base,
                 instructions: Vec::new(),
@@ -65,9 +67,12 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
         let Some(stage) = stages.last_mut() else {
             // Before the first FROM only ARG is allowed (the parser reports the rest).
             if ins.is("ARG") {
+                let mut vars = Vec::new();
                 for kv in ins.key_values() {
-                    globals.insert(kv.key.value.clone(), kv.value.map(|v| v.value));
+                    globals.insert(kv.key.value.clone(), kv.value.as_ref().map(|v| v.value.clone()));
+                    vars.push(Var { key: kv.key.value, value: kv.value.map(|v| v.value), span: kv.span });
                 }
+                preamble.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind: InstrKind::Arg(vars) });
             }
             continue;
         };
@@ -131,7 +136,7 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
         };
         stage.instructions.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind });
     }
-    Image { file, stages }
+    Image { file, preamble, stages }
 }
 
 fn lookup_var(env: &HashMap<String, String>, args: &HashMap<String, Option<String>>, name: &str) -> Option<String> {
@@ -155,6 +160,7 @@ fn run_spec(ins: &Instruction) -> RunSpec {
                 push_commands(&mut spec, &parsed, &|_| script.span);
             } else {
                 spec.commands.push(ShellCommand {
+                    assignments: Vec::new(),
                     words: words.iter().map(|w| Spanned::new(w.value.clone(), w.span)).collect(),
                     pipeline: None,
                     nested_in: None,
@@ -193,6 +199,7 @@ fn push_commands(spec: &mut RunSpec, script: &shell::Script, map: &dyn Fn(Span) 
     let id_base = spec.commands.iter().filter_map(|c| c.pipeline).map(|(id, _)| id + 1).max().unwrap_or(0);
     for c in &script.commands {
         spec.commands.push(ShellCommand {
+            assignments: c.assignments.iter().map(|a| a.value.clone()).collect(),
             words: c.words.iter().map(|w| Spanned { value: w.value.clone(), origin: Origin::at(map(w.span)) }).collect(),
             pipeline: c.pipeline.map(|(id, pos)| (id + id_base, pos)),
             nested_in: c.nested_in.map(|(i, _)| i + offset),

@@ -4,6 +4,8 @@
 //! through an alias both the place that uses it and the anchor definition.
 
 mod tree;
+#[cfg(test)]
+mod tests;
 
 pub use tree::parse;
 

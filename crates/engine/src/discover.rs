@@ -1,0 +1,127 @@
+//! Stage 1: **discover** the files to scan.
+//!
+//! A parallel walk (the `ignore` crate) that respects `.gitignore` (even
+//! outside a git checkout), skips `.git`, `node_modules` and `vendor`,
+//! follows symlinks only while they stay inside the target, and reports
+//! loops and unreadable entries instead of failing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::classify::{kind_by_name, NameKind};
+use crate::Notice;
+
+/// A file the walk found, with what its name says about it.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub abs: PathBuf,
+    /// Shown in reports: relative to the target, `/`-separated.
+    pub display: String,
+    pub name_kind: NameKind,
+    /// Named on the command line: always scanned, kind sniffed from content.
+    pub explicit: bool,
+}
+
+/// Directories never descended into.
+const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "vendor", ".hg", ".svn"];
+
+/// Walk a directory target.
+pub fn walk(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>) -> Vec<Candidate> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let found = Mutex::new(Vec::new());
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        })
+        .build_parallel();
+    walker.run(|| {
+        let found = &found;
+        let canonical_root = &canonical_root;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    push_notice(notices, walk_error_path(&err, root, prefix), walk_error_message(&err));
+                    return WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            let path = entry.path();
+            if entry.path_is_symlink() {
+                // Follow a link only while it stays inside the target.
+                match path.canonicalize() {
+                    Ok(real) if real.starts_with(canonical_root) => {}
+                    Ok(_) => {
+                        push_notice(notices, display_path(root, path, prefix), "symbolic link points outside the scanned target; skipped".into());
+                        return WalkState::Skip;
+                    }
+                    Err(e) => {
+                        push_notice(notices, display_path(root, path, prefix), format!("cannot resolve symbolic link: {e}"));
+                        return WalkState::Skip;
+                    }
+                }
+            }
+            if !ft.is_file() {
+                return WalkState::Continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            let name_kind = kind_by_name(&name);
+            if name_kind == NameKind::Unknown {
+                return WalkState::Continue;
+            }
+            found.lock().expect("walk results").push(Candidate {
+                abs: path.to_path_buf(),
+                display: display_path(root, path, prefix),
+                name_kind,
+                explicit: false,
+            });
+            WalkState::Continue
+        })
+    });
+    let mut files = found.into_inner().expect("walk results");
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files
+}
+
+fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {
+    notices.lock().expect("notices").push(Notice { path, message });
+}
+
+/// `root/a/b` → `prefix` + `a/b`, with `/` separators.
+pub fn display_path(root: &Path, path: &Path, prefix: &str) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut s = String::from(prefix);
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+fn walk_error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => display_path(root, path, prefix),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_path(err, root, prefix),
+        ignore::Error::Loop { child, .. } => display_path(root, child, prefix),
+        _ => prefix.trim_end_matches('/').to_string(),
+    }
+}
+
+fn walk_error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { .. } => "symbolic link loop; skipped".into(),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_message(err),
+        ignore::Error::Io(e) => format!("cannot read: {e}"),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,78 @@
+//! Scan targets: a directory, a file, or a git URL (cloned shallowly into a
+//! temporary directory that lives as long as the scan).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::TargetError;
+
+pub enum Kind {
+    Dir,
+    /// A file named on the command line, shown as typed.
+    File { display: String },
+}
+
+pub struct Resolved {
+    pub root: PathBuf,
+    /// Prepended to paths shown in reports (empty for a single directory target).
+    pub prefix: String,
+    pub kind: Kind,
+    /// Keeps a clone alive until the scan is done.
+    _clone: Option<tempfile::TempDir>,
+}
+
+impl Resolved {
+    /// How a path under this target is shown.
+    pub fn display(&self, p: &Path) -> String {
+        crate::discover::display_path(&self.root, p, &self.prefix)
+    }
+}
+
+/// Does the target look like a git URL rather than a path?
+pub fn is_git_url(t: &str) -> bool {
+    t.starts_with("https://") || t.starts_with("http://") || t.starts_with("ssh://") || t.starts_with("git://") || t.starts_with("git@") || t.starts_with("file://")
+}
+
+/// `a/./b/` → `a/b`, with `/` separators, as shown in reports.
+fn clean_display(t: &str) -> String {
+    let s = t.replace('\\', "/");
+    let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let joined = parts.join("/");
+    if s.starts_with('/') {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
+pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
+    if is_git_url(t) {
+        let dir = tempfile::Builder::new().prefix("skillaudit-clone-").tempdir().map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
+        let status = Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1", "--no-tags", "--single-branch", "--no-recurse-submodules"])
+            .args(["-c", "core.hooksPath=/dev/null", "-c", "filter.lfs.smudge=", "-c", "filter.lfs.required=false"])
+            .arg("--")
+            .arg(t)
+            .arg(dir.path())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_LFS_SKIP_SMUDGE", "1")
+            .stdin(std::process::Stdio::null())
+            .status()
+            .map_err(|e| TargetError(format!("cannot run git to fetch {t}: {e}")))?;
+        if !status.success() {
+            return Err(TargetError(format!("could not fetch {t} (git clone failed)")));
+        }
+        let prefix = if several { format!("{}/", t.trim_end_matches('/')) } else { String::new() };
+        return Ok(Resolved { root: dir.path().to_path_buf(), prefix, kind: Kind::Dir, _clone: Some(dir) });
+    }
+    let path = PathBuf::from(t);
+    let meta = std::fs::metadata(&path).map_err(|e| TargetError(format!("cannot read target {t}: {e}")))?;
+    if meta.is_dir() {
+        let prefix = if several { format!("{}/", clean_display(t)) } else { String::new() };
+        Ok(Resolved { root: path, prefix, kind: Kind::Dir, _clone: None })
+    } else {
+        Ok(Resolved { root: path, prefix: String::new(), kind: Kind::File { display: clean_display(t) }, _clone: None })
+    }
+}

@@ -1,0 +1,127 @@
+//! `--format text`: each finding with its source lines underlined, as
+//! rustc, ruff and zizmor show them; colour only when asked (on a terminal).
+
+use std::fmt::Write;
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use skillaudit_engine::{ScanResult, Shown};
+use skillaudit_model::project::SourceFile;
+use skillaudit_rules::Severity;
+use skillaudit_syntax::Span;
+
+/// Lines of context: snippets show the lines of the span only; related
+/// spans in the same file within this many lines share the snippet.
+const NEAR: u32 = 6;
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Critical => Level::ERROR.with_name(Some("critical")),
+        Severity::High => Level::ERROR.with_name(Some("high")),
+        Severity::Medium => Level::WARNING.with_name(Some("medium")),
+        Severity::Low => Level::NOTE.with_name(Some("low")),
+        Severity::Info => Level::INFO.with_name(Some("info")),
+    }
+}
+
+/// The byte range of whole lines `first..=last` (1-based) of a file.
+fn line_window(file: &SourceFile, first: u32, last: u32) -> (usize, usize) {
+    let idx = file.lines();
+    let start = idx.line_range(&file.text, first as usize - 1).start;
+    let end = idx.line_range(&file.text, last as usize - 1).end;
+    (start, end.max(start))
+}
+
+/// Clamp a span into a window and make it relative to it.
+fn relative(span: Span, window: (usize, usize)) -> std::ops::Range<usize> {
+    let s = (span.start as usize).clamp(window.0, window.1) - window.0;
+    let e = (span.end as usize).clamp(window.0, window.1) - window.0;
+    s..e.max(s)
+}
+
+fn render_one(result: &ScanResult, shown: &Shown, renderer: &Renderer) -> String {
+    let f = &shown.finding;
+    let file = result.project.file(f.file);
+    let mut first = shown.start.line;
+    let mut last = shown.end.line.max(first);
+    // Related spans in the same file and nearby join the main snippet.
+    let near: Vec<_> = shown
+        .related
+        .iter()
+        .filter(|r| matches!(r.span, Some((id, _)) if id == f.file) && r.start.line + NEAR >= first && r.start.line <= last + NEAR)
+        .collect();
+    for r in &near {
+        first = first.min(r.start.line);
+        last = last.max(r.end.line);
+    }
+    let window = line_window(file, first, last);
+    let source = &file.text[window.0..window.1];
+    let mut snippet = Snippet::source(source)
+        .line_start(first as usize)
+        .path(shown.path.as_str())
+        .fold(true)
+        .annotation(AnnotationKind::Primary.span(relative(f.span, window)));
+    for r in &near {
+        if let Some((_, span)) = r.span {
+            snippet = snippet.annotation(AnnotationKind::Context.span(relative(span, window)).label(r.message.as_str()));
+        }
+    }
+    let mut groups: Vec<Group<'_>> = vec![level(f.severity).primary_title(f.message.as_str()).id(f.rule.id).element(snippet)];
+    // Related locations elsewhere: their own snippets.
+    for r in shown.related.iter().filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r))) {
+        match r.span {
+            Some((id, span)) => {
+                let rf = result.project.file(id);
+                let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
+                groups.push(
+                    Group::with_title(Level::NOTE.secondary_title(r.message.as_str())).element(
+                        Snippet::source(&rf.text[w.0..w.1])
+                            .line_start(r.start.line as usize)
+                            .path(r.path.as_str())
+                            .fold(true)
+                            .annotation(AnnotationKind::Context.span(relative(span, w))),
+                    ),
+                );
+            }
+            None => groups.push(Group::with_title(Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)))),
+        }
+    }
+    if let Some(fix) = &f.fix {
+        groups.push(Group::with_title(Level::HELP.secondary_title(fix.description.as_str())));
+    }
+    renderer.render(&groups)
+}
+
+pub fn render(result: &ScanResult, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    let mut out = String::new();
+    for shown in &result.findings {
+        out.push_str(&render_one(result, shown, &renderer));
+        out.push_str("\n\n");
+    }
+    for n in &result.notices {
+        let _ = writeln!(out, "skipped: {}: {}", n.path, n.message);
+    }
+    if !result.notices.is_empty() {
+        out.push('\n');
+    }
+    let s = result.summary;
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|sev| s.get(**sev) > 0)
+        .map(|sev| format!("{} {}", s.get(*sev), sev.name()))
+        .collect();
+    let total = result.findings.len();
+    let _ = writeln!(
+        out,
+        "{} finding{}{} in {} file{} scanned. Security score {}/100, grade {}.",
+        total,
+        if total == 1 { "" } else { "s" },
+        if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) },
+        result.files_scanned(),
+        if result.files_scanned() == 1 { "" } else { "s" },
+        result.score,
+        result.grade
+    );
+    out
+}

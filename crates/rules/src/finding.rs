@@ -1,0 +1,162 @@
+//! What a rule reports.
+
+use std::fmt;
+
+use serde::Serialize;
+use skillaudit_model::{FileId, Origin, Span};
+
+use crate::RuleMeta;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.name().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How sure the rule is that the finding is real.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Whether a fix may be applied without review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps behaviour; applied by `--fix`.
+    Safe,
+    /// May change behaviour (a read-only filesystem may break a server); `--unsafe-fixes`.
+    Unsafe,
+    /// Needs a person: the description says what to do.
+    Manual,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub description: String,
+    pub applicability: Applicability,
+}
+
+/// A place in the repository: a span of a file that was read, or just a
+/// path (a file found but not read, such as a secret file in a build context).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Location {
+    Span(FileId, Span),
+    Path(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub message: String,
+    pub file: FileId,
+    pub span: Span,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    /// A finding at the rule's default severity, high confidence.
+    pub fn new(rule: &'static RuleMeta, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity,
+            confidence: Confidence::High,
+            message: message.into(),
+            file,
+            span,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// A finding at a model value's origin; a value that came from a YAML
+    /// anchor gets the anchor definition as a related location.
+    pub fn at(rule: &'static RuleMeta, file: FileId, origin: Origin, message: impl Into<String>) -> Finding {
+        let f = Finding::new(rule, file, origin.span, message);
+        match origin.anchor {
+            Some(def) if def != origin.span => f.related_span(file, def, "value defined here (YAML anchor)"),
+            _ => f,
+        }
+    }
+
+    pub fn severity(mut self, s: Severity) -> Finding {
+        self.severity = s;
+        self
+    }
+
+    pub fn confidence(mut self, c: Confidence) -> Finding {
+        self.confidence = c;
+        self
+    }
+
+    pub fn related_span(mut self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+        self.related.push(Related { location: Location::Span(file, span), message: message.into() });
+        self
+    }
+
+    /// A related origin; for an anchored value, points at the use site.
+    pub fn related_origin(self, file: FileId, origin: Origin, message: impl Into<String>) -> Finding {
+        self.related_span(file, origin.span, message)
+    }
+
+    pub fn related_path(mut self, path: impl Into<String>, message: impl Into<String>) -> Finding {
+        self.related.push(Related { location: Location::Path(path.into()), message: message.into() });
+        self
+    }
+
+    pub fn fix(mut self, description: impl Into<String>, applicability: Applicability) -> Finding {
+        self.fix = Some(Fix { description: description.into(), applicability });
+        self
+    }
+}

@@ -1,0 +1,76 @@
+//! The catalogue: every rule, in the order of rules.md.
+
+use crate::rules::*;
+use crate::{Rule, RuleMeta};
+
+/// All rules, explicitly listed.
+pub static RULES: &[&dyn Rule] = &[
+    // Image rules
+    &missing_user::MissingUser,
+    &root_user::RootUser,
+    &secret_in_image::SecretInImage,
+    &secret_file_in_image::SecretFileInImage,
+    &docker_socket_in_image::DockerSocketInImage,
+    &unpinned_base_image::UnpinnedBaseImage,
+    &full_os_base_image::FullOsBaseImage,
+    &missing_healthcheck::MissingHealthcheck,
+    &sudo_in_image::SudoInImage,
+    &remote_script_execution::RemoteScriptExecution,
+    &dev_dependencies_in_image::DevDependenciesInImage,
+    &privileged_port::PrivilegedPort,
+    &copy_without_chown::CopyWithoutChown,
+    // Container rules
+    &privileged_container::PrivilegedContainer,
+    &docker_socket_mount::DockerSocketMount,
+    &sensitive_host_mount::SensitiveHostMount,
+    &project_root_mount::ProjectRootMount,
+    &writable_bind_mount::WritableBindMount,
+    &missing_resource_limits::MissingResourceLimits,
+    &missing_pids_limit::MissingPidsLimit,
+    &writable_root_filesystem::WritableRootFilesystem,
+    &capabilities_not_dropped::CapabilitiesNotDropped,
+    &dangerous_capability::DangerousCapability,
+    &missing_no_new_privileges::MissingNoNewPrivileges,
+    &security_profile_disabled::SecurityProfileDisabled,
+    &host_namespace::HostNamespace,
+    &runs_as_root::RunsAsRoot,
+    &device_access::DeviceAccess,
+    &published_on_all_interfaces::PublishedOnAllInterfaces,
+    &secret_in_environment::SecretInEnvironment,
+    &unpinned_image::UnpinnedImage,
+    // Compound
+    &host_takeover_chain::HostTakeoverChain,
+    // Files that cannot be read
+    &syntax_error::SyntaxError,
+];
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).find(|m| m.id == id)
+}
+
+/// Metadata of `syntax-error`, which the pipeline reports itself.
+pub fn syntax_error() -> &'static RuleMeta {
+    &syntax_error::SyntaxError::META
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = HashSet::new();
+        for r in RULES {
+            let m = r.meta();
+            assert!(seen.insert(m.id), "duplicate id {}", m.id);
+            assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.id);
+            let doc = m.documentation();
+            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+                assert!(doc.contains(heading), "{} lacks {heading}", m.id);
+            }
+        }
+        assert_eq!(RULES.len(), 33);
+    }
+}

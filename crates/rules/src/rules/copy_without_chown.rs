@@ -1,0 +1,64 @@
+use skillaudit_model::image::{is_root_user, InstrKind};
+
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports, for information, a `COPY`/`ADD` into the working directory
+    /// without `--chown` that comes after the final stage switched to a
+    /// non-root `USER`.
+    ///
+    /// ## Why is this bad?
+    /// Copied files are owned by root whatever `USER` says, so the server
+    /// cannot write them, and a later `RUN chown -R` doubles the layer size.
+    /// Often that is intended (read-only application code is good); when the
+    /// server must write there, use `--chown` rather than a recursive chown.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// USER mcp
+    /// COPY src/ ./src/
+    /// ```
+    ///
+    /// ## Fix
+    /// `COPY --chown=mcp:mcp src/ ./src/` where the server needs to write,
+    /// or copy before `USER` to make the intent explicit.
+    pub struct CopyWithoutChown {
+        id: "copy-without-chown",
+        severity: Info,
+        target: Image,
+        summary: "COPY after a non-root USER without --chown",
+    }
+}
+
+impl Rule for CopyWithoutChown {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        let image = cx.image;
+        let Some(stage) = image.final_stage() else { return };
+        let mut non_root = false;
+        let mut workdir: Option<String> = None;
+        for instr in &stage.instructions {
+            match &instr.kind {
+                InstrKind::User(u) => non_root = !u.unresolved && !is_root_user(&u.value),
+                InstrKind::Other { text } if instr.keyword == "WORKDIR" => workdir = Some(text.trim().to_string()),
+                InstrKind::Copy(copy) if non_root && !copy.chown => {
+                    let Some(dest) = &copy.dest else { continue };
+                    let d = dest.value.trim();
+                    let into_workdir = !d.starts_with('/')
+                        || workdir.as_deref().is_some_and(|w| d.trim_end_matches('/').starts_with(w.trim_end_matches('/')));
+                    if into_workdir {
+                        out.push(
+                            Finding::new(&Self::META, image.file, instr.span, format!("{} after a non-root USER leaves the files owned by root", instr.keyword))
+                                .fix("add --chown=<user>:<group> if the server must write these files", Applicability::Manual),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::analysis::full_os_base;
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a final stage built on a general-purpose distribution image that
+    /// ships a shell and a package manager: alpine, debian, ubuntu,
+    /// amazonlinux, fedora, centos, rockylinux, wolfi-base, UBI, and the
+    /// language images built on them (`node`, `python`, `golang`,
+    /// `eclipse-temurin`, … — `-slim` and `-alpine` variants included).
+    /// Distroless, Chainguard/Wolfi static images, `scratch` and
+    /// `ubi-minimal`/`ubi-micro` are fine.
+    ///
+    /// ## Why is this bad?
+    /// A shell, a package manager and the usual Unix tools are exactly what
+    /// an attacker who gets code execution through the server uses next:
+    /// to explore, download tools and persist. A distroless runtime image
+    /// has none of them, and far fewer packages to patch.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:22-alpine
+    /// ```
+    ///
+    /// ## Fix
+    /// Build in a full image and copy the result into a minimal runtime
+    /// stage, e.g. `FROM gcr.io/distroless/nodejs22-debian12` with
+    /// `USER nonroot`.
+    pub struct FullOsBaseImage {
+        id: "full-os-base-image",
+        severity: Low,
+        target: Image,
+        summary: "the final stage ships a shell and a package manager",
+    }
+}
+
+impl Rule for FullOsBaseImage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        let image = cx.image;
+        let Some(stage) = image.final_stage() else { return };
+        let Some(base) = image.base_image(stage) else { return };
+        if base.is_templated() {
+            return;
+        }
+        if let Some(family) = full_os_base(base) {
+            out.push(
+                Finding::new(
+                    &Self::META,
+                    image.file,
+                    stage.from_span,
+                    format!("final stage is based on {} ({family}), which ships a shell and a package manager", base.raw),
+                )
+                .fix("use a distroless or Chainguard runtime image for the final stage", Applicability::Manual),
+            );
+        }
+    }
+}

@@ -1,0 +1,112 @@
+use skillaudit_model::NamespaceKind;
+
+use crate::analysis::{capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags one container that combines effective root — an explicit root
+    /// runtime user, or an image built in this repository without a non-root
+    /// `USER` and no runtime override — with a way onto the host:
+    /// privileged mode, an engine-socket mount, the host's PID or network
+    /// namespace, the `SYS_ADMIN` or `ALL` capability, or a writable
+    /// sensitive host mount. Related locations name every part of the chain.
+    ///
+    /// Images pulled from elsewhere are not assumed to run as root: without
+    /// the Dockerfile the chain is not proven, and the individual findings
+    /// still stand.
+    ///
+    /// ## Why is this bad?
+    /// Each part alone is serious; together they are a working escape. A
+    /// container running as root with the Docker socket mounted provides
+    /// nearly zero isolation: one prompt injection that reaches a shell owns
+    /// the host.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   docker-mcp:
+    ///     build: .          # Dockerfile without USER
+    ///     volumes:
+    ///       - /var/run/docker.sock:/var/run/docker.sock
+    /// ```
+    ///
+    /// ## Fix
+    /// Break the chain at both ends: run as a non-root user *and* remove the
+    /// host access (socket, privileged mode, host namespace, capability or
+    /// mount).
+    pub struct HostTakeoverChain {
+        id: "host-takeover-chain",
+        severity: Critical,
+        target: Compound,
+        summary: "root plus host access in one container",
+    }
+}
+
+impl Rule for HostTakeoverChain {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        // The ways onto the host, with where each is written.
+        let mut parts: Vec<(skillaudit_model::Origin, String)> = Vec::new();
+        if let Some(o) = c.privileged {
+            parts.push((o, "privileged mode".into()));
+        }
+        for m in &c.mounts {
+            match classify_mount(m) {
+                MountClass::EngineSocket => parts.push((m.origin, format!("engine socket mount {}", m.source))),
+                MountClass::Sensitive(why) if m.read_only != Some(true) => {
+                    parts.push((m.origin, format!("writable mount of {} ({why})", m.source)))
+                }
+                _ => {}
+            }
+        }
+        for ns in c.host_namespaces() {
+            if matches!(ns.kind, NamespaceKind::Pid | NamespaceKind::Network) {
+                parts.push((ns.origin, format!("host {} namespace", ns.kind.name())));
+            }
+        }
+        for cap in &c.cap_add {
+            let name = capability_name(&cap.value);
+            if name == "SYS_ADMIN" || name == "ALL" {
+                parts.push((cap.origin, format!("capability {name}")));
+            }
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let Some(root) = effective_root(cx) else { return };
+        let mut f = Finding::new(
+            &Self::META,
+            c.file,
+            c.definition,
+            format!(
+                "{} runs as root with {}: a compromised server controls the host",
+                c.source.describe(),
+                parts.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        match root {
+            EffectiveRoot::Runtime(o) => f = f.related_origin(c.file, o, "runs as root here"),
+            EffectiveRoot::Image { image, user } => {
+                let img = &cx.project.images[image];
+                let span = match user {
+                    ImageUser::Root(span) => span,
+                    _ => img.final_stage().map(|s| s.from_span).unwrap_or_default(),
+                };
+                let msg = match user {
+                    ImageUser::Root(_) => "the image's last USER is root",
+                    _ => "the image never sets a non-root USER",
+                };
+                f = f.related_span(img.file, span, msg);
+            }
+        }
+        for (o, d) in parts {
+            f = f.related_origin(c.file, o, d);
+        }
+        out.push(f.fix("run as a non-root user and remove the host access", Applicability::Manual));
+    }
+}

@@ -1,0 +1,49 @@
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container that does not set `no-new-privileges`
+    /// (`security_opt: [no-new-privileges:true]`,
+    /// `--security-opt no-new-privileges`, Kubernetes
+    /// `allowPrivilegeEscalation: false`).
+    ///
+    /// ## Why is this bad?
+    /// Without it, a setuid binary in the image (`su`, `passwd`, `sudo`,
+    /// `mount`) lets a compromised non-root server process become root
+    /// again. The flag makes `execve` unable to grant privileges.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   mcp-server:
+    ///     user: "1001:1001"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///     security_opt:
+    ///       - no-new-privileges:true
+    /// ```
+    pub struct MissingNoNewPrivileges {
+        id: "missing-no-new-privileges",
+        severity: Medium,
+        target: Container,
+        summary: "no-new-privileges is not set",
+    }
+}
+
+impl Rule for MissingNoNewPrivileges {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        if c.no_new_privileges.is_none() {
+            out.push(
+                Finding::new(&Self::META, c.file, c.definition, format!("{} does not set no-new-privileges", c.source.describe()))
+                    .fix("add the security option no-new-privileges:true", Applicability::Safe),
+            );
+        }
+    }
+}

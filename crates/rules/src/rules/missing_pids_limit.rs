@@ -1,0 +1,45 @@
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container without a process-count limit (`pids_limit`,
+    /// `deploy.resources.limits.pids`, `--pids-limit`).
+    ///
+    /// ## Why is this bad?
+    /// A fork bomb — or a server tricked into spawning a process per request
+    /// — exhausts the host's process table, which memory and CPU limits do
+    /// not prevent.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   mcp-server:
+    ///     mem_limit: 256m
+    ///     cpus: 0.5
+    /// ```
+    ///
+    /// ## Fix
+    /// `pids_limit: 100` (compose) or `--pids-limit 100` (docker run).
+    pub struct MissingPidsLimit {
+        id: "missing-pids-limit",
+        severity: Low,
+        target: Container,
+        summary: "no process-count limit",
+    }
+}
+
+impl Rule for MissingPidsLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        if c.pids_limit.is_none() {
+            out.push(
+                Finding::new(&Self::META, c.file, c.definition, format!("{} has no process-count (pids) limit", c.source.describe()))
+                    .fix("set a pids limit (e.g. 100)", Applicability::Unsafe),
+            );
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container without a memory limit or without a CPU limit
+    /// (`mem_limit`, `cpus`, `deploy.resources.limits.*`, `--memory`/`-m`,
+    /// `--cpus`, `--cpu-quota`, Kubernetes `resources.limits.*`). One finding
+    /// per container names what is missing.
+    ///
+    /// ## Why is this bad?
+    /// An LLM can ask a server for expensive work, and a prompt injection can
+    /// put it in a loop. Without limits one session can exhaust the host's
+    /// memory or CPU and take every other service — and every other user's
+    /// session — down with it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   mcp-server:
+    ///     image: myorg/mcp-server:1.4.2
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///     deploy:
+    ///       resources:
+    ///         limits:
+    ///           cpus: "0.5"
+    ///           memory: 256M
+    /// ```
+    pub struct MissingResourceLimits {
+        id: "missing-resource-limits",
+        severity: Medium,
+        target: Container,
+        summary: "no memory or no CPU limit",
+    }
+}
+
+impl Rule for MissingResourceLimits {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        let missing = match (c.memory_limit.is_some(), c.cpu_limit.is_some()) {
+            (true, true) => return,
+            (false, false) => "no memory limit and no CPU limit",
+            (false, true) => "no memory limit",
+            (true, false) => "no CPU limit",
+        };
+        out.push(
+            Finding::new(&Self::META, c.file, c.definition, format!("{} has {missing}", c.source.describe()))
+                .fix("set memory and CPU limits (e.g. 256M and 0.5 CPUs)", Applicability::Unsafe),
+        );
+    }
+}

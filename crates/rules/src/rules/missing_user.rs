@@ -1,0 +1,89 @@
+use skillaudit_model::image::is_root_user;
+
+use crate::analysis::{image_user, ImageUser};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final stage never sets `USER` — neither
+    /// directly nor through the stage it is built `FROM` — on a base image
+    /// that is not known to default to a non-root user.
+    ///
+    /// ## Why is this bad?
+    /// Containers run as root (UID 0) unless told otherwise. An MCP server
+    /// executes actions on behalf of an LLM; one prompt injection that turns
+    /// into code execution then runs as root inside the container, and most
+    /// container-escape techniques start from root.
+    ///
+    /// Base images known to run as non-root (no finding): distroless images
+    /// with a `nonroot` tag (`gcr.io/distroless/static:nonroot`,
+    /// `:debug-nonroot`) and Chainguard application images
+    /// (`cgr.dev/chainguard/static`, `cgr.dev/chainguard/node`, …) except
+    /// `wolfi-base` and `-dev` tags, which run as root and ship `apk`.
+    ///
+    /// When every container in the repository that runs this image (a
+    /// compose service with `build:`, for instance) sets a non-root `user:`,
+    /// the finding drops to `low` and names those overrides: the image is
+    /// still unsafe for anyone who runs it another way.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:20-slim
+    /// WORKDIR /app
+    /// COPY . .
+    /// RUN npm ci --omit=dev
+    /// CMD ["node", "server.js"]
+    /// ```
+    ///
+    /// ## Fix
+    /// Create an unprivileged user and switch to it before `CMD`:
+    /// ```dockerfile
+    /// RUN addgroup --system --gid 1001 mcp && adduser --system --uid 1001 --ingroup mcp mcp
+    /// USER mcp
+    /// ```
+    /// Official `node` images already have a `node` user (`USER node`);
+    /// distroless images have `nonroot` (`USER nonroot`).
+    pub struct MissingUser {
+        id: "missing-user",
+        severity: High,
+        target: Image,
+        summary: "the final stage never sets a non-root USER",
+    }
+}
+
+impl Rule for MissingUser {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        let image = cx.image;
+        let Some(stage) = image.final_stage() else { return };
+        if !matches!(image_user(image), Some(ImageUser::Default)) {
+            return;
+        }
+        let mut f = Finding::new(&Self::META, image.file, stage.from_span, "final stage runs as root: no USER directive")
+            .fix(suggested_user(image.base_image(stage).map(|r| r.name.as_str())), Applicability::Manual);
+        let runners: Vec<_> = cx.runners().collect();
+        let overridden = !runners.is_empty()
+            && runners.iter().all(|c| c.user.as_ref().is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value)));
+        if overridden {
+            f.severity = Severity::Low;
+            f.message = "final stage runs as root: no USER directive (every container here overrides it with a non-root user)".into();
+            for c in runners {
+                if let Some(u) = &c.user {
+                    f = f.related_origin(c.file, u.origin, format!("{} runs it as user \"{}\"", c.source.describe(), u.value));
+                }
+            }
+        }
+        out.push(f);
+    }
+}
+
+fn suggested_user(base: Option<&str>) -> String {
+    match base {
+        Some(n) if n == "node" || n.ends_with("/node") => "add `USER node` (the official node image's unprivileged user) before CMD".into(),
+        Some(n) if n.contains("distroless") => "add `USER nonroot` (distroless images ship a nonroot user, UID 65532)".into(),
+        _ => "create an unprivileged user (e.g. `RUN adduser --system --uid 1001 mcp`) and add `USER mcp` before CMD".into(),
+    }
+}

@@ -1,0 +1,55 @@
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a port published without a host address or on `0.0.0.0`/`::`
+    /// (`"8080:8080"`, `-p 8080:8080`). `127.0.0.1:8080:8080` and
+    /// `[::1]:8080:8080` are fine.
+    ///
+    /// ## Why is this bad?
+    /// Docker publishes on every interface by default and bypasses host
+    /// firewalls such as `ufw`. An MCP server meant for the local client is
+    /// then reachable from the whole network — often without authentication.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ports:
+    ///   - "8080:8080"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// ports:
+    ///   - "127.0.0.1:8080:8080"
+    /// ```
+    pub struct PublishedOnAllInterfaces {
+        id: "published-on-all-interfaces",
+        severity: Medium,
+        target: Container,
+        summary: "a port is published on every interface",
+    }
+}
+
+impl Rule for PublishedOnAllInterfaces {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        for p in &c.ports {
+            if p.on_all_interfaces() {
+                let host = p.host_port.as_deref().unwrap_or("a random port");
+                out.push(
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        p.origin,
+                        format!("{} publishes container port {} on host port {host} on every network interface", c.source.describe(), p.container_port),
+                    )
+                    .fix("bind the port to 127.0.0.1", Applicability::Safe),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use crate::analysis::{classify_mount, MountClass};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a bind mount of a sensitive host location, read-only or not:
+    /// `/`, `/etc`, `/root`, `/home`, `/boot`, `/dev`, `/proc`, `/sys`,
+    /// `/run`, `/var/run`, `/var/lib/docker`; a whole user home (`~`, `~/`,
+    /// `~/.`, `$HOME`, `${HOME}`, `%USERPROFILE%`, `/home/<name>`,
+    /// `/Users/<name>`, `C:\Users\<name>`); or a credential location
+    /// (`~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`, `~/.gnupg`, `~/.azure`,
+    /// `~/.config/gcloud`, `~/.config`, `.npmrc`, `.netrc`, `.pypirc`,
+    /// `id_rsa*`). Sub-paths of system directories such as
+    /// `/etc/localtime` are not flagged.
+    ///
+    /// ## Why is this bad?
+    /// A prompt injection that makes the server read or write files now
+    /// reaches everything the host user can: SSH keys, cloud credentials,
+    /// shell start-up files. Read-only still leaks every secret.
+    ///
+    /// ## Example
+    /// ```sh
+    /// docker run -v ~/.:/home/user mcp-server
+    /// ```
+    ///
+    /// ## Fix
+    /// Mount only the directory the server needs, read-only where possible:
+    /// `docker run -v ~/workspace/project:/app/workspace:ro mcp-server`.
+    pub struct SensitiveHostMount {
+        id: "sensitive-host-mount",
+        severity: High,
+        target: Container,
+        summary: "a sensitive host path or the home directory is mounted",
+    }
+}
+
+impl Rule for SensitiveHostMount {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        for m in &c.mounts {
+            if let MountClass::Sensitive(why) = classify_mount(m) {
+                let ro = if m.read_only == Some(true) { " (read-only, but still readable)" } else { "" };
+                out.push(
+                    Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} from the host: {why}{ro}", c.source.describe(), m.source))
+                        .fix("mount only the directory the server needs, read-only", Applicability::Manual),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+use skillaudit_model::image::InstrKind;
+
+use crate::analysis::{base_name, unwrap_command};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `RUN` of the final stage (or a stage it builds on) that
+    /// invokes `sudo` or installs the `sudo` package (`apt-get install sudo`,
+    /// `apk add sudo`, `dnf install sudo`, …).
+    ///
+    /// ## Why is this bad?
+    /// Build steps already run as root, so `sudo` there is pointless; its
+    /// presence in the runtime image gives an attacker who compromises the
+    /// unprivileged server user a ready path back to root (a misconfigured
+    /// sudoers entry, a sudo vulnerability).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y sudo
+    /// ```
+    ///
+    /// ## Fix
+    /// Remove `sudo`: run root steps before `USER`, and use `gosu`/`su-exec`
+    /// only in an entrypoint that drops privileges.
+    pub struct SudoInImage {
+        id: "sudo-in-image",
+        severity: Medium,
+        target: Image,
+        summary: "RUN uses or installs sudo",
+    }
+}
+
+const INSTALLERS: &[(&str, &[&str])] = &[
+    ("apt-get", &["install"]),
+    ("apt", &["install"]),
+    ("aptitude", &["install"]),
+    ("yum", &["install"]),
+    ("dnf", &["install"]),
+    ("microdnf", &["install"]),
+    ("zypper", &["install", "in"]),
+    ("apk", &["add"]),
+    ("pacman", &["-S", "-Sy", "-Syu"]),
+];
+
+impl Rule for SudoInImage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        let image = cx.image;
+        let Some(stage) = image.final_stage() else { return };
+        for instr in image.instructions_in_order(stage) {
+            let InstrKind::Run(run) = &instr.kind else { continue };
+            let mut reason = None;
+            for cmd in &run.commands {
+                if cmd.words.first().is_some_and(|w| matches!(base_name(&w.value), "sudo")) {
+                    reason = Some("invokes sudo");
+                    break;
+                }
+                let argv = unwrap_command(&cmd.words);
+                let Some(name) = argv.first().map(|w| base_name(&w.value)) else { continue };
+                let Some((_, verbs)) = INSTALLERS.iter().find(|(n, _)| *n == name) else { continue };
+                let installs = argv.iter().skip(1).any(|w| verbs.contains(&w.value.as_str()));
+                if installs && argv.iter().skip(2).any(|w| w.value == "sudo") {
+                    reason = Some("installs the sudo package");
+                    break;
+                }
+            }
+            if let Some(reason) = reason {
+                out.push(
+                    Finding::new(&Self::META, image.file, instr.span, format!("RUN {reason}"))
+                        .fix("remove sudo; run privileged build steps before switching USER", Applicability::Manual),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+use crate::analysis::{classify_mount, MountClass};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags any other host bind mount that is neither read-only (`:ro`,
+    /// `readonly`, `read_only: true`, `readOnly: true`) nor explicitly marked
+    /// writable (`:rw`, `read_only: false`). Sockets, sensitive paths and the
+    /// project root have rules of their own; named volumes are not host paths.
+    ///
+    /// ## Why is this bad?
+    /// A writable host directory is a way out of the container for data and
+    /// a way in for planted files. Most MCP servers only read what they are
+    /// given; writable should be a decision, written down.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// volumes:
+    ///   - ./data:/data
+    /// ```
+    ///
+    /// ## Fix
+    /// Add `:ro` — or `:rw` / `read_only: false` when the server must write,
+    /// which records that it is intended.
+    pub struct WritableBindMount {
+        id: "writable-bind-mount",
+        severity: Low,
+        target: Container,
+        summary: "a host directory is mounted writable by default",
+    }
+}
+
+impl Rule for WritableBindMount {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        for m in &c.mounts {
+            if classify_mount(m) == MountClass::Writable {
+                out.push(
+                    Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} writable", c.source.describe(), m.source))
+                        .fix("mount it read-only (:ro), or mark it :rw if writing is intended", Applicability::Unsafe),
+                );
+            }
+        }
+    }
+}

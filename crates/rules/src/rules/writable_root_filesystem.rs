@@ -1,0 +1,50 @@
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a container whose root filesystem is not read-only
+    /// (`read_only: true`, `--read-only`, `readOnlyRootFilesystem: true`).
+    /// An explicit `read_only: false` is reported at that line.
+    ///
+    /// ## Why is this bad?
+    /// A writable root filesystem lets an attacker who gets code execution
+    /// through the server drop tools, modify the server's own code and
+    /// persist. Most servers only need a writable `/tmp`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   mcp-server:
+    ///     image: myorg/mcp-server:1.4.2
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///     read_only: true
+    ///     tmpfs:
+    ///       - /tmp:size=50m
+    /// ```
+    /// Test the server with it: some runtimes write caches at start-up.
+    pub struct WritableRootFilesystem {
+        id: "writable-root-filesystem",
+        severity: Medium,
+        target: Container,
+        summary: "the root filesystem is writable",
+    }
+}
+
+impl Rule for WritableRootFilesystem {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
+        let c = cx.container;
+        let f = match &c.read_only {
+            Some(ro) if ro.value => return,
+            Some(ro) => Finding::at(&Self::META, c.file, ro.origin, format!("{} turns the read-only root filesystem off", c.source.describe())),
+            None => Finding::new(&Self::META, c.file, c.definition, format!("{} has a writable root filesystem", c.source.describe())),
+        };
+        out.push(f.fix("make the root filesystem read-only and mount a tmpfs for scratch space", Applicability::Unsafe));
+    }
+}
