@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::io::Read;
 
-use skillaudit_model::normalise::{compose, dockerfile as df_norm};
+use skillaudit_model::normalise::{compose, dockerfile as df_norm, shell_script};
 use skillaudit_model::{Container, FileId, FileKind, Image};
-use skillaudit_syntax::{dockerfile, yaml, Span, SyntaxError};
+use skillaudit_syntax::{dockerfile, shell, yaml, Span, SyntaxError};
 
 use crate::discover::Candidate;
 use crate::Notice;
@@ -16,6 +16,7 @@ use crate::Notice;
 pub enum NameKind {
     Dockerfile,
     Compose,
+    ShellScript,
     /// Some other YAML file: a compose file if its content says so.
     Yaml,
     Unknown,
@@ -37,6 +38,9 @@ pub fn kind_by_name(name: &str) -> NameKind {
         || lower.ends_with(".containerfile")
     {
         return NameKind::Dockerfile;
+    }
+    if lower.ends_with(".sh") || lower.ends_with(".bash") {
+        return NameKind::ShellScript;
     }
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     if yaml {
@@ -96,8 +100,9 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
     let kind = match c.name_kind {
         NameKind::Dockerfile => FileKind::Dockerfile,
         NameKind::Compose => FileKind::Compose,
+        NameKind::ShellScript if nul.is_none() => FileKind::ShellScript,
         _ if nul.is_some() => return Ok(None),
-        NameKind::Yaml | NameKind::Unknown => match sniff(&text) {
+        NameKind::ShellScript | NameKind::Yaml | NameKind::Unknown => match sniff(&text) {
             Some(Sniffed::Dockerfile) => FileKind::Dockerfile,
             Some(Sniffed::Compose(s)) => {
                 stream = Some(s);
@@ -135,6 +140,12 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
                 p.errors.push(SyntaxError::new(format!("duplicate key {key} in a mapping (compose rejects the file)"), *dup));
             }
             p.containers = compose::containers(UNASSIGNED, &stream);
+        }
+        FileKind::ShellScript => {
+            // A script's own syntax errors are not ours to report: bash runs
+            // what it can, and so do we.
+            let script = shell::parse(&p.text);
+            p.containers = shell_script::containers(UNASSIGNED, &script, &|s| s);
         }
     }
     Ok(Some(p))

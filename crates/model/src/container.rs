@@ -12,6 +12,8 @@ use crate::{Origin, Span, Spanned};
 pub enum ContainerSource {
     /// A service of a compose file.
     ComposeService { name: String },
+    /// A `docker run` / `podman run` command line; `image` as written.
+    CommandLine { tool: String, image: String },
 }
 
 impl ContainerSource {
@@ -19,6 +21,8 @@ impl ContainerSource {
     pub fn describe(&self) -> String {
         match self {
             ContainerSource::ComposeService { name } => format!("service \"{name}\""),
+            ContainerSource::CommandLine { tool, image } if image.is_empty() => format!("`{tool} run`"),
+            ContainerSource::CommandLine { tool, image } => format!("`{tool} run {image}`"),
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct FileId(pub u32);
 pub enum FileKind {
     Dockerfile,
     Compose,
+    /// A shell script (`*.sh`, `*.bash`) that may run containers.
+    ShellScript,
 }
 
 impl FileKind {
@@ -24,6 +26,7 @@ impl FileKind {
         match self {
             FileKind::Dockerfile => "Dockerfile",
             FileKind::Compose => "compose file",
+            FileKind::ShellScript => "shell script",
         }
     }
 }

@@ -355,39 +355,8 @@ mod tests {
 /// The words of a shell command after wrappers that run their arguments as
 /// a command (`sudo -E`, `env X=1`, `exec`, `nohup`, `time`).
 pub fn unwrap_command(words: &[skillaudit_model::Spanned<String>]) -> &[skillaudit_model::Spanned<String>] {
-    let mut rest = words;
-    loop {
-        let Some(first) = rest.first() else { return rest };
-        let name = first.value.rsplit('/').next().unwrap_or(&first.value);
-        match name {
-            "sudo" | "doas" => {
-                rest = &rest[1..];
-                // sudo's own options, and the value of those that take one.
-                while let Some(w) = rest.first() {
-                    if !w.value.starts_with('-') {
-                        break;
-                    }
-                    let takes_value = matches!(w.value.as_str(), "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U");
-                    rest = &rest[1..];
-                    if takes_value && !rest.is_empty() {
-                        rest = &rest[1..];
-                    }
-                }
-            }
-            "env" => {
-                rest = &rest[1..];
-                while let Some(w) = rest.first() {
-                    if w.value.starts_with('-') || w.value.contains('=') {
-                        rest = &rest[1..];
-                    } else {
-                        break;
-                    }
-                }
-            }
-            "exec" | "nohup" | "time" | "command" => rest = &rest[1..],
-            _ => return rest,
-        }
-    }
+    let names: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
+    &words[skillaudit_model::normalise::shell_script::skip_wrappers(&names)..]
 }
 
 /// Base name of a command word (`/usr/bin/curl` → `curl`).
