@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use skillaudit_engine::{ScanResult, Shown};
 use skillaudit_rules::registry::RULES;
-use skillaudit_rules::{RuleMeta, Severity};
+use skillaudit_rules::{RuleMeta, Severity, Target};
 
 use crate::{INFORMATION_URI, TOOL_NAME, TOOL_VERSION};
 
@@ -50,7 +50,12 @@ fn rule(m: &RuleMeta) -> Value {
         "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.id),
         "defaultConfiguration": {"level": level(m.severity)},
         "properties": {
-            "tags": ["security", "container", m.target.name()],
+            "tags": ["security", "containers", match m.target {
+                Target::Image => "dockerfile",
+                Target::Container => "runtime",
+                Target::Compound => "compound",
+                Target::File => "parse",
+            }],
             "precision": "high",
             "security-severity": security_severity(m.severity),
         }

@@ -84,7 +84,7 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
                     let value = match &kv.value {
                         Some(v) => {
                             let lookup = |n: &str| lookup_var(env, &args, n);
-                            Some(dockerfile::expand(&v.value, escape, &lookup).value)
+                            Some(dockerfile::expand(as_written(ins, v), escape, &lookup).value)
                         }
                         None => globals.get(&kv.key.value).cloned().flatten(),
                     };
@@ -96,9 +96,9 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
             "ENV" => {
                 let mut vars = Vec::new();
                 for kv in ins.key_values() {
-                    let raw = kv.value.map(|v| v.value).unwrap_or_default();
                     let lookup = |n: &str| lookup_var(env, &args, n);
-                    let expanded = dockerfile::expand(&raw, escape, &lookup).value;
+                    let expanded = kv.value.as_ref().map(|v| dockerfile::expand(as_written(ins, v), escape, &lookup).value).unwrap_or_default();
+                    let raw = kv.value.map(|v| v.value).unwrap_or_default();
                     env.insert(kv.key.value.clone(), expanded);
                     vars.push(Var { key: kv.key.value, value: Some(raw), span: kv.span });
                 }
@@ -112,7 +112,7 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
             "COPY" | "ADD" => {
                 let lookup = |n: &str| lookup_var(env, &args, n);
                 let (sources, dest) = ins.copy_sources_dest();
-                let exp = |w: dockerfile::Word| Spanned::new(dockerfile::expand(&w.value, escape, &lookup).value, w.span);
+                let exp = |w: dockerfile::Word| Spanned::new(dockerfile::expand(as_written(ins, &w), escape, &lookup).value, w.span);
                 InstrKind::Copy(CopySpec {
                     is_add: ins.is("ADD"),
                     sources: sources.into_iter().map(exp).collect(),
@@ -137,6 +137,12 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
         stage.instructions.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind });
     }
     Image { file, preamble, stages }
+}
+
+/// A word's text as written (quotes kept), which is what substitution
+/// must see: `'$HOME'` stays literal. Exec-form words are already decoded.
+fn as_written<'a>(ins: &'a Instruction, w: &'a dockerfile::Word) -> &'a str {
+    ins.source_text(w.span).unwrap_or(&w.value)
 }
 
 fn lookup_var(env: &HashMap<String, String>, args: &HashMap<String, Option<String>>, name: &str) -> Option<String> {

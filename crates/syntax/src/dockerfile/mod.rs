@@ -6,6 +6,8 @@
 
 mod expand;
 mod parser;
+#[cfg(test)]
+mod tests;
 
 pub use expand::{expand, Expanded};
 pub use parser::parse;
@@ -48,6 +50,9 @@ pub struct Instruction {
     pub args: Args,
     /// Heredoc bodies (`<<EOF` … `EOF`) for RUN, COPY and ADD, in order.
     pub heredocs: Vec<Heredoc>,
+    /// The file's escape character (`Dockerfile::escape`), needed to split
+    /// and unquote the arguments (`key_values`, `copy_sources_dest`).
+    pub escape: char,
 }
 
 /// `--name=value` (or a bare `--name`).
@@ -120,28 +125,55 @@ impl Text {
     /// Map a byte range of `value` back to a span in the file. Ranges that
     /// cross a continuation are widened to cover the joined lines.
     pub fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        // Positions past the end of `value` are clamped to it, and a reversed
+        // range is treated as empty, so this never panics or overflows.
+        let len = self.value.len();
+        let lo = range.start.min(len);
+        let hi = range.end.min(len).max(lo);
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let map = |pos: usize, is_end: bool| -> u32 {
             // The last piece starting at or before `pos` (for an end
             // position, strictly before, so an end at a piece boundary stays
             // on the earlier line).
-            let idx = self.pieces.partition_point(|&(v, _)| {
-                if is_end {
-                    (v as usize) < pos
-                } else {
-                    (v as usize) <= pos
-                }
-            });
+            let idx =
+                self.pieces.partition_point(|&(v, _)| if is_end { (v as usize) < pos } else { (v as usize) <= pos });
             match idx.checked_sub(1).and_then(|i| self.pieces.get(i)) {
-                Some(&(v, f)) => f + (pos as u32 - v),
-                None => self.span.start + pos as u32,
+                Some(&(v, f)) => f.saturating_add(to_u32(pos.saturating_sub(v as usize))),
+                None => self.span.start.saturating_add(to_u32(pos)),
             }
         };
         if self.pieces.is_empty() {
-            return Span::new(self.span.start as usize + range.start, self.span.start as usize + range.end);
+            let start = self.span.start.saturating_add(to_u32(lo));
+            return Span { start, end: self.span.start.saturating_add(to_u32(hi)).max(start) };
         }
-        let start = map(range.start, false);
-        let end = if range.end == range.start { start } else { map(range.end, true) };
+        let start = map(lo, false);
+        let end = if hi == lo { start } else { map(hi, true) };
         Span { start, end: end.max(start) }
+    }
+
+    /// The inverse of [`Text::span_of`]: the byte range of `value` that was
+    /// copied from `span` of the file. `None` when `span` does not start and
+    /// end inside this text (e.g. it starts on a removed continuation
+    /// character) or would split a character.
+    pub fn range_of(&self, span: Span) -> Option<std::ops::Range<usize>> {
+        let len = self.value.len();
+        let to_value = |x: u32, is_end: bool| -> Option<usize> {
+            if self.pieces.is_empty() {
+                let off = x.checked_sub(self.span.start)? as usize;
+                return (off <= len).then_some(off);
+            }
+            // The piece holding file offset `x` (for an end, the piece it
+            // ends; pieces come from different lines, so never touch).
+            let idx = self.pieces.partition_point(|&(_, f)| if is_end { f < x } else { f <= x });
+            let i = idx.checked_sub(1)?;
+            let (v, f) = *self.pieces.get(i)?;
+            let piece_end = self.pieces.get(i + 1).map_or(len, |p| p.0 as usize);
+            let pos = (v as usize).checked_add(x.checked_sub(f)? as usize)?;
+            (pos <= piece_end).then_some(pos)
+        };
+        let a = to_value(span.start, false)?;
+        let b = if span.is_empty() { a } else { to_value(span.end, true)? };
+        (a <= b && self.value.is_char_boundary(a) && self.value.is_char_boundary(b)).then_some(a..b)
     }
 }
 
@@ -162,6 +194,19 @@ impl Instruction {
         match &self.args {
             Args::Shell(t) => t.value.clone(),
             Args::Exec(words) => words.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    /// The shell-form argument text at `span` (a span this instruction
+    /// produced, e.g. a [`KeyValue`] value or a `copy_sources_dest` word) as
+    /// written: quotes and escapes kept, continuation lines joined. This is
+    /// what [`expand`] should be given to see the word as BuildKit does
+    /// (`Word::value` has quotes already removed). `None` for exec form or a
+    /// span outside the arguments.
+    pub fn source_text(&self, span: Span) -> Option<&str> {
+        match &self.args {
+            Args::Shell(t) => t.range_of(span).and_then(|r| t.value.get(r)),
+            Args::Exec(_) => None,
         }
     }
 

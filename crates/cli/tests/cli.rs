@@ -1,0 +1,223 @@
+//! The command line, end to end: exit codes, every output format, options,
+//! and SARIF validated against the official 2.1.0 schema.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn skillaudit() -> Command {
+    let mut c = Command::cargo_bin("skillaudit").expect("binary");
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn json_of(dir: &Path, extra: &[&str]) -> Value {
+    let out = skillaudit().args(["scan", "--format", "json", "--fail-on", "never"]).args(extra).arg(dir).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn exit_code_1_when_a_finding_reaches_fail_on() {
+    skillaudit().args(["scan"]).arg(examples().join("vulnerable-mcp-server")).assert().code(1);
+    skillaudit().args(["scan", "--fail-on", "critical"]).arg(examples().join("vulnerable-mcp-server")).assert().code(1);
+}
+
+#[test]
+fn exit_code_0_when_nothing_reaches_fail_on() {
+    skillaudit().args(["scan"]).arg(examples().join("hardened-mcp-server")).assert().code(0);
+    skillaudit().args(["scan", "--fail-on", "never"]).arg(examples().join("vulnerable-mcp-server")).assert().code(0);
+    // Only shown findings count: hiding everything below critical leaves nothing at high.
+    let dir = fixtures().join("malformed");
+    skillaudit().args(["scan", "--min-severity", "critical", "--fail-on", "high"]).arg(&dir).assert().code(0);
+}
+
+#[test]
+fn exit_code_2_for_usage_errors_and_unreadable_targets() {
+    skillaudit().args(["scan", "--format", "yaml", "."]).assert().code(2);
+    skillaudit().args(["scan", "--min-severity", "severe", "."]).assert().code(2);
+    skillaudit().args(["scan", "--no-such-flag"]).assert().code(2);
+    skillaudit().args(["scan", "/definitely/not/here"]).assert().code(2).stderr(predicates::str::contains("cannot read target"));
+    skillaudit().args(["explain", "no-such-rule"]).assert().code(2).stderr(predicates::str::contains("unknown rule"));
+    skillaudit().assert().code(2);
+}
+
+#[test]
+fn exit_code_2_for_a_git_url_that_cannot_be_fetched() {
+    let missing = tempfile::tempdir().expect("tmp");
+    let url = format!("file://{}/nothing.git", missing.path().display());
+    skillaudit().args(["scan", &url]).env("GIT_CONFIG_NOSYSTEM", "1").assert().code(2).stderr(predicates::str::contains("could not fetch"));
+}
+
+#[test]
+fn scans_a_local_git_url() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::copy(examples().join("vulnerable-mcp-server/Dockerfile"), repo.join("Dockerfile")).unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git").args(args).current_dir(&repo).env("GIT_CONFIG_NOSYSTEM", "1").status().unwrap().success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "x"]);
+    let url = format!("file://{}", repo.display());
+    let out = skillaudit().args(["scan", "--format", "json", "--fail-on", "never", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "missing-user" && f["path"] == "Dockerfile"));
+}
+
+#[test]
+fn json_report_has_the_interface_fields() {
+    let v = json_of(&examples().join("vulnerable-mcp-server"), &[]);
+    assert_eq!(v["tool"]["name"], "skillaudit");
+    assert!(v["tool"]["version"].is_string());
+    assert!(v["targets"].is_array());
+    assert_eq!(v["files_scanned"], 3);
+    assert!(v["score"].as_u64().unwrap() <= 100);
+    assert_eq!(v["grade"], "F");
+    for k in ["critical", "high", "medium", "low", "info"] {
+        assert!(v["summary"][k].is_u64(), "summary.{k}");
+    }
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        for k in ["rule", "severity", "confidence", "message", "path", "fingerprint"] {
+            assert!(f[k].is_string(), "{k} in {f}");
+        }
+        for k in ["line", "column", "end_line", "end_column"] {
+            assert!(f[k].as_u64().unwrap() >= 1, "{k} in {f}");
+        }
+        assert!(f["related"].is_array());
+        assert!(f["fix"].is_null() || f["fix"]["applicability"].is_string());
+    }
+    // Sorted by path, line, column, rule.
+    let keys: Vec<(String, u64, u64, String)> = findings
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().into(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap(), f["rule"].as_str().unwrap().into()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // The token in the example never leaves the process.
+    let text = v.to_string();
+    assert!(!text.contains("ghp_R2d7kQ9vXw3LmN8pT5yZa1Bc4De6Fg0Hi2Jk"));
+    assert!(!text.contains("R2d7kQ9v"));
+}
+
+#[test]
+fn min_severity_hides_and_summary_counts_what_is_shown() {
+    let all = json_of(&examples().join("vulnerable-mcp-server"), &["--min-severity", "info"]);
+    let high = json_of(&examples().join("vulnerable-mcp-server"), &["--min-severity", "high"]);
+    let n_all = all["findings"].as_array().unwrap().len();
+    let shown = high["findings"].as_array().unwrap();
+    assert!(shown.len() < n_all);
+    assert!(shown.iter().all(|f| f["severity"] == "high" || f["severity"] == "critical"));
+    assert_eq!(high["summary"]["medium"], 0);
+    assert_eq!(high["summary"]["high"].as_u64().unwrap() + high["summary"]["critical"].as_u64().unwrap(), shown.len() as u64);
+}
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    skillaudit().args(["scan", "--format", "json", "--output"]).arg(&out).arg(examples().join("vulnerable-mcp-server")).assert().code(1).stdout("");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["tool"]["name"], "skillaudit");
+    skillaudit().args(["scan", "--output", "/definitely/not/here/report.txt"]).arg(examples().join("hardened-mcp-server")).assert().code(2);
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let schema: Value = serde_json::from_str(include_str!("schemas/sarif-2.1.0-rtm.5.json")).unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
+    for dir in [examples().join("vulnerable-mcp-server"), examples().join("hardened-mcp-server"), fixtures().join("malformed")] {
+        let out = skillaudit().args(["scan", "--format", "sarif", "--min-severity", "info"]).arg(&dir).output().unwrap();
+        let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+        let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", dir.display());
+        let run = &sarif["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|t| t.contains("## Why is this bad?"))));
+        for r in run["results"].as_array().unwrap() {
+            assert!(r["partialFingerprints"]["skillaudit/v1"].is_string());
+            let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[idx]["id"], r["ruleId"]);
+        }
+    }
+    // Related locations: the compound finding names every part of the chain.
+    let out = skillaudit().args(["scan", "--format", "sarif"]).arg(examples().join("vulnerable-mcp-server")).output().unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chain = sarif["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "host-takeover-chain").expect("chain");
+    assert!(chain["relatedLocations"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn text_output_underlines_the_source_without_colour_when_piped() {
+    let out = skillaudit().args(["scan"]).arg(fixtures().join("malformed")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "no ANSI escapes when not a terminal");
+    insta::assert_snapshot!("text_malformed", text);
+    let coloured = skillaudit().args(["scan", "--color", "always"]).arg(fixtures().join("malformed")).output().unwrap();
+    assert!(String::from_utf8(coloured.stdout).unwrap().contains('\u{1b}'));
+}
+
+#[test]
+fn a_malformed_file_is_one_syntax_error_and_the_rest_is_still_reported() {
+    let v = json_of(&fixtures().join("malformed"), &["--min-severity", "info"]);
+    let findings = v["findings"].as_array().unwrap();
+    let errors: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "syntax-error").collect();
+    let compose: Vec<_> = errors.iter().filter(|f| f["path"] == "docker-compose.yml").collect();
+    assert_eq!(compose.len(), 1, "{errors:#?}");
+    // The unterminated quote opens on line 3.
+    assert!(compose[0]["line"].as_u64().unwrap() >= 3);
+    let dockerfile: Vec<_> = errors.iter().filter(|f| f["path"] == "api/Dockerfile").collect();
+    assert_eq!(dockerfile.len(), 1);
+    assert_eq!(dockerfile[0]["line"], 3);
+    assert_eq!(dockerfile[0]["severity"], "medium");
+    // Every other file is still reported, and models of the broken Dockerfile still link.
+    assert!(findings.iter().any(|f| f["rule"] == "full-os-base-image" && f["path"] == "Dockerfile"));
+    assert!(findings.iter().any(|f| f["rule"] == "privileged-container" && f["path"] == "api/compose.yaml"));
+    assert_eq!(v["files_scanned"], 4);
+}
+
+#[test]
+fn explicit_files_are_scanned_whatever_their_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let odd = tmp.path().join("deploy.conf");
+    std::fs::write(&odd, "services:\n  app:\n    image: x/y:1\n    privileged: true\n").unwrap();
+    let df = tmp.path().join("build-recipe");
+    std::fs::write(&df, "FROM ubuntu:24.04\nCMD [\"bash\"]\n").unwrap();
+    let out = skillaudit().args(["scan", "--format", "json", "--fail-on", "never"]).arg(&odd).arg(&df).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"privileged-container"), "{rules:?}");
+    assert!(rules.contains(&"missing-user"), "{rules:?}");
+}
+
+#[test]
+fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
+    let out = skillaudit().arg("rules").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 33);
+    assert!(text.lines().any(|l| l.starts_with("missing-user") && l.contains("high")));
+    assert!(text.lines().any(|l| l.starts_with("host-takeover-chain") && l.contains("critical")));
+    let out = skillaudit().args(["explain", "docker-socket-mount"]).output().unwrap();
+    assert!(out.status.success());
+    let doc = String::from_utf8(out.stdout).unwrap();
+    for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+        assert!(doc.contains(heading), "{heading}");
+    }
+    assert!(doc.starts_with("docker-socket-mount (critical"));
+}
