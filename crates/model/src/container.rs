@@ -14,6 +14,16 @@ pub enum ContainerSource {
     ComposeService { name: String },
     /// A `docker run` / `podman run` command line; `image` as written.
     CommandLine { tool: String, image: String },
+    /// A GitHub Actions job's `container:` or one of its `services:`.
+    WorkflowJob { job: String, service: Option<String> },
+    /// A server of an MCP client configuration (or a README snippet of one).
+    McpServer { name: String },
+    /// An OCI package of an MCP registry `server.json`.
+    RegistryPackage { identifier: String },
+    /// A dev container.
+    Devcontainer,
+    /// A container of a Kubernetes workload.
+    Kubernetes { kind: String, name: String, container: String },
 }
 
 impl ContainerSource {
@@ -23,6 +33,12 @@ impl ContainerSource {
             ContainerSource::ComposeService { name } => format!("service \"{name}\""),
             ContainerSource::CommandLine { tool, image } if image.is_empty() => format!("`{tool} run`"),
             ContainerSource::CommandLine { tool, image } => format!("`{tool} run {image}`"),
+            ContainerSource::WorkflowJob { job, service: None } => format!("job \"{job}\" container"),
+            ContainerSource::WorkflowJob { job, service: Some(s) } => format!("service \"{s}\" of job \"{job}\""),
+            ContainerSource::McpServer { name } => format!("MCP server \"{name}\""),
+            ContainerSource::RegistryPackage { identifier } => format!("package {identifier}"),
+            ContainerSource::Devcontainer => "the dev container".to_string(),
+            ContainerSource::Kubernetes { kind, name, container } => format!("container \"{container}\" of {kind} \"{name}\""),
         }
     }
 }
@@ -41,6 +57,9 @@ pub struct Container {
     pub build: Option<Build>,
     /// Runtime user (`user:`, `--user`, `runAsUser`).
     pub user: Option<Spanned<String>>,
+    /// Kubernetes `runAsNonRoot`: `true` enforces a non-root user, an
+    /// explicit `false` allows root.
+    pub run_as_non_root: Option<Spanned<bool>>,
     /// `privileged: true` and the like; only set when enabled.
     pub privileged: Option<Origin>,
     pub mounts: Vec<Mount>,
@@ -71,6 +90,7 @@ impl Container {
             image: None,
             build: None,
             user: None,
+            run_as_non_root: None,
             privileged: None,
             mounts: Vec::new(),
             cap_add: Vec::new(),

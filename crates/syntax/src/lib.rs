@@ -6,11 +6,14 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod json;
+pub mod markdown;
 pub mod shell;
 pub mod source;
+pub mod toml;
 pub mod yaml;
 
-pub use source::{LineIndex, Span};
+pub use source::{LineIndex, OffsetMap, Span};
 
 /// A problem that stops a file (or part of it) from being understood.
 #[derive(Clone, Debug, PartialEq, Eq)]

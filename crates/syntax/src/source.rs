@@ -37,6 +37,40 @@ impl Span {
     }
 }
 
+/// Maps offsets of a derived text (a YAML block scalar's value, a README
+/// code block with `$ ` prompts removed, a JSON fragment wrapped in braces)
+/// back to the file it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// Sorted `(offset in derived text, offset in file)` pairs: each starts a
+    /// run of bytes copied verbatim from the file.
+    pub pieces: Vec<(u32, u32)>,
+}
+
+impl OffsetMap {
+    /// A derived text that is the file's text from `file_offset` on, verbatim.
+    pub fn shifted(file_offset: usize) -> OffsetMap {
+        OffsetMap { pieces: vec![(0, file_offset as u32)] }
+    }
+
+    /// File offset of a derived-text offset.
+    pub fn offset(&self, pos: usize) -> u32 {
+        let idx = self.pieces.partition_point(|&(v, _)| (v as usize) <= pos);
+        match idx.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(&(v, f)) => f.saturating_add((pos as u32).saturating_sub(v)),
+            None => pos as u32,
+        }
+    }
+
+    /// Map a span of the derived text to a span of the file.
+    pub fn span(&self, span: Span) -> Span {
+        let start = self.offset(span.start as usize);
+        // An end exactly at a piece boundary belongs to the piece before it.
+        let end = if span.end > span.start { self.offset(span.end as usize - 1) + 1 } else { start };
+        Span { start, end: end.max(start) }
+    }
+}
+
 /// 1-based line and column (columns count Unicode scalar values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
@@ -103,6 +137,17 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offset_map_maps_pieces() {
+        // derived "ab" + "cd" where "ab" is at 10 and "cd" at 20 in the file.
+        let m = OffsetMap { pieces: vec![(0, 10), (2, 20)] };
+        assert_eq!(m.offset(1), 11);
+        assert_eq!(m.offset(2), 20);
+        assert_eq!(m.span(Span::new(0, 2)), Span::new(10, 12));
+        assert_eq!(m.span(Span::new(1, 4)), Span::new(11, 22));
+        assert_eq!(OffsetMap::shifted(5).span(Span::new(1, 3)), Span::new(6, 8));
+    }
 
     #[test]
     fn line_col_counts_chars_not_bytes() {

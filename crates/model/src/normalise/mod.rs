@@ -2,7 +2,14 @@
 //! Images and Containers here, and nowhere else.
 
 pub mod compose;
+pub mod devcontainer;
 pub mod docker_cli;
 pub mod dockerfile;
+pub mod kubernetes;
+pub mod makefile;
+pub mod mcp_config;
+pub mod readme;
 pub mod runtime;
+pub mod server_json;
 pub mod shell_script;
+pub mod workflow;

@@ -3,6 +3,7 @@
 //! copying (alias bombs stay linear), and remembers for each value reached
 //! through an alias both the place that uses it and the anchor definition.
 
+pub mod embedded;
 mod tree;
 #[cfg(test)]
 mod tests;
