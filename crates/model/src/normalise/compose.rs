@@ -10,6 +10,7 @@ use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{Build, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
+use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::FileId;
 use crate::{Origin, Spanned};
@@ -122,42 +123,6 @@ impl<'a> ServiceFields<'a> {
 
 fn is_merged_list(key: &str) -> bool {
     matches!(key, "volumes" | "ports" | "cap_add" | "cap_drop" | "security_opt" | "devices" | "environment")
-}
-
-/// Origin of a value: where it is used, plus the anchor definition when it
-/// came through an alias or merge.
-fn origin(n: NodeRef<'_>) -> Origin {
-    match n.via {
-        Some(use_site) => Origin { span: use_site, anchor: Some(n.node().span) },
-        None => Origin::at(n.node().span),
-    }
-}
-
-/// Origin of a `key: value` entry: covers both, or the alias / merge key
-/// through which the entry was used.
-fn entry_origin(k: NodeRef<'_>, v: NodeRef<'_>) -> Origin {
-    let written = k.node().span.cover(v.node().span);
-    match v.via.or(k.via) {
-        Some(use_site) => Origin { span: use_site, anchor: Some(written) },
-        None => Origin::at(written),
-    }
-}
-
-/// Like [`origin`] for an item of a collection reached through `parent`:
-/// an item of an aliased list is reported where the list is used.
-fn item_origin(parent: NodeRef<'_>, item: NodeRef<'_>) -> Origin {
-    match item.via.or(parent.via) {
-        Some(use_site) => Origin { span: use_site, anchor: Some(item.node().span) },
-        None => Origin::at(item.node().span),
-    }
-}
-
-/// Scalar text of a node (numbers and booleans as written).
-fn text(n: NodeRef<'_>) -> Option<String> {
-    if n.is_null() {
-        return None;
-    }
-    n.as_str().map(str::to_string)
 }
 
 fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {

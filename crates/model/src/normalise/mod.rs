@@ -8,6 +8,7 @@ pub mod dockerfile;
 pub mod kubernetes;
 pub mod makefile;
 pub mod mcp_config;
+pub mod nodes;
 pub mod readme;
 pub mod runtime;
 pub mod server_json;
