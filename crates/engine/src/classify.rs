@@ -147,6 +147,7 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
             let script = shell::parse(&p.text);
             p.containers = shell_script::containers(UNASSIGNED, &script, &|s| s);
         }
+        _ => {}
     }
     Ok(Some(p))
 }

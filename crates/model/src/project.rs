@@ -19,6 +19,20 @@ pub enum FileKind {
     Compose,
     /// A shell script (`*.sh`, `*.bash`) that may run containers.
     ShellScript,
+    /// A Makefile or justfile (recipe lines are shell).
+    Makefile,
+    /// A GitHub Actions workflow.
+    Workflow,
+    /// An MCP client configuration (JSON, JSONC, YAML or TOML).
+    McpConfig,
+    /// An MCP registry `server.json`.
+    ServerJson,
+    /// A `devcontainer.json`.
+    Devcontainer,
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// A README (its code blocks).
+    Readme,
 }
 
 impl FileKind {
@@ -27,6 +41,13 @@ impl FileKind {
             FileKind::Dockerfile => "Dockerfile",
             FileKind::Compose => "compose file",
             FileKind::ShellScript => "shell script",
+            FileKind::Makefile => "Makefile",
+            FileKind::Workflow => "GitHub Actions workflow",
+            FileKind::McpConfig => "MCP client configuration",
+            FileKind::ServerJson => "server.json",
+            FileKind::Devcontainer => "devcontainer.json",
+            FileKind::Kubernetes => "Kubernetes manifest",
+            FileKind::Readme => "README",
         }
     }
 }
