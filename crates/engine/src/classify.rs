@@ -61,6 +61,8 @@ pub struct Processed {
     pub text: String,
     pub image: Option<Image>,
     pub containers: Vec<Container>,
+    /// `docker build -t` commands (for linking tags to Dockerfiles).
+    pub builds: Vec<shell_script::BuildCommand>,
     pub errors: Vec<SyntaxError>,
 }
 
@@ -118,6 +120,7 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
         text,
         image: None,
         containers: Vec::new(),
+        builds: Vec::new(),
         errors: Vec::new(),
     };
     if let Some(at) = nul {
@@ -145,6 +148,7 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
             // A script's own syntax errors are not ours to report: bash runs
             // what it can, and so do we.
             let script = shell::parse(&p.text);
+            p.builds = shell_script::builds(&script, &|s| s);
             p.containers = shell_script::containers(UNASSIGNED, &script, &|s| s);
         }
         _ => {}

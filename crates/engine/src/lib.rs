@@ -181,6 +181,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
         for e in p.errors {
             project.syntax_errors.push((id, e));
         }
+        project.builds.extend(p.builds.into_iter().map(|b| (id, b)));
         project.files.push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
         file_targets.push(ti);
     }

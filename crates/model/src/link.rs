@@ -64,6 +64,25 @@ pub fn link(project: &mut Project) {
             }
         }
     }
+    // `docker build -t TAG [-f FILE] CONTEXT`: paths are relative to the
+    // directory the command runs in, which is not written down; try the
+    // file's directory and then its ancestors (scripts in `scripts/` and
+    // workflows are usually run from the repository root).
+    for (file, b) in &project.builds {
+        let Some(dir) = project.files[file.0 as usize].abs.parent() else { continue };
+        let found = dir.ancestors().take(4).find_map(|cwd| {
+            let df = match &b.dockerfile {
+                Some(f) => cwd.join(f),
+                None => cwd.join(&b.context).join("Dockerfile"),
+            };
+            by_path.get(&normalize(&df)).copied()
+        });
+        if let Some(img) = found {
+            for t in &b.tags {
+                tags.push((ImageRef::parse(t), img));
+            }
+        }
+    }
     for (ci, c) in project.containers.iter().enumerate() {
         if image_of[ci].is_some() || c.build.is_some() {
             continue;

@@ -86,6 +86,8 @@ pub struct Project {
     /// Files recognised but not (fully) parsable.
     pub syntax_errors: Vec<(FileId, SyntaxError)>,
     pub links: Links,
+    /// `docker build -t …` commands found in scripts, workflows, Makefiles, READMEs.
+    pub builds: Vec<(FileId, crate::normalise::shell_script::BuildCommand)>,
     /// For each image (by index): what its build context holds.
     pub contexts: Vec<BuildContext>,
 }

@@ -77,3 +77,103 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
     }
     out
 }
+
+/// A `docker build -t TAG [-f FILE] CONTEXT` command: which tag the build
+/// produces, so a later `docker run TAG` links to the Dockerfile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildCommand {
+    pub tags: Vec<String>,
+    /// `-f` / `--file`, as written (relative to the working directory).
+    pub dockerfile: Option<String>,
+    /// The context argument, as written.
+    pub context: String,
+    /// The whole command.
+    pub origin: Origin,
+}
+
+/// `docker build` flags that take no value.
+const BUILD_BOOL_FLAGS: &[&str] = &[
+    "--no-cache", "--pull", "--push", "--load", "-q", "--quiet", "--rm", "--force-rm", "--squash", "--compress",
+    "--disable-content-trust", "--no-cache-filter", "--help",
+];
+
+/// Every `docker build` / `docker buildx build` / `podman build` with a tag.
+pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> {
+    let mut out = Vec::new();
+    for cmd in &script.commands {
+        let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
+        let argv = &words[skip_wrappers(&words)..];
+        let Some(tool) = argv.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else { continue };
+        if !ENGINES.contains(&tool) {
+            continue;
+        }
+        let start = match (argv.get(1).copied(), argv.get(2).copied()) {
+            (Some("build"), _) => 2,
+            (Some("buildx" | "image"), Some("build")) => 3,
+            _ => continue,
+        };
+        let mut b = BuildCommand { tags: Vec::new(), dockerfile: None, context: String::new(), origin: Origin::at(map(cmd.span)) };
+        let mut i = start;
+        while i < argv.len() {
+            let w = argv[i];
+            let (flag, inline) = match w.split_once('=') {
+                Some((f, v)) if w.starts_with('-') => (f, Some(v)),
+                _ => (w, None),
+            };
+            if !flag.starts_with('-') || flag == "-" {
+                b.context = w.to_string();
+                i += 1;
+                continue;
+            }
+            if BUILD_BOOL_FLAGS.contains(&flag) {
+                i += 1;
+                continue;
+            }
+            let value = match inline {
+                Some(v) => v.to_string(),
+                None => {
+                    i += 1;
+                    argv.get(i).map(|s| s.to_string()).unwrap_or_default()
+                }
+            };
+            match flag {
+                "-t" | "--tag" => b.tags.push(value),
+                "-f" | "--file" => b.dockerfile = Some(value),
+                _ => {}
+            }
+            i += 1;
+        }
+        if !b.tags.is_empty() {
+            out.push(b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillaudit_syntax::shell;
+
+    #[test]
+    fn finds_docker_runs_but_not_echoes() {
+        let text = "echo \"docker run --privileged x\"\nif true; then sudo docker run --rm -v /:/host alpine sh; fi\n";
+        let cs = containers(FileId(0), &shell::parse(text), &|s| s);
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].mounts[0].source, "/");
+        assert_eq!(cs[0].definition.slice(text), "docker run");
+    }
+
+    #[test]
+    fn finds_build_tags() {
+        let text = "docker build --build-arg X=1 -t mcp/server:dev -f docker/Dockerfile . && docker buildx build --push --tag=a/b:1 ctx\n";
+        let b = builds(&shell::parse(text), &|s| s);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].tags, vec!["mcp/server:dev"]);
+        assert_eq!(b[0].dockerfile.as_deref(), Some("docker/Dockerfile"));
+        assert_eq!(b[0].context, ".");
+        assert_eq!(b[1].tags, vec!["a/b:1"]);
+        assert_eq!(b[1].context, "ctx");
+        assert!(builds(&shell::parse("docker build .\n"), &|s| s).is_empty());
+    }
+}
