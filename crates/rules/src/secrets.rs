@@ -185,6 +185,9 @@ static ANNOUNCED_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         r"|^xxx|x{4,}",
         r"|\*\*\*|•••|\.\.\.|…",
         r"|change[-_]?me|replace[-_]?me|example|placeholder|dummy|redacted",
+        // A value that is just the name of what belongs there, as READMEs
+        // write it: `PASSWORD=password`, `postgres://username:password@…`.
+        r"|^(?:my|your)?[-_]?(?:password|passwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?key|private[-_]?key)$",
     ))
 });
 
@@ -963,6 +966,18 @@ mod tests {
             unnamed("eyJxxxxxxxxxxxxx.eyJxxxxxxxxxxxx.xxxxxxxxxxxxxx"),
             None
         );
+    }
+
+    #[test]
+    fn a_value_naming_the_secret_is_a_placeholder() {
+        assert!(is_placeholder("password"));
+        assert!(is_placeholder("\"Password\""));
+        assert!(is_placeholder("my-secret"));
+        assert_eq!(classify(Some("PROMETHEUS_PASSWORD"), "\"password\""), None);
+        assert_eq!(classify(Some("DATABASE_URI"), "postgresql://username:password@localhost:5432/dbname"), None);
+        // A real-looking password still fires.
+        assert!(classify(Some("DATABASE_URI"), "postgresql://app:Xk29fjQ1@db:5432/app").is_some());
+        assert!(classify(Some("DB_PASSWORD"), "passwordless-2024!").is_some());
     }
 
     #[test]
