@@ -245,7 +245,8 @@ pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
     if let Some(o) = runtime_user_is_root(c) {
         return Some(EffectiveRoot::Runtime(o));
     }
-    if c.user.is_some() {
+    // An empty user (`user: ""`) is no override: the image's user applies.
+    if c.user.as_ref().is_some_and(|u| !u.value.trim().is_empty()) {
         return None;
     }
     let (i, image) = cx.image()?;
@@ -260,10 +261,10 @@ pub fn secret_file_kind(path: &str) -> Option<&'static str> {
     let p = path.trim().trim_start_matches("./").replace('\\', "/");
     let p = p.trim_end_matches('/');
     let components: Vec<&str> = p.split('/').collect();
-    if components.iter().any(|c| *c == ".aws") {
+    if components.contains(&".aws") {
         return Some("AWS credentials");
     }
-    if components.iter().any(|c| *c == ".ssh") {
+    if components.contains(&".ssh") {
         return Some("SSH keys");
     }
     if p.ends_with(".docker/config.json") || p == ".docker" || p.ends_with("/.docker") {
@@ -288,6 +289,29 @@ pub fn secret_file_kind(path: &str) -> Option<&'static str> {
         _ if name.starts_with("credentials") && name.ends_with(".json") => Some("credentials file"),
         _ => None,
     }
+}
+
+/// The words of a shell command after wrappers that run their arguments as
+/// a command (`sudo -E`, `env X=1`, `exec`, `nohup`, `time`).
+pub fn unwrap_command(words: &[skillaudit_model::Spanned<String>]) -> &[skillaudit_model::Spanned<String>] {
+    let names: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
+    &words[skillaudit_model::normalise::shell_script::skip_wrappers(&names)..]
+}
+
+/// Base name of a command word (`/usr/bin/curl` → `curl`).
+pub fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// A kind of thing with its indefinite article: `an API key`, `a GitHub token`.
+pub fn with_article(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    // Letters read out one by one that start with a vowel sound (`an npm token`).
+    let vowel_sound = lower.starts_with(['a', 'e', 'i', 'o'])
+        || (lower.starts_with('u') && !lower.starts_with("us"))
+        || lower.starts_with("npm")
+        || lower.starts_with("ssh");
+    format!("{} {kind}", if vowel_sound { "an" } else { "a" })
 }
 
 #[cfg(test)]
@@ -350,16 +374,4 @@ mod tests {
             assert!(secret_file_kind(p).is_none(), "{p}");
         }
     }
-}
-
-/// The words of a shell command after wrappers that run their arguments as
-/// a command (`sudo -E`, `env X=1`, `exec`, `nohup`, `time`).
-pub fn unwrap_command(words: &[skillaudit_model::Spanned<String>]) -> &[skillaudit_model::Spanned<String>] {
-    let names: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
-    &words[skillaudit_model::normalise::shell_script::skip_wrappers(&names)..]
-}
-
-/// Base name of a command word (`/usr/bin/curl` → `curl`).
-pub fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
 }

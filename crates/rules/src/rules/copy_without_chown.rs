@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Reports, for information, a `COPY`/`ADD` into the working directory
     /// without `--chown` that comes after the final stage switched to a
-    /// non-root `USER`.
+    /// non-root `USER` (directly or in the stage it builds `FROM`).
     ///
     /// ## Why is this bad?
     /// Copied files are owned by root whatever `USER` says, so the server
@@ -41,7 +41,8 @@ impl Rule for CopyWithoutChown {
         let Some(stage) = image.final_stage() else { return };
         let mut non_root = false;
         let mut workdir: Option<String> = None;
-        for instr in &stage.instructions {
+        // Follow `FROM <earlier stage>`: a USER or WORKDIR set there is in effect here.
+        for instr in image.instructions_in_order(stage) {
             match &instr.kind {
                 InstrKind::User(u) => non_root = !u.unresolved && !is_root_user(&u.value),
                 InstrKind::Other { text } if instr.keyword == "WORKDIR" => workdir = Some(text.trim().to_string()),

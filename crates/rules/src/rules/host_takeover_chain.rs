@@ -90,7 +90,7 @@ impl Rule for HostTakeoverChain {
             ),
         );
         match root {
-            EffectiveRoot::Runtime(o) => f = f.related_origin(c.file, o, "runs as root here"),
+            EffectiveRoot::Runtime(o) => f = related_part(f, c.file, o, "runs as root here", "root user"),
             EffectiveRoot::Image { image, user } => {
                 let img = &cx.project.images[image];
                 let span = match user {
@@ -105,8 +105,18 @@ impl Rule for HostTakeoverChain {
             }
         }
         for (o, d) in parts {
-            f = f.related_origin(c.file, o, d);
+            f = related_part(f, c.file, o, &d, &d);
         }
         out.push(f.fix("run as a non-root user and remove the host access", Applicability::Manual));
+    }
+}
+
+/// A part of the chain where it is used and, when it comes from a YAML
+/// anchor (`<<: *common`), also where it is written.
+fn related_part(f: Finding, file: skillaudit_model::FileId, o: skillaudit_model::Origin, used: &str, what: &str) -> Finding {
+    let f = f.related_origin(file, o, used);
+    match o.anchor {
+        Some(def) if def != o.span => f.related_span(file, def, format!("{what} defined here (YAML anchor)")),
+        _ => f,
     }
 }

@@ -39,13 +39,20 @@ impl Rule for PublishedOnAllInterfaces {
         let c = cx.container;
         for p in &c.ports {
             if p.on_all_interfaces() {
-                let host = p.host_port.as_deref().unwrap_or("a random port");
+                // `-P` publishes every EXPOSEd port (the model's container_port says so).
+                let all = p.container_port == "every exposed port";
+                let what = if all { "every exposed port".to_string() } else { format!("container port {}", p.container_port) };
+                let host = match (p.host_port.as_deref(), all) {
+                    (Some(h), _) => format!("on host port {h}"),
+                    (None, false) => "on a random host port".to_string(),
+                    (None, true) => "on random host ports".to_string(),
+                };
                 out.push(
                     Finding::at(
                         &Self::META,
                         c.file,
                         p.origin,
-                        format!("{} publishes container port {} on host port {host} on every network interface", c.source.describe(), p.container_port),
+                        format!("{} publishes {what} {host} on every network interface", c.source.describe()),
                     )
                     .fix("bind the port to 127.0.0.1", Applicability::Safe),
                 );

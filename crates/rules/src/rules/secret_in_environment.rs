@@ -1,3 +1,4 @@
+use crate::analysis::with_article;
 use crate::secrets;
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
@@ -45,7 +46,7 @@ impl Rule for SecretInEnvironment {
             let Some(value) = &e.value else { continue };
             if let Some(m) = secrets::classify(Some(&e.key), value) {
                 out.push(
-                    Finding::at(&Self::META, c.file, e.origin, format!("{} sets {} to a {} ({})", c.source.describe(), e.key, m.kind, m.masked))
+                    Finding::at(&Self::META, c.file, e.origin, format!("{} sets {} to {} ({})", c.source.describe(), e.key, with_article(m.kind), m.masked))
                         .fix("revoke the credential and pass it from the environment or a secret store", Applicability::Manual),
                 );
             }

@@ -1,5 +1,6 @@
 use skillaudit_model::image::{Instr, InstrKind};
 
+use crate::analysis::with_article;
 use crate::secrets;
 use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
 
@@ -67,7 +68,7 @@ fn check(instr: &Instr, file: skillaudit_model::FileId, out: &mut Vec<Finding>) 
                     &SecretInImage::META,
                     file,
                     var.span,
-                    format!("{what} {} holds a {} ({}) that is baked into the image", var.key, m.kind, m.masked),
+                    format!("{what} {} holds {} ({}) that is baked into the image", var.key, with_article(m.kind), m.masked),
                 )
                 .fix(
                     "revoke the credential, remove it, and pass it at run time or as a BuildKit secret",

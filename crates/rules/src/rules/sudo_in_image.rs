@@ -63,7 +63,7 @@ impl Rule for SudoInImage {
                 let Some(name) = argv.first().map(|w| base_name(&w.value)) else { continue };
                 let Some((_, verbs)) = INSTALLERS.iter().find(|(n, _)| *n == name) else { continue };
                 let installs = argv.iter().skip(1).any(|w| verbs.contains(&w.value.as_str()));
-                if installs && argv.iter().skip(2).any(|w| w.value == "sudo") {
+                if installs && argv.iter().skip(2).any(|w| is_sudo_package(&w.value)) {
                     reason = Some("installs the sudo package");
                     break;
                 }
@@ -74,6 +74,31 @@ impl Rule for SudoInImage {
                         .fix("remove sudo; run privileged build steps before switching USER", Applicability::Manual),
                 );
             }
+        }
+    }
+}
+
+/// `sudo`, also pinned (`sudo=1.9.13p3-1` for apt/apk, `sudo~1.9`,
+/// `sudo:amd64`, rpm's `sudo-1.9.15`) and its variants `sudo-ldap` / `sudo-rs`.
+fn is_sudo_package(word: &str) -> bool {
+    let name = word.split(['=', '~', '<', '>', ':']).next().unwrap_or(word);
+    if matches!(name, "sudo" | "sudo-ldap" | "sudo-rs") {
+        return true;
+    }
+    name.strip_prefix("sudo-").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_sudo_package;
+
+    #[test]
+    fn sudo_packages() {
+        for p in ["sudo", "sudo=1.9.13p3-1+deb12u1", "sudo~=1.9", "sudo:amd64", "sudo-1.9.15-1.fc41", "sudo-ldap", "sudo-rs"] {
+            assert!(is_sudo_package(p), "{p}");
+        }
+        for p in ["sudoku", "gosu", "su-exec", "sudo-doc", "libsudo", "-y"] {
+            assert!(!is_sudo_package(p), "{p}");
         }
     }
 }
