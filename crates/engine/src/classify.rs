@@ -1,31 +1,52 @@
-//! Stages 2–3 for one file: read it once, recognise its kind (by name, then
+//! Stages 2–3 for one file: read it once, recognise its kind (by path, then
 //! by content), parse it and normalise it into models.
 
 use std::fs::File;
 use std::io::Read;
 
-use skillaudit_model::normalise::{compose, dockerfile as df_norm, shell_script};
+use skillaudit_model::normalise::{
+    compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme, server_json, shell_script, workflow,
+};
 use skillaudit_model::{Container, FileId, FileKind, Image};
-use skillaudit_syntax::{dockerfile, shell, yaml, Span, SyntaxError};
+use skillaudit_syntax::yaml::Stream;
+use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
 
 use crate::discover::Candidate;
 use crate::Notice;
 
-/// What a file's name says.
+/// What a file's path says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameKind {
     Dockerfile,
     Compose,
     ShellScript,
-    /// Some other YAML file: a compose file if its content says so.
+    Makefile,
+    Workflow,
+    Devcontainer,
+    /// A file named like an MCP client configuration (`.mcp.json`, `.vscode/mcp.json`, …).
+    McpConfig,
+    Readme,
+    /// Other YAML / JSON / TOML: recognised by content.
     Yaml,
+    Json,
+    Toml,
     Unknown,
 }
 
-/// Recognise a file by its name alone.
-pub fn kind_by_name(name: &str) -> NameKind {
+impl NameKind {
+    /// Kinds that are only candidates: their content decides, and a file
+    /// that does not parse is simply not one of ours.
+    fn sniffed(self) -> bool {
+        matches!(self, NameKind::Yaml | NameKind::Json | NameKind::Toml | NameKind::Unknown)
+    }
+}
+
+/// Recognise a file by its path (relative, `/`-separated) alone.
+pub fn kind_by_path(path: &str) -> NameKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") || lower.ends_with(".md") {
+    let lower_path = path.to_ascii_lowercase();
+    if lower.ends_with(".dockerignore") {
         return NameKind::Unknown;
     }
     if lower == "dockerfile"
@@ -42,13 +63,33 @@ pub fn kind_by_name(name: &str) -> NameKind {
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return NameKind::ShellScript;
     }
-    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
-    if yaml {
+    if matches!(lower.as_str(), "makefile" | "gnumakefile" | "justfile" | ".justfile") || lower.ends_with(".mk") {
+        return NameKind::Makefile;
+    }
+    if lower.starts_with("readme") && (lower.ends_with(".md") || lower.ends_with(".markdown")) {
+        return NameKind::Readme;
+    }
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
         if stem == "compose" || stem == "docker-compose" || stem.starts_with("docker-compose.") || stem.starts_with("compose.") {
             return NameKind::Compose;
         }
+        if lower_path.contains(".github/workflows/") {
+            return NameKind::Workflow;
+        }
         return NameKind::Yaml;
+    }
+    if lower.ends_with(".json") || lower.ends_with(".jsonc") {
+        if devcontainer::is_devcontainer_path(path) {
+            return NameKind::Devcontainer;
+        }
+        if matches!(lower.as_str(), ".mcp.json" | "mcp.json" | "claude_desktop_config.json" | "mcp_config.json") {
+            return NameKind::McpConfig;
+        }
+        return NameKind::Json;
+    }
+    if lower.ends_with(".toml") {
+        return NameKind::Toml;
     }
     NameKind::Unknown
 }
@@ -78,7 +119,8 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
         return Err(notice("not a regular file; skipped".into()));
     }
     if meta.len() > max_size {
-        if c.name_kind == NameKind::Yaml && !c.explicit {
+        // A big YAML/JSON file of unknown purpose (a lock file) is simply not ours.
+        if c.name_kind.sniffed() && !c.explicit {
             return Ok(None);
         }
         return Err(notice(format!("file is {} MiB, over the {} MiB limit; skipped", meta.len() >> 20, max_size >> 20)));
@@ -93,23 +135,37 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
 
     // Binary content: only worth a word when the name promised a config file.
     let nul = bytes.iter().take(8192).position(|&b| b == 0);
+    if nul.is_some() && (c.name_kind.sniffed() || c.name_kind == NameKind::Readme) {
+        return Ok(None);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
 
-    let mut stream = None;
-    let kind = match c.name_kind {
-        NameKind::Dockerfile => FileKind::Dockerfile,
-        NameKind::Compose => FileKind::Compose,
-        NameKind::ShellScript if nul.is_none() => FileKind::ShellScript,
-        _ if nul.is_some() => return Ok(None),
-        NameKind::ShellScript | NameKind::Yaml | NameKind::Unknown => match sniff(&text) {
-            Some(Sniffed::Dockerfile) => FileKind::Dockerfile,
-            Some(Sniffed::Compose(s)) => {
-                stream = Some(s);
-                FileKind::Compose
-            }
+    let (kind, stream) = match c.name_kind {
+        NameKind::Dockerfile => (FileKind::Dockerfile, None),
+        NameKind::Compose => (FileKind::Compose, None),
+        NameKind::ShellScript => (FileKind::ShellScript, None),
+        NameKind::Makefile => (FileKind::Makefile, None),
+        NameKind::Workflow => (FileKind::Workflow, None),
+        NameKind::Devcontainer => (FileKind::Devcontainer, None),
+        NameKind::McpConfig => (FileKind::McpConfig, None),
+        NameKind::Readme => (FileKind::Readme, None),
+        NameKind::Yaml => match sniff_yaml(&text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return Ok(None),
+        },
+        NameKind::Json => match sniff_json(&text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return Ok(None),
+        },
+        NameKind::Toml => match sniff_toml(&text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return Ok(None),
+        },
+        NameKind::Unknown => match sniff_any(&text) {
+            Some((k, s)) => (k, s),
             None => return Ok(None),
         },
     };
@@ -127,44 +183,132 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
         p.errors.push(SyntaxError::new(format!("binary content (a NUL byte) in a file named like a {}", kind.name()), Span::empty(at)));
         return Ok(Some(p));
     }
-    match kind {
+    let text = p.text.as_str();
+    let mut errors = Vec::new();
+    let containers = match kind {
         FileKind::Dockerfile => {
-            let parsed = dockerfile::parse(&p.text);
-            p.errors = parsed.errors.clone();
+            let parsed = dockerfile::parse(text);
+            errors = parsed.errors.clone();
             p.image = Some(df_norm::image(UNASSIGNED, &parsed));
+            Vec::new()
         }
-        FileKind::Compose => {
-            let stream = stream.unwrap_or_else(|| yaml::parse(&p.text));
-            if let Some(e) = &stream.error {
-                p.errors.push(e.clone());
-            }
-            for (dup, _first) in &stream.duplicate_keys {
-                let key = dup.slice(&p.text);
-                p.errors.push(SyntaxError::new(format!("duplicate key {key} in a mapping (compose rejects the file)"), *dup));
-            }
-            p.containers = compose::containers(UNASSIGNED, &stream);
-        }
+        // A script's own syntax errors are not ours to report: the shell
+        // runs what it can, and so do we.
         FileKind::ShellScript => {
-            // A script's own syntax errors are not ours to report: bash runs
-            // what it can, and so do we.
-            let script = shell::parse(&p.text);
+            let script = shell::parse(text);
             p.builds = shell_script::builds(&script, &|s| s);
-            p.containers = shell_script::containers(UNASSIGNED, &script, &|s| s);
+            shell_script::containers(UNASSIGNED, &script, &|s| s)
         }
-        _ => {}
-    }
+        FileKind::Makefile => {
+            p.builds = makefile::builds(text);
+            makefile::containers(UNASSIGNED, text)
+        }
+        FileKind::Readme => readme::containers(UNASSIGNED, text),
+        FileKind::Compose => {
+            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            tree_errors(&s, text, &mut errors);
+            compose::containers(UNASSIGNED, &s)
+        }
+        FileKind::Workflow => {
+            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            tree_errors(&s, text, &mut errors);
+            p.builds = workflow::builds(&s, text);
+            workflow::containers(UNASSIGNED, &s, text)
+        }
+        FileKind::Kubernetes => {
+            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            tree_errors(&s, text, &mut errors);
+            kubernetes::containers(UNASSIGNED, &s)
+        }
+        FileKind::Devcontainer => {
+            let s = stream.unwrap_or_else(|| json::parse(text));
+            tree_errors(&s, text, &mut errors);
+            devcontainer::containers_at(UNASSIGNED, &p.display, &s)
+        }
+        FileKind::McpConfig => {
+            let s = stream.unwrap_or_else(|| json::parse(text));
+            tree_errors(&s, text, &mut errors);
+            mcp_config::containers(UNASSIGNED, &s)
+        }
+        FileKind::ServerJson => {
+            let s = stream.unwrap_or_else(|| json::parse(text));
+            tree_errors(&s, text, &mut errors);
+            server_json::containers(UNASSIGNED, &s)
+        }
+    };
+    p.containers = containers;
+    p.errors = errors;
     Ok(Some(p))
 }
 
-/// What content sniffing found; a compose file's parsed YAML is kept so it
-/// is parsed only once.
-pub enum Sniffed {
-    Dockerfile,
-    Compose(yaml::Stream),
+/// Parse errors and duplicate keys of a recognised YAML/JSON/TOML file.
+fn tree_errors(s: &Stream, text: &str, errors: &mut Vec<SyntaxError>) {
+    if let Some(e) = &s.error {
+        errors.push(e.clone());
+    }
+    for (dup, _first) in &s.duplicate_keys {
+        let key = dup.slice(text);
+        errors.push(SyntaxError::new(format!("duplicate key {key} in a mapping (the file is rejected by its tools)"), *dup));
+    }
 }
 
-/// Recognise a file by its content: a compose file, or a Dockerfile.
-pub fn sniff(text: &str) -> Option<Sniffed> {
+/// A YAML file of unknown purpose: compose, Kubernetes or an MCP config?
+/// Cheap text checks come first; the YAML is parsed at most once.
+fn sniff_yaml(text: &str) -> Option<(FileKind, Stream)> {
+    let compose_like = text.starts_with("services:") || text.contains("\nservices:");
+    let k8s_like = text.contains("apiVersion") && text.contains("kind");
+    let mcp_like = text.contains("mcpServers") || text.contains("mcp_servers");
+    if !(compose_like || k8s_like || mcp_like) {
+        return None;
+    }
+    // Helm templates are not YAML until rendered: skipped without a word.
+    if k8s_like && kubernetes::is_helm_template(text) {
+        return None;
+    }
+    let s = yaml::parse(text);
+    if compose_like && compose::looks_like_compose(&s) {
+        return Some((FileKind::Compose, s));
+    }
+    if k8s_like && kubernetes::is_manifest(&s) {
+        return Some((FileKind::Kubernetes, s));
+    }
+    if mcp_like && mcp_config::looks_like_mcp_config(&s) {
+        return Some((FileKind::McpConfig, s));
+    }
+    None
+}
+
+/// A JSON file of unknown purpose: an MCP client config or a server.json?
+fn sniff_json(text: &str) -> Option<(FileKind, Stream)> {
+    let mcp_like = ["\"mcpServers\"", "\"servers\"", "\"context_servers\"", "\"mcp_servers\""].iter().any(|k| text.contains(k));
+    let registry_like = ["\"registryType\"", "\"registry_type\"", "\"runtimeHint\"", "\"runtime_hint\"", "\"registry_name\""].iter().any(|k| text.contains(k));
+    if !(mcp_like || registry_like) {
+        return None;
+    }
+    let s = json::parse(text);
+    if s.error.is_some() {
+        return None;
+    }
+    if registry_like && server_json::looks_like_server_json(&s) {
+        return Some((FileKind::ServerJson, s));
+    }
+    if mcp_like && mcp_config::looks_like_mcp_config(&s) {
+        return Some((FileKind::McpConfig, s));
+    }
+    None
+}
+
+/// A TOML file: a Codex configuration with `[mcp_servers.*]`?
+fn sniff_toml(text: &str) -> Option<(FileKind, Stream)> {
+    if !text.contains("mcp_servers") {
+        return None;
+    }
+    let s = toml::parse(text);
+    (s.error.is_none() && mcp_config::looks_like_mcp_config(&s)).then_some((FileKind::McpConfig, s))
+}
+
+/// A file named on the command line: a Dockerfile, or any of the tree formats.
+fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
     let first = text
         .trim_start_matches('\u{feff}')
         .lines()
@@ -172,12 +316,21 @@ pub fn sniff(text: &str) -> Option<Sniffed> {
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
     let word = first.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
     if word == "FROM" || (word == "ARG" && text.to_ascii_uppercase().contains("\nFROM ")) {
-        return Some(Sniffed::Dockerfile);
+        return Some((FileKind::Dockerfile, None));
     }
-    // Cheap pre-check before parsing YAML: compose needs a top-level `services:`.
-    if !(text.starts_with("services:") || text.contains("\nservices:")) {
-        return None;
+    if first.starts_with('{') || first.starts_with("//") {
+        return sniff_json(text).map(|(k, s)| (k, Some(s)));
     }
-    let stream = yaml::parse(text);
-    compose::looks_like_compose(&stream).then_some(Sniffed::Compose(stream))
+    if first.starts_with('[') {
+        if let Some((k, s)) = sniff_toml(text) {
+            return Some((k, Some(s)));
+        }
+    }
+    if text.contains("\njobs:") && (text.contains("\non:") || text.starts_with("on:") || text.contains("\n\"on\":")) {
+        let s = yaml::parse(text);
+        if s.error.is_none() {
+            return Some((FileKind::Workflow, Some(s)));
+        }
+    }
+    sniff_yaml(text).map(|(k, s)| (k, Some(s)))
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::classify::{kind_by_name, NameKind};
+use crate::classify::{kind_by_path, NameKind};
 use crate::Notice;
 
 /// A file the walk found, with what its name says about it.
@@ -72,14 +72,14 @@ pub fn walk(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>) -> Vec<Cand
             if !ft.is_file() {
                 return WalkState::Continue;
             }
-            let name = entry.file_name().to_string_lossy();
-            let name_kind = kind_by_name(&name);
+            let rel = display_path(root, path, "");
+            let name_kind = kind_by_path(&rel);
             if name_kind == NameKind::Unknown {
                 return WalkState::Continue;
             }
             found.lock().expect("walk results").push(Candidate {
                 abs: path.to_path_buf(),
-                display: display_path(root, path, prefix),
+                display: format!("{prefix}{rel}"),
                 name_kind,
                 explicit: false,
             });

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use skillaudit_model::link::{self, normalize};
 use skillaudit_model::project::SourceFile;
-use skillaudit_model::{FileId, Project};
+use skillaudit_model::{FileId, Project, Purpose};
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::{ContainerCx, Finding, ImageCx, Location, Severity};
 use skillaudit_syntax::source::LineCol;
@@ -144,9 +144,8 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
                 candidates.extend(discover::walk(&t.root, &t.prefix, &notices).into_iter().map(|c| (c, ti)));
             }
             target::Kind::File { display } => {
-                let name = t.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 candidates.push((
-                    Candidate { abs: t.root.clone(), display: display.clone(), name_kind: classify::kind_by_name(&name), explicit: true },
+                    Candidate { abs: t.root.clone(), display: display.clone(), name_kind: classify::kind_by_path(display), explicit: true },
                     ti,
                 ));
             }
@@ -170,12 +169,15 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
     let mut file_targets = Vec::new();
     for (p, ti) in processed {
         let id = FileId(project.files.len() as u32);
+        let purpose = purpose_of(&p.display, p.kind);
         if let Some(mut image) = p.image {
             image.file = id;
+            image.purpose = purpose;
             project.images.push(image);
         }
         for mut c in p.containers {
             c.file = id;
+            c.purpose = purpose;
             project.containers.push(c);
         }
         for e in p.errors {
@@ -271,6 +273,23 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
         grade,
         summary,
     })
+}
+
+/// Directory names that hold test infrastructure.
+const TEST_DIRS: &[&str] = &["test", "tests", "e2e", "testdata", "test-data", "test-services", "__tests__", "integration-tests", "fixtures", "testing"];
+
+/// What a file's containers are for: CI jobs run on throwaway runners, and
+/// files under test directories describe test infrastructure.
+fn purpose_of(path: &str, kind: skillaudit_model::FileKind) -> Purpose {
+    if kind == skillaudit_model::FileKind::Workflow {
+        return Purpose::Ci;
+    }
+    let mut dirs = path.split('/').rev().skip(1);
+    if dirs.any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str())) {
+        Purpose::Test
+    } else {
+        Purpose::Runtime
+    }
 }
 
 /// 1-based start and (exclusive) end positions of a span.

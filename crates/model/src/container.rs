@@ -43,11 +43,35 @@ impl ContainerSource {
     }
 }
 
+/// What a container or image is for, as far as the repository says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Purpose {
+    /// Something users run: the server itself, its documented setup.
+    #[default]
+    Runtime,
+    /// A throwaway container of a CI job (GitHub Actions job containers,
+    /// services and `docker run` steps on an ephemeral runner).
+    Ci,
+    /// Test infrastructure: files under `test/`, `tests/`, `e2e/`, … .
+    Test,
+}
+
+impl Purpose {
+    /// Hardening rules (limits, read-only root, capabilities, published
+    /// ports, default-root images) are about long-running deployments; a
+    /// CI or test container is torn down after the run.
+    pub fn is_deployed(self) -> bool {
+        self == Purpose::Runtime
+    }
+}
+
 /// One container definition.
 #[derive(Clone, Debug)]
 pub struct Container {
     pub file: FileId,
     pub source: ContainerSource,
+    /// Set by the pipeline from where the file is (see [`Purpose`]).
+    pub purpose: Purpose,
     /// The container's definition: where findings about something *missing* point
     /// (a compose service's key, a `docker run` command …).
     pub definition: Span,
@@ -86,6 +110,7 @@ impl Container {
         Container {
             file,
             source,
+            purpose: Purpose::Runtime,
             definition,
             image: None,
             build: None,

@@ -8,6 +8,8 @@ use crate::{Origin, Span, Spanned};
 #[derive(Clone, Debug)]
 pub struct Image {
     pub file: FileId,
+    /// Set by the pipeline from where the Dockerfile is.
+    pub purpose: crate::container::Purpose,
     /// Instructions before the first FROM (global ARGs).
     pub preamble: Vec<Instr>,
     pub stages: Vec<Stage>,

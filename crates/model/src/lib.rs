@@ -14,7 +14,7 @@ pub mod link;
 pub mod normalise;
 pub mod project;
 
-pub use container::{Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
+pub use container::{Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};

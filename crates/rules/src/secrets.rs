@@ -38,6 +38,9 @@ pub struct SecretMatch {
     pub kind: &'static str,
     /// The value masked for display: at most its first four characters, then `…`.
     pub masked: String,
+    /// True when only the variable's *name* says it is a secret (no known
+    /// token format matched): a literal password, not a recognisable key.
+    pub by_name: bool,
 }
 
 /// Is `value` (the value of variable `name`, when there is a name) a
@@ -68,6 +71,7 @@ pub fn classify(name: Option<&str>, value: &str) -> Option<SecretMatch> {
     Some(SecretMatch {
         kind: term.kind,
         masked: mask(value),
+        by_name: true,
     })
 }
 
@@ -169,6 +173,7 @@ static VARIABLE_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
         r"\$\{",                           // ${X}, ${X:-d}, ${{ secrets.X }}, ${input:x}
         r"|\$\(",                          // $(command substitution)
+        r"|`[^`]+`",                       // `command substitution`
         r"|\$[A-Za-z_]",                   // $X
         r"|\{\{[^}]*\}\}",                 // {{ template }}
         r"|%[A-Za-z_][A-Za-z0-9_]*%",      // %VAR%
@@ -435,6 +440,7 @@ fn find_token(name: Option<&str>, value: &str) -> Option<SecretMatch> {
         Some(SecretMatch {
             kind,
             masked: mask(token),
+            by_name: false,
         })
     };
 
@@ -764,7 +770,8 @@ mod tests {
             m,
             SecretMatch {
                 kind: "GitHub token",
-                masked: "ghp_…".into()
+                masked: "ghp_…".into(),
+                by_name: false,
             }
         );
         assert_eq!(named("API_KEY", r#""""#), None);

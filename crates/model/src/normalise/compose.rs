@@ -134,11 +134,11 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
         "build" => c.build = build(v),
         "user" => c.user = text(v).map(|s| Spanned::new(s, entry_origin(k, v))),
         "privileged" => {
-            if v.as_bool() == Some(true) {
+            if boolean(v) == Some(true) {
                 c.privileged = Some(entry_origin(k, v));
             }
         }
-        "read_only" => c.read_only = v.as_bool().map(|b| Spanned::new(b, entry_origin(k, v))),
+        "read_only" => c.read_only = boolean(v).map(|b| Spanned::new(b, entry_origin(k, v))),
         "volumes" => {
             for item in v.items() {
                 if let Some(m) = volume(v, item) {
@@ -147,7 +147,7 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
             }
         }
         "use_api_socket" => {
-            if v.as_bool() == Some(true) {
+            if boolean(v) == Some(true) {
                 c.mounts.push(Mount {
                     kind: MountKind::Bind,
                     source: "/var/run/docker.sock".into(),
@@ -209,6 +209,17 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
     }
 }
 
+/// A compose boolean: compose accepts `true`/`yes`/`y`/`on` and
+/// `false`/`no`/`n`/`off` in any case, quoted or not.
+fn boolean(v: NodeRef<'_>) -> Option<bool> {
+    let t = text(v)?.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "true" | "yes" | "y" | "on" => Some(true),
+        "false" | "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// A limit counts when set to something other than "unlimited" (0 / -1).
 fn set_limit(slot: &mut Option<Origin>, v: NodeRef<'_>) {
     if let Some(t) = text(v) {
@@ -256,7 +267,7 @@ fn volume(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<Mount> {
     };
     let source = item.value("source").and_then(text).unwrap_or_default();
     let target = item.value("target").and_then(text).unwrap_or_default();
-    let read_only = item.value("read_only").and_then(|r| r.as_bool());
+    let read_only = item.value("read_only").and_then(boolean);
     Some(Mount { kind, source, target, read_only, origin })
 }
 

@@ -1,10 +1,714 @@
-//! devcontainer.json → a Container (`runArgs`, `privileged`, `capAdd`, `securityOpt`, `mounts`, `containerUser`/`remoteUser`, `containerEnv`/`remoteEnv`, `build.dockerfile` linked to the Image).
-//! (Being written.)
+//! `devcontainer.json` → one [`Container`] (source [`ContainerSource::Devcontainer`]).
+//!
+//! Read the way the dev container CLI (`devcontainers/cli`) starts the
+//! container. For an image or Dockerfile configuration it runs
+//! `docker run -p <appPort> --mount <mounts> -e <containerEnv>
+//! -u <containerUser> <runArgs> --privileged --cap-add <capAdd>
+//! --security-opt <securityOpt> <image>`; for a Docker Compose
+//! configuration (`dockerComposeFile` + `service`) it writes a compose
+//! override for the service with `user`, `environment`, `privileged`,
+//! `cap_add`, `security_opt` and `volumes` — `runArgs`, `appPort` and
+//! `image`/`build` do not apply there.
+//!
+//! * `definition` (where findings about missing settings point) is the key
+//!   that says which container this is: `dockerComposeFile`'s `service` (or
+//!   `dockerComposeFile`), `build` / legacy `dockerFile`, `image`, else the
+//!   first key of the file.
+//! * **Compose configurations** give a Container with neither `image` nor
+//!   `build`: it holds only what devcontainer.json adds to the compose
+//!   service, which is also described (with its own Container) by the
+//!   compose file.
+//! * `build.dockerfile` and `build.context` (legacy top-level `dockerFile`,
+//!   `context`) are both relative to the devcontainer.json's folder, and
+//!   the context defaults to `"."`. [`Build::dockerfile`] is relative to the
+//!   context, so the path is converted: `{"dockerfile": "Dockerfile",
+//!   "context": ".."}` in `.devcontainer/` becomes context `..`, dockerfile
+//!   `.devcontainer/Dockerfile`. When the context is above the
+//!   devcontainer.json's folder this needs the folder's name: use
+//!   [`containers_at`] with the file's path; without it (or when the
+//!   context leaves the scanned tree) `build` is `None` rather than a guess
+//!   that could link the wrong Dockerfile. When a Dockerfile is configured,
+//!   `image` is ignored, as the CLI ignores it.
+//! * `runArgs` are docker flags, read by [`docker_cli::container`]; they
+//!   come after `containerUser` on the CLI's command line, so a `--user`
+//!   there wins. A word that is not a flag would be taken by docker as the
+//!   image, and what follows it as the command: reading stops there and the
+//!   word is *not* taken as this container's image.
+//! * `mounts`: strings are passed to docker as `--mount <string>`, objects
+//!   as `--mount type=<type>,src=<source>,dst=<target>` (other keys of the
+//!   object are dropped by the CLI, so a `readonly` there does not count);
+//!   both are read by docker's own `--mount` syntax. Variables such as
+//!   `${localEnv:HOME}` and `${localWorkspaceFolder}` are kept verbatim.
+//!   `workspaceMount` is the project folder by design; it is only taken when
+//!   its source is something else than `${localWorkspaceFolder}` or a
+//!   folder inside it.
+//! * `containerUser` → `user`. `remoteUser` (the user the IDE runs
+//!   terminals, tasks and tools as) counts only when `containerUser` is
+//!   absent and it is root: those processes run as root. A non-root
+//!   `remoteUser` says nothing about the container's own user, so it is
+//!   not taken.
+//! * `containerEnv` and `remoteEnv` → env entries (a `null` value unsets a
+//!   variable and is skipped).
+//! * `appPort`: a number is published on `127.0.0.1` by the CLI; a string
+//!   is passed to `-p` as written. `forwardPorts` are forwarded by the IDE
+//!   to the local machine only: not publishing.
+//! * Features with known container settings, from the official features'
+//!   `devcontainer-feature.json`: `docker-in-docker` runs the container
+//!   privileged; `docker-outside-of-docker` (formerly `docker-from-docker`)
+//!   bind-mounts `/var/run/docker.sock`. Both point at the feature's entry.
 
-use crate::container::Container;
+use skillaudit_syntax::yaml::{NodeKind, NodeRef, ScalarStyle, Stream};
+use skillaudit_syntax::Span;
+
+use crate::container::{Build, Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
+use crate::normalise::docker_cli;
+use crate::normalise::kubernetes::{items, Budget, Fields};
+use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
+use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::FileId;
-use skillaudit_syntax::yaml::Stream;
+use crate::{Origin, Spanned};
 
-pub fn containers(_file: FileId, _stream: &Stream) -> Vec<Container> {
-    unimplemented!("devcontainer")
+/// How many entries and items one file may make us look at (aliases can
+/// only occur when the file is read as YAML; JSON has none).
+const WORK_BUDGET: usize = 200_000;
+
+/// Official features that run the container privileged.
+const PRIVILEGED_FEATURES: &[&str] = &["ghcr.io/devcontainers/features/docker-in-docker", "docker-in-docker"];
+/// Official features that bind-mount the host's Docker socket.
+const SOCKET_FEATURES: &[&str] = &[
+    "ghcr.io/devcontainers/features/docker-outside-of-docker",
+    "ghcr.io/devcontainers/features/docker-from-docker",
+    "docker-outside-of-docker",
+    "docker-from-docker",
+];
+
+/// Is this (scan-relative, `/` or `\` separated) path one the dev container
+/// tools read: `.devcontainer.json`, `.devcontainer/devcontainer.json` or
+/// `.devcontainer/<name>/devcontainer.json`?
+pub fn is_devcontainer_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+    matches!(
+        parts.as_slice(),
+        [.., ".devcontainer.json"]
+            | [.., ".devcontainer", "devcontainer.json"]
+            | [.., ".devcontainer", _, "devcontainer.json"]
+    )
+}
+
+/// The dev container of a devcontainer.json, without knowing where the
+/// file is: a `build.context` above the file's folder leaves `build` unset
+/// (see the module docs). Prefer [`containers_at`].
+pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
+    read(file, None, stream)
+}
+
+/// The dev container of a devcontainer.json at `path` (relative to the
+/// scanned directory, as [`crate::SourceFile::path`]).
+pub fn containers_at(file: FileId, path: &str, stream: &Stream) -> Vec<Container> {
+    let dir = folder_of(path);
+    read(file, dir.as_deref(), stream)
+}
+
+/// The folders of the file's directory, outermost first (`None` if the
+/// path climbs out of the scanned tree or is absolute).
+fn folder_of(path: &str) -> Option<Vec<String>> {
+    let (ups, mut names) = lexical(path)?;
+    if ups > 0 {
+        return None;
+    }
+    names.pop();
+    Some(names.into_iter().map(str::to_string).collect())
+}
+
+fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container> {
+    let mut budget = Budget::new(WORK_BUDGET);
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return Vec::new() };
+    let top = Fields::of(Some(root), &mut budget);
+    let Some(&(first_key, _)) = top.all().first() else { return Vec::new() };
+
+    let compose = top.entry("dockerComposeFile");
+    let build = Fields::of(top.get("build"), &mut budget);
+    // The Dockerfile, if this is a Dockerfile configuration: (path, where
+    // the build is said, the key naming it).
+    let dockerfile = if compose.is_some() {
+        None
+    } else if let (Some(df), Some((key, value))) = (build.str("dockerfile"), top.entry("build")) {
+        Some((df, origin(value), key))
+    } else {
+        top.entry("dockerFile").and_then(|(k, v)| text(v).map(|df| (df, entry_origin(k, v), k)))
+    };
+
+    let definition_key = match (&compose, &dockerfile) {
+        (Some((k, _)), _) => top.entry("service").map_or(*k, |(s, _)| s),
+        (None, Some((_, _, k))) => *k,
+        (None, None) => top.entry("image").map_or(first_key, |(k, _)| k),
+    };
+    let definition: Span = definition_key.report_span();
+    let mut c = Container::new(file, ContainerSource::Devcontainer, definition);
+
+    if compose.is_none() {
+        match dockerfile {
+            Some((df, build_origin, _)) => {
+                let context = build.str("context").or_else(|| top.str("context")).unwrap_or_else(|| ".".to_string());
+                c.build = dockerfile_in_context(dir, &context, &df)
+                    .map(|dockerfile| Build { context, dockerfile: Some(dockerfile), origin: build_origin });
+            }
+            None => c.image = top.get("image").and_then(|v| text(v).map(|s| Spanned::new(s, origin(v)))),
+        }
+        if let Some(ports) = top.get("appPort") {
+            app_ports(&mut c, ports, &mut budget);
+        }
+        if let Some((_, m)) = top.entry("workspaceMount") {
+            if let Some(spec) = text(m) {
+                let own_folder = spec.split(',').any(|p| {
+                    let p = p.trim();
+                    let source = p.strip_prefix("source=").or_else(|| p.strip_prefix("src="));
+                    source.map(str::trim).is_some_and(|s| {
+                        s == "${localWorkspaceFolder}"
+                            || (s.starts_with("${localWorkspaceFolder}/") && !s.contains(".."))
+                    })
+                });
+                if !own_folder && !spec.trim().is_empty() {
+                    c.mounts.extend(mount_arg(file, spec, origin(m)));
+                }
+            }
+        }
+    }
+
+    // `mounts`, in docker's `--mount` syntax either way.
+    if let Some(list) = top.get("mounts") {
+        for item in items(Some(list), &mut budget) {
+            let o = item_origin(list, item);
+            let spec = match text(item) {
+                Some(s) => s,
+                None if item.is_mapping() => {
+                    let m = Fields::of(Some(item), &mut budget);
+                    let source = m.str("source").filter(|s| !s.is_empty()).map(|s| format!("src={s},")).unwrap_or_default();
+                    format!("type={},{source}dst={}", m.str("type").unwrap_or_default(), m.str("target").unwrap_or_default())
+                }
+                None => continue,
+            };
+            c.mounts.extend(mount_arg(file, spec, o));
+        }
+    }
+
+    for key in ["containerEnv", "remoteEnv"] {
+        let env = Fields::of(top.get(key), &mut budget);
+        for &(k, v) in env.all() {
+            let Some(name) = k.as_str() else { continue };
+            if v.is_null() {
+                continue;
+            }
+            let value = Some(text(v).unwrap_or_default());
+            c.env.push(EnvEntry { key: name.to_string(), value, origin: entry_origin(k, v) });
+        }
+    }
+
+    match top.entry("containerUser") {
+        Some((k, v)) => c.user = text(v).map(|u| Spanned::new(u, entry_origin(k, v))),
+        None => {
+            if let Some((k, v)) = top.entry("remoteUser") {
+                c.user = text(v).filter(|u| crate::image::is_root_user(u)).map(|u| Spanned::new(u, entry_origin(k, v)));
+            }
+        }
+    }
+
+    if compose.is_none() {
+        if let Some(list) = top.get("runArgs") {
+            run_args(&mut c, file, list, &mut budget);
+        }
+    }
+
+    if let Some((k, v)) = top.entry("privileged") {
+        if v.as_bool() == Some(true) {
+            c.privileged = c.privileged.or(Some(entry_origin(k, v)));
+        }
+    }
+    if let Some(list) = top.get("capAdd") {
+        for cap in items(Some(list), &mut budget) {
+            if let Some(name) = text(cap) {
+                c.cap_add.push(Spanned::new(name, item_origin(list, cap)));
+            }
+        }
+    }
+    if let Some(list) = top.get("securityOpt") {
+        for opt in items(Some(list), &mut budget) {
+            if let Some(value) = text(opt) {
+                let o = item_origin(list, opt);
+                if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(&value) {
+                    c.no_new_privileges = Some(o);
+                }
+                c.security_opts.push(Spanned::new(value, o));
+            }
+        }
+    }
+
+    features(&mut c, &Fields::of(top.get("features"), &mut budget));
+    vec![c]
+}
+
+/// `appPort`: a number, a string, or a list of them.
+fn app_ports(c: &mut Container, value: NodeRef<'_>, budget: &mut Budget) {
+    let ports: Vec<(NodeRef<'_>, Origin)> = if value.is_sequence() {
+        items(Some(value), budget).into_iter().map(|p| (p, item_origin(value, p))).collect()
+    } else {
+        vec![(value, origin(value))]
+    };
+    for (port, o) in ports {
+        let Some(spec) = text(port) else { continue };
+        // JSON numbers are plain scalars, strings quoted ones.
+        let is_number = matches!(port.node().kind, NodeKind::Scalar { style: ScalarStyle::Plain, .. })
+            && !spec.is_empty()
+            && spec.bytes().all(|b| b.is_ascii_digit());
+        let p = if is_number {
+            // The CLI publishes a bare number on the loopback address only.
+            runtime::PortSpec { host_ip: Some("127.0.0.1".into()), host_port: Some(spec.clone()), container_port: spec }
+        } else {
+            runtime::parse_port(&spec)
+        };
+        let (host_ip, host_port, container_port) = (p.host_ip, p.host_port, p.container_port);
+        c.ports.push(PortMapping { host_ip, host_port, container_port, origin: o });
+    }
+}
+
+/// One `--mount` value, read by docker's syntax; the mount keeps `o`.
+/// Docker refuses a mount without a target, so none is returned for one.
+fn mount_arg(file: FileId, spec: String, o: Origin) -> Option<Mount> {
+    let words = [Spanned { value: "--mount".to_string(), origin: o }, Spanned { value: spec, origin: o }];
+    let parsed = docker_cli::container(file, ContainerSource::Devcontainer, o.span, &words);
+    parsed.mounts.into_iter().next().filter(|m| !m.target.trim().is_empty()).map(|m| Mount { origin: o, ..m })
+}
+
+/// `runArgs`: docker flags, merged over what the other keys said.
+fn run_args(c: &mut Container, file: FileId, list: NodeRef<'_>, budget: &mut Budget) {
+    let words: Vec<Spanned<String>> = items(Some(list), budget)
+        .into_iter()
+        .filter_map(|w| text(w).map(|t| Spanned::new(t, item_origin(list, w))))
+        .collect();
+    // `image` is a stray non-flag word here, not the image: ignored.
+    let r = docker_cli::container(file, ContainerSource::Devcontainer, c.definition, &words);
+    if r.user.is_some() {
+        c.user = r.user;
+    }
+    c.privileged = c.privileged.or(r.privileged);
+    c.mounts.extend(r.mounts);
+    c.cap_add.extend(r.cap_add);
+    c.cap_drop.extend(r.cap_drop);
+    c.security_opts.extend(r.security_opts);
+    c.no_new_privileges = c.no_new_privileges.or(r.no_new_privileges);
+    c.namespaces.extend(r.namespaces);
+    c.devices.extend(r.devices);
+    c.ports.extend(r.ports);
+    c.env.extend(r.env);
+    c.memory_limit = c.memory_limit.or(r.memory_limit);
+    c.cpu_limit = c.cpu_limit.or(r.cpu_limit);
+    c.pids_limit = c.pids_limit.or(r.pids_limit);
+    if r.read_only.is_some() {
+        c.read_only = r.read_only;
+    }
+}
+
+/// Settings that official features add to the container.
+fn features(c: &mut Container, features: &Fields<'_>) {
+    for &(k, v) in features.all() {
+        let Some(id) = k.as_str() else { continue };
+        if v.as_bool() == Some(false) {
+            continue;
+        }
+        let id = feature_id(id);
+        if PRIVILEGED_FEATURES.contains(&id) {
+            c.privileged = c.privileged.or(Some(entry_origin(k, v)));
+        }
+        if SOCKET_FEATURES.contains(&id) {
+            c.mounts.push(Mount {
+                kind: MountKind::Bind,
+                source: "/var/run/docker.sock".into(),
+                target: "/var/run/docker-host.sock".into(),
+                read_only: None,
+                origin: entry_origin(k, v),
+            });
+        }
+    }
+}
+
+/// A feature reference without its version or digest:
+/// `ghcr.io/devcontainers/features/node:1` → `ghcr.io/devcontainers/features/node`.
+fn feature_id(reference: &str) -> &str {
+    let reference = reference.trim();
+    let reference = reference.split('@').next().unwrap_or(reference);
+    let name_start = reference.rfind('/').map_or(0, |i| i + 1);
+    match reference.get(name_start..).and_then(|name| name.find(':')) {
+        Some(colon) => reference.get(..name_start + colon).unwrap_or(reference),
+        None => reference,
+    }
+}
+
+/// A relative path, lexically normalised: how many `..` lead it, and the
+/// names after them. `None` for an absolute path.
+fn lexical(path: &str) -> Option<(usize, Vec<&str>)> {
+    let p = path.trim();
+    let b = p.as_bytes();
+    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+    if p.starts_with(['/', '\\']) || drive {
+        return None;
+    }
+    let mut ups = 0;
+    let mut names: Vec<&str> = Vec::new();
+    for part in p.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if names.pop().is_none() {
+                    ups += 1;
+                }
+            }
+            name => names.push(name),
+        }
+    }
+    Some((ups, names))
+}
+
+/// The Dockerfile's path relative to the build context, both given relative
+/// to the devcontainer.json's folder, whose own folders (outermost first)
+/// are `dir` when known. `None` when it cannot be known.
+fn dockerfile_in_context(dir: Option<&[String]>, context: &str, dockerfile: &str) -> Option<String> {
+    let Some((d_up, d_names)) = lexical(dockerfile) else {
+        // An absolute Dockerfile path is used as it is.
+        return Some(dockerfile.trim().to_string());
+    };
+    let (c_up, c_names) = lexical(context)?;
+    let mut out: Vec<&str> = Vec::new();
+    if c_up <= d_up {
+        // Climb out of the context to the Dockerfile's base, then down.
+        let common = if c_up == d_up { c_names.iter().zip(&d_names).take_while(|(a, b)| a == b).count() } else { 0 };
+        out.extend(std::iter::repeat_n("..", c_names.len() - common + (d_up - c_up)));
+        out.extend(d_names.get(common..).unwrap_or_default());
+    } else {
+        // The context is above the Dockerfile's base: climb out of the
+        // context's own folders, then walk down through the folders the
+        // devcontainer.json sits in.
+        let dir = dir?;
+        let n = dir.len();
+        if c_up > n {
+            return None;
+        }
+        out.extend(std::iter::repeat_n("..", c_names.len()));
+        out.extend(dir.get(n - c_up..n - d_up).unwrap_or_default().iter().map(String::as_str));
+        out.extend(d_names);
+    }
+    (!out.is_empty()).then(|| out.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::NamespaceKind;
+    use skillaudit_syntax::yaml::parse;
+    use skillaudit_syntax::LineIndex;
+
+    /// Parse JSON (without comments, so YAML reads it too) and normalise.
+    fn read_at(path: &str, text: &str) -> Container {
+        let stream = parse(text);
+        assert!(stream.error.is_none(), "{:?}", stream.error);
+        let mut cs = containers_at(FileId(1), path, &stream);
+        assert_eq!(cs.len(), 1);
+        cs.remove(0)
+    }
+
+    fn read(text: &str) -> Container {
+        read_at(".devcontainer/devcontainer.json", text)
+    }
+
+    fn line(text: &str, span: Span) -> u32 {
+        LineIndex::new(text).line_col(text, span.start).line
+    }
+
+    const RUN_ARGS: &str = r#"{
+  "name": "mcp dev",
+  "image": "mcr.microsoft.com/devcontainers/typescript-node:1-20",
+  "runArgs": [
+    "--privileged",
+    "-v", "/var/run/docker.sock:/var/run/docker.sock",
+    "--network=host",
+    "--user", "0",
+    "oops",
+    "--cap-add=SYS_ADMIN"
+  ],
+  "mounts": [
+    "source=${localEnv:HOME}/.ssh,target=/home/node/.ssh,type=bind,readonly",
+    { "source": "/var/run/docker.sock", "target": "/var/run/docker.sock", "type": "bind", "readonly": true },
+    { "source": "node_modules", "target": "/workspace/node_modules", "type": "volume" }
+  ],
+  "containerUser": "node",
+  "remoteUser": "root",
+  "containerEnv": { "GITHUB_TOKEN": "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "HOME_DIR": "${localEnv:HOME}" },
+  "remoteEnv": { "UNSET": null, "PATH": "${containerEnv:PATH}:/extra" },
+  "capAdd": ["NET_ADMIN"],
+  "securityOpt": ["seccomp=unconfined", "no-new-privileges"],
+  "forwardPorts": [3000],
+  "appPort": [8080, "0.0.0.0:9000:9000"]
+}"#;
+
+    #[test]
+    fn run_args_are_docker_flags() {
+        let c = read(RUN_ARGS);
+        assert_eq!(c.source, ContainerSource::Devcontainer);
+        assert_eq!(c.definition.slice(RUN_ARGS), "\"image\"");
+        assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("mcr.microsoft.com/devcontainers/typescript-node:1-20"));
+        let privileged = c.privileged.expect("--privileged");
+        assert_eq!(privileged.span.slice(RUN_ARGS), "\"--privileged\"");
+        assert_eq!(line(RUN_ARGS, privileged.span), 5);
+        // runArgs are read after `mounts`: the `-v` is the last mount.
+        let sock = c.mounts.last().expect("socket");
+        assert_eq!((sock.kind, sock.source.as_str()), (MountKind::Bind, "/var/run/docker.sock"));
+        // `-v` and its value: the span covers both items.
+        assert_eq!(sock.origin.span.slice(RUN_ARGS), "\"-v\", \"/var/run/docker.sock:/var/run/docker.sock\"");
+        assert_eq!(line(RUN_ARGS, sock.origin.span), 6);
+        let ns: Vec<_> = c.host_namespaces().map(|n| (n.kind, line(RUN_ARGS, n.origin.span))).collect();
+        assert_eq!(ns, [(NamespaceKind::Network, 7)]);
+        // `--user 0` in runArgs comes after containerUser and wins.
+        let user = c.user.as_ref().expect("user");
+        assert_eq!((user.value.as_str(), line(RUN_ARGS, user.origin.span)), ("0", 8));
+        // "oops" would be docker's image: reading stops, it is not the image,
+        // and the flag after it is not docker's.
+        assert!(c.cap_add.iter().all(|cap| cap.value != "SYS_ADMIN"));
+        assert_eq!(c.cap_add.len(), 1);
+        assert_eq!((c.cap_add[0].value.as_str(), line(RUN_ARGS, c.cap_add[0].origin.span)), ("NET_ADMIN", 21));
+    }
+
+    #[test]
+    fn mounts_in_both_forms() {
+        let c = read(RUN_ARGS);
+        // The runArgs `-v` comes last (runArgs are read after `mounts`).
+        assert_eq!(c.mounts.len(), 4);
+        let ssh = &c.mounts[0];
+        assert_eq!((ssh.kind, ssh.source.as_str(), ssh.target.as_str(), ssh.read_only), (MountKind::Bind, "${localEnv:HOME}/.ssh", "/home/node/.ssh", Some(true)));
+        assert_eq!(line(RUN_ARGS, ssh.origin.span), 13);
+        // Object form: the CLI drops `readonly`, so the mount is writable.
+        let sock = &c.mounts[1];
+        assert_eq!((sock.kind, sock.source.as_str(), sock.read_only), (MountKind::Bind, "/var/run/docker.sock", None));
+        assert_eq!(line(RUN_ARGS, sock.origin.span), 14);
+        assert!(sock.origin.span.slice(RUN_ARGS).starts_with("{ \"source\""));
+        let vol = &c.mounts[2];
+        assert_eq!((vol.kind, vol.source.as_str()), (MountKind::Volume, "node_modules"));
+    }
+
+    #[test]
+    fn env_security_and_ports() {
+        let c = read(RUN_ARGS);
+        let env: Vec<_> = c.env.iter().map(|e| (e.key.as_str(), e.value.as_deref(), line(RUN_ARGS, e.origin.span))).collect();
+        assert_eq!(
+            env,
+            [
+                ("GITHUB_TOKEN", Some("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"), 19),
+                ("HOME_DIR", Some("${localEnv:HOME}"), 19),
+                ("PATH", Some("${containerEnv:PATH}:/extra"), 20),
+            ]
+        );
+        let opts: Vec<_> = c.security_opts.iter().map(|o| (o.value.as_str(), line(RUN_ARGS, o.origin.span))).collect();
+        assert_eq!(opts, [("seccomp=unconfined", 22), ("no-new-privileges", 22)]);
+        assert!(c.no_new_privileges.is_some());
+        // appPort: a number goes to 127.0.0.1, a string as written; forwardPorts are not published.
+        assert_eq!(c.ports.len(), 2);
+        assert!(!c.ports[0].on_all_interfaces());
+        assert_eq!(c.ports[0].host_port.as_deref(), Some("8080"));
+        assert!(c.ports[1].on_all_interfaces());
+        assert_eq!(line(RUN_ARGS, c.ports[1].origin.span), 24);
+    }
+
+    #[test]
+    fn users() {
+        // containerUser wins over remoteUser.
+        let c = read(r#"{"image": "x", "containerUser": "root", "remoteUser": "vscode"}"#);
+        assert_eq!(c.user.as_ref().map(|u| u.value.as_str()), Some("root"));
+        assert_eq!(c.user.as_ref().unwrap().origin.span.slice(r#"{"image": "x", "containerUser": "root", "remoteUser": "vscode"}"#), r#""containerUser": "root""#);
+        // remoteUser root without containerUser: runs as root.
+        let text = "{\n  \"image\": \"x\",\n  \"remoteUser\": \"root\"\n}";
+        let c = read(text);
+        let u = c.user.as_ref().expect("remoteUser root");
+        assert_eq!((u.value.as_str(), line(text, u.origin.span)), ("root", 3));
+        // A non-root remoteUser says nothing about the container's user.
+        assert!(read(r#"{"image": "x", "remoteUser": "vscode"}"#).user.is_none());
+        // containerUser non-root, remoteUser root: the container user is kept.
+        let c = read(r#"{"image": "x", "containerUser": "node", "remoteUser": "root"}"#);
+        assert_eq!(c.user.as_ref().map(|u| u.value.as_str()), Some("node"));
+    }
+
+    #[test]
+    fn build_paths_are_rebased_onto_the_context() {
+        let text = "{\n  \"name\": \"x\",\n  \"build\": { \"dockerfile\": \"Dockerfile\", \"context\": \"..\" },\n  \"image\": \"ignored:latest\"\n}";
+        let c = read(text);
+        let b = c.build.as_ref().expect("build");
+        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), ("..", Some(".devcontainer/Dockerfile")));
+        assert_eq!(line(text, b.origin.span), 3);
+        // The Dockerfile wins; `image` is ignored as the CLI ignores it.
+        assert!(c.image.is_none());
+        assert_eq!((c.definition.slice(text), line(text, c.definition)), ("\"build\"", 3));
+
+        // Default context: the devcontainer folder.
+        let c = read(r#"{"build": {"dockerfile": "Dockerfile"}}"#);
+        let b = c.build.unwrap();
+        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), (".", Some("Dockerfile")));
+        // Legacy keys.
+        let c = read_at("svc/.devcontainer/py/devcontainer.json", r#"{"dockerFile": "../Dockerfile", "context": "../../.."}"#);
+        let b = c.build.unwrap();
+        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), ("../../..", Some("svc/.devcontainer/Dockerfile")));
+        // Without the file's path a context above its folder is unknown: no guess.
+        let stream = parse(r#"{"build": {"dockerfile": "Dockerfile", "context": ".."}}"#);
+        assert!(containers(FileId(1), &stream)[0].build.is_none());
+        // A context that leaves the scanned tree.
+        assert!(read_at(".devcontainer.json", r#"{"build": {"dockerfile": "Dockerfile", "context": ".."}}"#).build.is_none());
+    }
+
+    #[test]
+    fn dockerfile_relative_to_context() {
+        let dir: Vec<String> = vec!["a".into(), ".devcontainer".into()];
+        let d = Some(dir.as_slice());
+        let cases = [
+            (".", "Dockerfile", Some("Dockerfile")),
+            ("..", "Dockerfile", Some(".devcontainer/Dockerfile")),
+            ("..", "../Dockerfile", Some("Dockerfile")),
+            ("../..", "Dockerfile", Some("a/.devcontainer/Dockerfile")),
+            ("../docker", "../docker/Dockerfile", Some("Dockerfile")),
+            ("../src", "Dockerfile", Some("../.devcontainer/Dockerfile")),
+            ("sub", "Dockerfile", Some("../Dockerfile")),
+            ("sub/x", "sub/Dockerfile.dev", Some("../Dockerfile.dev")),
+            (".", "../docker/Dockerfile", Some("../docker/Dockerfile")),
+            ("../../..", "Dockerfile", None),
+            ("/abs", "Dockerfile", None),
+            ("..", "/abs/Dockerfile", Some("/abs/Dockerfile")),
+        ];
+        for (context, dockerfile, want) in cases {
+            assert_eq!(dockerfile_in_context(d, context, dockerfile).as_deref(), want, "{context} {dockerfile}");
+        }
+        // The linker joins folder/context/dockerfile lexically: check that lands on folder/dockerfile.
+        use std::path::Path;
+        let folder = Path::new("/r/a/.devcontainer");
+        for (context, dockerfile, want) in cases {
+            if let Some(rel) = want.filter(|w| !w.starts_with('/')) {
+                let linked = crate::link::normalize(&folder.join(context).join(rel));
+                assert_eq!(linked, crate::link::normalize(&folder.join(dockerfile)), "{context} {dockerfile}");
+            }
+        }
+    }
+
+    #[test]
+    fn compose_configuration() {
+        let text = r#"{
+  "name": "app",
+  "dockerComposeFile": ["../docker-compose.yml"],
+  "service": "app",
+  "image": "not-used",
+  "runArgs": ["--privileged"],
+  "appPort": 3000,
+  "capAdd": ["SYS_PTRACE"],
+  "mounts": ["source=/,target=/host,type=bind"]
+}"#;
+        let c = read(text);
+        assert_eq!(c.definition.slice(text), "\"service\"");
+        assert!(c.image.is_none() && c.build.is_none());
+        // runArgs and appPort do not apply to compose configurations.
+        assert!(c.privileged.is_none() && c.ports.is_empty());
+        assert_eq!(c.cap_add.len(), 1);
+        assert_eq!(c.mounts.len(), 1);
+        assert_eq!(c.mounts[0].source, "/");
+    }
+
+    #[test]
+    fn privileged_key_workspace_mount_and_features() {
+        let text = r#"{
+  "image": "ubuntu",
+  "privileged": true,
+  "workspaceMount": "source=${localWorkspaceFolder},target=/workspace,type=bind,consistency=cached",
+  "features": {
+    "ghcr.io/devcontainers/features/docker-outside-of-docker:1": {},
+    "ghcr.io/devcontainers/features/node:1": {},
+    "ghcr.io/devcontainers/features/docker-in-docker@sha256:abc": {"version": "latest"}
+  }
+}"#;
+        let c = read(text);
+        let p = c.privileged.expect("privileged");
+        assert_eq!((p.span.slice(text), line(text, p.span)), ("\"privileged\": true", 3));
+        // The workspace mount is the project folder by design: not taken.
+        assert_eq!(c.mounts.len(), 1);
+        let m = &c.mounts[0];
+        assert_eq!((m.kind, m.source.as_str(), line(text, m.origin.span)), (MountKind::Bind, "/var/run/docker.sock", 6));
+
+        // Privileged only through the feature.
+        let c = read(r#"{"image": "x", "features": {"docker-in-docker": "latest"}}"#);
+        assert!(c.privileged.is_some());
+        // A workspaceMount of something else is a mount.
+        let c = read(r#"{"image": "x", "workspaceMount": "source=${localEnv:HOME},target=/w,type=bind"}"#);
+        assert_eq!(c.mounts[0].source, "${localEnv:HOME}");
+        assert!(read(r#"{"image": "x", "privileged": false}"#).privileged.is_none());
+        let c = read(r#"{"image": "x", "workspaceMount": "src=${localWorkspaceFolder}/..,dst=/w,type=bind"}"#);
+        assert_eq!(c.mounts[0].source, "${localWorkspaceFolder}/..");
+    }
+
+    #[test]
+    fn feature_ids() {
+        assert_eq!(feature_id("ghcr.io/devcontainers/features/node:1"), "ghcr.io/devcontainers/features/node");
+        assert_eq!(feature_id("localhost:5000/features/x"), "localhost:5000/features/x");
+        assert_eq!(feature_id("localhost:5000/features/x:2"), "localhost:5000/features/x");
+        assert_eq!(feature_id("docker-in-docker"), "docker-in-docker");
+        assert_eq!(feature_id("x@sha256:ab"), "x");
+        assert_eq!(feature_id(""), "");
+    }
+
+    #[test]
+    fn paths() {
+        for p in [
+            ".devcontainer/devcontainer.json",
+            ".devcontainer.json",
+            ".devcontainer/python/devcontainer.json",
+            "./.devcontainer/devcontainer.json",
+            "services/api/.devcontainer/devcontainer.json",
+            ".devcontainer\\devcontainer.json",
+        ] {
+            assert!(is_devcontainer_path(p), "{p}");
+        }
+        for p in ["devcontainer.json", ".devcontainer/a/b/devcontainer.json", ".devcontainer/other.json", "x/devcontainer.json", ""] {
+            assert!(!is_devcontainer_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn jsonc_with_comments() {
+        // The real reader: JSON with comments and trailing commas.
+        let text = "// dev container\n{\n  \"image\": \"node:20\", // pinned\n  /* host access */\n  \"runArgs\": [\"--network=host\",],\n  \"appPort\": 3000,\n}\n";
+        let stream = skillaudit_syntax::json::parse(text);
+        assert!(stream.error.is_none(), "{:?}", stream.error);
+        let c = containers_at(FileId(0), ".devcontainer/devcontainer.json", &stream).remove(0);
+        assert_eq!((c.definition.slice(text), line(text, c.definition)), ("\"image\"", 3));
+        let ns: Vec<_> = c.host_namespaces().map(|n| line(text, n.origin.span)).collect();
+        assert_eq!(ns, [5]);
+        // A JSON number: published on the loopback address.
+        assert_eq!(c.ports[0].host_ip.as_deref(), Some("127.0.0.1"));
+    }
+
+    #[test]
+    fn every_prefix_is_safe() {
+        for (i, _) in RUN_ARGS.char_indices() {
+            let prefix = &RUN_ARGS[..i];
+            let _ = containers_at(FileId(0), ".devcontainer/devcontainer.json", &skillaudit_syntax::json::parse(prefix));
+            let _ = containers(FileId(0), &parse(prefix));
+        }
+    }
+
+    #[test]
+    fn odd_inputs() {
+        for text in ["", "[]", "\"x\"", "{}", "null"] {
+            assert!(containers(FileId(0), &parse(text)).is_empty(), "{text}");
+        }
+        // No image, build or compose: the first key is the definition.
+        let text = r#"{"name": "x", "runArgs": "--privileged", "mounts": [1, [2], null], "capAdd": {"a": 1}, "appPort": null}"#;
+        let c = read(text);
+        assert_eq!(c.definition.slice(text), "\"name\"");
+        assert!(c.privileged.is_none() && c.cap_add.is_empty());
+        // `1` would be `--mount 1`, which docker refuses (no target).
+        assert!(c.mounts.is_empty());
+        // runArgs ending in a flag that wants a value.
+        let c = read(r#"{"image": "x", "runArgs": ["--user"]}"#);
+        assert!(c.user.is_none());
+    }
 }

@@ -17,7 +17,7 @@ use crate::{Origin, Span, Spanned};
 const BOOL_LONG: &[&str] = &[
     "detach", "interactive", "tty", "rm", "privileged", "read-only", "init", "publish-all", "no-healthcheck",
     "oom-kill-disable", "sig-proxy", "disable-content-trust", "quiet", "help", "replace", "read-only-tmpfs",
-    "no-hosts", "http-proxy", "tls-verify", "rmi", "env-host", "passwd", "systemd",
+    "no-hosts", "http-proxy", "tls-verify", "rmi", "env-host", "passwd", "systemd", "use-api-socket",
 ];
 /// Short flags that take no value.
 const BOOL_SHORT: &[char] = &['d', 'i', 't', 'P', 'q'];
@@ -139,6 +139,14 @@ fn apply_bool(c: &mut Container, name: &str, on: bool, origin: Origin) {
     match name {
         "privileged" if on => c.privileged = Some(origin),
         "read-only" => c.read_only = Some(Spanned { value: on, origin }),
+        // Docker 28.1+: mounts the engine's API socket into the container.
+        "use-api-socket" if on => c.mounts.push(Mount {
+            kind: MountKind::Bind,
+            source: "/var/run/docker.sock".into(),
+            target: "/var/run/docker.sock".into(),
+            read_only: None,
+            origin,
+        }),
         "publish-all" if on => c.ports.push(PortMapping { host_ip: None, host_port: None, container_port: "every exposed port".into(), origin }),
         _ => {}
     }

@@ -136,7 +136,7 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
         };
         stage.instructions.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind });
     }
-    Image { file, preamble, stages }
+    Image { file, purpose: Default::default(), preamble, stages }
 }
 
 /// A word's text as written (quotes kept), which is what substitution
@@ -211,5 +211,30 @@ fn push_commands(spec: &mut RunSpec, script: &shell::Script, map: &dyn Fn(Span) 
             nested_in: c.nested_in.map(|(i, _)| i + offset),
             span: map(c.span),
         });
+    }
+    // `sh -c 'curl … | sh'`: the quoted script is shell too (one level deep).
+    let end = spec.commands.len();
+    for i in offset..end {
+        let c = &spec.commands[i];
+        let is_shell_c = c.words.len() >= 3 && c.name().is_some_and(|n| SHELLS.contains(&n)) && c.words[1].value == "-c";
+        if !is_shell_c {
+            continue;
+        }
+        let script_word = c.words[2].clone();
+        let inner = shell::parse(&script_word.value);
+        let base = spec.commands.len();
+        let id_base = spec.commands.iter().filter_map(|c| c.pipeline).map(|(id, _)| id + 1).max().unwrap_or(0);
+        for ic in &inner.commands {
+            // Offsets inside a quoted word do not map 1:1; point at the word.
+            spec.commands.push(ShellCommand {
+                assignments: ic.assignments.iter().map(|a| a.value.clone()).collect(),
+                words: ic.words.iter().map(|w| Spanned { value: w.value.clone(), origin: script_word.origin }).collect(),
+                pipeline: ic.pipeline.map(|(id, pos)| (id + id_base, pos)),
+                // Top-level commands of the script run *in* the shell, not as
+                // its input: only substitutions inside it are nested.
+                nested_in: ic.nested_in.map(|(j, _)| j + base),
+                span: script_word.origin.span,
+            });
+        }
     }
 }

@@ -429,6 +429,7 @@ pub fn map_spans(c: &mut Container, f: &dyn Fn(Span) -> Span) {
     let Container {
         file: _,
         source: _,
+        purpose: _,
         definition,
         image,
         build,

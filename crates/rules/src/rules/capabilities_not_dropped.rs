@@ -6,6 +6,11 @@ declare_rule! {
     /// Flags a container that does not drop all capabilities
     /// (`cap_drop: [ALL]`, `--cap-drop=ALL`, `capabilities.drop: [ALL]`).
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// Docker's default set still includes capabilities such as `CHOWN`,
     /// `DAC_OVERRIDE`, `SETUID`, `NET_RAW` and `MKNOD`, which a Node or
@@ -39,6 +44,9 @@ impl Rule for CapabilitiesNotDropped {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         if c.cap_drop.iter().any(|cap| capability_name(&cap.value) == "ALL") {
             return;
         }

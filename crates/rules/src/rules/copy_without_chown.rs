@@ -8,6 +8,9 @@ declare_rule! {
     /// without `--chown` that comes after the final stage switched to a
     /// non-root `USER` (directly or in the stage it builds `FROM`).
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// Copied files are owned by root whatever `USER` says, so the server
     /// cannot write them, and a later `RUN chown -R` doubles the layer size.
@@ -37,6 +40,9 @@ impl Rule for CopyWithoutChown {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         let mut non_root = false;

@@ -22,6 +22,9 @@ declare_rule! {
     /// `rm -rf node_modules` before one); build stages whose `node_modules`
     /// are not kept are not looked at.
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// Development dependencies (test runners, bundlers, type checkers) add
     /// hundreds of packages the server never uses: more code an attacker can
@@ -52,6 +55,9 @@ impl Rule for DevDependenciesInImage {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         let mut vars = NodeEnv::new(image);

@@ -11,6 +11,9 @@ declare_rule! {
     /// Distroless, Chainguard/Wolfi static images, `scratch` and
     /// `ubi-minimal`/`ubi-micro` are fine.
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// A shell, a package manager and the usual Unix tools are exactly what
     /// an attacker who gets code execution through the server uses next:
@@ -40,6 +43,9 @@ impl Rule for FullOsBaseImage {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         let Some(base) = image.base_image(stage) else { return };

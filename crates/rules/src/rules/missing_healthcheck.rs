@@ -8,6 +8,9 @@ declare_rule! {
     /// port) but defines no `HEALTHCHECK` (or disables it with
     /// `HEALTHCHECK NONE`), following stage inheritance.
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// Without a health check, an orchestrator keeps routing requests to a
     /// server that hangs — for instance after an LLM-driven request put it
@@ -41,6 +44,9 @@ impl Rule for MissingHealthcheck {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         let mut exposes = false;

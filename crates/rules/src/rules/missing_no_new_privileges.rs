@@ -7,6 +7,11 @@ declare_rule! {
     /// `--security-opt no-new-privileges`, Kubernetes
     /// `allowPrivilegeEscalation: false`).
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// Without it, a setuid binary in the image (`su`, `passwd`, `sudo`,
     /// `mount`) lets a compromised non-root server process become root
@@ -39,6 +44,9 @@ impl Rule for MissingNoNewPrivileges {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         if c.no_new_privileges.is_none() {
             out.push(
                 Finding::new(&Self::META, c.file, c.definition, format!("{} does not set no-new-privileges", c.source.describe()))

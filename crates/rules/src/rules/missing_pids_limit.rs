@@ -5,6 +5,11 @@ declare_rule! {
     /// Flags a container without a process-count limit (`pids_limit`,
     /// `deploy.resources.limits.pids`, `--pids-limit`).
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// A fork bomb — or a server tricked into spawning a process per request
     /// — exhausts the host's process table, which memory and CPU limits do
@@ -35,6 +40,9 @@ impl Rule for MissingPidsLimit {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         if c.pids_limit.is_none() {
             out.push(
                 Finding::new(&Self::META, c.file, c.definition, format!("{} has no process-count (pids) limit", c.source.describe()))

@@ -7,6 +7,11 @@ declare_rule! {
     /// `--cpus`, `--cpu-quota`, Kubernetes `resources.limits.*`). One finding
     /// per container names what is missing.
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// An LLM can ask a server for expensive work, and a prompt injection can
     /// put it in a loop. Without limits one session can exhaust the host's
@@ -43,6 +48,9 @@ impl Rule for MissingResourceLimits {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         let missing = match (c.memory_limit.is_some(), c.cpu_limit.is_some()) {
             (true, true) => return,
             (false, false) => "no memory limit and no CPU limit",

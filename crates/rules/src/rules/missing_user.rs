@@ -9,6 +9,9 @@ declare_rule! {
     /// directly nor through the stage it is built `FROM` — on a base image
     /// that is not known to default to a non-root user.
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// Containers run as root (UID 0) unless told otherwise. An MCP server
     /// executes actions on behalf of an LLM; one prompt injection that turns
@@ -57,6 +60,9 @@ impl Rule for MissingUser {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         if !matches!(image_user(image), Some(ImageUser::Default)) {

@@ -7,6 +7,9 @@ declare_rule! {
     /// Flags an `EXPOSE` of a port below 1024 in the final stage (or a stage
     /// it builds on).
     ///
+    /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
+    /// …) are not held to this hardening rule.
+    ///
     /// ## Why is this bad?
     /// Binding a port below 1024 needs root or `CAP_NET_BIND_SERVICE`, so a
     /// server that listens there is pushed towards running with privileges.
@@ -34,6 +37,9 @@ impl Rule for PrivilegedPort {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
+        if !cx.image.purpose.is_deployed() {
+            return;
+        }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
         for instr in image.instructions_in_order(stage) {

@@ -6,6 +6,11 @@ declare_rule! {
     /// (`"8080:8080"`, `-p 8080:8080`). `127.0.0.1:8080:8080` and
     /// `[::1]:8080:8080` are fine.
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// Docker publishes on every interface by default and bypasses host
     /// firewalls such as `ufw`. An MCP server meant for the local client is
@@ -37,6 +42,9 @@ impl Rule for PublishedOnAllInterfaces {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         for p in &c.ports {
             if p.on_all_interfaces() {
                 // `-P` publishes every EXPOSEd port (the model's container_port says so).

@@ -13,6 +13,10 @@ declare_rule! {
     /// are not secrets; an entry without a value passes the host's value and
     /// is fine.
     ///
+    /// In CI jobs and test infrastructure, only recognisable token formats
+    /// are reported: `POSTGRES_PASSWORD: test` for a throwaway database is a
+    /// fixture, a `ghp_…` token is a leak wherever it is.
+    ///
     /// ## Why is this bad?
     /// The credential is committed to the repository, copied by every user
     /// who follows the README, and visible to anyone who can run
@@ -45,6 +49,11 @@ impl Rule for SecretInEnvironment {
         for e in &c.env {
             let Some(value) = &e.value else { continue };
             if let Some(m) = secrets::classify(Some(&e.key), value) {
+                // A literal password for a throwaway CI or test database is a
+                // fixture, not a leaked credential; a recognisable token is.
+                if m.by_name && !c.purpose.is_deployed() {
+                    continue;
+                }
                 out.push(
                     Finding::at(&Self::META, c.file, e.origin, format!("{} sets {} to {} ({})", c.source.describe(), e.key, with_article(m.kind), m.masked))
                         .fix("revoke the credential and pass it from the environment or a secret store", Applicability::Manual),

@@ -8,6 +8,11 @@ declare_rule! {
     /// writable (`:rw`, `read_only: false`). Sockets, sensitive paths and the
     /// project root have rules of their own; named volumes are not host paths.
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// A writable host directory is a way out of the container for data and
     /// a way in for planted files. Most MCP servers only read what they are
@@ -37,6 +42,9 @@ impl Rule for WritableBindMount {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         for m in &c.mounts {
             if classify_mount(m) == MountClass::Writable {
                 out.push(

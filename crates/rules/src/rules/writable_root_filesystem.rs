@@ -6,6 +6,11 @@ declare_rule! {
     /// (`read_only: true`, `--read-only`, `readOnlyRootFilesystem: true`).
     /// An explicit `read_only: false` is reported at that line.
     ///
+    /// Containers of CI jobs (GitHub Actions job containers, services and
+    /// `docker run` steps on throwaway runners) and of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
+    /// hardening rule.
+    ///
     /// ## Why is this bad?
     /// A writable root filesystem lets an attacker who gets code execution
     /// through the server drop tools, modify the server's own code and
@@ -40,6 +45,9 @@ impl Rule for WritableRootFilesystem {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if !c.purpose.is_deployed() {
+            return;
+        }
         let f = match &c.read_only {
             Some(ro) if ro.value => return,
             Some(ro) => Finding::at(&Self::META, c.file, ro.origin, format!("{} turns the read-only root filesystem off", c.source.describe())),
