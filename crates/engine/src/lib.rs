@@ -284,6 +284,9 @@ fn purpose_of(path: &str, kind: skillaudit_model::FileKind) -> Purpose {
     if kind == skillaudit_model::FileKind::Workflow {
         return Purpose::Ci;
     }
+    if kind == skillaudit_model::FileKind::Devcontainer || path.split('/').any(|d| d == ".devcontainer") {
+        return Purpose::Development;
+    }
     let mut dirs = path.split('/').rev().skip(1);
     if dirs.any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str())) {
         Purpose::Test

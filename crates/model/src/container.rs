@@ -54,6 +54,9 @@ pub enum Purpose {
     Ci,
     /// Test infrastructure: files under `test/`, `tests/`, `e2e/`, … .
     Test,
+    /// A development environment: dev containers (`devcontainer.json` and
+    /// the Dockerfiles under `.devcontainer/`).
+    Development,
 }
 
 impl Purpose {
@@ -81,6 +84,9 @@ pub struct Container {
     pub build: Option<Build>,
     /// Runtime user (`user:`, `--user`, `runAsUser`).
     pub user: Option<Spanned<String>>,
+    /// False where a per-container process limit cannot be set (Kubernetes:
+    /// it is a kubelet setting).
+    pub pids_limit_settable: bool,
     /// Kubernetes `runAsNonRoot`: `true` enforces a non-root user, an
     /// explicit `false` allows root.
     pub run_as_non_root: Option<Spanned<bool>>,
@@ -116,6 +122,7 @@ impl Container {
             build: None,
             user: None,
             run_as_non_root: None,
+            pids_limit_settable: true,
             privileged: None,
             mounts: Vec::new(),
             cap_add: Vec::new(),

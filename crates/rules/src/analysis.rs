@@ -63,7 +63,19 @@ pub fn sensitive_source(source: &str) -> Option<&'static str> {
 
 /// `~/x`, `$HOME/x`, `/home/me/x`, `C:\Users\me\x` → the part after the home directory.
 fn after_home(s: &str) -> Option<&str> {
-    for prefix in ["~", "$HOME", "${HOME}", "%USERPROFILE%", "$env:USERPROFILE", "${env:HOME}", "${userHome}", "${localEnv:HOME}"] {
+    for prefix in [
+        "${localEnv:HOME}${localEnv:USERPROFILE}",
+        "${localEnv:USERPROFILE}${localEnv:HOME}",
+        "~",
+        "$HOME",
+        "${HOME}",
+        "%USERPROFILE%",
+        "$env:USERPROFILE",
+        "${env:HOME}",
+        "${userHome}",
+        "${localEnv:HOME}",
+        "${localEnv:USERPROFILE}",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             if rest.is_empty() || rest.starts_with(['/', '\\']) {
                 return Some(rest);
@@ -108,7 +120,7 @@ pub fn is_project_root(source: &str) -> bool {
     matches!(
         s.as_str(),
         "." | "$(pwd)" | "${PWD}" | "$PWD" | "%cd%" | "%CD%" | "`pwd`" | "${{ github.workspace }}" | "${{github.workspace}}"
-            | "${workspaceFolder}" | "$GITHUB_WORKSPACE" | "${GITHUB_WORKSPACE}" | "${PWD:-.}" | "$(pwd -P)" | "${pwd}"
+            | "${workspaceFolder}" | "${localWorkspaceFolder}" | "$GITHUB_WORKSPACE" | "${GITHUB_WORKSPACE}" | "${PWD:-.}" | "$(pwd -P)" | "${pwd}"
     )
 }
 

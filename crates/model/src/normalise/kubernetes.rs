@@ -459,6 +459,8 @@ impl<'a> Pod<'a> {
             container: name.clone().unwrap_or_else(|| format!("{list_key}[{index}]")),
         };
         let mut c = Container::new(file, source, definition);
+        // Kubernetes has no per-container process limit (it is a kubelet setting).
+        c.pids_limit_settable = false;
         c.image = fields.get("image").and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))));
 
         self.security_context(&mut c, name.as_deref(), fields, budget);

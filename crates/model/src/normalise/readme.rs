@@ -430,6 +430,7 @@ pub fn map_spans(c: &mut Container, f: &dyn Fn(Span) -> Span) {
         file: _,
         source: _,
         purpose: _,
+        pids_limit_settable: _,
         definition,
         image,
         build,

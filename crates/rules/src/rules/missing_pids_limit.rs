@@ -10,6 +10,9 @@ declare_rule! {
     /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
     /// hardening rule.
     ///
+    /// Kubernetes containers are not flagged: the process limit is a kubelet
+    /// setting, not something a manifest can set per container.
+    ///
     /// ## Why is this bad?
     /// A fork bomb — or a server tricked into spawning a process per request
     /// — exhausts the host's process table, which memory and CPU limits do
@@ -40,7 +43,7 @@ impl Rule for MissingPidsLimit {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
+        if !c.purpose.is_deployed() || !c.pids_limit_settable {
             return;
         }
         if c.pids_limit.is_none() {

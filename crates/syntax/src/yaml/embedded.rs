@@ -1,14 +1,695 @@
 //! Text embedded in a YAML scalar (a workflow `run: |` script, an
-//! `options: >-` string) mapped back to the file. (Being written.)
+//! `options: >-` string) mapped back to the file.
+//!
+//! A scalar's value is not a slice of the file: block indentation is
+//! removed, line breaks are folded into spaces, escapes are decoded. The
+//! [`OffsetMap`] built here gives, for an offset into the value, the offset
+//! in the file where that byte was written, so a word found in the value
+//! (by the shell parser, say) can be reported on the line it is written on.
+//!
+//! The map is built by walking the scalar's source lines and the value side
+//! by side, one piece per source line (and, in quoted scalars, one per
+//! escape sequence), so its size is linear in the scalar. Every step is
+//! checked against the value; on a mismatch (which valid YAML does not
+//! produce) the walk goes on best effort: positions may drift within a line
+//! but nothing panics.
 
-use super::{Node, NodeKind};
-use crate::OffsetMap;
+use super::{Node, NodeKind, ScalarStyle};
+use crate::{OffsetMap, Span};
 
 /// The map from the scalar's value (`NodeKind::Scalar.value`) to file offsets,
 /// for literal (`|`), folded (`>`), plain and quoted scalars: each value line
 /// maps to its source line with the block indentation removed. Best effort
 /// for escapes in quoted scalars (positions stay on the right line).
-pub fn scalar_map(_text: &str, _node: &Node) -> OffsetMap {
-    let _ = NodeKind::Sequence(Vec::new());
-    unimplemented!("embedded scalar map")
+///
+/// For a node that is not a scalar, the map sends the value's offset 0 to
+/// the node's start.
+pub fn scalar_map(text: &str, node: &Node) -> OffsetMap {
+    let pieces = match &node.kind {
+        NodeKind::Scalar { value, style } => match style {
+            ScalarStyle::Literal => literal_pieces(text, node.span, value),
+            ScalarStyle::Folded => folded_pieces(text, node.span, value),
+            ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                flow_pieces(text, node.span, value, *style)
+            }
+        },
+        _ => Vec::new(),
+    };
+    finish(pieces, node.span, text.len())
+}
+
+/// Never return an empty map (an empty map is the identity, which would
+/// send value offsets to the start of the file).
+fn finish(mut pieces: Vec<(u32, u32)>, span: Span, len: usize) -> OffsetMap {
+    if pieces.is_empty() {
+        pieces.push((0, (span.start as usize).min(len) as u32));
+    }
+    OffsetMap { pieces }
+}
+
+/// One physical line of the file: `[start, end)` is its content without the
+/// line break; `next` is where the following line starts.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+/// Lines of `text` from `from` on. YAML line breaks are `\r\n`, `\n` and a
+/// lone `\r`.
+fn lines_from(text: &str, from: usize) -> impl Iterator<Item = Line> + '_ {
+    let bytes = text.as_bytes();
+    let mut pos = from.min(bytes.len());
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let start = pos;
+        let mut i = start;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        let next = match bytes.get(i) {
+            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(_) => i + 1,
+            None => {
+                done = true;
+                i
+            }
+        };
+        pos = next;
+        Some(Line { start, end: i, next })
+    })
+}
+
+/// Offset of the start of the line containing `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at.min(bytes.len());
+    while i > 0 && !matches!(bytes[i - 1], b'\n' | b'\r') {
+        i -= 1;
+    }
+    i
+}
+
+/// Where a block scalar's body starts: the line after the `|`/`>` header
+/// (which may carry indicators and a comment).
+///
+/// Trees built by this crate start a block scalar's span at its indicator,
+/// except when the indicator could not be found (a bare block scalar at the
+/// start of a document); then the span starts at the content. Content may
+/// itself begin with `|` or `>`, so the header must be a valid one
+/// (`|`, `|2-`, `>+ # comment`) and, when the text could be either, the
+/// value decides.
+fn block_body_start(text: &str, span: Span, value: &str) -> usize {
+    let bytes = text.as_bytes();
+    let start = (span.start as usize).min(bytes.len());
+    // Read as content, the body starts at the blank lines the value starts with.
+    let own = blank_lines_before(text, line_start(text, start), value.len() - value.trim_start_matches('\n').len());
+    let Some(header) = lines_from(text, start).next() else { return own };
+    let header_text = text.get(start..header.end).unwrap_or("");
+    let is_header = matches!(bytes.get(start), Some(b'|' | b'>')) && valid_header(header_text.get(1..).unwrap_or(""));
+    if !is_header {
+        return own;
+    }
+    let could_be_content = value.trim_start_matches('\n').starts_with(header_text)
+        && text.get(line_start(text, start)..start).is_some_and(|p| p.bytes().all(|b| b == b' '));
+    if could_be_content {
+        let next = lines_from(text, header.next).next().and_then(|l| text.get(l.start..l.end));
+        // The value must start with the whole next line (up to a line break
+        // or, folded, a space) for the header reading to hold.
+        let next_is_content = next.is_some_and(|l| {
+            let content = l.trim_start_matches(' ');
+            let rest = value.trim_start_matches('\n').trim_start_matches(' ');
+            !content.is_empty()
+                && rest.strip_prefix(content).is_some_and(|after| after.is_empty() || after.starts_with(['\n', ' ']))
+        });
+        if !next_is_content {
+            return own;
+        }
+    }
+    header.next
+}
+
+/// The start of the `count`-th line before the line starting at `at`, going
+/// back over white-space-only lines only.
+fn blank_lines_before(text: &str, mut at: usize, count: usize) -> usize {
+    let bytes = text.as_bytes();
+    for _ in 0..count {
+        let Some(prev_end) = at.checked_sub(1) else { break };
+        // Step over the previous line's break (`\n`, `\r\n` or `\r`).
+        let content_end = if bytes.get(prev_end) == Some(&b'\n') && prev_end > 0 && bytes[prev_end - 1] == b'\r' {
+            prev_end - 1
+        } else {
+            prev_end
+        };
+        let prev = line_start(text, content_end);
+        if !bytes.get(prev..content_end).is_some_and(|l| l.iter().all(|b| matches!(b, b' ' | b'\t'))) {
+            break;
+        }
+        at = prev;
+    }
+    at
+}
+
+/// After `|` / `>`: an optional indentation digit and chomping sign (either
+/// order), then the end of the line or white space and an optional comment.
+fn valid_header(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    let (mut digit, mut chomp, mut i) = (false, false, 0);
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'1'..=b'9' if !digit => digit = true,
+            b'+' | b'-' if !chomp => chomp = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    let tail = rest.get(i..).unwrap_or("");
+    if tail.is_empty() {
+        return true;
+    }
+    let after = tail.trim_start_matches([' ', '\t']);
+    after.len() < tail.len() && (after.is_empty() || after.starts_with('#'))
+}
+
+/// Number of leading spaces (YAML indentation is spaces only).
+fn leading_spaces(s: &str) -> usize {
+    s.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// Literal block scalar: every value line is a source line with the block
+/// indentation removed, verbatim, so it is the *end* of its source line.
+/// Matching by suffix needs no indentation arithmetic, so explicit
+/// indentation indicators (`|2`), tabs after the indentation and blank lines
+/// with stray spaces all come out right.
+fn literal_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
+    let limit = (span.end as usize).min(text.len());
+    let mut pieces = Vec::new();
+    let mut source = lines_from(text, block_body_start(text, span, value)).take_while(|l| l.start <= limit);
+    let mut offset = 0usize;
+    for value_line in value.split('\n') {
+        let Some(line) = source.next() else { break };
+        let src = text.get(line.start..line.end).unwrap_or("");
+        let at = if src.ends_with(value_line) {
+            line.end - value_line.len()
+        } else {
+            // Not produced by valid YAML: point at the line's content.
+            line.start + leading_spaces(src)
+        };
+        pieces.push((offset as u32, at as u32));
+        offset += value_line.len() + 1;
+    }
+    pieces
+}
+
+/// Folded block scalar: as literal, but a line break between two "normal"
+/// lines (not starting with white space) became a space, and the break
+/// before blank lines was dropped. Each source line's content (after the
+/// block indentation) still appears verbatim in the value, in order, after
+/// a run of separators — spaces or line feeds before a normal line, line
+/// feeds only before a more-indented one.
+fn folded_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
+    let limit = (span.end as usize).min(text.len());
+    let lines: Vec<Line> =
+        lines_from(text, block_body_start(text, span, value)).take_while(|l| l.start <= limit).collect();
+    // The block indentation: the first line with content is indented by it
+    // plus whatever leading spaces the value keeps (an explicit indentation
+    // indicator can leave some).
+    let first_text = lines.iter().find(|l| text.get(l.start..l.end).is_some_and(|s| s.bytes().any(|b| b != b' ')));
+    let indent = match first_text {
+        Some(l) => {
+            let src = text.get(l.start..l.end).unwrap_or("");
+            let kept = leading_spaces(value.trim_start_matches('\n'));
+            leading_spaces(src).saturating_sub(kept)
+        }
+        None => 0,
+    };
+    let mut walk = Walk::new(value);
+    for line in lines {
+        let src = text.get(line.start..line.end).unwrap_or("");
+        let cut = indent.min(leading_spaces(src));
+        let content = src.get(cut..).unwrap_or("");
+        if content.is_empty() {
+            // A blank line: only a line feed in the value.
+            continue;
+        }
+        let separators: &[u8] = if content.starts_with([' ', '\t']) { b"\n" } else { b" \n" };
+        walk.skip(separators);
+        walk.verbatim(content, line.start + cut);
+    }
+    walk.pieces
+}
+
+/// A cursor into the value, recording a piece for each run placed.
+struct Walk<'v> {
+    value: &'v str,
+    at: usize,
+    pieces: Vec<(u32, u32)>,
+}
+
+impl<'v> Walk<'v> {
+    fn new(value: &'v str) -> Self {
+        Walk { value, at: 0, pieces: Vec::new() }
+    }
+
+    /// Skip any run of the given separator bytes.
+    fn skip(&mut self, separators: &[u8]) {
+        let bytes = self.value.as_bytes();
+        while bytes.get(self.at).is_some_and(|b| separators.contains(b)) {
+            self.at += 1;
+        }
+    }
+
+    /// Skip exactly `separator` if the value has it here.
+    fn expect(&mut self, separator: &str) {
+        if self.value.get(self.at..).is_some_and(|rest| rest.starts_with(separator)) {
+            self.at += separator.len();
+        }
+    }
+
+    /// Text copied from the file at `file_at` appears here in the value.
+    fn verbatim(&mut self, copied: &str, file_at: usize) {
+        self.produced(copied.len(), file_at);
+    }
+
+    /// `len` bytes of the value come from the file at `file_at` (a verbatim
+    /// run, or one decoded escape sequence).
+    fn produced(&mut self, len: usize, file_at: usize) {
+        if len == 0 {
+            return;
+        }
+        self.pieces.push((self.at as u32, file_at as u32));
+        self.at = (self.at + len).min(self.value.len());
+    }
+}
+
+/// One source line of a flow scalar (plain, single- or double-quoted), with
+/// the white space that folding removes already cut off.
+struct FlowLine {
+    /// Content range in the file.
+    start: usize,
+    end: usize,
+    /// Double-quoted line ending in an escaped line break (`\` before the
+    /// break): joined to the next line without a separator.
+    escaped_break: bool,
+}
+
+/// Plain and quoted scalars. Folding: leading white space of continuation
+/// lines and trailing white space before a break are dropped; a single
+/// line break becomes a space, `k` blank lines become `k` line feeds; in a
+/// double-quoted scalar a `\` at the end of a line joins it to the next.
+/// Escapes (`''`, `\t`, `\u00e9` …) get a piece each, so positions after
+/// them stay exact.
+fn flow_pieces(text: &str, span: Span, value: &str, style: ScalarStyle) -> Vec<(u32, u32)> {
+    let bytes = text.as_bytes();
+    let mut start = (span.start as usize).min(bytes.len());
+    let mut end = (span.end as usize).clamp(start, bytes.len());
+    let quote = match style {
+        ScalarStyle::SingleQuoted => Some(b'\''),
+        ScalarStyle::DoubleQuoted => Some(b'"'),
+        _ => None,
+    };
+    if let Some(q) = quote {
+        if bytes.get(start) == Some(&q) {
+            start += 1;
+            if end > start && bytes.get(end - 1) == Some(&q) {
+                end -= 1;
+            }
+        }
+    }
+    // The physical lines within [start, end).
+    let mut raw: Vec<(usize, usize)> = Vec::new();
+    for line in lines_from(text, start) {
+        raw.push((line.start, line.end.min(end)));
+        if line.end >= end || line.next > end {
+            break;
+        }
+    }
+    let last = raw.len().saturating_sub(1);
+
+    let mut walk = Walk::new(value);
+    let mut blank = 0usize;
+    let mut previous: Option<bool> = None; // escaped_break of the previous text line
+    for (i, &(s, e)) in raw.iter().enumerate() {
+        let line = flow_line(bytes, s, e, i > 0, i < last, style);
+        let is_blank = i > 0 && i < last && line.start == line.end && !line.escaped_break;
+        if is_blank {
+            blank += 1;
+            continue;
+        }
+        match previous {
+            None => {}
+            Some(true) => walk.expect(&"\n".repeat(blank)),
+            Some(false) if blank == 0 => walk.expect(" "),
+            Some(false) => walk.expect(&"\n".repeat(blank)),
+        }
+        blank = 0;
+        decode(text, line.start, line.end, quote, &mut walk);
+        previous = Some(line.escaped_break);
+    }
+    walk.pieces
+}
+
+/// Cut the folded-away white space off one line of a flow scalar. In a
+/// plain scalar a comment (`#` after white space) is cut off too; the YAML
+/// parser reads a comment-only line inside one as a blank line.
+fn flow_line(
+    bytes: &[u8],
+    mut s: usize,
+    e: usize,
+    continuation: bool,
+    before_break: bool,
+    style: ScalarStyle,
+) -> FlowLine {
+    if continuation {
+        while s < e && matches!(bytes[s], b' ' | b'\t') {
+            s += 1;
+        }
+    }
+    let mut e = e;
+    if style == ScalarStyle::Plain {
+        if let Some(hash) = (s..e).find(|&p| bytes[p] == b'#' && (p == s || matches!(bytes[p - 1], b' ' | b'\t'))) {
+            e = hash;
+            while e > s && matches!(bytes[e - 1], b' ' | b'\t') {
+                e -= 1;
+            }
+        }
+    }
+    let double = style == ScalarStyle::DoubleQuoted;
+    let mut end = e;
+    let mut escaped_break = false;
+    if before_break {
+        if double && odd_backslashes_before(bytes, s, e) {
+            // `…\⏎`: the backslash and the break vanish, white space before
+            // the backslash is kept.
+            escaped_break = true;
+            end = e - 1;
+        } else {
+            while end > s && matches!(bytes[end - 1], b' ' | b'\t') {
+                end -= 1;
+            }
+            // An escaped white space (`\ `, `\⇥`) is content, not folding.
+            if double && end < e && odd_backslashes_before(bytes, s, end) {
+                end += 1;
+            }
+        }
+    }
+    FlowLine { start: s, end, escaped_break }
+}
+
+/// Does `bytes[from..to]` end with an odd number of backslashes?
+fn odd_backslashes_before(bytes: &[u8], from: usize, to: usize) -> bool {
+    let mut n = 0;
+    let mut i = to;
+    while i > from && bytes[i - 1] == b'\\' {
+        n += 1;
+        i -= 1;
+    }
+    n % 2 == 1
+}
+
+/// Place one line's content: verbatim runs, and escape sequences (`''` in
+/// single quotes, `\…` in double quotes) each as their own piece.
+fn decode(text: &str, start: usize, end: usize, quote: Option<u8>, walk: &mut Walk<'_>) {
+    let bytes = text.as_bytes();
+    let mut run = start;
+    let mut i = start;
+    while i < end {
+        let escape = match (quote, bytes[i]) {
+            (Some(b'\''), b'\'') if bytes.get(i + 1) == Some(&b'\'') => Some((2, 1)),
+            (Some(b'"'), b'\\') => Some(double_escape(text, i, end)),
+            _ => None,
+        };
+        let Some((source_len, value_len)) = escape else {
+            i += 1;
+            continue;
+        };
+        walk.produced(i - run, run);
+        walk.produced(value_len, i);
+        i = (i + source_len).min(end.max(i + 1));
+        run = i;
+    }
+    walk.produced(end.saturating_sub(run), run.min(end));
+}
+
+/// `(bytes in the source, bytes in the value)` of the double-quoted escape
+/// starting with the backslash at `at`.
+fn double_escape(text: &str, at: usize, end: usize) -> (usize, usize) {
+    let Some(c) = text.get(at + 1..end).and_then(|rest| rest.chars().next()) else {
+        // A lone trailing backslash (the escaped break is cut off before).
+        return (1, 0);
+    };
+    let hex = |digits: usize| -> (usize, usize) {
+        let code = text.get(at + 2..at + 2 + digits).and_then(|h| u32::from_str_radix(h, 16).ok());
+        let len = code.and_then(char::from_u32).map_or(1, char::len_utf8);
+        ((2 + digits).min(end - at), len)
+    };
+    match c {
+        'x' => hex(2),
+        'u' => hex(4),
+        'U' => hex(8),
+        // U+0085, U+00A0: two bytes; U+2028, U+2029: three.
+        'N' | '_' => (2, 2),
+        'L' | 'P' => (2, 3),
+        _ => (1 + c.len_utf8(), 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse, NodeRef};
+    use crate::LineIndex;
+
+    /// Parse `text` and return the value node of `key` in the root mapping.
+    fn scalar<'s>(stream: &'s crate::yaml::Stream, key: &str) -> NodeRef<'s> {
+        assert!(stream.error.is_none(), "{:?}", stream.error);
+        stream.documents[0].root().and_then(|r| r.value(key)).expect("key")
+    }
+
+    fn value_of(node: &Node) -> &str {
+        match &node.kind {
+            NodeKind::Scalar { value, .. } => value,
+            _ => panic!("not a scalar"),
+        }
+    }
+
+    /// Every occurrence of each `needle` in the value must map to the same
+    /// text in the file, on the expected 1-based line.
+    fn assert_maps(text: &str, key: &str, expected: &[(&str, usize)]) {
+        let stream = parse(text);
+        let node = scalar(&stream, key).node();
+        let value = value_of(node);
+        let map = scalar_map(text, node);
+        let index = LineIndex::new(text);
+        for &(needle, line) in expected {
+            let at = value.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {value:?}"));
+            let span = map.span(Span::new(at, at + needle.len()));
+            assert_eq!(span.slice(text), needle, "{needle:?} in {value:?} mapped to {span:?}");
+            assert_eq!(index.line_col(text, span.start).line as usize, line, "{needle:?}");
+        }
+    }
+
+    #[test]
+    fn literal_block_lines_map_to_their_source_lines() {
+        let text = "a: |\n  x  \n\n   y\n  z\n";
+        assert_maps(text, "a", &[("x", 2), ("y", 4), ("z", 5), ("x  ", 2)]);
+    }
+
+    #[test]
+    fn literal_with_crlf_comment_and_chomping() {
+        let text = "a: |- # the script\r\n  echo one\r\n\r\n  echo two\r\nb: 1\r\n";
+        assert_maps(text, "a", &[("echo one", 2), ("echo two", 4), ("two", 4)]);
+        let text = "a: |+\n  keep\n\n\nb: 1\n";
+        assert_maps(text, "a", &[("keep", 2)]);
+    }
+
+    #[test]
+    fn literal_with_explicit_indentation_and_tabs() {
+        let text = "a: |2\n     x\n  y\n  \tz\n";
+        assert_maps(text, "a", &[("   x", 2), ("y", 3), ("\tz", 4)]);
+        let text = "a: |-1\n  x\n b\n";
+        assert_maps(text, "a", &[(" x", 2), ("b", 3)]);
+    }
+
+    #[test]
+    fn literal_in_a_sequence_and_nested_deeply() {
+        let text = "steps:\n  - run: |\n      docker run \\\n        --privileged img\n";
+        let stream = parse(text);
+        let step = stream.documents[0].root().unwrap().value("steps").unwrap().items()[0];
+        let node = step.value("run").unwrap().node();
+        let map = scalar_map(text, node);
+        let value = value_of(node);
+        let at = value.find("--privileged").unwrap();
+        let span = map.span(Span::new(at, at + 12));
+        assert_eq!(span.slice(text), "--privileged");
+        assert_eq!(LineIndex::new(text).line_col(text, span.start).line, 4);
+    }
+
+    #[test]
+    fn folded_block_segments_start_at_their_lines() {
+        let text = "a: >\n  one\n  two\n\n  three\n    more\n  four  \n";
+        assert_maps(text, "a", &[("one", 2), ("two", 3), ("three", 5), ("  more", 6), ("four  ", 7)]);
+        let text = "o: >-\n  --health-cmd pg_isready\n  --health-interval 10s\n";
+        assert_maps(text, "o", &[("--health-cmd", 2), ("pg_isready", 2), ("--health-interval", 3), ("10s", 3)]);
+    }
+
+    #[test]
+    fn folded_with_explicit_indentation_crlf_and_leading_blank_lines() {
+        let text = "a: >2\r\n\r\n     kept\r\n  next\r\n";
+        assert_maps(text, "a", &[("   kept", 3), ("next", 4)]);
+        let text = "a: >\n\n\n  late\n  start\n";
+        assert_maps(text, "a", &[("late", 4), ("start", 5)]);
+    }
+
+    #[test]
+    fn plain_multi_line_scalar() {
+        let text = "a: plain one\n  two\n\n  three   # c\nb: 1\n";
+        assert_maps(text, "a", &[("plain one", 1), ("two", 2), ("three", 4)]);
+        let text = "options: --cap-add SYS_ADMIN\n  --user 1001\n";
+        assert_maps(text, "options", &[("SYS_ADMIN", 1), ("--user", 2), ("1001", 2)]);
+        // A comment line inside is read as a blank line.
+        let text = "a: one\n\t# note\n  two\n";
+        assert_maps(text, "a", &[("one", 1), ("two", 3)]);
+    }
+
+    #[test]
+    fn single_line_scalars() {
+        let text = "a: --cap-add SYS_ADMIN --user 1001\nb: 'x ''y'' z'\nc: \"p \\\"q\\\" r\"\n";
+        assert_maps(text, "a", &[("SYS_ADMIN", 1), ("1001", 1)]);
+        assert_maps(text, "b", &[("x", 2), (" z", 2)]);
+        assert_maps(text, "c", &[("p", 3), (" r", 3)]);
+        // The escape itself maps to its `\"` / `''`.
+        let stream = parse(text);
+        let node = scalar(&stream, "c").node();
+        let at = scalar_map(text, node).offset(2) as usize;
+        assert_eq!(&text[at..at + 2], "\\\"");
+        let node = scalar(&stream, "b").node();
+        let at = scalar_map(text, node).offset(2) as usize;
+        assert_eq!(&text[at..at + 2], "''");
+    }
+
+    #[test]
+    fn quoted_multi_line_with_escapes() {
+        let text = "a: \"q\\tx \\u00e9 end\n   two\\\n   three  \n\n  four\"\n";
+        // value: "q\tx é end twothree\nfour"
+        assert_maps(text, "a", &[("x", 1), ("end", 1), ("two", 2), ("three", 3), ("four", 5)]);
+        let text = "a: 'it''s\n  x  \n  '\n";
+        assert_maps(text, "a", &[("s", 1), ("x", 2)]);
+        let text = "a: \"\n  foo\"\n";
+        assert_maps(text, "a", &[("foo", 2)]);
+        let text = "a: \"\\x41\\U0001F600 b \\N c\"\n";
+        assert_maps(text, "a", &[("b", 1), ("c", 1)]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        // (LineIndex counts `\n` only, so check the offsets.)
+        let text = "a: >\r  x\r  y\rb: 1\r";
+        let stream = parse(text);
+        let node = scalar(&stream, "a").node();
+        assert_eq!(value_of(node), "x y\n");
+        let map = scalar_map(text, node);
+        assert_eq!(map.offset(0), 7);
+        assert_eq!(map.offset(2), 11);
+    }
+
+    #[test]
+    fn empty_and_non_scalar_nodes_map_to_their_start() {
+        let text = "a: |\nb: []\n";
+        let stream = parse(text);
+        let root = stream.documents[0].root().unwrap();
+        let a = root.value("a").unwrap().node();
+        assert_eq!(scalar_map(text, a).offset(0), a.span.start);
+        let b = root.value("b").unwrap().node();
+        assert_eq!(scalar_map(text, b).offset(0), b.span.start);
+    }
+
+    #[test]
+    fn document_level_block_scalars() {
+        // The tree cannot always find the indicator of a block scalar that
+        // is a whole document; its span then starts at the content.
+        for (text, first) in [
+            (" |\r\n|2# c\n", "|2# c"),
+            ("|\nabc\n", "abc"),
+            ("--- >\n|x y\n", "|x"),
+            (" |\r\n\n\"# c", "\"# c"),
+            ("|\n\r\n\n>z\n", ">z"),
+            (" >\r\r\n|2", "|2"),
+            (" >\n|2\n         |", "|2"),
+            ("--- |\n  |\n", "|\n"),
+        ] {
+            let stream = parse(text);
+            assert!(stream.error.is_none(), "{:?}", stream.error);
+            let node = stream.documents[0].root().unwrap().node();
+            let value = value_of(node);
+            let map = scalar_map(text, node);
+            let at = map.offset(value.find(first).unwrap()) as usize;
+            assert_eq!(text.get(at..at + first.len()), Some(first), "{text:?} → {node:?}");
+        }
+        assert!(valid_header(""));
+        assert!(valid_header("2-"));
+        assert!(valid_header("+9 # x"));
+        assert!(!valid_header("22"));
+        assert!(!valid_header("# x"));
+        assert!(!valid_header("x"));
+    }
+
+    #[test]
+    fn never_panics_on_inconsistent_nodes() {
+        // Nodes that do not describe the text (as a fuzzer might produce by
+        // pairing a tree with another text) still give a map.
+        let styles = [
+            ScalarStyle::Plain,
+            ScalarStyle::SingleQuoted,
+            ScalarStyle::DoubleQuoted,
+            ScalarStyle::Literal,
+            ScalarStyle::Folded,
+        ];
+        let texts = ["", "|", ">\n", "\"\\", "'", "é\"\\u", "a\r\n\r\n b\\\n \\", "\"\\U0011FFFF\\x\"", "| é\n  é\n"];
+        for text in texts {
+            for style in styles {
+                for (start, end) in [(0, 0), (0, 100), (1, 2), (3, 3), (5, 2), (50, 60)] {
+                    for value in ["", "é", "a\nb", "  x\n\n y ", "\n\n\n"] {
+                        let node = Node {
+                            kind: NodeKind::Scalar { value: value.to_string(), style },
+                            span: Span { start, end },
+                            tag: None,
+                            anchor: None,
+                        };
+                        let map = scalar_map(text, &node);
+                        assert!(!map.pieces.is_empty());
+                        assert!(map.pieces.windows(2).all(|w| w[0].0 <= w[1].0));
+                        let _ = map.span(Span::new(0, value.len()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn linear_on_long_scalars() {
+        let mut text = String::from("a: >\n");
+        for _ in 0..20_000 {
+            text.push_str("  word word\n\n");
+        }
+        let mut quoted = String::from("b: \"");
+        for _ in 0..20_000 {
+            quoted.push_str("  \\t\\u00e9''\n\n");
+        }
+        quoted.push_str("\"\n");
+        let start = std::time::Instant::now();
+        for t in [&text, &quoted] {
+            let stream = parse(t);
+            assert!(stream.error.is_none(), "{:?}", stream.error);
+            let root = stream.documents[0].root().unwrap();
+            let (_, v) = root.entries()[0];
+            let map = scalar_map(t, v.node());
+            assert!(map.pieces.len() >= 20_000);
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
 }
