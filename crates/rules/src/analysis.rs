@@ -69,6 +69,7 @@ fn after_home(s: &str) -> Option<&str> {
         "~",
         "$HOME",
         "${HOME}",
+        "$(HOME)",
         "%USERPROFILE%",
         "$env:USERPROFILE",
         "${env:HOME}",
@@ -120,6 +121,7 @@ pub fn is_project_root(source: &str) -> bool {
     matches!(
         s.as_str(),
         "." | "$(pwd)" | "${PWD}" | "$PWD" | "%cd%" | "%CD%" | "`pwd`" | "${{ github.workspace }}" | "${{github.workspace}}"
+            | "$(PWD)" | "$(CURDIR)" | "$(shell pwd)" | "${CURDIR}"
             | "${workspaceFolder}" | "${localWorkspaceFolder}" | "$GITHUB_WORKSPACE" | "${GITHUB_WORKSPACE}" | "${PWD:-.}" | "$(pwd -P)" | "${pwd}"
     )
 }
