@@ -203,7 +203,11 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
             p.builds = makefile::builds(text);
             makefile::containers(UNASSIGNED, text)
         }
-        FileKind::Readme => readme::containers(UNASSIGNED, text),
+        FileKind::Readme => {
+            let (containers, builds) = readme::read(UNASSIGNED, text);
+            p.builds = builds;
+            containers
+        }
         FileKind::Compose => {
             let s = stream.unwrap_or_else(|| yaml::parse(text));
             tree_errors(&s, text, &mut errors);

@@ -126,6 +126,12 @@ pub fn is_project_root(source: &str) -> bool {
     )
 }
 
+/// A path that documentation writes in place of a real one.
+pub fn is_placeholder_path(source: &str) -> bool {
+    let s = source.to_ascii_lowercase();
+    s.contains("/path/to") || s.starts_with("path/to") || (s.contains('<') && s.contains('>')) || s.contains("your-") || s.contains("your_")
+}
+
 /// How a bind mount exposes the host. Each mount falls in exactly one class,
 /// so a mount is reported by one rule only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +158,8 @@ pub fn classify_mount(m: &Mount) -> MountClass {
     if is_project_root(&m.source) {
         return MountClass::ProjectRoot;
     }
-    if m.read_only.is_none() {
+    // `/path/to/file.txt` is documentation, not a path anyone mounts.
+    if m.read_only.is_none() && !is_placeholder_path(&m.source) {
         MountClass::Writable
     } else {
         MountClass::Benign

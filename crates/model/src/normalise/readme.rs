@@ -39,6 +39,7 @@ use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{json, toml, OffsetMap};
 
+use crate::normalise::shell_script::BuildCommand;
 use crate::container::{Container, EnvEntry};
 use crate::normalise::{mcp_config, server_json, shell_script};
 use crate::normalise::nodes::entry_origin;
@@ -59,7 +60,15 @@ const MCP_CLIS: &[&str] = &["claude", "codex", "gemini", "qwen"];
 
 /// Every container the README's code blocks describe, in block order.
 pub fn containers(file: FileId, text: &str) -> Vec<Container> {
+    read(file, text).0
+}
+
+/// The containers of the README's code blocks, and the `docker build -t`
+/// commands of its shell blocks (so a `docker run TAG` the README builds
+/// first is linked to the Dockerfile).
+pub fn read(file: FileId, text: &str) -> (Vec<Container>, Vec<BuildCommand>) {
     let mut out = Vec::new();
+    let mut builds = Vec::new();
     for block in markdown::code_blocks(text) {
         let lang = block.lang.as_str();
         if JSON_LANGS.contains(&lang) {
@@ -67,7 +76,7 @@ pub fn containers(file: FileId, text: &str) -> Vec<Container> {
         } else if lang == "toml" {
             out.extend(toml_block(file, &block));
         } else if SHELL_LANGS.contains(&lang) {
-            out.extend(shell_block(file, &block));
+            out.extend(shell_block(file, &block, &mut builds));
         } else if GENERIC_LANGS.contains(&lang) {
             // `{…}` is JSON; `"…"` may be a fragment or a quoted command path.
             let found = match first_significant(&block.content) {
@@ -75,12 +84,12 @@ pub fn containers(file: FileId, text: &str) -> Vec<Container> {
                 _ => Vec::new(),
             };
             if found.is_empty() && first_significant(&block.content) != Some('{') {
-                out.extend(shell_block(file, &block));
+                out.extend(shell_block(file, &block, &mut builds));
             }
             out.extend(found);
         }
     }
-    out
+    (out, builds)
 }
 
 // ---------------------------------------------------------------------------
@@ -217,7 +226,7 @@ fn toml_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
 // ---------------------------------------------------------------------------
 
 /// Containers of a shell block (with or without prompts).
-fn shell_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
+fn shell_block(file: FileId, block: &CodeBlock, builds: &mut Vec<BuildCommand>) -> Vec<Container> {
     let commands = prompt_commands(&block.content);
     let (text, local) = match &commands {
         Some((text, map)) => (text.as_str(), Some(map)),
@@ -228,6 +237,7 @@ fn shell_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
         let s = local.map_or(s, |m| m.span(s));
         block.map.span(s)
     };
+    builds.extend(shell_script::builds(&script, &map));
     let mut out = shell_script::containers(file, &script, &map);
     out.extend(installer_containers(file, &script, &map));
     out

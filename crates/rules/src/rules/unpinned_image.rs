@@ -5,9 +5,10 @@ use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags a container whose image has no tag or the tag `latest` (and no
-    /// digest). An image that the same definition builds (`build:` next to
-    /// `image:`) names its output, not its input, and is not flagged;
-    /// neither is a reference made of variables.
+    /// digest). An image built in the repository — by the same definition
+    /// (`build:` next to `image:`) or by a `docker build -t` in a script,
+    /// workflow, Makefile or README — names an output, not an input, and is
+    /// not flagged; neither is a reference made of variables.
     ///
     /// ## Why is this bad?
     /// Every pull may run a different server — including a compromised
@@ -35,7 +36,7 @@ impl Rule for UnpinnedImage {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if c.build.is_some() {
+        if c.build.is_some() || cx.image().is_some() {
             return;
         }
         let Some(image) = &c.image else { return };
