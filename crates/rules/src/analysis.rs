@@ -189,7 +189,24 @@ pub fn base_runs_as_non_root(r: &ImageRef) -> bool {
     if let Some(image) = r.name.strip_prefix("cgr.dev/chainguard/") {
         return image != "wolfi-base" && !tag.contains("dev");
     }
-    false
+    // Images whose own Dockerfile ends with a non-root USER.
+    r.name.starts_with("bitnami/")
+        || matches!(
+            r.name.as_str(),
+            "nginxinc/nginx-unprivileged" | "grafana/grafana" | "prom/prometheus" | "prom/alertmanager" | "jenkins/jenkins"
+                | "memcached" | "docker.elastic.co/elasticsearch/elasticsearch" | "sonarqube"
+        )
+}
+
+/// Official images whose entrypoint starts as root only to drop to their
+/// service user (`gosu postgres …`): non-root as long as the Dockerfile
+/// keeps their ENTRYPOINT.
+pub fn base_drops_privileges_in_entrypoint(r: &ImageRef) -> bool {
+    matches!(
+        r.name.as_str(),
+        "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "rabbitmq" | "cassandra" | "couchdb" | "clickhouse/clickhouse-server"
+            | "clickhouse" | "neo4j" | "pgvector/pgvector" | "postgis/postgis"
+    )
 }
 
 /// Is the base a general-purpose distribution (shell + package manager)?
@@ -244,7 +261,9 @@ pub fn image_user(image: &Image) -> Option<ImageUser> {
     if let Some((instr, user)) = image.effective_user(stage) {
         return Some(if user.is_root() { ImageUser::Root(instr.span) } else { ImageUser::NonRoot });
     }
-    let base_non_root = matches!(&image.chain(stage).last()?.base, Base::Image(r) if base_runs_as_non_root(r));
+    let keeps_entrypoint = !image.instructions_in_order(stage).any(|i| i.keyword == "ENTRYPOINT");
+    let base_non_root = matches!(&image.chain(stage).last()?.base, Base::Image(r)
+        if base_runs_as_non_root(r) || (keeps_entrypoint && base_drops_privileges_in_entrypoint(r)));
     Some(if base_non_root { ImageUser::NonRoot } else { ImageUser::Default })
 }
 
@@ -377,6 +396,10 @@ mod tests {
         assert!(base_runs_as_non_root(&r("cgr.dev/chainguard/node")));
         assert!(!base_runs_as_non_root(&r("cgr.dev/chainguard/node:latest-dev")));
         assert!(!base_runs_as_non_root(&r("cgr.dev/chainguard/wolfi-base")));
+        assert!(base_runs_as_non_root(&r("bitnami/postgresql:16")));
+        assert!(base_drops_privileges_in_entrypoint(&r("postgres:16")));
+        assert!(base_drops_privileges_in_entrypoint(&r("docker.io/library/redis:7")));
+        assert!(!base_drops_privileges_in_entrypoint(&r("node:22")));
         assert!(full_os_base(&r("node:20-slim")).is_some());
         assert!(full_os_base(&r("python:3.12-alpine")).is_some());
         assert!(full_os_base(&r("ghcr.io/astral-sh/uv:python3.12-bookworm-slim")).is_some());

@@ -22,7 +22,15 @@ declare_rule! {
     /// with a `nonroot` tag (`gcr.io/distroless/static:nonroot`,
     /// `:debug-nonroot`) and Chainguard application images
     /// (`cgr.dev/chainguard/static`, `cgr.dev/chainguard/node`, …) except
-    /// `wolfi-base` and `-dev` tags, which run as root and ship `apk`.
+    /// `wolfi-base` and `-dev` tags, which run as root and ship `apk`;
+    /// images whose own Dockerfile ends with a non-root `USER` (`bitnami/*`,
+    /// `nginxinc/nginx-unprivileged`, `grafana/grafana`, `prom/prometheus`,
+    /// `prom/alertmanager`, `jenkins/jenkins`, `memcached`, Elasticsearch,
+    /// `sonarqube`); and official database and broker images whose
+    /// entrypoint drops to their service user (`postgres`, `mysql`,
+    /// `mariadb`, `mongo`, `redis`, `rabbitmq`, `cassandra`, `couchdb`,
+    /// `clickhouse/clickhouse-server`, `neo4j`, `pgvector/pgvector`,
+    /// `postgis/postgis`) as long as the Dockerfile keeps their `ENTRYPOINT`.
     ///
     /// When every container in the repository that runs this image (a
     /// compose service with `build:`, for instance) sets a non-root `user:`,
