@@ -241,7 +241,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
             let file = project.file(f.file);
             let (start, end) = positions(file, f.span);
             let line = file.lines().line_range(&file.text, start.line as usize - 1);
-            let fingerprint = fingerprints.next(f.rule.id, &file.path, &file.text[line]);
+            let fingerprint = fingerprints.next_at(f.rule.id, &file.path, line.start, &file.text[line]);
             let related = f
                 .related
                 .iter()
