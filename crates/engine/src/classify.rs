@@ -199,10 +199,16 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
             p.builds = shell_script::builds(&script, &|s| s);
             shell_script::containers(UNASSIGNED, &script, &|s| s)
         }
-        FileKind::Makefile => {
-            p.builds = makefile::builds(text);
-            makefile::containers(UNASSIGNED, text)
-        }
+        FileKind::Makefile => match makefile::Dialect::from_file_name(&p.display) {
+            Some(dialect) => {
+                p.builds = makefile::builds_in(text, dialect);
+                makefile::containers_in(UNASSIGNED, text, dialect)
+            }
+            None => {
+                p.builds = makefile::builds(text);
+                makefile::containers(UNASSIGNED, text)
+            }
+        },
         FileKind::Readme => {
             let (containers, builds) = readme::read(UNASSIGNED, text);
             p.builds = builds;

@@ -140,6 +140,63 @@ impl Container {
         }
     }
 
+    /// Apply `f` to the origin of every value (not `definition`, which is a
+    /// plain span). Destructures the Container so that a field added later
+    /// must be handled here; every normaliser that moves spans (text
+    /// embedded in a README, values used through a YAML alias) goes through it.
+    pub fn for_each_origin(&mut self, mut f: impl FnMut(&mut Origin)) {
+        let Container {
+            file: _,
+            source: _,
+            purpose: _,
+            pids_limit_settable: _,
+            definition: _,
+            image,
+            build,
+            user,
+            run_as_non_root,
+            privileged,
+            mounts,
+            cap_add,
+            cap_drop,
+            security_opts,
+            no_new_privileges,
+            namespaces,
+            devices,
+            ports,
+            env,
+            memory_limit,
+            cpu_limit,
+            pids_limit,
+            read_only,
+        } = self;
+        let strings = image.iter_mut().chain(user.iter_mut()).chain(cap_add.iter_mut()).chain(cap_drop.iter_mut());
+        for s in strings.chain(security_opts.iter_mut()).chain(devices.iter_mut()) {
+            f(&mut s.origin);
+        }
+        for s in run_as_non_root.iter_mut().chain(read_only.iter_mut()) {
+            f(&mut s.origin);
+        }
+        for o in [privileged, no_new_privileges, memory_limit, cpu_limit, pids_limit].into_iter().flatten() {
+            f(o);
+        }
+        for b in build.iter_mut() {
+            f(&mut b.origin);
+        }
+        for m in mounts.iter_mut() {
+            f(&mut m.origin);
+        }
+        for n in namespaces.iter_mut() {
+            f(&mut n.origin);
+        }
+        for p in ports.iter_mut() {
+            f(&mut p.origin);
+        }
+        for e in env.iter_mut() {
+            f(&mut e.origin);
+        }
+    }
+
     /// Namespaces shared with the host.
     pub fn host_namespaces(&self) -> impl Iterator<Item = &Namespace> {
         self.namespaces.iter().filter(|n| n.is_host())

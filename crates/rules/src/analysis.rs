@@ -122,6 +122,8 @@ pub fn is_project_root(source: &str) -> bool {
         s.as_str(),
         "." | "$(pwd)" | "${PWD}" | "$PWD" | "%cd%" | "%CD%" | "`pwd`" | "${{ github.workspace }}" | "${{github.workspace}}"
             | "$(PWD)" | "$(CURDIR)" | "$(shell pwd)" | "${CURDIR}"
+            | "{{ invocation_directory() }}" | "{{invocation_directory()}}" | "{{ justfile_directory() }}"
+            | "{{justfile_directory()}}" | "{{ justfile_dir() }}" | "{{justfile_dir()}}" | "{{ invocation_dir() }}" | "{{invocation_dir()}}"
             | "${workspaceFolder}" | "${localWorkspaceFolder}" | "$GITHUB_WORKSPACE" | "${GITHUB_WORKSPACE}" | "${PWD:-.}" | "$(pwd -P)" | "${pwd}"
     )
 }

@@ -35,12 +35,18 @@
 //! interpolations are opaque word parts like make references; `{{{{` is a
 //! literal `{{`.
 //!
+//! A `-v` source that starts with an interpolation
+//! (`{{ invocation_directory() }}:/w`) is a host path, as a `$VAR` source is.
+//!
 //! # Positions
 //!
 //! Each command line is rebuilt as text for the shell parser together with
 //! an [`OffsetMap`] (one piece per copied run), so every word — and so
 //! every finding — points at the file line where it is written, across
 //! continuation lines and removed prefixes.
+//!
+//! [`builds`] gives the `docker build -t` commands of the same recipes, for
+//! linking `docker run TAG` to the Dockerfile that builds it.
 
 use std::collections::HashMap;
 
@@ -326,11 +332,18 @@ fn restore(script: &mut Script, d: &Derived) {
                 }
                 continue;
             }
+            // Quoted: the masks appear in the value in order; one forward pass.
+            let mut restored = String::with_capacity(word.value.len());
+            let mut rest = word.value.as_str();
             for &(s, e) in inside {
-                if let (Some(m), Some(o)) = (d.text.get(s..e), d.original.get(s..e)) {
-                    word.value = word.value.replacen(m, o, 1);
-                }
+                let (Some(m), Some(o)) = (d.text.get(s..e), d.original.get(s..e)) else { continue };
+                let Some(at) = rest.find(m) else { break };
+                restored.push_str(&rest[..at]);
+                restored.push_str(o);
+                rest = &rest[at + m.len()..];
             }
+            restored.push_str(rest);
+            word.value = restored;
         }
     }
 }
@@ -480,10 +493,6 @@ fn make_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
     let mut define_depth = 0usize;
     let mut i = 0;
     while let Some(&line) = lines.get(i) {
-        let mut last = i;
-        while continues(bytes, lines[last]) && last + 1 < lines.len() {
-            last += 1;
-        }
         let content = text.get(line.start..line.end).unwrap_or("");
         if define_depth > 0 {
             // Inside `define`: only nesting matters (no continuation either).
@@ -496,6 +505,11 @@ fn make_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
             }
             i += 1;
             continue;
+        }
+        // The logical line: this line and its backslash continuations.
+        let mut last = i;
+        while lines.get(last).is_some_and(|&l| continues(bytes, l)) && last + 1 < lines.len() {
+            last += 1;
         }
         if in_rule && content.starts_with('\t') {
             recipes.push((i, last, line.start + 1));
@@ -1310,11 +1324,16 @@ bash:
         }
         text.push_str("x:\n\t");
         text.push_str(&"$(".repeat(20_000));
-        text.push_str("\nr:\n  ");
+        text.push_str("q:\n\tdocker run -e \"A=");
+        text.push_str(&"$(A)".repeat(50_000));
+        text.push_str("\" img\n");
+        text.push_str("\ndefine BIG\n");
+        text.push_str(&"continued \\\n".repeat(50_000));
+        text.push_str("endef\nr:\n  ");
         text.push_str(&"{{".repeat(20_000));
         text.push('\n');
         let start = std::time::Instant::now();
-        assert_eq!(make(&text).len(), 3_000);
+        assert_eq!(make(&text).len(), 3_001);
         let _ = just(&text);
         assert!(start.elapsed() < std::time::Duration::from_secs(30), "{:?}", start.elapsed());
     }

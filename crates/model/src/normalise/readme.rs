@@ -427,74 +427,13 @@ fn json_word(file: FileId, json_text: &str, name: Option<(&str, Span)>, at: Span
 // ---------------------------------------------------------------------------
 
 /// Map every span of a Container (its definition and the origin of every
-/// value, anchors included) through `f`. Destructures the Container so
-/// that a field added to it later must be handled here.
+/// value, anchors included) through `f`.
 pub fn map_spans(c: &mut Container, f: &dyn Fn(Span) -> Span) {
-    let o = |origin: &mut Origin| {
+    c.definition = f(c.definition);
+    c.for_each_origin(|origin| {
         origin.span = f(origin.span);
-        if let Some(anchor) = origin.anchor.as_mut() {
-            *anchor = f(*anchor);
-        }
-    };
-    let Container {
-        file: _,
-        source: _,
-        purpose: _,
-        pids_limit_settable: _,
-        definition,
-        image,
-        build,
-        user,
-        run_as_non_root,
-        privileged,
-        mounts,
-        cap_add,
-        cap_drop,
-        security_opts,
-        no_new_privileges,
-        namespaces,
-        devices,
-        ports,
-        env,
-        memory_limit,
-        cpu_limit,
-        pids_limit,
-        read_only,
-    } = c;
-    *definition = f(*definition);
-    if let Some(x) = image {
-        o(&mut x.origin);
-    }
-    if let Some(x) = build {
-        o(&mut x.origin);
-    }
-    if let Some(x) = user {
-        o(&mut x.origin);
-    }
-    if let Some(x) = run_as_non_root {
-        o(&mut x.origin);
-    }
-    if let Some(x) = read_only {
-        o(&mut x.origin);
-    }
-    for x in [privileged, no_new_privileges, memory_limit, cpu_limit, pids_limit].into_iter().flatten() {
-        o(x);
-    }
-    for x in cap_add.iter_mut().chain(cap_drop.iter_mut()).chain(security_opts.iter_mut()).chain(devices.iter_mut()) {
-        o(&mut x.origin);
-    }
-    for x in mounts {
-        o(&mut x.origin);
-    }
-    for x in namespaces {
-        o(&mut x.origin);
-    }
-    for x in ports {
-        o(&mut x.origin);
-    }
-    for x in env {
-        o(&mut x.origin);
-    }
+        origin.anchor = origin.anchor.map(f);
+    });
 }
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ pub fn is_host_path(source: &str) -> bool {
         || s.starts_with('.')
         || s.starts_with('~')
         || s.starts_with('$')
+        || s.starts_with("{{")
         || s.starts_with('%')
         || s.starts_with('\\')
         || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')

@@ -7,9 +7,12 @@
 //!
 //! * `container:` / `services.<id>:` is an image string or a mapping with
 //!   `image`, `options`, `env`, `volumes`, `ports`, `credentials`. An empty
-//!   `image` means "no container" (GitHub's documented way of switching a
-//!   service off), so nothing is produced for it; neither for a mapping
-//!   without `image`, which GitHub rejects.
+//!   image means no container (the runner skips it; a matrix uses this to
+//!   run some jobs on the bare runner), so nothing is produced for it;
+//!   neither for a mapping without `image`, which GitHub rejects. `env`
+//!   values pass through as written (`${{ secrets.X }}` is for the secret
+//!   detector to recognise); `volumes` are read as the runner reads them
+//!   (`src:dst[:ro]`, `dst:ro`, or a bare target); `ports` are `-p` values.
 //! * `options` is spliced into the runner's `docker create` command line,
 //!   which the runner hands to .NET's process API as one argument string —
 //!   no shell is involved. It is split here the way .NET splits it: words
@@ -41,13 +44,16 @@
 //! Values reached through a YAML alias or merge key are reported where they
 //! are used, with the anchor's text as the related location — also for
 //! words inside an aliased `run:` script or `options:` string.
+//!
+//! [`builds`] gives the `docker build -t` commands of the same `run:` steps,
+//! for linking `docker run TAG` to the Dockerfile that builds it.
 
 use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::yaml::embedded::scalar_map;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
 
-use crate::container::{Build, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
+use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
 use crate::normalise::nodes::{self, entry_origin, item_origin, origin};
 use crate::normalise::shell_script::{self, BuildCommand};
 use crate::normalise::{docker_cli, runtime};
@@ -187,10 +193,10 @@ fn job_container(
     if let Some(env) = spec.value("env") {
         for (k, v) in env.entries() {
             let Some(key) = k.as_str() else { continue };
-            // `KEY:` with nothing after it is an empty value for GitHub.
             if v.is_mapping() || v.is_sequence() {
                 continue;
             }
+            // `KEY:` with nothing after it is an empty value for GitHub.
             let value = nodes::text(v).unwrap_or_default();
             c.env.push(EnvEntry { key: key.to_string(), value: Some(value), origin: entry_origin(k, v) });
         }
@@ -278,11 +284,11 @@ fn options_container(
 }
 
 /// Split an argument string the way .NET's `Process` does on Unix (the
-/// runner starts `docker` through it): space and tab (and here line
-/// breaks) separate words, double
-/// quotes group (`""` inside quotes is a literal quote), backslashes are
-/// literal unless they precede a double quote (then `\\` → `\` and `\"` →
-/// `"`). `${{ … }}` expressions are kept whole. Spans are in `value`.
+/// runner starts `docker` through it): space and tab (and here line breaks)
+/// separate words, double quotes group (`""` inside quotes is a literal
+/// quote), backslashes are literal unless they precede a double quote (then
+/// `\\` → `\` and `\"` → `"`). `${{ … }}` expressions are kept whole.
+/// Spans are in `value`.
 fn runner_arguments(value: &str) -> Vec<(String, Span)> {
     let b = value.as_bytes();
     let mut out = Vec::new();
@@ -432,60 +438,8 @@ fn absorb(c: &mut Container, part: Container) {
 /// Everything in `c` was written inside a YAML anchor and used at `via`:
 /// report it there, with the written place as the related location.
 fn reanchor(c: &mut Container, via: Span) {
-    fn at(o: &mut Origin, via: Span) {
-        *o = Origin { span: via, anchor: Some(o.anchor.unwrap_or(o.span)) };
-    }
-    let Container {
-        file: _,
-        source: _,
-        purpose: _,
-        pids_limit_settable: _,
-        definition,
-        image,
-        build,
-        user,
-        run_as_non_root,
-        privileged,
-        mounts,
-        cap_add,
-        cap_drop,
-        security_opts,
-        no_new_privileges,
-        namespaces,
-        devices,
-        ports,
-        env,
-        memory_limit,
-        cpu_limit,
-        pids_limit,
-        read_only,
-    } = c;
-    *definition = via;
-    let spanned = image.iter_mut().chain(user.iter_mut()).chain(cap_add.iter_mut()).chain(cap_drop.iter_mut());
-    for s in spanned.chain(security_opts.iter_mut()).chain(devices.iter_mut()) {
-        at(&mut s.origin, via);
-    }
-    for s in run_as_non_root.iter_mut().chain(read_only.iter_mut()) {
-        at(&mut s.origin, via);
-    }
-    for o in [privileged, no_new_privileges, memory_limit, cpu_limit, pids_limit].into_iter().flatten() {
-        at(o, via);
-    }
-    for Build { origin, .. } in build.iter_mut() {
-        at(origin, via);
-    }
-    for Mount { origin, .. } in mounts.iter_mut() {
-        at(origin, via);
-    }
-    for Namespace { origin, .. } in namespaces.iter_mut() {
-        at(origin, via);
-    }
-    for PortMapping { origin, .. } in ports.iter_mut() {
-        at(origin, via);
-    }
-    for EnvEntry { origin, .. } in env.iter_mut() {
-        at(origin, via);
-    }
+    c.definition = via;
+    c.for_each_origin(|o| *o = Origin { span: via, anchor: Some(o.anchor.unwrap_or(o.span)) });
 }
 
 #[cfg(test)]

@@ -27,8 +27,8 @@ use crate::{OffsetMap, Span};
 pub fn scalar_map(text: &str, node: &Node) -> OffsetMap {
     let pieces = match &node.kind {
         NodeKind::Scalar { value, style } => match style {
-            ScalarStyle::Literal => literal_pieces(text, node.span, value),
-            ScalarStyle::Folded => folded_pieces(text, node.span, value),
+            ScalarStyle::Literal => block_pieces(text, node.span, value, false),
+            ScalarStyle::Folded => block_pieces(text, node.span, value, true),
             ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                 flow_pieces(text, node.span, value, *style)
             }
@@ -94,43 +94,48 @@ fn line_start(text: &str, at: usize) -> usize {
     i
 }
 
-/// Where a block scalar's body starts: the line after the `|`/`>` header
-/// (which may carry indicators and a comment).
+/// Block scalars: the map from the reading of the body that the value
+/// confirms (see [`body_starts`]).
+fn block_pieces(text: &str, span: Span, value: &str, folded: bool) -> Vec<(u32, u32)> {
+    let mut fallback = None;
+    for start in body_starts(text, span, value) {
+        let (pieces, consistent) =
+            if folded { folded_pieces(text, span, value, start) } else { literal_pieces(text, span, value, start) };
+        if consistent {
+            return pieces;
+        }
+        fallback.get_or_insert(pieces);
+    }
+    fallback.unwrap_or_default()
+}
+
+/// Where a block scalar's body may start, most likely first: the line after
+/// the `|`/`>` header (which may carry indicators and a comment).
 ///
 /// Trees built by this crate start a block scalar's span at its indicator,
 /// except when the indicator could not be found (a bare block scalar at the
 /// start of a document); then the span starts at the content. Content may
-/// itself begin with `|` or `>`, so the header must be a valid one
-/// (`|`, `|2-`, `>+ # comment`) and, when the text could be either, the
-/// value decides.
-fn block_body_start(text: &str, span: Span, value: &str) -> usize {
+/// itself begin with `|` or `>`, so the header must be a valid one (`|`,
+/// `|2-`, `>+ # comment`); when the text could be read either way, both
+/// readings are offered and the value decides.
+fn body_starts(text: &str, span: Span, value: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let start = (span.start as usize).min(bytes.len());
     // Read as content, the body starts at the blank lines the value starts with.
     let own = blank_lines_before(text, line_start(text, start), value.len() - value.trim_start_matches('\n').len());
-    let Some(header) = lines_from(text, start).next() else { return own };
+    let Some(header) = lines_from(text, start).next() else { return vec![own] };
     let header_text = text.get(start..header.end).unwrap_or("");
     let is_header = matches!(bytes.get(start), Some(b'|' | b'>')) && valid_header(header_text.get(1..).unwrap_or(""));
     if !is_header {
-        return own;
+        return vec![own];
     }
     let could_be_content = value.trim_start_matches('\n').starts_with(header_text)
         && text.get(line_start(text, start)..start).is_some_and(|p| p.bytes().all(|b| b == b' '));
     if could_be_content {
-        let next = lines_from(text, header.next).next().and_then(|l| text.get(l.start..l.end));
-        // The value must start with the whole next line (up to a line break
-        // or, folded, a space) for the header reading to hold.
-        let next_is_content = next.is_some_and(|l| {
-            let content = l.trim_start_matches(' ');
-            let rest = value.trim_start_matches('\n').trim_start_matches(' ');
-            !content.is_empty()
-                && rest.strip_prefix(content).is_some_and(|after| after.is_empty() || after.starts_with(['\n', ' ']))
-        });
-        if !next_is_content {
-            return own;
-        }
+        vec![header.next, own]
+    } else {
+        vec![header.next]
     }
-    header.next
 }
 
 /// The start of the `count`-th line before the line starting at `at`, going
@@ -184,25 +189,32 @@ fn leading_spaces(s: &str) -> usize {
 /// indentation removed, verbatim, so it is the *end* of its source line.
 /// Matching by suffix needs no indentation arithmetic, so explicit
 /// indentation indicators (`|2`), tabs after the indentation and blank lines
-/// with stray spaces all come out right.
-fn literal_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
+/// with stray spaces all come out right. Also says whether every line
+/// matched.
+fn literal_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32, u32)>, bool) {
     let limit = (span.end as usize).min(text.len());
     let mut pieces = Vec::new();
-    let mut source = lines_from(text, block_body_start(text, span, value)).take_while(|l| l.start <= limit);
+    let mut consistent = true;
+    let mut source = body_lines(text, body, limit).into_iter();
     let mut offset = 0usize;
     for value_line in value.split('\n') {
-        let Some(line) = source.next() else { break };
+        let Some(line) = source.next() else {
+            // Only the line breaks kept by chomping may be left over.
+            consistent &= value_line.is_empty();
+            continue;
+        };
         let src = text.get(line.start..line.end).unwrap_or("");
         let at = if src.ends_with(value_line) {
             line.end - value_line.len()
         } else {
-            // Not produced by valid YAML: point at the line's content.
+            // Not this reading (or not valid YAML): point at the line's content.
+            consistent = false;
             line.start + leading_spaces(src)
         };
         pieces.push((offset as u32, at as u32));
         offset += value_line.len() + 1;
     }
-    pieces
+    (pieces, consistent)
 }
 
 /// Folded block scalar: as literal, but a line break between two "normal"
@@ -210,11 +222,10 @@ fn literal_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
 /// before blank lines was dropped. Each source line's content (after the
 /// block indentation) still appears verbatim in the value, in order, after
 /// a run of separators — spaces or line feeds before a normal line, line
-/// feeds only before a more-indented one.
-fn folded_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
+/// feeds only before a more-indented one. Also says whether it all matched.
+fn folded_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32, u32)>, bool) {
     let limit = (span.end as usize).min(text.len());
-    let lines: Vec<Line> =
-        lines_from(text, block_body_start(text, span, value)).take_while(|l| l.start <= limit).collect();
+    let lines = body_lines(text, body, limit);
     // The block indentation: the first line with content is indented by it
     // plus whatever leading spaces the value keeps (an explicit indentation
     // indicator can leave some).
@@ -229,6 +240,10 @@ fn folded_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
     };
     let mut walk = Walk::new(value);
     for line in lines {
+        if line.start > limit && walk.value.get(walk.at..).is_none_or(|rest| rest.bytes().all(|b| b == b'\n')) {
+            // White space after the value's end belongs to what follows.
+            break;
+        }
         let src = text.get(line.start..line.end).unwrap_or("");
         let cut = indent.min(leading_spaces(src));
         let content = src.get(cut..).unwrap_or("");
@@ -240,7 +255,26 @@ fn folded_pieces(text: &str, span: Span, value: &str) -> Vec<(u32, u32)> {
         walk.skip(separators);
         walk.verbatim(content, line.start + cut);
     }
-    walk.pieces
+    // Whatever is left can only be the final line breaks.
+    walk.skip(b"\n");
+    let consistent = walk.consistent && walk.at == value.len();
+    (walk.pieces, consistent)
+}
+
+/// The source lines of a block scalar's body: up to its span's end (the
+/// last non-blank character), then any white-space-only lines — more
+/// spaces than the indentation are content, and the span does not cover
+/// trailing white space.
+fn body_lines(text: &str, body: usize, limit: usize) -> Vec<Line> {
+    let mut out = Vec::new();
+    for line in lines_from(text, body) {
+        let blank = text.get(line.start..line.end).is_some_and(|s| s.bytes().all(|b| b == b' ' || b == b'\t'));
+        if line.start > limit && !blank {
+            break;
+        }
+        out.push(line);
+    }
+    out
 }
 
 /// A cursor into the value, recording a piece for each run placed.
@@ -248,11 +282,13 @@ struct Walk<'v> {
     value: &'v str,
     at: usize,
     pieces: Vec<(u32, u32)>,
+    /// Every verbatim run was found where expected.
+    consistent: bool,
 }
 
 impl<'v> Walk<'v> {
     fn new(value: &'v str) -> Self {
-        Walk { value, at: 0, pieces: Vec::new() }
+        Walk { value, at: 0, pieces: Vec::new(), consistent: true }
     }
 
     /// Skip any run of the given separator bytes.
@@ -272,6 +308,7 @@ impl<'v> Walk<'v> {
 
     /// Text copied from the file at `file_at` appears here in the value.
     fn verbatim(&mut self, copied: &str, file_at: usize) {
+        self.consistent &= self.value.get(self.at..).is_some_and(|rest| rest.starts_with(copied));
         self.produced(copied.len(), file_at);
     }
 
@@ -621,6 +658,8 @@ mod tests {
             (" >\r\r\n|2", "|2"),
             (" >\n|2\n         |", "|2"),
             ("--- |\n  |\n", "|\n"),
+            (" |-\n >\n >\n    ${{ x }}", "  ${{ x }}"),
+            (" >\n|2- \n\ndefine X\n    }}i\n \n    ", "define"),
         ] {
             let stream = parse(text);
             assert!(stream.error.is_none(), "{:?}", stream.error);
