@@ -194,6 +194,7 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
         }
         // A script's own syntax errors are not ours to report: the shell
         // runs what it can, and so do we.
+        FileKind::ShellScript | FileKind::Makefile if !shell_script::may_run_containers(text) => Vec::new(),
         FileKind::ShellScript => {
             let script = shell::parse(text);
             p.builds = shell_script::builds(&script, &|s| s);

@@ -232,6 +232,9 @@ fn shell_block(file: FileId, block: &CodeBlock, builds: &mut Vec<BuildCommand>) 
         Some((text, map)) => (text.as_str(), Some(map)),
         None => (block.content.as_str(), None),
     };
+    if !shell_script::may_run_containers(text) {
+        return Vec::new();
+    }
     let script = shell::parse(text);
     let map = |s: Span| {
         let s = local.map_or(s, |m| m.span(s));

@@ -15,6 +15,22 @@ use crate::{Origin, Span, Spanned};
 /// Container-engine CLIs whose `run` we read.
 const ENGINES: &[&str] = &["docker", "podman", "nerdctl"];
 
+/// Can this shell text run or build a container at all? Every container
+/// and build found here starts with an engine's name, so text that never
+/// mentions one (in any case: make's `$(DOCKER)` counts) need not be parsed.
+pub fn may_run_containers(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| {
+        let rest = &bytes[i..];
+        match b {
+            b'd' | b'D' => rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"docker"),
+            b'p' | b'P' => rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"podman"),
+            b'n' | b'N' => rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b"nerdctl"),
+            _ => false,
+        }
+    })
+}
+
 /// How many leading words are wrappers that run the rest as a command
 /// (`sudo -E`, `env X=1`, `exec`, `nohup`, `time`, `command`).
 pub fn skip_wrappers(words: &[&str]) -> usize {
@@ -162,6 +178,15 @@ mod tests {
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].mounts[0].source, "/");
         assert_eq!(cs[0].definition.slice(text), "docker run");
+    }
+
+    #[test]
+    fn engine_names_gate_parsing() {
+        assert!(may_run_containers("sudo docker run x"));
+        assert!(may_run_containers("$(DOCKER) run x"));
+        assert!(may_run_containers("podman run x"));
+        assert!(!may_run_containers("npm ci && npm test"));
+        assert!(!may_run_containers("dock"));
     }
 
     #[test]

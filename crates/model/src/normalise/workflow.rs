@@ -370,6 +370,9 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 /// A `run:` script parsed, with the map from its value to the file.
 fn parse_run(text: &str, run: NodeRef<'_>) -> Option<(Script, OffsetMap)> {
     let script_text = run.as_str().filter(|_| !run.is_null())?;
+    if !shell_script::may_run_containers(script_text) {
+        return None;
+    }
     Some((shell::parse(script_text), scalar_map(text, run.node())))
 }
 
