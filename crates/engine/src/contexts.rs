@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 use skillaudit_model::image::InstrKind;
 use skillaudit_model::{BuildContext, Image};
-use skillaudit_rules::analysis::secret_file_kind;
+use skillaudit_rules::analysis::{is_whole_context, secret_file_kind};
 use skillaudit_syntax::dockerignore::DockerIgnore;
 
 /// At most this many directory entries are looked at per context.
@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 8;
 /// Does the image copy its whole build context somewhere?
 pub fn copies_whole_context(image: &Image) -> bool {
     image.stages.iter().flat_map(|s| &s.instructions).any(|i| match &i.kind {
-        InstrKind::Copy(c) => c.from.is_none() && c.sources.iter().any(|s| matches!(s.value.trim(), "." | "./" | "/" | "*" | "./*" | ".*")),
+        InstrKind::Copy(c) => c.from.is_none() && c.sources.iter().any(|s| is_whole_context(&s.value)),
         _ => false,
     })
 }

@@ -298,6 +298,12 @@ pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
     }
 }
 
+/// Does a COPY/ADD source name the whole build context? Shared by the rule
+/// and by the engine, which lists only contexts that are copied whole.
+pub fn is_whole_context(src: &str) -> bool {
+    matches!(src.trim(), "." | "./" | "/" | "*" | "./*" | ".*")
+}
+
 /// Secret-looking file names (rules.md, `secret-file-in-image`): what they are.
 pub fn secret_file_kind(path: &str) -> Option<&'static str> {
     let p = path.trim().trim_start_matches("./").replace('\\', "/");

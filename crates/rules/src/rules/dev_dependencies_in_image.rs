@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use skillaudit_model::image::{Image, InstrKind, ShellCommand, Var};
+use skillaudit_model::image::{Image, InstrKind, Var};
 use skillaudit_model::Span;
 use skillaudit_syntax::dockerfile;
 
@@ -94,7 +94,7 @@ impl Rule for DevDependenciesInImage {
                                     if is_clean_install(&words) {
                                         installs.clear();
                                     }
-                                    installs.push((command_span(cmd), what));
+                                    installs.push((cmd.span, what));
                                 }
                                 None => {}
                             }
@@ -174,9 +174,6 @@ impl<'a> NodeEnv<'a> {
     }
 }
 
-fn command_span(cmd: &ShellCommand) -> Span {
-    cmd.span
-}
 
 const PROD_FLAGS: &[&str] = &["--omit=dev", "--production", "--only=production", "--only=prod", "--prod", "-P", "--production=true"];
 

@@ -1,6 +1,6 @@
 use skillaudit_model::image::InstrKind;
 
-use crate::analysis::secret_file_kind;
+use crate::analysis::{is_whole_context, secret_file_kind};
 use crate::{declare_rule, Applicability, Confidence, Finding, ImageCx, Rule, RuleMeta};
 
 declare_rule! {
@@ -92,8 +92,4 @@ impl Rule for SecretFileInImage {
             }
         }
     }
-}
-
-fn is_whole_context(src: &str) -> bool {
-    matches!(src.trim(), "." | "./" | "/" | "*" | "./*" | ".*")
 }
