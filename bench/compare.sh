@@ -7,7 +7,11 @@
 #   SLOW_REPS [3]        repetitions of hadolint / Checkov / Semgrep
 #   MIN_FILES [10000]    container-related files in the corpus (at least)
 #   NOISE_MB [100]       MB of non-container source files
-#   CHECKOV_SUBSET [q1/copy-000]  part of the corpus Checkov and skillaudit are compared on
+#   CHECKOV_SUBSET [q1/copy-000]  part of the corpus the slow tools are also timed on
+#   FULL_SLOW [1]        1: also time Checkov and Semgrep on the whole corpus,
+#                        once each (Checkov takes about 20 minutes there); 0: skip
+#   SEMGREP_CONFIG [bench/semgrep]  Semgrep rules; the default is a local rule
+#                        set (registry packs such as p/dockerfile need the network)
 #   SKIP_INSTALL [0]     1: do not pip/apt install the comparison tools
 set -euo pipefail
 
@@ -19,6 +23,8 @@ MIN_FILES=${MIN_FILES:-10000}
 NOISE_MB=${NOISE_MB:-100}
 CHECKOV_SUBSET=${CHECKOV_SUBSET:-q1/copy-000}
 SKIP_INSTALL=${SKIP_INSTALL:-0}
+FULL_SLOW=${FULL_SLOW:-1}
+SEMGREP_CONFIG=${SEMGREP_CONFIG:-bench/semgrep}
 VENV=$ROOT/bench/.venv
 CORPUS=target/bench-corpus
 RESULTS=target/bench-results.tsv
@@ -82,8 +88,8 @@ find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
 # measure KEY REPS DESCRIPTION COMMAND — median wall time, appended to $RESULTS
 measure() {
   local key=$1 reps=$2 desc=$3 cmd=$4 line warm=1
-  # The slow tools (SLOW_REPS) get no warm-up run: the page cache is already warm.
-  [[ $reps == "$SLOW_REPS" && $reps != "$REPS" ]] && warm=0
+  # The slow tools (fewer runs than REPS) get no warm-up run: the page cache is already warm.
+  (( reps < REPS )) && warm=0
   echo "timing $key: $desc" >&2
   if have hyperfine; then
     hyperfine --warmup "$warm" --runs "$reps" --ignore-failure --style none --export-json "target/hf-$key.json" "$cmd" >/dev/null 2>&1
@@ -115,26 +121,44 @@ else
   skip hadolint_df "hadolint not installed"
 fi
 measure sa_df "$REPS" "skillaudit, same ${#DOCKERFILES[@]} Dockerfiles (explicit list)" "xargs -a $CORPUS.dockerfiles $SA ${SA_ARGS[*]} >/dev/null"
-# (e) Checkov and skillaudit on the same tree (a documented subset)
+# (e) Checkov, Semgrep and skillaudit on the same tree: a documented subset
+# (SLOW_REPS runs) and, with FULL_SLOW=1, the whole corpus (one run each).
 SUB=$CORPUS/$CHECKOV_SUBSET
 SUB_FILES=$(find "$SUB" -type f | wc -l)
+CHECKOV_ARGS="--framework dockerfile kubernetes github_actions --quiet --compact --skip-download -o json"
+# --no-git-ignore: the corpus lives under target/, which git ignores.
+SEMGREP_ARGS="scan --metrics off --disable-version-check --no-git-ignore --config $SEMGREP_CONFIG --quiet --json"
+SEMGREP_OK=0
+if [[ -n $SEMGREP ]]; then
+  if timeout 300 "$SEMGREP" $SEMGREP_ARGS "$SUB" >/dev/null 2>target/semgrep-probe.log; then
+    SEMGREP_OK=1
+  else
+    skip semgrep_sub "semgrep failed with --config $SEMGREP_CONFIG ($(grep -v '^\s*$' target/semgrep-probe.log | tail -n 1 | cut -c1-120 || true))"
+  fi
+else
+  skip semgrep_sub "semgrep not installed"
+fi
 if [[ -n $CHECKOV ]]; then
-  measure checkov_sub "$SLOW_REPS" "checkov -d $SUB ($SUB_FILES files)" "$CHECKOV -d $SUB --framework dockerfile kubernetes github_actions --quiet --compact --skip-download -o json >/dev/null"
+  measure checkov_sub "$SLOW_REPS" "checkov -d $SUB ($SUB_FILES files)" "$CHECKOV -d $SUB $CHECKOV_ARGS >/dev/null"
 else
   skip checkov_sub "checkov not installed"
 fi
+[[ $SEMGREP_OK == 1 ]] && measure semgrep_sub "$SLOW_REPS" "semgrep --config $SEMGREP_CONFIG $SUB ($SUB_FILES files)" "$SEMGREP $SEMGREP_ARGS $SUB >/dev/null"
 measure sa_sub "$REPS" "skillaudit scan $SUB ($SUB_FILES files)" "$SA ${SA_ARGS[*]} $SUB >/dev/null"
-# (f) Semgrep: registry rules (p/dockerfile) need the network.
-SEMGREP_NOTE="not installed"
-if [[ -n $SEMGREP ]]; then
-  if timeout 120 "$SEMGREP" scan --metrics off --config p/dockerfile --quiet --json "$SUB" >/dev/null 2>target/semgrep-probe.log; then
-    measure semgrep_sub "$SLOW_REPS" "semgrep --config p/dockerfile $SUB" "$SEMGREP scan --metrics off --config p/dockerfile --quiet --json $SUB >/dev/null"
-    SEMGREP_NOTE=""
+if [[ $FULL_SLOW == 1 ]]; then
+  if [[ -n $CHECKOV ]]; then
+    measure checkov_full 1 "checkov -d $CORPUS (whole corpus, $ALL_FILES files)" "$CHECKOV -d $CORPUS $CHECKOV_ARGS >/dev/null"
   else
-    SEMGREP_NOTE="cannot fetch p/dockerfile rules offline ($(grep -v '^\s*$' target/semgrep-probe.log | tail -n 1 | cut -c1-120 || true))"
+    skip checkov_full "checkov not installed"
   fi
+  if [[ $SEMGREP_OK == 1 ]]; then
+    measure semgrep_full 1 "semgrep --config $SEMGREP_CONFIG $CORPUS (whole corpus)" "$SEMGREP $SEMGREP_ARGS $CORPUS >/dev/null"
+  else
+    skip semgrep_full "semgrep not usable"
+  fi
+else
+  skip checkov_full "FULL_SLOW=0"; skip semgrep_full "FULL_SLOW=0"
 fi
-[[ -n $SEMGREP_NOTE ]] && skip semgrep_sub "semgrep: $SEMGREP_NOTE"
 # (g) peak memory
 if /usr/bin/time -v true >/dev/null 2>&1; then
   /usr/bin/time -v "$SA" "${SA_ARGS[@]}" "$CORPUS" >/dev/null 2>target/bench-time-v.txt
@@ -174,7 +198,9 @@ def ratio(name, a, b, target):
         print(f"{name:<44} {'n/a':>8}    ({target})")
 print("\nratios")
 ratio("hadolint / skillaudit (same Dockerfiles)", "hadolint_df", "sa_df", "target >= 50x")
+ratio("checkov / skillaudit (whole corpus)", "checkov_full", "sa_full", "target >= 200x")
 ratio("checkov / skillaudit (same subtree)", "checkov_sub", "sa_sub", "target >= 200x")
+ratio("semgrep / skillaudit (whole corpus)", "semgrep_full", "sa_full", "informational")
 ratio("semgrep / skillaudit (same subtree)", "semgrep_sub", "sa_sub", "informational")
 ratio("skillaudit / cat sequential (whole corpus)", "sa_full", "cat_seq", "target <= 3x")
 ratio("skillaudit / cat parallel (whole corpus)", "sa_full", "cat_par", "target <= 3x")
