@@ -1,11 +1,16 @@
 //! The `skillaudit` command line.
 
+mod progress;
+
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use skillaudit_engine::{scan, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_engine::{scan_with_progress, Progress, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_report::Format;
+use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
 
@@ -26,6 +31,16 @@ enum Command {
     Explain {
         /// A rule id, e.g. missing-user.
         rule: String,
+    },
+    /// Write the rule documentation (docs/rules) from the rules' doc comments.
+    #[command(hide = true)]
+    GenerateDocs {
+        /// Only check that DIR is up to date; exit 1 when it is not.
+        #[arg(long)]
+        check: bool,
+        /// The directory of the pages.
+        #[arg(default_value = docs::DOCS_DIR)]
+        dir: PathBuf,
     },
 }
 
@@ -50,8 +65,12 @@ struct ScanArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
     /// Skip files larger than this many MiB.
-    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20)]
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     max_file_size: u64,
+    /// Print the report only: in text format the findings without the
+    /// summary line and skipped-file notices; no progress indicator.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -110,15 +129,60 @@ fn main() -> ExitCode {
             print(&out)
         }
         Command::Explain { rule } => match registry::find(&rule) {
-            Some(m) => print(&format!("{} ({}, {})\n{}\n\n{}", m.id, m.severity.name(), m.target.name(), m.summary, m.documentation())),
+            Some(m) => print(&docs::page(m)),
             None => {
-                let close: Vec<&str> = RULES.iter().map(|r| r.meta().id).filter(|id| id.contains(rule.as_str()) || rule.contains(id)).collect();
+                let close: Vec<String> = registry::similar(&rule).iter().map(|id| format!("`{id}`")).collect();
                 eprintln!("error: unknown rule `{rule}`{}", if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) });
                 eprintln!("       `skillaudit rules` lists every rule");
                 ExitCode::from(2)
             }
         },
+        Command::GenerateDocs { check, dir } => generate_docs(&dir, check),
     }
+}
+
+/// `generate-docs`: write the pages, or with `--check` say what is stale.
+fn generate_docs(dir: &Path, check: bool) -> ExitCode {
+    if check {
+        let problems = docs::check(dir);
+        if problems.is_empty() {
+            eprintln!("{} is up to date", dir.display());
+            return ExitCode::SUCCESS;
+        }
+        for p in &problems {
+            eprintln!("{}: {p}", dir.display());
+        }
+        eprintln!("run `skillaudit generate-docs {}` to regenerate", dir.display());
+        return ExitCode::from(1);
+    }
+    match docs::write(dir) {
+        Ok(written) if written.is_empty() => {
+            eprintln!("{} is up to date", dir.display());
+            ExitCode::SUCCESS
+        }
+        Ok(written) => {
+            for w in &written {
+                eprintln!("wrote {}", dir.join(w).display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the rule documentation into {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A report destination that cannot work, found before scanning.
+fn check_output(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("--output {} is a directory; give the path of a file to write the report to", path.display()));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(format!("cannot write the report to {}: directory {} does not exist", path.display(), parent.display()));
+    }
+    Ok(())
 }
 
 fn print(s: &str) -> ExitCode {
@@ -135,12 +199,23 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
     };
+    if let Some(Err(e)) = args.output.as_deref().map(check_output) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let options = ScanOptions {
         targets: args.targets,
         min_severity: severity(args.min_severity),
         max_file_size: args.max_file_size.saturating_mul(1 << 20),
     };
-    let result = match scan(&options) {
+    let counters = Arc::new(Progress::new());
+    let indicator = (!args.quiet && std::io::stderr().is_terminal())
+        .then(|| progress::Indicator::start(Arc::clone(&counters), std::io::stderr(), progress::delay()));
+    let scanned = scan_with_progress(&options, &counters);
+    if let Some(i) = indicator {
+        i.finish();
+    }
+    let result = match scanned {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -152,7 +227,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         ColorArg::Never => false,
         ColorArg::Auto => args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let rendered = skillaudit_report::render(&result, format, color);
+    let rendered = match format {
+        // --quiet: the findings alone, as ruff prints its diagnostics alone.
+        Format::Text if args.quiet => skillaudit_report::text::render_findings(&result, color),
+        _ => skillaudit_report::render(&result, format, color),
+    };
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, rendered) {

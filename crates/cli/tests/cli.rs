@@ -219,5 +219,5 @@ fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
     for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
         assert!(doc.contains(heading), "{heading}");
     }
-    assert!(doc.starts_with("docker-socket-mount (critical"));
+    assert!(doc.starts_with("# docker-socket-mount\n\n- **Severity:** critical"));
 }

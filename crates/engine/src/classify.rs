@@ -51,10 +51,8 @@ pub fn kind_by_path(path: &str) -> NameKind {
     }
     if lower == "dockerfile"
         || lower == "containerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
-        || lower.starts_with("dockerfile-")
-        || lower.starts_with("dockerfile_")
+        || (lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") || lower.starts_with("dockerfile-") || lower.starts_with("dockerfile_"))
+            && !is_source_code(&lower)
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile")
     {
@@ -92,6 +90,19 @@ pub fn kind_by_path(path: &str) -> NameKind {
         return NameKind::Toml;
     }
     NameKind::Unknown
+}
+
+/// `dockerfile.rs`, `dockerfile_test.go`, `Dockerfile-parser.js`: source
+/// code about Dockerfiles, not a Dockerfile (`Dockerfile.dev`,
+/// `Dockerfile.alpine` and `Dockerfile-prod` are).
+fn is_source_code(lower_name: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "rs", "go", "py", "pyi", "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "java", "kt", "kts", "scala", "rb", "php", "pl", "pm",
+        "c", "h", "cc", "cpp", "hpp", "cs", "fs", "swift", "lua", "ex", "exs", "erl", "hs", "ml", "dart", "r", "jl", "zig", "nim", "groovy",
+        "sh", "bash", "zsh", "ps1", "md", "markdown", "rst", "adoc", "txt", "html", "css", "json", "jsonc", "yml", "yaml", "toml", "xml",
+        "snap", "lock", "svg", "png",
+    ];
+    lower_name.rsplit_once('.').is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
 }
 
 /// A file read and understood.
@@ -344,4 +355,20 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
         }
     }
     sniff_yaml(text).map(|(k, s)| (k, Some(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_names_but_not_source_code_about_dockerfiles() {
+        for name in ["Dockerfile", "Containerfile", "Dockerfile.dev", "Dockerfile.alpine", "Dockerfile-prod", "Dockerfile_arm64", "api.dockerfile", "x/Containerfile.ubi"] {
+            assert_eq!(kind_by_path(name), NameKind::Dockerfile, "{name}");
+        }
+        for name in ["src/dockerfile.rs", "dockerfile_test.go", "Dockerfile-parser.js", "dockerfile.py", "docs/Dockerfile.md", "Dockerfile.json"] {
+            assert_ne!(kind_by_path(name), NameKind::Dockerfile, "{name}");
+        }
+        assert_eq!(kind_by_path("dockerfile.sh"), NameKind::ShellScript);
+    }
 }

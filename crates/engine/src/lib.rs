@@ -16,6 +16,7 @@ pub mod classify;
 pub mod contexts;
 pub mod discover;
 pub mod fingerprint;
+pub mod progress;
 pub mod score;
 pub mod target;
 
@@ -32,6 +33,7 @@ use skillaudit_syntax::source::LineCol;
 
 pub use classify::NameKind;
 pub use discover::Candidate;
+pub use progress::{Phase, Progress};
 
 /// Files larger than this are skipped with a notice (memory stays bounded per file).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 << 20;
@@ -131,6 +133,12 @@ impl std::fmt::Display for TargetError {
 
 /// Run the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
+    scan_with_progress(options, &Progress::new())
+}
+
+/// Run the whole pipeline, counting files in `progress` as it goes (for a
+/// progress indicator on another thread).
+pub fn scan_with_progress(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, TargetError> {
     let notices = Mutex::new(Vec::new());
     // Stage 1: discover.
     let mut resolved = Vec::new();
@@ -152,10 +160,13 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
         }
     }
 
+    progress.set_discovered(candidates.len());
+    progress.set_phase(Phase::Reading);
+
     // Stages 2–3: read, parse, normalise — in parallel, one read per file.
     let processed: Vec<(classify::Processed, usize)> = candidates
         .par_iter()
-        .filter_map(|(c, ti)| match classify::process(c, options.max_file_size) {
+        .filter_map(|(c, ti)| match progress.counted(classify::process(c, options.max_file_size)) {
             Ok(Some(p)) => Some((p, *ti)),
             Ok(None) => None,
             Err(n) => {
@@ -187,6 +198,8 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
         project.files.push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
         file_targets.push(ti);
     }
+
+    progress.set_phase(Phase::Analysing);
 
     // Stage 4: link.
     link::link(&mut project);
@@ -264,6 +277,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
     let mut notices = notices.into_inner().expect("notices");
     notices.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     notices.dedup();
+    progress.set_phase(Phase::Done);
     Ok(ScanResult {
         targets: options.targets.clone(),
         project,

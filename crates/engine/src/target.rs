@@ -47,6 +47,20 @@ fn clean_display(t: &str) -> String {
     }
 }
 
+/// An I/O error for a person: "permission denied", without "(os error 13)".
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => s,
+    }
+}
+
 pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
     if is_git_url(t) {
         let dir = tempfile::Builder::new().prefix("skillaudit-clone-").tempdir().map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
@@ -68,7 +82,23 @@ pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
         return Ok(Resolved { root: dir.path().to_path_buf(), prefix, kind: Kind::Dir, _clone: Some(dir) });
     }
     let path = PathBuf::from(t);
-    let meta = std::fs::metadata(&path).map_err(|e| TargetError(format!("cannot read target {t}: {e}")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => TargetError(format!("cannot read target {t}: no such file or directory")),
+        _ => TargetError(format!("cannot read target {t}: {}", io_message(&e))),
+    })?;
+    // A target that exists but cannot be read is an error, not an empty scan.
+    // (Never opened when not a regular file: opening a FIFO would block.)
+    let readable = if meta.is_dir() {
+        std::fs::read_dir(&path).map(drop)
+    } else if meta.is_file() {
+        std::fs::File::open(&path).map(drop)
+    } else {
+        Ok(())
+    };
+    if let Err(e) = readable {
+        let what = if meta.is_dir() { "directory" } else { "file" };
+        return Err(TargetError(format!("cannot read target {what} {t}: {}", io_message(&e))));
+    }
     if meta.is_dir() {
         let prefix = if several { format!("{}/", clean_display(t)) } else { String::new() };
         Ok(Resolved { root: path, prefix, kind: Kind::Dir, _clone: None })

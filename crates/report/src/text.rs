@@ -93,12 +93,7 @@ fn render_one(result: &ScanResult, shown: &Shown, renderer: &Renderer) -> String
 }
 
 pub fn render(result: &ScanResult, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
-    let mut out = String::new();
-    for shown in &result.findings {
-        out.push_str(&render_one(result, shown, &renderer));
-        out.push_str("\n\n");
-    }
+    let mut out = render_findings(result, color);
     for n in &result.notices {
         let _ = writeln!(out, "skipped: {}: {}", n.path, n.message);
     }
@@ -123,5 +118,17 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         result.score,
         result.grade
     );
+    out
+}
+
+/// The findings alone, without skipped-file notices or the summary line
+/// (`--quiet`); empty when nothing is shown.
+pub fn render_findings(result: &ScanResult, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    let mut out = String::new();
+    for shown in &result.findings {
+        out.push_str(&render_one(result, shown, &renderer));
+        out.push_str("\n\n");
+    }
     out
 }

@@ -7,6 +7,7 @@
 //! every source that describes containers.
 
 pub mod analysis;
+pub mod docs;
 mod finding;
 pub mod registry;
 pub mod rules;

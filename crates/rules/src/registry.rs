@@ -49,6 +49,43 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
     RULES.iter().map(|r| r.meta()).find(|m| m.id == id)
 }
 
+/// Rule ids close to a mistyped one, best first: ids containing it (or
+/// contained in it), then ids within a small edit distance.
+pub fn similar(id: &str) -> Vec<&'static str> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, &'static str)> = RULES
+        .iter()
+        .map(|r| r.meta().id)
+        .filter_map(|candidate| {
+            if candidate.contains(id.as_str()) || id.contains(candidate) {
+                return Some((0, candidate));
+            }
+            let d = edit_distance(&id, candidate);
+            (d <= (candidate.len() / 4).clamp(1, 3)).then_some((d, candidate))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().map(|(_, c)| c).take(5).collect()
+}
+
+/// Levenshtein distance over bytes (rule ids are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 /// Metadata of `syntax-error`, which the pipeline reports itself.
 pub fn syntax_error() -> &'static RuleMeta {
     &syntax_error::SyntaxError::META
@@ -72,5 +109,16 @@ mod tests {
             }
         }
         assert_eq!(RULES.len(), 33);
+    }
+
+    #[test]
+    fn similar_suggests_close_ids() {
+        assert_eq!(similar("missing-usr"), vec!["missing-user"]);
+        assert_eq!(similar("socket"), vec!["docker-socket-in-image", "docker-socket-mount"]);
+        assert_eq!(similar("privileged"), vec!["privileged-container", "privileged-port"]);
+        assert_eq!(similar("Root-User"), vec!["root-user"]);
+        assert!(similar("zzzz").is_empty());
+        assert!(similar("").is_empty());
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }
