@@ -59,6 +59,11 @@ enum FormatArg {
     Text,
     Json,
     Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -134,6 +139,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     let options = ScanOptions {
         targets: args.targets,
