@@ -9,10 +9,12 @@
 //! Every value that comes from the scanned repository or the rules (paths,
 //! messages, source lines, documentation) goes through [`escape`]; control
 //! and bidirectional-override characters in source lines are shown as
-//! visible `\u{…}` marks.
+//! visible `\u{…}` marks, and credentials in source lines are starred out
+//! (the page may be published).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::ops::RangeInclusive;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use skillaudit_engine::{ScanResult, Shown, ShownRelated};
@@ -20,7 +22,7 @@ use skillaudit_rules::registry;
 use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
 
-use crate::common::{applicability, control_repr, is_bad_control, is_bidi_control, plural, snippet_lines, title};
+use crate::common::{applicability, control_repr, is_bad_control, is_bidi_control, plural, snippet_lines, title, Redactor};
 use crate::{TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown around a finding's own lines.
@@ -129,6 +131,7 @@ pub fn page(result: &ScanResult) -> String {
 
 /// The report itself, a `<div class="sa-report">`, for any page to embed.
 pub fn fragment(result: &ScanResult) -> String {
+    let redactor = Redactor::new(result);
     let mut out = String::from("<div class=\"sa-report\">\n");
     header(&mut out, result);
     if result.findings.is_empty() {
@@ -149,7 +152,7 @@ pub fn fragment(result: &ScanResult) -> String {
             group.len()
         );
         for s in group {
-            finding(&mut out, result, s);
+            finding(&mut out, result, &redactor, s);
         }
         out.push_str("</details>\n</section>\n");
     }
@@ -186,7 +189,7 @@ fn header(out: &mut String, result: &ScanResult) {
     out.push_str("</ul>\n");
 }
 
-fn finding(out: &mut String, result: &ScanResult, s: &Shown) {
+fn finding(out: &mut String, result: &ScanResult, redactor: &Redactor, s: &Shown) {
     let f = &s.finding;
     let sev = f.severity.name();
     let _ = writeln!(out, "<article class=\"sa-finding sa-sev-{sev}\" id=\"sa-f-{}\">", escape(&s.fingerprint));
@@ -201,12 +204,12 @@ fn finding(out: &mut String, result: &ScanResult, s: &Shown) {
     if let Some(file) = result.project.files.get(f.file.0 as usize) {
         let first = s.start.line.saturating_sub(CONTEXT).max(1);
         let last = s.end.line.max(s.start.line).saturating_add(CONTEXT).min(s.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
-        snippet(out, file, f.span, first, last, s.start.line, s.end.line);
+        snippet(out, file, redactor, f.span, first..=last, s.start.line..=s.end.line.max(s.start.line));
     }
     if !s.related.is_empty() {
         out.push_str("<div class=\"sa-related\"><h3>Related</h3>\n<ul>\n");
         for r in &s.related {
-            related(out, result, r);
+            related(out, result, redactor, r);
         }
         out.push_str("</ul></div>\n");
     }
@@ -221,25 +224,32 @@ fn finding(out: &mut String, result: &ScanResult, s: &Shown) {
     out.push_str("</article>\n");
 }
 
-fn related(out: &mut String, result: &ScanResult, r: &ShownRelated) {
+fn related(out: &mut String, result: &ScanResult, redactor: &Redactor, r: &ShownRelated) {
     let _ = write!(out, "<li><code>{}:{}:{}</code> {}", escape(&r.path), r.start.line, r.start.column, escape(&r.message));
     if let Some((id, span)) = r.span {
         if let Some(file) = result.project.files.get(id.0 as usize) {
             let last = r.end.line.max(r.start.line).min(r.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
-            snippet(out, file, span, r.start.line, last, r.start.line, r.end.line);
+            snippet(out, file, redactor, span, r.start.line..=last, r.start.line..=r.end.line.max(r.start.line));
         }
     }
     out.push_str("</li>\n");
 }
 
-/// Lines `first..=last` with `span` marked; lines `hit_first..=hit_last`
-/// (the finding's own) are tinted.
-fn snippet(out: &mut String, file: &skillaudit_model::project::SourceFile, span: Span, first: u32, last: u32, hit_first: u32, hit_last: u32) {
+/// The lines `shown` with `span` marked; the lines `hits` (the finding's
+/// own) are tinted.
+fn snippet(
+    out: &mut String,
+    file: &skillaudit_model::project::SourceFile,
+    redactor: &Redactor,
+    span: Span,
+    shown: RangeInclusive<u32>,
+    hits: RangeInclusive<u32>,
+) {
     out.push_str("<pre class=\"sa-snippet\"><code>");
-    for line in snippet_lines(file, span, first, last) {
-        let hit = line.number >= hit_first && line.number <= hit_last.max(hit_first);
+    for line in snippet_lines(file, redactor, span, *shown.start(), *shown.end()) {
+        let hit = hits.contains(&line.number);
         let _ = write!(out, "<span class=\"sa-line{}\"><span class=\"sa-ln\">{}</span>", if hit { " sa-hit" } else { "" }, line.number);
-        source_line(out, line.text, line.highlight);
+        source_line(out, &line.text, line.highlight);
         // The line break inside the block keeps copied text on its lines.
         out.push_str("\n</span>");
     }

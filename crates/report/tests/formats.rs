@@ -484,3 +484,52 @@ fn every_format_has_a_name_and_renders_the_empty_and_rich_scans() {
         }
     }
 }
+
+#[test]
+fn no_format_prints_a_credential_from_the_source() {
+    // ENV and compose values found by the secret rules, and a token in a RUN
+    // line that no rule reports: the source lines are quoted, the values not.
+    let r = scan_fixture("secrets");
+    assert!(r.findings.iter().any(|s| s.finding.rule.id == "secret-in-image"));
+    assert!(r.findings.iter().any(|s| s.finding.rule.id == "secret-in-environment"));
+    for name in Format::NAMES {
+        let out = render(&r, Format::parse(name).unwrap(), false);
+        assert!(!out.contains("R2d7kQ9vXw3L"), "{name}");
+        assert!(!out.contains("93kdl2mMx0vB"), "{name}");
+    }
+    let text = render(&r, Format::Text, false);
+    assert!(text.contains("2 | ENV GITHUB_TOKEN=ghp_************************************\n"), "{text}");
+    assert!(text.contains("token ghp_************************************\" https://example.com/i.sh | sh"), "{text}");
+    assert!(text.contains("DB_PASSWORD: \"Zq8v************\""), "{text}");
+    // Offsets survive the redaction: the highlight still covers the entry.
+    let page = html::render(&r);
+    assert!(page.contains("<mark>DB_PASSWORD: &quot;Zq8v************&quot;</mark>"), "{page}");
+}
+
+/// Every element of an HTML fragment closed, in order (void elements aside).
+fn assert_balanced(html: &str) {
+    let mut stack: Vec<&str> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').expect("tag closed");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop(), Some(name), "mismatched </{name}>");
+        } else if !tag.starts_with('!') {
+            let name = tag.split([' ', '/']).next().unwrap();
+            if !["br", "hr", "meta"].contains(&name) {
+                stack.push(name);
+            }
+        }
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?}");
+}
+
+#[test]
+fn html_elements_are_balanced() {
+    for r in [scan_fixture("rich"), scan_fixture("clean"), scan_fixture("secrets"), hostile()] {
+        assert_balanced(&html::fragment(&r));
+    }
+}
