@@ -123,6 +123,9 @@ pub fn snippet_lines(file: &SourceFile, redactor: &Redactor, span: Span, first: 
     out
 }
 
+/// A byte range `(start, end)`.
+type ByteRange = (usize, usize);
+
 /// Rules whose span is a `NAME=value` / `NAME: value` entry holding a credential.
 const SECRET_RULES: &[&str] = &["secret-in-image", "secret-in-environment"];
 
@@ -137,7 +140,7 @@ const SECRET_RULES: &[&str] = &["secret-in-image", "secret-in-environment"];
 /// Anthropic, … token), whichever finding the window belongs to.
 pub struct Redactor {
     values: HashMap<FileId, Vec<(usize, usize)>>,
-    cache: RefCell<HashMap<(FileId, usize, usize), Vec<(usize, usize)>>>,
+    cache: RefCell<HashMap<(FileId, usize, usize), Vec<ByteRange>>>,
 }
 
 impl Redactor {
@@ -254,7 +257,7 @@ mod tests {
         // "b\ncd": the end of line 1 and the start of line 2.
         let none = Redactor { values: HashMap::new(), cache: RefCell::new(HashMap::new()) };
         let lines = snippet_lines(&f, &none, Span::new(1, 5), 1, 9);
-        let got: Vec<(u32, &str, Option<(usize, usize)>)> = lines.iter().map(|l| (l.number, l.text.as_str(), l.highlight)).collect();
+        let got: Vec<(u32, &str, Option<ByteRange>)> = lines.iter().map(|l| (l.number, l.text.as_str(), l.highlight)).collect();
         // The final newline does not make a fourth line; out-of-range lines are clamped.
         assert_eq!(got, vec![(1, "ab", Some((1, 2))), (2, "cdé", Some((0, 2))), (3, "fg", None)]);
         // A point, and spans or lines beyond the text, never panic.

@@ -28,6 +28,9 @@ fn level(s: Severity) -> Level<'static> {
     }
 }
 
+/// A byte range of a file: `(start, end)`.
+type Window = (usize, usize);
+
 /// The byte range of whole lines `first..=last` (1-based) of a file.
 fn line_window(file: &SourceFile, first: u32, last: u32) -> (usize, usize) {
     let idx = file.lines();
@@ -63,7 +66,7 @@ fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer:
     // Related locations elsewhere get their own snippets; their (redacted)
     // source must outlive the groups that borrow it.
     let far: Vec<&ShownRelated> = shown.related.iter().filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r))).collect();
-    let far_sources: Vec<Option<(Cow<'_, str>, (usize, usize))>> = far
+    let far_sources: Vec<Option<(Cow<'_, str>, Window)>> = far
         .iter()
         .map(|r| {
             r.span.map(|(id, _)| {
