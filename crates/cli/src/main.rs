@@ -78,6 +78,11 @@ enum FormatArg {
     Text,
     Json,
     Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +203,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     if let Some(Err(e)) = args.output.as_deref().map(check_output) {
         eprintln!("error: {e}");

@@ -221,3 +221,24 @@ fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
     }
     assert!(doc.starts_with("# docker-socket-mount\n\n- **Severity:** critical"));
 }
+
+#[test]
+fn every_output_format_is_reachable_from_the_command_line() {
+    let dir = examples().join("vulnerable-mcp-server");
+    let run = |format: &str| {
+        let out = skillaudit().args(["scan", "--format", format]).arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: the exit code does not depend on the format");
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The example's token never leaves the process, whatever the format.
+        assert!(!text.contains("R2d7kQ9v"), "{format}");
+        text
+    };
+    assert!(run("github").lines().any(|l| l.starts_with("::error file=compose.yaml,line=")));
+    let gitlab: Value = serde_json::from_str(&run("gitlab")).expect("gitlab is JSON");
+    assert!(gitlab.as_array().unwrap().iter().any(|i| i["check_name"] == "docker-socket-mount" && i["severity"] == "blocker"));
+    let junit = run("junit");
+    assert!(junit.starts_with("<?xml") && junit.contains("<failure message="));
+    assert!(run("markdown").starts_with("## skillaudit: grade F"));
+    let html = run("html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("sa-grade-F"));
+}

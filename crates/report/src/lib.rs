@@ -1,7 +1,13 @@
 //! Stage 8: **render**. Each format only reads the finding list of a
 //! [`ScanResult`]; nothing here changes what was found.
 
+mod common;
+pub mod github;
+pub mod gitlab;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -17,16 +23,26 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+    Html,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif"];
+    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
 
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {
             "text" => Format::Text,
             "json" => Format::Json,
             "sarif" => Format::Sarif,
+            "github" => Format::Github,
+            "gitlab" => Format::Gitlab,
+            "junit" => Format::Junit,
+            "markdown" => Format::Markdown,
+            "html" => Format::Html,
             _ => return None,
         })
     }
@@ -38,5 +54,10 @@ pub fn render(result: &ScanResult, format: Format, color: bool) -> String {
         Format::Text => text::render(result, color),
         Format::Json => json::render(result),
         Format::Sarif => sarif::render(result),
+        Format::Github => github::render(result),
+        Format::Gitlab => gitlab::render(result),
+        Format::Junit => junit::render(result),
+        Format::Markdown => markdown::render(result),
+        Format::Html => html::render(result),
     }
 }

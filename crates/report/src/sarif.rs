@@ -7,6 +7,7 @@ use skillaudit_engine::{ScanResult, Shown};
 use skillaudit_rules::registry::RULES;
 use skillaudit_rules::{RuleMeta, Severity, Target};
 
+use crate::common::{rule_doc_url, uri_path as uri};
 use crate::{INFORMATION_URI, TOOL_NAME, TOOL_VERSION};
 
 fn level(s: Severity) -> &'static str {
@@ -47,7 +48,7 @@ fn rule(m: &RuleMeta) -> Value {
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": first_paragraph(&doc)},
         "help": {"text": doc, "markdown": doc},
-        "helpUri": format!("{INFORMATION_URI}/blob/main/docs/rules/{}.md", m.id),
+        "helpUri": rule_doc_url(m.id),
         "defaultConfiguration": {"level": level(m.severity)},
         "properties": {
             "tags": ["security", "containers", match m.target {
@@ -75,18 +76,6 @@ fn region(start: (u32, u32), end: (u32, u32)) -> Value {
 
 fn location(path: &str, start: (u32, u32), end: (u32, u32)) -> Value {
     json!({"physicalLocation": {"artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"}, "region": region(start, end)}})
-}
-
-/// Percent-encode what a relative URI may not hold.
-fn uri(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 fn result(s: &Shown, rule_index: usize) -> Value {

@@ -1,14 +1,18 @@
 //! `--format text`: each finding with its source lines underlined, as
 //! rustc, ruff and zizmor show them; colour only when asked (on a terminal).
+//! Credentials in the quoted lines are starred out ([`Redactor`]).
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use skillaudit_engine::{ScanResult, Shown};
+use skillaudit_engine::{ScanResult, Shown, ShownRelated};
 use skillaudit_model::project::SourceFile;
 use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
+
+use crate::common::Redactor;
 
 /// Lines of context: snippets show the lines of the span only; related
 /// spans in the same file within this many lines share the snippet.
@@ -23,6 +27,9 @@ fn level(s: Severity) -> Level<'static> {
         Severity::Info => Level::INFO.with_name(Some("info")),
     }
 }
+
+/// A byte range of a file: `(start, end)`.
+type Window = (usize, usize);
 
 /// The byte range of whole lines `first..=last` (1-based) of a file.
 fn line_window(file: &SourceFile, first: u32, last: u32) -> (usize, usize) {
@@ -39,7 +46,7 @@ fn relative(span: Span, window: (usize, usize)) -> std::ops::Range<usize> {
     s..e.max(s)
 }
 
-fn render_one(result: &ScanResult, shown: &Shown, renderer: &Renderer) -> String {
+fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer: &Renderer) -> String {
     let f = &shown.finding;
     let file = result.project.file(f.file);
     let mut first = shown.start.line;
@@ -55,8 +62,21 @@ fn render_one(result: &ScanResult, shown: &Shown, renderer: &Renderer) -> String
         last = last.max(r.end.line);
     }
     let window = line_window(file, first, last);
-    let source = &file.text[window.0..window.1];
-    let mut snippet = Snippet::source(source)
+    let source = redactor.window(file, window.0..window.1);
+    // Related locations elsewhere get their own snippets; their (redacted)
+    // source must outlive the groups that borrow it.
+    let far: Vec<&ShownRelated> = shown.related.iter().filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r))).collect();
+    let far_sources: Vec<Option<(Cow<'_, str>, Window)>> = far
+        .iter()
+        .map(|r| {
+            r.span.map(|(id, _)| {
+                let rf = result.project.file(id);
+                let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
+                (redactor.window(rf, w.0..w.1), w)
+            })
+        })
+        .collect();
+    let mut snippet = Snippet::source(source.as_ref())
         .line_start(first as usize)
         .path(shown.path.as_str())
         .fold(true)
@@ -67,23 +87,20 @@ fn render_one(result: &ScanResult, shown: &Shown, renderer: &Renderer) -> String
         }
     }
     let mut groups: Vec<Group<'_>> = vec![level(f.severity).primary_title(f.message.as_str()).id(f.rule.id).element(snippet)];
-    // Related locations elsewhere: their own snippets.
-    for r in shown.related.iter().filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r))) {
-        match r.span {
-            Some((id, span)) => {
-                let rf = result.project.file(id);
-                let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
+    for (r, src) in far.iter().zip(&far_sources) {
+        match (r.span, src) {
+            (Some((_, span)), Some((text, w))) => {
                 groups.push(
                     Group::with_title(Level::NOTE.secondary_title(r.message.as_str())).element(
-                        Snippet::source(&rf.text[w.0..w.1])
+                        Snippet::source(text.as_ref())
                             .line_start(r.start.line as usize)
                             .path(r.path.as_str())
                             .fold(true)
-                            .annotation(AnnotationKind::Context.span(relative(span, w))),
+                            .annotation(AnnotationKind::Context.span(relative(span, *w))),
                     ),
                 );
             }
-            None => groups.push(Group::with_title(Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)))),
+            _ => groups.push(Group::with_title(Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)))),
         }
     }
     if let Some(fix) = &f.fix {
@@ -125,9 +142,10 @@ pub fn render(result: &ScanResult, color: bool) -> String {
 /// (`--quiet`); empty when nothing is shown.
 pub fn render_findings(result: &ScanResult, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    let redactor = Redactor::new(result);
     let mut out = String::new();
     for shown in &result.findings {
-        out.push_str(&render_one(result, shown, &renderer));
+        out.push_str(&render_one(result, &redactor, shown, &renderer));
         out.push_str("\n\n");
     }
     out

@@ -1,0 +1,420 @@
+//! `--format html`: one self-contained page — inline CSS, no script, no
+//! external resource — with what the hosted report shows: grade, score,
+//! counts, the findings grouped by severity with their source lines (the
+//! span highlighted), related locations and fix, skipped files, and the
+//! documentation of every rule that fired (rule ids link to it).
+//!
+//! The page is [`page`] around [`fragment`]; a web service embeds the
+//! fragment in its own page with [`STYLE`] (every class is `sa-` prefixed).
+//! Every value that comes from the scanned repository or the rules (paths,
+//! messages, source lines, documentation) goes through [`escape`]; control
+//! and bidirectional-override characters in source lines are shown as
+//! visible `\u{…}` marks, and credentials in source lines are starred out
+//! (the page may be published).
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::ops::RangeInclusive;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use skillaudit_engine::{ScanResult, Shown, ShownRelated};
+use skillaudit_rules::registry;
+use skillaudit_rules::Severity;
+use skillaudit_syntax::Span;
+
+use crate::common::{applicability, control_repr, is_bad_control, is_bidi_control, plural, snippet_lines, title, Redactor};
+use crate::{TOOL_NAME, TOOL_VERSION};
+
+/// Lines of context shown around a finding's own lines.
+const CONTEXT: u32 = 1;
+/// Longest snippet, in lines; longer spans show their first lines.
+const MAX_SNIPPET_LINES: u32 = 12;
+/// Longest source line shown whole, in characters; longer ones are clipped
+/// around the highlighted part.
+const MAX_LINE_CHARS: usize = 240;
+
+/// Escape text for HTML content and double- or single-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_bad_control(c) => out.push_str(&control_repr(c)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape a source line, making invisible trouble visible.
+fn escape_source(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_bad_control(c) || is_bidi_control(c) {
+            let _ = write!(out, "<span class=\"sa-ctrl\">{}</span>", control_repr(c));
+        } else {
+            out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    out
+}
+
+/// The inline style sheet of the page (and of a page embedding the fragment).
+pub const STYLE: &str = r#"
+.sa-report{--bg:#fff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--line:#d1d9e0;--mark:#fff3b0;--crit:#b3001b;--high:#d1242f;--med:#bf8700;--low:#0969da;--info:#59636e;
+ color:var(--fg);background:var(--bg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;max-width:64rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}
+@media (prefers-color-scheme:dark){.sa-report{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--card:#151b23;--line:#3d444d;--mark:#5a4a00;--crit:#ff6b81;--high:#ff7b72;--med:#d29922;--low:#58a6ff;--info:#9198a1}}
+.sa-report code,.sa-report pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.875em}
+.sa-report a{color:var(--low)}
+.sa-head{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+.sa-head h1{margin:0;font-size:1.5rem}
+.sa-head p{margin:.25rem 0;color:var(--muted)}
+.sa-grade{width:4.5rem;height:4.5rem;border-radius:.75rem;display:flex;align-items:center;justify-content:center;font-size:2.75rem;font-weight:700;color:#fff;flex:none}
+.sa-grade-A{background:#1a7f37}.sa-grade-B{background:#4c9a2a}.sa-grade-C{background:#9a6700}.sa-grade-D{background:#bc4c00}.sa-grade-F{background:#b3001b}
+.sa-score strong{font-size:1.25rem;color:var(--fg)}
+.sa-counts{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;padding:0;margin:1rem 0}
+.sa-counts li{border:1px solid var(--line);border-left-width:.35rem;border-radius:.4rem;padding:.25rem .75rem;background:var(--card)}
+.sa-counts .sa-n{font-weight:700;margin-right:.25rem}
+.sa-sev-critical{border-left-color:var(--crit)!important}.sa-sev-high{border-left-color:var(--high)!important}.sa-sev-medium{border-left-color:var(--med)!important}.sa-sev-low{border-left-color:var(--low)!important}.sa-sev-info{border-left-color:var(--info)!important}
+.sa-group>details>summary{cursor:pointer;list-style-position:outside;margin:1.25rem 0 .5rem}
+.sa-group h2{display:inline;font-size:1.25rem}
+.sa-finding{border:1px solid var(--line);border-left:.35rem solid var(--line);border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0;background:var(--bg)}
+.sa-finding>header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline}
+.sa-badge{font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:.05rem .45rem;border-radius:1rem;color:#fff;background:var(--info)}
+.sa-sev-critical .sa-badge{background:var(--crit)}.sa-sev-high .sa-badge{background:var(--high)}.sa-sev-medium .sa-badge{background:var(--med)}.sa-sev-low .sa-badge{background:var(--low)}
+.sa-rule{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:600}
+.sa-conf,.sa-loc{color:var(--muted);font-size:.875rem}
+.sa-msg{margin:.4rem 0;font-weight:500}
+.sa-loc{margin:.25rem 0}
+.sa-snippet{background:var(--card);border:1px solid var(--line);border-radius:.4rem;padding:.5rem 0;overflow-x:auto;margin:.5rem 0;line-height:1.45}
+.sa-snippet code{display:block;min-width:max-content}
+.sa-line{display:block;padding-right:.75rem;white-space:pre}
+.sa-ln{display:inline-block;min-width:3.5ch;padding:0 .75rem 0 .5rem;margin-right:.5rem;text-align:right;color:var(--muted);border-right:1px solid var(--line);user-select:none}
+.sa-hit{background:color-mix(in srgb,var(--mark) 45%,transparent)}
+.sa-report mark{background:var(--mark);color:inherit;border-radius:.15rem;box-shadow:0 1px 0 var(--high)}
+.sa-ctrl{color:var(--high);font-weight:700}
+.sa-clip{color:var(--muted)}
+.sa-related{margin:.5rem 0}
+.sa-related h3{font-size:.875rem;margin:.5rem 0 .25rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.sa-related ul{margin:0;padding-left:1.25rem}
+.sa-fix{margin:.5rem 0 0;padding:.5rem .75rem;border-radius:.4rem;background:var(--card)}
+.sa-app{font-size:.75rem;border:1px solid var(--line);border-radius:1rem;padding:0 .4rem;margin:0 .25rem;color:var(--muted)}
+.sa-none{font-size:1.125rem}
+.sa-notices li,.sa-meta{color:var(--muted)}
+.sa-rules section{border-top:1px solid var(--line);padding-top:.5rem;margin-top:1rem}
+.sa-rules h3{font-size:1.1rem;margin:.25rem 0}
+.sa-doc h4{font-size:1rem;margin:1rem 0 .25rem}
+.sa-doc pre{background:var(--card);border:1px solid var(--line);border-radius:.4rem;padding:.5rem .75rem;overflow-x:auto}
+.sa-foot{margin-top:2rem;color:var(--muted);font-size:.875rem}
+@media (max-width:40rem){.sa-report{padding:.5rem;font-size:15px}.sa-finding{padding:.5rem .6rem}.sa-grade{width:3.5rem;height:3.5rem;font-size:2rem}}
+"#;
+
+/// A whole page around [`fragment`].
+pub fn page(result: &ScanResult) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    // No request may leave the page, whatever a value manages to smuggle in.
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    let _ = writeln!(out, "<title>{TOOL_NAME} report: grade {}, score {}/100</title>", result.grade, result.score);
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body style=\"margin:0\">");
+    out.push_str(&fragment(result));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The report itself, a `<div class="sa-report">`, for any page to embed.
+pub fn fragment(result: &ScanResult) -> String {
+    let redactor = Redactor::new(result);
+    let mut out = String::from("<div class=\"sa-report\">\n");
+    header(&mut out, result);
+    if result.findings.is_empty() {
+        let files = result.files_scanned();
+        let _ = writeln!(out, "<p class=\"sa-none\">✅ No findings in {files} file{} scanned.</p>", plural(files));
+    }
+    for sev in Severity::ALL {
+        let group: Vec<&Shown> = result.findings.iter().filter(|s| s.finding.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let open = if sev >= Severity::Medium { " open" } else { "" };
+        let _ = writeln!(
+            out,
+            "<section class=\"sa-group\" id=\"sa-{}\">\n<details{open}><summary><h2>{} <span class=\"sa-conf\">({})</span></h2></summary>",
+            sev.name(),
+            title(sev),
+            group.len()
+        );
+        for s in group {
+            finding(&mut out, result, &redactor, s);
+        }
+        out.push_str("</details>\n</section>\n");
+    }
+    if !result.notices.is_empty() {
+        out.push_str("<section class=\"sa-notices\">\n<h2>Skipped files</h2>\n<ul>\n");
+        for n in &result.notices {
+            let _ = writeln!(out, "<li><code>{}</code>: {}</li>", escape(&n.path), escape(&n.message));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    rules(&mut out, result);
+    let _ = writeln!(out, "<p class=\"sa-foot\">Generated by {TOOL_NAME} {TOOL_VERSION}.</p>\n</div>");
+    out
+}
+
+fn header(out: &mut String, result: &ScanResult) {
+    let files = result.files_scanned();
+    let grade = escape(&result.grade.to_string());
+    let targets: Vec<String> = result.targets.iter().map(|t| format!("<code>{}</code>", escape(t))).collect();
+    let _ = writeln!(out, "<header class=\"sa-head\">\n<div class=\"sa-grade sa-grade-{grade}\" role=\"img\" aria-label=\"grade {grade}\">{grade}</div>");
+    let _ = writeln!(out, "<div>\n<h1>{TOOL_NAME} report</h1>");
+    let _ = writeln!(out, "<p class=\"sa-score\">Security score <strong>{}</strong>/100 · grade {grade}</p>", result.score);
+    let _ = writeln!(out, "<p class=\"sa-meta\">{files} file{} scanned in {}</p>\n</div>\n</header>", plural(files), targets.join(", "));
+    out.push_str("<ul class=\"sa-counts\">\n");
+    for sev in Severity::ALL {
+        let n = result.summary.get(sev);
+        let name = sev.name();
+        if n > 0 {
+            let _ = writeln!(out, "<li class=\"sa-sev-{name}\"><a href=\"#sa-{name}\"><span class=\"sa-n\">{n}</span>{name}</a></li>");
+        } else {
+            let _ = writeln!(out, "<li class=\"sa-sev-{name}\"><span class=\"sa-n\">0</span>{name}</li>");
+        }
+    }
+    out.push_str("</ul>\n");
+}
+
+fn finding(out: &mut String, result: &ScanResult, redactor: &Redactor, s: &Shown) {
+    let f = &s.finding;
+    let sev = f.severity.name();
+    let _ = writeln!(out, "<article class=\"sa-finding sa-sev-{sev}\" id=\"sa-f-{}\">", escape(&s.fingerprint));
+    let _ = writeln!(
+        out,
+        "<header><span class=\"sa-badge\">{sev}</span><a class=\"sa-rule\" href=\"#sa-rule-{id}\">{id}</a><span class=\"sa-conf\">confidence {}</span></header>",
+        f.confidence.name(),
+        id = escape(f.rule.id)
+    );
+    let _ = writeln!(out, "<p class=\"sa-msg\">{}</p>", escape(&f.message));
+    let _ = writeln!(out, "<p class=\"sa-loc\"><code>{}:{}:{}</code></p>", escape(&s.path), s.start.line, s.start.column);
+    if let Some(file) = result.project.files.get(f.file.0 as usize) {
+        let first = s.start.line.saturating_sub(CONTEXT).max(1);
+        let last = s.end.line.max(s.start.line).saturating_add(CONTEXT).min(s.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
+        snippet(out, file, redactor, f.span, first..=last, s.start.line..=s.end.line.max(s.start.line));
+    }
+    if !s.related.is_empty() {
+        out.push_str("<div class=\"sa-related\"><h3>Related</h3>\n<ul>\n");
+        for r in &s.related {
+            related(out, result, redactor, r);
+        }
+        out.push_str("</ul></div>\n");
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(
+            out,
+            "<p class=\"sa-fix\"><strong>Fix</strong><span class=\"sa-app\">{}</span>{}</p>",
+            applicability(fix.applicability),
+            escape(&fix.description)
+        );
+    }
+    out.push_str("</article>\n");
+}
+
+fn related(out: &mut String, result: &ScanResult, redactor: &Redactor, r: &ShownRelated) {
+    let _ = write!(out, "<li><code>{}:{}:{}</code> {}", escape(&r.path), r.start.line, r.start.column, escape(&r.message));
+    if let Some((id, span)) = r.span {
+        if let Some(file) = result.project.files.get(id.0 as usize) {
+            let last = r.end.line.max(r.start.line).min(r.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
+            snippet(out, file, redactor, span, r.start.line..=last, r.start.line..=r.end.line.max(r.start.line));
+        }
+    }
+    out.push_str("</li>\n");
+}
+
+/// The lines `shown` with `span` marked; the lines `hits` (the finding's
+/// own) are tinted.
+fn snippet(
+    out: &mut String,
+    file: &skillaudit_model::project::SourceFile,
+    redactor: &Redactor,
+    span: Span,
+    shown: RangeInclusive<u32>,
+    hits: RangeInclusive<u32>,
+) {
+    out.push_str("<pre class=\"sa-snippet\"><code>");
+    for line in snippet_lines(file, redactor, span, *shown.start(), *shown.end()) {
+        let hit = hits.contains(&line.number);
+        let _ = write!(out, "<span class=\"sa-line{}\"><span class=\"sa-ln\">{}</span>", if hit { " sa-hit" } else { "" }, line.number);
+        source_line(out, &line.text, line.highlight);
+        // The line break inside the block keeps copied text on its lines.
+        out.push_str("\n</span>");
+    }
+    out.push_str("</code></pre>\n");
+}
+
+/// One source line, clipped around the highlight when very long.
+fn source_line(out: &mut String, text: &str, highlight: Option<(usize, usize)>) {
+    let (mut from, mut to) = (0, text.len());
+    if text.chars().count() > MAX_LINE_CHARS {
+        let anchor = highlight.map(|h| h.0).unwrap_or(0);
+        // Up to a quarter of the window before the highlight, the rest after.
+        from = text[..anchor].char_indices().rev().nth(MAX_LINE_CHARS / 4 - 1).map(|(i, _)| i).unwrap_or(0);
+        to = text[from..].char_indices().nth(MAX_LINE_CHARS).map(|(i, _)| from + i).unwrap_or(text.len());
+    }
+    if from > 0 {
+        out.push_str("<span class=\"sa-clip\">…</span>");
+    }
+    match highlight {
+        Some((a, b)) if b >= a => {
+            let (a, b) = (a.clamp(from, to), b.clamp(from, to));
+            out.push_str(&escape_source(&text[from..a]));
+            let _ = write!(out, "<mark>{}</mark>", escape_source(&text[a..b]));
+            out.push_str(&escape_source(&text[b..to]));
+        }
+        _ => out.push_str(&escape_source(&text[from..to])),
+    }
+    if to < text.len() {
+        out.push_str("<span class=\"sa-clip\">…</span>");
+    }
+}
+
+/// The documentation of every rule that fired, each the target of its rule
+/// id's links.
+fn rules(out: &mut String, result: &ScanResult) {
+    let ids: BTreeSet<&str> = result.findings.iter().map(|s| s.finding.rule.id).collect();
+    if ids.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"sa-rules\">\n<h2>Rules</h2>\n");
+    for id in ids {
+        let Some(meta) = registry::find(id) else { continue };
+        let _ = writeln!(
+            out,
+            "<section id=\"sa-rule-{}\">\n<h3><code>{}</code> · {}</h3>\n<p class=\"sa-conf\">{} by default · {}</p>\n<div class=\"sa-doc\">",
+            escape(meta.id),
+            escape(meta.id),
+            escape(meta.summary),
+            meta.severity.name(),
+            meta.target.name()
+        );
+        out.push_str(&markdown(&meta.documentation()));
+        out.push_str("</div>\n</section>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Markdown to HTML for the rule documentation, with every piece of text
+/// escaped: raw HTML in the Markdown is shown as text, links are their text
+/// followed by their target as text, images only their description — the
+/// page never links or loads anything outside itself.
+pub fn markdown(md: &str) -> String {
+    let mut out = String::new();
+    let mut links: Vec<String> = Vec::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => out.push_str("<p>"),
+                Tag::Heading { level, .. } => {
+                    let _ = write!(out, "<h{}>", heading(level));
+                }
+                Tag::BlockQuote(_) => out.push_str("<blockquote>"),
+                Tag::CodeBlock(kind) => match kind {
+                    CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
+                        let lang = lang.split_whitespace().next().unwrap_or("");
+                        let _ = write!(out, "<pre><code class=\"language-{}\">", escape(lang));
+                    }
+                    _ => out.push_str("<pre><code>"),
+                },
+                Tag::List(Some(n)) => {
+                    let _ = write!(out, "<ol start=\"{n}\">");
+                }
+                Tag::List(None) => out.push_str("<ul>"),
+                Tag::Item => out.push_str("<li>"),
+                Tag::Emphasis => out.push_str("<em>"),
+                Tag::Strong => out.push_str("<strong>"),
+                Tag::Strikethrough => out.push_str("<del>"),
+                Tag::Link { dest_url, .. } => links.push(dest_url.to_string()),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph => out.push_str("</p>\n"),
+                TagEnd::Heading(level) => {
+                    let _ = writeln!(out, "</h{}>", heading(level));
+                }
+                TagEnd::BlockQuote(_) => out.push_str("</blockquote>\n"),
+                TagEnd::CodeBlock => out.push_str("</code></pre>\n"),
+                TagEnd::List(true) => out.push_str("</ol>\n"),
+                TagEnd::List(false) => out.push_str("</ul>\n"),
+                TagEnd::Item => out.push_str("</li>\n"),
+                TagEnd::Emphasis => out.push_str("</em>"),
+                TagEnd::Strong => out.push_str("</strong>"),
+                TagEnd::Strikethrough => out.push_str("</del>"),
+                TagEnd::Link => {
+                    if let Some(url) = links.pop() {
+                        let _ = write!(out, " (<code>{}</code>)", escape(&url));
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&escape(&t)),
+            Event::Code(t) => {
+                let _ = write!(out, "<code>{}</code>", escape(&t));
+            }
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push_str("<br>\n"),
+            Event::Rule => out.push_str("<hr>\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Rule documentation starts at `##`; keep its headings below the page's `h3`.
+fn heading(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => 4,
+        HeadingLevel::H3 => 5,
+        _ => 6,
+    }
+}
+
+pub fn render(result: &ScanResult) -> String {
+    page(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(escape("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+        assert_eq!(escape_source("a\u{202e}b"), "a<span class=\"sa-ctrl\">\\u{202e}</span>b");
+    }
+
+    #[test]
+    fn markdown_never_passes_html_or_links_through() {
+        let html = markdown("## Title\nText <script>x</script> [l](https://evil.example) ![i](https://evil.example/i.png)\n\n```yaml\na: <b>\n```\n");
+        assert!(html.contains("<h4>Title</h4>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("href="));
+        assert!(!html.contains("src="));
+        assert!(html.contains("<pre><code class=\"language-yaml\">a: &lt;b&gt;"));
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_highlight() {
+        let text = format!("{}NEEDLE{}", "a".repeat(1000), "b".repeat(1000));
+        let mut out = String::new();
+        source_line(&mut out, &text, Some((1000, 1006)));
+        assert!(out.contains("<mark>NEEDLE</mark>"));
+        assert!(out.len() < 400, "{}", out.len());
+        assert!(out.starts_with("<span class=\"sa-clip\">…</span>"));
+        assert!(out.ends_with("<span class=\"sa-clip\">…</span>"));
+    }
+}
