@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::analysis::capability_name;
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
@@ -52,7 +53,12 @@ impl Rule for CapabilitiesNotDropped {
         }
         out.push(
             Finding::new(&Self::META, c.file, c.definition, format!("{} keeps Docker's default capabilities (no cap_drop: ALL)", c.source.describe()))
-                .fix("drop all capabilities (cap_drop: [ALL]) and add back only what is needed", Applicability::Safe),
+                .remedy(
+                    "drop all capabilities (cap_drop: [ALL], --cap-drop ALL) and add back only what is needed",
+                    Applicability::Safe,
+                    Subject::Container(cx.index),
+                    Remedy::DropAllCapabilities,
+                ),
         );
     }
 }

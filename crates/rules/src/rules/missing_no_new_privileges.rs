@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -50,7 +51,7 @@ impl Rule for MissingNoNewPrivileges {
         if c.no_new_privileges.is_none() {
             out.push(
                 Finding::new(&Self::META, c.file, c.definition, format!("{} does not set no-new-privileges", c.source.describe()))
-                    .fix("add the security option no-new-privileges:true", Applicability::Safe),
+                    .remedy("add the security option no-new-privileges:true", Applicability::Safe, Subject::Container(cx.index), Remedy::NoNewPrivileges),
             );
         }
     }

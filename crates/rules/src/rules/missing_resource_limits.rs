@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -59,7 +60,12 @@ impl Rule for MissingResourceLimits {
         };
         out.push(
             Finding::new(&Self::META, c.file, c.definition, format!("{} has {missing}", c.source.describe()))
-                .fix("set memory and CPU limits (e.g. 256M and 0.5 CPUs)", Applicability::Unsafe),
+                .remedy(
+                    "set memory and CPU limits (the automatic fix uses 512m and 1.0 CPUs: adjust to the server)",
+                    Applicability::Unsafe,
+                    Subject::Container(cx.index),
+                    Remedy::ResourceLimits,
+                ),
         );
     }
 }

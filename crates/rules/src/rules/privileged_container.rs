@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -42,7 +43,12 @@ impl Rule for PrivilegedContainer {
         if let Some(origin) = c.privileged {
             out.push(
                 Finding::at(&Self::META, c.file, origin, format!("{} runs in privileged mode: host devices and kernel are exposed", c.source.describe()))
-                    .fix("remove privileged mode; add only the specific capability needed", Applicability::Unsafe),
+                    .remedy(
+                    "remove privileged mode; add only the specific capability needed",
+                    Applicability::Unsafe,
+                    Subject::Container(cx.index),
+                    Remedy::RemovePrivileged,
+                ),
             );
         }
     }

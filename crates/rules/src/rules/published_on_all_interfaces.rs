@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -45,7 +46,7 @@ impl Rule for PublishedOnAllInterfaces {
         if !c.purpose.is_deployed() {
             return;
         }
-        for p in &c.ports {
+        for (index, p) in c.ports.iter().enumerate() {
             if p.on_all_interfaces() {
                 // `-P` publishes every EXPOSEd port (the model's container_port says so).
                 let all = p.container_port == "every exposed port";
@@ -62,7 +63,7 @@ impl Rule for PublishedOnAllInterfaces {
                         p.origin,
                         format!("{} publishes {what} {host} on every network interface", c.source.describe()),
                     )
-                    .fix("bind the port to 127.0.0.1", Applicability::Safe),
+                    .remedy("bind the port to 127.0.0.1", Applicability::Safe, Subject::Container(cx.index), Remedy::PublishOnLoopback { port: index }),
                 );
             }
         }

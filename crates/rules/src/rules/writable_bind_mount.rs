@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::analysis::{classify_mount, MountClass};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
@@ -45,11 +46,16 @@ impl Rule for WritableBindMount {
         if !c.purpose.is_deployed() {
             return;
         }
-        for m in &c.mounts {
+        for (index, m) in c.mounts.iter().enumerate() {
             if classify_mount(m) == MountClass::Writable {
                 out.push(
                     Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} writable", c.source.describe(), m.source))
-                        .fix("mount it read-only (:ro), or mark it :rw if writing is intended", Applicability::Unsafe),
+                        .remedy(
+                            "mount it read-only (:ro), or mark it :rw if writing is intended",
+                            Applicability::Unsafe,
+                            Subject::Container(cx.index),
+                            Remedy::BindReadOnly { mount: index },
+                        ),
                 );
             }
         }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -53,6 +54,11 @@ impl Rule for WritableRootFilesystem {
             Some(ro) => Finding::at(&Self::META, c.file, ro.origin, format!("{} turns the read-only root filesystem off", c.source.describe())),
             None => Finding::new(&Self::META, c.file, c.definition, format!("{} has a writable root filesystem", c.source.describe())),
         };
-        out.push(f.fix("make the root filesystem read-only and mount a tmpfs for scratch space", Applicability::Unsafe));
+        out.push(f.remedy(
+            "make the root filesystem read-only (read_only: true, --read-only) with a tmpfs at /tmp for scratch space; test the server, some runtimes write caches elsewhere",
+            Applicability::Unsafe,
+            Subject::Container(cx.index),
+            Remedy::ReadOnlyRoot,
+        ));
     }
 }
