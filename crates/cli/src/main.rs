@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use skillaudit_engine::{scan, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_engine::{fix, scan, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_report::Format;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
@@ -52,6 +52,15 @@ struct ScanArgs {
     /// Skip files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20)]
     max_file_size: u64,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply the unsafe fixes (they may change how the server runs).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of the fixes instead of writing them.
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,16 +139,14 @@ fn print(s: &str) -> ExitCode {
 }
 
 fn run_scan(args: ScanArgs) -> ExitCode {
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-    };
     let options = ScanOptions {
-        targets: args.targets,
+        targets: args.targets.clone(),
         min_severity: severity(args.min_severity),
         max_file_size: args.max_file_size.saturating_mul(1 << 20),
     };
+    if args.diff || args.fix || args.unsafe_fixes {
+        return run_fix(&args, &options);
+    }
     let result = match scan(&options) {
         Ok(r) => r,
         Err(e) => {
@@ -147,12 +154,22 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    report(&args, &result)
+}
+
+/// Render the result and exit as the findings say.
+fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult) -> ExitCode {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let rendered = skillaudit_report::render(&result, format, color);
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+    };
+    let rendered = skillaudit_report::render(result, format, color);
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, rendered) {
@@ -178,4 +195,49 @@ fn run_scan(args: ScanArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--fix`, `--unsafe-fixes`, `--diff`: apply (or show) the fixes, then
+/// report like a plain scan (`--diff`: the patch only, exit 1 if not empty).
+fn run_fix(args: &ScanArgs, options: &ScanOptions) -> ExitCode {
+    let fix_options = fix::FixOptions { unsafe_fixes: args.unsafe_fixes, write: !args.diff };
+    let (result, outcome) = match fix::fix(options, fix_options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (safe, unsafe_left) = fix::fixable(&result);
+    let files = outcome.changes.len();
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    if outcome.rejected > 0 {
+        eprintln!("warning: {} not applied: the edited file would not have parsed the same way", plural(outcome.rejected, "fix was", "fixes were"));
+    }
+    if args.diff {
+        let patch = outcome.diff();
+        eprintln!("{} would be applied ({} changed)", plural(outcome.applied, "fix", "fixes"), plural(files, "file", "files"));
+        if !args.unsafe_fixes && unsafe_left > 0 {
+            eprintln!("{} more with --unsafe-fixes", plural(unsafe_left, "fix is", "fixes are"));
+        }
+        let written = match &args.output {
+            Some(path) => std::fs::write(path, &patch).map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                print(&patch);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        return if patch.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    eprintln!("fixed {} in {}", plural(outcome.applied, "finding", "findings"), plural(files, "file", "files"));
+    let remaining = safe + unsafe_left;
+    if remaining > 0 {
+        let hint = if unsafe_left > 0 && !args.unsafe_fixes { " (unsafe ones need --unsafe-fixes)" } else { "" };
+        eprintln!("{} still fixable{hint}", plural(remaining, "finding is", "findings are"));
+    }
+    report(args, &result)
 }

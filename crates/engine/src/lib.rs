@@ -16,6 +16,7 @@ pub mod classify;
 pub mod contexts;
 pub mod discover;
 pub mod fingerprint;
+pub mod fix;
 pub mod score;
 pub mod target;
 
@@ -131,6 +132,12 @@ impl std::fmt::Display for TargetError {
 
 /// Run the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
+    scan_with(options, &fix::Overlay::new())
+}
+
+/// Run the whole pipeline, reading the files in `overlay` (by path on
+/// disk) from there instead of the disk.
+pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay) -> Result<ScanResult, TargetError> {
     let notices = Mutex::new(Vec::new());
     // Stage 1: discover.
     let mut resolved = Vec::new();
@@ -155,7 +162,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
     // Stages 2–3: read, parse, normalise — in parallel, one read per file.
     let processed: Vec<(classify::Processed, usize)> = candidates
         .par_iter()
-        .filter_map(|(c, ti)| match classify::process(c, options.max_file_size) {
+        .filter_map(|(c, ti)| match classify::process_with(c, options.max_file_size, overlay.get(&c.abs).map(String::as_str)) {
             Ok(Some(p)) => Some((p, *ti)),
             Ok(None) => None,
             Err(n) => {
@@ -223,6 +230,9 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
         let pb = &project.file(b.file).path;
         (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
     });
+
+    // Fixes: each remedy resolved into text edits (or the fix is manual).
+    fix::resolve(&project, &mut findings);
 
     // Stage 7: score, and positions for rendering.
     let (score, grade) = score::score(findings.iter().map(|f| (f.rule.id, f.severity)));
