@@ -40,7 +40,11 @@ pub fn resolve(project: &Project, findings: &mut [Finding]) {
         if fix.applicability == Applicability::Manual {
             continue;
         }
-        match fix.remedy.as_ref().and_then(|(subject, r)| editor.edits(*subject, r)) {
+        match fix
+            .remedy
+            .as_ref()
+            .and_then(|(subject, r)| editor.edits(*subject, r))
+        {
             Some(edits) => fix.edits = edits,
             None => fix.applicability = Applicability::Manual,
         }
@@ -83,7 +87,11 @@ impl FixOutcome {
         let mut out = String::new();
         for c in &self.changes {
             let diff = similar::TextDiff::from_lines(&c.before, &c.after);
-            let text = diff.unified_diff().context_radius(3).header(&format!("a/{}", c.path), &format!("b/{}", c.path)).to_string();
+            let text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", c.path), &format!("b/{}", c.path))
+                .to_string();
             out.push_str(&text);
             if !text.ends_with('\n') {
                 // The last line of a file without a final line break.
@@ -98,7 +106,13 @@ impl FixOutcome {
 pub fn fixable(result: &ScanResult) -> (usize, usize) {
     let mut counts = (0, 0);
     for s in &result.findings {
-        match s.finding.fix.as_ref().filter(|f| !f.edits.is_empty()).map(|f| f.applicability) {
+        match s
+            .finding
+            .fix
+            .as_ref()
+            .filter(|f| !f.edits.is_empty())
+            .map(|f| f.applicability)
+        {
             Some(Applicability::Safe) => counts.0 += 1,
             Some(Applicability::Unsafe) => counts.1 += 1,
             _ => {}
@@ -108,9 +122,18 @@ pub fn fixable(result: &ScanResult) -> (usize, usize) {
 }
 
 /// Apply the fixes and return the scan of the result.
-pub fn fix(options: &ScanOptions, fix: FixOptions) -> Result<(ScanResult, FixOutcome), TargetError> {
-    if let Some(url) = options.targets.iter().find(|t| crate::target::is_git_url(t)) {
-        return Err(TargetError(format!("cannot fix a git URL ({url}): clone it and fix the clone")));
+pub fn fix(
+    options: &ScanOptions,
+    fix: FixOptions,
+) -> Result<(ScanResult, FixOutcome), TargetError> {
+    if let Some(url) = options
+        .targets
+        .iter()
+        .find(|t| crate::target::is_git_url(t))
+    {
+        return Err(TargetError(format!(
+            "cannot fix a git URL ({url}): clone it and fix the clone"
+        )));
     }
     let mut overlay = Overlay::new();
     let mut originals: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
@@ -132,7 +155,9 @@ pub fn fix(options: &ScanOptions, fix: FixOptions) -> Result<(ScanResult, FixOut
                 outcome.rejected += planned.findings;
                 continue;
             }
-            originals.entry(source.abs.clone()).or_insert_with(|| (source.path.clone(), source.text.clone()));
+            originals
+                .entry(source.abs.clone())
+                .or_insert_with(|| (source.path.clone(), source.text.clone()));
             overlay.insert(source.abs.clone(), after);
             outcome.applied += planned.findings;
             changed = true;
@@ -145,14 +170,20 @@ pub fn fix(options: &ScanOptions, fix: FixOptions) -> Result<(ScanResult, FixOut
     for (abs, (path, before)) in originals {
         if let Some(after) = overlay.remove(&abs) {
             if after != before {
-                outcome.changes.push(FileChange { path, abs, before, after });
+                outcome.changes.push(FileChange {
+                    path,
+                    abs,
+                    before,
+                    after,
+                });
             }
         }
     }
     outcome.changes.sort_by(|a, b| a.path.cmp(&b.path));
     if fix.write && !outcome.changes.is_empty() {
         for c in &outcome.changes {
-            std::fs::write(&c.abs, &c.after).map_err(|e| TargetError(format!("cannot write {}: {e}", c.path)))?;
+            std::fs::write(&c.abs, &c.after)
+                .map_err(|e| TargetError(format!("cannot write {}: {e}", c.path)))?;
         }
         // The report is of the files as written.
         result = scan(options)?;
@@ -173,20 +204,31 @@ struct Planned {
 fn plan(result: &ScanResult, unsafe_fixes: bool) -> BTreeMap<FileId, Planned> {
     let mut out: BTreeMap<FileId, Planned> = BTreeMap::new();
     for shown in &result.findings {
-        let Some(fix) = &shown.finding.fix else { continue };
+        let Some(fix) = &shown.finding.fix else {
+            continue;
+        };
         let selected = match fix.applicability {
             Applicability::Safe => true,
             Applicability::Unsafe => unsafe_fixes,
             Applicability::Manual => false,
         };
-        let Some(first) = fix.edits.first() else { continue };
+        let Some(first) = fix.edits.first() else {
+            continue;
+        };
         if !selected || fix.edits.iter().any(|e| e.file != first.file) {
             continue;
         }
         let planned = out.entry(first.file).or_default();
         // The same change asked for twice (two findings, one remedy): once.
-        let new: Vec<&TextEdit> = fix.edits.iter().filter(|e| !planned.edits.contains(e)).collect();
-        if new.iter().any(|e| planned.edits.iter().any(|t| overlaps(e, t))) {
+        let new: Vec<&TextEdit> = fix
+            .edits
+            .iter()
+            .filter(|e| !planned.edits.contains(e))
+            .collect();
+        if new
+            .iter()
+            .any(|e| planned.edits.iter().any(|t| overlaps(e, t)))
+        {
             continue;
         }
         planned.edits.extend(new.into_iter().cloned());
@@ -211,12 +253,26 @@ fn overlaps(a: &TextEdit, b: &TextEdit) -> bool {
 /// syntax error and the same containers and image?
 fn parses_alike(project: &Project, file: FileId, after: &str, max_size: u64) -> bool {
     let source = project.file(file);
-    let candidate = Candidate { abs: source.abs.clone(), display: source.path.clone(), name_kind: classify::kind_by_path(&source.path), explicit: true };
-    let Ok(Some(p)) = classify::process_with(&candidate, max_size, Some(after)) else { return false };
-    let errors = project.syntax_errors.iter().filter(|(f, _)| *f == file).count();
+    let candidate = Candidate {
+        abs: source.abs.clone(),
+        display: source.path.clone(),
+        name_kind: classify::kind_by_path(&source.path),
+        explicit: true,
+    };
+    let Ok(Some(p)) = classify::process_with(&candidate, max_size, Some(after)) else {
+        return false;
+    };
+    let errors = project
+        .syntax_errors
+        .iter()
+        .filter(|(f, _)| *f == file)
+        .count();
     let containers = project.containers.iter().filter(|c| c.file == file).count();
     let image = project.images.iter().any(|i| i.file == file);
-    p.kind == source.kind && p.errors.len() <= errors && p.containers.len() == containers && p.image.is_some() == image
+    p.kind == source.kind
+        && p.errors.len() <= errors
+        && p.containers.len() == containers
+        && p.image.is_some() == image
 }
 
 #[cfg(test)]

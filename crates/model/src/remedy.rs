@@ -59,13 +59,25 @@ pub struct TextEdit {
 
 impl TextEdit {
     pub fn insert(file: FileId, at: usize, text: impl Into<String>) -> TextEdit {
-        TextEdit { file, span: Span::empty(at), replacement: text.into() }
+        TextEdit {
+            file,
+            span: Span::empty(at),
+            replacement: text.into(),
+        }
     }
     pub fn replace(file: FileId, span: Span, text: impl Into<String>) -> TextEdit {
-        TextEdit { file, span, replacement: text.into() }
+        TextEdit {
+            file,
+            span,
+            replacement: text.into(),
+        }
     }
     pub fn delete(file: FileId, span: Span) -> TextEdit {
-        TextEdit { file, span, replacement: String::new() }
+        TextEdit {
+            file,
+            span,
+            replacement: String::new(),
+        }
     }
 }
 
@@ -81,7 +93,11 @@ pub fn apply(text: &str, edits: &[&TextEdit]) -> Option<String> {
     for i in order {
         let e = edits[i];
         let (start, end) = (e.span.start as usize, e.span.end as usize);
-        if start < pos || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if start < pos
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             return None;
         }
         out.push_str(&text[pos..start]);

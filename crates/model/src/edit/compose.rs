@@ -43,9 +43,20 @@ struct Cx<'a> {
 }
 
 /// The edits for `remedy` on the service `name`.
-pub fn edits(file: &SourceFile, stream: &Stream, name: &str, c: &Container, remedy: &Remedy) -> Option<Vec<TextEdit>> {
+pub fn edits(
+    file: &SourceFile,
+    stream: &Stream,
+    name: &str,
+    c: &Container,
+    remedy: &Remedy,
+) -> Option<Vec<TextEdit>> {
     let doc = stream.documents.first()?;
-    let cx = Cx { file, text: &file.text, doc, nl: newline(&file.text) };
+    let cx = Cx {
+        file,
+        text: &file.text,
+        doc,
+        nl: newline(&file.text),
+    };
     let root = doc.root?;
     let services = cx.own(root, "services")?.1;
     let body = cx.own(services, name)?.1;
@@ -59,17 +70,22 @@ pub fn edits(file: &SourceFile, stream: &Stream, name: &str, c: &Container, reme
                 let items = cx.items(list)?;
                 for item in items {
                     let value = cx.scalar(item)?;
-                    if runtime::classify_security_opt(value) == SecurityOpt::NoNewPrivileges(false) {
+                    if runtime::classify_security_opt(value) == SecurityOpt::NoNewPrivileges(false)
+                    {
                         return Some(vec![cx.replace_scalar(item, "no-new-privileges:true")?]);
                     }
                 }
             }
-            cx.add_to_list(body, "security_opt", "no-new-privileges:true").map(|e| vec![e])
+            cx.add_to_list(body, "security_opt", "no-new-privileges:true")
+                .map(|e| vec![e])
         }
         Remedy::DropAllCapabilities => cx.add_to_list(body, "cap_drop", "ALL").map(|e| vec![e]),
         Remedy::ReadOnlyRoot => {
             let mut out = vec![cx.set_scalar(body, "read_only", "true")?];
-            let tmp_mounted = c.mounts.iter().any(|m| m.target.trim_end_matches('/') == "/tmp");
+            let tmp_mounted = c
+                .mounts
+                .iter()
+                .any(|m| m.target.trim_end_matches('/') == "/tmp");
             if !tmp_mounted && cx.lookup(body, "tmpfs").is_none() {
                 out.push(cx.add_entries(body, &[("tmpfs", Value::List(vec!["/tmp".into()]))])?);
             }
@@ -110,7 +126,11 @@ pub fn edits(file: &SourceFile, stream: &Stream, name: &str, c: &Container, reme
             let item = cx.own_item(body, "volumes", m.origin.span)?;
             if let Some(spec) = cx.scalar(item) {
                 let at = cx.scalar_value_end(item)?;
-                return Some(vec![TextEdit::insert(file.id, at, runtime::read_only_volume_suffix(spec))]);
+                return Some(vec![TextEdit::insert(
+                    file.id,
+                    at,
+                    runtime::read_only_volume_suffix(spec),
+                )]);
             }
             cx.set_scalars(item, &[("read_only", "true".into())])
         }
@@ -126,8 +146,16 @@ pub fn edits(file: &SourceFile, stream: &Stream, name: &str, c: &Container, reme
             }
             match cx.own(item, "host_ip") {
                 Some((_, ip)) => {
-                    let ip_text = cx.scalar(ip)?.trim().trim_start_matches('[').trim_end_matches(']');
-                    let new = if ip_text.contains(':') { "\"::1\"" } else { "127.0.0.1" };
+                    let ip_text = cx
+                        .scalar(ip)?
+                        .trim()
+                        .trim_start_matches('[')
+                        .trim_end_matches(']');
+                    let new = if ip_text.contains(':') {
+                        "\"::1\""
+                    } else {
+                        "127.0.0.1"
+                    };
                     Some(vec![TextEdit::replace(file.id, cx.span(ip), new)])
                 }
                 None => cx.set_scalars(item, &[("host_ip", "127.0.0.1".into())]),
@@ -145,11 +173,23 @@ pub(crate) fn loopback_edit(file: &SourceFile, spec: &str, start: usize) -> Opti
     let parsed = runtime::parse_port(spec);
     match parsed.host_ip.as_deref() {
         None => {
-            let prefix = if parsed.host_port.is_some() { "127.0.0.1:" } else { "127.0.0.1::" };
+            let prefix = if parsed.host_port.is_some() {
+                "127.0.0.1:"
+            } else {
+                "127.0.0.1::"
+            };
             Some(TextEdit::insert(file.id, start, prefix))
         }
-        Some(_) if spec.starts_with("0.0.0.0:") => Some(TextEdit::replace(file.id, Span::new(start, start + 7), "127.0.0.1")),
-        Some(_) if spec.starts_with("[::]:") => Some(TextEdit::replace(file.id, Span::new(start, start + 4), "[::1]")),
+        Some(_) if spec.starts_with("0.0.0.0:") => Some(TextEdit::replace(
+            file.id,
+            Span::new(start, start + 7),
+            "127.0.0.1",
+        )),
+        Some(_) if spec.starts_with("[::]:") => Some(TextEdit::replace(
+            file.id,
+            Span::new(start, start + 4),
+            "[::1]",
+        )),
         Some(_) => None,
     }
 }
@@ -169,7 +209,10 @@ impl<'a> Cx<'a> {
     }
     /// A flow collection (`{…}` / `[…]`) rather than a block one.
     fn is_flow(&self, id: NodeId) -> bool {
-        matches!(self.text.as_bytes().get(self.span(id).start as usize), Some(b'{' | b'['))
+        matches!(
+            self.text.as_bytes().get(self.span(id).start as usize),
+            Some(b'{' | b'[')
+        )
     }
     /// The scalar value of a node written here (not through an alias).
     fn scalar(&self, id: NodeId) -> Option<&'a str> {
@@ -181,13 +224,21 @@ impl<'a> Cx<'a> {
     /// An entry written in this mapping itself (not merged, not through an alias).
     fn own(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         match self.kind(map) {
-            NodeKind::Mapping(pairs) => pairs.iter().copied().find(|&(k, _)| self.scalar(k) == Some(key)),
+            NodeKind::Mapping(pairs) => pairs
+                .iter()
+                .copied()
+                .find(|&(k, _)| self.scalar(k) == Some(key)),
             _ => None,
         }
     }
     /// The value of `key` as compose sees it (own entries, then merge keys).
     fn lookup(&self, map: NodeId, key: &str) -> Option<NodeRef<'a>> {
-        NodeRef { doc: self.doc, id: map, via: None }.value(key)
+        NodeRef {
+            doc: self.doc,
+            id: map,
+            via: None,
+        }
+        .value(key)
     }
     /// Items of a sequence written here; `None` for anything else.
     fn items(&self, seq: NodeId) -> Option<Vec<NodeId>> {
@@ -202,14 +253,19 @@ impl<'a> Cx<'a> {
         if self.anchored(list) {
             return None;
         }
-        self.items(list)?.into_iter().find(|&i| self.span(i) == span && !self.anchored(i))
+        self.items(list)?
+            .into_iter()
+            .find(|&i| self.span(i) == span && !self.anchored(i))
     }
     /// Indentation (in bytes) of a block collection starting at `start`:
     /// the text before it on its line must be spaces (and the `- ` of a
     /// sequence item).
     fn block_indent(&self, start: usize) -> Option<usize> {
         let prefix = line_prefix(self.text, start);
-        prefix.bytes().all(|b| b == b' ' || b == b'-').then_some(prefix.len())
+        prefix
+            .bytes()
+            .all(|b| b == b' ' || b == b'-')
+            .then_some(prefix.len())
     }
     /// `deploy.resources.limits` when the service writes it as block mappings of its own.
     fn limits(&self, body: NodeId) -> Option<NodeId> {
@@ -223,12 +279,16 @@ impl<'a> Cx<'a> {
     /// file, when the text between the quotes is exactly the value.
     fn scalar_value_bounds(&self, id: NodeId) -> Option<(usize, usize)> {
         let node = self.doc.node(id);
-        let NodeKind::Scalar { value, style } = &node.kind else { return None };
+        let NodeKind::Scalar { value, style } = &node.kind else {
+            return None;
+        };
         let raw = node.span.slice(self.text);
         let (s, e) = (node.span.start as usize, node.span.end as usize);
         let (s, e) = match style {
             ScalarStyle::Plain => (s, e),
-            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => (s + 1, e - 1),
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if raw.len() >= 2 => {
+                (s + 1, e - 1)
+            }
             _ => return None,
         };
         (self.text.get(s..e) == Some(value.as_str()) && !value.is_empty()).then_some((s, e))
@@ -263,8 +323,8 @@ impl<'a> Cx<'a> {
         let items = self.items(list)?;
         let span = self.span(list);
         if self.is_flow(list) {
-            let close = span.end as usize - 1;
-            if self.text.as_bytes().get(close) != Some(&b']') {
+            let close = (span.end as usize).saturating_sub(1);
+            if span.len() < 2 || self.text.as_bytes().get(close) != Some(&b']') {
                 return None;
             }
             let inner = &self.text[span.start as usize + 1..close];
@@ -273,16 +333,28 @@ impl<'a> Cx<'a> {
                 return Some(TextEdit::insert(self.file.id, close, item));
             }
             let last = span.start as usize + 1 + inner.trim_end().len();
-            let sep = if self.text.as_bytes()[last - 1] == b',' { " " } else { ", " };
+            let sep = if self.text.as_bytes()[last - 1] == b',' {
+                " "
+            } else {
+                ", "
+            };
             return Some(TextEdit::insert(self.file.id, last, format!("{sep}{item}")));
         }
         // Block: one more `- item` line, at the first item's indentation.
         let indent = self.block_indent(span.start as usize)?;
-        if !line_prefix(self.text, span.start as usize).bytes().all(|b| b == b' ') || items.is_empty() {
+        if !line_prefix(self.text, span.start as usize)
+            .bytes()
+            .all(|b| b == b' ')
+            || items.is_empty()
+        {
             return None;
         }
         let at = line_end(self.text, span.end as usize);
-        Some(TextEdit::insert(self.file.id, at, format!("{}{}- {item}", self.nl, " ".repeat(indent))))
+        Some(TextEdit::insert(
+            self.file.id,
+            at,
+            format!("{}{}- {item}", self.nl, " ".repeat(indent)),
+        ))
     }
 
     /// Set scalar entries of a mapping: replace own values, add the others
@@ -319,15 +391,22 @@ impl<'a> Cx<'a> {
         }
         let span = self.span(map);
         if self.is_flow(map) {
-            let close = span.end as usize - 1;
-            if self.text.as_bytes().get(close) != Some(&b'}') {
+            let close = (span.end as usize).saturating_sub(1);
+            if span.len() < 2 || self.text.as_bytes().get(close) != Some(&b'}') {
                 return None;
             }
             let rendered: Vec<String> = entries
                 .iter()
                 .map(|(k, v)| match v {
                     Value::Scalar(s) => format!("{k}: {}", flow_scalar(s)),
-                    Value::List(items) => format!("{k}: [{}]", items.iter().map(|i| flow_scalar(i)).collect::<Vec<_>>().join(", ")),
+                    Value::List(items) => format!(
+                        "{k}: [{}]",
+                        items
+                            .iter()
+                            .map(|i| flow_scalar(i))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 })
                 .collect();
             let inner = &self.text[span.start as usize + 1..close];
@@ -335,8 +414,16 @@ impl<'a> Cx<'a> {
                 return Some(TextEdit::insert(self.file.id, close, rendered.join(", ")));
             }
             let last = span.start as usize + 1 + inner.trim_end().len();
-            let sep = if self.text.as_bytes()[last - 1] == b',' { " " } else { ", " };
-            return Some(TextEdit::insert(self.file.id, last, format!("{sep}{}", rendered.join(", "))));
+            let sep = if self.text.as_bytes()[last - 1] == b',' {
+                " "
+            } else {
+                ", "
+            };
+            return Some(TextEdit::insert(
+                self.file.id,
+                last,
+                format!("{sep}{}", rendered.join(", ")),
+            ));
         }
         let indent = self.block_indent(span.start as usize)?;
         let pad = " ".repeat(indent);
@@ -357,7 +444,8 @@ impl<'a> Cx<'a> {
         // A mapping that is a list item or nested deeper gets its entries at
         // the end of its last line; a service's after that line, so that a
         // nested insertion at the same place stays inside its own mapping.
-        let nested = line_prefix(self.text, span.start as usize).contains('-') || !self.is_service(map);
+        let nested =
+            line_prefix(self.text, span.start as usize).contains('-') || !self.is_service(map);
         if nested {
             let at = line_end(self.text, span.end as usize);
             let block = block.strip_suffix(nl).unwrap_or(&block);
@@ -369,8 +457,12 @@ impl<'a> Cx<'a> {
 
     /// Is this mapping a service body (a value of the top-level `services`)?
     fn is_service(&self, map: NodeId) -> bool {
-        let Some(root) = self.doc.root else { return false };
-        let Some((_, services)) = self.own(root, "services") else { return false };
+        let Some(root) = self.doc.root else {
+            return false;
+        };
+        let Some((_, services)) = self.own(root, "services") else {
+            return false;
+        };
         match self.kind(services) {
             NodeKind::Mapping(pairs) => pairs.iter().any(|&(_, v)| v == map),
             _ => false,
@@ -380,9 +472,13 @@ impl<'a> Cx<'a> {
     /// How far this file indents `- item` lines past their key, read from
     /// a block sequence of the mapping (or of any service); 2 by default.
     fn sequence_offset(&self, map: NodeId) -> usize {
-        let key_col = |k: NodeId| self.span(k).start as usize - line_start(self.text, self.span(k).start as usize);
+        let key_col = |k: NodeId| {
+            self.span(k).start as usize - line_start(self.text, self.span(k).start as usize)
+        };
         let from = |m: NodeId| -> Option<usize> {
-            let NodeKind::Mapping(pairs) = self.kind(m) else { return None };
+            let NodeKind::Mapping(pairs) = self.kind(m) else {
+                return None;
+            };
             pairs.iter().find_map(|&(k, v)| {
                 if !matches!(self.kind(v), NodeKind::Sequence(_)) || self.is_flow(v) {
                     return None;
@@ -410,8 +506,15 @@ impl<'a> Cx<'a> {
     /// line(s), whose value is a scalar, in a mapping with other entries.
     fn remove_entry(&self, map: NodeId, key: &str) -> Option<TextEdit> {
         let (k, v) = self.own(map, key)?;
-        let NodeKind::Mapping(pairs) = self.kind(map) else { return None };
-        if self.is_flow(map) || self.anchored(map) || pairs.len() < 2 || self.scalar(v).is_none() || self.anchored(v) {
+        let NodeKind::Mapping(pairs) = self.kind(map) else {
+            return None;
+        };
+        if self.is_flow(map)
+            || self.anchored(map)
+            || pairs.len() < 2
+            || self.scalar(v).is_none()
+            || self.anchored(v)
+        {
             return None;
         }
         let ks = self.span(k).start as usize;
@@ -431,7 +534,10 @@ impl<'a> Cx<'a> {
             // line break before it instead.
             None if start > 0 => {
                 let prev_end = line_end(self.text, start - 1);
-                Some(TextEdit::delete(self.file.id, Span::new(prev_end, self.text.len())))
+                Some(TextEdit::delete(
+                    self.file.id,
+                    Span::new(prev_end, self.text.len()),
+                ))
             }
             None => None,
         }
@@ -440,7 +546,10 @@ impl<'a> Cx<'a> {
 
 /// A scalar for a flow collection: quoted unless it is a plain word.
 fn flow_scalar(s: &str) -> String {
-    if s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-')) && !s.starts_with('-') {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'))
+        && !s.starts_with('-')
+    {
         s.to_string()
     } else {
         format!("\"{s}\"")
@@ -457,13 +566,24 @@ mod tests {
     fn fix(text: &str, remedy: Remedy) -> Option<String> {
         let stream = skillaudit_syntax::yaml::parse(text);
         assert!(stream.error.is_none());
-        let file = SourceFile::new(FileId(0), "compose.yaml".into(), "compose.yaml".into(), FileKind::Compose, text.into());
+        let file = SourceFile::new(
+            FileId(0),
+            "compose.yaml".into(),
+            "compose.yaml".into(),
+            FileKind::Compose,
+            text.into(),
+        );
         let c = &compose::containers(FileId(0), &stream)[0];
-        let crate::ContainerSource::ComposeService { name } = &c.source else { unreachable!() };
+        let crate::ContainerSource::ComposeService { name } = &c.source else {
+            unreachable!()
+        };
         let edits = edits(&file, &stream, name, c, &remedy)?;
         let out = apply(text, &edits.iter().collect::<Vec<_>>())?;
         let again = skillaudit_syntax::yaml::parse(&out);
-        assert!(again.error.is_none() && again.duplicate_keys.is_empty(), "{out}");
+        assert!(
+            again.error.is_none() && again.duplicate_keys.is_empty(),
+            "{out}"
+        );
         Some(out)
     }
 
@@ -481,11 +601,23 @@ mod tests {
     fn appends_to_block_and_flow_lists() {
         let text = "services:\n  web:\n    image: x\n    security_opt:\n      - seccomp:p.json # custom\n    cap_drop: [NET_RAW]\n";
         let out = fix(text, Remedy::NoNewPrivileges).unwrap();
-        assert!(out.contains("      - seccomp:p.json # custom\n      - no-new-privileges:true\n    cap_drop"), "{out}");
+        assert!(
+            out.contains(
+                "      - seccomp:p.json # custom\n      - no-new-privileges:true\n    cap_drop"
+            ),
+            "{out}"
+        );
         let out = fix(text, Remedy::DropAllCapabilities).unwrap();
         assert!(out.contains("cap_drop: [NET_RAW, ALL]\n"), "{out}");
-        let out = fix("services:\n  web:\n    image: x\n    security_opt: [no-new-privileges:false]\n", Remedy::NoNewPrivileges).unwrap();
-        assert!(out.contains("security_opt: [no-new-privileges:true]"), "{out}");
+        let out = fix(
+            "services:\n  web:\n    image: x\n    security_opt: [no-new-privileges:false]\n",
+            Remedy::NoNewPrivileges,
+        )
+        .unwrap();
+        assert!(
+            out.contains("security_opt: [no-new-privileges:true]"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -493,7 +625,9 @@ mod tests {
         let merged = "x: &c\n  security_opt: [seccomp:unconfined]\nservices:\n  web:\n    <<: *c\n    image: x\n";
         assert_eq!(fix(merged, Remedy::NoNewPrivileges), None);
         // A scalar may be overridden next to a merge.
-        assert!(fix(merged, Remedy::ReadOnlyRoot).unwrap().contains("    image: x\n    read_only: true\n    tmpfs:\n      - /tmp\n"));
+        assert!(fix(merged, Remedy::ReadOnlyRoot)
+            .unwrap()
+            .contains("    image: x\n    read_only: true\n    tmpfs:\n      - /tmp\n"));
         let anchored = "services:\n  web: &w\n    image: x\n  api:\n    <<: *w\n";
         assert_eq!(fix(anchored, Remedy::DropAllCapabilities), None);
     }
@@ -501,25 +635,50 @@ mod tests {
     #[test]
     fn crlf_flow_bodies_limits_ports_mounts_privileged() {
         let crlf = "services:\r\n  web:\r\n    image: x\r\n";
-        assert_eq!(fix(crlf, Remedy::PidsLimit).unwrap(), "services:\r\n  web:\r\n    image: x\r\n    pids_limit: 256\r\n");
+        assert_eq!(
+            fix(crlf, Remedy::PidsLimit).unwrap(),
+            "services:\r\n  web:\r\n    image: x\r\n    pids_limit: 256\r\n"
+        );
         let flow = "services:\n  web: {image: x}\n";
-        assert_eq!(fix(flow, Remedy::DropAllCapabilities).unwrap(), "services:\n  web: {image: x, cap_drop: [ALL]}\n");
+        assert_eq!(
+            fix(flow, Remedy::DropAllCapabilities).unwrap(),
+            "services:\n  web: {image: x, cap_drop: [ALL]}\n"
+        );
         let deploy = "services:\n  web:\n    image: x\n    deploy:\n      resources:\n        limits:\n          memory: 256M\n    restart: always\n";
         let out = fix(deploy, Remedy::ResourceLimits).unwrap();
-        assert!(out.contains("          memory: 256M\n          cpus: \"1.0\"\n    restart: always\n"), "{out}");
+        assert!(
+            out.contains("          memory: 256M\n          cpus: \"1.0\"\n    restart: always\n"),
+            "{out}"
+        );
         let out = fix(deploy, Remedy::PidsLimit).unwrap();
         assert!(out.contains("          pids: 256\n"), "{out}");
         let ports = "services:\n  web:\n    image: x\n    ports:\n      - \"8080:80\"\n      - 0.0.0.0:9000:9000\n      - '3000'\n      - target: 80\n        published: 81\n";
         let out = fix(ports, Remedy::PublishOnLoopback { port: 0 }).unwrap();
         assert!(out.contains("- \"127.0.0.1:8080:80\""), "{out}");
-        assert!(fix(ports, Remedy::PublishOnLoopback { port: 1 }).unwrap().contains("- 127.0.0.1:9000:9000\n"));
-        assert!(fix(ports, Remedy::PublishOnLoopback { port: 2 }).unwrap().contains("- '127.0.0.1::3000'\n"));
-        assert!(fix(ports, Remedy::PublishOnLoopback { port: 3 }).unwrap().ends_with("published: 81\n        host_ip: 127.0.0.1\n"));
+        assert!(fix(ports, Remedy::PublishOnLoopback { port: 1 })
+            .unwrap()
+            .contains("- 127.0.0.1:9000:9000\n"));
+        assert!(fix(ports, Remedy::PublishOnLoopback { port: 2 })
+            .unwrap()
+            .contains("- '127.0.0.1::3000'\n"));
+        assert!(fix(ports, Remedy::PublishOnLoopback { port: 3 })
+            .unwrap()
+            .ends_with("published: 81\n        host_ip: 127.0.0.1\n"));
         let vols = "services:\n  web:\n    image: x\n    volumes:\n      - ./data:/data\n      - \"./cache:/cache:z\"\n      - type: bind\n        source: ./logs\n        target: /logs\n";
-        assert!(fix(vols, Remedy::BindReadOnly { mount: 0 }).unwrap().contains("- ./data:/data:ro\n"));
-        assert!(fix(vols, Remedy::BindReadOnly { mount: 1 }).unwrap().contains("- \"./cache:/cache:z,ro\"\n"));
-        assert!(fix(vols, Remedy::BindReadOnly { mount: 2 }).unwrap().ends_with("target: /logs\n        read_only: true\n"));
-        let privileged = "services:\n  web:\n    image: x\n    privileged: true # needed?\n    user: \"1001\"\n";
-        assert_eq!(fix(privileged, Remedy::RemovePrivileged).unwrap(), "services:\n  web:\n    image: x\n    user: \"1001\"\n");
+        assert!(fix(vols, Remedy::BindReadOnly { mount: 0 })
+            .unwrap()
+            .contains("- ./data:/data:ro\n"));
+        assert!(fix(vols, Remedy::BindReadOnly { mount: 1 })
+            .unwrap()
+            .contains("- \"./cache:/cache:z,ro\"\n"));
+        assert!(fix(vols, Remedy::BindReadOnly { mount: 2 })
+            .unwrap()
+            .ends_with("target: /logs\n        read_only: true\n"));
+        let privileged =
+            "services:\n  web:\n    image: x\n    privileged: true # needed?\n    user: \"1001\"\n";
+        assert_eq!(
+            fix(privileged, Remedy::RemovePrivileged).unwrap(),
+            "services:\n  web:\n    image: x\n    user: \"1001\"\n"
+        );
     }
 }

@@ -14,17 +14,35 @@ use crate::project::SourceFile;
 use crate::remedy::{Remedy, TextEdit};
 
 /// Instructions that only describe how the image runs; `USER` may come before them.
-const RUNTIME_ONLY: &[&str] =
-    &["CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "ENV", "ARG", "MAINTAINER", "SHELL", "ONBUILD"];
+const RUNTIME_ONLY: &[&str] = &[
+    "CMD",
+    "ENTRYPOINT",
+    "EXPOSE",
+    "HEALTHCHECK",
+    "LABEL",
+    "STOPSIGNAL",
+    "VOLUME",
+    "ENV",
+    "ARG",
+    "MAINTAINER",
+    "SHELL",
+    "ONBUILD",
+];
 
 pub fn edits(file: &SourceFile, image: &Image, remedy: &Remedy) -> Option<Vec<TextEdit>> {
-    let Remedy::SetUser { user } = remedy else { return None };
+    let Remedy::SetUser { user } = remedy else {
+        return None;
+    };
     let stage = image.final_stage()?;
     let text = file.text.as_str();
     let nl = newline(text);
     let instrs = &stage.instructions;
-    let tail = instrs.iter().rposition(|i| !RUNTIME_ONLY.contains(&i.keyword.as_str())).map_or(0, |p| p + 1);
-    let target = (tail..instrs.len()).find(|&i| matches!(instrs[i].keyword.as_str(), "CMD" | "ENTRYPOINT"));
+    let tail = instrs
+        .iter()
+        .rposition(|i| !RUNTIME_ONLY.contains(&i.keyword.as_str()))
+        .map_or(0, |p| p + 1);
+    let target =
+        (tail..instrs.len()).find(|&i| matches!(instrs[i].keyword.as_str(), "CMD" | "ENTRYPOINT"));
     let heredoc = |span: skillaudit_syntax::Span| span.slice(text).contains("<<");
     let edit = match target {
         Some(t) => {
@@ -34,7 +52,11 @@ pub fn edits(file: &SourceFile, image: &Image, remedy: &Remedy) -> Option<Vec<Te
             if !indent.bytes().all(|b| b == b' ' || b == b'\t') || heredoc(instr.span) {
                 return None;
             }
-            let previous = if t == 0 { stage.from_span } else { instrs[t - 1].span };
+            let previous = if t == 0 {
+                stage.from_span
+            } else {
+                instrs[t - 1].span
+            };
             if heredoc(previous) {
                 return None;
             }
@@ -73,20 +95,39 @@ mod tests {
 
     fn fix(text: &str) -> Option<String> {
         let image = dockerfile::image(FileId(0), &skillaudit_syntax::dockerfile::parse(text));
-        let file = SourceFile::new(FileId(0), "Dockerfile".into(), "Dockerfile".into(), FileKind::Dockerfile, text.into());
-        let e = edits(&file, &image, &Remedy::SetUser { user: "node".into() })?;
+        let file = SourceFile::new(
+            FileId(0),
+            "Dockerfile".into(),
+            "Dockerfile".into(),
+            FileKind::Dockerfile,
+            text.into(),
+        );
+        let e = edits(
+            &file,
+            &image,
+            &Remedy::SetUser {
+                user: "node".into(),
+            },
+        )?;
         apply(text, &e.iter().collect::<Vec<_>>())
     }
 
     #[test]
     fn before_cmd_after_the_last_build_step() {
         assert_eq!(
-            fix("FROM node:20\nRUN npm ci\nEXPOSE 3000\n# start\nCMD [\"node\", \"s.js\"]\n").unwrap(),
+            fix("FROM node:20\nRUN npm ci\nEXPOSE 3000\n# start\nCMD [\"node\", \"s.js\"]\n")
+                .unwrap(),
             "FROM node:20\nRUN npm ci\nEXPOSE 3000\nUSER node\n# start\nCMD [\"node\", \"s.js\"]\n"
         );
         // A CMD followed by a build step: the USER goes after that step.
-        assert_eq!(fix("FROM node\nCMD x\nRUN y\n").unwrap(), "FROM node\nCMD x\nRUN y\nUSER node\n");
-        assert_eq!(fix("FROM a AS b\nRUN x\nFROM node\r\nCOPY . .").unwrap(), "FROM a AS b\nRUN x\nFROM node\r\nCOPY . .\r\nUSER node");
+        assert_eq!(
+            fix("FROM node\nCMD x\nRUN y\n").unwrap(),
+            "FROM node\nCMD x\nRUN y\nUSER node\n"
+        );
+        assert_eq!(
+            fix("FROM a AS b\nRUN x\nFROM node\r\nCOPY . .").unwrap(),
+            "FROM a AS b\nRUN x\nFROM node\r\nCOPY . .\r\nUSER node"
+        );
         assert_eq!(fix("FROM node\nRUN <<EOF\n# hi\nEOF\nCMD x\n"), None);
     }
 }

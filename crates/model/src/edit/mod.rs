@@ -32,7 +32,10 @@ pub struct Editor<'p> {
 
 impl<'p> Editor<'p> {
     pub fn new(project: &'p Project) -> Editor<'p> {
-        Editor { project, yaml: HashMap::new() }
+        Editor {
+            project,
+            yaml: HashMap::new(),
+        }
     }
 
     /// The edits that apply `remedy` to `subject`, or `None` when no
@@ -45,7 +48,10 @@ impl<'p> Editor<'p> {
                 let file = project.files.get(c.file.0 as usize)?;
                 match (&c.source, file.kind) {
                     (ContainerSource::ComposeService { name }, FileKind::Compose) => {
-                        let stream = self.yaml.entry(c.file).or_insert_with(|| yaml::parse(&file.text));
+                        let stream = self
+                            .yaml
+                            .entry(c.file)
+                            .or_insert_with(|| yaml::parse(&file.text));
                         if stream.error.is_some() {
                             return None;
                         }
@@ -79,7 +85,10 @@ pub(crate) fn newline(text: &str) -> &'static str {
 /// Offset of the start of the line holding `pos`.
 pub(crate) fn line_start(text: &str, pos: usize) -> usize {
     let pos = pos.min(text.len());
-    text.as_bytes()[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    text.as_bytes()[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
 }
 
 /// Offset of the end of the line holding `pos`: its `\r\n` / `\n`, or the end of the text.
@@ -102,7 +111,10 @@ pub(crate) fn line_end(text: &str, pos: usize) -> usize {
 /// the last line when the text does not end with a line break.
 pub(crate) fn next_line_start(text: &str, pos: usize) -> Option<usize> {
     let pos = pos.min(text.len());
-    text.as_bytes()[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i + 1)
+    text.as_bytes()[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| pos + i + 1)
 }
 
 /// The text between the start of the line and `pos`.

@@ -30,6 +30,10 @@ declare_rule! {
     /// ```yaml
     ///     cap_drop: [ALL]
     /// ```
+    ///
+    /// `skillaudit scan --fix` adds `cap_drop: [ALL]` (appended to the
+    /// service's own list) or `--cap-drop ALL` (a safe fix); capabilities that
+    /// `cap_add` gives back keep working.
     pub struct CapabilitiesNotDropped {
         id: "capabilities-not-dropped",
         severity: Medium,

@@ -30,6 +30,12 @@ declare_rule! {
     ///     security_opt:
     ///       - no-new-privileges:true
     /// ```
+    ///
+    /// `skillaudit scan --fix` adds it (a safe fix): `security_opt:` with
+    /// `no-new-privileges:true` in a compose service (appended to its own
+    /// list, or switching a `no-new-privileges:false` on), `--security-opt
+    /// no-new-privileges:true` after `docker run`, an args item pair in an MCP
+    /// config. A list the service only gets through a merge key stays manual.
     pub struct MissingNoNewPrivileges {
         id: "missing-no-new-privileges",
         severity: Medium,

@@ -29,6 +29,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// `pids_limit: 100` (compose) or `--pids-limit 100` (docker run).
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds a limit of 256 processes
+    /// (`deploy.resources.limits.pids` when the service has limits there).
     pub struct MissingPidsLimit {
         id: "missing-pids-limit",
         severity: Low,

@@ -34,6 +34,12 @@ declare_rule! {
     ///           cpus: "0.5"
     ///           memory: 256M
     /// ```
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds conservative defaults for what is
+    /// missing — 512m of memory and 1.0 CPU — in the service's own
+    /// `deploy.resources.limits` when it has one, else as `mem_limit:` and
+    /// `cpus:` (compose-spec keys that need no swarm); for `docker run`,
+    /// `--memory 512m --cpus 1.0`. Unsafe: adjust them to the server.
     pub struct MissingResourceLimits {
         id: "missing-resource-limits",
         severity: Medium,

@@ -56,6 +56,13 @@ declare_rule! {
     /// ```
     /// Official `node` images already have a `node` user (`USER node`);
     /// distroless images have `nonroot` (`USER nonroot`).
+    ///
+    /// `skillaudit scan --fix` adds `USER node` for the official `node` images
+    /// and `USER nonroot` for distroless ones (safe: the user exists there;
+    /// `USER nonroot` rather than a `:nonroot` tag, so a digest pin stays
+    /// valid). For any other base, `--unsafe-fixes` adds `USER 10001:10001`,
+    /// a UID that needs no account but cannot write files root owns. The line
+    /// goes before the final stage's `CMD`/`ENTRYPOINT`, after its last build step.
     pub struct MissingUser {
         id: "missing-user",
         severity: High,

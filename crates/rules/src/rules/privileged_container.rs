@@ -25,6 +25,9 @@ declare_rule! {
     /// Remove it. If one capability is really needed, add just that one
     /// (`cap_add: [NET_BIND_SERVICE]`); keep development-only privileged
     /// setups out of the committed configuration.
+    ///
+    /// `skillaudit scan --unsafe-fixes` removes `privileged: true` (its line)
+    /// or the `--privileged` flag. Unsafe: whatever needed it stops working.
     pub struct PrivilegedContainer {
         id: "privileged-container",
         severity: High,

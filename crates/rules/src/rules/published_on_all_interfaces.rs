@@ -28,6 +28,10 @@ declare_rule! {
     /// ports:
     ///   - "127.0.0.1:8080:8080"
     /// ```
+    ///
+    /// `skillaudit scan --fix` does this (a safe fix): `127.0.0.1:` is put in
+    /// front, or replaces `0.0.0.0:` (`[::]:` becomes `[::1]:`); the long
+    /// syntax gets `host_ip: 127.0.0.1`. `-P` stays manual.
     pub struct PublishedOnAllInterfaces {
         id: "published-on-all-interfaces",
         severity: Medium,

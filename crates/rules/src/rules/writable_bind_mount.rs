@@ -28,6 +28,11 @@ declare_rule! {
     /// ## Fix
     /// Add `:ro` — or `:rw` / `read_only: false` when the server must write,
     /// which records that it is intended.
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds `:ro` (`,ro` after existing
+    /// options, `read_only: true` in the long syntax, `,readonly` for
+    /// `--mount`). Unsafe: a server that writes there fails; mark it `:rw`
+    /// instead if that is intended.
     pub struct WritableBindMount {
         id: "writable-bind-mount",
         severity: Low,

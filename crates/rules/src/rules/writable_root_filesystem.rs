@@ -31,6 +31,11 @@ declare_rule! {
     ///       - /tmp:size=50m
     /// ```
     /// Test the server with it: some runtimes write caches at start-up.
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds `read_only: true` (or turns
+    /// `false` into `true`) with `tmpfs: [/tmp]` unless something is mounted at
+    /// `/tmp`; for `docker run`, `--read-only --tmpfs /tmp`. It is unsafe: a
+    /// server that writes elsewhere fails until that path gets a tmpfs or volume.
     pub struct WritableRootFilesystem {
         id: "writable-root-filesystem",
         severity: Medium,
@@ -55,7 +60,7 @@ impl Rule for WritableRootFilesystem {
             None => Finding::new(&Self::META, c.file, c.definition, format!("{} has a writable root filesystem", c.source.describe())),
         };
         out.push(f.remedy(
-            "make the root filesystem read-only (read_only: true, --read-only) with a tmpfs at /tmp for scratch space; test the server, some runtimes write caches elsewhere",
+            "make the root filesystem read-only with a tmpfs at /tmp for scratch space (test the server: some runtimes write elsewhere)",
             Applicability::Unsafe,
             Subject::Container(cx.index),
             Remedy::ReadOnlyRoot,
