@@ -30,12 +30,65 @@ use crate::project::SourceFile;
 use crate::remedy::{Remedy, TextEdit, CPU_LIMIT, MEMORY_LIMIT, PIDS_LIMIT};
 
 /// A value to write under a new key.
-enum Value {
+pub(crate) enum Value {
     Scalar(String),
     List(Vec<String>),
+    Map(Vec<(&'static str, Value)>),
 }
 
-struct Cx<'a> {
+/// `key: value` in block style at `pad` spaces, nested mappings `step`
+/// further in, `- item` lines `seq_off` past their key.
+fn render_block(
+    out: &mut String,
+    pad: usize,
+    step: usize,
+    seq_off: usize,
+    key: &str,
+    v: &Value,
+    nl: &str,
+) {
+    let p = " ".repeat(pad);
+    match v {
+        Value::Scalar(s) => out.push_str(&format!("{p}{key}: {s}{nl}")),
+        Value::List(items) => {
+            out.push_str(&format!("{p}{key}:{nl}"));
+            for i in items {
+                out.push_str(&format!("{}- {i}{nl}", " ".repeat(pad + seq_off)));
+            }
+        }
+        Value::Map(entries) => {
+            out.push_str(&format!("{p}{key}:{nl}"));
+            for (k, v) in entries {
+                render_block(out, pad + step, step, seq_off, k, v, nl);
+            }
+        }
+    }
+}
+
+/// `key: value` in flow style.
+fn render_flow(key: &str, v: &Value) -> String {
+    match v {
+        Value::Scalar(s) => format!("{key}: {}", flow_scalar(s)),
+        Value::List(items) => format!(
+            "{key}: [{}]",
+            items
+                .iter()
+                .map(|i| flow_scalar(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Map(entries) => format!(
+            "{key}: {{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| render_flow(k, v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+pub(crate) struct Cx<'a> {
     file: &'a SourceFile,
     text: &'a str,
     doc: &'a Document,
@@ -195,34 +248,42 @@ pub(crate) fn loopback_edit(file: &SourceFile, spec: &str, start: usize) -> Opti
 }
 
 impl<'a> Cx<'a> {
+    pub(crate) fn new(file: &'a SourceFile, doc: &'a Document) -> Cx<'a> {
+        Cx {
+            file,
+            text: &file.text,
+            doc,
+            nl: newline(&file.text),
+        }
+    }
     fn kind(&self, id: NodeId) -> &'a NodeKind {
         &self.doc.node(id).kind
     }
-    fn span(&self, id: NodeId) -> Span {
+    pub(crate) fn span(&self, id: NodeId) -> Span {
         self.doc.node(id).span
     }
-    fn anchored(&self, id: NodeId) -> bool {
+    pub(crate) fn anchored(&self, id: NodeId) -> bool {
         self.doc.node(id).anchor.is_some()
     }
-    fn is_mapping(&self, id: NodeId) -> bool {
+    pub(crate) fn is_mapping(&self, id: NodeId) -> bool {
         matches!(self.kind(id), NodeKind::Mapping(_))
     }
     /// A flow collection (`{…}` / `[…]`) rather than a block one.
-    fn is_flow(&self, id: NodeId) -> bool {
+    pub(crate) fn is_flow(&self, id: NodeId) -> bool {
         matches!(
             self.text.as_bytes().get(self.span(id).start as usize),
             Some(b'{' | b'[')
         )
     }
     /// The scalar value of a node written here (not through an alias).
-    fn scalar(&self, id: NodeId) -> Option<&'a str> {
+    pub(crate) fn scalar(&self, id: NodeId) -> Option<&'a str> {
         match self.kind(id) {
             NodeKind::Scalar { value, .. } => Some(value.as_str()),
             _ => None,
         }
     }
     /// An entry written in this mapping itself (not merged, not through an alias).
-    fn own(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+    pub(crate) fn own(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         match self.kind(map) {
             NodeKind::Mapping(pairs) => pairs
                 .iter()
@@ -316,7 +377,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Append an item to a sequence written here.
-    fn append_item(&self, list: NodeId, item: &str) -> Option<TextEdit> {
+    pub(crate) fn append_item(&self, list: NodeId, item: &str) -> Option<TextEdit> {
         if self.anchored(list) {
             return None;
         }
@@ -359,7 +420,11 @@ impl<'a> Cx<'a> {
 
     /// Set scalar entries of a mapping: replace own values, add the others
     /// (one edit; `None` if any cannot be made).
-    fn set_scalars(&self, map: NodeId, entries: &[(&str, String)]) -> Option<Vec<TextEdit>> {
+    pub(crate) fn set_scalars(
+        &self,
+        map: NodeId,
+        entries: &[(&str, String)],
+    ) -> Option<Vec<TextEdit>> {
         let mut out = Vec::new();
         let mut new = Vec::new();
         for (key, value) in entries {
@@ -385,7 +450,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Insert new entries into a mapping written here.
-    fn add_entries(&self, map: NodeId, entries: &[(&str, Value)]) -> Option<TextEdit> {
+    pub(crate) fn add_entries(&self, map: NodeId, entries: &[(&str, Value)]) -> Option<TextEdit> {
         if !self.is_mapping(map) || self.anchored(map) {
             return None;
         }
@@ -395,20 +460,7 @@ impl<'a> Cx<'a> {
             if span.len() < 2 || self.text.as_bytes().get(close) != Some(&b'}') {
                 return None;
             }
-            let rendered: Vec<String> = entries
-                .iter()
-                .map(|(k, v)| match v {
-                    Value::Scalar(s) => format!("{k}: {}", flow_scalar(s)),
-                    Value::List(items) => format!(
-                        "{k}: [{}]",
-                        items
-                            .iter()
-                            .map(|i| flow_scalar(i))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                })
-                .collect();
+            let rendered: Vec<String> = entries.iter().map(|(k, v)| render_flow(k, v)).collect();
             let inner = &self.text[span.start as usize + 1..close];
             if inner.trim().is_empty() {
                 return Some(TextEdit::insert(self.file.id, close, rendered.join(", ")));
@@ -426,20 +478,11 @@ impl<'a> Cx<'a> {
             ));
         }
         let indent = self.block_indent(span.start as usize)?;
-        let pad = " ".repeat(indent);
-        let item_pad = " ".repeat(indent + self.sequence_offset(map));
         let nl = self.nl;
+        let (step, seq_off) = (self.mapping_step(map), self.sequence_offset(map));
         let mut block = String::new();
         for (k, v) in entries {
-            match v {
-                Value::Scalar(s) => block.push_str(&format!("{pad}{k}: {s}{nl}")),
-                Value::List(items) => {
-                    block.push_str(&format!("{pad}{k}:{nl}"));
-                    for i in items {
-                        block.push_str(&format!("{item_pad}- {i}{nl}"));
-                    }
-                }
-            }
+            render_block(&mut block, indent, step, seq_off, k, v, nl);
         }
         // A mapping that is a list item or nested deeper gets its entries at
         // the end of its last line; a service's after that line, so that a
@@ -453,6 +496,25 @@ impl<'a> Cx<'a> {
         }
         let at = next_line_start(self.text, span.end as usize)?;
         Some(TextEdit::insert(self.file.id, at, block))
+    }
+
+    /// How far this file indents a nested block mapping past its key, read
+    /// from one of the mapping's own entries; 2 by default.
+    fn mapping_step(&self, map: NodeId) -> usize {
+        let NodeKind::Mapping(pairs) = self.kind(map) else {
+            return 2;
+        };
+        pairs
+            .iter()
+            .find_map(|&(k, v)| {
+                if !self.is_mapping(v) || self.is_flow(v) {
+                    return None;
+                }
+                let (ks, vs) = (self.span(k).start as usize, self.span(v).start as usize);
+                let (kl, vl) = (line_start(self.text, ks), line_start(self.text, vs));
+                (kl != vl && vs - vl > ks - kl).then(|| (vs - vl) - (ks - kl))
+            })
+            .unwrap_or(2)
     }
 
     /// Is this mapping a service body (a value of the top-level `services`)?

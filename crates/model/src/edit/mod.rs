@@ -3,7 +3,7 @@
 //!
 //! Per-format knowledge lives here, next to the normalisers, never in the
 //! rules: [`compose`] (YAML services, re-parsed with the YAML layer for its
-//! spans), [`argv`] (`docker run` command lines: shell words and JSON/TOML
+//! spans), [`kubernetes`] (a container's `securityContext` and `resources`), [`argv`] (`docker run` command lines: shell words and JSON/TOML
 //! `args` arrays) and [`dockerfile`]. Every editor inserts or replaces text
 //! at byte offsets and copies the file's own layout (indentation, line
 //! endings, inline or one-item-per-line arrays); nothing is re-serialised,
@@ -15,6 +15,7 @@
 pub mod argv;
 pub mod compose;
 pub mod dockerfile;
+pub mod kubernetes;
 
 use std::collections::HashMap;
 
@@ -56,6 +57,16 @@ impl<'p> Editor<'p> {
                             return None;
                         }
                         compose::edits(file, stream, name, c, remedy)?
+                    }
+                    (ContainerSource::Kubernetes { .. }, FileKind::Kubernetes) => {
+                        let stream = self
+                            .yaml
+                            .entry(c.file)
+                            .or_insert_with(|| yaml::parse(&file.text));
+                        if stream.error.is_some() {
+                            return None;
+                        }
+                        kubernetes::edits(file, stream, c, remedy)?
                     }
                     _ => argv::edits(file, c, c.command_line.as_ref()?, remedy)?,
                 }
