@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use skillaudit_engine::{scan_with_progress, Progress, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_engine::{fix, scan_with_progress, Progress, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_report::Format;
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
@@ -71,6 +71,15 @@ struct ScanArgs {
     /// summary line and skipped-file notices; no progress indicator.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Also apply the unsafe fixes (they may change how the server runs).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of the fixes instead of writing them.
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -199,28 +208,18 @@ fn print(s: &str) -> ExitCode {
 }
 
 fn run_scan(args: ScanArgs) -> ExitCode {
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-        FormatArg::Gitlab => Format::Gitlab,
-        FormatArg::Junit => Format::Junit,
-        FormatArg::Markdown => Format::Markdown,
-        FormatArg::Html => Format::Html,
-    };
     if let Some(Err(e)) = args.output.as_deref().map(check_output) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    let options = ScanOptions {
-        targets: args.targets,
-        min_severity: severity(args.min_severity),
-        max_file_size: args.max_file_size.saturating_mul(1 << 20),
-    };
+    let options =
+        ScanOptions { targets: args.targets.clone(), min_severity: severity(args.min_severity), max_file_size: args.max_file_size.saturating_mul(1 << 20) };
+    if args.diff || args.fix || args.unsafe_fixes {
+        return run_fix(&args, &options);
+    }
     let counters = Arc::new(Progress::new());
-    let indicator = (!args.quiet && std::io::stderr().is_terminal())
-        .then(|| progress::Indicator::start(Arc::clone(&counters), std::io::stderr(), progress::delay()));
+    let indicator =
+        (!args.quiet && std::io::stderr().is_terminal()).then(|| progress::Indicator::start(Arc::clone(&counters), std::io::stderr(), progress::delay()));
     let scanned = scan_with_progress(&options, &counters);
     if let Some(i) = indicator {
         i.finish();
@@ -232,15 +231,30 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    report(&args, &result)
+}
+
+/// Render the result and exit as the findings say.
+fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult) -> ExitCode {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
+    };
     let rendered = match format {
         // --quiet: the findings alone, as ruff prints its diagnostics alone.
-        Format::Text if args.quiet => skillaudit_report::text::render_findings(&result, color),
-        _ => skillaudit_report::render(&result, format, color),
+        Format::Text if args.quiet => skillaudit_report::text::render_findings(result, color),
+        _ => skillaudit_report::render(result, format, color),
     };
     match &args.output {
         Some(path) => {
@@ -267,4 +281,53 @@ fn run_scan(args: ScanArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--fix`, `--unsafe-fixes`, `--diff`: apply (or show) the fixes, then
+/// report like a plain scan (`--diff`: the patch only, exit 1 if not empty).
+fn run_fix(args: &ScanArgs, options: &ScanOptions) -> ExitCode {
+    let fix_options = fix::FixOptions { unsafe_fixes: args.unsafe_fixes, write: !args.diff };
+    let (result, outcome) = match fix::fix(options, fix_options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (safe, unsafe_left) = fix::fixable(&result);
+    let files = outcome.changes.len();
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    if outcome.rejected > 0 {
+        eprintln!("warning: {} not applied: the edited file would not have parsed the same way", plural(outcome.rejected, "fix was", "fixes were"));
+    }
+    if args.diff {
+        let patch = outcome.diff();
+        if !args.quiet {
+            eprintln!("{} would be applied ({} changed)", plural(outcome.applied, "fix", "fixes"), plural(files, "file", "files"));
+            if !args.unsafe_fixes && unsafe_left > 0 {
+                eprintln!("{} more with --unsafe-fixes", plural(unsafe_left, "fix is", "fixes are"));
+            }
+        }
+        let written = match &args.output {
+            Some(path) => std::fs::write(path, &patch).map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => {
+                print(&patch);
+                Ok(())
+            }
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        return if patch.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    if !args.quiet {
+        eprintln!("fixed {} in {}", plural(outcome.applied, "finding", "findings"), plural(files, "file", "files"));
+    }
+    let remaining = safe + unsafe_left;
+    if remaining > 0 && !args.quiet {
+        let hint = if unsafe_left > 0 && !args.unsafe_fixes { " (unsafe ones need --unsafe-fixes)" } else { "" };
+        eprintln!("{} still fixable{hint}", plural(remaining, "finding is", "findings are"));
+    }
+    report(args, &result)
 }

@@ -124,6 +124,15 @@ pub const UNASSIGNED: FileId = FileId(u32::MAX);
 /// Read, recognise, parse and normalise one candidate. `Ok(None)` when the
 /// file turns out not to be a container description.
 pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice> {
+    process_with(c, max_size, None)
+}
+
+/// [`process`], with the file's text given instead of read from disk when
+/// `text` is set (the fix stage scans edited files before writing them).
+pub fn process_with(c: &Candidate, max_size: u64, text: Option<&str>) -> Result<Option<Processed>, Notice> {
+    if let Some(text) = text {
+        return analyse(c, text.as_bytes().to_vec());
+    }
     let notice = |message: String| Notice { path: c.display.clone(), message };
     let meta = std::fs::metadata(&c.abs).map_err(|e| notice(format!("cannot read: {e}")))?;
     if !meta.is_file() {
@@ -143,7 +152,11 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
     if bytes.len() as u64 > max_size {
         return Err(notice(format!("file grew past the {} MiB limit while being read; skipped", max_size >> 20)));
     }
+    analyse(c, bytes)
+}
 
+/// Recognise, parse and normalise a file's content.
+fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     // Binary content: only worth a word when the name promised a config file.
     let nul = bytes.iter().take(8192).position(|&b| b == 0);
     if nul.is_some() && (c.name_kind.sniffed() || c.name_kind == NameKind::Readme) {

@@ -16,6 +16,7 @@ pub mod classify;
 pub mod contexts;
 pub mod discover;
 pub mod fingerprint;
+pub mod fix;
 pub mod progress;
 pub mod score;
 pub mod target;
@@ -133,12 +134,18 @@ impl std::fmt::Display for TargetError {
 
 /// Run the whole pipeline.
 pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
-    scan_with_progress(options, &Progress::new())
+    scan_with(options, &fix::Overlay::new(), &Progress::new())
 }
 
 /// Run the whole pipeline, counting files in `progress` as it goes (for a
 /// progress indicator on another thread).
 pub fn scan_with_progress(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, TargetError> {
+    scan_with(options, &fix::Overlay::new(), progress)
+}
+
+/// Run the whole pipeline, reading the files in `overlay` (by path on
+/// disk) from there instead of the disk, and counting files in `progress`.
+pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progress) -> Result<ScanResult, TargetError> {
     let notices = Mutex::new(Vec::new());
     // Stage 1: discover.
     let mut resolved = Vec::new();
@@ -166,7 +173,7 @@ pub fn scan_with_progress(options: &ScanOptions, progress: &Progress) -> Result<
     // Stages 2–3: read, parse, normalise — in parallel, one read per file.
     let processed: Vec<(classify::Processed, usize)> = candidates
         .par_iter()
-        .filter_map(|(c, ti)| match progress.counted(classify::process(c, options.max_file_size)) {
+        .filter_map(|(c, ti)| match progress.counted(classify::process_with(c, options.max_file_size, overlay.get(&c.abs).map(String::as_str))) {
             Ok(Some(p)) => Some((p, *ti)),
             Ok(None) => None,
             Err(n) => {
@@ -236,6 +243,9 @@ pub fn scan_with_progress(options: &ScanOptions, progress: &Progress) -> Result<
         let pb = &project.file(b.file).path;
         (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
     });
+
+    // Fixes: each remedy resolved into text edits (or the fix is manual).
+    fix::resolve(&project, &mut findings);
 
     // Stage 7: score, and positions for rendering.
     let (score, grade) = score::score(findings.iter().map(|f| (f.rule.id, f.severity)));

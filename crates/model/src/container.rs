@@ -109,6 +109,29 @@ pub struct Container {
     pub pids_limit: Option<Origin>,
     /// Root filesystem read-only setting, when written.
     pub read_only: Option<Spanned<bool>>,
+    /// For a container started by a command line (`docker run …` in a
+    /// script, an MCP config's `args`): where its words are, so that a fix
+    /// can add or change flags. `None` for every other source.
+    pub command_line: Option<CommandLine>,
+}
+
+/// How the words of a command line are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgSyntax {
+    /// Shell words (scripts, Makefile recipes, workflow `run:` steps, README shell blocks).
+    Shell,
+    /// Items of a JSON / TOML / YAML array (an MCP client config's `args`).
+    Array,
+}
+
+/// The words of a `docker run` command line, as positioned in the file.
+#[derive(Clone, Debug)]
+pub struct CommandLine {
+    pub syntax: ArgSyntax,
+    /// The `run` / `create` subcommand word: flags are added right after it.
+    pub run_word: Origin,
+    /// The words after it, through the image (docker's own arguments).
+    pub args: Vec<Spanned<String>>,
 }
 
 impl Container {
@@ -137,6 +160,7 @@ impl Container {
             cpu_limit: None,
             pids_limit: None,
             read_only: None,
+            command_line: None,
         }
     }
 
@@ -169,6 +193,7 @@ impl Container {
             cpu_limit,
             pids_limit,
             read_only,
+            command_line,
         } = self;
         let strings = image.iter_mut().chain(user.iter_mut()).chain(cap_add.iter_mut()).chain(cap_drop.iter_mut());
         for s in strings.chain(security_opts.iter_mut()).chain(devices.iter_mut()) {
@@ -194,6 +219,12 @@ impl Container {
         }
         for e in env.iter_mut() {
             f(&mut e.origin);
+        }
+        for cl in command_line.iter_mut() {
+            f(&mut cl.run_word);
+            for w in cl.args.iter_mut() {
+                f(&mut w.origin);
+            }
         }
     }
 

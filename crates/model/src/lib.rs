@@ -8,16 +8,19 @@
 //! these models; per-format knowledge stays in [`normalise`].
 
 pub mod container;
+pub mod edit;
 pub mod image;
 pub mod imageref;
 pub mod link;
 pub mod normalise;
 pub mod project;
+pub mod remedy;
 
-pub use container::{Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
+pub use container::{ArgSyntax, CommandLine, Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};
+pub use remedy::{Remedy, Subject, TextEdit};
 pub use skillaudit_syntax::{Span, SyntaxError};
 
 /// Where a model value came from, in the model's own file.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use skillaudit_model::{FileId, Origin, Span};
+use skillaudit_model::{FileId, Origin, Remedy, Span, Subject, TextEdit};
 
 use crate::RuleMeta;
 
@@ -72,10 +72,17 @@ pub enum Applicability {
     Manual,
 }
 
+/// How to fix a finding. `applicability` is `Safe`/`Unsafe` only while an
+/// automatic edit exists: the engine resolves `remedy` into `edits` with
+/// the per-format editors and turns the fix `Manual` when there are none.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub description: String,
     pub applicability: Applicability,
+    /// What to change, in model terms (set by the rule).
+    pub remedy: Option<(Subject, Remedy)>,
+    /// The text edits that apply the remedy (set by the engine).
+    pub edits: Vec<TextEdit>,
 }
 
 /// A place in the repository: a span of a file that was read, or just a
@@ -155,8 +162,16 @@ impl Finding {
         self
     }
 
+    /// A fix a person makes: `Manual`, or `Safe`/`Unsafe` for a change no
+    /// editor makes yet (the engine reports those as `Manual`).
     pub fn fix(mut self, description: impl Into<String>, applicability: Applicability) -> Finding {
-        self.fix = Some(Fix { description: description.into(), applicability });
+        self.fix = Some(Fix { description: description.into(), applicability, remedy: None, edits: Vec::new() });
+        self
+    }
+
+    /// A fix the editors can make: `remedy` applied to `subject`.
+    pub fn remedy(mut self, description: impl Into<String>, applicability: Applicability, subject: Subject, remedy: Remedy) -> Finding {
+        self.fix = Some(Fix { description: description.into(), applicability, remedy: Some((subject, remedy)), edits: Vec::new() });
         self
     }
 }

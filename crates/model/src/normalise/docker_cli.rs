@@ -8,7 +8,7 @@
 //! Every source of command lines — shell scripts, Makefiles, workflow steps,
 //! README blocks, MCP client configs — comes through here.
 
-use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
+use crate::container::{ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
@@ -41,6 +41,17 @@ pub fn run_args_start(words: &[&str]) -> Option<usize> {
         Some("container") if matches!(words.get(i + 1).copied(), Some("run" | "create")) => Some(i + 2),
         _ => None,
     }
+}
+
+/// Record where a command line's words are (see [`CommandLine`]): the
+/// `run` word and docker's own arguments after it, through the image.
+pub fn record_command_line(c: &mut Container, syntax: ArgSyntax, run_word: &Spanned<String>, args: &[Spanned<String>]) {
+    let end = c
+        .image
+        .as_ref()
+        .and_then(|image| args.iter().position(|w| w.origin == image.origin && w.value == image.value))
+        .map_or(args.len(), |i| i + 1);
+    c.command_line = Some(CommandLine { syntax, run_word: run_word.origin, args: args[..end].to_vec() });
 }
 
 /// Build a Container from the words after `run`/`create`.

@@ -38,7 +38,7 @@
 use skillaudit_syntax::shell;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 
-use crate::container::{Container, ContainerSource, EnvEntry};
+use crate::container::{ArgSyntax, Container, ContainerSource, EnvEntry};
 use crate::normalise::nodes::{entry_origin, origin, text};
 use crate::normalise::{docker_cli, shell_script};
 use crate::project::FileId;
@@ -182,6 +182,12 @@ pub fn server_containers(file: FileId, name: &str, definition: Span, server: Nod
 /// `wsl`, or inside a shell's `-c` script. Also used for the command lines
 /// of `claude mcp add NAME -- …` in READMEs.
 pub fn argv_containers(file: FileId, name: &str, definition: Span, argv: &[Spanned<String>]) -> Vec<Container> {
+    argv_containers_as(file, name, definition, argv, ArgSyntax::Array)
+}
+
+/// [`argv_containers`] for words written as `syntax` (an `args` array, or
+/// the shell words of a README's `claude mcp add … -- docker run …`).
+pub fn argv_containers_as(file: FileId, name: &str, definition: Span, argv: &[Spanned<String>], syntax: ArgSyntax) -> Vec<Container> {
     let mut skip = 0;
     // Wrappers, possibly nested (`wsl sudo docker …`); each pass moves on.
     for _ in 0..4 {
@@ -220,6 +226,7 @@ pub fn argv_containers(file: FileId, name: &str, definition: Span, argv: &[Spann
     let Some(start) = docker_cli::run_args_start(&names) else { return Vec::new() };
     let Some(run_args) = words.get(start..) else { return Vec::new() };
     let mut c = docker_cli::container(file, source(name, &program, None), definition, run_args);
+    docker_cli::record_command_line(&mut c, syntax, &words[start - 1], run_args);
     if name.is_empty() {
         c.source = source(name, &program, c.image.as_ref().map(|i| i.value.as_str()));
     }

@@ -40,7 +40,7 @@ use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{json, toml, OffsetMap};
 
 use crate::normalise::shell_script::BuildCommand;
-use crate::container::{Container, EnvEntry};
+use crate::container::{ArgSyntax, Container, EnvEntry};
 use crate::normalise::{mcp_config, server_json, shell_script};
 use crate::normalise::nodes::entry_origin;
 use crate::project::FileId;
@@ -386,7 +386,7 @@ fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
     let Some(argv) = words.get(at..) else { return Vec::new() };
     let Some(first) = words.first() else { return Vec::new() };
     let definition = first.origin.span.cover(name.origin.span);
-    let mut cs = mcp_config::argv_containers(file, &name.value, definition, argv);
+    let mut cs = mcp_config::argv_containers_as(file, &name.value, definition, argv, ArgSyntax::Shell);
     for c in &mut cs {
         c.env.extend(env.iter().cloned());
     }

@@ -16,6 +16,21 @@ pub struct VolumeSpec {
 
 /// Split `src:dst[:opts]`, keeping Windows drive letters (`C:\x`, `c:/x`) whole.
 pub fn parse_volume(spec: &str) -> VolumeSpec {
+    volume_from_parts(split_volume(spec))
+}
+
+/// What to append to a short volume spec to make it read-only: `:ro`, or
+/// `,ro` when it already has options (`./x:/x:z` → `./x:/x:z,ro`).
+pub fn read_only_volume_suffix(spec: &str) -> &'static str {
+    if split_volume(spec).len() > 2 {
+        ",ro"
+    } else {
+        ":ro"
+    }
+}
+
+/// The `:`-separated parts of a short volume spec, drive letters kept whole.
+fn split_volume(spec: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     for piece in spec.split(':') {
         // A drive letter: the previous piece is one ASCII letter starting a path.
@@ -36,6 +51,10 @@ pub fn parse_volume(spec: &str) -> VolumeSpec {
             parts.push(piece.to_string());
         }
     }
+    parts
+}
+
+fn volume_from_parts(mut parts: Vec<String>) -> VolumeSpec {
     let (source, target, opts) = match parts.len() {
         0 | 1 => (String::new(), parts.pop().unwrap_or_default(), String::new()),
         2 => (parts[0].clone(), parts[1].clone(), String::new()),

@@ -7,7 +7,7 @@
 
 use skillaudit_syntax::shell::Script;
 
-use crate::container::{Container, ContainerSource};
+use crate::container::{ArgSyntax, Container, ContainerSource};
 use crate::normalise::docker_cli;
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
@@ -89,6 +89,7 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
         if let Some(image) = &c.image {
             c.source = ContainerSource::CommandLine { tool: tool.to_string(), image: image.value.clone() };
         }
+        docker_cli::record_command_line(&mut c, ArgSyntax::Shell, &spanned[start - 1], &spanned[start..]);
         out.push(c);
     }
     out

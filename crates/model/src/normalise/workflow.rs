@@ -417,6 +417,7 @@ fn absorb(c: &mut Container, part: Container) {
         cpu_limit,
         pids_limit,
         read_only,
+        command_line,
     } = part;
     c.image = image.or(c.image.take());
     c.build = build.or(c.build.take());
@@ -436,6 +437,8 @@ fn absorb(c: &mut Container, part: Container) {
     c.cpu_limit = c.cpu_limit.or(cpu_limit);
     c.pids_limit = c.pids_limit.or(pids_limit);
     c.read_only = read_only.or(c.read_only.take());
+    // Job `options:` are not a command line in the file; nothing to record.
+    c.command_line = command_line.or(c.command_line.take());
 }
 
 /// Everything in `c` was written inside a YAML anchor and used at `via`:

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::analysis::capability_name;
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
@@ -29,6 +30,10 @@ declare_rule! {
     /// ```yaml
     ///     cap_drop: [ALL]
     /// ```
+    ///
+    /// `skillaudit scan --fix` adds `cap_drop: [ALL]` (appended to the
+    /// service's own list) or `--cap-drop ALL` (a safe fix); capabilities that
+    /// `cap_add` gives back keep working.
     pub struct CapabilitiesNotDropped {
         id: "capabilities-not-dropped",
         severity: Medium,
@@ -52,7 +57,12 @@ impl Rule for CapabilitiesNotDropped {
         }
         out.push(
             Finding::new(&Self::META, c.file, c.definition, format!("{} keeps Docker's default capabilities (no cap_drop: ALL)", c.source.describe()))
-                .fix("drop all capabilities (cap_drop: [ALL]) and add back only what is needed", Applicability::Safe),
+                .remedy(
+                    "drop all capabilities (cap_drop: [ALL], --cap-drop ALL) and add back only what is needed",
+                    Applicability::Safe,
+                    Subject::Container(cx.index),
+                    Remedy::DropAllCapabilities,
+                ),
         );
     }
 }

@@ -42,7 +42,7 @@ impl Rule for DangerousCapability {
             if DANGEROUS_CAPABILITIES.contains(&name.as_str()) {
                 out.push(
                     Finding::at(&Self::META, c.file, cap.origin, format!("{} adds the capability {name}", c.source.describe()))
-                        .fix("remove the capability", Applicability::Unsafe),
+                        .fix("remove the capability", Applicability::Manual),
                 );
             }
         }

@@ -40,7 +40,7 @@ impl Rule for HostNamespace {
         for ns in c.host_namespaces() {
             out.push(
                 Finding::at(&Self::META, c.file, ns.origin, format!("{} shares the host's {} namespace", c.source.describe(), ns.kind.name()))
-                    .fix("remove the host namespace setting", Applicability::Unsafe),
+                    .fix("remove the host namespace setting", Applicability::Manual),
             );
         }
     }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -29,6 +30,12 @@ declare_rule! {
     ///     security_opt:
     ///       - no-new-privileges:true
     /// ```
+    ///
+    /// `skillaudit scan --fix` adds it (a safe fix): `security_opt:` with
+    /// `no-new-privileges:true` in a compose service (appended to its own
+    /// list, or switching a `no-new-privileges:false` on), `--security-opt
+    /// no-new-privileges:true` after `docker run`, an args item pair in an MCP
+    /// config. A list the service only gets through a merge key stays manual.
     pub struct MissingNoNewPrivileges {
         id: "missing-no-new-privileges",
         severity: Medium,
@@ -50,7 +57,7 @@ impl Rule for MissingNoNewPrivileges {
         if c.no_new_privileges.is_none() {
             out.push(
                 Finding::new(&Self::META, c.file, c.definition, format!("{} does not set no-new-privileges", c.source.describe()))
-                    .fix("add the security option no-new-privileges:true", Applicability::Safe),
+                    .remedy("add the security option no-new-privileges:true", Applicability::Safe, Subject::Container(cx.index), Remedy::NoNewPrivileges),
             );
         }
     }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -28,6 +29,9 @@ declare_rule! {
     ///
     /// ## Fix
     /// `pids_limit: 100` (compose) or `--pids-limit 100` (docker run).
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds a limit of 256 processes
+    /// (`deploy.resources.limits.pids` when the service has limits there).
     pub struct MissingPidsLimit {
         id: "missing-pids-limit",
         severity: Low,
@@ -49,7 +53,7 @@ impl Rule for MissingPidsLimit {
         if c.pids_limit.is_none() {
             out.push(
                 Finding::new(&Self::META, c.file, c.definition, format!("{} has no process-count (pids) limit", c.source.describe()))
-                    .fix("set a pids limit (e.g. 100)", Applicability::Unsafe),
+                    .remedy("set a pids limit (the automatic fix uses 256)", Applicability::Unsafe, Subject::Container(cx.index), Remedy::PidsLimit),
             );
         }
     }

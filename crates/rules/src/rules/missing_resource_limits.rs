@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -33,6 +34,12 @@ declare_rule! {
     ///           cpus: "0.5"
     ///           memory: 256M
     /// ```
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds conservative defaults for what is
+    /// missing — 512m of memory and 1.0 CPU — in the service's own
+    /// `deploy.resources.limits` when it has one, else as `mem_limit:` and
+    /// `cpus:` (compose-spec keys that need no swarm); for `docker run`,
+    /// `--memory 512m --cpus 1.0`. Unsafe: adjust them to the server.
     pub struct MissingResourceLimits {
         id: "missing-resource-limits",
         severity: Medium,
@@ -59,7 +66,12 @@ impl Rule for MissingResourceLimits {
         };
         out.push(
             Finding::new(&Self::META, c.file, c.definition, format!("{} has {missing}", c.source.describe()))
-                .fix("set memory and CPU limits (e.g. 256M and 0.5 CPUs)", Applicability::Unsafe),
+                .remedy(
+                    "set memory and CPU limits (the automatic fix uses 512m and 1.0 CPUs: adjust to the server)",
+                    Applicability::Unsafe,
+                    Subject::Container(cx.index),
+                    Remedy::ResourceLimits,
+                ),
         );
     }
 }

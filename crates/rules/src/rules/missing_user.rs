@@ -1,4 +1,6 @@
 use skillaudit_model::image::is_root_user;
+use skillaudit_model::remedy::GENERIC_USER;
+use skillaudit_model::{Remedy, Subject};
 
 use crate::analysis::{image_user, ImageUser};
 use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta, Severity};
@@ -54,6 +56,13 @@ declare_rule! {
     /// ```
     /// Official `node` images already have a `node` user (`USER node`);
     /// distroless images have `nonroot` (`USER nonroot`).
+    ///
+    /// `skillaudit scan --fix` adds `USER node` for the official `node` images
+    /// and `USER nonroot` for distroless ones (safe: the user exists there;
+    /// `USER nonroot` rather than a `:nonroot` tag, so a digest pin stays
+    /// valid). For any other base, `--unsafe-fixes` adds `USER 10001:10001`,
+    /// a UID that needs no account but cannot write files root owns. The line
+    /// goes before the final stage's `CMD`/`ENTRYPOINT`, after its last build step.
     pub struct MissingUser {
         id: "missing-user",
         severity: High,
@@ -76,8 +85,13 @@ impl Rule for MissingUser {
         if !matches!(image_user(image), Some(ImageUser::Default)) {
             return;
         }
-        let mut f = Finding::new(&Self::META, image.file, stage.from_span, "final stage runs as root: no USER directive")
-            .fix(suggested_user(image.base_image(stage).map(|r| r.name.as_str())), Applicability::Manual);
+        let (description, applicability, user) = suggested_user(image.base_image(stage).map(|r| r.name.as_str()));
+        let mut f = Finding::new(&Self::META, image.file, stage.from_span, "final stage runs as root: no USER directive").remedy(
+            description,
+            applicability,
+            Subject::Image(cx.index),
+            Remedy::SetUser { user: user.to_string() },
+        );
         let runners: Vec<_> = cx.runners().collect();
         let overridden = !runners.is_empty()
             && runners.iter().all(|c| c.user.as_ref().is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value)));
@@ -94,10 +108,27 @@ impl Rule for MissingUser {
     }
 }
 
-fn suggested_user(base: Option<&str>) -> String {
+/// The fix for a base image: its own unprivileged user where the image is
+/// known to have one (safe), else a numeric UID that needs no account
+/// (unsafe: the server may need to write files that root owns).
+fn suggested_user(base: Option<&str>) -> (String, Applicability, &'static str) {
     match base {
-        Some(n) if n == "node" || n.ends_with("/node") => "add `USER node` (the official node image's unprivileged user) before CMD".into(),
-        Some(n) if n.contains("distroless") => "add `USER nonroot` (distroless images ship a nonroot user, UID 65532)".into(),
-        _ => "create an unprivileged user (e.g. `RUN adduser --system --uid 1001 mcp`) and add `USER mcp` before CMD".into(),
+        // Only the official image: other `*/node` images need not have the user.
+        Some("node" | "library/node") => {
+            ("add `USER node` (the official node image's unprivileged user) before CMD".into(), Applicability::Safe, "node")
+        }
+        Some(n) if n.contains("distroless") => (
+            "add `USER nonroot` (distroless images ship a nonroot user, UID 65532) before CMD".into(),
+            Applicability::Safe,
+            "nonroot",
+        ),
+        _ => (
+            format!(
+                "switch to an unprivileged user before CMD: the automatic fix adds `USER {GENERIC_USER}` (a UID without an account; \
+                 files the server writes must be writable by it), or create one (`RUN adduser --system --uid 1001 mcp`, `USER mcp`)"
+            ),
+            Applicability::Unsafe,
+            GENERIC_USER,
+        ),
     }
 }

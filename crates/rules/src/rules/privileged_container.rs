@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -24,6 +25,9 @@ declare_rule! {
     /// Remove it. If one capability is really needed, add just that one
     /// (`cap_add: [NET_BIND_SERVICE]`); keep development-only privileged
     /// setups out of the committed configuration.
+    ///
+    /// `skillaudit scan --unsafe-fixes` removes `privileged: true` (its line)
+    /// or the `--privileged` flag. Unsafe: whatever needed it stops working.
     pub struct PrivilegedContainer {
         id: "privileged-container",
         severity: High,
@@ -42,7 +46,12 @@ impl Rule for PrivilegedContainer {
         if let Some(origin) = c.privileged {
             out.push(
                 Finding::at(&Self::META, c.file, origin, format!("{} runs in privileged mode: host devices and kernel are exposed", c.source.describe()))
-                    .fix("remove privileged mode; add only the specific capability needed", Applicability::Unsafe),
+                    .remedy(
+                    "remove privileged mode; add only the specific capability needed",
+                    Applicability::Unsafe,
+                    Subject::Container(cx.index),
+                    Remedy::RemovePrivileged,
+                ),
             );
         }
     }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -27,6 +28,10 @@ declare_rule! {
     /// ports:
     ///   - "127.0.0.1:8080:8080"
     /// ```
+    ///
+    /// `skillaudit scan --fix` does this (a safe fix): `127.0.0.1:` is put in
+    /// front, or replaces `0.0.0.0:` (`[::]:` becomes `[::1]:`); the long
+    /// syntax gets `host_ip: 127.0.0.1`. `-P` stays manual.
     pub struct PublishedOnAllInterfaces {
         id: "published-on-all-interfaces",
         severity: Medium,
@@ -45,7 +50,7 @@ impl Rule for PublishedOnAllInterfaces {
         if !c.purpose.is_deployed() {
             return;
         }
-        for p in &c.ports {
+        for (index, p) in c.ports.iter().enumerate() {
             if p.on_all_interfaces() {
                 // `-P` publishes every EXPOSEd port (the model's container_port says so).
                 let all = p.container_port == "every exposed port";
@@ -62,7 +67,7 @@ impl Rule for PublishedOnAllInterfaces {
                         p.origin,
                         format!("{} publishes {what} {host} on every network interface", c.source.describe()),
                     )
-                    .fix("bind the port to 127.0.0.1", Applicability::Safe),
+                    .remedy("bind the port to 127.0.0.1", Applicability::Safe, Subject::Container(cx.index), Remedy::PublishOnLoopback { port: index }),
                 );
             }
         }

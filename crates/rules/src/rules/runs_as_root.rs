@@ -37,7 +37,7 @@ impl Rule for RunsAsRoot {
         if let Some(origin) = runtime_user_is_root(c) {
             out.push(
                 Finding::at(&Self::META, c.file, origin, format!("{} runs as root", c.source.describe()))
-                    .fix("run as an unprivileged UID (e.g. 1001:1001)", Applicability::Unsafe),
+                    .fix("run as an unprivileged UID (e.g. 1001:1001)", Applicability::Manual),
             );
         }
     }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::analysis::{classify_mount, MountClass};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
@@ -27,6 +28,11 @@ declare_rule! {
     /// ## Fix
     /// Add `:ro` — or `:rw` / `read_only: false` when the server must write,
     /// which records that it is intended.
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds `:ro` (`,ro` after existing
+    /// options, `read_only: true` in the long syntax, `,readonly` for
+    /// `--mount`). Unsafe: a server that writes there fails; mark it `:rw`
+    /// instead if that is intended.
     pub struct WritableBindMount {
         id: "writable-bind-mount",
         severity: Low,
@@ -45,11 +51,16 @@ impl Rule for WritableBindMount {
         if !c.purpose.is_deployed() {
             return;
         }
-        for m in &c.mounts {
+        for (index, m) in c.mounts.iter().enumerate() {
             if classify_mount(m) == MountClass::Writable {
                 out.push(
                     Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} writable", c.source.describe(), m.source))
-                        .fix("mount it read-only (:ro), or mark it :rw if writing is intended", Applicability::Unsafe),
+                        .remedy(
+                            "mount it read-only (:ro), or mark it :rw if writing is intended",
+                            Applicability::Unsafe,
+                            Subject::Container(cx.index),
+                            Remedy::BindReadOnly { mount: index },
+                        ),
                 );
             }
         }

@@ -1,3 +1,4 @@
+use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -30,6 +31,11 @@ declare_rule! {
     ///       - /tmp:size=50m
     /// ```
     /// Test the server with it: some runtimes write caches at start-up.
+    ///
+    /// `skillaudit scan --unsafe-fixes` adds `read_only: true` (or turns
+    /// `false` into `true`) with `tmpfs: [/tmp]` unless something is mounted at
+    /// `/tmp`; for `docker run`, `--read-only --tmpfs /tmp`. It is unsafe: a
+    /// server that writes elsewhere fails until that path gets a tmpfs or volume.
     pub struct WritableRootFilesystem {
         id: "writable-root-filesystem",
         severity: Medium,
@@ -53,6 +59,11 @@ impl Rule for WritableRootFilesystem {
             Some(ro) => Finding::at(&Self::META, c.file, ro.origin, format!("{} turns the read-only root filesystem off", c.source.describe())),
             None => Finding::new(&Self::META, c.file, c.definition, format!("{} has a writable root filesystem", c.source.describe())),
         };
-        out.push(f.fix("make the root filesystem read-only and mount a tmpfs for scratch space", Applicability::Unsafe));
+        out.push(f.remedy(
+            "make the root filesystem read-only with a tmpfs at /tmp for scratch space (test the server: some runtimes write elsewhere)",
+            Applicability::Unsafe,
+            Subject::Container(cx.index),
+            Remedy::ReadOnlyRoot,
+        ));
     }
 }

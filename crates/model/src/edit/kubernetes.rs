@@ -1,0 +1,190 @@
+//! Kubernetes editor: a container's `securityContext` and `resources`.
+//!
+//! The container's mapping is found by its definition (its `name:` entry,
+//! as the normaliser recorded it); a container reached through a YAML
+//! anchor is not found and not edited. Edits reuse the compose editor's
+//! YAML primitives (keys added after the mapping's last entry at its
+//! indentation, lists appended, scalars replaced):
+//!
+//! * no-new-privileges → `securityContext.allowPrivilegeEscalation: false`;
+//! * drop all → `securityContext.capabilities.drop: [ALL]`, only once the
+//!   container has its own `securityContext` (so that two fixes of one
+//!   round never both create it; the next round adds it);
+//! * limits → `resources.limits` `memory: 512Mi` / `cpu: "1"`;
+//! * privileged → `privileged: false`.
+//!
+//! A read-only root filesystem needs a writable volume for `/tmp` at the
+//! pod level; that fix stays manual.
+
+use skillaudit_syntax::yaml::{Document, NodeId, NodeKind, Stream};
+
+use super::compose::{Cx, Value};
+use crate::container::Container;
+use crate::project::SourceFile;
+use crate::remedy::{Remedy, TextEdit};
+
+pub fn edits(
+    file: &SourceFile,
+    stream: &Stream,
+    c: &Container,
+    remedy: &Remedy,
+) -> Option<Vec<TextEdit>> {
+    let (doc, container) = find(stream, c)?;
+    let cx = Cx::new(file, doc);
+    if cx.anchored(container) || cx.is_flow(container) {
+        return None;
+    }
+    // The container's own block mapping under `key`, if written.
+    let child = |map: NodeId, key: &str| -> Option<Option<NodeId>> {
+        match cx.own(map, key) {
+            None => Some(None),
+            Some((_, v)) if cx.is_mapping(v) && !cx.anchored(v) => Some(Some(v)),
+            Some(_) => None,
+        }
+    };
+    match remedy {
+        Remedy::NoNewPrivileges => match child(container, "securityContext")? {
+            Some(sc) => cx.set_scalars(sc, &[("allowPrivilegeEscalation", "false".into())]),
+            None => {
+                let value = Value::Map(vec![(
+                    "allowPrivilegeEscalation",
+                    Value::Scalar("false".into()),
+                )]);
+                cx.add_entries(container, &[("securityContext", value)])
+                    .map(|e| vec![e])
+            }
+        },
+        Remedy::DropAllCapabilities => {
+            let sc = child(container, "securityContext")??;
+            let edit = match child(sc, "capabilities")? {
+                Some(caps) => match cx.own(caps, "drop") {
+                    Some((_, list)) => cx.append_item(list, "ALL")?,
+                    None => cx.add_entries(caps, &[("drop", Value::List(vec!["ALL".into()]))])?,
+                },
+                None => {
+                    let value = Value::Map(vec![("drop", Value::List(vec!["ALL".into()]))]);
+                    cx.add_entries(sc, &[("capabilities", value)])?
+                }
+            };
+            Some(vec![edit])
+        }
+        Remedy::ResourceLimits => {
+            let mut want: Vec<(&'static str, String)> = Vec::new();
+            if c.memory_limit.is_none() {
+                want.push(("memory", "512Mi".into()));
+            }
+            if c.cpu_limit.is_none() {
+                want.push(("cpu", "\"1\"".into()));
+            }
+            if want.is_empty() {
+                return None;
+            }
+            let map = |w: &[(&'static str, String)]| {
+                Value::Map(
+                    w.iter()
+                        .map(|(k, v)| (*k, Value::Scalar(v.clone())))
+                        .collect(),
+                )
+            };
+            match child(container, "resources")? {
+                Some(res) => match child(res, "limits")? {
+                    Some(limits) => cx.set_scalars(
+                        limits,
+                        &want
+                            .iter()
+                            .map(|(k, v)| (*k, v.clone()))
+                            .collect::<Vec<_>>(),
+                    ),
+                    None => cx
+                        .add_entries(res, &[("limits", map(&want))])
+                        .map(|e| vec![e]),
+                },
+                None => cx
+                    .add_entries(
+                        container,
+                        &[("resources", Value::Map(vec![("limits", map(&want))]))],
+                    )
+                    .map(|e| vec![e]),
+            }
+        }
+        Remedy::RemovePrivileged => {
+            let sc = child(container, "securityContext")??;
+            let (_, v) = cx.own(sc, "privileged")?;
+            if cx.anchored(v) || cx.scalar(v).is_none() {
+                return None;
+            }
+            Some(vec![TextEdit::replace(file.id, cx.span(v), "false")])
+        }
+        _ => None,
+    }
+}
+
+/// The mapping whose own `name:` entry is the container's definition.
+fn find<'s>(stream: &'s Stream, c: &Container) -> Option<(&'s Document, NodeId)> {
+    for doc in &stream.documents {
+        for (i, node) in doc.nodes.iter().enumerate() {
+            let NodeKind::Mapping(pairs) = &node.kind else {
+                continue;
+            };
+            let named = pairs.iter().any(|&(k, v)| {
+                matches!(&doc.node(k).kind, NodeKind::Scalar { value, .. } if value == "name")
+                    && doc.node(k).span.cover(doc.node(v).span) == c.definition
+            });
+            if named {
+                return Some((doc, NodeId(i as u32)));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::kubernetes;
+    use crate::project::{FileId, FileKind};
+    use crate::remedy::apply;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: server\n      image: mcp/s:1.0\n      securityContext:\n        privileged: true\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: mcp/w:1.0\n";
+
+    fn fix(index: usize, remedy: Remedy) -> Option<String> {
+        let stream = skillaudit_syntax::yaml::parse(POD);
+        let file = SourceFile::new(
+            FileId(0),
+            "k.yaml".into(),
+            "k.yaml".into(),
+            FileKind::Kubernetes,
+            POD.into(),
+        );
+        let cs = kubernetes::containers(FileId(0), &stream);
+        let e = edits(&file, &stream, &cs[index], &remedy)?;
+        let out = apply(POD, &e.iter().collect::<Vec<_>>())?;
+        let again = skillaudit_syntax::yaml::parse(&out);
+        assert!(
+            again.error.is_none() && again.duplicate_keys.is_empty(),
+            "{out}"
+        );
+        Some(out)
+    }
+
+    #[test]
+    fn security_context_and_limits() {
+        let out = fix(0, Remedy::NoNewPrivileges).unwrap();
+        assert!(
+            out.contains("        privileged: true\n        allowPrivilegeEscalation: false\n---"),
+            "{out}"
+        );
+        assert!(fix(0, Remedy::DropAllCapabilities)
+            .unwrap()
+            .contains("        capabilities:\n          drop:\n            - ALL\n---"));
+        assert!(fix(0, Remedy::RemovePrivileged)
+            .unwrap()
+            .contains("privileged: false\n"));
+        let out = fix(1, Remedy::NoNewPrivileges).unwrap();
+        assert!(out.ends_with("        image: mcp/w:1.0\n        securityContext:\n          allowPrivilegeEscalation: false\n"), "{out}");
+        // No securityContext yet: capabilities wait for the next round.
+        assert_eq!(fix(1, Remedy::DropAllCapabilities), None);
+        let out = fix(1, Remedy::ResourceLimits).unwrap();
+        assert!(out.ends_with("        resources:\n          limits:\n            memory: 512Mi\n            cpu: \"1\"\n"), "{out}");
+    }
+}
