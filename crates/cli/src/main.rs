@@ -4,6 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use skillaudit_engine::baseline::{self, Baseline};
+use skillaudit_engine::config::{self, Threshold};
 use skillaudit_engine::{scan, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_report::Format;
 use skillaudit_rules::registry::{self, RULES};
@@ -40,18 +42,30 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<std::path::PathBuf>,
-    /// Show findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
-    min_severity: SeverityArg,
-    /// Exit with 1 when a shown finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    fail_on: FailOn,
+    /// Show findings at or above this severity [default: low, or the config's `min-severity`].
+    #[arg(long, value_enum)]
+    min_severity: Option<SeverityArg>,
+    /// Exit with 1 when a shown finding is at or above this severity [default: high, or the config's `fail-on`].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
     /// Skip files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20)]
     max_file_size: u64,
+    /// Read the project configuration from FILE [default: skillaudit.toml or .skillaudit.toml at the scan root].
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Report only findings that are not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<std::path::PathBuf>,
+    /// Record every current finding (after ignores and config) in FILE as the baseline; exits 0 once written.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<std::path::PathBuf>,
+    /// Disregard inline ignore comments and the config's `disable`, `[[ignore]]` and `[allow.*]`.
+    #[arg(long)]
+    no_ignores: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -135,10 +149,43 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
     };
+    let config = match config::for_targets(&args.targets, args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Flags win over the configuration, which wins over the defaults.
+    let min_severity = args.min_severity.map(severity).or(config.as_ref().and_then(|c| c.min_severity)).unwrap_or(Severity::Low);
+    let threshold = match args.fail_on {
+        Some(FailOn::Never) => None,
+        Some(FailOn::Critical) => Some(Severity::Critical),
+        Some(FailOn::High) => Some(Severity::High),
+        Some(FailOn::Medium) => Some(Severity::Medium),
+        Some(FailOn::Low) => Some(Severity::Low),
+        Some(FailOn::Info) => Some(Severity::Info),
+        None => match config.as_ref().and_then(|c| c.fail_on) {
+            Some(Threshold::Never) => None,
+            Some(Threshold::At(s)) => Some(s),
+            None => Some(Severity::High),
+        },
+    };
     let options = ScanOptions {
         targets: args.targets,
-        min_severity: severity(args.min_severity),
+        min_severity,
         max_file_size: args.max_file_size.saturating_mul(1 << 20),
+        config,
+        no_ignores: args.no_ignores,
+        baseline,
+        record_baseline: args.write_baseline.is_some(),
     };
     let result = match scan(&options) {
         Ok(r) => r,
@@ -164,14 +211,15 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             print(&rendered);
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Never => None,
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Info => Some(Severity::Info),
-    };
+    if let Some(path) = &args.write_baseline {
+        let n = result.baseline_entries.len();
+        if let Err(e) = baseline::write(path, env!("CARGO_PKG_VERSION"), &result.baseline_entries) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {n} finding{} to the baseline {}", if n == 1 { "" } else { "s" }, path.display());
+        return ExitCode::SUCCESS;
+    }
     let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.finding.severity >= t));
     if failed {
         ExitCode::from(1)

@@ -13,11 +13,13 @@ pub mod imageref;
 pub mod link;
 pub mod normalise;
 pub mod project;
+pub mod settings;
 
 pub use container::{Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};
+pub use settings::Settings;
 pub use skillaudit_syntax::{Span, SyntaxError};
 
 /// Where a model value came from, in the model's own file.
