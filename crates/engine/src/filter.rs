@@ -92,7 +92,8 @@ pub fn filter(project: &Project, findings: Vec<Finding>, options: &ScanOptions, 
                 ignored |= c.is_disabled(f.rule.id) || c.ignore_for(f.rule.id, path).is_some();
                 if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
                     f.severity = Severity::Info;
-                    f.message = format!("{} (allowed by {}: {})", f.message, c.path, allow.reason);
+                    let name = c.path.rsplit(['/', '\\']).next().unwrap_or(&c.path);
+                    f.message = format!("{} (allowed by {name}: {})", f.message, allow.reason);
                 }
             }
         }
