@@ -132,8 +132,9 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Is there nothing but blanks in `text[..at]` since the last line break?
 fn alone_before(text: &str, at: usize) -> bool {
-    let from = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[from..at].trim().is_empty()
+    let before = text.get(..at).unwrap_or("");
+    let from = before.rfind('\n').map_or(0, |i| i + 1);
+    before[from..].trim().is_empty()
 }
 
 /// A comment from `start` (its delimiter, `delim` bytes long) to `end`.
@@ -145,7 +146,7 @@ fn comment(text: &str, start: usize, delim: usize, end: usize, close: usize) -> 
 
 /// End of the line containing `at` (the offset of its `\n`, or the end).
 fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i)
+    text.get(at..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| at + i)
 }
 
 // --- shell --------------------------------------------------------------------
@@ -550,7 +551,7 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
     for c in found.iter().filter(|c| c.alone) {
         let first = idx.line_of(c.span.start);
         let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
-        let after_end = &text[c.span.end as usize..line_end(text, c.span.end as usize)];
+        let after_end = text.get(c.span.end as usize..line_end(text, c.span.end as usize)).unwrap_or("");
         if after_end.trim().is_empty() {
             for l in first..=last.min(line_count) {
                 comment_only[l] = true;
@@ -875,5 +876,64 @@ g: >-
                 "unknown rule id `nope`; unused ignore: no `root-user` finding on the line it covers"
             ]
         );
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        // Fragments that stress every lexer, combined pseudo-randomly.
+        let parts = [
+            "# skillaudit: ignore[a]",
+            "<!-- skillaudit: ignore[b] -->",
+            "// skillaudit: ignore[c]",
+            "/* skillaudit:",
+            "*/",
+            "\"",
+            "'",
+            "\\",
+            "\n",
+            "\r\n",
+            "```",
+            "~~~",
+            "é€",
+            "<<EOF",
+            "EOF",
+            "|",
+            ">-",
+            "- ",
+            ": ",
+            "[",
+            "{",
+            "\"\"\"",
+            "'''",
+            "\t",
+            " ",
+            "$((",
+            "))",
+            "-->",
+        ];
+        let kinds = [
+            ("Dockerfile", FileKind::Dockerfile),
+            ("Makefile", FileKind::Makefile),
+            ("compose.yaml", FileKind::Compose),
+            ("c.toml", FileKind::McpConfig),
+            ("mcp.json", FileKind::McpConfig),
+            ("README.md", FileKind::Readme),
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..24 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            for (path, kind) in kinds {
+                let f = file(path, kind, &text);
+                for d in directives(&f) {
+                    assert!(d.span.end as usize <= text.len() && d.lines.start <= d.lines.end);
+                }
+            }
+        }
     }
 }

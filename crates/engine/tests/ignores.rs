@@ -195,7 +195,14 @@ fn the_socket_allowance_covers_a_chain_only_when_the_socket_is_its_only_host_acc
     write(dir.path(), "Dockerfile", "FROM docker:27-cli\nUSER 1000\nVOLUME /var/run/docker.sock\n");
     write(dir.path(), "skillaudit.toml", "[allow.docker-socket]\nreason = \"manages containers\"\n");
     let r = scan_with_config(dir.path(), false);
-    assert_eq!(rules_at(&r, "Dockerfile").into_iter().filter(|(rule, _, _)| rule == "docker-socket-in-image").map(|(_, l, s)| (l, s)).collect::<Vec<_>>(), [(3, Severity::Info)]);
+    assert_eq!(
+        rules_at(&r, "Dockerfile")
+            .into_iter()
+            .filter(|(rule, _, _)| rule == "docker-socket-in-image")
+            .map(|(_, l, s)| (l, s))
+            .collect::<Vec<_>>(),
+        [(3, Severity::Info)]
+    );
 }
 
 #[test]
@@ -219,7 +226,8 @@ fn globs_are_relative_to_the_directory_of_a_file_target() {
     // `compose.yaml` names the file.
     let target = dir.path().join("compose.yaml").display().to_string();
     let config = config::for_targets(std::slice::from_ref(&target), None).expect("valid").expect("found");
-    let r = scan(&ScanOptions { targets: vec![target], config: Some(config), min_severity: Severity::Info, ..ScanOptions::default() }).expect("scan");
+    let r = scan(&ScanOptions { targets: vec![target], config: Some(config), min_severity: Severity::Info, ..ScanOptions::default() })
+        .expect("scan");
     assert_eq!(count(&r, "writable-bind-mount"), 0);
     assert!(count(&r, "privileged-container") > 0);
     // A git URL's own configuration is not read.
@@ -232,7 +240,11 @@ fn configuration_errors_name_the_file_and_position() {
     let e = config::for_targets(&[dir.path().display().to_string()], None).expect_err("invalid");
     assert_eq!(e.line, 4);
     assert_eq!(e.column, 16);
-    assert!(e.to_string().ends_with("skillaudit.toml:4:16: `severity.missing-user`: `severe` is not a severity (critical, high, medium, low or info)"), "{e}");
+    assert!(
+        e.to_string()
+            .ends_with("skillaudit.toml:4:16: `severity.missing-user`: `severe` is not a severity (critical, high, medium, low or info)"),
+        "{e}"
+    );
     let missing = config::for_targets(&[], Some(&dir.path().join("nope.toml"))).expect_err("missing");
     assert!(missing.to_string().contains("nope.toml: cannot read the configuration"), "{missing}");
     // `.skillaudit.toml` is found too.
@@ -282,7 +294,11 @@ fn a_baseline_survives_edits_above_and_reindentation_but_not_new_findings() {
 #[test]
 fn a_baseline_records_findings_after_ignores_whatever_the_minimum_severity() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true # skillaudit: ignore[privileged-container]\n");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true # skillaudit: ignore[privileged-container]\n",
+    );
     let r = scan(&ScanOptions { record_baseline: true, min_severity: Severity::Critical, ..options(dir.path()) }).expect("scan");
     assert!(r.findings.is_empty());
     assert!(!r.baseline_entries.iter().any(|e| e.rule == "privileged-container"));
