@@ -375,11 +375,7 @@ impl Parser<'_> {
     fn rule_id(&self, id: &str, span: Span) -> Result<&'static str, ConfigError> {
         match registry::find(id) {
             Some(m) => Ok(m.id),
-            None => {
-                let close: Vec<&str> = RULES.iter().map(|r| r.meta().id).filter(|r| r.contains(id) || id.contains(r)).collect();
-                let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
-                Err(self.error(span, format!("unknown rule id `{id}`{hint}; `skillaudit rules` lists them")))
-            }
+            None => Err(self.error(span, format!("unknown rule id `{id}`{}; `skillaudit rules` lists them", did_you_mean(id)))),
         }
     }
 
@@ -419,6 +415,38 @@ impl Parser<'_> {
             })
             .collect()
     }
+}
+
+/// ` (did you mean a, b?)` for an unknown rule id: rule ids that contain it,
+/// that it contains, or that are at most two edits away; empty if none.
+pub fn did_you_mean(id: &str) -> String {
+    let close: Vec<&str> = RULES
+        .iter()
+        .map(|r| r.meta().id)
+        .filter(|r| (!id.is_empty() && (r.contains(id) || id.contains(r))) || edit_distance(r, id) <= 2)
+        .collect();
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    }
+}
+
+/// Levenshtein distance, on bytes (rule ids are ASCII); long inputs are not compared.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn type_name(item: &Item) -> &'static str {
@@ -501,7 +529,7 @@ paths = ["deploy/compose.yaml"]
         assert_eq!(err("disable = []\nfoo = 1\n"), "skillaudit.toml:2:1: unknown key `foo` (expected one of: fail-on, min-severity, disable, severity, ignore, exclude, non-root-images, allow)");
         assert_eq!(
             err("disable = [\"missing-usr\"]"),
-            "skillaudit.toml:1:12: unknown rule id `missing-usr`; `skillaudit rules` lists them"
+            "skillaudit.toml:1:12: unknown rule id `missing-usr` (did you mean missing-user?); `skillaudit rules` lists them"
         );
         assert!(err("disable = [\"user\"]").contains("(did you mean missing-user, root-user?)"), "{}", err("disable = [\"user\"]"));
         assert_eq!(err("disable = \"missing-user\""), "skillaudit.toml:1:11: `disable` must be an array of strings, not string");

@@ -715,7 +715,12 @@ impl Ignores {
                 if let Some(e) = &d.error {
                     problems.push(format!("malformed ignore comment: {e}"));
                 }
-                let unknown: Vec<String> = d.rules.iter().filter(|(_, known)| !known).map(|(id, _)| format!("`{id}`")).collect();
+                let unknown: Vec<String> = d
+                    .rules
+                    .iter()
+                    .filter(|(_, known)| !known)
+                    .map(|(id, _)| format!("`{id}`{}", crate::config::did_you_mean(id)))
+                    .collect();
                 if !unknown.is_empty() {
                     problems.push(format!("unknown rule id {}", unknown.join(", ")));
                 }
