@@ -517,9 +517,12 @@ pub struct Directive {
     pub lines: Range<usize>,
 }
 
+/// The rule ids and the reason of an ignore comment.
+pub type Parsed = (Vec<String>, Option<String>);
+
 /// What follows the marker: rule ids and a reason, or what is wrong.
 /// `None` when the comment is not an ignore comment at all.
-pub fn parse_body(body: &str) -> Option<Result<(Vec<String>, Option<String>), String>> {
+pub fn parse_body(body: &str) -> Option<Result<Parsed, String>> {
     let rest = body.trim_start_matches(['#', ' ', '\t']).strip_prefix(MARKER)?;
     let expected = "expected `skillaudit: ignore[rule-id, ...]`";
     let Some(rest) = rest.trim_start().strip_prefix("ignore") else { return Some(Err(expected.into())) };
@@ -553,9 +556,7 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
         let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
         let after_end = text.get(c.span.end as usize..line_end(text, c.span.end as usize)).unwrap_or("");
         if after_end.trim().is_empty() {
-            for l in first..=last.min(line_count) {
-                comment_only[l] = true;
-            }
+            comment_only[first..=last.min(line_count)].fill(true);
         }
     }
     // From each line: the first line at or after it that is not comment-only
