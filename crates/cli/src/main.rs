@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use skillaudit_engine::baseline::{self, Baseline};
+use skillaudit_engine::config::{self, Threshold};
 use skillaudit_engine::{fix, scan_with_progress, Progress, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_report::Format;
 use skillaudit_rules::docs;
@@ -55,12 +57,12 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<std::path::PathBuf>,
-    /// Show findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
-    min_severity: SeverityArg,
-    /// Exit with 1 when a shown finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    fail_on: FailOn,
+    /// Show findings at or above this severity [default: low, or the config's `min-severity`].
+    #[arg(long, value_enum)]
+    min_severity: Option<SeverityArg>,
+    /// Exit with 1 when a shown finding is at or above this severity [default: high, or the config's `fail-on`].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -80,6 +82,18 @@ struct ScanArgs {
     /// Print a unified diff of the fixes instead of writing them.
     #[arg(long)]
     diff: bool,
+    /// Read the project configuration from FILE [default: skillaudit.toml or .skillaudit.toml at the scan root].
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Report only findings that are not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<std::path::PathBuf>,
+    /// Record every current finding (after ignores and config) in FILE as the baseline; exits 0 once written.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<std::path::PathBuf>,
+    /// Disregard inline ignore comments and the config's `disable`, `[[ignore]]` and `[allow.*]`.
+    #[arg(long)]
+    no_ignores: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -212,10 +226,46 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    let options =
-        ScanOptions { targets: args.targets.clone(), min_severity: severity(args.min_severity), max_file_size: args.max_file_size.saturating_mul(1 << 20) };
+    let config = match config::for_targets(&args.targets, args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Flags win over the configuration, which wins over the defaults.
+    let min_severity = args.min_severity.map(severity).or(config.as_ref().and_then(|c| c.min_severity)).unwrap_or(Severity::Low);
+    let threshold = match args.fail_on {
+        Some(FailOn::Never) => None,
+        Some(FailOn::Critical) => Some(Severity::Critical),
+        Some(FailOn::High) => Some(Severity::High),
+        Some(FailOn::Medium) => Some(Severity::Medium),
+        Some(FailOn::Low) => Some(Severity::Low),
+        Some(FailOn::Info) => Some(Severity::Info),
+        None => match config.as_ref().and_then(|c| c.fail_on) {
+            Some(Threshold::Never) => None,
+            Some(Threshold::At(s)) => Some(s),
+            None => Some(Severity::High),
+        },
+    };
+    let options = ScanOptions {
+        targets: args.targets.clone(),
+        min_severity,
+        max_file_size: args.max_file_size.saturating_mul(1 << 20),
+        config,
+        no_ignores: args.no_ignores,
+        baseline,
+        record_baseline: args.write_baseline.is_some(),
+    };
     if args.diff || args.fix || args.unsafe_fixes {
-        return run_fix(&args, &options);
+        return run_fix(&args, &options, threshold);
     }
     let counters = Arc::new(Progress::new());
     let indicator =
@@ -231,11 +281,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    report(&args, &result)
+    report(&args, &result, threshold)
 }
 
 /// Render the result and exit as the findings say.
-fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult) -> ExitCode {
+fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult, threshold: Option<Severity>) -> ExitCode {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -267,14 +317,15 @@ fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult) -> ExitCode {
             print(&rendered);
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Never => None,
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Info => Some(Severity::Info),
-    };
+    if let Some(path) = &args.write_baseline {
+        let n = result.baseline_entries.len();
+        if let Err(e) = baseline::write(path, env!("CARGO_PKG_VERSION"), &result.baseline_entries) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {n} finding{} to the baseline {}", if n == 1 { "" } else { "s" }, path.display());
+        return ExitCode::SUCCESS;
+    }
     let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.finding.severity >= t));
     if failed {
         ExitCode::from(1)
@@ -285,7 +336,7 @@ fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult) -> ExitCode {
 
 /// `--fix`, `--unsafe-fixes`, `--diff`: apply (or show) the fixes, then
 /// report like a plain scan (`--diff`: the patch only, exit 1 if not empty).
-fn run_fix(args: &ScanArgs, options: &ScanOptions) -> ExitCode {
+fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) -> ExitCode {
     let fix_options = fix::FixOptions { unsafe_fixes: args.unsafe_fixes, write: !args.diff };
     let (result, outcome) = match fix::fix(options, fix_options) {
         Ok(r) => r,
@@ -329,5 +380,5 @@ fn run_fix(args: &ScanArgs, options: &ScanOptions) -> ExitCode {
         let hint = if unsafe_left > 0 && !args.unsafe_fixes { " (unsafe ones need --unsafe-fixes)" } else { "" };
         eprintln!("{} still fixable{hint}", plural(remaining, "finding is", "findings are"));
     }
-    report(args, &result)
+    report(args, &result, threshold)
 }

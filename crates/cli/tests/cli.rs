@@ -210,8 +210,9 @@ fn explicit_files_are_scanned_whatever_their_name() {
 fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
     let out = skillaudit().arg("rules").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 33);
+    assert_eq!(text.lines().count(), 34);
     assert!(text.lines().any(|l| l.starts_with("missing-user") && l.contains("high")));
+    assert!(text.lines().any(|l| l.starts_with("unused-ignore") && l.contains("info")));
     assert!(text.lines().any(|l| l.starts_with("host-takeover-chain") && l.contains("critical")));
     let out = skillaudit().args(["explain", "docker-socket-mount"]).output().unwrap();
     assert!(out.status.success());
@@ -241,4 +242,119 @@ fn every_output_format_is_reachable_from_the_command_line() {
     assert!(run("markdown").starts_with("## skillaudit: grade F"));
     let html = run("html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("sa-grade-F"));
+}
+
+// --- ignores, configuration, baselines ----------------------------------------
+
+/// A tiny repository: one privileged service with an ignore comment.
+fn ignored_repo(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true # skillaudit: ignore[privileged-container] reviewed\n    cap_add: [SYS_ADMIN]\n",
+    )
+    .unwrap();
+    if let Some(c) = config {
+        std::fs::write(dir.path().join("skillaudit.toml"), c).unwrap();
+    }
+    dir
+}
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn ignore_comments_and_no_ignores() {
+    let dir = ignored_repo(None);
+    let v = json_of(dir.path(), &[]);
+    assert!(!rules_of(&v).contains(&"privileged-container".to_string()));
+    assert!(rules_of(&v).contains(&"dangerous-capability".to_string()));
+    assert_eq!(v["ignored"], 1);
+    assert_eq!(v["baselined"], 0);
+    let v = json_of(dir.path(), &["--no-ignores"]);
+    assert!(rules_of(&v).contains(&"privileged-container".to_string()));
+    assert_eq!(v["ignored"], 0);
+    // The text report says how many were ignored.
+    let out = skillaudit().args(["scan", "--fail-on", "never"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 finding ignored by comments or configuration (--no-ignores shows them)."));
+}
+
+#[test]
+fn the_configuration_sets_defaults_that_flags_override() {
+    // fail-on = never in the config: exit 0 despite a high finding; the flag wins.
+    let dir = ignored_repo(Some("fail-on = \"never\"\nmin-severity = \"info\"\n"));
+    skillaudit().args(["scan"]).arg(dir.path()).assert().code(0);
+    skillaudit().args(["scan", "--fail-on", "high"]).arg(dir.path()).assert().code(1);
+    // min-severity = info in the config shows info findings; --min-severity hides them.
+    let has_info = |extra: &[&str]| {
+        let v = json_of(dir.path(), extra);
+        v["findings"].as_array().unwrap().iter().any(|f| f["severity"] == "info")
+    };
+    std::fs::write(dir.path().join("compose.yaml"), "services:\n  web:\n    image: nginx:1.27 # skillaudit: ignore[no-such-rule]\n").unwrap();
+    assert!(has_info(&[]));
+    assert!(!has_info(&["--min-severity", "low"]));
+    // --config FILE elsewhere replaces the one at the root.
+    let other = tempfile::tempdir().unwrap();
+    let path = other.path().join("ci.toml");
+    std::fs::write(&path, "disable = [\"dangerous-capability\"]\n").unwrap();
+    let dir = ignored_repo(Some("fail-on = \"never\"\n"));
+    skillaudit().args(["scan", "--config"]).arg(&path).arg(dir.path()).assert().code(0);
+    skillaudit().args(["scan", "--no-ignores", "--config"]).arg(&path).arg(dir.path()).assert().code(1);
+}
+
+#[test]
+fn exit_code_2_for_an_invalid_or_missing_configuration() {
+    let dir = ignored_repo(Some("fail-on = \"high\"\nunknown = 1\n"));
+    skillaudit().args(["scan"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("skillaudit.toml:2:1: unknown key `unknown`"));
+    let dir = ignored_repo(Some("[[ignore]]\nrules = [\"privileged\"]\npaths = [\"x\"]\n"));
+    skillaudit().args(["scan"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("skillaudit.toml:2:10: unknown rule id `privileged`"));
+    let dir = ignored_repo(Some("exclude = [\"a/[\"]\n"));
+    skillaudit().args(["scan"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("skillaudit.toml:1:12: `exclude`: invalid glob"));
+    let dir = ignored_repo(None);
+    skillaudit().args(["scan", "--config", "/definitely/not/here.toml"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("cannot read the configuration"));
+}
+
+#[test]
+fn baselines_write_then_compare() {
+    let dir = ignored_repo(None);
+    let baseline = dir.path().join("baseline.json");
+    // Writing exits 0 whatever was found, and says what it wrote.
+    skillaudit()
+        .args(["scan", "--write-baseline"])
+        .arg(&baseline)
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("to the baseline"));
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(file["tool"]["name"], "skillaudit");
+    let entries = file["findings"].as_array().unwrap();
+    assert!(entries.iter().all(|e| e["fingerprint"].is_string() && e["rule"].is_string() && e["path"] == "compose.yaml" && e["line"].is_u64() && e["message"].is_string()));
+    assert!(!entries.iter().any(|e| e["rule"] == "privileged-container"), "ignored findings are not recorded");
+    let recorded = entries.len() as u64;
+
+    // Nothing new: exit 0, score 100, and the count of what the baseline hid.
+    skillaudit().args(["scan", "--baseline"]).arg(&baseline).arg(dir.path()).assert().code(0).stdout(predicates::str::contains("in the baseline not shown"));
+    let v = json_of(dir.path(), &["--baseline", baseline.to_str().unwrap(), "--min-severity", "info"]);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(v["baselined"], recorded);
+    assert_eq!(v["score"], 100);
+
+    // A new finding fails the run again, and only it is reported.
+    let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), format!("{compose}    network_mode: host\n")).unwrap();
+    skillaudit().args(["scan", "--baseline"]).arg(&baseline).arg(dir.path()).assert().code(1);
+    let v = json_of(dir.path(), &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(rules_of(&v), ["host-namespace"]);
+}
+
+#[test]
+fn exit_code_2_for_a_missing_or_invalid_baseline() {
+    let dir = ignored_repo(None);
+    skillaudit().args(["scan", "--baseline", "/definitely/not/here.json"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("cannot read baseline"));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "[1, 2]").unwrap();
+    skillaudit().args(["scan", "--baseline"]).arg(&bad).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("is not a skillaudit baseline"));
+    skillaudit().args(["scan", "--write-baseline", "/definitely/not/here/b.json"]).arg(dir.path()).assert().code(2).stderr(predicates::str::contains("cannot write baseline"));
 }

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 
 use crate::classify::{kind_by_path, NameKind};
+use crate::config::PathSet;
 use crate::Notice;
 
 /// A file the walk found, with what its name says about it.
@@ -29,18 +30,36 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "vendor", ".hg", ".svn"]
 
 /// Walk a directory target.
 pub fn walk(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>) -> Vec<Candidate> {
+    walk_excluding(root, prefix, notices, None)
+}
+
+/// Walk a directory target, leaving out (without reading, and without
+/// descending into directories) the paths that match `exclude`: globs
+/// matched against `glob_prefix` + the path relative to `root`.
+pub fn walk_excluding(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>, exclude: Option<(PathSet, String)>) -> Vec<Candidate> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Vec::new());
-    let walker = WalkBuilder::new(root)
+    let exclude = exclude.map(|(set, glob_prefix)| (set, glob_prefix, root.to_path_buf()));
+    let mut builder = WalkBuilder::new(root);
+    builder.filter_entry(move |e| {
+        if e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) {
+            return false;
+        }
+        match &exclude {
+            Some((set, glob_prefix, root)) => {
+                let rel = display_path(root, e.path(), "");
+                rel.is_empty() || !set.matches(&format!("{glob_prefix}{rel}"))
+            }
+            None => true,
+        }
+    });
+    let walker = builder
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
         .git_global(false)
         .require_git(false)
         .follow_links(true)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
-        })
         .build_parallel();
     walker.run(|| {
         let found = &found;

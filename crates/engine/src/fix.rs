@@ -33,7 +33,7 @@ pub const MAX_ROUNDS: usize = 4;
 
 /// Resolve every finding's remedy into edits; a fix without edits (no
 /// remedy, or none the editors can make) is `Manual`.
-pub fn resolve(project: &Project, findings: &mut [Finding]) {
+pub fn resolve<'f>(project: &Project, findings: impl IntoIterator<Item = &'f mut Finding>) {
     let mut editor = Editor::new(project);
     for f in findings {
         let Some(fix) = f.fix.as_mut() else { continue };

@@ -6,19 +6,24 @@
 //!    in `skillaudit-model`);
 //! 3. link — `skillaudit_model::link`;
 //! 4. rules — `skillaudit-rules`, run over every Image and Container;
-//! 5. filter — minimum severity (ignores, config and baselines come here);
+//! 5. [`filter`] — ignore comments ([`suppress`]), the project [`config`],
+//!    the [`baseline`] and the minimum severity;
 //! 6. [`score`];
 //!
 //! and the result, a [`ScanResult`], is what the renderers of
 //! `skillaudit-report` read.
 
+pub mod baseline;
 pub mod classify;
+pub mod config;
 pub mod contexts;
 pub mod discover;
+pub mod filter;
 pub mod fingerprint;
 pub mod fix;
 pub mod progress;
 pub mod score;
+pub mod suppress;
 pub mod target;
 
 use std::path::{Path, PathBuf};
@@ -52,11 +57,28 @@ pub struct ScanOptions {
     pub targets: Vec<String>,
     pub min_severity: Severity,
     pub max_file_size: u64,
+    /// The project configuration (`config::for_targets` finds it).
+    pub config: Option<config::Config>,
+    /// `--no-ignores`: disregard ignore comments and the configuration's
+    /// `disable`, `[[ignore]]` and `[allow.*]`.
+    pub no_ignores: bool,
+    /// `--baseline`: findings not to report again.
+    pub baseline: Option<baseline::Baseline>,
+    /// Collect [`ScanResult::baseline_entries`] (`--write-baseline`).
+    pub record_baseline: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { targets: vec![".".into()], min_severity: Severity::Low, max_file_size: DEFAULT_MAX_FILE_SIZE }
+        ScanOptions {
+            targets: vec![".".into()],
+            min_severity: Severity::Low,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            config: None,
+            no_ignores: false,
+            baseline: None,
+            record_baseline: false,
+        }
     }
 }
 
@@ -114,6 +136,15 @@ pub struct ScanResult {
     pub score: u32,
     pub grade: char,
     pub summary: Summary,
+    /// Findings (at or above the minimum severity) dropped by ignore
+    /// comments or the configuration.
+    pub ignored: usize,
+    /// Findings (at or above the minimum severity) dropped because the
+    /// baseline has them.
+    pub baselined: usize,
+    /// Every finding after ignores and configuration, whatever its
+    /// severity, when `record_baseline` was asked for.
+    pub baseline_entries: Vec<baseline::Entry>,
 }
 
 impl ScanResult {
@@ -153,10 +184,13 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         resolved.push(target::resolve(t, options.targets.len() > 1)?);
     }
     let mut candidates: Vec<(Candidate, usize)> = Vec::new();
+    let glob_prefixes = glob_prefixes(&resolved);
     for (ti, t) in resolved.iter().enumerate() {
         match &t.kind {
             target::Kind::Dir => {
-                candidates.extend(discover::walk(&t.root, &t.prefix, &notices).into_iter().map(|c| (c, ti)));
+                // Excluded paths are not even read.
+                let exclude = options.config.as_ref().and_then(|c| c.exclude.clone()).map(|set| (set, glob_prefixes[ti].clone()));
+                candidates.extend(discover::walk_excluding(&t.root, &t.prefix, &notices, exclude).into_iter().map(|c| (c, ti)));
             }
             target::Kind::File { display } => {
                 candidates.push((
@@ -184,7 +218,11 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         .collect();
 
     let mut project = Project::default();
+    if let Some(c) = &options.config {
+        project.settings = c.settings();
+    }
     let mut file_targets = Vec::new();
+    let mut glob_paths = Vec::new();
     for (p, ti) in processed {
         let id = FileId(project.files.len() as u32);
         let purpose = purpose_of(&p.display, p.kind);
@@ -202,6 +240,7 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
             project.syntax_errors.push((id, e));
         }
         project.builds.extend(p.builds.into_iter().map(|b| (id, b)));
+        glob_paths.push(glob_path(&resolved[ti], &glob_prefixes[ti], &p.display));
         project.files.push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
         file_targets.push(ti);
     }
@@ -236,24 +275,19 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         findings.push(Finding::new(registry::syntax_error(), *file, e.span, format!("cannot parse this {}: {}", project.file(*file).kind.name(), e.message)));
     }
 
-    // Stage 6: filter.
-    findings.retain(|f| f.severity >= options.min_severity);
-    findings.sort_by(|a, b| {
-        let pa = &project.file(a.file).path;
-        let pb = &project.file(b.file).path;
-        (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
-    });
+    // Stage 6: filter (sorted, fingerprinted).
+    let mut filtered = filter::filter(&project, findings, options, &glob_paths);
 
-    // Fixes: each remedy resolved into text edits (or the fix is manual).
-    fix::resolve(&project, &mut findings);
+    // Fixes: each remedy of a shown finding resolved into text edits (or the fix is manual).
+    fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
 
     // Stage 7: score, and positions for rendering.
-    let (score, grade) = score::score(findings.iter().map(|f| (f.rule.id, f.severity)));
+    let (score, grade) = score::score(filtered.kept.iter().map(|k| (k.finding.rule.id, k.finding.severity)));
     let mut summary = Summary::default();
-    let mut fingerprints = fingerprint::Fingerprinter::default();
-    let shown: Vec<Shown> = findings
+    let shown: Vec<Shown> = filtered
+        .kept
         .into_iter()
-        .map(|f| {
+        .map(|filter::Kept { finding: f, fingerprint }| {
             match f.severity {
                 Severity::Critical => summary.critical += 1,
                 Severity::High => summary.high += 1,
@@ -263,8 +297,6 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
             }
             let file = project.file(f.file);
             let (start, end) = positions(file, f.span);
-            let line = file.lines().line_range(&file.text, start.line as usize - 1);
-            let fingerprint = fingerprints.next_at(f.rule.id, &file.path, line.start, &file.text[line]);
             let related = f
                 .related
                 .iter()
@@ -296,7 +328,45 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         score,
         grade,
         summary,
+        ignored: filtered.ignored,
+        baselined: filtered.baselined,
+        baseline_entries: filtered.record,
     })
+}
+
+/// Per target: what to put before a path relative to the target to make it
+/// relative to the scan root (the first target, or a file target's
+/// directory), as configuration globs see paths; empty for a target
+/// outside the scan root, whose paths are taken relative to itself.
+fn glob_prefixes(targets: &[target::Resolved]) -> Vec<String> {
+    let dir_of = |t: &target::Resolved| -> PathBuf {
+        match t.kind {
+            target::Kind::Dir => t.root.clone(),
+            target::Kind::File { .. } => t.root.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    };
+    let canonical = |p: PathBuf| {
+        let p = if p.as_os_str().is_empty() { PathBuf::from(".") } else { p };
+        p.canonicalize().unwrap_or(p)
+    };
+    let Some(root) = targets.first().map(|t| canonical(dir_of(t))) else { return Vec::new() };
+    targets
+        .iter()
+        .map(|t| match canonical(dir_of(t)).strip_prefix(&root) {
+            Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+            Ok(rel) => format!("{}/", discover::display_path(Path::new(""), rel, "")),
+            Err(_) => String::new(),
+        })
+        .collect()
+}
+
+/// A file's path as configuration globs see it.
+fn glob_path(t: &target::Resolved, prefix: &str, display: &str) -> String {
+    let rel = match &t.kind {
+        target::Kind::Dir => display.strip_prefix(t.prefix.as_str()).unwrap_or(display),
+        target::Kind::File { .. } => display.rsplit('/').next().unwrap_or(display),
+    };
+    format!("{prefix}{rel}")
 }
 
 /// Directory names that hold test infrastructure.

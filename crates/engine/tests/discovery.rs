@@ -103,7 +103,7 @@ fn oversized_files_are_skipped_with_a_notice() {
     let big = "# padding\n".repeat(120_000);
     write(repo.path(), "Dockerfile", &format!("FROM node:22\n{big}"));
     write(repo.path(), "small/Dockerfile", ROOT_DOCKERFILE);
-    let r = scan(&ScanOptions { targets: vec![repo.path().display().to_string()], min_severity: Severity::Info, max_file_size: 1 << 20 }).unwrap();
+    let r = scan(&ScanOptions { targets: vec![repo.path().display().to_string()], min_severity: Severity::Info, max_file_size: 1 << 20, ..Default::default() }).unwrap();
     assert!(r.notices.iter().any(|n| n.path == "Dockerfile" && n.message.contains("limit")));
     assert!(rules_at(&r, "small/Dockerfile").contains(&"missing-user"));
 }

@@ -15,12 +15,14 @@ pub mod link;
 pub mod normalise;
 pub mod project;
 pub mod remedy;
+pub mod settings;
 
 pub use container::{ArgSyntax, CommandLine, Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};
 pub use remedy::{Remedy, Subject, TextEdit};
+pub use settings::Settings;
 pub use skillaudit_syntax::{Span, SyntaxError};
 
 /// Where a model value came from, in the model's own file.

@@ -90,6 +90,8 @@ pub struct Project {
     pub builds: Vec<(FileId, crate::normalise::shell_script::BuildCommand)>,
     /// For each image (by index): what its build context holds.
     pub contexts: Vec<BuildContext>,
+    /// What the project's configuration tells rules (filled by the engine).
+    pub settings: crate::Settings,
 }
 
 /// What rules need to know about a build context without reading it.

@@ -17,6 +17,12 @@ struct Report<'a> {
     findings: Vec<Finding<'a>>,
     /// Files that could not be scanned (added field).
     notices: Vec<Notice<'a>>,
+    /// Findings at or above `--min-severity` left out by ignore comments or
+    /// the configuration (added field).
+    ignored: usize,
+    /// Findings at or above `--min-severity` left out because `--baseline`
+    /// has them (added field).
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -99,6 +105,8 @@ pub fn render(result: &ScanResult) -> String {
         summary: Summary { critical: s.critical, high: s.high, medium: s.medium, low: s.low, info: s.info },
         findings: result.findings.iter().map(finding).collect(),
         notices: result.notices.iter().map(|n| Notice { path: &n.path, message: &n.message }).collect(),
+        ignored: result.ignored,
+        baselined: result.baselined,
     };
     let mut out = serde_json::to_string_pretty(&report).expect("report serialises");
     out.push('\n');

@@ -135,6 +135,14 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         result.score,
         result.grade
     );
+    if result.baselined > 0 {
+        let n = result.baselined;
+        let _ = writeln!(out, "{n} finding{} in the baseline not shown.", if n == 1 { "" } else { "s" });
+    }
+    if result.ignored > 0 {
+        let n = result.ignored;
+        let _ = writeln!(out, "{n} finding{} ignored by comments or configuration (--no-ignores shows them).", if n == 1 { "" } else { "s" });
+    }
     out
 }
 

@@ -3,7 +3,7 @@
 //! run as non-root, which capabilities are dangerous, who a container runs as.
 
 use skillaudit_model::image::{is_root_user, Base};
-use skillaudit_model::{Container, Image, ImageRef, Mount, MountKind, Origin};
+use skillaudit_model::{Container, Image, ImageRef, Mount, MountKind, Origin, Settings};
 
 use crate::ContainerCx;
 
@@ -258,14 +258,16 @@ pub enum ImageUser {
     Default,
 }
 
-pub fn image_user(image: &Image) -> Option<ImageUser> {
+/// Who an Image's final stage runs as; `settings` adds the project's own
+/// non-root base images (`non-root-images` in `skillaudit.toml`).
+pub fn image_user(image: &Image, settings: &Settings) -> Option<ImageUser> {
     let stage = image.final_stage()?;
     if let Some((instr, user)) = image.effective_user(stage) {
         return Some(if user.is_root() { ImageUser::Root(instr.span) } else { ImageUser::NonRoot });
     }
     let keeps_entrypoint = !image.instructions_in_order(stage).any(|i| i.keyword == "ENTRYPOINT");
     let base_non_root = matches!(&image.chain(stage).last()?.base, Base::Image(r)
-        if base_runs_as_non_root(r) || (keeps_entrypoint && base_drops_privileges_in_entrypoint(r)));
+        if base_runs_as_non_root(r) || settings.is_non_root_image(r) || (keeps_entrypoint && base_drops_privileges_in_entrypoint(r)));
     Some(if base_non_root { ImageUser::NonRoot } else { ImageUser::Default })
 }
 
@@ -292,7 +294,7 @@ pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
         return None;
     }
     let (i, image) = cx.image()?;
-    match image_user(image)? {
+    match image_user(image, &cx.project.settings)? {
         ImageUser::NonRoot => None,
         user => Some(EffectiveRoot::Image { image: i, user }),
     }

@@ -99,6 +99,32 @@ pub struct Related {
     pub message: String,
 }
 
+/// A deliberate, documented exception a project may declare in its
+/// configuration (`[allow.<key>]` in `skillaudit.toml`): a finding that
+/// names one is kept but drops to `info` where the project allows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Allowance {
+    /// The project manages containers and needs the engine socket
+    /// (`docker-socket-mount`, `docker-socket-in-image`, and
+    /// `host-takeover-chain` when the socket is its only host access).
+    DockerSocket,
+}
+
+impl Allowance {
+    pub const ALL: [Allowance; 1] = [Allowance::DockerSocket];
+
+    /// The key in `[allow.<key>]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Allowance::DockerSocket => "docker-socket",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Allowance> {
+        Allowance::ALL.into_iter().find(|a| a.key() == key)
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -110,6 +136,8 @@ pub struct Finding {
     pub span: Span,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
+    /// The configurable exception that covers this finding, if any.
+    pub allowance: Option<Allowance>,
 }
 
 impl Finding {
@@ -124,6 +152,7 @@ impl Finding {
             span,
             related: Vec::new(),
             fix: None,
+            allowance: None,
         }
     }
 
@@ -159,6 +188,12 @@ impl Finding {
 
     pub fn related_path(mut self, path: impl Into<String>, message: impl Into<String>) -> Finding {
         self.related.push(Related { location: Location::Path(path.into()), message: message.into() });
+        self
+    }
+
+    /// Mark the finding as covered by a configurable exception.
+    pub fn allowance(mut self, a: Allowance) -> Finding {
+        self.allowance = Some(a);
         self
     }
 

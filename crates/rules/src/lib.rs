@@ -13,7 +13,7 @@ pub mod registry;
 pub mod rules;
 pub mod secrets;
 
-pub use finding::{Applicability, Confidence, Finding, Fix, Location, Related, Severity};
+pub use finding::{Allowance, Applicability, Confidence, Finding, Fix, Location, Related, Severity};
 
 use skillaudit_model::{Container, Image, Project};
 

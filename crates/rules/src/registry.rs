@@ -42,6 +42,8 @@ pub static RULES: &[&dyn Rule] = &[
     &host_takeover_chain::HostTakeoverChain,
     // Files that cannot be read
     &syntax_error::SyntaxError,
+    // Ignore comments that suppress nothing
+    &unused_ignore::UnusedIgnore,
 ];
 
 /// The rule with this id.
@@ -91,6 +93,11 @@ pub fn syntax_error() -> &'static RuleMeta {
     &syntax_error::SyntaxError::META
 }
 
+/// Metadata of `unused-ignore`, which the pipeline reports itself.
+pub fn unused_ignore() -> &'static RuleMeta {
+    &unused_ignore::UnusedIgnore::META
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +115,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 33);
+        assert_eq!(RULES.len(), 34);
     }
 
     #[test]

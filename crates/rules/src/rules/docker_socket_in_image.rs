@@ -1,7 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::analysis::mentions_engine_socket;
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, Finding, ImageCx, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +24,9 @@ declare_rule! {
     /// Do not give an MCP server the engine socket. If the server *is* a
     /// Docker-management server, put a socket proxy that allows only the
     /// needed API calls in front of it (e.g. `tecnativa/docker-socket-proxy`),
-    /// and document the risk.
+    /// and document the risk. Such a project can say so in `skillaudit.toml`
+    /// (`[allow.docker-socket]` with a `reason`): the finding is then kept at
+    /// `info`, with the reason in its message.
     pub struct DockerSocketInImage {
         id: "docker-socket-in-image",
         severity: Critical,
@@ -59,7 +61,8 @@ impl Rule for DockerSocketInImage {
             if let Some(sock) = mentions_engine_socket(&text) {
                 out.push(
                     Finding::new(&Self::META, image.file, instr.span, format!("{} refers to the container-engine socket ({sock})", instr.keyword))
-                        .fix("do not use the engine socket from the server; if unavoidable, use a socket proxy limited to the needed API calls", Applicability::Manual),
+                        .fix("do not use the engine socket from the server; if unavoidable, use a socket proxy limited to the needed API calls", Applicability::Manual)
+                        .allowance(Allowance::DockerSocket),
                 );
             }
         }

@@ -1,5 +1,5 @@
 use crate::analysis::{classify_mount, MountClass};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,10 @@ declare_rule! {
     /// ## Fix
     /// Don't mount it. A server that really manages containers should talk
     /// to a socket proxy that allows only the API calls it needs, and its
-    /// documentation should say that it controls the host.
+    /// documentation should say that it controls the host. Such a project can
+    /// say so in `skillaudit.toml` (`[allow.docker-socket]` with a `reason`,
+    /// optionally limited to `paths`): the finding is then kept at `info`,
+    /// with the reason in its message.
     pub struct DockerSocketMount {
         id: "docker-socket-mount",
         severity: Critical,
@@ -51,7 +54,8 @@ impl Rule for DockerSocketMount {
                         m.origin,
                         format!("{} mounts the container-engine socket {}: full control of the host", c.source.describe(), m.source),
                     )
-                    .fix("remove the socket mount; if the server manages containers, use a restricted socket proxy", Applicability::Manual),
+                    .fix("remove the socket mount; if the server manages containers, use a restricted socket proxy", Applicability::Manual)
+                        .allowance(Allowance::DockerSocket),
                 );
             }
         }

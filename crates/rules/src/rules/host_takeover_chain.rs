@@ -1,7 +1,7 @@
 use skillaudit_model::NamespaceKind;
 
 use crate::analysis::{capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -34,7 +34,11 @@ declare_rule! {
     /// ## Fix
     /// Break the chain at both ends: run as a non-root user *and* remove the
     /// host access (socket, privileged mode, host namespace, capability or
-    /// mount).
+    /// mount). When the engine socket is the chain's only host access, a
+    /// project that manages containers can allow it in `skillaudit.toml`
+    /// (`[allow.docker-socket]`): the finding is then kept at `info`. Root
+    /// with the socket is still root with the socket, so the fix above stays
+    /// the better answer.
     pub struct HostTakeoverChain {
         id: "host-takeover-chain",
         severity: Critical,
@@ -52,12 +56,16 @@ impl Rule for HostTakeoverChain {
         let c = cx.container;
         // The ways onto the host, with where each is written.
         let mut parts: Vec<(skillaudit_model::Origin, String)> = Vec::new();
+        let mut sockets = 0;
         if let Some(o) = c.privileged {
             parts.push((o, "privileged mode".into()));
         }
         for m in &c.mounts {
             match classify_mount(m) {
-                MountClass::EngineSocket => parts.push((m.origin, format!("engine socket mount {}", m.source))),
+                MountClass::EngineSocket => {
+                    sockets += 1;
+                    parts.push((m.origin, format!("engine socket mount {}", m.source)))
+                }
                 MountClass::Sensitive(why) if m.read_only != Some(true) => {
                     parts.push((m.origin, format!("writable mount of {} ({why})", m.source)))
                 }
@@ -103,6 +111,11 @@ impl Rule for HostTakeoverChain {
                 };
                 f = f.related_span(img.file, span, msg);
             }
+        }
+        // A server that manages containers needs the socket: the project
+        // may allow that (`[allow.docker-socket]`), but not the other parts.
+        if sockets == parts.len() {
+            f = f.allowance(Allowance::DockerSocket);
         }
         for (o, d) in parts {
             f = related_part(f, c.file, o, &d, &d);

@@ -33,6 +33,9 @@ declare_rule! {
     /// `mariadb`, `mongo`, `redis`, `rabbitmq`, `cassandra`, `couchdb`,
     /// `clickhouse/clickhouse-server`, `neo4j`, `pgvector/pgvector`,
     /// `postgis/postgis`) as long as the Dockerfile keeps their `ENTRYPOINT`.
+    /// A project adds its own base images that already run as non-root
+    /// with `non-root-images` in `skillaudit.toml` (e.g.
+    /// `non-root-images = ["ghcr.io/acme/base"]`).
     ///
     /// When every container in the repository that runs this image (a
     /// compose service with `build:`, for instance) sets a non-root `user:`,
@@ -82,7 +85,7 @@ impl Rule for MissingUser {
         }
         let image = cx.image;
         let Some(stage) = image.final_stage() else { return };
-        if !matches!(image_user(image), Some(ImageUser::Default)) {
+        if !matches!(image_user(image, &cx.project.settings), Some(ImageUser::Default)) {
             return;
         }
         let (description, applicability, user) = suggested_user(image.base_image(stage).map(|r| r.name.as_str()));

@@ -32,5 +32,6 @@ pub mod sudo_in_image;
 pub mod syntax_error;
 pub mod unpinned_base_image;
 pub mod unpinned_image;
+pub mod unused_ignore;
 pub mod writable_bind_mount;
 pub mod writable_root_filesystem;

@@ -1,0 +1,125 @@
+//! Stage 6: **filter** — what of the rules' findings is shown.
+//!
+//! In order:
+//!
+//! 1. inline ignore comments ([`crate::suppress`]) mark the findings they
+//!    cover; comments that cover nothing become `unused-ignore` findings;
+//! 2. every finding — ignored or not — is sorted and fingerprinted, so that
+//!    adding an ignore never changes another finding's fingerprint;
+//! 3. the configuration: `disable` and `[[ignore]]` drop findings,
+//!    `[severity]` overrides severities, `[allow.*]` turns a finding into
+//!    `info` with the project's reason;
+//! 4. what is left is what `--write-baseline` records;
+//! 5. findings in the `--baseline` are dropped, then those below
+//!    `--min-severity`.
+//!
+//! `--no-ignores` skips 1 and the dropping and downgrading parts of 3;
+//! severity overrides and excludes still apply.
+
+use skillaudit_model::Project;
+use skillaudit_rules::{Finding, Severity};
+
+use crate::baseline::Entry;
+use crate::fingerprint::Fingerprinter;
+use crate::suppress::Ignores;
+use crate::ScanOptions;
+
+/// A finding that is shown, with its fingerprint.
+pub struct Kept {
+    pub finding: Finding,
+    pub fingerprint: String,
+}
+
+pub struct Filtered {
+    pub kept: Vec<Kept>,
+    /// Findings at or above the minimum severity dropped by ignore comments
+    /// or the configuration.
+    pub ignored: usize,
+    /// Findings at or above the minimum severity dropped because the
+    /// baseline has them.
+    pub baselined: usize,
+    /// What `--write-baseline` writes (empty unless asked for).
+    pub record: Vec<Entry>,
+}
+
+/// `glob_paths[file]`: the path of each file relative to the scan root, as
+/// configuration globs see it.
+pub fn filter(project: &Project, findings: Vec<Finding>, options: &ScanOptions, glob_paths: &[String]) -> Filtered {
+    let config = options.config.as_ref();
+    let line_of = |f: &Finding| project.file(f.file).lines().line_of(f.span.start);
+
+    // 1. Inline ignores.
+    let mut all: Vec<(Finding, bool)> = Vec::with_capacity(findings.len());
+    if options.no_ignores {
+        all.extend(findings.into_iter().map(|f| (f, false)));
+    } else {
+        let mut ignores = Ignores::read(project);
+        if ignores.is_empty() {
+            all.extend(findings.into_iter().map(|f| (f, false)));
+        } else {
+            for f in findings {
+                let hit = ignores.suppresses(f.file, line_of(&f), f.rule.id);
+                all.push((f, hit));
+            }
+            for u in ignores.unused() {
+                let hit = ignores.suppresses(u.file, line_of(&u), u.rule.id);
+                all.push((u, hit));
+            }
+        }
+    }
+
+    // 2. Order and fingerprints.
+    all.sort_by(|(a, _), (b, _)| {
+        let pa = &project.file(a.file).path;
+        let pb = &project.file(b.file).path;
+        (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
+    });
+    let mut fingerprints = Fingerprinter::default();
+    let mut out = Filtered { kept: Vec::new(), ignored: 0, baselined: 0, record: Vec::new() };
+    for (mut f, mut ignored) in all {
+        let file = project.file(f.file);
+        let line = line_of(&f);
+        let range = file.lines().line_range(&file.text, line);
+        let fingerprint = fingerprints.next_at(f.rule.id, &file.path, range.start, &file.text[range]);
+
+        // 3. The configuration.
+        if let Some(c) = config {
+            let path = glob_paths.get(f.file.0 as usize).map_or(file.path.as_str(), String::as_str);
+            if let Some(s) = c.severity_of(f.rule.id) {
+                f.severity = s;
+            }
+            if !options.no_ignores {
+                ignored |= c.is_disabled(f.rule.id) || c.ignore_for(f.rule.id, path).is_some();
+                if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
+                    f.severity = Severity::Info;
+                    let name = c.path.rsplit(['/', '\\']).next().unwrap_or(&c.path);
+                    f.message = format!("{} (allowed by {name}: {})", f.message, allow.reason);
+                }
+            }
+        }
+        let shown = f.severity >= options.min_severity;
+        if ignored {
+            out.ignored += shown as usize;
+            continue;
+        }
+        // 4. The baseline to write.
+        if options.record_baseline {
+            out.record.push(Entry {
+                fingerprint: fingerprint.clone(),
+                rule: f.rule.id.to_string(),
+                path: file.path.clone(),
+                line: line as u32 + 1,
+                message: f.message.clone(),
+            });
+        }
+        // 5. The baseline to compare with, and the minimum severity.
+        if options.baseline.as_ref().is_some_and(|b| b.contains(&fingerprint)) {
+            out.baselined += shown as usize;
+            continue;
+        }
+        if shown {
+            out.kept.push(Kept { finding: f, fingerprint });
+        }
+    }
+    out
+}
