@@ -309,7 +309,9 @@ pub fn run(args: CorpusArgs) -> ExitCode {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(i) else { break };
-                let result = audit(source, &options);
+                // A bug must not take the other repositories down with it.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit(source, &options)))
+                    .unwrap_or_else(|_| Err(format!("{}: internal error while auditing (a bug in skillaudit; please report it)", source.display)));
                 if let Ok(a) = &result {
                     for store in std::iter::once(&memory).chain(db.as_ref()) {
                         if let Err(e) = store.insert_audit(a) {
