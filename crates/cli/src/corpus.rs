@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -114,6 +114,9 @@ fn expand(args: &[String]) -> Result<(Vec<Source>, Vec<String>), String> {
     Ok((out, notes))
 }
 
+/// A list of sources larger than this is refused (`@/dev/zero`).
+const MAX_LIST_BYTES: u64 = 16 << 20;
+
 fn read_list(list: &str, out: &mut Vec<Source>) -> Result<(), String> {
     let (text, base) = if list == "-" {
         let mut text = String::new();
@@ -124,7 +127,12 @@ fn read_list(list: &str, out: &mut Vec<Source>) -> Result<(), String> {
         }
         (text, None)
     } else {
-        let text = std::fs::read(list).map_err(|e| format!("cannot read the list of sources {list}: {}", io_message(&e)))?;
+        let cannot = |e: std::io::Error| format!("cannot read the list of sources {list}: {}", io_message(&e));
+        let mut text = Vec::new();
+        std::fs::File::open(list).and_then(|f| f.take(MAX_LIST_BYTES + 1).read_to_end(&mut text)).map_err(cannot)?;
+        if text.len() as u64 > MAX_LIST_BYTES {
+            return Err(format!("the list of sources {list} is larger than {} MiB", MAX_LIST_BYTES >> 20));
+        }
         let base = Path::new(list).parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
         (String::from_utf8_lossy(&text).into_owned(), base)
     };
@@ -606,5 +614,6 @@ mod tests {
         assert_eq!(sources.len(), 1);
         assert!(notes[0].contains("a file, not a repository"), "{notes:?}");
         assert!(expand(&[format!("@{base}/nope.txt")]).unwrap_err().contains("cannot read the list"));
+        assert!(expand(&["@/dev/zero".to_string()]).unwrap_err().contains("larger than 16 MiB"));
     }
 }
