@@ -301,3 +301,18 @@ fn a_progress_bar_on_a_terminal_unless_quiet() {
     assert!(std::fs::read_to_string(&table).unwrap().contains("6 repositories audited"));
     assert_eq!(on_a_terminal(&format!("{cmd} --quiet")).unwrap(), "", "--quiet draws no progress");
 }
+
+#[test]
+fn min_severity_counts_only_what_it_shows() {
+    let mut args = vec!["--format", "json", "--min-severity", "high"];
+    args.extend(REPOS);
+    let v: serde_json::Value = serde_json::from_slice(&corpus(&args).stdout).unwrap();
+    let rules = v["rules"].as_array().unwrap();
+    assert!(!rules.is_empty());
+    assert!(rules.iter().all(|r| r["severity"] == "high" || r["severity"] == "critical"), "{rules:?}");
+    assert_eq!(v["findings"]["medium"], 0);
+    assert_eq!(v["findings"]["low"], 0);
+    // Grades are computed from what is counted, as scan does with --min-severity.
+    let clean = v["audits"].as_array().unwrap().iter().find(|a| a["source"] == "seed-minimal-safe-dockerfile").unwrap();
+    assert_eq!(clean["grade"], "A");
+}
