@@ -1,5 +1,6 @@
 //! The `skillaudit` command line.
 
+mod corpus;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -29,6 +30,9 @@ enum Command {
     Scan(ScanArgs),
     /// List every rule: id, severity, what it looks at, summary.
     Rules,
+    /// Audit many repositories (directories, git URLs, or lists of them) and
+    /// print which misconfigurations are most common.
+    Corpus(corpus::CorpusArgs),
     /// Print the full documentation of one rule.
     Explain {
         /// A rule id, e.g. missing-user.
@@ -166,6 +170,7 @@ fn main() -> ExitCode {
             }
         },
         Command::GenerateDocs { check, dir } => generate_docs(&dir, check),
+        Command::Corpus(args) => corpus::run(args),
     }
 }
 

@@ -24,7 +24,7 @@ pub fn delay() -> Duration {
 /// Time between redraws.
 const TICK: Duration = Duration::from_millis(80);
 
-const SPINNER: &[char] = &['|', '/', '-', '\\'];
+pub const SPINNER: &[char] = &['|', '/', '-', '\\'];
 
 /// The text of the progress line (without `\r` or erasing).
 pub fn line(progress: &Progress, frame: usize) -> String {
@@ -47,7 +47,13 @@ pub struct Indicator {
 
 impl Indicator {
     /// Start drawing `progress` into `out` after `delay`.
-    pub fn start<W: Write + Send + 'static>(progress: Arc<Progress>, mut out: W, delay: Duration) -> Indicator {
+    pub fn start<W: Write + Send + 'static>(progress: Arc<Progress>, out: W, delay: Duration) -> Indicator {
+        Indicator::start_with(move |frame| line(&progress, frame), out, delay)
+    }
+
+    /// Start drawing the line `text(frame)` into `out` after `delay` (the
+    /// elapsed time is appended).
+    pub fn start_with<W: Write + Send + 'static>(text: impl Fn(usize) -> String + Send + 'static, mut out: W, delay: Duration) -> Indicator {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
@@ -59,7 +65,7 @@ impl Indicator {
             let mut frame = 0;
             let mut width: usize = 0;
             loop {
-                let text = format!("{} ({:.1}s)", line(&progress, frame), start.elapsed().as_secs_f32());
+                let text = format!("{} ({:.1}s)", text(frame), start.elapsed().as_secs_f32());
                 // Pad over a longer previous line rather than rely on terminal escapes.
                 let len = text.chars().count();
                 let _ = write!(out, "\r{text}{:pad$}", "", pad = width.saturating_sub(len));

@@ -1,0 +1,626 @@
+//! `skillaudit corpus SOURCE...`: audit many repositories, each on its own,
+//! in parallel, and print which misconfigurations are most common.
+//!
+//! A SOURCE is a directory, a git URL, or `@FILE`: a list of sources (`@-`
+//! for standard input), one a line; blank lines and lines starting with `#`
+//! are skipped; relative paths are relative to the list's directory. A
+//! regular file given without `@` is skipped with a note (`corpus repos/*`
+//! also matches the README beside the repositories).
+//!
+//! Every audit goes into a store in memory, and the table is that store's
+//! corpus view (the query the web service's corpus page runs); `--db PATH`
+//! also writes every audit into a SQLite file. Exit code: 0 when every
+//! source was audited, 2 when one could not be (the others are still
+//! audited and shown) or on a usage error.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use clap::ValueEnum;
+use serde::Serialize;
+use skillaudit_engine::{target, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_store::{now_ms, CorpusStats, Counts, NewAudit, SqliteStore, Store};
+
+use crate::{progress, severity, SeverityArg};
+
+#[derive(clap::Args)]
+pub struct CorpusArgs {
+    /// Repositories to audit: directories, git URLs, or @FILE, a list of
+    /// them (one a line, `#` starts a comment line; @- reads standard input).
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CorpusFormat::Text)]
+    format: CorpusFormat,
+    /// Write the table to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also store every audit (findings and fingerprints) in this SQLite
+    /// database, created when missing.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Show only the N most common rules.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// Count findings at or above this severity.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
+    min_severity: SeverityArg,
+    /// Repositories audited at once (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    max_file_size: u64,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CorpusFormat {
+    Text,
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// One source to audit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Source {
+    /// As the user wrote it (a list entry joined to the list's directory).
+    display: String,
+    /// What the store records: a git URL without credentials, or a
+    /// directory's canonical path.
+    key: String,
+    kind: SourceKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SourceKind {
+    Url(String),
+    Dir(PathBuf),
+    /// Known to fail before scanning (missing, not a repository).
+    Invalid(String),
+}
+
+/// A source's outcome.
+struct Outcome {
+    source: Source,
+    result: Result<NewAudit, String>,
+}
+
+/// Expand lists and drop repeated sources; also returns notes on the
+/// arguments skipped. A list that cannot be read is a usage error.
+fn expand(args: &[String]) -> Result<(Vec<Source>, Vec<String>), String> {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for a in args {
+        if let Some(list) = a.strip_prefix('@') {
+            read_list(list, &mut out)?;
+        } else if !target::is_git_url(a) && Path::new(a).is_file() {
+            // `corpus repos/*` also matches the README next to the repositories.
+            notes.push(format!("skipping {a}: a file, not a repository (write @{a} to read it as a list of sources)"));
+        } else {
+            out.push(source(a, None));
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|s| seen.insert(s.key.clone()));
+    Ok((out, notes))
+}
+
+/// A list of sources larger than this is refused (`@/dev/zero`).
+const MAX_LIST_BYTES: u64 = 16 << 20;
+
+fn read_list(list: &str, out: &mut Vec<Source>) -> Result<(), String> {
+    let (text, base) = if list == "-" {
+        let mut text = String::new();
+        for line in std::io::stdin().lock().lines() {
+            let line = line.map_err(|e| format!("cannot read the list of sources from standard input: {e}"))?;
+            text.push_str(&line);
+            text.push('\n');
+        }
+        (text, None)
+    } else {
+        let cannot = |e: std::io::Error| format!("cannot read the list of sources {list}: {}", io_message(&e));
+        let mut text = Vec::new();
+        std::fs::File::open(list).and_then(|f| f.take(MAX_LIST_BYTES + 1).read_to_end(&mut text)).map_err(cannot)?;
+        if text.len() as u64 > MAX_LIST_BYTES {
+            return Err(format!("the list of sources {list} is larger than {} MiB", MAX_LIST_BYTES >> 20));
+        }
+        let base = Path::new(list).parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        (String::from_utf8_lossy(&text).into_owned(), base)
+    };
+    for line in text.lines() {
+        let entry = line.trim();
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        out.push(source(entry, base.as_deref()));
+    }
+    Ok(())
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+}
+
+/// One source from the command line or a list (relative to `base`).
+fn source(entry: &str, base: Option<&Path>) -> Source {
+    if target::is_git_url(entry) {
+        let key = url_key(entry);
+        return Source { display: redact_url(entry), key: key.clone(), kind: SourceKind::Url(entry.to_string()) };
+    }
+    let path = match base {
+        Some(b) if Path::new(entry).is_relative() => b.join(entry),
+        _ => PathBuf::from(entry),
+    };
+    let display = path.to_string_lossy().into_owned();
+    let kind = match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => match path.canonicalize() {
+            Ok(canonical) => return Source { display, key: canonical.to_string_lossy().into_owned(), kind: SourceKind::Dir(path) },
+            Err(e) => SourceKind::Invalid(format!("cannot read directory {display}: {}", io_message(&e))),
+        },
+        Ok(_) => SourceKind::Invalid(format!("{display} is not a repository (a directory or a git URL)")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => SourceKind::Invalid(format!("{display}: no such directory")),
+        Err(e) => SourceKind::Invalid(format!("cannot read {display}: {}", io_message(&e))),
+    };
+    Source { key: display.clone(), display, kind }
+}
+
+/// A URL without a password or token in it (`https://user:token@host/…`).
+fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// The store's name for a repository URL: no credentials, no trailing `/`
+/// or `.git`, the host in lower case.
+fn url_key(url: &str) -> String {
+    let clean = redact_url(url);
+    let trimmed = clean.trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+    match trimmed.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            format!("{}://{}{path}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+        }
+        None => trimmed.to_string(),
+    }
+}
+
+/// `git -C dir ARGS`, its trimmed output when it succeeds.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The commit a directory holds: only when it is the top of a git work tree
+/// with nothing changed or added (otherwise the files scanned are not that
+/// commit's).
+fn commit_of_dir(dir: &Path) -> Option<String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    if Path::new(&top).canonicalize().ok()? != dir.canonicalize().ok()? {
+        return None;
+    }
+    if !git(dir, &["status", "--porcelain"])?.is_empty() {
+        return None;
+    }
+    git(dir, &["rev-parse", "--verify", "HEAD"])
+}
+
+/// Audit one source.
+fn audit(source: &Source, options: &ScanOptions) -> Result<NewAudit, String> {
+    let started = now_ms();
+    // Keeps a clone alive until its scan is done.
+    let mut _clone = None;
+    let (root, commit) = match &source.kind {
+        SourceKind::Invalid(message) => return Err(message.clone()),
+        SourceKind::Dir(path) => (path.clone(), commit_of_dir(path)),
+        SourceKind::Url(url) => {
+            let resolved = target::resolve(url, false).map_err(|e| e.0.replace(url.as_str(), &source.display))?;
+            let root = resolved.root.clone();
+            let commit = git(&root, &["rev-parse", "--verify", "HEAD"]);
+            _clone = Some(resolved);
+            (root, commit)
+        }
+    };
+    let options = ScanOptions { targets: vec![root.to_string_lossy().into_owned()], ..options.clone() };
+    let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
+    Ok(NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms()))
+}
+
+/// Counters for the progress bar.
+#[derive(Default)]
+struct Counter {
+    total: usize,
+    done: AtomicUsize,
+}
+
+const BAR_WIDTH: usize = 24;
+
+/// The progress line: spinner, count and a bar.
+fn progress_line(done: usize, total: usize, frame: usize) -> String {
+    let spin = progress::SPINNER[frame % progress::SPINNER.len()];
+    let filled = (done.min(total) * BAR_WIDTH).checked_div(total).unwrap_or(BAR_WIDTH);
+    format!("{spin} auditing repositories [{}{}] {done}/{total}", "#".repeat(filled), "-".repeat(BAR_WIDTH - filled))
+}
+
+pub fn run(args: CorpusArgs) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    if let Some(Err(e)) = args.output.as_deref().map(crate::check_output) {
+        return fail(e);
+    }
+    let sources = match expand(&args.sources) {
+        Ok((sources, notes)) => {
+            for n in notes {
+                eprintln!("note: {n}");
+            }
+            if sources.is_empty() {
+                return fail("no repository to audit: give directories, git URLs or @FILE lists of them".into());
+            }
+            sources
+        }
+        Err(e) => return fail(e),
+    };
+    // The database is opened (and migrated) before any scan: a bad path is a
+    // usage error, not an hour of scanning lost.
+    let db = match &args.db {
+        Some(path) => match SqliteStore::open(path) {
+            Ok(s) => Some(s),
+            Err(e) => return fail(e.to_string()),
+        },
+        None => None,
+    };
+    let memory = match SqliteStore::in_memory() {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    // As for a git URL given to `scan`: the repositories' own skillaudit.toml
+    // is not read (it is someone else's file), inline ignore comments apply.
+    let options = ScanOptions {
+        targets: Vec::new(),
+        min_severity: severity(args.min_severity),
+        max_file_size: args.max_file_size.saturating_mul(1 << 20),
+        ..ScanOptions::default()
+    };
+    let jobs = args.jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).min(sources.len()).max(1);
+
+    let counter = Arc::new(Counter { total: sources.len(), done: AtomicUsize::new(0) });
+    let indicator = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let c = Arc::clone(&counter);
+        progress::Indicator::start_with(move |frame| progress_line(c.done.load(Ordering::Relaxed), c.total, frame), std::io::stderr(), progress::delay())
+    });
+
+    // Workers take the next source until none is left; each audit is stored
+    // as soon as it is done.
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
+    let store_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(source) = sources.get(i) else { break };
+                // A bug must not take the other repositories down with it.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit(source, &options)))
+                    .unwrap_or_else(|_| Err(format!("{}: internal error while auditing (a bug in skillaudit; please report it)", source.display)));
+                if let Ok(a) = &result {
+                    for store in std::iter::once(&memory).chain(db.as_ref()) {
+                        if let Err(e) = store.insert_audit(a) {
+                            store_errors.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{}: {e}", source.display));
+                        }
+                    }
+                }
+                counter.done.fetch_add(1, Ordering::Relaxed);
+                outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((i, Outcome { source: source.clone(), result }));
+            });
+        }
+    });
+    if let Some(i) = indicator {
+        i.finish();
+    }
+    let mut outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
+
+    let stats = match memory.corpus_stats() {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    let rendered = render(&stats, &outcomes, args.format, args.top);
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &rendered) {
+                return fail(format!("cannot write {}: {e}", path.display()));
+            }
+        }
+        None => {
+            crate::print(&rendered);
+        }
+    }
+    let mut failed = false;
+    for o in &outcomes {
+        if let Err(e) = &o.result {
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    }
+    for e in store_errors.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        eprintln!("error: cannot store the audit of {e}");
+        failed = true;
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+// ---------------------------------------------------------------- rendering
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn failures(outcomes: &[Outcome]) -> impl Iterator<Item = (&Source, &str)> {
+    outcomes.iter().filter_map(|o| o.result.as_ref().err().map(|e| (&o.source, e.as_str())))
+}
+
+fn counts_line(c: &Counts) -> String {
+    format!("{} critical, {} high, {} medium, {} low, {} info", c.critical, c.high, c.medium, c.low, c.info)
+}
+
+fn totals(stats: &CorpusStats, outcomes: &[Outcome]) -> String {
+    let failed = failures(outcomes).count();
+    let repos = if stats.repositories == 1 { "repository" } else { "repositories" };
+    let failed = if failed > 0 { format!(" ({failed} could not be audited)") } else { String::new() };
+    format!(
+        "{} {repos} audited{failed}, {} files scanned, {} findings: {}",
+        stats.repositories,
+        stats.files_scanned,
+        stats.findings.total(),
+        counts_line(&stats.findings)
+    )
+}
+
+fn render(stats: &CorpusStats, outcomes: &[Outcome], format: CorpusFormat, top: Option<usize>) -> String {
+    let rules = &stats.rules[..top.unwrap_or(usize::MAX).min(stats.rules.len())];
+    match format {
+        CorpusFormat::Text => text(stats, rules, outcomes),
+        CorpusFormat::Markdown => markdown(stats, rules, outcomes),
+        CorpusFormat::Csv => csv(rules),
+        CorpusFormat::Json => json(stats, rules, outcomes),
+    }
+}
+
+fn text(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    let width = rules.iter().map(|r| r.rule.len()).max().unwrap_or(0).max("rule".len());
+    let _ = writeln!(out, "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}", "rule", "severity", "repositories", "share", "findings");
+    for r in rules {
+        let _ = writeln!(out, "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}", r.rule, r.severity, r.repositories, percent(r.share), r.findings);
+    }
+    if rules.is_empty() {
+        let _ = writeln!(out, "(no findings)");
+    }
+    if rules.len() < stats.rules.len() {
+        let _ = writeln!(out, "… and {} more rules", stats.rules.len() - rules.len());
+    }
+    let _ = writeln!(out, "\ngrade  repositories  share");
+    for g in &stats.grades {
+        let _ = writeln!(out, "{:<5}  {:>12}  {:>5}", g.grade, g.repositories, percent(share(g.repositories, stats.repositories)));
+    }
+    let _ = writeln!(out, "\n{}", totals(stats, outcomes));
+    out
+}
+
+/// A Markdown table cell: no `|` or line break escapes the cell.
+fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+fn markdown(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Corpus: {} repositories\n", stats.repositories);
+    let _ = writeln!(out, "| Rule | Severity | Repositories | Share | Findings |\n|---|---|---:|---:|---:|");
+    for r in rules {
+        let _ = writeln!(out, "| `{}` | {} | {} | {} | {} |", md_cell(&r.rule), r.severity, r.repositories, percent(r.share), r.findings);
+    }
+    if rules.is_empty() {
+        let _ = writeln!(out, "| (no findings) | | | | |");
+    }
+    if rules.len() < stats.rules.len() {
+        let _ = writeln!(out, "\n… and {} more rules.", stats.rules.len() - rules.len());
+    }
+    let _ = writeln!(out, "\n### Grades\n\n| Grade | Repositories | Share |\n|---|---:|---:|");
+    for g in &stats.grades {
+        let _ = writeln!(out, "| {} | {} | {} |", g.grade, g.repositories, percent(share(g.repositories, stats.repositories)));
+    }
+    let _ = writeln!(out, "\n{}.", totals(stats, outcomes));
+    let failed: Vec<_> = failures(outcomes).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\n### Not audited\n");
+        for (s, e) in failed {
+            let _ = writeln!(out, "- `{}`: {}", md_cell(&s.display).replace('`', "'"), md_cell(e));
+        }
+    }
+    out
+}
+
+/// A CSV field (RFC 4180), quoted when it needs to be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The rule table alone, one header line: what a spreadsheet wants.
+fn csv(rules: &[skillaudit_store::RuleStat]) -> String {
+    let mut out = String::from("rule,severity,repositories,share,findings\n");
+    for r in rules {
+        let _ = writeln!(out, "{},{},{},{:.4},{}", csv_field(&r.rule), csv_field(&r.severity), r.repositories, r.share, r.findings);
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: JsonTool,
+    repositories: u64,
+    files_scanned: u64,
+    findings: Counts,
+    rules: &'a [skillaudit_store::RuleStat],
+    grades: Vec<JsonGrade>,
+    audits: Vec<JsonAudit<'a>>,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonGrade {
+    grade: char,
+    repositories: u64,
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct JsonAudit<'a> {
+    source: &'a str,
+    commit: Option<&'a str>,
+    files_scanned: u64,
+    score: u32,
+    grade: char,
+    summary: Counts,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    source: &'a str,
+    error: &'a str,
+}
+
+fn json(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
+    let report = JsonReport {
+        tool: JsonTool { name: skillaudit_report::TOOL_NAME, version: skillaudit_report::TOOL_VERSION },
+        repositories: stats.repositories,
+        files_scanned: stats.files_scanned,
+        findings: stats.findings,
+        rules,
+        grades: stats
+            .grades
+            .iter()
+            .map(|g| JsonGrade { grade: g.grade, repositories: g.repositories, share: share(g.repositories, stats.repositories) })
+            .collect(),
+        audits: outcomes
+            .iter()
+            .filter_map(|o| {
+                let a = o.result.as_ref().ok()?;
+                Some(JsonAudit {
+                    source: &o.source.display,
+                    commit: a.commit.as_deref(),
+                    files_scanned: a.files_scanned,
+                    score: a.score,
+                    grade: a.grade,
+                    summary: a.summary,
+                })
+            })
+            .collect(),
+        errors: failures(outcomes).map(|(s, e)| JsonError { source: &s.display, error: e }).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise the report: {e}\"}}"));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_reach_the_store_or_the_output() {
+        assert_eq!(redact_url("https://user:ghp_secret@github.com/o/r.git"), "https://github.com/o/r.git");
+        assert_eq!(url_key("https://user:ghp_secret@GitHub.com/o/r.git/"), "https://github.com/o/r");
+        assert_eq!(url_key("https://github.com/o/r"), url_key("https://github.com/o/r.git"));
+        // An `@` in the path is not userinfo.
+        assert_eq!(redact_url("https://host/o/r@v1"), "https://host/o/r@v1");
+        let s = source("https://x:tok@example.invalid/o/r", None);
+        assert!(!s.display.contains("tok") && !s.key.contains("tok"));
+    }
+
+    #[test]
+    fn the_bar_fills_with_the_count() {
+        assert_eq!(progress_line(0, 4, 0), format!("| auditing repositories [{}] 0/4", "-".repeat(BAR_WIDTH)));
+        assert_eq!(progress_line(2, 4, 1), format!("/ auditing repositories [{}{}] 2/4", "#".repeat(12), "-".repeat(12)));
+        assert_eq!(progress_line(4, 4, 2), format!("- auditing repositories [{}] 4/4", "#".repeat(BAR_WIDTH)));
+    }
+
+    #[test]
+    fn cells_and_fields_are_escaped() {
+        assert_eq!(md_cell("a|b\nc"), "a\\|b c");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn lists_skip_comments_and_resolve_against_their_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("a")).unwrap();
+        std::fs::create_dir(tmp.path().join("b")).unwrap();
+        let list = tmp.path().join("repos.txt");
+        std::fs::write(&list, "# the corpus\n\na\n  b  \n#a\nmissing\nhttps://example.invalid/o/r.git\nhttps://example.invalid/o/r\n").unwrap();
+        let (sources, notes) = expand(&[format!("@{}", list.display()), tmp.path().join("a").display().to_string()]).unwrap();
+        assert!(notes.is_empty());
+        let shown: Vec<&str> = sources.iter().map(|s| s.display.as_str()).collect();
+        let base = tmp.path().display().to_string();
+        assert_eq!(
+            shown,
+            vec![format!("{base}/a"), format!("{base}/b"), format!("{base}/missing"), "https://example.invalid/o/r.git".into()],
+            "duplicates dropped"
+        );
+        assert!(matches!(&sources[2].kind, SourceKind::Invalid(m) if m.ends_with("no such directory")));
+        // Without the `@`, a file is skipped with a note.
+        let (sources, notes) = expand(&[list.display().to_string(), tmp.path().join("b").display().to_string()]).unwrap();
+        assert_eq!(sources.len(), 1);
+        assert!(notes[0].contains("a file, not a repository"), "{notes:?}");
+        assert!(expand(&[format!("@{base}/nope.txt")]).unwrap_err().contains("cannot read the list"));
+        assert!(expand(&["@/dev/zero".to_string()]).unwrap_err().contains("larger than 16 MiB"));
+    }
+}

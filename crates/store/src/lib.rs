@@ -1,0 +1,232 @@
+//! Where skillaudit keeps its audits: every audit, finding (with its
+//! fingerprint, related locations and fix) and notice, and the corpus view
+//! over them.
+//!
+//! The [`Store`] trait is the whole interface; [`SqliteStore`] (one file,
+//! SQLite bundled into the binary) is the backend today, and a PostgreSQL
+//! one can implement the same trait for several web instances sharing a
+//! database. The SQL of the schema lives in numbered files under
+//! `migrations/` ([`migrate`]), applied in order and recorded in a
+//! `schema_version` table. Every query is parameterised: no value from a
+//! repository is ever spliced into SQL text.
+//!
+//! Nothing outside this crate depends on the database driver: callers see
+//! the plain records below and [`StoreError`].
+
+mod from_scan;
+pub use from_scan::TOOL_VERSION;
+pub mod migrate;
+mod sqlite;
+
+use serde::Serialize;
+
+pub use sqlite::SqliteStore;
+
+/// The id of a stored audit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct AuditId(pub i64);
+
+impl std::fmt::Display for AuditId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Counts of findings per severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub info: u64,
+}
+
+impl Counts {
+    pub fn total(&self) -> u64 {
+        self.critical + self.high + self.medium + self.low + self.info
+    }
+}
+
+/// An audit: what was scanned, when, and the grade (without its findings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditSummary {
+    pub id: AuditId,
+    /// A git URL, or a directory's canonical path.
+    pub source: String,
+    /// The commit that was scanned, when known.
+    pub commit: Option<String>,
+    /// Milliseconds since the Unix epoch (UTC).
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub files_scanned: u64,
+    pub score: u32,
+    pub grade: char,
+    pub summary: Counts,
+    pub tool_version: String,
+}
+
+/// A stored audit with everything it found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    #[serde(flatten)]
+    pub summary: AuditSummary,
+    pub findings: Vec<FindingRecord>,
+    pub notices: Vec<NoticeRecord>,
+}
+
+/// One finding, as the JSON report shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingRecord {
+    pub rule: String,
+    /// `critical`, `high`, `medium`, `low` or `info`.
+    pub severity: String,
+    /// `high`, `medium` or `low`.
+    pub confidence: String,
+    pub message: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub related: Vec<RelatedRecord>,
+    pub fix: Option<FixRecord>,
+    pub fingerprint: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RelatedRecord {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FixRecord {
+    pub description: String,
+    /// `safe`, `unsafe` or `manual`.
+    pub applicability: String,
+}
+
+/// A file that could not be scanned, with why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoticeRecord {
+    pub path: String,
+    pub message: String,
+}
+
+/// An audit to store; [`NewAudit::from_scan`] builds one from a scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAudit {
+    pub source: String,
+    pub commit: Option<String>,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub files_scanned: u64,
+    pub score: u32,
+    pub grade: char,
+    pub summary: Counts,
+    pub tool_version: String,
+    pub findings: Vec<FindingRecord>,
+    pub notices: Vec<NoticeRecord>,
+}
+
+/// A page of the audit history, newest first: at most `limit` audits, all
+/// older than `before` when given (keyset pagination: pass the last id of
+/// the previous page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub before: Option<AuditId>,
+}
+
+impl Page {
+    pub fn first(limit: u32) -> Page {
+        Page { limit, before: None }
+    }
+}
+
+/// One rule across the corpus.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleStat {
+    pub rule: String,
+    /// The highest severity the rule was reported with.
+    pub severity: String,
+    /// Repositories with at least one finding of the rule.
+    pub repositories: u64,
+    /// `repositories` over the repositories in the corpus, 0–1.
+    pub share: f64,
+    /// Findings of the rule over all repositories.
+    pub findings: u64,
+}
+
+/// The corpus view: over the latest audit of every source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CorpusStats {
+    pub repositories: u64,
+    pub files_scanned: u64,
+    pub findings: Counts,
+    /// Rules by share of repositories affected (descending), then severity
+    /// (highest first), then id.
+    pub rules: Vec<RuleStat>,
+    /// How many repositories have each grade, A to F (every grade listed).
+    pub grades: Vec<GradeCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GradeCount {
+    pub grade: char,
+    pub repositories: u64,
+}
+
+/// The grades, best first.
+pub const GRADES: [char; 5] = ['A', 'B', 'C', 'D', 'F'];
+
+/// A store that cannot do what was asked (an unreadable file, a schema newer
+/// than this program, a failed query). The message names what failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The storage interface. Implementations are shared between threads (a web
+/// server's workers), so every method takes `&self`.
+pub trait Store: Send + Sync {
+    /// Store an audit with its findings and notices, atomically.
+    fn insert_audit(&self, audit: &NewAudit) -> Result<AuditId>;
+    /// One audit with its findings (in report order) and notices.
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>>;
+    /// The history, newest first.
+    fn audits(&self, page: Page) -> Result<Vec<AuditSummary>>;
+    /// The latest audit of `source` (a repository's badge).
+    fn latest_for_source(&self, source: &str) -> Result<Option<AuditSummary>>;
+    /// The latest audit of `source` at `commit` (an audit that need not run again).
+    fn latest_for_commit(&self, source: &str, commit: &str) -> Result<Option<AuditSummary>>;
+    /// The corpus view over the latest audit of every source.
+    fn corpus_stats(&self) -> Result<CorpusStats>;
+}
+
+/// Open the store named by `location`: a file path for SQLite (created when
+/// missing). A `postgres://` URL is recognised and refused until that
+/// backend exists.
+pub fn open(location: &str) -> Result<Box<dyn Store>> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError("the PostgreSQL backend is not available in this build; give the path of a SQLite file".into()));
+    }
+    Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}

@@ -1,0 +1,309 @@
+//! The SQLite backend: one file (or memory), migrated on open.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::{
+    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord, GradeCount, NewAudit, NoticeRecord, Page, RelatedRecord, Result,
+    RuleStat, Store, StoreError, GRADES,
+};
+
+/// A SQLite database. The connection is behind a mutex: SQLite serialises
+/// writers anyway, and the queries here are short.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn err(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| StoreError(format!("{what}: {e}"))
+}
+
+/// The columns of an [`AuditSummary`], in [`summary_row`]'s order.
+const SUMMARY_COLUMNS: &str =
+    "a.id, a.source, a.commit_sha, a.started_at, a.finished_at, a.files_scanned, a.score, a.grade, a.critical, a.high, a.medium, a.low, a.info, a.tool_version";
+
+/// The latest audit of every source: the repositories of the corpus view.
+const LATEST: &str = "WITH latest AS (SELECT max(id) AS id FROM audits GROUP BY source)";
+
+/// A severity's rank, for taking the highest in SQL.
+const SEVERITY_RANK: &str = "CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END";
+const SEVERITY_NAMES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+fn count(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn summary_row(r: &Row<'_>) -> rusqlite::Result<AuditSummary> {
+    let grade: String = r.get(7)?;
+    Ok(AuditSummary {
+        id: AuditId(r.get(0)?),
+        source: r.get(1)?,
+        commit: r.get(2)?,
+        started_at: r.get(3)?,
+        finished_at: r.get(4)?,
+        files_scanned: count(r.get(5)?),
+        score: r.get(6)?,
+        grade: grade.chars().next().unwrap_or('?'),
+        summary: Counts { critical: count(r.get(8)?), high: count(r.get(9)?), medium: count(r.get(10)?), low: count(r.get(11)?), info: count(r.get(12)?) },
+        tool_version: r.get(13)?,
+    })
+}
+
+impl SqliteStore {
+    /// Open (creating when missing) the database file at `path` and bring
+    /// its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        if path.is_dir() {
+            return Err(StoreError(format!("{} is a directory; give the path of a database file", path.display())));
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
+        // Several processes may share the file (a web server and a corpus run):
+        // write-ahead logging lets readers go on while one writes.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
+        SqliteStore::init(conn)
+    }
+
+    /// A database in memory, gone when dropped.
+    pub fn in_memory() -> Result<SqliteStore> {
+        SqliteStore::init(Connection::open_in_memory().map_err(err("cannot open a database in memory"))?)
+    }
+
+    fn init(mut conn: Connection) -> Result<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err("cannot set the busy timeout"))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(err("cannot enable foreign keys"))?;
+        migrate::apply(&mut conn)?;
+        Ok(SqliteStore { conn: Mutex::new(conn) })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        migrate::current(&self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-written audit
+        // (transactions roll back on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn one_summary(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<AuditSummary>> {
+        let conn = self.lock();
+        conn.query_row(sql, params, summary_row).optional().map_err(err("cannot read an audit"))
+    }
+}
+
+impl Store for SqliteStore {
+    fn insert_audit(&self, a: &NewAudit) -> Result<AuditId> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let s = &a.summary;
+        tx.execute(
+            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                a.source,
+                a.commit,
+                a.started_at,
+                a.finished_at,
+                a.files_scanned as i64,
+                a.score,
+                a.grade.to_string(),
+                s.critical as i64,
+                s.high as i64,
+                s.medium as i64,
+                s.low as i64,
+                s.info as i64,
+                a.tool_version
+            ],
+        )
+        .map_err(err("cannot store the audit"))?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut finding = tx
+                .prepare(
+                    "INSERT INTO findings (audit_id, ordinal, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )
+                .map_err(err("cannot store the findings"))?;
+            let mut related = tx
+                .prepare("INSERT INTO related_locations (finding_id, ordinal, path, line, col, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .map_err(err("cannot store the findings"))?;
+            for (i, f) in a.findings.iter().enumerate() {
+                finding
+                    .execute(params![
+                        id,
+                        i as i64,
+                        f.rule,
+                        f.severity,
+                        f.confidence,
+                        f.message,
+                        f.path,
+                        f.line,
+                        f.column,
+                        f.end_line,
+                        f.end_column,
+                        f.fingerprint,
+                        f.fix.as_ref().map(|x| &x.description),
+                        f.fix.as_ref().map(|x| &x.applicability)
+                    ])
+                    .map_err(err("cannot store a finding"))?;
+                let fid = tx.last_insert_rowid();
+                for (j, r) in f.related.iter().enumerate() {
+                    related.execute(params![fid, j as i64, r.path, r.line, r.column, r.message]).map_err(err("cannot store a related location"))?;
+                }
+            }
+            let mut notice =
+                tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message) VALUES (?1, ?2, ?3, ?4)").map_err(err("cannot store the notices"))?;
+            for (i, n) in a.notices.iter().enumerate() {
+                notice.execute(params![id, i as i64, n.path, n.message]).map_err(err("cannot store a notice"))?;
+            }
+        }
+        tx.commit().map_err(err("cannot commit the audit"))?;
+        Ok(AuditId(id))
+    }
+
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let Some(summary) = tx
+            .query_row(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.id = ?1"), [id.0], summary_row)
+            .optional()
+            .map_err(err("cannot read the audit"))?
+        else {
+            return Ok(None);
+        };
+        let mut related: HashMap<i64, Vec<RelatedRecord>> = HashMap::new();
+        {
+            let mut q = tx
+                .prepare(
+                    "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
+                     WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
+                )
+                .map_err(err("cannot read related locations"))?;
+            let rows = q
+                .query_map([id.0], |r| Ok((r.get::<_, i64>(0)?, RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? })))
+                .map_err(err("cannot read related locations"))?;
+            for row in rows {
+                let (fid, rel) = row.map_err(err("cannot read a related location"))?;
+                related.entry(fid).or_default().push(rel);
+            }
+        }
+        let findings = {
+            let mut q = tx
+                .prepare(
+                    "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
+                     FROM findings WHERE audit_id = ?1 ORDER BY ordinal",
+                )
+                .map_err(err("cannot read the findings"))?;
+            let rows = q
+                .query_map([id.0], |r| {
+                    let fid: i64 = r.get(0)?;
+                    let fix = match (r.get::<_, Option<String>>(11)?, r.get::<_, Option<String>>(12)?) {
+                        (Some(description), Some(applicability)) => Some(FixRecord { description, applicability }),
+                        _ => None,
+                    };
+                    Ok(FindingRecord {
+                        rule: r.get(1)?,
+                        severity: r.get(2)?,
+                        confidence: r.get(3)?,
+                        message: r.get(4)?,
+                        path: r.get(5)?,
+                        line: r.get(6)?,
+                        column: r.get(7)?,
+                        end_line: r.get(8)?,
+                        end_column: r.get(9)?,
+                        related: related.remove(&fid).unwrap_or_default(),
+                        fix,
+                        fingerprint: r.get(10)?,
+                    })
+                })
+                .map_err(err("cannot read the findings"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read a finding"))?
+        };
+        let notices = {
+            let mut q = tx.prepare("SELECT path, message FROM notices WHERE audit_id = ?1 ORDER BY ordinal").map_err(err("cannot read the notices"))?;
+            let rows = q.query_map([id.0], |r| Ok(NoticeRecord { path: r.get(0)?, message: r.get(1)? })).map_err(err("cannot read the notices"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read a notice"))?
+        };
+        Ok(Some(Audit { summary, findings, notices }))
+    }
+
+    fn audits(&self, page: Page) -> Result<Vec<AuditSummary>> {
+        let conn = self.lock();
+        let mut q = conn
+            .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE ?1 IS NULL OR a.id < ?1 ORDER BY a.id DESC LIMIT ?2"))
+            .map_err(err("cannot read the audit history"))?;
+        let rows = q.query_map(params![page.before.map(|b| b.0), page.limit], summary_row).map_err(err("cannot read the audit history"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read the audit history"))
+    }
+
+    fn latest_for_source(&self, source: &str) -> Result<Option<AuditSummary>> {
+        self.one_summary(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.source = ?1 ORDER BY a.id DESC LIMIT 1"), [source])
+    }
+
+    fn latest_for_commit(&self, source: &str, commit: &str) -> Result<Option<AuditSummary>> {
+        self.one_summary(
+            &format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.source = ?1 AND a.commit_sha = ?2 ORDER BY a.id DESC LIMIT 1"),
+            [source, commit],
+        )
+    }
+
+    fn corpus_stats(&self) -> Result<CorpusStats> {
+        let mut conn = self.lock();
+        // One read transaction: the three queries see the same audits.
+        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let (repositories, files_scanned, findings) = tx
+            .query_row(
+                &format!(
+                    "{LATEST} SELECT count(*), coalesce(sum(a.files_scanned), 0), coalesce(sum(a.critical), 0), coalesce(sum(a.high), 0),
+                     coalesce(sum(a.medium), 0), coalesce(sum(a.low), 0), coalesce(sum(a.info), 0)
+                     FROM audits a JOIN latest l ON l.id = a.id"
+                ),
+                [],
+                |r| {
+                    Ok((
+                        count(r.get(0)?),
+                        count(r.get(1)?),
+                        Counts { critical: count(r.get(2)?), high: count(r.get(3)?), medium: count(r.get(4)?), low: count(r.get(5)?), info: count(r.get(6)?) },
+                    ))
+                },
+            )
+            .map_err(err("cannot compute the corpus totals"))?;
+        let rules = {
+            // A repository counts once per rule, however many findings it has.
+            let mut q = tx
+                .prepare(&format!(
+                    "{LATEST} SELECT f.rule, max({SEVERITY_RANK}) AS rank, count(DISTINCT f.audit_id) AS repositories, count(*) AS findings
+                     FROM findings f JOIN latest l ON l.id = f.audit_id
+                     GROUP BY f.rule ORDER BY repositories DESC, rank DESC, f.rule"
+                ))
+                .map_err(err("cannot compute the corpus view"))?;
+            let rows = q
+                .query_map([], |r| {
+                    let rank: i64 = r.get(1)?;
+                    let affected = count(r.get(2)?);
+                    Ok(RuleStat {
+                        rule: r.get(0)?,
+                        severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
+                        repositories: affected,
+                        share: if repositories == 0 { 0.0 } else { affected as f64 / repositories as f64 },
+                        findings: count(r.get(3)?),
+                    })
+                })
+                .map_err(err("cannot compute the corpus view"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot compute the corpus view"))?
+        };
+        let grades = {
+            let mut q = tx
+                .prepare(&format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"))
+                .map_err(err("cannot count the grades"))?;
+            let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?)))).map_err(err("cannot count the grades"))?;
+            let counted: HashMap<String, u64> = rows.collect::<rusqlite::Result<_>>().map_err(err("cannot count the grades"))?;
+            GRADES.iter().map(|&g| GradeCount { grade: g, repositories: counted.get(&g.to_string()).copied().unwrap_or(0) }).collect()
+        };
+        Ok(CorpusStats { repositories, files_scanned, findings, rules, grades })
+    }
+}
