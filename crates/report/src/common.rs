@@ -222,6 +222,21 @@ fn token_words(text: &str) -> Vec<(usize, usize)> {
 /// Invalid in XML 1.0 (and a parse error in HTML): C0 controls other than
 /// tab, line feed and carriage return, DEL..C1, and the non-characters
 /// U+FFFE/U+FFFF.
+/// Escape `s` one character at a time: `table` gives the replacement of a
+/// character that needs one; control characters that no format can carry
+/// are written visibly (`\u{1b}`).
+pub fn escape_with(s: &str, table: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match table(c) {
+            Some(r) => out.push_str(r),
+            None if is_bad_control(c) => out.push_str(&control_repr(c)),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn is_bad_control(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }

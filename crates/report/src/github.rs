@@ -14,7 +14,7 @@ use std::fmt::Write;
 use skillaudit_engine::{ScanResult, Shown};
 use skillaudit_rules::Severity;
 
-use crate::common::{applicability, control_repr, counts_phrase, is_bad_control, plural};
+use crate::common::{applicability, counts_phrase, escape_with, plural};
 
 fn command(s: Severity) -> &'static str {
     match s {
@@ -26,34 +26,24 @@ fn command(s: Severity) -> &'static str {
 
 /// Escape a message (the data after `::`).
 pub fn escape_data(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c if is_bad_control(c) => out.push_str(&control_repr(c)),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |c| match c {
+        '%' => Some("%25"),
+        '\r' => Some("%0D"),
+        '\n' => Some("%0A"),
+        _ => None,
+    })
 }
 
 /// Escape a property value (`file=`, `title=`).
 pub fn escape_property(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
-            c if is_bad_control(c) => out.push_str(&control_repr(c)),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |c| match c {
+        '%' => Some("%25"),
+        '\r' => Some("%0D"),
+        '\n' => Some("%0A"),
+        ':' => Some("%3A"),
+        ',' => Some("%2C"),
+        _ => None,
+    })
 }
 
 fn annotation(shown: &Shown) -> String {

@@ -22,7 +22,7 @@ use skillaudit_rules::registry;
 use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
 
-use crate::common::{applicability, control_repr, is_bad_control, is_bidi_control, plural, snippet_lines, title, Redactor};
+use crate::common::{applicability, control_repr, escape_with, is_bad_control, is_bidi_control, plural, snippet_lines, title, Redactor};
 use crate::{TOOL_NAME, TOOL_VERSION};
 
 /// Lines of context shown around a finding's own lines.
@@ -35,19 +35,14 @@ const MAX_LINE_CHARS: usize = 240;
 
 /// Escape text for HTML content and double- or single-quoted attributes.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_bad_control(c) => out.push_str(&control_repr(c)),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        _ => None,
+    })
 }
 
 /// Escape a source line, making invisible trouble visible.

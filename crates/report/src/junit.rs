@@ -17,43 +17,33 @@ use std::fmt::Write;
 
 use skillaudit_engine::{ScanResult, Shown};
 
-use crate::common::{applicability, control_repr, is_bad_control, plural, rule_doc_url};
+use crate::common::{applicability, escape_with, plural, rule_doc_url};
 use crate::TOOL_NAME;
 
 /// Escape text content.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_bad_control(c) => out.push_str(&control_repr(c)),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        _ => None,
+    })
 }
 
 /// Escape an attribute value (double-quoted); line breaks and tabs become
 /// character references so attribute normalisation keeps them.
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if is_bad_control(c) => out.push_str(&control_repr(c)),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&apos;"),
+        '\n' => Some("&#10;"),
+        '\r' => Some("&#13;"),
+        '\t' => Some("&#9;"),
+        _ => None,
+    })
 }
 
 fn failure_text(s: &Shown) -> String {
