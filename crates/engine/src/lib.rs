@@ -17,6 +17,7 @@ pub mod contexts;
 pub mod discover;
 pub mod fingerprint;
 pub mod progress;
+pub mod fetch;
 pub mod score;
 pub mod target;
 
