@@ -94,6 +94,8 @@ pub struct FetchPolicy {
     pub max_bytes: u64,
     /// How often the checkout's size and the clock are looked at.
     pub poll_interval: Duration,
+    /// Where checkouts are made (default: the system's temporary directory).
+    pub work_dir: Option<PathBuf>,
 }
 
 /// The hosts allowed by default.
@@ -109,6 +111,7 @@ impl Default for FetchPolicy {
             timeout: Duration::from_secs(120),
             max_bytes: 200 * 1024 * 1024,
             poll_interval: Duration::from_millis(50),
+            work_dir: None,
         }
     }
 }
@@ -546,10 +549,13 @@ pub fn fetch_ref(
         check_ref(r)?;
     }
     let addrs = resolve(&checked, deadline)?;
-    let dir = tempfile::Builder::new()
-        .prefix("skillaudit-fetch-")
-        .tempdir()
-        .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("skillaudit-fetch-");
+    let dir = match &policy.work_dir {
+        Some(d) => builder.tempdir_in(d),
+        None => builder.tempdir(),
+    }
+    .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
     let home = dir.path().join("home");
     let root = dir.path().join("repo");
     std::fs::create_dir(&home)
