@@ -659,24 +659,26 @@ fn isolated_git(home: &Path) -> Command {
         .env("GIT_PROTOCOL_FROM_USER", "0")
         .env("LC_ALL", "C")
         .stdin(Stdio::null());
-    cmd.args([
-        "-c",
-        "core.hooksPath=/dev/null",
-        "-c",
-        "filter.lfs.smudge=",
-        "-c",
-        "filter.lfs.process=",
-        "-c",
-        "filter.lfs.required=false",
-    ]);
-    cmd.args([
-        "-c",
-        "credential.helper=",
-        "-c",
-        "core.askPass=/bin/true",
-        "-c",
-        "core.fsmonitor=false",
-    ]);
+    with_safety_config(&mut cmd);
+    cmd.args(["-c", "credential.helper=", "-c", "core.askPass=/bin/true"]);
+    cmd
+}
+
+/// Configuration every clone runs with, trusted or not: no hooks, no LFS
+/// smudging, no fsmonitor (which would run a program named by config).
+const SAFETY_CONFIG: [&str; 5] = [
+    "core.hooksPath=/dev/null",
+    "filter.lfs.smudge=",
+    "filter.lfs.process=",
+    "filter.lfs.required=false",
+    "core.fsmonitor=false",
+];
+
+/// Adds [`SAFETY_CONFIG`] as `-c` options (before the git subcommand).
+pub(crate) fn with_safety_config(cmd: &mut Command) -> &mut Command {
+    for c in SAFETY_CONFIG {
+        cmd.arg("-c").arg(c);
+    }
     cmd
 }
 

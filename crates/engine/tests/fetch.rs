@@ -17,7 +17,10 @@ use skillaudit_engine::fetch::{fetch, fetch_ref, AllowedHost, FetchError, FetchP
 enum Mode {
     /// Serve the bare repositories under this directory; optionally send
     /// responses slowly (bytes per pause).
-    Git { root: PathBuf, throttle: Option<(usize, Duration)> },
+    Git {
+        root: PathBuf,
+        throttle: Option<(usize, Duration)>,
+    },
     /// Answer every request with a redirect to this URL prefix.
     Redirect(String),
     /// Accept connections and never answer.
@@ -30,6 +33,8 @@ struct Server {
     connections: Arc<AtomicUsize>,
     /// (Hang) a client closed its connection.
     client_closed: Arc<AtomicBool>,
+    /// (Git) responses of more than 1 MiB sent to the end.
+    large_responses_sent: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -38,15 +43,22 @@ impl Server {
         let addr = listener.local_addr().unwrap();
         let connections = Arc::new(AtomicUsize::new(0));
         let client_closed = Arc::new(AtomicBool::new(false));
-        let (c, closed) = (connections.clone(), client_closed.clone());
+        let large_responses_sent = Arc::new(AtomicUsize::new(0));
+        let (c, closed, large) = (
+            connections.clone(),
+            client_closed.clone(),
+            large_responses_sent.clone(),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 c.fetch_add(1, Ordering::SeqCst);
-                let (mode, closed) = (mode.clone(), closed.clone());
+                let (mode, closed, large) = (mode.clone(), closed.clone(), large.clone());
                 std::thread::spawn(move || match mode {
                     Mode::Git { root, throttle } => {
-                        let _ = serve_git(stream, &root, throttle);
+                        if matches!(serve_git(stream, &root, throttle), Ok(n) if n > 1 << 20) {
+                            large.fetch_add(1, Ordering::SeqCst);
+                        }
                     }
                     Mode::Redirect(to) => {
                         let _ = serve_redirect(stream, &to);
@@ -61,7 +73,12 @@ impl Server {
                 });
             }
         });
-        Server { addr, connections, client_closed }
+        Server {
+            addr,
+            connections,
+            client_closed,
+            large_responses_sent,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -87,7 +104,10 @@ struct Request {
 
 impl Request {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -98,7 +118,10 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("").to_string();
     let target = parts.next().unwrap_or("").to_string();
-    let (path, query) = target.split_once('?').map(|(p, q)| (p.to_string(), q.to_string())).unwrap_or((target, String::new()));
+    let (path, query) = target
+        .split_once('?')
+        .map(|(p, q)| (p.to_string(), q.to_string()))
+        .unwrap_or((target, String::new()));
     let mut headers = Vec::new();
     loop {
         let mut h = String::new();
@@ -109,12 +132,24 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
-    let mut req = Request { method, path, query, headers, body: Vec::new() };
-    if let Some(n) = req.header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+    let mut req = Request {
+        method,
+        path,
+        query,
+        headers,
+        body: Vec::new(),
+    };
+    if let Some(n) = req
+        .header("content-length")
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         let mut body = vec![0; n];
         r.read_exact(&mut body)?;
         req.body = body;
-    } else if req.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+    } else if req
+        .header("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
         loop {
             let mut size = String::new();
             r.read_line(&mut size)?;
@@ -130,7 +165,11 @@ fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
     Ok(req)
 }
 
-fn serve_git(mut stream: TcpStream, root: &Path, throttle: Option<(usize, Duration)>) -> std::io::Result<()> {
+fn serve_git(
+    mut stream: TcpStream,
+    root: &Path,
+    throttle: Option<(usize, Duration)>,
+) -> std::io::Result<usize> {
     let req = read_request(&stream)?;
     let mut cmd = Command::new("git");
     cmd.arg("http-backend")
@@ -146,7 +185,11 @@ fn serve_git(mut stream: TcpStream, root: &Path, throttle: Option<(usize, Durati
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    for (header, var) in [("content-type", "CONTENT_TYPE"), ("git-protocol", "GIT_PROTOCOL"), ("content-encoding", "HTTP_CONTENT_ENCODING")] {
+    for (header, var) in [
+        ("content-type", "CONTENT_TYPE"),
+        ("git-protocol", "GIT_PROTOCOL"),
+        ("content-encoding", "HTTP_CONTENT_ENCODING"),
+    ] {
         if let Some(v) = req.header(header) {
             cmd.env(var, v);
         }
@@ -181,7 +224,13 @@ fn serve_git(mut stream: TcpStream, root: &Path, throttle: Option<(usize, Durati
     }
     let mut all = format!("HTTP/1.1 {status}\r\n").into_bytes();
     all.extend_from_slice(&response);
-    all.extend_from_slice(format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()).as_bytes());
+    all.extend_from_slice(
+        format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    );
     all.extend_from_slice(body);
     match throttle {
         None => stream.write_all(&all)?,
@@ -193,7 +242,8 @@ fn serve_git(mut stream: TcpStream, root: &Path, throttle: Option<(usize, Durati
             }
         }
     }
-    stream.flush()
+    stream.flush()?;
+    Ok(all.len())
 }
 
 fn serve_redirect(mut stream: TcpStream, to: &str) -> std::io::Result<()> {
@@ -212,11 +262,24 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main", "-c", "core.symlinks=true"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "core.symlinks=true",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -230,14 +293,25 @@ fn make_repo(served: &Path, name: &str, files: &[(&str, &[u8])]) -> String {
         let p = work.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         match content.strip_prefix(b"->") {
-            Some(target) => std::os::unix::fs::symlink(std::str::from_utf8(target).unwrap(), &p).unwrap(),
+            Some(target) => {
+                std::os::unix::fs::symlink(std::str::from_utf8(target).unwrap(), &p).unwrap()
+            }
             None => std::fs::write(&p, content).unwrap(),
         }
     }
     git(&work, &["add", "-A"]);
     git(&work, &["commit", "-q", "-m", "test"]);
     let head = git(&work, &["rev-parse", "HEAD"]);
-    git(served, &["clone", "-q", "--bare", &format!("{name}-work"), &format!("{name}.git")]);
+    git(
+        served,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            &format!("{name}-work"),
+            &format!("{name}.git"),
+        ],
+    );
     head
 }
 
@@ -255,18 +329,24 @@ fn noise(n: usize) -> Vec<u8> {
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
 }
 
 /// A policy allowing exactly this loopback server over plain http, its
 /// checkouts made in `work`.
 fn policy_for(server: &Server, work: &Path) -> FetchPolicy {
-    let mut p = FetchPolicy::none().allow(AllowedHost::explicit(&server.host()).unwrap().allow_http()).timeout(Duration::from_secs(60));
+    let mut p = FetchPolicy::none()
+        .allow(AllowedHost::explicit(&server.host()).unwrap().allow_http())
+        .timeout(Duration::from_secs(60));
     p.work_dir = Some(work.to_path_buf());
     p
 }
 
-const DOCKERFILE: &[u8] = b"FROM ubuntu:latest\nRUN curl -fsSL https://example.invalid/install.sh | sh\n";
+const DOCKERFILE: &[u8] =
+    b"FROM ubuntu:latest\nRUN curl -fsSL https://example.invalid/install.sh | sh\n";
 
 #[test]
 fn fetches_an_explicitly_allowed_loopback_host_and_deletes_the_checkout_on_drop() {
@@ -275,18 +355,40 @@ fn fetches_an_explicitly_allowed_loopback_host_and_deletes_the_checkout_on_drop(
     let work = tmp.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     std::fs::create_dir_all(&served).unwrap();
-    let head = make_repo(&served, "app", &[("Dockerfile", DOCKERFILE), ("README.md", b"# app\n")]);
-    let server = Server::start(Mode::Git { root: served.clone(), throttle: None });
+    let head = make_repo(
+        &served,
+        "app",
+        &[("Dockerfile", DOCKERFILE), ("README.md", b"# app\n")],
+    );
+    let server = Server::start(Mode::Git {
+        root: served.clone(),
+        throttle: None,
+    });
 
     let checkout = fetch(&server.url("/app.git"), &policy_for(&server, &work)).unwrap();
     assert_eq!(checkout.commit, head);
     assert_eq!(checkout.url, server.url("/app.git"));
-    assert_eq!(std::fs::read(checkout.root().join("Dockerfile")).unwrap(), DOCKERFILE);
+    assert_eq!(
+        std::fs::read(checkout.root().join("Dockerfile")).unwrap(),
+        DOCKERFILE
+    );
     // Shallow (one commit), under work/.
-    assert_eq!(std::fs::read_to_string(checkout.root().join(".git/shallow")).unwrap().trim(), head);
+    assert_eq!(
+        std::fs::read_to_string(checkout.root().join(".git/shallow"))
+            .unwrap()
+            .trim(),
+        head
+    );
     assert!(checkout.dir().starts_with(&work));
-    let result = skillaudit_engine::scan(&skillaudit_engine::ScanOptions { targets: vec![checkout.root().to_string_lossy().into_owned()], ..Default::default() }).unwrap();
-    assert!(result.findings.iter().any(|f| f.path == "Dockerfile"), "no findings in the fetched Dockerfile");
+    let result = skillaudit_engine::scan(&skillaudit_engine::ScanOptions {
+        targets: vec![checkout.root().to_string_lossy().into_owned()],
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(
+        result.findings.iter().any(|f| f.path == "Dockerfile"),
+        "no findings in the fetched Dockerfile"
+    );
     let dir = checkout.dir().to_path_buf();
     assert!(dir.exists());
     drop(checkout);
@@ -302,19 +404,34 @@ fn fetches_a_named_branch() {
     make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
     let work_repo = served.join("app-work");
     git(&work_repo, &["checkout", "-q", "-b", "feature"]);
-    std::fs::write(work_repo.join("compose.yaml"), "services:\n  a:\n    image: x\n").unwrap();
+    std::fs::write(
+        work_repo.join("compose.yaml"),
+        "services:\n  a:\n    image: x\n",
+    )
+    .unwrap();
     git(&work_repo, &["add", "-A"]);
     git(&work_repo, &["commit", "-q", "-m", "feature"]);
     let feature_head = git(&work_repo, &["rev-parse", "HEAD"]);
     git(&work_repo, &["push", "-q", "../app.git", "feature"]);
-    let server = Server::start(Mode::Git { root: served, throttle: None });
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
     let policy = policy_for(&server, tmp.path());
     let main = fetch(&server.url("/app.git"), &policy).unwrap();
     assert!(!main.root().join("compose.yaml").exists());
     let feature = fetch_ref(&server.url("/app.git"), Some("feature"), &policy).unwrap();
     assert_eq!(feature.commit, feature_head);
     assert!(feature.root().join("compose.yaml").exists());
-    assert!(matches!(fetch_ref(&server.url("/app.git"), Some("--upload-pack=touch /tmp/x"), &policy).unwrap_err(), FetchError::BadRef(_)));
+    assert!(matches!(
+        fetch_ref(
+            &server.url("/app.git"),
+            Some("--upload-pack=touch /tmp/x"),
+            &policy
+        )
+        .unwrap_err(),
+        FetchError::BadRef(_)
+    ));
 }
 
 #[test]
@@ -323,29 +440,69 @@ fn loopback_is_refused_unless_explicitly_allowed() {
     let served = tmp.path().join("served");
     std::fs::create_dir_all(&served).unwrap();
     make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
-    let server = Server::start(Mode::Git { root: served, throttle: None });
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
     let port = server.addr.port();
 
     // Not on the list at all (the default list).
-    let err = fetch(&format!("https://127.0.0.1:{port}/app.git"), &FetchPolicy::default()).unwrap_err();
-    assert!(matches!(err, FetchError::HostNotAllowed(ref h) if *h == format!("127.0.0.1:{port}")), "{err}");
+    let err = fetch(
+        &format!("https://127.0.0.1:{port}/app.git"),
+        &FetchPolicy::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, FetchError::HostNotAllowed(ref h) if *h == format!("127.0.0.1:{port}")),
+        "{err}"
+    );
     // On the list, but not allowed to be private: the literal and a name
     // that resolves to loopback are both refused.
     for host in ["127.0.0.1", "localhost"] {
-        let policy = FetchPolicy::none().allow(AllowedHost::explicit(&format!("{host}:{port}")).unwrap().allow_http().allow_private(false));
+        let policy = FetchPolicy::none().allow(
+            AllowedHost::explicit(&format!("{host}:{port}"))
+                .unwrap()
+                .allow_http()
+                .allow_private(false),
+        );
         let err = fetch(&format!("http://{host}:{port}/app.git"), &policy).unwrap_err();
-        assert!(matches!(err, FetchError::PrivateAddress { ref address, .. } if address.is_loopback()), "{host}: {err}");
+        assert!(
+            matches!(err, FetchError::PrivateAddress { ref address, .. } if address.is_loopback()),
+            "{host}: {err}"
+        );
         assert!(err.to_string().contains("non-public"), "{err}");
     }
     // A public-only entry (the default kind) for an IPv6 loopback literal.
-    let policy = FetchPolicy::none().allow(AllowedHost::explicit(&format!("[::1]:{port}")).unwrap().allow_private(false));
-    assert!(matches!(fetch(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(), FetchError::PrivateAddress { .. }));
-    let policy = FetchPolicy::none().allow(AllowedHost::explicit(&format!("[::ffff:127.0.0.1]:{port}")).unwrap().allow_private(false));
-    assert!(matches!(fetch(&format!("https://[::ffff:127.0.0.1]:{port}/app.git"), &policy).unwrap_err(), FetchError::PrivateAddress { .. }));
+    let policy = FetchPolicy::none().allow(
+        AllowedHost::explicit(&format!("[::1]:{port}"))
+            .unwrap()
+            .allow_private(false),
+    );
+    assert!(matches!(
+        fetch(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(),
+        FetchError::PrivateAddress { .. }
+    ));
+    let policy = FetchPolicy::none().allow(
+        AllowedHost::explicit(&format!("[::ffff:127.0.0.1]:{port}"))
+            .unwrap()
+            .allow_private(false),
+    );
+    assert!(matches!(
+        fetch(
+            &format!("https://[::ffff:127.0.0.1]:{port}/app.git"),
+            &policy
+        )
+        .unwrap_err(),
+        FetchError::PrivateAddress { .. }
+    ));
     assert_eq!(server.connections(), 0, "a refused URL reached the server");
 
     // Explicitly allowed (private allowed): the name works too.
-    let policy = FetchPolicy::none().allow(AllowedHost::explicit(&format!("localhost:{port}")).unwrap().allow_http());
+    let policy = FetchPolicy::none().allow(
+        AllowedHost::explicit(&format!("localhost:{port}"))
+            .unwrap()
+            .allow_http(),
+    );
     let checkout = fetch(&format!("http://localhost:{port}/app.git"), &policy).unwrap();
     assert!(checkout.root().join("Dockerfile").is_file());
 }
@@ -356,7 +513,10 @@ fn refused_schemes_and_forms_never_reach_a_server() {
     let served = tmp.path().join("served");
     std::fs::create_dir_all(&served).unwrap();
     make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
-    let server = Server::start(Mode::Git { root: served.clone(), throttle: None });
+    let server = Server::start(Mode::Git {
+        root: served.clone(),
+        throttle: None,
+    });
     let host = server.host();
     // The host is allowed, https only.
     let policy = FetchPolicy::none().allow(AllowedHost::explicit(&host).unwrap());
@@ -368,7 +528,10 @@ fn refused_schemes_and_forms_never_reach_a_server() {
         (bare.to_string(), "malformed"),
         (format!("ssh://{host}/app.git"), "scheme"),
         (format!("git://{host}/app.git"), "scheme"),
-        (format!("ext::git --git-dir={bare} upload-pack %s"), "malformed"),
+        (
+            format!("ext::git --git-dir={bare} upload-pack %s"),
+            "malformed",
+        ),
         (format!("ext::sh%-c%touch%{bare}/pwned"), "scheme"),
         ("fd::0".to_string(), "scheme"),
         (format!("git@{}:app.git", server.addr.ip()), "scheme"),
@@ -408,18 +571,25 @@ fn redirects_are_not_followed() {
     let served = tmp.path().join("served");
     std::fs::create_dir_all(&served).unwrap();
     make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
-    let target = Server::start(Mode::Git { root: served, throttle: None });
+    let target = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
     let redirect = Server::start(Mode::Redirect(format!("http://{}", target.host())));
     let work = tmp.path().join("work");
     std::fs::create_dir_all(&work).unwrap();
     // Both hosts allowed: the redirect itself is what is refused.
-    let mut policy = policy_for(&redirect, &work).allow(AllowedHost::explicit(&target.host()).unwrap().allow_http());
+    let mut policy = policy_for(&redirect, &work)
+        .allow(AllowedHost::explicit(&target.host()).unwrap().allow_http());
     policy.timeout = Duration::from_secs(30);
     let err = fetch(&redirect.url("/app.git"), &policy).unwrap_err();
     assert!(matches!(err, FetchError::Git(_)), "{err:?}");
     assert!(redirect.connections() >= 1);
     assert_eq!(target.connections(), 0, "the redirect was followed");
-    assert!(entries(&work).is_empty(), "checkout left behind after a failure");
+    assert!(
+        entries(&work).is_empty(),
+        "checkout left behind after a failure"
+    );
 }
 
 #[test]
@@ -430,8 +600,15 @@ fn an_oversized_repository_is_stopped_and_deleted() {
     std::fs::create_dir_all(&served).unwrap();
     std::fs::create_dir_all(&work).unwrap();
     let big = noise(3 << 20);
-    make_repo(&served, "big", &[("Dockerfile", DOCKERFILE), ("blob.bin", &big)]);
-    let server = Server::start(Mode::Git { root: served, throttle: None });
+    make_repo(
+        &served,
+        "big",
+        &[("Dockerfile", DOCKERFILE), ("blob.bin", &big)],
+    );
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
     let policy = policy_for(&server, &work).max_bytes(1 << 20);
     let err = fetch(&server.url("/big.git"), &policy).unwrap_err();
     assert_eq!(err, FetchError::TooLarge(1 << 20));
@@ -451,14 +628,21 @@ fn an_oversized_repository_is_stopped_while_it_downloads() {
     std::fs::create_dir_all(&work).unwrap();
     let big = noise(4 << 20);
     make_repo(&served, "big", &[("blob.bin", &big)]);
-    // 32 KiB every 50 ms: the whole pack would take more than 6 s.
-    let server = Server::start(Mode::Git { root: served, throttle: Some((32 << 10, Duration::from_millis(50))) });
+    // 16 KiB every 50 ms: the whole pack would take more than 12 s.
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: Some((16 << 10, Duration::from_millis(50))),
+    });
     let policy = policy_for(&server, &work).max_bytes(512 << 10);
-    let started = Instant::now();
     let err = fetch(&server.url("/big.git"), &policy).unwrap_err();
-    let took = started.elapsed();
     assert_eq!(err, FetchError::TooLarge(512 << 10));
-    assert!(took < Duration::from_secs(5), "not stopped early: {took:?}");
+    // Stopped mid-download: the server never got to send the whole pack.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        server.large_responses_sent.load(Ordering::SeqCst),
+        0,
+        "the pack was downloaded to the end"
+    );
     assert!(entries(&work).is_empty(), "oversized checkout left behind");
 }
 
@@ -471,15 +655,24 @@ fn a_clone_that_hangs_is_killed_at_the_time_limit() {
     let err = fetch(&server.url("/app.git"), &policy).unwrap_err();
     let took = started.elapsed();
     assert_eq!(err, FetchError::TimedOut(Duration::from_secs(2)));
-    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(10), "{took:?}");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
     assert!(server.connections() >= 1);
     // The whole process group went: the helper holding the connection too.
     let wait = Instant::now();
     while !server.client_closed.load(Ordering::SeqCst) && wait.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(server.client_closed.load(Ordering::SeqCst), "git's connection is still open after the kill");
-    assert!(entries(tmp.path()).is_empty(), "checkout left behind after a timeout");
+    assert!(
+        server.client_closed.load(Ordering::SeqCst),
+        "git's connection is still open after the kill"
+    );
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "checkout left behind after a timeout"
+    );
 }
 
 #[test]
@@ -505,21 +698,54 @@ fn a_symlinked_dockerfile_leaks_nothing_from_outside_the_checkout() {
             ("README.md", b"# links\n"),
         ],
     );
-    let server = Server::start(Mode::Git { root: served, throttle: None });
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
     let checkout = fetch(&server.url("/links.git"), &policy_for(&server, tmp.path())).unwrap();
     // The links arrived as links, not as copies.
-    assert!(std::fs::symlink_metadata(checkout.root().join("Dockerfile")).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(checkout.root().join("Dockerfile"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 
-    let result = skillaudit_engine::scan(&skillaudit_engine::ScanOptions { targets: vec![checkout.root().to_string_lossy().into_owned()], ..Default::default() }).unwrap();
+    let result = skillaudit_engine::scan(&skillaudit_engine::ScanOptions {
+        targets: vec![checkout.root().to_string_lossy().into_owned()],
+        ..Default::default()
+    })
+    .unwrap();
     let root = checkout.root().canonicalize().unwrap();
     for file in &result.project.files {
         let real = file.abs.canonicalize().unwrap_or(file.abs.clone());
-        assert!(real.starts_with(&root), "scanned a file outside the checkout: {}", real.display());
-        assert!(!file.text.contains("root:") && !file.text.contains(marker), "{}", file.path);
+        assert!(
+            real.starts_with(&root),
+            "scanned a file outside the checkout: {}",
+            real.display()
+        );
+        assert!(
+            !file.text.contains("root:") && !file.text.contains(marker),
+            "{}",
+            file.path
+        );
     }
     let everything = format!("{:?} {:?}", result.findings, result.notices);
-    assert!(!everything.contains("root:x:") && !everything.contains(marker) && !everything.contains("/bin/"), "{everything}");
+    assert!(
+        !everything.contains("root:x:")
+            && !everything.contains(marker)
+            && !everything.contains("/bin/"),
+        "{everything}"
+    );
     assert!(result.findings.is_empty(), "{:?}", result.findings);
-    let skipped: Vec<&str> = result.notices.iter().filter(|n| n.message.contains("outside")).map(|n| n.path.as_str()).collect();
-    assert!(skipped.contains(&"Dockerfile") && skipped.contains(&"compose.yaml"), "{skipped:?}");
+    let skipped: Vec<&str> = result
+        .notices
+        .iter()
+        .filter(|n| n.message.contains("outside"))
+        .map(|n| n.path.as_str())
+        .collect();
+    assert!(
+        skipped.contains(&"Dockerfile") && skipped.contains(&"compose.yaml"),
+        "{skipped:?}"
+    );
 }
