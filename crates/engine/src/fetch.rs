@@ -474,7 +474,11 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 }
 
 /// Resolve the host (or take its IP literal) and check every address.
-fn resolve(url: &CheckedUrl, deadline: Instant) -> Result<Vec<IpAddr>, FetchError> {
+fn resolve(
+    url: &CheckedUrl,
+    deadline: Instant,
+    limit: Duration,
+) -> Result<Vec<IpAddr>, FetchError> {
     let addrs: Vec<IpAddr> = if let Ok(ip) = url.host.parse::<IpAddr>() {
         vec![ip]
     } else {
@@ -491,7 +495,7 @@ fn resolve(url: &CheckedUrl, deadline: Instant) -> Result<Vec<IpAddr>, FetchErro
         match rx.recv_timeout(wait) {
             Ok(Ok(a)) => a,
             Ok(Err(e)) => return Err(FetchError::Resolve(format!("{}: {e}", url.host))),
-            Err(_) => return Err(FetchError::TimedOut(wait)),
+            Err(_) => return Err(FetchError::TimedOut(limit)),
         }
     };
     if addrs.is_empty() {
@@ -548,7 +552,7 @@ pub fn fetch_ref(
     if let Some(r) = reference {
         check_ref(r)?;
     }
-    let addrs = resolve(&checked, deadline)?;
+    let addrs = resolve(&checked, deadline, policy.timeout)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix("skillaudit-fetch-");
     let dir = match &policy.work_dir {
