@@ -749,3 +749,37 @@ fn a_symlinked_dockerfile_leaks_nothing_from_outside_the_checkout() {
         "{skipped:?}"
     );
 }
+
+#[test]
+fn submodules_are_not_fetched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let served = tmp.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    make_repo(&served, "inner", &[("Dockerfile", DOCKERFILE)]);
+    make_repo(&served, "outer", &[("README.md", b"# outer\n")]);
+    let outer = served.join("outer-work");
+    let inner = served.join("inner.git");
+    git(
+        &outer,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &format!("file://{}", inner.display()),
+            "sub",
+        ],
+    );
+    git(&outer, &["commit", "-q", "-m", "submodule"]);
+    git(&outer, &["push", "-q", "../outer.git", "HEAD:main"]);
+    let server = Server::start(Mode::Git {
+        root: served,
+        throttle: None,
+    });
+    let checkout = fetch(&server.url("/outer.git"), &policy_for(&server, tmp.path())).unwrap();
+    assert!(checkout.root().join(".gitmodules").is_file());
+    // The submodule's directory is there, empty: its file:// URL was never used.
+    assert!(checkout.root().join("sub").is_dir());
+    assert!(entries(&checkout.root().join("sub")).is_empty());
+}
