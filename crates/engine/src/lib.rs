@@ -22,6 +22,7 @@ pub mod filter;
 pub mod fingerprint;
 pub mod fix;
 pub mod progress;
+pub mod fetch;
 pub mod score;
 pub mod suppress;
 pub mod target;

@@ -64,9 +64,11 @@ fn io_message(e: &std::io::Error) -> String {
 pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
     if is_git_url(t) {
         let dir = tempfile::Builder::new().prefix("skillaudit-clone-").tempdir().map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
-        let status = Command::new("git")
+        // A URL typed by the user on their own machine: their git
+        // configuration (credentials, proxies) applies. Untrusted URLs go
+        // through `crate::fetch` instead.
+        let status = crate::fetch::with_safety_config(&mut Command::new("git"))
             .args(["clone", "--quiet", "--depth", "1", "--no-tags", "--single-branch", "--no-recurse-submodules"])
-            .args(["-c", "core.hooksPath=/dev/null", "-c", "filter.lfs.smudge=", "-c", "filter.lfs.required=false"])
             .arg("--")
             .arg(t)
             .arg(dir.path())
