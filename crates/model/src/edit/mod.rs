@@ -39,6 +39,13 @@ impl<'p> Editor<'p> {
         }
     }
 
+    /// The YAML tree of a file, parsed at most once per editor; `None` when
+    /// the file does not parse.
+    fn yaml(&mut self, file: FileId, text: &str) -> Option<&Stream> {
+        let stream = self.yaml.entry(file).or_insert_with(|| yaml::parse(text));
+        stream.error.is_none().then_some(stream)
+    }
+
     /// The edits that apply `remedy` to `subject`, or `None` when no
     /// editor can make them safely.
     pub fn edits(&mut self, subject: Subject, remedy: &Remedy) -> Option<Vec<TextEdit>> {
@@ -49,24 +56,10 @@ impl<'p> Editor<'p> {
                 let file = project.files.get(c.file.0 as usize)?;
                 match (&c.source, file.kind) {
                     (ContainerSource::ComposeService { name }, FileKind::Compose) => {
-                        let stream = self
-                            .yaml
-                            .entry(c.file)
-                            .or_insert_with(|| yaml::parse(&file.text));
-                        if stream.error.is_some() {
-                            return None;
-                        }
-                        compose::edits(file, stream, name, c, remedy)?
+                        compose::edits(file, self.yaml(c.file, &file.text)?, name, c, remedy)?
                     }
                     (ContainerSource::Kubernetes { .. }, FileKind::Kubernetes) => {
-                        let stream = self
-                            .yaml
-                            .entry(c.file)
-                            .or_insert_with(|| yaml::parse(&file.text));
-                        if stream.error.is_some() {
-                            return None;
-                        }
-                        kubernetes::edits(file, stream, c, remedy)?
+                        kubernetes::edits(file, self.yaml(c.file, &file.text)?, c, remedy)?
                     }
                     _ => argv::edits(file, c, c.command_line.as_ref()?, remedy)?,
                 }
