@@ -299,20 +299,30 @@ fn pre_commit_hooks_select_the_files_skillaudit_reads() {
     }
 }
 
-/// Files under `dir` (relative, `/`-separated) that a hook's `files` selects.
-fn selected(dir: &Path, files: &Regex) -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+/// Every file under `base` (relative, `/`-separated), not descending into
+/// entries named in `skip`.
+fn files_under(base: &Path, skip: &[&str]) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut Vec<String>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             let p = e.path();
+            if skip.iter().any(|s| e.file_name() == *s) {
+                continue;
+            }
             if p.is_dir() {
-                walk(base, &p, out);
+                walk(base, &p, skip, out);
             } else {
                 out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
             }
         }
     }
-    let mut all = Vec::new();
-    walk(dir, dir, &mut all);
+    let mut out = Vec::new();
+    walk(base, base, skip, &mut out);
+    out
+}
+
+/// Files under `dir` (relative, `/`-separated) that a hook's `files` selects.
+fn selected(dir: &Path, files: &Regex) -> Vec<String> {
+    let mut all = files_under(dir, &[]);
     all.retain(|p| files.is_match(p));
     all.sort();
     all
@@ -358,23 +368,7 @@ fn the_dockerfile_scores_grade_a_with_no_finding() {
 
 /// Every file of the repository (outside `.git` and build output), relative.
 fn repo_files() -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            let name = e.file_name();
-            if name == ".git" || name == "target" {
-                continue;
-            }
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&repo(), &repo(), &mut out);
-    out
+    files_under(&repo(), &[".git", "target"])
 }
 
 #[test]
