@@ -2,6 +2,7 @@
 //! [`ScanResult`]; nothing here changes what was found.
 
 mod common;
+pub use common::{Redactor, SnippetLine};
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -31,7 +32,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
+    pub const NAMES: &'static [&'static str] = &[
+        "text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
+    ];
 
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {

@@ -3,7 +3,10 @@
 use skillaudit_engine::{ScanResult, Shown};
 use skillaudit_rules::Applicability;
 
-use crate::{Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, RelatedRecord};
+use skillaudit_report::html::finding_lines;
+use skillaudit_report::Redactor;
+
+use crate::{Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, RelatedRecord, SourceLine};
 
 /// The tool version recorded with each audit.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -18,7 +21,8 @@ fn applicability(a: Applicability) -> &'static str {
 
 impl FindingRecord {
     /// The record of a finding, with the fields of the JSON report.
-    pub fn from_shown(s: &Shown) -> FindingRecord {
+    /// `redactor` masks credentials in the source lines kept with it.
+    pub fn from_shown(result: &ScanResult, redactor: &Redactor, s: &Shown) -> FindingRecord {
         let f = &s.finding;
         FindingRecord {
             rule: f.rule.id.to_string(),
@@ -33,17 +37,39 @@ impl FindingRecord {
             related: s
                 .related
                 .iter()
-                .map(|r| RelatedRecord { path: r.path.clone(), line: r.start.line, column: r.start.column, message: r.message.clone() })
+                .map(|r| RelatedRecord {
+                    path: r.path.clone(),
+                    line: r.start.line,
+                    column: r.start.column,
+                    message: r.message.clone(),
+                })
                 .collect(),
-            fix: f.fix.as_ref().map(|x| FixRecord { description: x.description.clone(), applicability: applicability(x.applicability).to_string() }),
+            fix: f.fix.as_ref().map(|x| FixRecord {
+                description: x.description.clone(),
+                applicability: applicability(x.applicability).to_string(),
+            }),
             fingerprint: s.fingerprint.clone(),
+            snippet: finding_lines(result, redactor, s)
+                .into_iter()
+                .map(|l| SourceLine {
+                    line: l.number,
+                    text: l.text,
+                    highlight: l.highlight.map(|(a, b)| (a as u32, b as u32)),
+                })
+                .collect(),
         }
     }
 }
 
 impl NewAudit {
     /// The audit of `source` (at `commit`, when known) that produced `result`.
-    pub fn from_scan(result: &ScanResult, source: &str, commit: Option<&str>, started_at: i64, finished_at: i64) -> NewAudit {
+    pub fn from_scan(
+        result: &ScanResult,
+        source: &str,
+        commit: Option<&str>,
+        started_at: i64,
+        finished_at: i64,
+    ) -> NewAudit {
         let s = result.summary;
         NewAudit {
             source: source.to_string(),
@@ -53,10 +79,30 @@ impl NewAudit {
             files_scanned: result.files_scanned() as u64,
             score: result.score,
             grade: result.grade,
-            summary: Counts { critical: s.critical as u64, high: s.high as u64, medium: s.medium as u64, low: s.low as u64, info: s.info as u64 },
+            summary: Counts {
+                critical: s.critical as u64,
+                high: s.high as u64,
+                medium: s.medium as u64,
+                low: s.low as u64,
+                info: s.info as u64,
+            },
             tool_version: TOOL_VERSION.to_string(),
-            findings: result.findings.iter().map(FindingRecord::from_shown).collect(),
-            notices: result.notices.iter().map(|n| NoticeRecord { path: n.path.clone(), message: n.message.clone() }).collect(),
+            findings: {
+                let redactor = Redactor::new(result);
+                result
+                    .findings
+                    .iter()
+                    .map(|s| FindingRecord::from_shown(result, &redactor, s))
+                    .collect()
+            },
+            notices: result
+                .notices
+                .iter()
+                .map(|n| NoticeRecord {
+                    path: n.path.clone(),
+                    message: n.message.clone(),
+                })
+                .collect(),
         }
     }
 }

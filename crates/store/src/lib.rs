@@ -93,6 +93,22 @@ pub struct FindingRecord {
     pub related: Vec<RelatedRecord>,
     pub fix: Option<FixRecord>,
     pub fingerprint: String,
+    /// The source lines the HTML report shows for the finding (its own
+    /// lines with one of context, at most 12), credentials masked, so the
+    /// web report can quote them after the checkout is gone. Empty when the
+    /// finding is not in a file that was read.
+    pub snippet: Vec<SourceLine>,
+}
+
+/// One line of a finding's source, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceLine {
+    /// 1-based line number.
+    pub line: u32,
+    /// The line's text with credentials masked.
+    pub text: String,
+    /// The byte range within `text` the finding covers on this line.
+    pub highlight: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -144,7 +160,10 @@ pub struct Page {
 
 impl Page {
     pub fn first(limit: u32) -> Page {
-        Page { limit, before: None }
+        Page {
+            limit,
+            before: None,
+        }
     }
 }
 
@@ -221,12 +240,18 @@ pub trait Store: Send + Sync {
 /// backend exists.
 pub fn open(location: &str) -> Result<Box<dyn Store>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError("the PostgreSQL backend is not available in this build; give the path of a SQLite file".into()));
+        return Err(StoreError(
+            "the PostgreSQL backend is not available in this build; give the path of a SQLite file"
+                .into(),
+        ));
     }
     Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
 }
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
