@@ -5,7 +5,11 @@
 //! for standard input), one a line; blank lines and lines starting with `#`
 //! are skipped; relative paths are relative to the list's directory. A
 //! regular file given without `@` is skipped with a note (`corpus repos/*`
-//! also matches the README beside the repositories).
+//! also matches the README beside the repositories). A URL is fetched as the
+//! web service fetches one (`skillaudit_engine::fetch`): https only, hosts on
+//! the allow-list (`--allow-host` adds some), shallow, with a time and a size
+//! limit, the checkout deleted after its scan; lists of URLs may come from
+//! anyone.
 //!
 //! Every audit goes into a store in memory, and the table is that store's
 //! corpus view (the query the web service's corpus page runs); `--db PATH`
@@ -23,9 +27,11 @@ use std::sync::{Arc, Mutex};
 
 use clap::ValueEnum;
 use serde::Serialize;
+use skillaudit_engine::fetch::{self, FetchPolicy};
 use skillaudit_engine::{target, ScanOptions, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_store::{now_ms, CorpusStats, Counts, NewAudit, SqliteStore, Store};
 
+use crate::fetch_args::FetchArgs;
 use crate::{progress, severity, SeverityArg};
 
 #[derive(clap::Args)]
@@ -59,6 +65,8 @@ pub struct CorpusArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
+    #[command(flatten)]
+    fetch: FetchArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -228,8 +236,9 @@ fn commit_of_dir(dir: &Path) -> Option<String> {
     git(dir, &["rev-parse", "--verify", "HEAD"])
 }
 
-/// Audit one source.
-fn audit(source: &Source, options: &ScanOptions) -> Result<NewAudit, String> {
+/// Audit one source; a URL is fetched under `policy` (allow-list, time and
+/// size limits), as the web service does.
+fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result<NewAudit, String> {
     let started = now_ms();
     // Keeps a clone alive until its scan is done.
     let mut _clone = None;
@@ -237,10 +246,10 @@ fn audit(source: &Source, options: &ScanOptions) -> Result<NewAudit, String> {
         SourceKind::Invalid(message) => return Err(message.clone()),
         SourceKind::Dir(path) => (path.clone(), commit_of_dir(path)),
         SourceKind::Url(url) => {
-            let resolved = target::resolve(url, false).map_err(|e| e.0.replace(url.as_str(), &source.display))?;
-            let root = resolved.root.clone();
-            let commit = git(&root, &["rev-parse", "--verify", "HEAD"]);
-            _clone = Some(resolved);
+            let checkout = fetch::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?;
+            let root = checkout.root().to_path_buf();
+            let commit = Some(checkout.commit.clone());
+            _clone = Some(checkout);
             (root, commit)
         }
     };
@@ -273,6 +282,10 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     if let Some(Err(e)) = args.output.as_deref().map(crate::check_output) {
         return fail(e);
     }
+    let policy = match args.fetch.policy() {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
     let sources = match expand(&args.sources) {
         Ok((sources, notes)) => {
             for n in notes {
@@ -325,7 +338,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(i) else { break };
                 // A bug must not take the other repositories down with it.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit(source, &options)))
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit(source, &options, &policy)))
                     .unwrap_or_else(|_| Err(format!("{}: internal error while auditing (a bug in skillaudit; please report it)", source.display)));
                 if let Ok(a) = &result {
                     for store in std::iter::once(&memory).chain(db.as_ref()) {

@@ -1,6 +1,7 @@
 //! The `skillaudit` command line.
 
 mod corpus;
+mod fetch_args;
 mod progress;
 
 use std::io::{IsTerminal, Write};
