@@ -167,12 +167,28 @@ fn audits_a_repository_and_stores_the_findings_the_cli_would_report() {
 #[test]
 fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_cloned_again() {
     let repos = Repos::new();
-    repos.add("app", &[("Dockerfile", DOCKERFILE)]);
+    let head = repos.add("app", &[("Dockerfile", DOCKERFILE)]);
     let server = repos.serve();
     let work = work_dir(&repos);
     let mut cfg = config(&server, &work);
     cfg.workers = 1;
     let (service, store) = start(cfg);
+    // An audit of this very commit by another version of skillaudit is not reused.
+    let old = store
+        .insert_audit(&skillaudit_store::NewAudit {
+            source: format!("http://{}/app", server.host()),
+            commit: Some(head.clone()),
+            started_at: 1,
+            finished_at: 2,
+            files_scanned: 0,
+            score: 100,
+            grade: 'A',
+            summary: Default::default(),
+            tool_version: "0.0.0-old".into(),
+            findings: Vec::new(),
+            notices: Vec::new(),
+        })
+        .unwrap();
 
     server.pause();
     let first = service.submit(&server.url("/app.git"), client()).unwrap();
@@ -193,6 +209,7 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
         panic!()
     };
     assert!(!reused);
+    assert_ne!(audit, old);
     assert_eq!(server.fetches(), 1, "{:?}", server.requests());
 
     // Finished: a new submission is a new job, served from the store.
@@ -212,7 +229,7 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
             .audits(skillaudit_store::Page::first(10))
             .unwrap()
             .len(),
-        1
+        2
     );
 
     // A new commit is audited again.
