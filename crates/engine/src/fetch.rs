@@ -359,6 +359,23 @@ pub fn check_url(url: &str, policy: &FetchPolicy) -> Result<CheckedUrl, FetchErr
             "http:// (plain http is not allowed for this host)".into(),
         ));
     }
+    // What is known to be non-public without asking DNS: IP literals and
+    // `localhost` names (RFC 6761). Names are checked again when resolved.
+    if !entry.allow_private {
+        let address = match host.parse::<IpAddr>() {
+            Ok(ip) => Some(ip),
+            Err(_) if host == "localhost" || host.ends_with(".localhost") => {
+                Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+            }
+            Err(_) => None,
+        };
+        if let Some(address) = address.filter(|a| !is_public(*a)) {
+            return Err(FetchError::PrivateAddress {
+                host: host.clone(),
+                address,
+            });
+        }
+    }
     Ok(CheckedUrl {
         scheme,
         host,
@@ -1098,6 +1115,25 @@ mod tests {
             check_url("http://[::1]:9/r", &p).unwrap_err(),
             FetchError::Scheme(_)
         ));
+        // Known non-public without DNS: refused by check_url already.
+        for spec in ["[::1]:9", "10.0.0.1:9", "localhost:9", "a.localhost:9"] {
+            let p = FetchPolicy::none()
+                .allow(AllowedHost::explicit(spec).unwrap().allow_private(false));
+            let url = format!("https://{spec}/r");
+            assert!(
+                matches!(
+                    check_url(&url, &p).unwrap_err(),
+                    FetchError::PrivateAddress { .. }
+                ),
+                "{url}"
+            );
+        }
+        let p = FetchPolicy::none().allow(
+            AllowedHost::explicit("8.8.8.8:9")
+                .unwrap()
+                .allow_private(false),
+        );
+        assert!(check_url("https://8.8.8.8:9/r", &p).is_ok());
         assert!(AllowedHost::explicit("a b").is_err());
         assert!(AllowedHost::explicit("host:99999").is_err());
     }
