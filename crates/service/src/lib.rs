@@ -458,6 +458,7 @@ fn audit(
     key: &str,
 ) -> Result<(AuditId, bool), String> {
     let policy = &config.policy;
+    let asked = Instant::now();
     let head = fetch::remote_head(url, policy).map_err(|e| fetch_failure(url, e))?;
     match store.latest_for_commit(key, &head) {
         Ok(Some(previous)) if previous.tool_version == TOOL_VERSION => {
@@ -467,7 +468,14 @@ fn audit(
         Err(e) => return Err(store_failure(url, &e)),
     }
     let started = now_ms();
-    let checkout = fetch::fetch(url, policy).map_err(|e| fetch_failure(url, e))?;
+    // The time limit covers the whole job: the clone gets what the head
+    // lookup left of it.
+    let left = policy
+        .timeout
+        .saturating_sub(asked.elapsed())
+        .max(Duration::from_secs(1));
+    let checkout =
+        fetch::fetch(url, &policy.clone().timeout(left)).map_err(|e| fetch_failure(url, e))?;
     let hide = [
         checkout.dir().to_path_buf(),
         checkout.dir().canonicalize().unwrap_or_default(),
