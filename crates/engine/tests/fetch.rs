@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use skillaudit_engine::fetch::{fetch, fetch_ref, AllowedHost, FetchError, FetchPolicy};
+use skillaudit_engine::fetch::{
+    fetch, fetch_ref, remote_head, AllowedHost, FetchError, FetchPolicy,
+};
 use skillaudit_testgit::{entries, git, make_repo, noise, wait_until, Mode, Server};
 
 /// A policy allowing exactly this loopback server over plain http, its
@@ -158,6 +160,10 @@ fn loopback_is_refused_unless_explicitly_allowed() {
         fetch(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(),
         FetchError::PrivateAddress { .. }
     ));
+    assert!(matches!(
+        remote_head(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(),
+        FetchError::PrivateAddress { .. }
+    ));
     let policy = FetchPolicy::none().allow(
         AllowedHost::explicit(&format!("[::ffff:127.0.0.1]:{port}"))
             .unwrap()
@@ -226,6 +232,8 @@ fn refused_schemes_and_forms_never_reach_a_server() {
     ];
     for (url, want) in &cases {
         let err = fetch(url, &policy).unwrap_err();
+        // remote_head refuses exactly what fetch refuses.
+        assert_eq!(remote_head(url, &policy).unwrap_err(), err, "{url}");
         let got = match err {
             FetchError::Scheme(_) => "scheme",
             FetchError::Malformed(_) => "malformed",
@@ -454,4 +462,81 @@ fn submodules_are_not_fetched() {
     // The submodule's directory is there, empty: its file:// URL was never used.
     assert!(checkout.root().join("sub").is_dir());
     assert!(entries(&checkout.root().join("sub")).is_empty());
+}
+
+#[test]
+fn remote_head_lists_the_default_branch_without_cloning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let served = tmp.path().join("served");
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&served).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    let head = make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
+    skillaudit_testgit::make_empty_repo(&served, "empty");
+    let server = Server::git(&served);
+    let policy = policy_for(&server, &work);
+
+    assert_eq!(remote_head(&server.url("/app.git"), &policy).unwrap(), head);
+    // No pack was fetched, and nothing is left behind.
+    assert_eq!(server.fetches(), 0, "{:?}", server.requests());
+    assert!(server.connections() >= 1);
+    assert!(entries(&work).is_empty(), "temporary directory left behind");
+    // It follows the branch.
+    let next =
+        skillaudit_testgit::commit_files(&served, "app", &[("compose.yaml", b"services: {}\n")]);
+    assert_ne!(next, head);
+    assert_eq!(remote_head(&server.url("/app.git"), &policy).unwrap(), next);
+    // And agrees with what a clone checks out.
+    assert_eq!(
+        fetch(&server.url("/app.git"), &policy).unwrap().commit,
+        next
+    );
+
+    let err = remote_head(&server.url("/empty.git"), &policy).unwrap_err();
+    assert!(
+        matches!(err, FetchError::Git(ref m) if m.contains("empty")),
+        "{err:?}"
+    );
+    let err = remote_head(&server.url("/missing.git"), &policy).unwrap_err();
+    assert!(matches!(err, FetchError::Git(_)), "{err:?}");
+    // git's message names the URL at most, never the temporary directory.
+    assert!(
+        !err.to_string().contains(&work.display().to_string()),
+        "{err}"
+    );
+    assert!(entries(&work).is_empty(), "temporary directory left behind");
+}
+
+#[test]
+fn remote_head_is_killed_at_the_time_limit_and_does_not_follow_redirects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(Mode::Hang);
+    let policy = policy_for(&server, tmp.path()).timeout(Duration::from_secs(1));
+    let started = Instant::now();
+    let err = remote_head(&server.url("/app.git"), &policy).unwrap_err();
+    assert_eq!(err, FetchError::TimedOut(Duration::from_secs(1)));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || server.client_closed()),
+        "git's connection is still open after the kill"
+    );
+    assert!(entries(tmp.path()).is_empty());
+
+    let served = tmp.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
+    let target = Server::git(&served);
+    let redirect = Server::start(Mode::Redirect(format!("http://{}", target.host())));
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let policy = policy_for(&redirect, &work)
+        .allow(AllowedHost::explicit(&target.host()).unwrap().allow_http());
+    let err = remote_head(&redirect.url("/app.git"), &policy).unwrap_err();
+    assert!(matches!(err, FetchError::Git(_)), "{err:?}");
+    assert!(redirect.connections() >= 1);
+    assert_eq!(target.connections(), 0, "the redirect was followed");
 }
