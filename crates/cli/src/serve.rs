@@ -37,7 +37,7 @@ pub struct ServeArgs {
     /// Audits one client address may submit per minute (0: no limit), e.g. `10/min`.
     #[arg(long, default_value = "10/min", value_name = "N/min", value_parser = parse_rate)]
     rate_limit: u32,
-    /// Submissions a client may make at once before the per-minute rate applies [default: the per-minute rate, at most 10].
+    /// Submissions a client may make at once before the per-minute rate applies [default: the per-minute rate, at most 5].
     #[arg(long, value_name = "N")]
     rate_burst: Option<u32>,
     /// Take the client address for the rate limit from X-Forwarded-For (only behind a proxy that sets it).
@@ -115,7 +115,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             per_minute: args.rate_limit,
             burst: args
                 .rate_burst
-                .unwrap_or(args.rate_limit.clamp(1, 10))
+                .unwrap_or(args.rate_limit.clamp(1, 5))
                 .max(1),
         },
         max_file_size: args.max_file_size << 20,

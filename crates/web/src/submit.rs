@@ -1,7 +1,6 @@
 //! Submitting audits (the form and `POST /api/audits`) and following them
 //! (`/jobs/{job}`, `/api/jobs/{job}`).
 
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
@@ -12,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use skillaudit_service::{JobId, JobStatus, Refused};
+use skillaudit_service::{whole_seconds, JobId, JobStatus, Refused};
 
 use crate::api::error;
 use crate::pages::{not_found, render_home};
@@ -29,17 +28,12 @@ fn job_id(s: &str) -> Option<JobId> {
         .then(|| JobId(s.to_string()))
 }
 
-/// Whole seconds, at least one, for `Retry-After`.
-fn seconds(d: Duration) -> u64 {
-    (d.as_millis().div_ceil(1000) as u64).max(1)
-}
-
 /// Status code, message and `Retry-After` of a refusal.
 fn refusal(r: &Refused) -> (StatusCode, String, Option<u64>) {
     match r {
         Refused::Url(why) => (StatusCode::BAD_REQUEST, why.clone(), None),
         Refused::RateLimited { retry_after } => {
-            let s = seconds(*retry_after);
+            let s = whole_seconds(*retry_after);
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 format!(
@@ -50,7 +44,7 @@ fn refusal(r: &Refused) -> (StatusCode, String, Option<u64>) {
             )
         }
         Refused::Busy { retry_after } => {
-            let s = seconds(*retry_after);
+            let s = whole_seconds(*retry_after);
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!(
@@ -129,7 +123,7 @@ pub(crate) async fn job_page(State(app): State<App>, Path(job): Path<String>) ->
     match status {
         JobStatus::Queued { position } => page(
             StatusCode::OK,
-            html::job_waiting("queued", &format!("position {} in the queue", position + 1)),
+            html::job_waiting("queued", &format!("position {position} in the queue")),
         ),
         JobStatus::Running => page(
             StatusCode::OK,
@@ -217,14 +211,6 @@ pub(crate) async fn api_job(State(app): State<App>, Path(job): Path<String>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_rounds_up_to_whole_seconds() {
-        assert_eq!(seconds(Duration::from_millis(0)), 1);
-        assert_eq!(seconds(Duration::from_millis(200)), 1);
-        assert_eq!(seconds(Duration::from_secs(3)), 3);
-        assert_eq!(seconds(Duration::from_millis(3001)), 4);
-    }
 
     #[test]
     fn job_ids_are_hex() {
