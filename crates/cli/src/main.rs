@@ -2,6 +2,7 @@
 
 mod corpus;
 mod progress;
+mod serve;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ enum Command {
     /// Audit many repositories (directories, git URLs, or lists of them) and
     /// print which misconfigurations are most common.
     Corpus(corpus::CorpusArgs),
+    /// Run the hosted audit web service (pages, JSON API, badges).
+    Serve(serve::ServeArgs),
     /// Print the full documentation of one rule.
     Explain {
         /// A rule id, e.g. missing-user.
@@ -171,6 +174,7 @@ fn main() -> ExitCode {
         },
         Command::GenerateDocs { check, dir } => generate_docs(&dir, check),
         Command::Corpus(args) => corpus::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

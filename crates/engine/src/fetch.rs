@@ -4,7 +4,9 @@
 //! [`fetch`] takes a URL somebody pasted into a form and a [`FetchPolicy`],
 //! and either returns a [`Checkout`] (a shallow clone in a temporary
 //! directory, deleted when the `Checkout` is dropped) or a [`FetchError`]
-//! that says why the URL was refused or the clone failed.
+//! that says why the URL was refused or the clone failed. [`remote_head`]
+//! asks the same server, under the same checks and limits, which commit its
+//! default branch is at (`git ls-remote`), without cloning.
 //!
 //! What is refused, before git runs:
 //! - every scheme but `https://` (`http://` only for a host explicitly
@@ -259,6 +261,19 @@ impl CheckedUrl {
     }
 }
 
+impl CheckedUrl {
+    /// The name audits of this repository are stored under: [`CheckedUrl::url`]
+    /// without trailing `/` or `.git` (as `skillaudit corpus` names URLs), so
+    /// `https://github.com/o/r.git` and `https://github.com/o/r/` are one
+    /// repository, `https://github.com/o/r`.
+    pub fn source_key(&self) -> String {
+        let url = self.url();
+        let trimmed = url.trim_end_matches('/');
+        let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+        trimmed.trim_end_matches('/').to_string()
+    }
+}
+
 /// A fetched repository; its directory is deleted when this is dropped.
 #[derive(Debug)]
 pub struct Checkout {
@@ -343,6 +358,23 @@ pub fn check_url(url: &str, policy: &FetchPolicy) -> Result<CheckedUrl, FetchErr
         return Err(FetchError::Scheme(
             "http:// (plain http is not allowed for this host)".into(),
         ));
+    }
+    // What is known to be non-public without asking DNS: IP literals and
+    // `localhost` names (RFC 6761). Names are checked again when resolved.
+    if !entry.allow_private {
+        let address = match host.parse::<IpAddr>() {
+            Ok(ip) => Some(ip),
+            Err(_) if host == "localhost" || host.ends_with(".localhost") => {
+                Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+            }
+            Err(_) => None,
+        };
+        if let Some(address) = address.filter(|a| !is_public(*a)) {
+            return Err(FetchError::PrivateAddress {
+                host: host.clone(),
+                address,
+            });
+        }
     }
     Ok(CheckedUrl {
         scheme,
@@ -546,64 +578,12 @@ pub fn fetch_ref(
     reference: Option<&str>,
     policy: &FetchPolicy,
 ) -> Result<Checkout, FetchError> {
-    let started = Instant::now();
-    let deadline = started + policy.timeout;
-    let checked = check_url(url, policy)?;
-    if let Some(r) = reference {
-        check_ref(r)?;
-    }
-    let addrs = resolve(&checked, deadline, policy.timeout)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("skillaudit-fetch-");
-    let dir = match &policy.work_dir {
-        Some(d) => builder.tempdir_in(d),
-        None => builder.tempdir(),
-    }
-    .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
-    let home = dir.path().join("home");
-    let root = dir.path().join("repo");
-    std::fs::create_dir(&home)
-        .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
-    let stderr_path = dir.path().join("git-stderr");
-    let stderr = std::fs::File::create(&stderr_path)
-        .map_err(|e| FetchError::Io(format!("cannot create a temporary file: {e}")))?;
-
-    let git_url = checked.url();
-    let mut cmd = isolated_git(&home);
-    cmd.args([
-        "-c",
-        "protocol.allow=never",
-        "-c",
-        &format!("protocol.{}.allow=always", checked.scheme.as_str()),
-    ]);
-    cmd.args([
-        "-c",
-        "http.followRedirects=false",
-        "-c",
-        "http.sslVerify=true",
-    ]);
-    if checked.host.parse::<IpAddr>().is_err() {
-        // Pin the addresses that were checked: git connects to nothing else.
-        let list: Vec<String> = addrs
-            .iter()
-            .map(|a| {
-                if a.is_ipv6() {
-                    format!("[{a}]")
-                } else {
-                    a.to_string()
-                }
-            })
-            .collect();
-        cmd.args([
-            "-c",
-            &format!(
-                "http.curloptResolve={}:{}:{}",
-                checked.host,
-                checked.port,
-                list.join(",")
-            ),
-        ]);
-    }
+    let remote = Remote::prepare(url, policy, |_| match reference {
+        Some(r) => check_ref(r),
+        None => Ok(()),
+    })?;
+    let root = remote.dir.path().join("repo");
+    let mut cmd = remote.git()?;
     cmd.args([
         "clone",
         "--quiet",
@@ -616,15 +596,14 @@ pub fn fetch_ref(
     if let Some(r) = reference {
         cmd.arg("--branch").arg(r);
     }
-    cmd.arg("--").arg(&git_url).arg(&root);
-    cmd.stdout(Stdio::null()).stderr(stderr);
-
-    run_limited(&mut cmd, &root, deadline, policy)?;
+    cmd.arg("--").arg(remote.checked.url()).arg(&root);
+    cmd.stdout(Stdio::null());
+    remote.run(&mut cmd, &root)?;
     let size = dir_size(&root);
     if size > policy.max_bytes {
         return Err(FetchError::TooLarge(policy.max_bytes));
     }
-    let out = isolated_git(&home)
+    let out = isolated_git(&remote.home)
         .arg("-C")
         .arg(&root)
         .args(["rev-parse", "--verify", "HEAD"])
@@ -633,16 +612,153 @@ pub fn fetch_ref(
         .map_err(|e| FetchError::Io(format!("cannot run git: {e}")))?;
     let commit = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() || commit.is_empty() {
-        let message =
-            last_error_line(&stderr_path).unwrap_or_else(|| "no commit checked out".into());
+        let message = remote
+            .last_error_line()
+            .unwrap_or_else(|| "no commit checked out".into());
         return Err(FetchError::Git(message));
     }
     Ok(Checkout {
-        dir,
+        url: remote.checked.url(),
+        dir: remote.dir,
         root,
         commit,
-        url: git_url,
     })
+}
+
+/// The commit the default branch of `url` points at (`git ls-remote URL
+/// HEAD`), without cloning: the same URL checks, address checks and
+/// pinning, isolated environment and time limit as [`fetch`]; the listing
+/// is bounded by the size limit.
+pub fn remote_head(url: &str, policy: &FetchPolicy) -> Result<String, FetchError> {
+    let remote = Remote::prepare(url, policy, |_| Ok(()))?;
+    let out_path = remote.dir.path().join("git-stdout");
+    let stdout = std::fs::File::create(&out_path)
+        .map_err(|e| FetchError::Io(format!("cannot create a temporary file: {e}")))?;
+    let mut cmd = remote.git()?;
+    cmd.args(["ls-remote", "--"])
+        .arg(remote.checked.url())
+        .arg("HEAD");
+    cmd.stdout(stdout);
+    remote.run(&mut cmd, remote.dir.path())?;
+    let listing = std::fs::read(&out_path)
+        .map_err(|e| FetchError::Io(format!("cannot read git's output: {e}")))?;
+    let listing = String::from_utf8_lossy(&listing);
+    listing
+        .lines()
+        .find_map(|line| {
+            let (id, name) = line.split_once('\t')?;
+            let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+            (name.trim() == "HEAD" && matches!(id.len(), 40 | 64) && hex(id))
+                .then(|| id.to_ascii_lowercase())
+        })
+        .ok_or_else(|| FetchError::Git("the repository is empty or has no default branch".into()))
+}
+
+/// One git run against a checked remote: the URL checked, its addresses
+/// resolved and checked, a private temporary directory (with an empty
+/// HOME and git's stderr) removed on every exit path.
+struct Remote {
+    checked: CheckedUrl,
+    addrs: Vec<IpAddr>,
+    dir: tempfile::TempDir,
+    home: PathBuf,
+    stderr_path: PathBuf,
+    deadline: Instant,
+    policy: FetchPolicy,
+}
+
+impl Remote {
+    /// Check `url` (and whatever `extra` checks, before any network use),
+    /// resolve it, make the temporary directory.
+    fn prepare(
+        url: &str,
+        policy: &FetchPolicy,
+        extra: impl FnOnce(&CheckedUrl) -> Result<(), FetchError>,
+    ) -> Result<Remote, FetchError> {
+        let deadline = Instant::now() + policy.timeout;
+        let checked = check_url(url, policy)?;
+        extra(&checked)?;
+        let addrs = resolve(&checked, deadline, policy.timeout)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("skillaudit-fetch-");
+        let dir = match &policy.work_dir {
+            Some(d) => builder.tempdir_in(d),
+            None => builder.tempdir(),
+        }
+        .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
+        let home = dir.path().join("home");
+        std::fs::create_dir(&home)
+            .map_err(|e| FetchError::Io(format!("cannot create a temporary directory: {e}")))?;
+        let stderr_path = dir.path().join("git-stderr");
+        Ok(Remote {
+            checked,
+            addrs,
+            dir,
+            home,
+            stderr_path,
+            deadline,
+            policy: policy.clone(),
+        })
+    }
+
+    /// Isolated git, only the URL's protocol, no redirects, TLS verified,
+    /// the checked addresses pinned; stderr to the temporary directory.
+    fn git(&self) -> Result<Command, FetchError> {
+        let stderr = std::fs::File::create(&self.stderr_path)
+            .map_err(|e| FetchError::Io(format!("cannot create a temporary file: {e}")))?;
+        let mut cmd = isolated_git(&self.home);
+        cmd.args([
+            "-c",
+            "protocol.allow=never",
+            "-c",
+            &format!("protocol.{}.allow=always", self.checked.scheme.as_str()),
+        ]);
+        cmd.args([
+            "-c",
+            "http.followRedirects=false",
+            "-c",
+            "http.sslVerify=true",
+        ]);
+        if self.checked.host.parse::<IpAddr>().is_err() {
+            // Pin the addresses that were checked: git connects to nothing else.
+            let list: Vec<String> = self
+                .addrs
+                .iter()
+                .map(|a| {
+                    if a.is_ipv6() {
+                        format!("[{a}]")
+                    } else {
+                        a.to_string()
+                    }
+                })
+                .collect();
+            cmd.args([
+                "-c",
+                &format!(
+                    "http.curloptResolve={}:{}:{}",
+                    self.checked.host,
+                    self.checked.port,
+                    list.join(",")
+                ),
+            ]);
+        }
+        cmd.stderr(stderr);
+        Ok(cmd)
+    }
+
+    /// Run `cmd` under the time limit, watching the size of `watch`.
+    fn run(&self, cmd: &mut Command, watch: &Path) -> Result<(), FetchError> {
+        run_limited(cmd, watch, self.deadline, &self.policy).map_err(|e| match e {
+            FetchError::Git(status) => FetchError::Git(self.last_error_line().unwrap_or(status)),
+            other => other,
+        })
+    }
+
+    /// git's last error line, the temporary directory's path hidden.
+    fn last_error_line(&self) -> Option<String> {
+        let line = last_error_line(&self.stderr_path)?;
+        Some(line.replace(&self.dir.path().display().to_string(), "<checkout>"))
+    }
 }
 
 /// git with nothing of the user's or the system's configuration.
@@ -714,11 +830,8 @@ fn run_limited(
                 if status.success() {
                     return Ok(());
                 }
-                let stderr_path = watch.parent().map(|p| p.join("git-stderr"));
-                let message = stderr_path
-                    .and_then(|p| last_error_line(&p))
-                    .unwrap_or_else(|| format!("git exited with {status}"));
-                return Err(FetchError::Git(message));
+                // The caller replaces this with git's own message.
+                return Err(FetchError::Git(format!("git exited with {status}")));
             }
             Ok(None) => {}
             Err(e) => {
@@ -871,6 +984,18 @@ mod tests {
                 .url(),
             "https://github.com/o/r.git"
         );
+        for u in [
+            "https://github.com/o/r",
+            "https://GitHub.com/o/r.git",
+            "https://github.com:443/o/r/",
+            "https://github.com/o/r.git/",
+        ] {
+            assert_eq!(
+                check_url(u, &p).unwrap().source_key(),
+                "https://github.com/o/r",
+                "{u}"
+            );
+        }
         let refused = |u: &str| check_url(u, &p).unwrap_err();
         assert!(matches!(
             refused("http://github.com/o/r"),
@@ -990,6 +1115,25 @@ mod tests {
             check_url("http://[::1]:9/r", &p).unwrap_err(),
             FetchError::Scheme(_)
         ));
+        // Known non-public without DNS: refused by check_url already.
+        for spec in ["[::1]:9", "10.0.0.1:9", "localhost:9", "a.localhost:9"] {
+            let p = FetchPolicy::none()
+                .allow(AllowedHost::explicit(spec).unwrap().allow_private(false));
+            let url = format!("https://{spec}/r");
+            assert!(
+                matches!(
+                    check_url(&url, &p).unwrap_err(),
+                    FetchError::PrivateAddress { .. }
+                ),
+                "{url}"
+            );
+        }
+        let p = FetchPolicy::none().allow(
+            AllowedHost::explicit("8.8.8.8:9")
+                .unwrap()
+                .allow_private(false),
+        );
+        assert!(check_url("https://8.8.8.8:9/r", &p).is_ok());
         assert!(AllowedHost::explicit("a b").is_err());
         assert!(AllowedHost::explicit("host:99999").is_err());
     }

@@ -1,339 +1,15 @@
-//! Fetching untrusted repositories, against a git server on loopback: a
-//! tiny HTTP server in this file runs `git http-backend` (smart HTTP) as a
-//! CGI program over bare repositories made in a temporary directory. No
-//! network beyond 127.0.0.1.
+//! Fetching untrusted repositories, against a git server on loopback
+//! (`skillaudit-testgit`: a tiny HTTP server running `git http-backend`
+//! over bare repositories made in a temporary directory). No network
+//! beyond 127.0.0.1.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use skillaudit_engine::fetch::{fetch, fetch_ref, AllowedHost, FetchError, FetchPolicy};
-
-#[derive(Clone)]
-enum Mode {
-    /// Serve the bare repositories under this directory; optionally send
-    /// responses slowly (bytes per pause).
-    Git {
-        root: PathBuf,
-        throttle: Option<(usize, Duration)>,
-    },
-    /// Answer every request with a redirect to this URL prefix.
-    Redirect(String),
-    /// Accept connections and never answer.
-    Hang,
-}
-
-struct Server {
-    addr: SocketAddr,
-    /// Connections accepted so far.
-    connections: Arc<AtomicUsize>,
-    /// (Hang) a client closed its connection.
-    client_closed: Arc<AtomicBool>,
-    /// (Git) responses of more than 1 MiB sent to the end.
-    large_responses_sent: Arc<AtomicUsize>,
-}
-
-impl Server {
-    fn start(mode: Mode) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let connections = Arc::new(AtomicUsize::new(0));
-        let client_closed = Arc::new(AtomicBool::new(false));
-        let large_responses_sent = Arc::new(AtomicUsize::new(0));
-        let (c, closed, large) = (
-            connections.clone(),
-            client_closed.clone(),
-            large_responses_sent.clone(),
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                c.fetch_add(1, Ordering::SeqCst);
-                let (mode, closed, large) = (mode.clone(), closed.clone(), large.clone());
-                std::thread::spawn(move || match mode {
-                    Mode::Git { root, throttle } => {
-                        if matches!(serve_git(stream, &root, throttle), Ok(n) if n > 1 << 20) {
-                            large.fetch_add(1, Ordering::SeqCst);
-                        }
-                    }
-                    Mode::Redirect(to) => {
-                        let _ = serve_redirect(stream, &to);
-                    }
-                    Mode::Hang => {
-                        // Read until the client goes away; never write.
-                        let mut s = stream;
-                        let mut buf = [0u8; 4096];
-                        while matches!(s.read(&mut buf), Ok(n) if n > 0) {}
-                        closed.store(true, Ordering::SeqCst);
-                    }
-                });
-            }
-        });
-        Server {
-            addr,
-            connections,
-            client_closed,
-            large_responses_sent,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn host(&self) -> String {
-        self.addr.to_string()
-    }
-
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-}
-
-struct Request {
-    method: String,
-    path: String,
-    query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn read_request(stream: &TcpStream) -> std::io::Result<Request> {
-    let mut r = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    r.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("").to_string();
-    let (path, query) = target
-        .split_once('?')
-        .map(|(p, q)| (p.to_string(), q.to_string()))
-        .unwrap_or((target, String::new()));
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if r.read_line(&mut h)? == 0 || h.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let mut req = Request {
-        method,
-        path,
-        query,
-        headers,
-        body: Vec::new(),
-    };
-    if let Some(n) = req
-        .header("content-length")
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        let mut body = vec![0; n];
-        r.read_exact(&mut body)?;
-        req.body = body;
-    } else if req
-        .header("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
-        loop {
-            let mut size = String::new();
-            r.read_line(&mut size)?;
-            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-            let mut chunk = vec![0; n + 2];
-            r.read_exact(&mut chunk)?;
-            if n == 0 {
-                break;
-            }
-            req.body.extend_from_slice(&chunk[..n]);
-        }
-    }
-    Ok(req)
-}
-
-fn serve_git(
-    mut stream: TcpStream,
-    root: &Path,
-    throttle: Option<(usize, Duration)>,
-) -> std::io::Result<usize> {
-    let req = read_request(&stream)?;
-    let mut cmd = Command::new("git");
-    cmd.arg("http-backend")
-        .env("GIT_PROJECT_ROOT", root)
-        .env("GIT_HTTP_EXPORT_ALL", "1")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("REQUEST_METHOD", &req.method)
-        .env("PATH_INFO", &req.path)
-        .env("QUERY_STRING", &req.query)
-        .env("CONTENT_LENGTH", req.body.len().to_string())
-        .env("REMOTE_ADDR", "127.0.0.1")
-        .env("SERVER_PROTOCOL", "HTTP/1.1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    for (header, var) in [
-        ("content-type", "CONTENT_TYPE"),
-        ("git-protocol", "GIT_PROTOCOL"),
-        ("content-encoding", "HTTP_CONTENT_ENCODING"),
-    ] {
-        if let Some(v) = req.header(header) {
-            cmd.env(var, v);
-        }
-    }
-    let mut child = cmd.spawn()?;
-    let mut stdin = child.stdin.take().unwrap();
-    let body = req.body;
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&body);
-    });
-    let mut out = Vec::new();
-    child.stdout.take().unwrap().read_to_end(&mut out)?;
-    let _ = writer.join();
-    let _ = child.wait();
-    // CGI output: headers, a blank line, the body.
-    let (head, body) = match find(&out, b"\r\n\r\n") {
-        Some(i) => (&out[..i], &out[i + 4..]),
-        None => match find(&out, b"\n\n") {
-            Some(i) => (&out[..i], &out[i + 2..]),
-            None => (&out[..0], &out[..]),
-        },
-    };
-    let head = String::from_utf8_lossy(head);
-    let mut status = "200 OK".to_string();
-    let mut response = Vec::new();
-    for line in head.lines() {
-        match line.split_once(':') {
-            Some((k, v)) if k.eq_ignore_ascii_case("status") => status = v.trim().to_string(),
-            Some(_) => response.extend_from_slice(format!("{line}\r\n").as_bytes()),
-            None => {}
-        }
-    }
-    let mut all = format!("HTTP/1.1 {status}\r\n").into_bytes();
-    all.extend_from_slice(&response);
-    all.extend_from_slice(
-        format!(
-            "Content-Length: {}\r\nConnection: close\r\n\r\n",
-            body.len()
-        )
-        .as_bytes(),
-    );
-    all.extend_from_slice(body);
-    match throttle {
-        None => stream.write_all(&all)?,
-        Some((n, pause)) => {
-            for chunk in all.chunks(n) {
-                stream.write_all(chunk)?;
-                stream.flush()?;
-                std::thread::sleep(pause);
-            }
-        }
-    }
-    stream.flush()?;
-    Ok(all.len())
-}
-
-fn serve_redirect(mut stream: TcpStream, to: &str) -> std::io::Result<()> {
-    let req = read_request(&stream)?;
-    let location = format!("{to}{}?{}", req.path, req.query);
-    write!(stream, "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
-    stream.flush()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.invalid",
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "core.symlinks=true",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// A bare repository `<served>/<name>.git` with these files (and symlinks:
-/// content beginning with `->`); returns its HEAD commit.
-fn make_repo(served: &Path, name: &str, files: &[(&str, &[u8])]) -> String {
-    let work = served.join(format!("{name}-work"));
-    std::fs::create_dir_all(&work).unwrap();
-    git(&work, &["init", "-q"]);
-    for (path, content) in files {
-        let p = work.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        match content.strip_prefix(b"->") {
-            Some(target) => {
-                std::os::unix::fs::symlink(std::str::from_utf8(target).unwrap(), &p).unwrap()
-            }
-            None => std::fs::write(&p, content).unwrap(),
-        }
-    }
-    git(&work, &["add", "-A"]);
-    git(&work, &["commit", "-q", "-m", "test"]);
-    let head = git(&work, &["rev-parse", "HEAD"]);
-    git(
-        served,
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            &format!("{name}-work"),
-            &format!("{name}.git"),
-        ],
-    );
-    head
-}
-
-/// Pseudo-random, incompressible bytes.
-fn noise(n: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-fn entries(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect()
-}
+use skillaudit_engine::fetch::{
+    fetch, fetch_ref, remote_head, AllowedHost, FetchError, FetchPolicy,
+};
+use skillaudit_testgit::{entries, git, make_repo, noise, wait_until, Mode, Server};
 
 /// A policy allowing exactly this loopback server over plain http, its
 /// checkouts made in `work`.
@@ -367,6 +43,8 @@ fn fetches_an_explicitly_allowed_loopback_host_and_deletes_the_checkout_on_drop(
 
     let checkout = fetch(&server.url("/app.git"), &policy_for(&server, &work)).unwrap();
     assert_eq!(checkout.commit, head);
+    // One pack fetch (the counter the service tests rely on).
+    assert_eq!(server.fetches(), 1, "{:?}", server.requests());
     assert_eq!(checkout.url, server.url("/app.git"));
     assert_eq!(
         std::fs::read(checkout.root().join("Dockerfile")).unwrap(),
@@ -482,6 +160,10 @@ fn loopback_is_refused_unless_explicitly_allowed() {
         fetch(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(),
         FetchError::PrivateAddress { .. }
     ));
+    assert!(matches!(
+        remote_head(&format!("https://[::1]:{port}/app.git"), &policy).unwrap_err(),
+        FetchError::PrivateAddress { .. }
+    ));
     let policy = FetchPolicy::none().allow(
         AllowedHost::explicit(&format!("[::ffff:127.0.0.1]:{port}"))
             .unwrap()
@@ -550,6 +232,8 @@ fn refused_schemes_and_forms_never_reach_a_server() {
     ];
     for (url, want) in &cases {
         let err = fetch(url, &policy).unwrap_err();
+        // remote_head refuses exactly what fetch refuses.
+        assert_eq!(remote_head(url, &policy).unwrap_err(), err, "{url}");
         let got = match err {
             FetchError::Scheme(_) => "scheme",
             FetchError::Malformed(_) => "malformed",
@@ -639,7 +323,7 @@ fn an_oversized_repository_is_stopped_while_it_downloads() {
     // Stopped mid-download: the server never got to send the whole pack.
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(
-        server.large_responses_sent.load(Ordering::SeqCst),
+        server.large_responses_sent(),
         0,
         "the pack was downloaded to the end"
     );
@@ -661,12 +345,8 @@ fn a_clone_that_hangs_is_killed_at_the_time_limit() {
     );
     assert!(server.connections() >= 1);
     // The whole process group went: the helper holding the connection too.
-    let wait = Instant::now();
-    while !server.client_closed.load(Ordering::SeqCst) && wait.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
     assert!(
-        server.client_closed.load(Ordering::SeqCst),
+        wait_until(Duration::from_secs(5), || server.client_closed()),
         "git's connection is still open after the kill"
     );
     assert!(
@@ -782,4 +462,81 @@ fn submodules_are_not_fetched() {
     // The submodule's directory is there, empty: its file:// URL was never used.
     assert!(checkout.root().join("sub").is_dir());
     assert!(entries(&checkout.root().join("sub")).is_empty());
+}
+
+#[test]
+fn remote_head_lists_the_default_branch_without_cloning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let served = tmp.path().join("served");
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&served).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    let head = make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
+    skillaudit_testgit::make_empty_repo(&served, "empty");
+    let server = Server::git(&served);
+    let policy = policy_for(&server, &work);
+
+    assert_eq!(remote_head(&server.url("/app.git"), &policy).unwrap(), head);
+    // No pack was fetched, and nothing is left behind.
+    assert_eq!(server.fetches(), 0, "{:?}", server.requests());
+    assert!(server.connections() >= 1);
+    assert!(entries(&work).is_empty(), "temporary directory left behind");
+    // It follows the branch.
+    let next =
+        skillaudit_testgit::commit_files(&served, "app", &[("compose.yaml", b"services: {}\n")]);
+    assert_ne!(next, head);
+    assert_eq!(remote_head(&server.url("/app.git"), &policy).unwrap(), next);
+    // And agrees with what a clone checks out.
+    assert_eq!(
+        fetch(&server.url("/app.git"), &policy).unwrap().commit,
+        next
+    );
+
+    let err = remote_head(&server.url("/empty.git"), &policy).unwrap_err();
+    assert!(
+        matches!(err, FetchError::Git(ref m) if m.contains("empty")),
+        "{err:?}"
+    );
+    let err = remote_head(&server.url("/missing.git"), &policy).unwrap_err();
+    assert!(matches!(err, FetchError::Git(_)), "{err:?}");
+    // git's message names the URL at most, never the temporary directory.
+    assert!(
+        !err.to_string().contains(&work.display().to_string()),
+        "{err}"
+    );
+    assert!(entries(&work).is_empty(), "temporary directory left behind");
+}
+
+#[test]
+fn remote_head_is_killed_at_the_time_limit_and_does_not_follow_redirects() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start(Mode::Hang);
+    let policy = policy_for(&server, tmp.path()).timeout(Duration::from_secs(1));
+    let started = Instant::now();
+    let err = remote_head(&server.url("/app.git"), &policy).unwrap_err();
+    assert_eq!(err, FetchError::TimedOut(Duration::from_secs(1)));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || server.client_closed()),
+        "git's connection is still open after the kill"
+    );
+    assert!(entries(tmp.path()).is_empty());
+
+    let served = tmp.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    make_repo(&served, "app", &[("Dockerfile", DOCKERFILE)]);
+    let target = Server::git(&served);
+    let redirect = Server::start(Mode::Redirect(format!("http://{}", target.host())));
+    let work = tmp.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let policy = policy_for(&redirect, &work)
+        .allow(AllowedHost::explicit(&target.host()).unwrap().allow_http());
+    let err = remote_head(&redirect.url("/app.git"), &policy).unwrap_err();
+    assert!(matches!(err, FetchError::Git(_)), "{err:?}");
+    assert!(redirect.connections() >= 1);
+    assert_eq!(target.connections(), 0, "the redirect was followed");
 }

@@ -357,8 +357,11 @@ fn snippet(
     out.push_str("</code></pre>\n");
 }
 
-/// One source line, clipped around the highlight when very long.
-fn source_line(out: &mut String, text: &str, highlight: Option<(usize, usize)>) {
+/// One source line, escaped (control and bidirectional characters shown as
+/// visible marks), clipped around the highlight when very long, the
+/// highlight (a byte range on character boundaries) in `<mark>`. The web
+/// report renders stored lines with it.
+pub fn source_line(out: &mut String, text: &str, highlight: Option<(usize, usize)>) {
     let (mut from, mut to) = (0, text.len());
     if text.chars().count() > MAX_LINE_CHARS {
         let anchor = highlight.map(|h| h.0).unwrap_or(0);

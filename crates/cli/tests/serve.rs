@@ -1,0 +1,159 @@
+//! `skillaudit serve` as a process: it prints the address it bound, serves
+//! the pages and the API, audits a repository from a local git server
+//! allowed with the command-line flags, and stops cleanly on SIGTERM.
+
+#[path = "../../web/tests/common/mod.rs"]
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use skillaudit_testgit::Repos;
+
+struct Serving {
+    child: Child,
+    addr: SocketAddr,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> Serving {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("skillaudit"))
+        .arg("serve")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start skillaudit serve");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a line on stderr");
+    let addr = line
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .parse()
+        .unwrap();
+    Serving {
+        child,
+        addr,
+        stderr: rx,
+    }
+}
+
+#[test]
+fn serve_binds_prints_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audits.db");
+    let s = serve(&["--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
+    let health = common::get(s.addr, "/healthz");
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    assert!(health
+        .header("content-security-policy")
+        .unwrap()
+        .starts_with("default-src 'none'"));
+    let home = common::get(s.addr, "/");
+    assert!(home.body.contains("id=\"run\""));
+    // Only github.com, gitlab.com and codeberg.org by default, over https.
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": "https://example.com/o/r"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": "http://github.com/o/r"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(db.exists());
+}
+
+#[test]
+fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
+    let repos = Repos::new();
+    repos.add("o/app", &[("Dockerfile", b"FROM node:22\nRUN npm ci\n")]);
+    let git = repos.serve();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audits.db");
+    let host = git.host();
+    let mut s = serve(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--allow-host",
+        &host,
+        "--allow-http",
+        "--allow-private",
+        "--workers",
+        "1",
+        "--rate-limit",
+        "0/min",
+        "--fetch-timeout",
+        "60",
+    ]);
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": git.url("/o/app.git")}),
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let job = r.json()["job"].as_str().unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let audit = loop {
+        let v = common::get(s.addr, &format!("/api/jobs/{job}")).json();
+        match v["status"].as_str() {
+            Some("done") => break v["audit"].as_i64().unwrap(),
+            Some("failed") => panic!("{v}"),
+            _ => {}
+        }
+        assert!(Instant::now() < deadline, "{v}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let page = common::get(s.addr, &format!("/audits/{audit}"));
+    assert!(page.body.contains("data-grade=\"D\""), "{}", page.body);
+    assert!(page.body.contains("data-rule=\"missing-user\""));
+
+    let status = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let said: Vec<String> = s.stderr.iter().collect();
+    assert!(said.iter().any(|l| l == "stopped"), "{said:?}");
+    // The audit is in the database file.
+    let store = skillaudit_store::SqliteStore::open(&db).unwrap();
+    use skillaudit_store::Store;
+    let a = store
+        .audit(skillaudit_store::AuditId(audit))
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.summary.grade, 'D');
+}

@@ -1,0 +1,543 @@
+//! The hosted audit, without HTTP: somebody submits a repository URL, a
+//! worker fetches and scans it, the audit goes into the store.
+//!
+//! - [`AuditService::submit`] is synchronous and does no network I/O: it
+//!   checks the URL ([`fetch::check_url`]: scheme, allow-list, form, IP
+//!   literals and `localhost`), the client's rate limit (a token bucket per
+//!   IPv4 address or IPv6 /64), joins a job already queued or running for
+//!   the same repository ([`fetch::CheckedUrl::source_key`]), and refuses
+//!   when the queue is full.
+//! - A fixed number of worker threads take jobs in order. Each asks the
+//!   server which commit the default branch is at ([`fetch::remote_head`]);
+//!   when the store already has an audit of that repository at that commit
+//!   by this version of skillaudit, the job is done without cloning.
+//!   Otherwise it clones ([`fetch::fetch`], under the policy's limits),
+//!   scans the checkout (the repository's own `skillaudit.toml` is not
+//!   read: it is someone else's file), stores the audit and deletes the
+//!   checkout.
+//! - Job statuses are kept in memory: queued and running jobs (bounded by
+//!   the queue and the workers) and the last `finished_jobs_kept` finished
+//!   ones. The audits themselves are in the store.
+//!
+//! Failure reasons are written for the person who submitted the URL: they
+//! never contain a path of the server's file system.
+
+mod rate;
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use skillaudit_engine::fetch::{self, FetchError, FetchPolicy};
+use skillaudit_engine::{ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_store::{now_ms, AuditId, NewAudit, Store, TOOL_VERSION};
+
+pub use rate::client_key;
+
+/// How the service runs.
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+    /// Worker threads, each running one audit at a time (default 2; at least 1).
+    pub workers: usize,
+    /// Audits waiting for a worker, at most (default 64).
+    pub queue_capacity: usize,
+    /// What may be fetched, the time and size limits, where checkouts go.
+    pub policy: FetchPolicy,
+    /// Submissions per client.
+    pub rate: RateLimit,
+    /// Files larger than this are not read (bytes; the scan's `--max-file-size`).
+    pub max_file_size: u64,
+    /// Statuses of finished jobs remembered (default 10,000); older ones are
+    /// forgotten ([`AuditService::job`] returns `None`), their audits stay
+    /// in the store.
+    pub finished_jobs_kept: usize,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> ServiceConfig {
+        ServiceConfig {
+            workers: 2,
+            queue_capacity: 64,
+            policy: FetchPolicy::default(),
+            rate: RateLimit::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            finished_jobs_kept: 10_000,
+        }
+    }
+}
+
+/// A token bucket per client: `burst` submissions at once, then
+/// `per_minute` (spread evenly). `per_minute = 0` disables the limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    /// 10 a minute, 5 at once.
+    fn default() -> RateLimit {
+        RateLimit {
+            per_minute: 10,
+            burst: 5,
+        }
+    }
+}
+
+/// A job's id: 128 random bits in hex, so that nobody can guess another
+/// person's job.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct JobId(pub String);
+
+impl JobId {
+    fn random() -> JobId {
+        let mut bytes = [0u8; 16];
+        if getrandom::fill(&mut bytes).is_err() {
+            // No system randomness: fall back to hashing the time and a
+            // counter with the standard library's randomly keyed hasher.
+            use std::hash::{BuildHasher, Hasher};
+            static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            for half in bytes.chunks_mut(8) {
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u128(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_nanos())
+                        .unwrap_or(0),
+                );
+                h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+                half.copy_from_slice(&h.finish().to_le_bytes());
+            }
+        }
+        JobId(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A submission that was taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub job: JobId,
+    /// An audit of the same repository was already queued or running; this
+    /// is its job.
+    pub joined: bool,
+}
+
+/// Why a submission was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The URL is not one this service fetches (why, for the user).
+    Url(String),
+    /// The client submitted too many audits; try again after this long.
+    RateLimited { retry_after: Duration },
+    /// The queue is full; try again after about this long.
+    Busy { retry_after: Duration },
+    /// The service is stopping.
+    ShuttingDown,
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refused::Url(why) => f.write_str(why),
+            Refused::RateLimited { retry_after } => write!(
+                f,
+                "too many audits requested from your address; try again in {} s",
+                whole_seconds(*retry_after)
+            ),
+            Refused::Busy { retry_after } => write!(
+                f,
+                "the audit queue is full; try again in {} s",
+                whole_seconds(*retry_after)
+            ),
+            Refused::ShuttingDown => f.write_str("the service is shutting down; try again later"),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// A duration in whole seconds, rounded up (at least 1): for `Retry-After`.
+pub fn whole_seconds(d: Duration) -> u64 {
+    (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
+}
+
+/// Where a job is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Waiting for a worker; `position` 1 is the next to run.
+    Queued {
+        position: usize,
+    },
+    Running,
+    /// The audit is in the store; `reused`: an audit of the same commit was
+    /// already there, nothing was cloned.
+    Done {
+        audit: AuditId,
+        reused: bool,
+    },
+    /// Why the audit could not be made (for the user).
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum Stage {
+    Queued,
+    Running,
+    Done { audit: AuditId, reused: bool },
+    Failed { reason: String },
+}
+
+struct Job {
+    /// The URL to fetch (rebuilt from its checked parts).
+    url: String,
+    /// The repository's name in the store, and the de-duplication key.
+    key: String,
+    stage: Stage,
+}
+
+struct State {
+    /// Queued jobs, in order.
+    queue: VecDeque<JobId>,
+    /// Queued, running and remembered finished jobs.
+    jobs: HashMap<JobId, Job>,
+    /// Repository key → its queued or running job.
+    in_flight: HashMap<String, JobId>,
+    /// Finished jobs, oldest first.
+    finished: VecDeque<JobId>,
+    limiter: rate::Limiter,
+    /// Recent audit durations, smoothed (for `Busy`'s retry-after).
+    typical: Duration,
+    shutting_down: bool,
+}
+
+struct Inner {
+    config: ServiceConfig,
+    store: Arc<dyn Store>,
+    state: Mutex<State>,
+    /// Signalled when a job is queued or the service shuts down.
+    work: Condvar,
+    workers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A worker never panics while holding the lock (audits run outside
+        // it, under catch_unwind); recover the state anyway.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The audit service; clones share one queue and one set of workers.
+#[derive(Clone)]
+pub struct AuditService {
+    inner: Arc<Inner>,
+}
+
+impl AuditService {
+    /// Start `config.workers` worker threads (at least one).
+    pub fn start(config: ServiceConfig, store: Arc<dyn Store>) -> AuditService {
+        let workers = config.workers.max(1);
+        let inner = Arc::new(Inner {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                jobs: HashMap::new(),
+                in_flight: HashMap::new(),
+                finished: VecDeque::new(),
+                limiter: rate::Limiter::new(config.rate),
+                typical: Duration::from_secs(5),
+                shutting_down: false,
+            }),
+            config,
+            store,
+            work: Condvar::new(),
+            workers: Mutex::new(Vec::new()),
+        });
+        let mut handles = Vec::with_capacity(workers);
+        for n in 0..workers {
+            let inner = Arc::clone(&inner);
+            let handle = std::thread::Builder::new()
+                .name(format!("audit-worker-{n}"))
+                .spawn(move || worker(&inner));
+            match handle {
+                Ok(h) => handles.push(h),
+                Err(e) => eprintln!("skillaudit service: cannot start a worker thread: {e}"),
+            }
+        }
+        *inner.workers.lock().unwrap_or_else(|e| e.into_inner()) = handles;
+        AuditService { inner }
+    }
+
+    /// Take a URL to audit for `client`. Synchronous and fast (no network):
+    /// the URL's form and allow-list, the client's rate limit, an identical
+    /// repository already in flight (joined), the queue bound.
+    pub fn submit(&self, url: &str, client: IpAddr) -> Result<Submitted, Refused> {
+        let checked = fetch::check_url(url, &self.inner.config.policy)
+            .map_err(|e| Refused::Url(e.to_string()))?;
+        let key = checked.source_key();
+        let mut st = self.inner.lock();
+        if st.shutting_down {
+            return Err(Refused::ShuttingDown);
+        }
+        st.limiter
+            .take(client, Instant::now())
+            .map_err(|retry_after| Refused::RateLimited { retry_after })?;
+        if let Some(job) = st.in_flight.get(&key) {
+            return Ok(Submitted {
+                job: job.clone(),
+                joined: true,
+            });
+        }
+        if st.queue.len() >= self.inner.config.queue_capacity {
+            st.limiter.refund(client);
+            let workers = self.inner.config.workers.max(1);
+            let rounds = (st.queue.len() / workers).max(1) as u32;
+            let retry_after = st
+                .typical
+                .saturating_mul(rounds)
+                .clamp(Duration::from_secs(1), Duration::from_secs(120));
+            return Err(Refused::Busy { retry_after });
+        }
+        let id = loop {
+            let id = JobId::random();
+            if !st.jobs.contains_key(&id) {
+                break id;
+            }
+        };
+        st.jobs.insert(
+            id.clone(),
+            Job {
+                url: checked.url(),
+                key: key.clone(),
+                stage: Stage::Queued,
+            },
+        );
+        st.queue.push_back(id.clone());
+        st.in_flight.insert(key, id.clone());
+        drop(st);
+        self.inner.work.notify_one();
+        Ok(Submitted {
+            job: id,
+            joined: false,
+        })
+    }
+
+    /// A job's status; `None` for an unknown id or a finished job that was
+    /// forgotten.
+    pub fn job(&self, id: &JobId) -> Option<JobStatus> {
+        let st = self.inner.lock();
+        let job = st.jobs.get(id)?;
+        Some(match &job.stage {
+            Stage::Queued => JobStatus::Queued {
+                position: st.queue.iter().position(|q| q == id).map_or(1, |p| p + 1),
+            },
+            Stage::Running => JobStatus::Running,
+            Stage::Done { audit, reused } => JobStatus::Done {
+                audit: *audit,
+                reused: *reused,
+            },
+            Stage::Failed { reason } => JobStatus::Failed {
+                reason: reason.clone(),
+            },
+        })
+    }
+
+    /// The store the audits go into (for the pages that read them).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// Jobs waiting for a worker now.
+    pub fn queued(&self) -> usize {
+        self.inner.lock().queue.len()
+    }
+
+    /// Stop taking jobs: queued jobs fail ("the service is shutting down"),
+    /// running audits finish, the workers are joined. Idempotent; a call
+    /// from a worker thread (never made by this crate) would not join.
+    pub fn shutdown(&self) {
+        {
+            let mut st = self.inner.lock();
+            st.shutting_down = true;
+            let queued: Vec<JobId> = st.queue.drain(..).collect();
+            for id in queued {
+                finish(
+                    &mut st,
+                    &self.inner.config,
+                    &id,
+                    Stage::Failed {
+                        reason: "the service shut down before this audit could run; submit it again later".into(),
+                    },
+                );
+            }
+        }
+        self.inner.work.notify_all();
+        let handles: Vec<JoinHandle<()>> =
+            std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
+        let me = std::thread::current().id();
+        for h in handles {
+            if h.thread().id() != me {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+/// Record a job's end: its stage, out of the in-flight map, into the
+/// bounded list of finished jobs.
+fn finish(st: &mut State, config: &ServiceConfig, id: &JobId, stage: Stage) {
+    let Some(job) = st.jobs.get_mut(id) else {
+        return;
+    };
+    job.stage = stage;
+    let key = job.key.clone();
+    if st.in_flight.get(&key) == Some(id) {
+        st.in_flight.remove(&key);
+    }
+    st.finished.push_back(id.clone());
+    while st.finished.len() > config.finished_jobs_kept {
+        if let Some(old) = st.finished.pop_front() {
+            st.jobs.remove(&old);
+        }
+    }
+}
+
+fn worker(inner: &Inner) {
+    loop {
+        let (id, url, key) = {
+            let mut st = inner.lock();
+            loop {
+                if let Some(id) = st.queue.pop_front() {
+                    if let Some(job) = st.jobs.get_mut(&id) {
+                        job.stage = Stage::Running;
+                        break (id, job.url.clone(), job.key.clone());
+                    }
+                    continue;
+                }
+                if st.shutting_down {
+                    return;
+                }
+                st = inner.work.wait(st).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let started = Instant::now();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            audit(&inner.config, inner.store.as_ref(), &url, &key)
+        }));
+        let stage = match outcome {
+            Ok(Ok((audit, reused))) => Stage::Done { audit, reused },
+            Ok(Err(reason)) => Stage::Failed { reason },
+            Err(_) => {
+                eprintln!("skillaudit service: job {id}: the audit panicked");
+                Stage::Failed {
+                    reason: "internal error while auditing this repository".into(),
+                }
+            }
+        };
+        let mut st = inner.lock();
+        st.typical = (st.typical * 3 + started.elapsed()) / 4;
+        finish(&mut st, &inner.config, &id, stage);
+    }
+}
+
+/// One audit: the remote head, the store, or a clone and a scan.
+fn audit(
+    config: &ServiceConfig,
+    store: &dyn Store,
+    url: &str,
+    key: &str,
+) -> Result<(AuditId, bool), String> {
+    let policy = &config.policy;
+    let head = fetch::remote_head(url, policy).map_err(|e| fetch_failure(url, e))?;
+    match store.latest_for_commit(key, &head) {
+        Ok(Some(previous)) if previous.tool_version == TOOL_VERSION => {
+            return Ok((previous.id, true));
+        }
+        Ok(_) => {}
+        Err(e) => return Err(store_failure(url, &e)),
+    }
+    let started = now_ms();
+    let checkout = fetch::fetch(url, policy).map_err(|e| fetch_failure(url, e))?;
+    let hide = [
+        checkout.dir().to_path_buf(),
+        checkout.dir().canonicalize().unwrap_or_default(),
+    ];
+    let options = ScanOptions {
+        targets: vec![checkout.root().to_string_lossy().into_owned()],
+        max_file_size: config.max_file_size,
+        ..ScanOptions::default()
+    };
+    let result = skillaudit_engine::scan(&options).map_err(|e| {
+        eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
+        format!("the checkout could not be scanned: {}", scrub(&e.0, &hide))
+    })?;
+    let mut new = NewAudit::from_scan(&result, key, Some(&checkout.commit), started, now_ms());
+    drop(result);
+    // The checkout goes before the (possibly slow) insert.
+    drop(checkout);
+    scrub_audit(&mut new, &hide);
+    let id = store
+        .insert_audit(&new)
+        .map_err(|e| store_failure(url, &e))?;
+    Ok((id, false))
+}
+
+fn fetch_failure(url: &str, e: FetchError) -> String {
+    match e {
+        FetchError::Io(detail) => {
+            eprintln!("skillaudit service: fetching {url}: {detail}");
+            "the server could not fetch this repository (a problem on our side); try again later"
+                .into()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn store_failure(url: &str, e: &skillaudit_store::StoreError) -> String {
+    eprintln!("skillaudit service: storing the audit of {url}: {e}");
+    "the audit could not be stored (a problem on our side); try again later".into()
+}
+
+/// `text` with every occurrence of these directories replaced.
+fn scrub(text: &str, hide: &[std::path::PathBuf]) -> String {
+    let mut out = text.to_string();
+    for dir in hide.iter().filter(|d| !d.as_os_str().is_empty()) {
+        let shown = dir.display().to_string();
+        if out.contains(&shown) {
+            out = out.replace(&shown, "<checkout>");
+        }
+    }
+    out
+}
+
+/// No path of the server in what the audit stores: notices and messages
+/// are the engine's own text, but a message naming a file could name the
+/// checkout's absolute path.
+fn scrub_audit(audit: &mut NewAudit, hide: &[std::path::PathBuf]) {
+    for n in &mut audit.notices {
+        n.path = scrub(&n.path, hide);
+        n.message = scrub(&n.message, hide);
+    }
+    for f in &mut audit.findings {
+        f.message = scrub(&f.message, hide);
+        for r in &mut f.related {
+            r.message = scrub(&r.message, hide);
+        }
+    }
+}
+
+// Shared between the web server's threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<AuditService>();
+};

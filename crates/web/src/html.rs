@@ -1,0 +1,603 @@
+//! The pages, rendered by hand: every value that comes from a repository,
+//! the store or the request goes through [`esc`] (or [`source_line`] for
+//! source text), and nothing else is spliced into markup. No page has a
+//! script, an inline style or an event attribute; the style sheet is
+//! `/static/style.css`.
+
+use std::fmt::Write;
+
+use skillaudit_report::html::{escape, markdown};
+use skillaudit_rules::docs;
+use skillaudit_rules::registry::{self, RULES};
+use skillaudit_store::{Audit, AuditSummary, CorpusStats, Counts, FindingRecord, SourceLine};
+
+/// The severities, worst first, as the store spells them.
+pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+
+/// Escape for HTML text and quoted attributes.
+pub fn esc(s: &str) -> String {
+    escape(s)
+}
+
+/// Percent-encode one URL path segment (then it is safe in an attribute too).
+pub fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+fn title_case(sev: &str) -> &'static str {
+    match sev {
+        "critical" => "Critical",
+        "high" => "High",
+        "medium" => "Medium",
+        "low" => "Low",
+        "info" => "Info",
+        _ => "Other",
+    }
+}
+
+fn count(c: &Counts, sev: &str) -> u64 {
+    match sev {
+        "critical" => c.critical,
+        "high" => c.high,
+        "medium" => c.medium,
+        "low" => c.low,
+        _ => c.info,
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A grade as a class-name-safe letter (anything unexpected becomes `X`).
+fn grade_letter(g: char) -> char {
+    if skillaudit_store::GRADES.contains(&g) {
+        g
+    } else {
+        'X'
+    }
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for milliseconds since the Unix epoch.
+pub fn date(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// The page around `main`: landmarks, navigation, the style sheet.
+pub fn layout(title: &str, main: &str) -> String {
+    layout_with(title, main, "")
+}
+
+/// [`layout`] with extra `<head>` elements (already safe markup).
+pub fn layout_with(title: &str, main: &str, head: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta name=\"color-scheme\" content=\"light dark\">\n\
+<meta name=\"referrer\" content=\"no-referrer\">\n{head}\
+<title>{title} · skillaudit</title>\n\
+<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n\
+<a class=\"skip\" href=\"#main\">Skip to content</a>\n\
+<header class=\"site\">\n<nav aria-label=\"Main\">\n<a class=\"brand\" href=\"/\">skillaudit</a>\n\
+<ul>\n<li><a href=\"/\">Audit</a></li>\n<li><a href=\"/history\">History</a></li>\n\
+<li><a href=\"/corpus\">Corpus</a></li>\n<li><a href=\"/rules\">Rules</a></li>\n</ul>\n</nav>\n</header>\n\
+<main id=\"main\" class=\"sa-report\">\n{main}</main>\n\
+<footer class=\"site\"><p>skillaudit {version} · security audit of the container setup of MCP servers · \
+<a href=\"/api/corpus\">JSON API</a></p></footer>\n</body>\n</html>\n",
+        title = esc(title),
+        version = esc(skillaudit_store::TOOL_VERSION),
+    )
+}
+
+/// The home page: the form, an error when the last submission was refused,
+/// and the latest audits.
+pub fn home(url: &str, error: Option<&str>, recent: &[AuditSummary]) -> String {
+    let mut m = String::new();
+    m.push_str("<section class=\"intro\">\n<h1>Audit an MCP server's container setup</h1>\n");
+    m.push_str("<p>Paste the URL of a public git repository. skillaudit clones it, reads its Dockerfiles, compose files, \
+<code>docker run</code> lines, MCP client configs and Kubernetes manifests, and grades how safely the server runs.</p>\n</section>\n");
+    if let Some(e) = error {
+        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
+    }
+    let _ = writeln!(
+        m,
+        "<form class=\"submit\" method=\"post\" action=\"/audits\">\n\
+<label for=\"url\">Repository URL</label>\n\
+<div class=\"row\">\n<input type=\"url\" name=\"url\" id=\"url\" required placeholder=\"https://github.com/owner/repo\" \
+autocomplete=\"url\" spellcheck=\"false\"{}{}>\n\
+<button type=\"submit\" id=\"run\">Run audit</button>\n</div>\n</form>",
+        if url.is_empty() {
+            String::new()
+        } else {
+            format!(" value=\"{}\"", esc(url))
+        },
+        if error.is_some() {
+            " aria-invalid=\"true\""
+        } else {
+            ""
+        }
+    );
+    if !recent.is_empty() {
+        m.push_str("<section>\n<h2>Latest audits</h2>\n");
+        audit_table(&mut m, recent);
+        m.push_str("<p><a href=\"/history\">All audits</a></p>\n</section>\n");
+    }
+    layout("Audit", &m)
+}
+
+/// A table of audits (history, home).
+fn audit_table(m: &mut String, audits: &[AuditSummary]) {
+    m.push_str("<div class=\"scroll\">\n<table class=\"audits\">\n<thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">Repository</th>\
+<th scope=\"col\">Score</th><th scope=\"col\">Findings</th><th scope=\"col\">When</th></tr></thead>\n<tbody>\n");
+    for a in audits {
+        let g = grade_letter(a.grade);
+        let _ = writeln!(
+            m,
+            "<tr><td><span class=\"chip sa-grade-{g}\">{g}</span></td><td><a href=\"/audits/{id}\">{src}</a></td>\
+<td>{score}</td><td>{n}</td><td>{when}</td></tr>",
+            id = a.id,
+            src = esc(&a.source),
+            score = a.score,
+            n = a.summary.total(),
+            when = date(a.finished_at),
+        );
+    }
+    m.push_str("</tbody>\n</table>\n</div>\n");
+}
+
+/// A job that is still queued or running: the page reloads itself every
+/// second (a meta refresh, no script).
+pub fn job_waiting(status: &str, detail: &str) -> String {
+    let m = format!(
+        "<h1>Audit in progress</h1>\n<p class=\"status\" role=\"status\" id=\"status\" data-status=\"{s}\">{s}{d}</p>\n\
+<p>This page reloads every second until the report is ready.</p>\n",
+        s = esc(status),
+        d = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", esc(detail))
+        }
+    );
+    layout_with(
+        "Audit in progress",
+        &m,
+        "<meta http-equiv=\"refresh\" content=\"1\">\n",
+    )
+}
+
+/// A job that failed, with why.
+pub fn job_failed(reason: &str) -> String {
+    let m = format!(
+        "<h1>The audit failed</h1>\n<p class=\"error\" role=\"alert\">{}</p>\n<p><a href=\"/\">Audit another repository</a></p>\n",
+        esc(reason)
+    );
+    layout("Audit failed", &m)
+}
+
+/// A page that says something was not found (or another error).
+pub fn message(title: &str, text: &str) -> String {
+    let m = format!(
+        "<h1>{}</h1>\n<p class=\"error\" role=\"alert\">{}</p>\n<p><a href=\"/\">Back to the start page</a></p>\n",
+        esc(title),
+        esc(text)
+    );
+    layout(title, &m)
+}
+
+/// The badge address of a `https://host/owner/repo` source (or `http://`).
+pub fn badge_path(source: &str) -> Option<String> {
+    let rest = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"))?;
+    let rest = rest.strip_suffix(".git").unwrap_or(rest);
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    Some(format!(
+        "/badge/{}/{}/{}.svg",
+        segment(parts[0]),
+        segment(parts[1]),
+        segment(parts[2])
+    ))
+}
+
+/// The report of a stored audit.
+pub fn report(a: &Audit) -> String {
+    let s = &a.summary;
+    let g = grade_letter(s.grade);
+    let mut m = String::new();
+    let _ = writeln!(
+        m,
+        "<header class=\"report-head\">\n\
+<div class=\"grade sa-grade sa-grade-{g}\" id=\"grade\" data-grade=\"{g}\" role=\"img\" aria-label=\"Security grade {g}\">{g}</div>\n\
+<div>\n<h1>Audit of <span class=\"source\">{src}</span></h1>\n\
+<p class=\"score\" id=\"score\" data-score=\"{score}\">Security score <strong>{score}</strong>/100 · grade {g}</p>\n\
+<p class=\"meta\">{files} file{fp} scanned{commit} · {when} · skillaudit {ver}</p>\n</div>\n</header>",
+        src = esc(&s.source),
+        score = s.score,
+        files = s.files_scanned,
+        fp = plural(s.files_scanned),
+        commit = match &s.commit {
+            Some(c) => format!(
+                " at commit <code title=\"{}\">{}</code>",
+                esc(c),
+                esc(&c.chars().take(12).collect::<String>())
+            ),
+            None => String::new(),
+        },
+        when = date(s.finished_at),
+        ver = esc(&s.tool_version),
+    );
+    m.push_str("<ul class=\"sa-counts counts\" aria-label=\"Findings by severity\">\n");
+    for sev in SEVERITIES {
+        let n = count(&s.summary, sev);
+        if n > 0 {
+            let _ = writeln!(m, "<li class=\"sa-sev-{sev}\"><a href=\"#{sev}\"><span class=\"sa-n\">{n}</span> {sev}</a></li>");
+        } else {
+            let _ = writeln!(
+                m,
+                "<li class=\"sa-sev-{sev}\"><span class=\"sa-n\">0</span> {sev}</li>"
+            );
+        }
+    }
+    m.push_str("</ul>\n");
+    if a.findings.is_empty() {
+        let _ = writeln!(
+            m,
+            "<p class=\"none\">No findings in {} file{} scanned.</p>",
+            s.files_scanned,
+            plural(s.files_scanned)
+        );
+    }
+    for sev in SEVERITIES {
+        let group: Vec<&FindingRecord> = a.findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            m,
+            "<section class=\"group\" id=\"{sev}\" aria-labelledby=\"h-{sev}\">\n<h2 id=\"h-{sev}\">{} <span class=\"n\">({})</span></h2>",
+            title_case(sev),
+            group.len()
+        );
+        for f in group {
+            finding(&mut m, f);
+        }
+        m.push_str("</section>\n");
+    }
+    // Findings with a severity the store does not know (never written by
+    // this program, but the page shows whatever is stored).
+    let other: Vec<&FindingRecord> = a
+        .findings
+        .iter()
+        .filter(|f| !SEVERITIES.contains(&f.severity.as_str()))
+        .collect();
+    if !other.is_empty() {
+        m.push_str("<section class=\"group\" id=\"other\">\n<h2>Other</h2>\n");
+        for f in other {
+            finding(&mut m, f);
+        }
+        m.push_str("</section>\n");
+    }
+    if !a.notices.is_empty() {
+        m.push_str(
+            "<section class=\"notices\">\n<h2>Skipped files</h2>\n<ul class=\"sa-notices\">\n",
+        );
+        for n in &a.notices {
+            let _ = writeln!(
+                m,
+                "<li><code>{}</code>: {}</li>",
+                esc(&n.path),
+                esc(&n.message)
+            );
+        }
+        m.push_str("</ul>\n</section>\n");
+    }
+    m.push_str("<section class=\"share\">\n<h2>Use this report</h2>\n<ul>\n");
+    let _ = writeln!(
+        m,
+        "<li><a href=\"/api/audits/{}\">This audit as JSON</a></li>",
+        s.id
+    );
+    if let Some(badge) = badge_path(&s.source) {
+        let _ = writeln!(
+            m,
+            "<li>Badge: <img src=\"{b}\" alt=\"skillaudit grade {g}\" height=\"20\"> <code>{b}</code></li>",
+            b = esc(&badge)
+        );
+    }
+    m.push_str("</ul>\n</section>\n");
+    layout(&format!("Grade {g} for {}", s.source), &m)
+}
+
+fn finding(m: &mut String, f: &FindingRecord) {
+    let sev = segment(&f.severity);
+    let rule = esc(&f.rule);
+    let _ = writeln!(
+        m,
+        "<article class=\"finding sa-finding sa-sev-{sev}\" data-rule=\"{rule}\" id=\"f-{fp}\">\n\
+<header><span class=\"sa-badge\">{sevtext}</span><a class=\"sa-rule\" href=\"/rules/{link}\">{rule}</a>\
+<span class=\"sa-conf\">confidence {conf}</span></header>\n\
+<p class=\"sa-msg message\">{msg}</p>\n\
+<p class=\"sa-loc\"><code class=\"location\">{path}:{line}:{col}</code></p>",
+        fp = segment(&f.fingerprint),
+        sevtext = esc(&f.severity),
+        link = esc(&segment(&f.rule)),
+        conf = esc(&f.confidence),
+        msg = esc(&f.message),
+        path = esc(&f.path),
+        line = f.line,
+        col = f.column,
+    );
+    if !f.snippet.is_empty() {
+        snippet(m, f);
+    }
+    if !f.related.is_empty() {
+        m.push_str("<div class=\"sa-related\"><h3>Related</h3>\n<ul>\n");
+        for r in &f.related {
+            let _ = writeln!(
+                m,
+                "<li><code>{}:{}:{}</code> {}</li>",
+                esc(&r.path),
+                r.line,
+                r.column,
+                esc(&r.message)
+            );
+        }
+        m.push_str("</ul></div>\n");
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(
+            m,
+            "<p class=\"sa-fix fix\"><strong>Fix</strong><span class=\"sa-app\">{}</span>{}</p>",
+            esc(&fix.applicability),
+            esc(&fix.description)
+        );
+    }
+    m.push_str("</article>\n");
+}
+
+fn snippet(m: &mut String, f: &FindingRecord) {
+    let own = f.line..=f.end_line.max(f.line);
+    m.push_str("<pre class=\"sa-snippet snippet\"><code>");
+    for l in &f.snippet {
+        let _ = write!(
+            m,
+            "<span class=\"sa-line{}\"><span class=\"sa-ln\">{}</span>",
+            if own.contains(&l.line) { " sa-hit" } else { "" },
+            l.line
+        );
+        source_line(m, l);
+        m.push_str("\n</span>");
+    }
+    m.push_str("</code></pre>\n");
+}
+
+/// One stored source line, escaped, with its highlight in `<mark>` (a
+/// highlight that does not fall on character boundaries is dropped).
+fn source_line(m: &mut String, l: &SourceLine) {
+    let highlight = l.highlight.and_then(|(a, b)| {
+        let (a, b) = (a as usize, b as usize);
+        (a <= b && l.text.is_char_boundary(a) && l.text.is_char_boundary(b) && b <= l.text.len())
+            .then_some((a, b))
+    });
+    skillaudit_report::html::source_line(m, &l.text, highlight);
+}
+
+/// The history: newest first, `older` is the id to continue from.
+pub fn history(audits: &[AuditSummary], older: Option<i64>) -> String {
+    let mut m = String::from("<h1>Audit history</h1>\n");
+    if audits.is_empty() {
+        m.push_str("<p>No audits yet. <a href=\"/\">Run one.</a></p>\n");
+    } else {
+        audit_table(&mut m, audits);
+    }
+    if let Some(id) = older {
+        let _ = writeln!(
+            m,
+            "<nav aria-label=\"Pages\"><a rel=\"next\" href=\"/history?before={id}\">Older audits</a></nav>"
+        );
+    }
+    layout("History", &m)
+}
+
+/// The corpus view: grades, and which misconfigurations are most common.
+pub fn corpus(c: &CorpusStats) -> String {
+    let mut m = String::from("<h1>Corpus</h1>\n");
+    let _ = writeln!(
+        m,
+        "<p id=\"corpus-summary\" data-repositories=\"{r}\">Over the latest audit of <strong>{r}</strong> repositor{y} \
+({f} file{fp} scanned, {n} finding{np}).</p>",
+        r = c.repositories,
+        y = if c.repositories == 1 { "y" } else { "ies" },
+        f = c.files_scanned,
+        fp = plural(c.files_scanned),
+        n = c.findings.total(),
+        np = plural(c.findings.total()),
+    );
+    let total = c.repositories.max(1) as f64;
+    m.push_str("<section aria-labelledby=\"h-grades\">\n<h2 id=\"h-grades\">Grades</h2>\n<div class=\"scroll\">\n<table class=\"grades\">\n\
+<thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">Repositories</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
+    for gc in &c.grades {
+        let g = grade_letter(gc.grade);
+        let share = gc.repositories as f64 / total;
+        let _ = writeln!(
+            m,
+            "<tr data-grade=\"{g}\"><th scope=\"row\"><span class=\"chip sa-grade-{g}\">{g}</span></th><td>{n}</td>\
+<td><meter min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td></tr>",
+            n = gc.repositories,
+            pct = share * 100.0,
+        );
+    }
+    m.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+    m.push_str("<section aria-labelledby=\"h-rules\">\n<h2 id=\"h-rules\">Most common misconfigurations</h2>\n");
+    if c.rules.is_empty() {
+        m.push_str("<p>No findings yet.</p>\n");
+    } else {
+        m.push_str("<div class=\"scroll\">\n<table class=\"rules\">\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Severity</th>\
+<th scope=\"col\">Repositories</th><th scope=\"col\">Share</th><th scope=\"col\">Findings</th></tr></thead>\n<tbody>\n");
+        for r in &c.rules {
+            let share = if r.share.is_finite() {
+                r.share.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let _ = writeln!(
+                m,
+                "<tr data-rule=\"{rule}\"><th scope=\"row\"><a href=\"/rules/{link}\"><code>{rule}</code></a></th>\
+<td class=\"sev-{sevc}\">{sev}</td><td>{repos}</td>\
+<td><meter min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td><td>{n}</td></tr>",
+                rule = esc(&r.rule),
+                link = esc(&segment(&r.rule)),
+                sevc = segment(&r.severity),
+                sev = esc(&r.severity),
+                repos = r.repositories,
+                pct = share * 100.0,
+                n = r.findings,
+            );
+        }
+        m.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    m.push_str("</section>\n");
+    layout("Corpus", &m)
+}
+
+/// The documentation of one rule.
+pub fn rule(id: &str) -> Option<String> {
+    let meta = registry::find(id)?;
+    let m = format!(
+        "<article class=\"rule-doc sa-doc\" data-rule=\"{}\">\n{}</article>\n<p><a href=\"/rules\">All rules</a></p>\n",
+        esc(meta.id),
+        markdown(&docs::page(meta))
+    );
+    Some(layout(&format!("Rule {}", meta.id), &m))
+}
+
+/// A rule that does not exist, with the ids that look like it.
+pub fn unknown_rule(id: &str) -> String {
+    let close: Vec<String> = registry::similar(id)
+        .iter()
+        .map(|s| {
+            format!(
+                "<a href=\"/rules/{}\"><code>{}</code></a>",
+                segment(s),
+                esc(s)
+            )
+        })
+        .collect();
+    let mut m = format!(
+        "<h1>Unknown rule</h1>\n<p class=\"error\" role=\"alert\">There is no rule <code>{}</code>.</p>\n",
+        esc(id)
+    );
+    if !close.is_empty() {
+        let _ = writeln!(m, "<p>Did you mean {}?</p>", close.join(", "));
+    }
+    m.push_str("<p><a href=\"/rules\">All rules</a></p>\n");
+    layout("Unknown rule", &m)
+}
+
+/// The catalogue.
+pub fn rules_index() -> String {
+    let mut m = String::from("<h1>Rules</h1>\n<div class=\"scroll\">\n<table class=\"rules\">\n<thead><tr><th scope=\"col\">Rule</th>\
+<th scope=\"col\">Severity</th><th scope=\"col\">Summary</th></tr></thead>\n<tbody>\n");
+    for r in RULES {
+        let meta = r.meta();
+        let _ = writeln!(
+            m,
+            "<tr><th scope=\"row\"><a href=\"/rules/{}\"><code>{}</code></a></th><td>{}</td><td>{}</td></tr>",
+            segment(meta.id),
+            esc(meta.id),
+            meta.severity.name(),
+            esc(meta.summary)
+        );
+    }
+    m.push_str("</tbody>\n</table>\n</div>\n");
+    layout("Rules", &m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(0), "1970-01-01 00:00 UTC");
+        assert_eq!(date(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(date(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(date(-86_400_000), "1969-12-31 00:00 UTC");
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(segment("missing-user"), "missing-user");
+        assert_eq!(segment("a/b\"<c> d"), "a%2Fb%22%3Cc%3E%20d");
+    }
+
+    #[test]
+    fn badge_paths() {
+        assert_eq!(
+            badge_path("https://github.com/o/r.git").as_deref(),
+            Some("/badge/github.com/o/r.svg")
+        );
+        assert_eq!(badge_path("https://github.com/o"), None);
+        assert_eq!(badge_path("/tmp/x"), None);
+        assert_eq!(
+            badge_path("https://h/o\"/r").as_deref(),
+            Some("/badge/h/o%22/r.svg")
+        );
+    }
+
+    #[test]
+    fn bad_highlights_are_dropped_not_panicked_on() {
+        let mut m = String::new();
+        source_line(
+            &mut m,
+            &SourceLine {
+                line: 1,
+                text: "é<x>".into(),
+                highlight: Some((1, 9)),
+            },
+        );
+        assert_eq!(m, "é&lt;x&gt;");
+        let mut m = String::new();
+        source_line(
+            &mut m,
+            &SourceLine {
+                line: 1,
+                text: "ab<x>".into(),
+                highlight: Some((2, 5)),
+            },
+        );
+        assert_eq!(m, "ab<mark>&lt;x&gt;</mark>");
+    }
+}
