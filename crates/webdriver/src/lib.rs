@@ -182,6 +182,14 @@ impl Options {
         }
     }
 
+    /// Pages' own scripts do not run (WebDriver's `execute` still works):
+    /// to check that a site works without JavaScript.
+    pub fn without_javascript(mut self) -> Options {
+        self.extra_args
+            .push("--blink-settings=scriptEnabled=false".into());
+        self
+    }
+
     pub fn window_size(mut self, width: u32, height: u32) -> Options {
         self.window_size = Some((width, height));
         self

@@ -319,6 +319,27 @@ fn missing_elements_waits_and_errors_say_what_happened() {
 }
 
 #[test]
+fn pages_scripts_can_be_turned_off() {
+    let site = Site::start();
+    let Some(b) = browser(Options::default().without_javascript()) else {
+        return;
+    };
+    b.goto(&site.url("/broken")).unwrap();
+    // The throwing script did not run…
+    assert_eq!(b.console_errors().unwrap(), []);
+    // …nor the one that adds an element; WebDriver's own scripts still do.
+    b.goto(&site.url("/slow")).unwrap();
+    std::thread::sleep(Duration::from_millis(1200));
+    assert!(b.try_find("#late").unwrap().is_none());
+    assert_eq!(b.execute("return 6 * 7;", vec![]).unwrap(), 42);
+    // Forms still submit.
+    b.goto(&site.url("/")).unwrap();
+    b.find("#name").unwrap().send_keys("no js").unwrap();
+    b.find("#go").unwrap().click().unwrap();
+    assert_eq!(b.wait_for("#echo", WAIT).unwrap().text().unwrap(), "no js");
+}
+
+#[test]
 fn console_log_reports_script_errors_and_csp_violations() {
     let site = Site::start();
     let Some(b) = browser(Options::default()) else {
