@@ -197,9 +197,9 @@ impl fmt::Display for FetchError {
             }
             FetchError::Resolve(m) => write!(f, "cannot resolve host: {m}"),
             FetchError::BadRef(r) => write!(f, "refused: {r:?} is not a branch or tag name"),
-            FetchError::TimedOut(d) => write!(f, "the clone took longer than {}s and was stopped", d.as_secs_f64()),
+            FetchError::TimedOut(d) => write!(f, "fetching the repository took longer than {}s and was stopped", d.as_secs_f64()),
             FetchError::TooLarge(n) => write!(f, "the repository is larger than the limit of {n} bytes; the clone was stopped"),
-            FetchError::Git(m) => write!(f, "git clone failed: {m}"),
+            FetchError::Git(m) => write!(f, "git could not fetch the repository: {m}"),
             FetchError::Io(m) => f.write_str(m),
         }
     }

@@ -381,7 +381,7 @@ fn refused_urls_fail_fast_in_submit_and_never_reach_the_server() {
         bare.to_string(),
         format!("ext::sh -c touch% {bare}/pwned"),
         format!("ext::git%20--git-dir={bare}%20upload-pack%20%s"),
-        format!("git@127.0.0.1:app.git"),
+        "git@127.0.0.1:app.git".to_string(),
         "127.0.0.1:app.git".to_string(),
         format!("ssh://{host}/app.git"),
         format!("https://user:hunter2@{host}/app.git"),

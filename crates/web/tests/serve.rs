@@ -39,6 +39,10 @@ impl Drop for Web {
 }
 
 fn start(policy: FetchPolicy, rate: RateLimit) -> Web {
+    start_with(policy, rate, WebConfig::default())
+}
+
+fn start_with(policy: FetchPolicy, rate: RateLimit, web: WebConfig) -> Web {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
     let service = AuditService::start(
         ServiceConfig {
@@ -61,7 +65,7 @@ fn start(policy: FetchPolicy, rate: RateLimit) -> Web {
             .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = App::new(service, WebConfig::default());
+            let app = App::new(service, web);
             skillaudit_web::serve(listener, app, async {
                 let _ = rx.await;
             })
@@ -446,4 +450,75 @@ fn rate_limit_gives_429_with_retry_after() {
     assert!(form.header("retry-after").is_some());
     assert!(form.body.contains("role=\"alert\""));
     wait_job(web.addr, first.json()["job"].as_str().unwrap());
+}
+
+fn post_json_from(addr: SocketAddr, forwarded_for: &str, url: &str) -> Response {
+    common::request(
+        addr,
+        "POST",
+        "/api/audits",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Forwarded-For", forwarded_for),
+        ],
+        json!({ "url": url }).to_string().as_bytes(),
+    )
+}
+
+#[test]
+fn forwarded_for_counts_only_when_trusted() {
+    let repos = Repos::new();
+    app_repo(&repos);
+    repos.add("o/two", &[("Dockerfile", b"FROM scratch\n")]);
+    let git = repos.serve();
+    let one = RateLimit {
+        per_minute: 1,
+        burst: 1,
+    };
+    let (a, b) = (git.url("/o/app.git"), git.url("/o/two.git"));
+
+    // Not trusted: the header is ignored, every request is the peer's.
+    let web = start(policy_for(&git, &repos), one);
+    let first = post_json_from(web.addr, "203.0.113.1", &a);
+    assert_eq!(first.status, 202, "{}", first.body);
+    let r = post_json_from(web.addr, "203.0.113.2", &b);
+    assert_eq!(r.status, 429, "{}", r.body);
+    wait_job(web.addr, first.json()["job"].as_str().unwrap());
+    drop(web);
+
+    // Trusted: the last entry (what the proxy saw) is the client.
+    let web = start_with(
+        policy_for(&git, &repos),
+        one,
+        WebConfig {
+            trust_forwarded_for: true,
+        },
+    );
+    let first = post_json_from(web.addr, "198.51.100.7, 203.0.113.1", &a);
+    assert_eq!(first.status, 202, "{}", first.body);
+    let other = post_json_from(web.addr, "198.51.100.7, 203.0.113.2", &b);
+    assert_eq!(other.status, 202, "{}", other.body);
+    // The same last entry, whatever the client put before it.
+    let again = post_json_from(web.addr, "192.0.2.99, 203.0.113.1", &b);
+    assert_eq!(again.status, 429, "{}", again.body);
+    wait_job(web.addr, first.json()["job"].as_str().unwrap());
+    wait_job(web.addr, other.json()["job"].as_str().unwrap());
+}
+
+#[test]
+fn identical_urls_in_flight_share_one_job() {
+    let repos = Repos::new();
+    app_repo(&repos);
+    let git = repos.serve();
+    let web = start(policy_for(&git, &repos), no_limit());
+    git.pause();
+    let url = git.url("/o/app.git");
+    let first = post_json(web.addr, "/api/audits", &json!({ "url": url })).json();
+    let second = post_json(web.addr, "/api/audits", &json!({ "url": url })).json();
+    git.resume();
+    assert_eq!(first["joined"], false);
+    assert_eq!(second["joined"], true, "{second}");
+    assert_eq!(first["job"], second["job"]);
+    let done = wait_job(web.addr, first["job"].as_str().unwrap());
+    assert_eq!(done["status"], "done", "{done}");
 }
