@@ -108,14 +108,19 @@ fn browser(options: Options) -> Option<Browser> {
 
 /// How the user sends the form.
 #[derive(Clone, Copy, PartialEq)]
-enum Send {
+enum SendForm {
     ClickRun,
     /// Enter in the URL field (the "Go" key of a phone keyboard).
     Enter,
 }
 
 /// Home page → form → report, as a user: returns the report's URL.
-fn run_audit_through_the_form(b: &Browser, serve: &Serving, repo_url: &str, send: Send) -> String {
+fn run_audit_through_the_form(
+    b: &Browser,
+    serve: &Serving,
+    repo_url: &str,
+    send: SendForm,
+) -> String {
     b.goto(&serve.url("/")).unwrap();
     let input = b.find("#url").unwrap();
     assert_eq!(input.attribute("type").unwrap().as_deref(), Some("url"));
@@ -126,8 +131,8 @@ fn run_audit_through_the_form(b: &Browser, serve: &Serving, repo_url: &str, send
     let run = b.find("#run").unwrap();
     assert_eq!(run.text().unwrap(), "Run audit");
     match send {
-        Send::ClickRun => run.click().unwrap(),
-        Send::Enter => input.send_keys("\u{E007}").unwrap(),
+        SendForm::ClickRun => run.click().unwrap(),
+        SendForm::Enter => input.send_keys("\u{E007}").unwrap(),
     }
     // /jobs/{job} refreshes itself (meta refresh, no script) until the
     // audit is done, then redirects to /audits/{id}.
@@ -182,7 +187,7 @@ fn a_user_audits_a_repository_in_the_browser() {
     };
     let shots = screenshot_dir();
 
-    let report_url = run_audit_through_the_form(&b, &serve, &repo_url, Send::ClickRun);
+    let report_url = run_audit_through_the_form(&b, &serve, &repo_url, SendForm::ClickRun);
     let audit: i64 = report_url
         .strip_prefix(&serve.url("/audits/"))
         .and_then(|id| id.parse().ok())
@@ -292,7 +297,7 @@ fn a_user_audits_a_repository_in_the_browser() {
     let Some(p) = browser(Options::phone().without_javascript()) else {
         return;
     };
-    let again = run_audit_through_the_form(&p, &serve, &repo_url, Send::Enter);
+    let again = run_audit_through_the_form(&p, &serve, &repo_url, SendForm::Enter);
     assert!(again.starts_with(&serve.url("/audits/")), "{again}");
     assert!(p
         .find("article.finding[data-rule=\"docker-socket-mount\"]")
