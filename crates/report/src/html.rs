@@ -331,6 +331,12 @@ fn rules(out: &mut String, result: &ScanResult) {
 /// followed by their target as text, images only their description — the
 /// page never links or loads anything outside itself.
 pub fn markdown(md: &str) -> String {
+    markdown_from(md, 4)
+}
+
+/// [`markdown`] with `#` rendered as `<h{top}>` and each deeper level one
+/// below it (at most `<h6>`): 1 for a page of its own, 4 inside a report.
+pub fn markdown_from(md: &str, top: u8) -> String {
     let mut out = String::new();
     let mut links: Vec<String> = Vec::new();
     for event in Parser::new(md) {
@@ -338,7 +344,7 @@ pub fn markdown(md: &str) -> String {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => out.push_str("<p>"),
                 Tag::Heading { level, .. } => {
-                    let _ = write!(out, "<h{}>", heading(level));
+                    let _ = write!(out, "<h{}>", heading(level, top));
                 }
                 Tag::BlockQuote(_) => out.push_str("<blockquote>"),
                 Tag::CodeBlock(kind) => match kind {
@@ -362,7 +368,7 @@ pub fn markdown(md: &str) -> String {
             Event::End(tag) => match tag {
                 TagEnd::Paragraph => out.push_str("</p>\n"),
                 TagEnd::Heading(level) => {
-                    let _ = writeln!(out, "</h{}>", heading(level));
+                    let _ = writeln!(out, "</h{}>", heading(level, top));
                 }
                 TagEnd::BlockQuote(_) => out.push_str("</blockquote>\n"),
                 TagEnd::CodeBlock => out.push_str("</code></pre>\n"),
@@ -393,12 +399,17 @@ pub fn markdown(md: &str) -> String {
 }
 
 /// Rule documentation starts at `##`; keep its headings below the page's `h3`.
-fn heading(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 | HeadingLevel::H2 => 4,
-        HeadingLevel::H3 => 5,
-        _ => 6,
-    }
+/// Inside a report (`top` 4) `#` and `##` are both `<h4>`; on a page of its
+/// own (`top` 1) the outline is kept.
+fn heading(level: HeadingLevel, top: u8) -> u8 {
+    let depth = match level {
+        HeadingLevel::H1 => 0,
+        HeadingLevel::H2 => u8::from(top == 1),
+        HeadingLevel::H3 => 1 + u8::from(top == 1),
+        HeadingLevel::H4 => 2 + u8::from(top == 1),
+        _ => 5,
+    };
+    (top + depth).min(6)
 }
 
 pub fn render(result: &ScanResult) -> String {

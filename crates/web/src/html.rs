@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use skillaudit_report::html::{escape, markdown};
+use skillaudit_report::html::{escape, markdown, markdown_from};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_store::{Audit, AuditSummary, CorpusStats, Counts, FindingRecord, SourceLine};
@@ -105,7 +105,7 @@ pub fn layout_with(title: &str, main: &str, head: &str) -> String {
 <meta name=\"color-scheme\" content=\"light dark\">\n\
 <meta name=\"referrer\" content=\"no-referrer\">\n{head}\
 <title>{title} · skillaudit</title>\n\
-<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n\
+<link rel=\"stylesheet\" href=\"/static/style.css\">\n<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n</head>\n<body>\n\
 <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
 <header class=\"site\">\n<nav aria-label=\"Main\">\n<a class=\"brand\" href=\"/\">skillaudit</a>\n\
 <ul>\n<li><a href=\"/\">Audit</a></li>\n<li><a href=\"/history\">History</a></li>\n\
@@ -498,7 +498,7 @@ pub fn rule(id: &str) -> Option<String> {
     let m = format!(
         "<article class=\"rule-doc sa-doc\" data-rule=\"{}\">\n{}</article>\n<p><a href=\"/rules\">All rules</a></p>\n",
         esc(meta.id),
-        markdown(&docs::page(meta))
+        markdown_from(&docs::page(meta), 1)
     );
     Some(layout(&format!("Rule {}", meta.id), &m))
 }

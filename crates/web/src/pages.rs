@@ -178,6 +178,14 @@ pub(crate) async fn style() -> Response {
         .into_response()
 }
 
+/// The site's icon: a shield (pages link it; no browser asks for a
+/// `/favicon.ico` that would end in a 404).
+pub(crate) async fn icon() -> Response {
+    (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "max-age=86400")], ICON).into_response()
+}
+
+const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><path d=\"M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z\" fill=\"#2b5797\"/><path d=\"m10 16 4 4 8-8\" fill=\"none\" stroke=\"#fff\" stroke-width=\"3\"/></svg>\n";
+
 pub(crate) async fn not_found() -> Response {
     page(
         StatusCode::NOT_FOUND,

@@ -258,6 +258,7 @@ async fn every_route_sends_the_security_headers() {
         "/badge/github.com/o/r.svg".into(),
         "/healthz".into(),
         "/static/style.css".into(),
+        "/static/icon.svg".into(),
         "/api/corpus".into(),
         format!("/api/audits/{id}"),
         "/api/audits/999".into(),
