@@ -21,6 +21,28 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     cargo build --release --locked -p skillaudit \
     && install -m 0755 target/release/skillaudit /usr/local/bin/skillaudit
 
+# The hosted audit (`skillaudit serve`, docs/DEPLOYMENT.md): it clones the
+# submitted repositories, so it needs git (and CA certificates), which
+# distroless lacks. Build it with `--target serve`:
+#
+#   docker build --target serve -t skillaudit-serve .
+#   docker run -d -p 127.0.0.1:8080:8080 --read-only --tmpfs /tmp \
+#     --cap-drop ALL --security-opt no-new-privileges \
+#     -v skillaudit-data:/var/lib/skillaudit skillaudit-serve
+FROM debian:bookworm-slim AS serve
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends git ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --user-group --home-dir /var/lib/skillaudit --create-home skillaudit
+COPY --from=builder /usr/local/bin/skillaudit /usr/local/bin/skillaudit
+USER 10001:10001
+WORKDIR /var/lib/skillaudit
+EXPOSE 8080
+# The orchestrator probes GET /healthz; the image has no HTTP client.
+HEALTHCHECK NONE
+ENTRYPOINT ["skillaudit", "serve", "--bind", "0.0.0.0:8080", "--db", "/var/lib/skillaudit/audits.db"]
+
+# The default target: the command-line scanner alone.
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=builder /usr/local/bin/skillaudit /usr/local/bin/skillaudit
 # distroless's `nonroot` user, by number so that runAsNonRoot can verify it.
