@@ -11,12 +11,12 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/install-browser`);
 //! without them the test fails saying so, unless SKILLAUDIT_SKIP_BROWSER=1.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod serving;
+
+use serving::Serving;
 use skillaudit_testgit::Repos;
 use skillaudit_webdriver::{http, skip_requested, Browser, Element, LogEntry, Options};
 
@@ -28,74 +28,19 @@ const WAIT: Duration = Duration::from_secs(30);
 /// unescaped (or if the CSP let inline script run).
 const HOSTILE: &str = "<script>document.title='pwned'</script>";
 
-/// `skillaudit serve` as a child process; killed on drop.
-struct Serving {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Serving {
-    fn start(args: &[&str]) -> Serving {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
-            .arg("serve")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start skillaudit serve");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            // Keep draining so the server never blocks on a full pipe.
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("skillaudit serve printed nothing");
-        let addr = line
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Serving { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
 /// `target/browser` (under CARGO_TARGET_DIR when set).
 fn screenshot_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-        .join("browser")
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")).join("browser")
 }
 
 /// The repository under audit: a compose service mounting the Docker
 /// socket, under a name that is markup, built from a Dockerfile without
 /// USER.
 fn test_repo(repos: &Repos) {
-    let compose = format!(
-        "services:\n  \"{HOSTILE}\":\n    build: .\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"
-    );
+    let compose = format!("services:\n  \"{HOSTILE}\":\n    build: .\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n");
     repos.add(
         "acme/mcp-server",
-        &[
-            ("Dockerfile", b"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n"),
-            ("compose.yaml", compose.as_bytes()),
-        ],
+        &[("Dockerfile", b"FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n"), ("compose.yaml", compose.as_bytes())],
     );
 }
 
@@ -115,12 +60,7 @@ enum SendForm {
 }
 
 /// Home page → form → report, as a user: returns the report's URL.
-fn run_audit_through_the_form(
-    b: &Browser,
-    serve: &Serving,
-    repo_url: &str,
-    send: SendForm,
-) -> String {
+fn run_audit_through_the_form(b: &Browser, serve: &Serving, repo_url: &str, send: SendForm) -> String {
     b.goto(&serve.url("/")).unwrap();
     let input = b.find("#url").unwrap();
     assert_eq!(input.attribute("type").unwrap().as_deref(), Some("url"));
@@ -188,22 +128,13 @@ fn a_user_audits_a_repository_in_the_browser() {
         .unwrap_or_else(|| panic!("the form ended on {report_url}, not a report"));
 
     // What the browser shows is what the API stored.
-    let api = http::request(
-        "GET",
-        &serve.url(&format!("/api/audits/{audit}")),
-        None,
-        WAIT,
-    )
-    .unwrap();
+    let api = http::request("GET", &serve.url(&format!("/api/audits/{audit}")), None, WAIT).unwrap();
     assert_eq!(api.status, 200, "{}", api.text());
     let stored: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
     let grade = b.find("#grade").unwrap();
     let letter = text_of(&grade);
     assert_eq!(letter.trim(), stored["grade"].as_str().unwrap());
-    assert_eq!(
-        grade.attribute("data-grade").unwrap().as_deref(),
-        Some(letter.trim())
-    );
+    assert_eq!(grade.attribute("data-grade").unwrap().as_deref(), Some(letter.trim()));
     // A Docker socket mount is critical: the worst grade.
     assert_eq!(letter.trim(), "F");
 
@@ -213,36 +144,21 @@ fn a_user_audits_a_repository_in_the_browser() {
         .iter()
         .find(|f| f["rule"] == "docker-socket-mount")
         .unwrap_or_else(|| panic!("no docker-socket-mount finding stored: {stored}"));
-    let article = b
-        .find("article.finding[data-rule=\"docker-socket-mount\"]")
-        .unwrap();
+    let article = b.find("article.finding[data-rule=\"docker-socket-mount\"]").unwrap();
     assert!(article.is_displayed().unwrap());
     let shown = text_of(&article);
     let message = socket["message"].as_str().unwrap();
-    assert!(
-        shown.contains(message),
-        "message {message:?} not in {shown:?}"
-    );
+    assert!(shown.contains(message), "message {message:?} not in {shown:?}");
     // The hostile service name is shown as text, not run.
     assert!(message.contains(HOSTILE), "{message}");
     assert_ne!(b.title().unwrap(), "pwned");
     let line = socket["line"].as_u64().unwrap();
     assert!(shown.contains(&format!("compose.yaml:{line}:")), "{shown}");
     let snippet = article.find("pre").unwrap();
-    assert!(
-        text_of(&snippet).contains("/var/run/docker.sock"),
-        "{}",
-        text_of(&snippet)
-    );
-    assert!(
-        !article.find_all("pre mark").unwrap().is_empty(),
-        "the offending part is highlighted"
-    );
+    assert!(text_of(&snippet).contains("/var/run/docker.sock"), "{}", text_of(&snippet));
+    assert!(!article.find_all("pre mark").unwrap().is_empty(), "the offending part is highlighted");
     // The root-user Dockerfile finding too.
-    assert!(!b
-        .find_all("article.finding[data-rule=\"missing-user\"]")
-        .unwrap()
-        .is_empty());
+    assert!(!b.find_all("article.finding[data-rule=\"missing-user\"]").unwrap().is_empty());
 
     let full = shots.join("report.png");
     b.screenshot_full_page(&full).unwrap();
@@ -255,32 +171,16 @@ fn a_user_audits_a_repository_in_the_browser() {
     // The response carries the strict CSP.
     let page = http::request("GET", &report_url, None, WAIT).unwrap();
     assert_eq!(page.status, 200);
-    let csp = page
-        .header("content-security-policy")
-        .unwrap_or_else(|| panic!("no CSP header: {:?}", page.headers));
+    let csp = page.header("content-security-policy").unwrap_or_else(|| panic!("no CSP header: {:?}", page.headers));
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 
     // The rule's documentation, one click away.
-    article
-        .find("a[href=\"/rules/docker-socket-mount\"]")
-        .unwrap()
-        .click()
-        .unwrap();
-    b.wait_until(WAIT, "the rule page", |b| {
-        Ok(b.current_url()?
-            .ends_with("/rules/docker-socket-mount")
-            .then_some(()))
-    })
-    .unwrap();
-    let doc = b
-        .wait_for("main [data-rule=\"docker-socket-mount\"]", WAIT)
-        .unwrap();
+    article.find("a[href=\"/rules/docker-socket-mount\"]").unwrap().click().unwrap();
+    b.wait_until(WAIT, "the rule page", |b| Ok(b.current_url()?.ends_with("/rules/docker-socket-mount").then_some(()))).unwrap();
+    let doc = b.wait_for("main [data-rule=\"docker-socket-mount\"]", WAIT).unwrap();
     let doc = text_of(&doc);
-    assert!(
-        doc.contains("docker-socket-mount") && doc.contains("critical"),
-        "{doc}"
-    );
+    assert!(doc.contains("docker-socket-mount") && doc.contains("critical"), "{doc}");
     // The page's one top heading is the rule.
     let h1: Vec<String> = b.find_all("h1").unwrap().iter().map(text_of).collect();
     assert_eq!(h1, ["docker-socket-mount"]);
@@ -296,25 +196,11 @@ fn a_user_audits_a_repository_in_the_browser() {
     };
     let again = run_audit_through_the_form(&p, &serve, &repo_url, SendForm::Enter);
     assert!(again.starts_with(&serve.url("/audits/")), "{again}");
-    assert!(p
-        .find("article.finding[data-rule=\"docker-socket-mount\"]")
-        .is_ok());
-    let width = p
-        .execute(
-            "return [window.innerWidth, document.documentElement.scrollWidth];",
-            vec![],
-        )
-        .unwrap();
-    assert_eq!(
-        width[0], 412,
-        "phone viewport (the page has a viewport meta tag)"
-    );
-    assert!(
-        width[1].as_u64().unwrap() <= 412,
-        "the report scrolls sideways on a phone: {width}"
-    );
+    assert!(p.find("article.finding[data-rule=\"docker-socket-mount\"]").is_ok());
+    let width = p.execute("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).unwrap();
+    assert_eq!(width[0], 412, "phone viewport (the page has a viewport meta tag)");
+    assert!(width[1].as_u64().unwrap() <= 412, "the report scrolls sideways on a phone: {width}");
     p.screenshot(&shots.join("report-phone.png")).unwrap();
-    p.screenshot_full_page(&shots.join("report-phone-full.png"))
-        .unwrap();
+    p.screenshot_full_page(&shots.join("report-phone-full.png")).unwrap();
     assert_eq!(page_errors(&p), []);
 }

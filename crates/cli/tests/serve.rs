@@ -5,56 +5,18 @@
 #[path = "../../web/tests/common/mod.rs"]
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use skillaudit_testgit::Repos;
 
-struct Serving {
-    child: Child,
-    addr: SocketAddr,
-    stderr: std::sync::mpsc::Receiver<String>,
-}
+mod serving;
 
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use serving::Serving;
 
 fn serve(args: &[&str]) -> Serving {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("skillaudit"))
-        .arg("serve")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start skillaudit serve");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("a line on stderr");
-    let addr = line
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .parse()
-        .unwrap();
-    Serving {
-        child,
-        addr,
-        stderr: rx,
-    }
+    Serving::start(args)
 }
 
 #[test]
@@ -64,24 +26,13 @@ fn serve_binds_prints_and_answers() {
     let s = serve(&["--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
     let health = common::get(s.addr, "/healthz");
     assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
-    assert!(health
-        .header("content-security-policy")
-        .unwrap()
-        .starts_with("default-src 'none'"));
+    assert!(health.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
     let home = common::get(s.addr, "/");
     assert!(home.body.contains("id=\"run\""));
     // Only github.com, gitlab.com and codeberg.org by default, over https.
-    let r = common::post_json(
-        s.addr,
-        "/api/audits",
-        &json!({"url": "https://example.com/o/r"}),
-    );
+    let r = common::post_json(s.addr, "/api/audits", &json!({"url": "https://example.com/o/r"}));
     assert_eq!(r.status, 400, "{}", r.body);
-    let r = common::post_json(
-        s.addr,
-        "/api/audits",
-        &json!({"url": "http://github.com/o/r"}),
-    );
+    let r = common::post_json(s.addr, "/api/audits", &json!({"url": "http://github.com/o/r"}));
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(db.exists());
 }
@@ -110,11 +61,7 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
         "--fetch-timeout",
         "60",
     ]);
-    let r = common::post_json(
-        s.addr,
-        "/api/audits",
-        &json!({"url": git.url("/o/app.git")}),
-    );
+    let r = common::post_json(s.addr, "/api/audits", &json!({"url": git.url("/o/app.git")}));
     assert_eq!(r.status, 202, "{}", r.body);
     let job = r.json()["job"].as_str().unwrap().to_string();
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -132,10 +79,7 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
     assert!(page.body.contains("data-grade=\"D\""), "{}", page.body);
     assert!(page.body.contains("data-rule=\"missing-user\""));
 
-    let status = Command::new("kill")
-        .args(["-TERM", &s.child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(30);
     let exit = loop {
@@ -151,9 +95,6 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
     // The audit is in the database file.
     let store = skillaudit_store::SqliteStore::open(&db).unwrap();
     use skillaudit_store::Store;
-    let a = store
-        .audit(skillaudit_store::AuditId(audit))
-        .unwrap()
-        .unwrap();
+    let a = store.audit(skillaudit_store::AuditId(audit)).unwrap().unwrap();
     assert_eq!(a.summary.grade, 'D');
 }

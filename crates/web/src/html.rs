@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use skillaudit_report::html::{escape, markdown, markdown_from};
+use skillaudit_report::html::{escape, markdown_from};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_store::{Audit, AuditSummary, CorpusStats, Counts, FindingRecord, SourceLine};
