@@ -446,6 +446,24 @@ pub fn corpus(c: &CorpusStats) -> String {
         np = plural(c.findings.total()),
     );
     let total = c.repositories.max(1) as f64;
+    // The answer operators come for first: the five most common, in words.
+    if !c.rules.is_empty() {
+        m.push_str("<section aria-labelledby=\"h-top\">\n<h2 id=\"h-top\">Top five</h2>\n<ol class=\"top-rules\">\n");
+        for r in c.rules.iter().take(5) {
+            let summary = registry::find(&r.rule).map_or("", |meta| meta.summary);
+            let _ = writeln!(
+                m,
+                "<li data-rule=\"{id}\"><a href=\"/rules/{link}\"><code>{id}</code></a> ({sev}): {summary} \
+<span class=\"share\">{pct:.0}% of repositories</span></li>",
+                id = esc(&r.rule),
+                link = segment(&r.rule),
+                sev = esc(&r.severity),
+                summary = esc(summary),
+                pct = r.share * 100.0,
+            );
+        }
+        m.push_str("</ol>\n</section>\n");
+    }
     m.push_str("<section aria-labelledby=\"h-grades\">\n<h2 id=\"h-grades\">Grades</h2>\n<div class=\"scroll\">\n<table class=\"grades\">\n\
 <thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">Repositories</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
     for gc in &c.grades {

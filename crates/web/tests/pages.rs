@@ -469,10 +469,66 @@ async fn corpus_page_and_api() {
     assert!(got.body.contains("<tr data-rule=\"missing-user\">"));
     assert!(got.body.contains("value=\"0.5000\""));
     assert!(got.body.contains("<tr data-grade=\"D\">"));
+    // The top five, in words: the rule, its summary and its share.
+    let top = &got.body[got
+        .body
+        .find("<ol class=\"top-rules\">")
+        .expect("a top-five list")..];
+    let top = &top[..top.find("</ol>").unwrap()];
+    assert_eq!(top.matches("<li ").count(), 1, "{top}");
+    let summary = skillaudit_rules::registry::find("missing-user")
+        .unwrap()
+        .summary;
+    assert!(
+        top.contains("<code>missing-user</code></a> (high): ")
+            && top.contains("50% of repositories"),
+        "{top}"
+    );
+    assert!(
+        top.contains(&skillaudit_report::html::escape(summary)),
+        "{top}"
+    );
     let api = get(&app, "/api/corpus").await;
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(v["repositories"], 2);
     assert_eq!(v["rules"][0]["rule"], "missing-user");
+}
+
+#[tokio::test]
+async fn the_top_five_are_five() {
+    let (app, store) = app();
+    let rules = [
+        "missing-user",
+        "privileged-container",
+        "docker-socket-mount",
+        "unpinned-image",
+        "missing-healthcheck",
+        "host-namespace",
+        "missing-pids-limit",
+    ];
+    // Repository k has the first k+1 rules: the first rule is the most common.
+    for repo in 0..rules.len() {
+        let findings = rules[..=repo]
+            .iter()
+            .map(|r| finding(r, "medium", "m", "compose.yaml", 1))
+            .collect();
+        store
+            .insert_audit(&audit(
+                &format!("https://github.com/a/r{repo}"),
+                'C',
+                findings,
+            ))
+            .unwrap();
+    }
+    let got = get(&app, "/corpus").await;
+    let top = &got.body[got.body.find("<ol class=\"top-rules\">").unwrap()..];
+    let top = &top[..top.find("</ol>").unwrap()];
+    let shown: Vec<&str> = top
+        .split("<li data-rule=\"")
+        .skip(1)
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert_eq!(shown, rules[..5], "{top}");
 }
 
 #[tokio::test]
