@@ -1,12 +1,12 @@
 //! The JSON API's read side: stored audits and the corpus view.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::pages::audit_id;
+use crate::pages::{audit_id, HistoryQuery};
 use crate::{App, STORE_FAILURE};
 
 /// `{"error": message}` with `status`.
@@ -22,6 +22,27 @@ pub(crate) async fn audit(State(app): State<App>, Path(id): Path<String>) -> Res
     match app.query(move |s| s.audit(id)).await {
         Ok(Some(a)) => Json(a).into_response(),
         Ok(None) => error(StatusCode::NOT_FOUND, "no such audit"),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, STORE_FAILURE),
+    }
+}
+
+/// `GET /api/audits[?before=ID]`: the history, newest first, a page at a
+/// time: `{"audits": [summaries], "next": "/api/audits?before=ID" | null}`.
+pub(crate) async fn audits(State(app): State<App>, Query(q): Query<HistoryQuery>) -> Response {
+    let Ok(page) = q.page() else {
+        return error(StatusCode::BAD_REQUEST, "`before` must be an audit id");
+    };
+    match app.query(move |s| s.audits(page)).await {
+        Ok(audits) => {
+            let next = (audits.len() as u32 == page.limit)
+                .then(|| {
+                    audits
+                        .last()
+                        .map(|a| format!("/api/audits?before={}", a.id))
+                })
+                .flatten();
+            Json(json!({ "audits": audits, "next": next })).into_response()
+        }
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, STORE_FAILURE),
     }
 }

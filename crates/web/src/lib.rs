@@ -173,7 +173,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(pages::style))
         .route("/static/icon.svg", get(pages::icon))
-        .route("/api/audits", post(submit::api_submit))
+        .route("/api/audits", post(submit::api_submit).get(api::audits))
         .route("/api/jobs/{job}", get(submit::api_job))
         .route("/api/audits/{id}", get(api::audit))
         .route("/api/corpus", get(api::corpus))

@@ -75,20 +75,29 @@ pub(crate) struct HistoryQuery {
     before: Option<String>,
 }
 
+impl HistoryQuery {
+    /// The page asked for (`?before=ID`, the last id of the previous page),
+    /// or `Err` when `before` is not an audit id. Shared by the HTML history
+    /// and `GET /api/audits`.
+    pub(crate) fn page(&self) -> Result<Page, ()> {
+        let before = match self.before.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(audit_id(s).ok_or(())?),
+        };
+        Ok(Page {
+            limit: HISTORY_PAGE,
+            before,
+        })
+    }
+}
+
 pub(crate) async fn history(State(app): State<App>, Query(q): Query<HistoryQuery>) -> Response {
-    let before = match q.before.as_deref() {
-        None | Some("") => None,
-        Some(s) => match audit_id(s) {
-            Some(id) => Some(id),
-            None => {
-                return page(
-                    StatusCode::BAD_REQUEST,
-                    html::message("Bad request", "`before` must be an audit id."),
-                )
-            }
-        },
+    let Ok(Page { limit, before }) = q.page() else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            html::message("Bad request", "`before` must be an audit id."),
+        );
     };
-    let limit = HISTORY_PAGE;
     match app.query(move |s| s.audits(Page { limit, before })).await {
         Ok(audits) => {
             let older = (audits.len() as u32 == limit)
@@ -181,7 +190,15 @@ pub(crate) async fn style() -> Response {
 /// The site's icon: a shield (pages link it; no browser asks for a
 /// `/favicon.ico` that would end in a 404).
 pub(crate) async fn icon() -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "max-age=86400")], ICON).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        ICON,
+    )
+        .into_response()
 }
 
 const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><path d=\"M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z\" fill=\"#2b5797\"/><path d=\"m10 16 4 4 8-8\" fill=\"none\" stroke=\"#fff\" stroke-width=\"3\"/></svg>\n";

@@ -1,7 +1,6 @@
 //! Submitting audits (the form and `POST /api/audits`) and following them
 //! (`/jobs/{job}`, `/api/jobs/{job}`).
 
-
 use axum::body::Bytes;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};

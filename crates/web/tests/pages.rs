@@ -260,6 +260,7 @@ async fn every_route_sends_the_security_headers() {
         "/static/style.css".into(),
         "/static/icon.svg".into(),
         "/api/corpus".into(),
+        "/api/audits".into(),
         format!("/api/audits/{id}"),
         "/api/audits/999".into(),
         "/jobs/abc".into(),
@@ -446,6 +447,29 @@ async fn history_pages_by_keyset() {
     assert!(!second.body.contains("?before="));
     let bad = get(&app, "/history?before=x").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // The same pages as JSON.
+    let api = get(&app, "/api/audits").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let shown: Vec<&str> = v["audits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown.len(), 50);
+    assert_eq!(shown[0], "https://github.com/o/r52");
+    assert_eq!(v["next"], format!("/api/audits?before={older}"));
+    let rest = get(&app, v["next"].as_str().unwrap()).await;
+    let v: serde_json::Value = serde_json::from_str(&rest.body).unwrap();
+    assert_eq!(v["audits"].as_array().unwrap().len(), 3);
+    assert_eq!(v["audits"][2]["source"], "https://github.com/o/r0");
+    assert_eq!(v["audits"][2]["grade"], "A");
+    assert_eq!(v["next"], serde_json::Value::Null);
+    let bad = get(&app, "/api/audits?before=x").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("\"error\""), "{}", bad.body);
 }
 
 #[tokio::test]
