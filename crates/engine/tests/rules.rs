@@ -27,7 +27,7 @@
 //! secret ghp_Zq8Rk3Lm…                  this text appears in no message, related message or fix
 //! bug <why>                             a known bug elsewhere: the case states the correct
 //!                                       behaviour, is left out of the tests above and the
-//!                                       snapshots, and is checked by the ignored `known_bugs`
+//!                                       snapshots; `known_bugs_are_still_bugs` fails once it passes
 //! ```
 //!
 //! Regenerate snapshots with
@@ -477,18 +477,12 @@ fn snapshots() {
     assert!(failed.is_empty(), "snapshots differ for: {}", failed.join(", "));
 }
 
-/// Cases that describe the correct behaviour but fail because of bugs
-/// outside the rules (their expect.txt says which). Run with `--ignored`.
+/// Cases that describe the correct behaviour but fail because of a bug
+/// outside the rules (their expect.txt says which) must still fail: when one
+/// passes, the bug is fixed and its `bug` line goes, so that the case joins
+/// the checks and snapshots above instead of staying unchecked.
 #[test]
-#[ignore = "known bugs outside the rules (compose booleans, docker run --use-api-socket, shell-form sh -c, backtick placeholders); see the `bug` lines of the cases"]
-fn known_bugs() {
-    let mut problems = BTreeMap::new();
-    for case in cases().iter().filter(|c| c.known_bug.is_some()) {
-        let mut p = check_case(case);
-        if !p.is_empty() {
-            p.insert(0, format!("known bug: {}", case.known_bug.as_deref().unwrap_or("")));
-            problems.insert(case.label(), p);
-        }
-    }
-    report(problems);
+fn known_bugs_are_still_bugs() {
+    let fixed: Vec<String> = cases().iter().filter(|c| c.known_bug.is_some() && check_case(c).is_empty()).map(|c| c.label()).collect();
+    assert!(fixed.is_empty(), "these cases pass now: remove the `bug` line of their expect.txt: {}", fixed.join(", "));
 }
