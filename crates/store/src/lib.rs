@@ -47,6 +47,34 @@ impl Counts {
     pub fn total(&self) -> u64 {
         self.critical + self.high + self.medium + self.low + self.info
     }
+
+    /// The count for a severity as the store names it (`critical` … `info`;
+    /// any other name counts as `info`).
+    pub fn get(&self, severity: &str) -> u64 {
+        match severity {
+            "critical" => self.critical,
+            "high" => self.high,
+            "medium" => self.medium,
+            "low" => self.low,
+            _ => self.info,
+        }
+    }
+
+    /// The counts of these findings' severities.
+    pub fn of(findings: &[FindingRecord]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            let slot = match f.severity.as_str() {
+                "critical" => &mut c.critical,
+                "high" => &mut c.high,
+                "medium" => &mut c.medium,
+                "low" => &mut c.low,
+                _ => &mut c.info,
+            };
+            *slot += 1;
+        }
+        c
+    }
 }
 
 /// An audit: what was scanned, when, and the grade (without its findings).

@@ -36,6 +36,25 @@ fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// The rows of `sql` (whose first column is a finding id, and whose `?1` is
+/// the audit) grouped by finding, each read by `row`, in the query's order.
+fn by_finding<T>(
+    conn: &Connection,
+    sql: &str,
+    audit: AuditId,
+    what: &'static str,
+    row: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<HashMap<i64, Vec<T>>> {
+    let mut q = conn.prepare(sql).map_err(err(what))?;
+    let rows = q.query_map([audit.0], |r| Ok((r.get::<_, i64>(0)?, row(r)?))).map_err(err(what))?;
+    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
+    for r in rows {
+        let (finding, value) = r.map_err(err(what))?;
+        out.entry(finding).or_default().push(value);
+    }
+    Ok(out)
+}
+
 fn summary_row(r: &Row<'_>) -> rusqlite::Result<AuditSummary> {
     let grade: String = r.get(7)?;
     Ok(AuditSummary {
@@ -182,44 +201,28 @@ impl Store for SqliteStore {
         else {
             return Ok(None);
         };
-        let mut related: HashMap<i64, Vec<RelatedRecord>> = HashMap::new();
-        {
-            let mut q = tx
-                .prepare(
-                    "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
-                     WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
-                )
-                .map_err(err("cannot read related locations"))?;
-            let rows = q
-                .query_map([id.0], |r| Ok((r.get::<_, i64>(0)?, RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? })))
-                .map_err(err("cannot read related locations"))?;
-            for row in rows {
-                let (fid, rel) = row.map_err(err("cannot read a related location"))?;
-                related.entry(fid).or_default().push(rel);
-            }
-        }
-        let mut snippets: HashMap<i64, Vec<SourceLine>> = HashMap::new();
-        {
-            let mut q = tx
-                .prepare(
-                    "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
-                     WHERE f.audit_id = ?1 ORDER BY l.finding_id, l.line",
-                )
-                .map_err(err("cannot read source lines"))?;
-            let rows = q
-                .query_map([id.0], |r| {
-                    let highlight = match (r.get::<_, Option<u32>>(3)?, r.get::<_, Option<u32>>(4)?) {
-                        (Some(a), Some(b)) => Some((a, b)),
-                        _ => None,
-                    };
-                    Ok((r.get::<_, i64>(0)?, SourceLine { line: r.get(1)?, text: r.get(2)?, highlight }))
-                })
-                .map_err(err("cannot read source lines"))?;
-            for row in rows {
-                let (fid, l) = row.map_err(err("cannot read a source line"))?;
-                snippets.entry(fid).or_default().push(l);
-            }
-        }
+        let mut related = by_finding(
+            &tx,
+            "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
+             WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
+            id,
+            "cannot read related locations",
+            |r| Ok(RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? }),
+        )?;
+        let mut snippets = by_finding(
+            &tx,
+            "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
+             WHERE f.audit_id = ?1 ORDER BY l.finding_id, l.line",
+            id,
+            "cannot read source lines",
+            |r| {
+                let highlight = match (r.get::<_, Option<u32>>(3)?, r.get::<_, Option<u32>>(4)?) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => None,
+                };
+                Ok(SourceLine { line: r.get(1)?, text: r.get(2)?, highlight })
+            },
+        )?;
         let findings = {
             let mut q = tx
                 .prepare(

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use skillaudit_report::html::{escape, markdown_from};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
-use skillaudit_store::{Audit, AuditSummary, CorpusStats, Counts, FindingRecord, SourceLine};
+use skillaudit_store::{Audit, AuditSummary, CorpusStats, FindingRecord, SourceLine};
 
 /// The severities, worst first, as the store spells them.
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -40,16 +40,6 @@ fn title_case(sev: &str) -> &'static str {
         "low" => "Low",
         "info" => "Info",
         _ => "Other",
-    }
-}
-
-fn count(c: &Counts, sev: &str) -> u64 {
-    match sev {
-        "critical" => c.critical,
-        "high" => c.high,
-        "medium" => c.medium,
-        "low" => c.low,
-        _ => c.info,
     }
 }
 
@@ -260,7 +250,7 @@ pub fn report(a: &Audit) -> String {
     );
     m.push_str("<ul class=\"sa-counts counts\" aria-label=\"Findings by severity\">\n");
     for sev in SEVERITIES {
-        let n = count(&s.summary, sev);
+        let n = s.summary.get(sev);
         if n > 0 {
             let _ = writeln!(m, "<li class=\"sa-sev-{sev}\"><a href=\"#{sev}\"><span class=\"sa-n\">{n}</span> {sev}</a></li>");
         } else {

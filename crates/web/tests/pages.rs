@@ -51,16 +51,7 @@ fn finding(rule: &str, severity: &str, message: &str, path: &str, line: u32) -> 
 }
 
 fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
-    let mut summary = Counts::default();
-    for f in &findings {
-        match f.severity.as_str() {
-            "critical" => summary.critical += 1,
-            "high" => summary.high += 1,
-            "medium" => summary.medium += 1,
-            "low" => summary.low += 1,
-            _ => summary.info += 1,
-        }
-    }
+    let summary = Counts::of(&findings);
     NewAudit {
         source: source.into(),
         commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
