@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::pages::{audit_id, HistoryQuery};
+use crate::pages::{audit_id, next_before, HistoryQuery};
 use crate::{App, STORE_FAILURE};
 
 /// `{"error": message}` with `status`.
@@ -34,13 +34,7 @@ pub(crate) async fn audits(State(app): State<App>, Query(q): Query<HistoryQuery>
     };
     match app.query(move |s| s.audits(page)).await {
         Ok(audits) => {
-            let next = (audits.len() as u32 == page.limit)
-                .then(|| {
-                    audits
-                        .last()
-                        .map(|a| format!("/api/audits?before={}", a.id))
-                })
-                .flatten();
+            let next = next_before(&audits, page).map(|id| format!("/api/audits?before={id}"));
             Json(json!({ "audits": audits, "next": next })).into_response()
         }
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, STORE_FAILURE),

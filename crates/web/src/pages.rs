@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use skillaudit_store::{AuditId, Page};
+use skillaudit_store::{AuditId, AuditSummary, Page};
 
 use crate::{badge, html, page, App, STORE_FAILURE};
 
@@ -91,18 +91,23 @@ impl HistoryQuery {
     }
 }
 
+/// The `before` of the page after `audits` (a full `page` of them), if any.
+pub(crate) fn next_before(audits: &[AuditSummary], page: Page) -> Option<AuditId> {
+    (audits.len() as u32 == page.limit)
+        .then(|| audits.last().map(|a| a.id))
+        .flatten()
+}
+
 pub(crate) async fn history(State(app): State<App>, Query(q): Query<HistoryQuery>) -> Response {
-    let Ok(Page { limit, before }) = q.page() else {
+    let Ok(wanted) = q.page() else {
         return page(
             StatusCode::BAD_REQUEST,
             html::message("Bad request", "`before` must be an audit id."),
         );
     };
-    match app.query(move |s| s.audits(Page { limit, before })).await {
+    match app.query(move |s| s.audits(wanted)).await {
         Ok(audits) => {
-            let older = (audits.len() as u32 == limit)
-                .then(|| audits.last().map(|a| a.id.0))
-                .flatten();
+            let older = next_before(&audits, wanted).map(|id| id.0);
             page(StatusCode::OK, html::history(&audits, older))
         }
         Err(_) => store_failure(),
