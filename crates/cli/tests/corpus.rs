@@ -261,18 +261,6 @@ fn db_keeps_every_audit_for_the_store_to_read() {
     assert_eq!(store.corpus_stats().unwrap().repositories, REPOS.len() as u64);
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 #[test]
 fn git_urls_and_checkouts_record_their_commit() {
     let repos = Repos::new();

@@ -104,6 +104,7 @@ fn action_inputs_are_declared_and_used_and_steps_are_well_formed() {
 
     let mut ids = BTreeSet::new();
     let step_ref = Regex::new(r"steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)").unwrap();
+    let pinned = Regex::new(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})$").unwrap();
     for step in a.steps() {
         let span = step.node().span;
         let step_text = &a.text[span.start as usize..span.end as usize];
@@ -111,7 +112,6 @@ fn action_inputs_are_declared_and_used_and_steps_are_well_formed() {
             assert!(ids.contains(&c[1]), "step output {} used before step {} runs", &c[0], &c[1]);
         }
         if let Some(uses) = str_of(step, "uses") {
-            let pinned = Regex::new(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})$").unwrap();
             assert!(pinned.is_match(uses), "{uses} is not pinned to a major version or a commit");
         }
         if step.value("run").is_some() {
@@ -135,10 +135,11 @@ fn action_scripts_use_only_flags_the_cli_has() {
     let a = action();
     let flags = scan_flags();
     let mut checked = 0;
+    let flag_re = Regex::new(r"\s(--[a-z][a-z-]*)").unwrap();
     for step in a.steps() {
         let Some(script) = str_of(step, "run") else { continue };
         for line in script.lines().filter(|l| l.trim_start().starts_with("skillaudit scan") || l.contains(" skillaudit scan ")) {
-            for flag in Regex::new(r"\s(--[a-z][a-z-]*)").unwrap().captures_iter(line) {
+            for flag in flag_re.captures_iter(line) {
                 assert!(flags.contains(&flag[1]), "`{}` is not a flag of `skillaudit scan`: {line}", &flag[1]);
                 checked += 1;
             }
@@ -171,8 +172,9 @@ fn run_scan_step(workspace: &Path, inputs: &[(&str, &str)]) -> (Option<i32>, Str
     // The step's env: block, with the action's defaults for inputs not given.
     let doc = root(&a.stream);
     let defaults = doc.value("inputs").unwrap();
+    let from_input = Regex::new(r"^\$\{\{ inputs\.([a-z-]+) \}\}$").unwrap();
     for (k, v) in step.value("env").expect("env").entries() {
-        let input = Regex::new(r"^\$\{\{ inputs\.([a-z-]+) \}\}$").unwrap().captures(v.as_str().unwrap()).expect("env from an input")[1].to_string();
+        let input = from_input.captures(v.as_str().unwrap()).expect("env from an input")[1].to_string();
         let value = inputs
             .iter()
             .find(|(n, _)| *n == input)
@@ -359,7 +361,7 @@ fn the_dockerfile_scores_grade_a_with_no_finding() {
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report:#}");
     // Its run instructions: non-root user, skillaudit as the entrypoint.
     let df = std::fs::read_to_string(repo().join("Dockerfile")).unwrap();
-    let last_from = df.lines().filter(|l| l.starts_with("FROM ")).last().unwrap();
+    let last_from = df.lines().rfind(|l| l.starts_with("FROM ")).unwrap();
     assert!(last_from.contains("distroless") && last_from.contains(":nonroot"), "{last_from}");
     assert!(df.contains("\nUSER 65532:65532\n"));
     assert!(df.contains("\nENTRYPOINT [\"skillaudit\"]\n"));

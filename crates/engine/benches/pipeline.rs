@@ -69,7 +69,7 @@ fn parsers(c: &mut Criterion) {
 /// A linked project of the five inputs, as the engine builds it.
 fn project() -> Project {
     let mut p = Project::default();
-    let mut add = |p: &mut Project, name: &str, kind: FileKind, text: &str| {
+    let add = |p: &mut Project, name: &str, kind: FileKind, text: &str| {
         let id = FileId(p.files.len() as u32);
         p.files.push(SourceFile::new(id, name.into(), PathBuf::from(name), kind, text.into()));
         id

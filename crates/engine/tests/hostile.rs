@@ -27,7 +27,7 @@ fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     fs::write(p, bytes).unwrap();
 }
 
-fn rules_at<'r>(r: &'r ScanResult, path: &str) -> Vec<&'static str> {
+fn rules_at(r: &ScanResult, path: &str) -> Vec<&'static str> {
     r.findings.iter().filter(|f| f.path == path).map(|f| f.finding.rule.id).collect()
 }
 
