@@ -129,19 +129,30 @@ fn read_list(list: &str, policy: &FetchPolicy, out: &mut Vec<Source>) -> Result<
     let (text, base) = if list == "-" {
         let mut text = String::new();
         for line in std::io::stdin().lock().lines() {
-            let line = line.map_err(|e| format!("cannot read the list of sources from standard input: {e}"))?;
+            let line = line
+                .map_err(|e| format!("cannot read the list of sources from standard input: {e}"))?;
             text.push_str(&line);
             text.push('\n');
         }
         (text, None)
     } else {
-        let cannot = |e: std::io::Error| format!("cannot read the list of sources {list}: {}", io_message(&e));
+        let cannot = |e: std::io::Error| {
+            format!("cannot read the list of sources {list}: {}", io_message(&e))
+        };
         let mut text = Vec::new();
-        std::fs::File::open(list).and_then(|f| f.take(MAX_LIST_BYTES + 1).read_to_end(&mut text)).map_err(cannot)?;
+        std::fs::File::open(list)
+            .and_then(|f| f.take(MAX_LIST_BYTES + 1).read_to_end(&mut text))
+            .map_err(cannot)?;
         if text.len() as u64 > MAX_LIST_BYTES {
-            return Err(format!("the list of sources {list} is larger than {} MiB", MAX_LIST_BYTES >> 20));
+            return Err(format!(
+                "the list of sources {list} is larger than {} MiB",
+                MAX_LIST_BYTES >> 20
+            ));
         }
-        let base = Path::new(list).parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        let base = Path::new(list)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf);
         (String::from_utf8_lossy(&text).into_owned(), base)
     };
     for line in text.lines() {
@@ -166,8 +177,16 @@ fn source(entry: &str, base: Option<&Path>, policy: &FetchPolicy) -> Source {
         let display = redact_url(entry);
         return match fetch::check_url(entry, policy) {
             // The web service's name for the repository, so both can share a store.
-            Ok(checked) => Source { display, key: checked.source_key(), kind: SourceKind::Url(entry.to_string()) },
-            Err(e) => Source { key: display.clone(), kind: SourceKind::Invalid(format!("{display}: {e}")), display },
+            Ok(checked) => Source {
+                display,
+                key: checked.source_key(),
+                kind: SourceKind::Url(entry.to_string()),
+            },
+            Err(e) => Source {
+                key: display.clone(),
+                kind: SourceKind::Invalid(format!("{display}: {e}")),
+                display,
+            },
         };
     }
     let path = match base {
@@ -177,14 +196,31 @@ fn source(entry: &str, base: Option<&Path>, policy: &FetchPolicy) -> Source {
     let display = path.to_string_lossy().into_owned();
     let kind = match std::fs::metadata(&path) {
         Ok(m) if m.is_dir() => match path.canonicalize() {
-            Ok(canonical) => return Source { display, key: canonical.to_string_lossy().into_owned(), kind: SourceKind::Dir(path) },
-            Err(e) => SourceKind::Invalid(format!("cannot read directory {display}: {}", io_message(&e))),
+            Ok(canonical) => {
+                return Source {
+                    display,
+                    key: canonical.to_string_lossy().into_owned(),
+                    kind: SourceKind::Dir(path),
+                }
+            }
+            Err(e) => SourceKind::Invalid(format!(
+                "cannot read directory {display}: {}",
+                io_message(&e)
+            )),
         },
-        Ok(_) => SourceKind::Invalid(format!("{display} is not a repository (a directory or a git URL)")),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => SourceKind::Invalid(format!("{display}: no such directory")),
+        Ok(_) => SourceKind::Invalid(format!(
+            "{display} is not a repository (a directory or a git URL)"
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            SourceKind::Invalid(format!("{display}: no such directory"))
+        }
         Err(e) => SourceKind::Invalid(format!("cannot read {display}: {}", io_message(&e))),
     };
-    Source { key: display.clone(), display, kind }
+    Source {
+        key: display.clone(),
+        display,
+        kind,
+    }
 }
 
 /// A URL without a password or token in it (`https://user:token@host/…`).
@@ -211,7 +247,9 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .stderr(Stdio::null())
         .output()
         .ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The commit a directory holds: only when it is the top of a git work tree
@@ -238,16 +276,26 @@ fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result
         SourceKind::Invalid(message) => return Err(message.clone()),
         SourceKind::Dir(path) => (path.clone(), commit_of_dir(path)),
         SourceKind::Url(url) => {
-            let checkout = fetch::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?;
+            let checkout =
+                fetch::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?;
             let root = checkout.root().to_path_buf();
             let commit = Some(checkout.commit.clone());
             _clone = Some(checkout);
             (root, commit)
         }
     };
-    let options = ScanOptions { targets: vec![root.to_string_lossy().into_owned()], ..options.clone() };
+    let options = ScanOptions {
+        targets: vec![root.to_string_lossy().into_owned()],
+        ..options.clone()
+    };
     let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
-    Ok(NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms()))
+    Ok(NewAudit::from_scan(
+        &result,
+        &source.key,
+        commit.as_deref(),
+        started,
+        now_ms(),
+    ))
 }
 
 /// Counters for the progress bar.
@@ -262,8 +310,14 @@ const BAR_WIDTH: usize = 24;
 /// The progress line: spinner, count and a bar.
 fn progress_line(done: usize, total: usize, frame: usize) -> String {
     let spin = progress::SPINNER[frame % progress::SPINNER.len()];
-    let filled = (done.min(total) * BAR_WIDTH).checked_div(total).unwrap_or(BAR_WIDTH);
-    format!("{spin} auditing repositories [{}{}] {done}/{total}", "#".repeat(filled), "-".repeat(BAR_WIDTH - filled))
+    let filled = (done.min(total) * BAR_WIDTH)
+        .checked_div(total)
+        .unwrap_or(BAR_WIDTH);
+    format!(
+        "{spin} auditing repositories [{}{}] {done}/{total}",
+        "#".repeat(filled),
+        "-".repeat(BAR_WIDTH - filled)
+    )
 }
 
 pub fn run(args: CorpusArgs) -> ExitCode {
@@ -284,7 +338,10 @@ pub fn run(args: CorpusArgs) -> ExitCode {
                 eprintln!("note: {n}");
             }
             if sources.is_empty() {
-                return fail("no repository to audit: give directories, git URLs or @FILE lists of them".into());
+                return fail(
+                    "no repository to audit: give directories, git URLs or @FILE lists of them"
+                        .into(),
+                );
             }
             sources
         }
@@ -311,12 +368,24 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         max_file_size: args.max_file_size.saturating_mul(1 << 20),
         ..ScanOptions::default()
     };
-    let jobs = args.jobs.map(usize::from).unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).min(sources.len()).max(1);
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .min(sources.len())
+        .max(1);
 
-    let counter = Arc::new(Counter { total: sources.len(), done: AtomicUsize::new(0) });
+    let counter = Arc::new(Counter {
+        total: sources.len(),
+        done: AtomicUsize::new(0),
+    });
     let indicator = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let c = Arc::clone(&counter);
-        progress::Indicator::start_with(move |frame| progress_line(c.done.load(Ordering::Relaxed), c.total, frame), std::io::stderr(), progress::delay())
+        progress::Indicator::start_with(
+            move |frame| progress_line(c.done.load(Ordering::Relaxed), c.total, frame),
+            std::io::stderr(),
+            progress::delay(),
+        )
     });
 
     // Workers take the next source until none is left; each audit is stored
@@ -330,17 +399,33 @@ pub fn run(args: CorpusArgs) -> ExitCode {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(i) else { break };
                 // A bug must not take the other repositories down with it.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit(source, &options, &policy)))
-                    .unwrap_or_else(|_| Err(format!("{}: internal error while auditing (a bug in skillaudit; please report it)", source.display)));
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    audit(source, &options, &policy)
+                }))
+                .unwrap_or_else(|_| {
+                    Err(format!(
+                        "{}: internal error while auditing (a bug in skillaudit; please report it)",
+                        source.display
+                    ))
+                });
                 if let Ok(a) = &result {
                     for store in std::iter::once(&memory).chain(db.as_ref()) {
                         if let Err(e) = store.insert_audit(a) {
-                            store_errors.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{}: {e}", source.display));
+                            store_errors
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(format!("{}: {e}", source.display));
                         }
                     }
                 }
                 counter.done.fetch_add(1, Ordering::Relaxed);
-                outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((i, Outcome { source: source.clone(), result }));
+                outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((
+                    i,
+                    Outcome {
+                        source: source.clone(),
+                        result,
+                    },
+                ));
             });
         }
     });
@@ -399,17 +484,30 @@ fn share(part: u64, whole: u64) -> f64 {
 }
 
 fn failures(outcomes: &[Outcome]) -> impl Iterator<Item = (&Source, &str)> {
-    outcomes.iter().filter_map(|o| o.result.as_ref().err().map(|e| (&o.source, e.as_str())))
+    outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().err().map(|e| (&o.source, e.as_str())))
 }
 
 fn counts_line(c: &Counts) -> String {
-    format!("{} critical, {} high, {} medium, {} low, {} info", c.critical, c.high, c.medium, c.low, c.info)
+    format!(
+        "{} critical, {} high, {} medium, {} low, {} info",
+        c.critical, c.high, c.medium, c.low, c.info
+    )
 }
 
 fn totals(stats: &CorpusStats, outcomes: &[Outcome]) -> String {
     let failed = failures(outcomes).count();
-    let repos = if stats.repositories == 1 { "repository" } else { "repositories" };
-    let failed = if failed > 0 { format!(" ({failed} could not be audited)") } else { String::new() };
+    let repos = if stats.repositories == 1 {
+        "repository"
+    } else {
+        "repositories"
+    };
+    let failed = if failed > 0 {
+        format!(" ({failed} could not be audited)")
+    } else {
+        String::new()
+    };
     format!(
         "{} {repos} audited{failed}, {} files scanned, {} findings: {}",
         stats.repositories,
@@ -419,7 +517,12 @@ fn totals(stats: &CorpusStats, outcomes: &[Outcome]) -> String {
     )
 }
 
-fn render(stats: &CorpusStats, outcomes: &[Outcome], format: CorpusFormat, top: Option<usize>) -> String {
+fn render(
+    stats: &CorpusStats,
+    outcomes: &[Outcome],
+    format: CorpusFormat,
+    top: Option<usize>,
+) -> String {
     let rules = &stats.rules[..top.unwrap_or(usize::MAX).min(stats.rules.len())];
     match format {
         CorpusFormat::Text => text(stats, rules, outcomes),
@@ -431,10 +534,27 @@ fn render(stats: &CorpusStats, outcomes: &[Outcome], format: CorpusFormat, top: 
 
 fn text(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
     let mut out = String::new();
-    let width = rules.iter().map(|r| r.rule.len()).max().unwrap_or(0).max("rule".len());
-    let _ = writeln!(out, "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}", "rule", "severity", "repositories", "share", "findings");
+    let width = rules
+        .iter()
+        .map(|r| r.rule.len())
+        .max()
+        .unwrap_or(0)
+        .max("rule".len());
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}",
+        "rule", "severity", "repositories", "share", "findings"
+    );
     for r in rules {
-        let _ = writeln!(out, "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}", r.rule, r.severity, r.repositories, percent(r.share), r.findings);
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}",
+            r.rule,
+            r.severity,
+            r.repositories,
+            percent(r.share),
+            r.findings
+        );
     }
     if rules.is_empty() {
         let _ = writeln!(out, "(no findings)");
@@ -444,7 +564,13 @@ fn text(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[O
     }
     let _ = writeln!(out, "\ngrade  repositories  share");
     for g in &stats.grades {
-        let _ = writeln!(out, "{:<5}  {:>12}  {:>5}", g.grade, g.repositories, percent(share(g.repositories, stats.repositories)));
+        let _ = writeln!(
+            out,
+            "{:<5}  {:>12}  {:>5}",
+            g.grade,
+            g.repositories,
+            percent(share(g.repositories, stats.repositories))
+        );
     }
     let _ = writeln!(out, "\n{}", totals(stats, outcomes));
     out
@@ -452,32 +578,67 @@ fn text(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[O
 
 /// A Markdown table cell: no `|` or line break escapes the cell.
 fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
-fn markdown(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
+fn markdown(
+    stats: &CorpusStats,
+    rules: &[skillaudit_store::RuleStat],
+    outcomes: &[Outcome],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Corpus: {} repositories\n", stats.repositories);
-    let _ = writeln!(out, "| Rule | Severity | Repositories | Share | Findings |\n|---|---|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| Rule | Severity | Repositories | Share | Findings |\n|---|---|---:|---:|---:|"
+    );
     for r in rules {
-        let _ = writeln!(out, "| `{}` | {} | {} | {} | {} |", md_cell(&r.rule), r.severity, r.repositories, percent(r.share), r.findings);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            md_cell(&r.rule),
+            r.severity,
+            r.repositories,
+            percent(r.share),
+            r.findings
+        );
     }
     if rules.is_empty() {
         let _ = writeln!(out, "| (no findings) | | | | |");
     }
     if rules.len() < stats.rules.len() {
-        let _ = writeln!(out, "\n… and {} more rules.", stats.rules.len() - rules.len());
+        let _ = writeln!(
+            out,
+            "\n… and {} more rules.",
+            stats.rules.len() - rules.len()
+        );
     }
-    let _ = writeln!(out, "\n### Grades\n\n| Grade | Repositories | Share |\n|---|---:|---:|");
+    let _ = writeln!(
+        out,
+        "\n### Grades\n\n| Grade | Repositories | Share |\n|---|---:|---:|"
+    );
     for g in &stats.grades {
-        let _ = writeln!(out, "| {} | {} | {} |", g.grade, g.repositories, percent(share(g.repositories, stats.repositories)));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            g.grade,
+            g.repositories,
+            percent(share(g.repositories, stats.repositories))
+        );
     }
     let _ = writeln!(out, "\n{}.", totals(stats, outcomes));
     let failed: Vec<_> = failures(outcomes).collect();
     if !failed.is_empty() {
         let _ = writeln!(out, "\n### Not audited\n");
         for (s, e) in failed {
-            let _ = writeln!(out, "- `{}`: {}", md_cell(&s.display).replace('`', "'"), md_cell(e));
+            let _ = writeln!(
+                out,
+                "- `{}`: {}",
+                md_cell(&s.display).replace('`', "'"),
+                md_cell(e)
+            );
         }
     }
     out
@@ -496,7 +657,15 @@ fn csv_field(s: &str) -> String {
 fn csv(rules: &[skillaudit_store::RuleStat]) -> String {
     let mut out = String::from("rule,severity,repositories,share,findings\n");
     for r in rules {
-        let _ = writeln!(out, "{},{},{},{:.4},{}", csv_field(&r.rule), csv_field(&r.severity), r.repositories, r.share, r.findings);
+        let _ = writeln!(
+            out,
+            "{},{},{},{:.4},{}",
+            csv_field(&r.rule),
+            csv_field(&r.severity),
+            r.repositories,
+            r.share,
+            r.findings
+        );
     }
     out
 }
@@ -544,7 +713,10 @@ struct JsonError<'a> {
 
 fn json(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
     let report = JsonReport {
-        tool: JsonTool { name: skillaudit_report::TOOL_NAME, version: skillaudit_report::TOOL_VERSION },
+        tool: JsonTool {
+            name: skillaudit_report::TOOL_NAME,
+            version: skillaudit_report::TOOL_VERSION,
+        },
         repositories: stats.repositories,
         files_scanned: stats.files_scanned,
         findings: stats.findings,
@@ -552,7 +724,11 @@ fn json(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[O
         grades: stats
             .grades
             .iter()
-            .map(|g| JsonGrade { grade: g.grade, repositories: g.repositories, share: share(g.repositories, stats.repositories) })
+            .map(|g| JsonGrade {
+                grade: g.grade,
+                repositories: g.repositories,
+                share: share(g.repositories, stats.repositories),
+            })
             .collect(),
         audits: outcomes
             .iter()
@@ -568,9 +744,15 @@ fn json(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[O
                 })
             })
             .collect(),
-        errors: failures(outcomes).map(|(s, e)| JsonError { source: &s.display, error: e }).collect(),
+        errors: failures(outcomes)
+            .map(|(s, e)| JsonError {
+                source: &s.display,
+                error: e,
+            })
+            .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise the report: {e}\"}}"));
+    let mut out = serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise the report: {e}\"}}"));
     out.push('\n');
     out
 }
@@ -582,25 +764,52 @@ mod tests {
     #[test]
     fn credentials_never_reach_the_store_or_the_output() {
         let policy = FetchPolicy::default();
-        assert_eq!(redact_url("https://user:ghp_secret@github.com/o/r.git"), "https://github.com/o/r.git");
+        assert_eq!(
+            redact_url("https://user:ghp_secret@github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
         // An `@` in the path is not userinfo.
         assert_eq!(redact_url("https://host/o/r@v1"), "https://host/o/r@v1");
         let s = source("https://x:tok@github.com/o/r", None, &policy);
         assert!(!s.display.contains("tok") && !s.key.contains("tok"));
-        assert!(matches!(&s.kind, SourceKind::Invalid(m) if !m.contains("tok")), "{:?}", s.kind);
+        assert!(
+            matches!(&s.kind, SourceKind::Invalid(m) if !m.contains("tok")),
+            "{:?}",
+            s.kind
+        );
         // One name per repository, shared with the web service.
-        let keys: Vec<String> = ["https://GitHub.com/o/r.git/", "https://github.com/o/r"].iter().map(|u| source(u, None, &policy).key).collect();
+        let keys: Vec<String> = ["https://GitHub.com/o/r.git/", "https://github.com/o/r"]
+            .iter()
+            .map(|u| source(u, None, &policy).key)
+            .collect();
         assert_eq!(keys, ["https://github.com/o/r", "https://github.com/o/r"]);
         // A refused URL fails before anything is fetched, with the reason.
         let s = source("ssh://git@github.com/o/r", None, &policy);
-        assert!(matches!(&s.kind, SourceKind::Invalid(m) if m.contains("ssh://")), "{:?}", s.kind);
+        assert!(
+            matches!(&s.kind, SourceKind::Invalid(m) if m.contains("ssh://")),
+            "{:?}",
+            s.kind
+        );
     }
 
     #[test]
     fn the_bar_fills_with_the_count() {
-        assert_eq!(progress_line(0, 4, 0), format!("| auditing repositories [{}] 0/4", "-".repeat(BAR_WIDTH)));
-        assert_eq!(progress_line(2, 4, 1), format!("/ auditing repositories [{}{}] 2/4", "#".repeat(12), "-".repeat(12)));
-        assert_eq!(progress_line(4, 4, 2), format!("- auditing repositories [{}] 4/4", "#".repeat(BAR_WIDTH)));
+        assert_eq!(
+            progress_line(0, 4, 0),
+            format!("| auditing repositories [{}] 0/4", "-".repeat(BAR_WIDTH))
+        );
+        assert_eq!(
+            progress_line(2, 4, 1),
+            format!(
+                "/ auditing repositories [{}{}] 2/4",
+                "#".repeat(12),
+                "-".repeat(12)
+            )
+        );
+        assert_eq!(
+            progress_line(4, 4, 2),
+            format!("- auditing repositories [{}] 4/4", "#".repeat(BAR_WIDTH))
+        );
     }
 
     #[test]
@@ -618,17 +827,46 @@ mod tests {
         let list = tmp.path().join("repos.txt");
         std::fs::write(&list, "# the corpus\n\na\n  b  \n#a\nmissing\nhttps://github.com/o/r.git\nhttps://github.com/o/r\n").unwrap();
         let policy = FetchPolicy::default();
-        let (sources, notes) = expand(&[format!("@{}", list.display()), tmp.path().join("a").display().to_string()], &policy).unwrap();
+        let (sources, notes) = expand(
+            &[
+                format!("@{}", list.display()),
+                tmp.path().join("a").display().to_string(),
+            ],
+            &policy,
+        )
+        .unwrap();
         assert!(notes.is_empty());
         let shown: Vec<&str> = sources.iter().map(|s| s.display.as_str()).collect();
         let base = tmp.path().display().to_string();
-        assert_eq!(shown, vec![format!("{base}/a"), format!("{base}/b"), format!("{base}/missing"), "https://github.com/o/r.git".into()], "duplicates dropped");
-        assert!(matches!(&sources[2].kind, SourceKind::Invalid(m) if m.ends_with("no such directory")));
+        assert_eq!(
+            shown,
+            vec![
+                format!("{base}/a"),
+                format!("{base}/b"),
+                format!("{base}/missing"),
+                "https://github.com/o/r.git".into()
+            ],
+            "duplicates dropped"
+        );
+        assert!(
+            matches!(&sources[2].kind, SourceKind::Invalid(m) if m.ends_with("no such directory"))
+        );
         // Without the `@`, a file is skipped with a note.
-        let (sources, notes) = expand(&[list.display().to_string(), tmp.path().join("b").display().to_string()], &policy).unwrap();
+        let (sources, notes) = expand(
+            &[
+                list.display().to_string(),
+                tmp.path().join("b").display().to_string(),
+            ],
+            &policy,
+        )
+        .unwrap();
         assert_eq!(sources.len(), 1);
         assert!(notes[0].contains("a file, not a repository"), "{notes:?}");
-        assert!(expand(&[format!("@{base}/nope.txt")], &policy).unwrap_err().contains("cannot read the list"));
-        assert!(expand(&["@/dev/zero".to_string()], &policy).unwrap_err().contains("larger than 16 MiB"));
+        assert!(expand(&[format!("@{base}/nope.txt")], &policy)
+            .unwrap_err()
+            .contains("cannot read the list"));
+        assert!(expand(&["@/dev/zero".to_string()], &policy)
+            .unwrap_err()
+            .contains("larger than 16 MiB"));
     }
 }

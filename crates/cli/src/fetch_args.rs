@@ -37,12 +37,24 @@ pub struct FetchArgs {
 impl FetchArgs {
     /// The policy these flags describe, or why a --allow-host is not a host.
     pub fn policy(&self) -> Result<FetchPolicy, String> {
-        let mut policy = if self.no_default_hosts { FetchPolicy::none() } else { FetchPolicy::default() };
+        let mut policy = if self.no_default_hosts {
+            FetchPolicy::none()
+        } else {
+            FetchPolicy::default()
+        };
         for spec in &self.allow_host {
-            let host = AllowedHost::explicit(spec).map_err(|e| format!("--allow-host {spec}: {e}"))?.allow_private(self.allow_private);
-            policy = policy.allow(if self.allow_http { host.allow_http() } else { host });
+            let host = AllowedHost::explicit(spec)
+                .map_err(|e| format!("--allow-host {spec}: {e}"))?
+                .allow_private(self.allow_private);
+            policy = policy.allow(if self.allow_http {
+                host.allow_http()
+            } else {
+                host
+            });
         }
-        Ok(policy.timeout(Duration::from_secs(self.fetch_timeout)).max_bytes(self.max_repo_size.saturating_mul(1 << 20)))
+        Ok(policy
+            .timeout(Duration::from_secs(self.fetch_timeout))
+            .max_bytes(self.max_repo_size.saturating_mul(1 << 20)))
     }
 }
 
@@ -58,14 +70,23 @@ mod tests {
     }
 
     fn policy(args: &[&str]) -> Result<FetchPolicy, String> {
-        Cli::try_parse_from(std::iter::once("x").chain(args.iter().copied())).map_err(|e| e.to_string())?.fetch.policy()
+        Cli::try_parse_from(std::iter::once("x").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?
+            .fetch
+            .policy()
     }
 
     #[test]
     fn flags_build_the_policy() {
         let p = policy(&[]).unwrap();
-        assert_eq!(p.hosts.iter().map(|h| h.host.as_str()).collect::<Vec<_>>(), ["github.com", "gitlab.com", "codeberg.org"]);
-        assert_eq!((p.timeout, p.max_bytes), (Duration::from_secs(120), 200 << 20));
+        assert_eq!(
+            p.hosts.iter().map(|h| h.host.as_str()).collect::<Vec<_>>(),
+            ["github.com", "gitlab.com", "codeberg.org"]
+        );
+        assert_eq!(
+            (p.timeout, p.max_bytes),
+            (Duration::from_secs(120), 200 << 20)
+        );
 
         let p = policy(&[
             "--no-default-hosts",
@@ -81,16 +102,35 @@ mod tests {
         .unwrap();
         assert_eq!(p.hosts.len(), 1);
         let h = &p.hosts[0];
-        assert_eq!((h.host.as_str(), h.port, h.allow_http, h.allow_private), ("127.0.0.1", Some(9418), true, true));
+        assert_eq!(
+            (h.host.as_str(), h.port, h.allow_http, h.allow_private),
+            ("127.0.0.1", Some(9418), true, true)
+        );
         assert_eq!((p.timeout, p.max_bytes), (Duration::from_secs(5), 1 << 20));
 
         // --allow-http never reaches the default hosts.
         // An added host is public-only unless --allow-private says otherwise.
-        let p = policy(&["--allow-host", "git.internal", "--allow-http", "--allow-private"]).unwrap();
-        assert!(p.hosts.iter().filter(|h| h.allow_http || h.allow_private).all(|h| h.host == "git.internal"));
-        assert!(!policy(&["--allow-host", "git.example"]).unwrap().hosts.iter().any(|h| h.allow_private));
+        let p = policy(&[
+            "--allow-host",
+            "git.internal",
+            "--allow-http",
+            "--allow-private",
+        ])
+        .unwrap();
+        assert!(p
+            .hosts
+            .iter()
+            .filter(|h| h.allow_http || h.allow_private)
+            .all(|h| h.host == "git.internal"));
+        assert!(!policy(&["--allow-host", "git.example"])
+            .unwrap()
+            .hosts
+            .iter()
+            .any(|h| h.allow_private));
 
-        assert!(policy(&["--allow-host", "https://x/"]).unwrap_err().contains("--allow-host https://x/"));
+        assert!(policy(&["--allow-host", "https://x/"])
+            .unwrap_err()
+            .contains("--allow-host https://x/"));
         assert!(policy(&["--fetch-timeout", "0"]).is_err());
     }
 }

@@ -20,7 +20,12 @@ use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
 
 #[derive(Parser)]
-#[command(name = "skillaudit", version, about = "Security audit of the container setup of MCP servers", propagate_version = true)]
+#[command(
+    name = "skillaudit",
+    version,
+    about = "Security audit of the container setup of MCP servers",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -160,15 +165,31 @@ fn main() -> ExitCode {
             let mut out = String::new();
             for r in RULES {
                 let m = r.meta();
-                out.push_str(&format!("{:<30} {:<9} {:<10} {}\n", m.id, m.severity.name(), m.target.name(), m.summary));
+                out.push_str(&format!(
+                    "{:<30} {:<9} {:<10} {}\n",
+                    m.id,
+                    m.severity.name(),
+                    m.target.name(),
+                    m.summary
+                ));
             }
             print(&out)
         }
         Command::Explain { rule } => match registry::find(&rule) {
             Some(m) => print(&docs::page(m)),
             None => {
-                let close: Vec<String> = registry::similar(&rule).iter().map(|id| format!("`{id}`")).collect();
-                eprintln!("error: unknown rule `{rule}`{}", if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) });
+                let close: Vec<String> = registry::similar(&rule)
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect();
+                eprintln!(
+                    "error: unknown rule `{rule}`{}",
+                    if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", close.join(", "))
+                    }
+                );
                 eprintln!("       `skillaudit rules` lists every rule");
                 ExitCode::from(2)
             }
@@ -190,7 +211,10 @@ fn generate_docs(dir: &Path, check: bool) -> ExitCode {
         for p in &problems {
             eprintln!("{}: {p}", dir.display());
         }
-        eprintln!("run `skillaudit generate-docs {}` to regenerate", dir.display());
+        eprintln!(
+            "run `skillaudit generate-docs {}` to regenerate",
+            dir.display()
+        );
         return ExitCode::from(1);
     }
     match docs::write(dir) {
@@ -205,7 +229,10 @@ fn generate_docs(dir: &Path, check: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write the rule documentation into {}: {e}", dir.display());
+            eprintln!(
+                "error: cannot write the rule documentation into {}: {e}",
+                dir.display()
+            );
             ExitCode::from(2)
         }
     }
@@ -214,11 +241,21 @@ fn generate_docs(dir: &Path, check: bool) -> ExitCode {
 /// A report destination that cannot work, found before scanning.
 fn check_output(path: &Path) -> Result<(), String> {
     if path.is_dir() {
-        return Err(format!("--output {} is a directory; give the path of a file to write the report to", path.display()));
+        return Err(format!(
+            "--output {} is a directory; give the path of a file to write the report to",
+            path.display()
+        ));
     }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !parent.is_dir() {
-        return Err(format!("cannot write the report to {}: directory {} does not exist", path.display(), parent.display()));
+        return Err(format!(
+            "cannot write the report to {}: directory {} does not exist",
+            path.display(),
+            parent.display()
+        ));
     }
     Ok(())
 }
@@ -251,7 +288,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         }
     };
     // Flags win over the configuration, which wins over the defaults.
-    let min_severity = args.min_severity.map(severity).or(config.as_ref().and_then(|c| c.min_severity)).unwrap_or(Severity::Low);
+    let min_severity = args
+        .min_severity
+        .map(severity)
+        .or(config.as_ref().and_then(|c| c.min_severity))
+        .unwrap_or(Severity::Low);
     let threshold = match args.fail_on {
         Some(FailOn::Never) => None,
         Some(FailOn::Critical) => Some(Severity::Critical),
@@ -278,8 +319,9 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         return run_fix(&args, &options, threshold);
     }
     let counters = Arc::new(Progress::new());
-    let indicator =
-        (!args.quiet && std::io::stderr().is_terminal()).then(|| progress::Indicator::start(Arc::clone(&counters), std::io::stderr(), progress::delay()));
+    let indicator = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        progress::Indicator::start(Arc::clone(&counters), std::io::stderr(), progress::delay())
+    });
     let scanned = scan_with_progress(&options, &counters);
     if let Some(i) = indicator {
         i.finish();
@@ -295,11 +337,19 @@ fn run_scan(args: ScanArgs) -> ExitCode {
 }
 
 /// Render the result and exit as the findings say.
-fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult, threshold: Option<Severity>) -> ExitCode {
+fn report(
+    args: &ScanArgs,
+    result: &skillaudit_engine::ScanResult,
+    threshold: Option<Severity>,
+) -> ExitCode {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => args.output.is_none() && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorArg::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::stdout().is_terminal()
+        }
     };
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -333,7 +383,11 @@ fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult, threshold: Op
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
-        eprintln!("wrote {n} finding{} to the baseline {}", if n == 1 { "" } else { "s" }, path.display());
+        eprintln!(
+            "wrote {n} finding{} to the baseline {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
         return ExitCode::SUCCESS;
     }
     let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.finding.severity >= t));
@@ -347,7 +401,10 @@ fn report(args: &ScanArgs, result: &skillaudit_engine::ScanResult, threshold: Op
 /// `--fix`, `--unsafe-fixes`, `--diff`: apply (or show) the fixes, then
 /// report like a plain scan (`--diff`: the patch only, exit 1 if not empty).
 fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) -> ExitCode {
-    let fix_options = fix::FixOptions { unsafe_fixes: args.unsafe_fixes, write: !args.diff };
+    let fix_options = fix::FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        write: !args.diff,
+    };
     let (result, outcome) = match fix::fix(options, fix_options) {
         Ok(r) => r,
         Err(e) => {
@@ -357,20 +414,37 @@ fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) 
     };
     let (safe, unsafe_left) = fix::fixable(&result);
     let files = outcome.changes.len();
-    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") };
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
     if outcome.rejected > 0 {
-        eprintln!("warning: {} not applied: the edited file would not have parsed the same way", plural(outcome.rejected, "fix was", "fixes were"));
+        eprintln!(
+            "warning: {} not applied: the edited file would not have parsed the same way",
+            plural(outcome.rejected, "fix was", "fixes were")
+        );
     }
     if args.diff {
         let patch = outcome.diff();
         if !args.quiet {
-            eprintln!("{} would be applied ({} changed)", plural(outcome.applied, "fix", "fixes"), plural(files, "file", "files"));
+            eprintln!(
+                "{} would be applied ({} changed)",
+                plural(outcome.applied, "fix", "fixes"),
+                plural(files, "file", "files")
+            );
             if !args.unsafe_fixes && unsafe_left > 0 {
-                eprintln!("{} more with --unsafe-fixes", plural(unsafe_left, "fix is", "fixes are"));
+                eprintln!(
+                    "{} more with --unsafe-fixes",
+                    plural(unsafe_left, "fix is", "fixes are")
+                );
             }
         }
         let written = match &args.output {
-            Some(path) => std::fs::write(path, &patch).map_err(|e| format!("cannot write {}: {e}", path.display())),
+            Some(path) => std::fs::write(path, &patch)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
             None => {
                 print(&patch);
                 Ok(())
@@ -380,15 +454,30 @@ fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) 
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
-        return if patch.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+        return if patch.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
     }
     if !args.quiet {
-        eprintln!("fixed {} in {}", plural(outcome.applied, "finding", "findings"), plural(files, "file", "files"));
+        eprintln!(
+            "fixed {} in {}",
+            plural(outcome.applied, "finding", "findings"),
+            plural(files, "file", "files")
+        );
     }
     let remaining = safe + unsafe_left;
     if remaining > 0 && !args.quiet {
-        let hint = if unsafe_left > 0 && !args.unsafe_fixes { " (unsafe ones need --unsafe-fixes)" } else { "" };
-        eprintln!("{} still fixable{hint}", plural(remaining, "finding is", "findings are"));
+        let hint = if unsafe_left > 0 && !args.unsafe_fixes {
+            " (unsafe ones need --unsafe-fixes)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "{} still fixable{hint}",
+            plural(remaining, "finding is", "findings are")
+        );
     }
     report(args, &result, threshold)
 }

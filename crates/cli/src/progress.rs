@@ -18,7 +18,11 @@ pub const DEFAULT_DELAY: Duration = Duration::from_millis(200);
 /// The delay before the first draw: [`DEFAULT_DELAY`], or
 /// `SKILLAUDIT_PROGRESS_DELAY_MS` milliseconds (tests use 0).
 pub fn delay() -> Duration {
-    std::env::var("SKILLAUDIT_PROGRESS_DELAY_MS").ok().and_then(|v| v.parse().ok()).map(Duration::from_millis).unwrap_or(DEFAULT_DELAY)
+    std::env::var("SKILLAUDIT_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(DEFAULT_DELAY)
 }
 
 /// Time between redraws.
@@ -35,7 +39,9 @@ pub fn line(progress: &Progress, frame: usize) -> String {
             let (done, total) = (progress.processed(), progress.discovered());
             format!("{spin} reading files: {done}/{total}")
         }
-        Phase::Analysing | Phase::Done => format!("{spin} analysing {} files…", progress.discovered()),
+        Phase::Analysing | Phase::Done => {
+            format!("{spin} analysing {} files…", progress.discovered())
+        }
     }
 }
 
@@ -47,13 +53,21 @@ pub struct Indicator {
 
 impl Indicator {
     /// Start drawing `progress` into `out` after `delay`.
-    pub fn start<W: Write + Send + 'static>(progress: Arc<Progress>, out: W, delay: Duration) -> Indicator {
+    pub fn start<W: Write + Send + 'static>(
+        progress: Arc<Progress>,
+        out: W,
+        delay: Duration,
+    ) -> Indicator {
         Indicator::start_with(move |frame| line(&progress, frame), out, delay)
     }
 
     /// Start drawing the line `text(frame)` into `out` after `delay` (the
     /// elapsed time is appended).
-    pub fn start_with<W: Write + Send + 'static>(text: impl Fn(usize) -> String + Send + 'static, mut out: W, delay: Duration) -> Indicator {
+    pub fn start_with<W: Write + Send + 'static>(
+        text: impl Fn(usize) -> String + Send + 'static,
+        mut out: W,
+        delay: Duration,
+    ) -> Indicator {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
             let start = Instant::now();
@@ -80,7 +94,10 @@ impl Indicator {
             let _ = write!(out, "\r{:width$}\r", "");
             let _ = out.flush();
         });
-        Indicator { stop, thread: Some(thread) }
+        Indicator {
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// Stop the indicator and erase its line; returns once it is erased.
@@ -114,7 +131,11 @@ mod tests {
     #[test]
     fn a_scan_shorter_than_the_delay_draws_nothing() {
         let out = Shared::default();
-        let ind = Indicator::start(Arc::new(Progress::new()), out.clone(), Duration::from_secs(60));
+        let ind = Indicator::start(
+            Arc::new(Progress::new()),
+            out.clone(),
+            Duration::from_secs(60),
+        );
         ind.finish();
         assert!(out.0.lock().unwrap().is_empty());
     }
@@ -130,7 +151,10 @@ mod tests {
         // The last thing written blanks the line and returns to its start.
         let last = text.rsplit_once('\r').map(|(before, _)| before).unwrap();
         let blank = last.rsplit('\r').next().unwrap();
-        assert!(!blank.is_empty() && blank.chars().all(|c| c == ' '), "{text:?}");
+        assert!(
+            !blank.is_empty() && blank.chars().all(|c| c == ' '),
+            "{text:?}"
+        );
         assert!(text.ends_with('\r'));
     }
 

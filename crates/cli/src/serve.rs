@@ -56,14 +56,23 @@ pub struct ServeArgs {
 
 /// `N/min`, `N/m` or plain `N`.
 fn parse_rate(s: &str) -> Result<u32, String> {
-    let n = s.strip_suffix("/min").or_else(|| s.strip_suffix("/m")).unwrap_or(s);
-    n.trim().parse::<u32>().map_err(|_| format!("expected a number of audits per minute like `10/min`, got {s:?}"))
+    let n = s
+        .strip_suffix("/min")
+        .or_else(|| s.strip_suffix("/m"))
+        .unwrap_or(s);
+    n.trim()
+        .parse::<u32>()
+        .map_err(|_| format!("expected a number of audits per minute like `10/min`, got {s:?}"))
 }
 
 fn policy(args: &ServeArgs) -> Result<FetchPolicy, String> {
-    let mut policy = FetchPolicy::default().timeout(Duration::from_secs(args.fetch_timeout)).max_bytes(args.max_repo_size << 20);
+    let mut policy = FetchPolicy::default()
+        .timeout(Duration::from_secs(args.fetch_timeout))
+        .max_bytes(args.max_repo_size << 20);
     for spec in &args.allow_host {
-        let mut host = AllowedHost::explicit(spec).map_err(|e| format!("--allow-host {spec}: {e}"))?.allow_private(args.allow_private);
+        let mut host = AllowedHost::explicit(spec)
+            .map_err(|e| format!("--allow-host {spec}: {e}"))?
+            .allow_private(args.allow_private);
         if args.allow_http {
             host = host.allow_http();
         }
@@ -87,7 +96,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the server's runtime: {e}");
@@ -98,11 +111,19 @@ pub fn run(args: ServeArgs) -> ExitCode {
         workers: args.workers as usize,
         queue_capacity: args.queue as usize,
         policy,
-        rate: RateLimit { per_minute: args.rate_limit, burst: args.rate_burst.unwrap_or(args.rate_limit.clamp(1, 5)).max(1) },
+        rate: RateLimit {
+            per_minute: args.rate_limit,
+            burst: args
+                .rate_burst
+                .unwrap_or(args.rate_limit.clamp(1, 5))
+                .max(1),
+        },
         max_file_size: args.max_file_size << 20,
         ..ServiceConfig::default()
     };
-    let web = WebConfig { trust_forwarded_for: args.trust_forwarded_for };
+    let web = WebConfig {
+        trust_forwarded_for: args.trust_forwarded_for,
+    };
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(&args.bind).await {
             Ok(l) => l,

@@ -30,7 +30,10 @@ const HOSTILE: &str = "<script>document.title='pwned'</script>";
 
 /// `target/browser` (under CARGO_TARGET_DIR when set).
 fn screenshot_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")).join("browser")
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("browser")
 }
 
 /// The repository under audit: a compose service mounting the Docker
@@ -60,7 +63,12 @@ enum SendForm {
 }
 
 /// Home page → form → report, as a user: returns the report's URL.
-fn run_audit_through_the_form(b: &Browser, serve: &Serving, repo_url: &str, send: SendForm) -> String {
+fn run_audit_through_the_form(
+    b: &Browser,
+    serve: &Serving,
+    repo_url: &str,
+    send: SendForm,
+) -> String {
     b.goto(&serve.url("/")).unwrap();
     let input = b.find("#url").unwrap();
     assert_eq!(input.attribute("type").unwrap().as_deref(), Some("url"));
@@ -128,13 +136,22 @@ fn a_user_audits_a_repository_in_the_browser() {
         .unwrap_or_else(|| panic!("the form ended on {report_url}, not a report"));
 
     // What the browser shows is what the API stored.
-    let api = http::request("GET", &serve.url(&format!("/api/audits/{audit}")), None, WAIT).unwrap();
+    let api = http::request(
+        "GET",
+        &serve.url(&format!("/api/audits/{audit}")),
+        None,
+        WAIT,
+    )
+    .unwrap();
     assert_eq!(api.status, 200, "{}", api.text());
     let stored: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
     let grade = b.find("#grade").unwrap();
     let letter = text_of(&grade);
     assert_eq!(letter.trim(), stored["grade"].as_str().unwrap());
-    assert_eq!(grade.attribute("data-grade").unwrap().as_deref(), Some(letter.trim()));
+    assert_eq!(
+        grade.attribute("data-grade").unwrap().as_deref(),
+        Some(letter.trim())
+    );
     // A Docker socket mount is critical: the worst grade.
     assert_eq!(letter.trim(), "F");
 
@@ -144,21 +161,36 @@ fn a_user_audits_a_repository_in_the_browser() {
         .iter()
         .find(|f| f["rule"] == "docker-socket-mount")
         .unwrap_or_else(|| panic!("no docker-socket-mount finding stored: {stored}"));
-    let article = b.find("article.finding[data-rule=\"docker-socket-mount\"]").unwrap();
+    let article = b
+        .find("article.finding[data-rule=\"docker-socket-mount\"]")
+        .unwrap();
     assert!(article.is_displayed().unwrap());
     let shown = text_of(&article);
     let message = socket["message"].as_str().unwrap();
-    assert!(shown.contains(message), "message {message:?} not in {shown:?}");
+    assert!(
+        shown.contains(message),
+        "message {message:?} not in {shown:?}"
+    );
     // The hostile service name is shown as text, not run.
     assert!(message.contains(HOSTILE), "{message}");
     assert_ne!(b.title().unwrap(), "pwned");
     let line = socket["line"].as_u64().unwrap();
     assert!(shown.contains(&format!("compose.yaml:{line}:")), "{shown}");
     let snippet = article.find("pre").unwrap();
-    assert!(text_of(&snippet).contains("/var/run/docker.sock"), "{}", text_of(&snippet));
-    assert!(!article.find_all("pre mark").unwrap().is_empty(), "the offending part is highlighted");
+    assert!(
+        text_of(&snippet).contains("/var/run/docker.sock"),
+        "{}",
+        text_of(&snippet)
+    );
+    assert!(
+        !article.find_all("pre mark").unwrap().is_empty(),
+        "the offending part is highlighted"
+    );
     // The root-user Dockerfile finding too.
-    assert!(!b.find_all("article.finding[data-rule=\"missing-user\"]").unwrap().is_empty());
+    assert!(!b
+        .find_all("article.finding[data-rule=\"missing-user\"]")
+        .unwrap()
+        .is_empty());
 
     let full = shots.join("report.png");
     b.screenshot_full_page(&full).unwrap();
@@ -171,16 +203,32 @@ fn a_user_audits_a_repository_in_the_browser() {
     // The response carries the strict CSP.
     let page = http::request("GET", &report_url, None, WAIT).unwrap();
     assert_eq!(page.status, 200);
-    let csp = page.header("content-security-policy").unwrap_or_else(|| panic!("no CSP header: {:?}", page.headers));
+    let csp = page
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("no CSP header: {:?}", page.headers));
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 
     // The rule's documentation, one click away.
-    article.find("a[href=\"/rules/docker-socket-mount\"]").unwrap().click().unwrap();
-    b.wait_until(WAIT, "the rule page", |b| Ok(b.current_url()?.ends_with("/rules/docker-socket-mount").then_some(()))).unwrap();
-    let doc = b.wait_for("main [data-rule=\"docker-socket-mount\"]", WAIT).unwrap();
+    article
+        .find("a[href=\"/rules/docker-socket-mount\"]")
+        .unwrap()
+        .click()
+        .unwrap();
+    b.wait_until(WAIT, "the rule page", |b| {
+        Ok(b.current_url()?
+            .ends_with("/rules/docker-socket-mount")
+            .then_some(()))
+    })
+    .unwrap();
+    let doc = b
+        .wait_for("main [data-rule=\"docker-socket-mount\"]", WAIT)
+        .unwrap();
     let doc = text_of(&doc);
-    assert!(doc.contains("docker-socket-mount") && doc.contains("critical"), "{doc}");
+    assert!(
+        doc.contains("docker-socket-mount") && doc.contains("critical"),
+        "{doc}"
+    );
     // The page's one top heading is the rule.
     let h1: Vec<String> = b.find_all("h1").unwrap().iter().map(text_of).collect();
     assert_eq!(h1, ["docker-socket-mount"]);
@@ -196,11 +244,25 @@ fn a_user_audits_a_repository_in_the_browser() {
     };
     let again = run_audit_through_the_form(&p, &serve, &repo_url, SendForm::Enter);
     assert!(again.starts_with(&serve.url("/audits/")), "{again}");
-    assert!(p.find("article.finding[data-rule=\"docker-socket-mount\"]").is_ok());
-    let width = p.execute("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).unwrap();
-    assert_eq!(width[0], 412, "phone viewport (the page has a viewport meta tag)");
-    assert!(width[1].as_u64().unwrap() <= 412, "the report scrolls sideways on a phone: {width}");
+    assert!(p
+        .find("article.finding[data-rule=\"docker-socket-mount\"]")
+        .is_ok());
+    let width = p
+        .execute(
+            "return [window.innerWidth, document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        width[0], 412,
+        "phone viewport (the page has a viewport meta tag)"
+    );
+    assert!(
+        width[1].as_u64().unwrap() <= 412,
+        "the report scrolls sideways on a phone: {width}"
+    );
     p.screenshot(&shots.join("report-phone.png")).unwrap();
-    p.screenshot_full_page(&shots.join("report-phone-full.png")).unwrap();
+    p.screenshot_full_page(&shots.join("report-phone-full.png"))
+        .unwrap();
     assert_eq!(page_errors(&p), []);
 }

@@ -26,13 +26,24 @@ fn serve_binds_prints_and_answers() {
     let s = serve(&["--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
     let health = common::get(s.addr, "/healthz");
     assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
-    assert!(health.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
+    assert!(health
+        .header("content-security-policy")
+        .unwrap()
+        .starts_with("default-src 'none'"));
     let home = common::get(s.addr, "/");
     assert!(home.body.contains("id=\"run\""));
     // Only github.com, gitlab.com and codeberg.org by default, over https.
-    let r = common::post_json(s.addr, "/api/audits", &json!({"url": "https://example.com/o/r"}));
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": "https://example.com/o/r"}),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
-    let r = common::post_json(s.addr, "/api/audits", &json!({"url": "http://github.com/o/r"}));
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": "http://github.com/o/r"}),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(db.exists());
 }
@@ -61,7 +72,11 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
         "--fetch-timeout",
         "60",
     ]);
-    let r = common::post_json(s.addr, "/api/audits", &json!({"url": git.url("/o/app.git")}));
+    let r = common::post_json(
+        s.addr,
+        "/api/audits",
+        &json!({"url": git.url("/o/app.git")}),
+    );
     assert_eq!(r.status, 202, "{}", r.body);
     let job = r.json()["job"].as_str().unwrap().to_string();
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -79,7 +94,10 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
     assert!(page.body.contains("data-grade=\"D\""), "{}", page.body);
     assert!(page.body.contains("data-rule=\"missing-user\""));
 
-    let status = Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(30);
     let exit = loop {
@@ -95,6 +113,9 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
     // The audit is in the database file.
     let store = skillaudit_store::SqliteStore::open(&db).unwrap();
     use skillaudit_store::Store;
-    let a = store.audit(skillaudit_store::AuditId(audit)).unwrap().unwrap();
+    let a = store
+        .audit(skillaudit_store::AuditId(audit))
+        .unwrap()
+        .unwrap();
     assert_eq!(a.summary.grade, 'D');
 }

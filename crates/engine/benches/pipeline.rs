@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use skillaudit_engine::{scan, ScanOptions};
-use skillaudit_model::normalise::{compose, dockerfile as df_norm, mcp_config, readme, shell_script};
+use skillaudit_model::normalise::{
+    compose, dockerfile as df_norm, mcp_config, readme, shell_script,
+};
 use skillaudit_model::{link, FileId, FileKind, Project, SourceFile};
 use skillaudit_rules::registry::RULES;
 use skillaudit_rules::{ContainerCx, ImageCx};
@@ -42,7 +44,9 @@ fn parsers(c: &mut Criterion) {
     });
 
     g.throughput(Throughput::Bytes(SCRIPT.len() as u64));
-    g.bench_function("shell_parse", |b| b.iter(|| shell::parse(black_box(SCRIPT))));
+    g.bench_function("shell_parse", |b| {
+        b.iter(|| shell::parse(black_box(SCRIPT)))
+    });
     g.bench_function("shell_parse_normalise", |b| {
         b.iter(|| {
             let script = shell::parse(black_box(SCRIPT));
@@ -51,7 +55,9 @@ fn parsers(c: &mut Criterion) {
     });
 
     g.throughput(Throughput::Bytes(MCP_JSON.len() as u64));
-    g.bench_function("jsonc_parse", |b| b.iter(|| json::parse(black_box(MCP_JSON))));
+    g.bench_function("jsonc_parse", |b| {
+        b.iter(|| json::parse(black_box(MCP_JSON)))
+    });
     g.bench_function("mcp_config_parse_normalise", |b| {
         b.iter(|| {
             let stream = json::parse(black_box(MCP_JSON));
@@ -60,8 +66,12 @@ fn parsers(c: &mut Criterion) {
     });
 
     g.throughput(Throughput::Bytes(README.len() as u64));
-    g.bench_function("readme_code_blocks", |b| b.iter(|| markdown::code_blocks(black_box(README))));
-    g.bench_function("readme_code_blocks_normalise", |b| b.iter(|| readme::read(FileId(0), black_box(README))));
+    g.bench_function("readme_code_blocks", |b| {
+        b.iter(|| markdown::code_blocks(black_box(README)))
+    });
+    g.bench_function("readme_code_blocks_normalise", |b| {
+        b.iter(|| readme::read(FileId(0), black_box(README)))
+    });
 
     g.finish();
 }
@@ -71,20 +81,33 @@ fn project() -> Project {
     let mut p = Project::default();
     let add = |p: &mut Project, name: &str, kind: FileKind, text: &str| {
         let id = FileId(p.files.len() as u32);
-        p.files.push(SourceFile::new(id, name.into(), PathBuf::from(name), kind, text.into()));
+        p.files.push(SourceFile::new(
+            id,
+            name.into(),
+            PathBuf::from(name),
+            kind,
+            text.into(),
+        ));
         id
     };
     let id = add(&mut p, "Dockerfile", FileKind::Dockerfile, DOCKERFILE);
     let image = df_norm::image(id, &dockerfile::parse(DOCKERFILE));
     p.images.push(image);
     let id = add(&mut p, "compose.yaml", FileKind::Compose, COMPOSE);
-    p.containers.extend(compose::containers(id, &yaml::parse(COMPOSE)));
+    p.containers
+        .extend(compose::containers(id, &yaml::parse(COMPOSE)));
     let id = add(&mut p, "run.sh", FileKind::ShellScript, SCRIPT);
     let script = shell::parse(SCRIPT);
-    p.containers.extend(shell_script::containers(id, &script, &|s| s));
-    p.builds.extend(shell_script::builds(&script, &|s| s).into_iter().map(|b| (id, b)));
+    p.containers
+        .extend(shell_script::containers(id, &script, &|s| s));
+    p.builds.extend(
+        shell_script::builds(&script, &|s| s)
+            .into_iter()
+            .map(|b| (id, b)),
+    );
     let id = add(&mut p, ".mcp.json", FileKind::McpConfig, MCP_JSON);
-    p.containers.extend(mcp_config::containers(id, &json::parse(MCP_JSON)));
+    p.containers
+        .extend(mcp_config::containers(id, &json::parse(MCP_JSON)));
     let id = add(&mut p, "README.md", FileKind::Readme, README);
     let (containers, builds) = readme::read(id, README);
     p.containers.extend(containers);
@@ -96,34 +119,62 @@ fn project() -> Project {
 fn rules(c: &mut Criterion) {
     let p = project();
     let mut g = c.benchmark_group("rules");
-    g.bench_function(format!("all_rules_{}_images_{}_containers", p.images.len(), p.containers.len()), |b| {
-        b.iter(|| {
-            let mut out = Vec::new();
-            for (index, image) in p.images.iter().enumerate() {
-                let cx = ImageCx { project: &p, index, image };
-                for rule in RULES {
-                    rule.check_image(&cx, &mut out);
+    g.bench_function(
+        format!(
+            "all_rules_{}_images_{}_containers",
+            p.images.len(),
+            p.containers.len()
+        ),
+        |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                for (index, image) in p.images.iter().enumerate() {
+                    let cx = ImageCx {
+                        project: &p,
+                        index,
+                        image,
+                    };
+                    for rule in RULES {
+                        rule.check_image(&cx, &mut out);
+                    }
                 }
-            }
-            for (index, container) in p.containers.iter().enumerate() {
-                let cx = ContainerCx { project: &p, index, container };
-                for rule in RULES {
-                    rule.check_container(&cx, &mut out);
+                for (index, container) in p.containers.iter().enumerate() {
+                    let cx = ContainerCx {
+                        project: &p,
+                        index,
+                        container,
+                    };
+                    for rule in RULES {
+                        rule.check_container(&cx, &mut out);
+                    }
                 }
-            }
-            out
-        })
-    });
+                out
+            })
+        },
+    );
     g.finish();
 }
 
 fn whole_scan(c: &mut Criterion) {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/vulnerable-mcp-server");
-    let options = ScanOptions { targets: vec![root.into()], ..ScanOptions::default() };
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/vulnerable-mcp-server"
+    );
+    let options = ScanOptions {
+        targets: vec![root.into()],
+        ..ScanOptions::default()
+    };
     let mut g = c.benchmark_group("scan");
-    g.bench_function("examples_vulnerable_mcp_server", |b| b.iter(|| scan(black_box(&options)).expect("scan")));
-    let inputs = ScanOptions { targets: vec![concat!(env!("CARGO_MANIFEST_DIR"), "/benches/inputs").into()], ..ScanOptions::default() };
-    g.bench_function("benches_inputs", |b| b.iter(|| scan(black_box(&inputs)).expect("scan")));
+    g.bench_function("examples_vulnerable_mcp_server", |b| {
+        b.iter(|| scan(black_box(&options)).expect("scan"))
+    });
+    let inputs = ScanOptions {
+        targets: vec![concat!(env!("CARGO_MANIFEST_DIR"), "/benches/inputs").into()],
+        ..ScanOptions::default()
+    };
+    g.bench_function("benches_inputs", |b| {
+        b.iter(|| scan(black_box(&inputs)).expect("scan"))
+    });
     g.finish();
 }
 

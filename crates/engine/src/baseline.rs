@@ -56,16 +56,27 @@ impl Baseline {
     }
 
     pub fn from_entries<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Baseline {
-        Baseline { fingerprints: entries.into_iter().map(|e| e.fingerprint.clone()).collect() }
+        Baseline {
+            fingerprints: entries.into_iter().map(|e| e.fingerprint.clone()).collect(),
+        }
     }
 
     /// Read a baseline file; the error says what is wrong, for a usage error.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let file: File = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a skillaudit baseline (written by --write-baseline): {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let file: File = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{} is not a skillaudit baseline (written by --write-baseline): {e}",
+                path.display()
+            )
+        })?;
         if file.tool.name != "skillaudit" {
-            return Err(format!("{} is a baseline of `{}`, not of skillaudit", path.display(), file.tool.name));
+            return Err(format!(
+                "{} is a baseline of `{}`, not of skillaudit",
+                path.display(),
+                file.tool.name
+            ));
         }
         Ok(Baseline::from_entries(&file.findings))
     }
@@ -73,7 +84,13 @@ impl Baseline {
 
 /// The text of a baseline file.
 pub fn render(version: &str, entries: &[Entry]) -> String {
-    let file = File { tool: Tool { name: "skillaudit".into(), version: version.into() }, findings: entries.to_vec() };
+    let file = File {
+        tool: Tool {
+            name: "skillaudit".into(),
+            version: version.into(),
+        },
+        findings: entries.to_vec(),
+    };
     let mut out = serde_json::to_string_pretty(&file).expect("a baseline serialises");
     out.push('\n');
     out
@@ -81,7 +98,8 @@ pub fn render(version: &str, entries: &[Entry]) -> String {
 
 /// Write a baseline file.
 pub fn write(path: &Path, version: &str, entries: &[Entry]) -> Result<(), String> {
-    std::fs::write(path, render(version, entries)).map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+    std::fs::write(path, render(version, entries))
+        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -91,8 +109,13 @@ mod tests {
     #[test]
     fn round_trip_and_errors() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let entry =
-            Entry { fingerprint: "ab".into(), rule: "missing-user".into(), path: "Dockerfile".into(), line: 1, message: "m".into() };
+        let entry = Entry {
+            fingerprint: "ab".into(),
+            rule: "missing-user".into(),
+            path: "Dockerfile".into(),
+            line: 1,
+            message: "m".into(),
+        };
         let path = dir.path().join("b.json");
         write(&path, "0.1.0", std::slice::from_ref(&entry)).expect("written");
         let b = Baseline::load(&path).expect("loaded");
@@ -102,8 +125,17 @@ mod tests {
         assert!(missing.starts_with("cannot read baseline "), "{missing}");
         std::fs::write(&path, "{\"findings\": 3}").expect("write");
         let invalid = Baseline::load(&path).expect_err("invalid");
-        assert!(invalid.contains("is not a skillaudit baseline"), "{invalid}");
-        std::fs::write(&path, "{\"tool\": {\"name\": \"other\", \"version\": \"1\"}, \"findings\": []}").expect("write");
-        assert!(Baseline::load(&path).expect_err("foreign").contains("not of skillaudit"));
+        assert!(
+            invalid.contains("is not a skillaudit baseline"),
+            "{invalid}"
+        );
+        std::fs::write(
+            &path,
+            "{\"tool\": {\"name\": \"other\", \"version\": \"1\"}, \"findings\": []}",
+        )
+        .expect("write");
+        assert!(Baseline::load(&path)
+            .expect_err("foreign")
+            .contains("not of skillaudit"));
     }
 }

@@ -5,7 +5,8 @@ use std::fs::File;
 use std::io::Read;
 
 use skillaudit_model::normalise::{
-    compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme, server_json, shell_script, workflow,
+    compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
+    server_json, shell_script, workflow,
 };
 use skillaudit_model::{Container, FileId, FileKind, Image};
 use skillaudit_syntax::yaml::Stream;
@@ -37,7 +38,10 @@ impl NameKind {
     /// Kinds that are only candidates: their content decides, and a file
     /// that does not parse is simply not one of ours.
     fn sniffed(self) -> bool {
-        matches!(self, NameKind::Yaml | NameKind::Json | NameKind::Toml | NameKind::Unknown)
+        matches!(
+            self,
+            NameKind::Yaml | NameKind::Json | NameKind::Toml | NameKind::Unknown
+        )
     }
 }
 
@@ -51,7 +55,10 @@ pub fn kind_by_path(path: &str) -> NameKind {
     }
     if lower == "dockerfile"
         || lower == "containerfile"
-        || (lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") || lower.starts_with("dockerfile-") || lower.starts_with("dockerfile_"))
+        || (lower.starts_with("dockerfile.")
+            || lower.starts_with("containerfile.")
+            || lower.starts_with("dockerfile-")
+            || lower.starts_with("dockerfile_"))
             && !is_source_code(&lower)
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile")
@@ -61,7 +68,11 @@ pub fn kind_by_path(path: &str) -> NameKind {
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return NameKind::ShellScript;
     }
-    if matches!(lower.as_str(), "makefile" | "gnumakefile" | "justfile" | ".justfile") || lower.ends_with(".mk") {
+    if matches!(
+        lower.as_str(),
+        "makefile" | "gnumakefile" | "justfile" | ".justfile"
+    ) || lower.ends_with(".mk")
+    {
         return NameKind::Makefile;
     }
     if lower.starts_with("readme") && (lower.ends_with(".md") || lower.ends_with(".markdown")) {
@@ -69,7 +80,11 @@ pub fn kind_by_path(path: &str) -> NameKind {
     }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
-        if stem == "compose" || stem == "docker-compose" || stem.starts_with("docker-compose.") || stem.starts_with("compose.") {
+        if stem == "compose"
+            || stem == "docker-compose"
+            || stem.starts_with("docker-compose.")
+            || stem.starts_with("compose.")
+        {
             return NameKind::Compose;
         }
         if lower_path.contains(".github/workflows/") {
@@ -81,7 +96,10 @@ pub fn kind_by_path(path: &str) -> NameKind {
         if devcontainer::is_devcontainer_path(path) {
             return NameKind::Devcontainer;
         }
-        if matches!(lower.as_str(), ".mcp.json" | "mcp.json" | "claude_desktop_config.json" | "mcp_config.json") {
+        if matches!(
+            lower.as_str(),
+            ".mcp.json" | "mcp.json" | "claude_desktop_config.json" | "mcp_config.json"
+        ) {
             return NameKind::McpConfig;
         }
         return NameKind::Json;
@@ -97,12 +115,15 @@ pub fn kind_by_path(path: &str) -> NameKind {
 /// `Dockerfile.alpine` and `Dockerfile-prod` are).
 fn is_source_code(lower_name: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
-        "rs", "go", "py", "pyi", "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "java", "kt", "kts", "scala", "rb", "php", "pl", "pm",
-        "c", "h", "cc", "cpp", "hpp", "cs", "fs", "swift", "lua", "ex", "exs", "erl", "hs", "ml", "dart", "r", "jl", "zig", "nim", "groovy",
-        "sh", "bash", "zsh", "ps1", "md", "markdown", "rst", "adoc", "txt", "html", "css", "json", "jsonc", "yml", "yaml", "toml", "xml",
-        "snap", "lock", "svg", "png",
+        "rs", "go", "py", "pyi", "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "java",
+        "kt", "kts", "scala", "rb", "php", "pl", "pm", "c", "h", "cc", "cpp", "hpp", "cs", "fs",
+        "swift", "lua", "ex", "exs", "erl", "hs", "ml", "dart", "r", "jl", "zig", "nim", "groovy",
+        "sh", "bash", "zsh", "ps1", "md", "markdown", "rst", "adoc", "txt", "html", "css", "json",
+        "jsonc", "yml", "yaml", "toml", "xml", "snap", "lock", "svg", "png",
     ];
-    lower_name.rsplit_once('.').is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
+    lower_name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
 }
 
 /// A file read and understood.
@@ -129,11 +150,18 @@ pub fn process(c: &Candidate, max_size: u64) -> Result<Option<Processed>, Notice
 
 /// [`process`], with the file's text given instead of read from disk when
 /// `text` is set (the fix stage scans edited files before writing them).
-pub fn process_with(c: &Candidate, max_size: u64, text: Option<&str>) -> Result<Option<Processed>, Notice> {
+pub fn process_with(
+    c: &Candidate,
+    max_size: u64,
+    text: Option<&str>,
+) -> Result<Option<Processed>, Notice> {
     if let Some(text) = text {
         return analyse(c, text.as_bytes().to_vec());
     }
-    let notice = |message: String| Notice { path: c.display.clone(), message };
+    let notice = |message: String| Notice {
+        path: c.display.clone(),
+        message,
+    };
     let meta = std::fs::metadata(&c.abs).map_err(|e| notice(format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(notice("not a regular file; skipped".into()));
@@ -143,14 +171,21 @@ pub fn process_with(c: &Candidate, max_size: u64, text: Option<&str>) -> Result<
         if c.name_kind.sniffed() && !c.explicit {
             return Ok(None);
         }
-        return Err(notice(format!("file is {} MiB, over the {} MiB limit; skipped", meta.len() >> 20, max_size >> 20)));
+        return Err(notice(format!(
+            "file is {} MiB, over the {} MiB limit; skipped",
+            meta.len() >> 20,
+            max_size >> 20
+        )));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     File::open(&c.abs)
         .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
         .map_err(|e| notice(format!("cannot read: {e}")))?;
     if bytes.len() as u64 > max_size {
-        return Err(notice(format!("file grew past the {} MiB limit while being read; skipped", max_size >> 20)));
+        return Err(notice(format!(
+            "file grew past the {} MiB limit while being read; skipped",
+            max_size >> 20
+        )));
     }
     analyse(c, bytes)
 }
@@ -204,7 +239,13 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         errors: Vec::new(),
     };
     if let Some(at) = nul {
-        p.errors.push(SyntaxError::new(format!("binary content (a NUL byte) in a file named like a {}", kind.name()), Span::empty(at)));
+        p.errors.push(SyntaxError::new(
+            format!(
+                "binary content (a NUL byte) in a file named like a {}",
+                kind.name()
+            ),
+            Span::empty(at),
+        ));
         return Ok(Some(p));
     }
     let text = p.text.as_str();
@@ -218,7 +259,9 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         }
         // A script's own syntax errors are not ours to report: the shell
         // runs what it can, and so do we.
-        FileKind::ShellScript | FileKind::Makefile if !shell_script::may_run_containers(text) => Vec::new(),
+        FileKind::ShellScript | FileKind::Makefile if !shell_script::may_run_containers(text) => {
+            Vec::new()
+        }
         FileKind::ShellScript => {
             let script = shell::parse(text);
             p.builds = shell_script::builds(&script, &|s| s);
@@ -283,7 +326,10 @@ fn tree_errors(s: &Stream, text: &str, errors: &mut Vec<SyntaxError>) {
     }
     for (dup, _first) in &s.duplicate_keys {
         let key = dup.slice(text);
-        errors.push(SyntaxError::new(format!("duplicate key {key} in a mapping (the file is rejected by its tools)"), *dup));
+        errors.push(SyntaxError::new(
+            format!("duplicate key {key} in a mapping (the file is rejected by its tools)"),
+            *dup,
+        ));
     }
 }
 
@@ -315,8 +361,23 @@ fn sniff_yaml(text: &str) -> Option<(FileKind, Stream)> {
 
 /// A JSON file of unknown purpose: an MCP client config or a server.json?
 fn sniff_json(text: &str) -> Option<(FileKind, Stream)> {
-    let mcp_like = ["\"mcpServers\"", "\"servers\"", "\"context_servers\"", "\"mcp_servers\""].iter().any(|k| text.contains(k));
-    let registry_like = ["\"registryType\"", "\"registry_type\"", "\"runtimeHint\"", "\"runtime_hint\"", "\"registry_name\""].iter().any(|k| text.contains(k));
+    let mcp_like = [
+        "\"mcpServers\"",
+        "\"servers\"",
+        "\"context_servers\"",
+        "\"mcp_servers\"",
+    ]
+    .iter()
+    .any(|k| text.contains(k));
+    let registry_like = [
+        "\"registryType\"",
+        "\"registry_type\"",
+        "\"runtimeHint\"",
+        "\"runtime_hint\"",
+        "\"registry_name\"",
+    ]
+    .iter()
+    .any(|k| text.contains(k));
     if !(mcp_like || registry_like) {
         return None;
     }
@@ -349,7 +410,11 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    let word = first.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    let word = first
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
     if word == "FROM" || (word == "ARG" && text.to_ascii_uppercase().contains("\nFROM ")) {
         return Some((FileKind::Dockerfile, None));
     }
@@ -361,7 +426,9 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
             return Some((k, Some(s)));
         }
     }
-    if text.contains("\njobs:") && (text.contains("\non:") || text.starts_with("on:") || text.contains("\n\"on\":")) {
+    if text.contains("\njobs:")
+        && (text.contains("\non:") || text.starts_with("on:") || text.contains("\n\"on\":"))
+    {
         let s = yaml::parse(text);
         if s.error.is_none() {
             return Some((FileKind::Workflow, Some(s)));
@@ -376,10 +443,26 @@ mod tests {
 
     #[test]
     fn dockerfile_names_but_not_source_code_about_dockerfiles() {
-        for name in ["Dockerfile", "Containerfile", "Dockerfile.dev", "Dockerfile.alpine", "Dockerfile-prod", "Dockerfile_arm64", "api.dockerfile", "x/Containerfile.ubi"] {
+        for name in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.dev",
+            "Dockerfile.alpine",
+            "Dockerfile-prod",
+            "Dockerfile_arm64",
+            "api.dockerfile",
+            "x/Containerfile.ubi",
+        ] {
             assert_eq!(kind_by_path(name), NameKind::Dockerfile, "{name}");
         }
-        for name in ["src/dockerfile.rs", "dockerfile_test.go", "Dockerfile-parser.js", "dockerfile.py", "docs/Dockerfile.md", "Dockerfile.json"] {
+        for name in [
+            "src/dockerfile.rs",
+            "dockerfile_test.go",
+            "Dockerfile-parser.js",
+            "dockerfile.py",
+            "docs/Dockerfile.md",
+            "Dockerfile.json",
+        ] {
             assert_ne!(kind_by_path(name), NameKind::Dockerfile, "{name}");
         }
         assert_eq!(kind_by_path("dockerfile.sh"), NameKind::ShellScript);

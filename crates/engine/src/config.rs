@@ -25,7 +25,16 @@ use toml_edit::{Item, Key, TableLike, Value};
 pub const FILE_NAMES: [&str; 2] = ["skillaudit.toml", ".skillaudit.toml"];
 
 /// The keys of the top-level table.
-const TOP_KEYS: &[&str] = &["fail-on", "min-severity", "disable", "severity", "ignore", "exclude", "non-root-images", "allow"];
+const TOP_KEYS: &[&str] = &[
+    "fail-on",
+    "min-severity",
+    "disable",
+    "severity",
+    "ignore",
+    "exclude",
+    "non-root-images",
+    "allow",
+];
 
 /// `fail-on`: a severity, or never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +92,11 @@ impl PathSet {
     pub fn new(patterns: &[String]) -> Result<PathSet, (usize, String)> {
         let mut b = GlobSetBuilder::new();
         for (i, p) in patterns.iter().enumerate() {
-            let mut pat = p.trim().trim_start_matches("./").trim_end_matches('/').to_string();
+            let mut pat = p
+                .trim()
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string();
             if pat.is_empty() {
                 return Err((i, "an empty path pattern".into()));
             }
@@ -100,7 +113,10 @@ impl PathSet {
             b.add(glob);
         }
         let set = b.build().map_err(|e| (0, format!("invalid globs: {e}")))?;
-        Ok(PathSet { patterns: patterns.to_vec(), set })
+        Ok(PathSet {
+            patterns: patterns.to_vec(),
+            set,
+        })
     }
 
     /// Does a path (relative, `/`-separated) or a directory above it match?
@@ -123,7 +139,9 @@ impl PathSet {
 impl Config {
     /// What rules need from the configuration.
     pub fn settings(&self) -> Settings {
-        Settings { non_root_images: self.non_root_images.clone() }
+        Settings {
+            non_root_images: self.non_root_images.clone(),
+        }
     }
 
     pub fn is_disabled(&self, rule: &str) -> bool {
@@ -131,17 +149,25 @@ impl Config {
     }
 
     pub fn severity_of(&self, rule: &str) -> Option<Severity> {
-        self.severity.iter().rev().find(|(r, _)| *r == rule).map(|(_, s)| *s)
+        self.severity
+            .iter()
+            .rev()
+            .find(|(r, _)| *r == rule)
+            .map(|(_, s)| *s)
     }
 
     /// The `[[ignore]]` entry that ignores `rule` at `path`, if any.
     pub fn ignore_for(&self, rule: &str, path: &str) -> Option<&IgnoreEntry> {
-        self.ignores.iter().find(|e| e.rules.contains(&rule) && e.paths.matches(path))
+        self.ignores
+            .iter()
+            .find(|e| e.rules.contains(&rule) && e.paths.matches(path))
     }
 
     /// The `[allow.<key>]` entry for this exception at `path`, if any.
     pub fn allow_for(&self, a: Allowance, path: &str) -> Option<&Allow> {
-        self.allow.iter().find(|x| x.allowance == a && x.paths.as_ref().is_none_or(|p| p.matches(path)))
+        self.allow
+            .iter()
+            .find(|x| x.allowance == a && x.paths.as_ref().is_none_or(|p| p.matches(path)))
     }
 
     pub fn excludes(&self, path: &str) -> bool {
@@ -164,7 +190,11 @@ impl fmt::Display for ConfigError {
         if self.line == 0 {
             write!(f, "{}: {}", self.path, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
         }
     }
 }
@@ -173,18 +203,26 @@ impl std::error::Error for ConfigError {}
 
 /// The configuration file at a scan root, if there is one.
 pub fn find_in(root: &Path) -> Option<PathBuf> {
-    FILE_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file())
+    FILE_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
 }
 
 /// The configuration for a scan: `explicit` (`--config`), else the file at
 /// the scan root — the first target if it is a local directory, or the
 /// directory of a file target. A git URL's own configuration is not read
 /// unless given with `--config` (it is someone else's repository).
-pub fn for_targets(targets: &[String], explicit: Option<&Path>) -> Result<Option<Config>, ConfigError> {
+pub fn for_targets(
+    targets: &[String],
+    explicit: Option<&Path>,
+) -> Result<Option<Config>, ConfigError> {
     if let Some(path) = explicit {
         return load(path).map(Some);
     }
-    let Some(first) = targets.first() else { return Ok(None) };
+    let Some(first) = targets.first() else {
+        return Ok(None);
+    };
     if crate::target::is_git_url(first) {
         return Ok(None);
     }
@@ -205,7 +243,9 @@ pub fn for_targets(targets: &[String], explicit: Option<&Path>) -> Result<Option
 /// `root/name` shown without a leading `./` or empty root.
 fn display_in(root: &Path, path: &Path) -> PathBuf {
     if root.as_os_str().is_empty() || root == Path::new(".") {
-        path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_path_buf())
+        path.file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.to_path_buf())
     } else {
         path.to_path_buf()
     }
@@ -225,9 +265,19 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 
 /// Validate a configuration's text; `path` is only for messages.
 pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-    let p = Parser { text, path, index: LineIndex::new(text) };
+    let p = Parser {
+        text,
+        path,
+        index: LineIndex::new(text),
+    };
     let doc = toml_edit::Document::parse(text).map_err(|e| {
-        let message = e.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+        let message = e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim()
+            .to_string();
         p.error(e.span(), format!("invalid TOML: {message}"))
     })?;
     p.config(doc.as_table())
@@ -245,12 +295,20 @@ impl Parser<'_> {
     fn error(&self, span: Span, message: impl Into<String>) -> ConfigError {
         let at = span.map_or(0, |r| r.start.min(self.text.len()));
         let lc = self.index.line_col(self.text, at as u32);
-        ConfigError { path: self.path.to_string(), line: lc.line, column: lc.column, message: message.into() }
+        ConfigError {
+            path: self.path.to_string(),
+            line: lc.line,
+            column: lc.column,
+            message: message.into(),
+        }
     }
 
     /// The entries of a table with their key spans and the items' spans.
     fn entries<'t>(&self, table: &'t dyn TableLike) -> Vec<(&'t str, &'t Key, &'t Item)> {
-        table.iter().filter_map(|(name, _)| table.get_key_value(name).map(|(k, v)| (name, k, v))).collect()
+        table
+            .iter()
+            .filter_map(|(name, _)| table.get_key_value(name).map(|(k, v)| (name, k, v)))
+            .collect()
     }
 
     /// Where to point for an item: its own span, else its key's.
@@ -259,7 +317,10 @@ impl Parser<'_> {
     }
 
     fn config(&self, root: &toml_edit::Table) -> Result<Config, ConfigError> {
-        let mut c = Config { path: self.path.to_string(), ..Config::default() };
+        let mut c = Config {
+            path: self.path.to_string(),
+            ..Config::default()
+        };
         for (name, key, item) in self.entries(root) {
             let at = self.at(key, item);
             match name {
@@ -278,8 +339,12 @@ impl Parser<'_> {
                 "exclude" => c.exclude = Some(self.paths(name, key, item)?),
                 "non-root-images" => {
                     for (s, span) in self.strings(name, key, item)? {
-                        let pattern = ImagePattern::parse(s)
-                            .ok_or_else(|| self.error(span, format!("`non-root-images`: `{s}` is not an image name")))?;
+                        let pattern = ImagePattern::parse(s).ok_or_else(|| {
+                            self.error(
+                                span,
+                                format!("`non-root-images`: `{s}` is not an image name"),
+                            )
+                        })?;
                         c.non_root_images.push(pattern);
                     }
                 }
@@ -287,7 +352,8 @@ impl Parser<'_> {
                     let table = self.table(name, key, item)?;
                     for (rule, rkey, ritem) in self.entries(table) {
                         let id = self.rule_id(rule, rkey.span())?;
-                        c.severity.push((id, self.severity(&format!("severity.{rule}"), rkey, ritem)?));
+                        c.severity
+                            .push((id, self.severity(&format!("severity.{rule}"), rkey, ritem)?));
                     }
                 }
                 "ignore" => {
@@ -300,14 +366,31 @@ impl Parser<'_> {
                     for (akey, k, aitem) in self.entries(table) {
                         let allowance = Allowance::parse(akey).ok_or_else(|| {
                             let known: Vec<&str> = Allowance::ALL.iter().map(|a| a.key()).collect();
-                            self.error(k.span(), format!("unknown exception `allow.{akey}` (known: {})", known.join(", ")))
+                            self.error(
+                                k.span(),
+                                format!(
+                                    "unknown exception `allow.{akey}` (known: {})",
+                                    known.join(", ")
+                                ),
+                            )
                         })?;
                         let inner = self.table(&format!("allow.{akey}"), k, aitem)?;
-                        c.allow.push(self.allow_entry(allowance, akey, inner, self.at(k, aitem))?);
+                        c.allow.push(self.allow_entry(
+                            allowance,
+                            akey,
+                            inner,
+                            self.at(k, aitem),
+                        )?);
                     }
                 }
                 _ => {
-                    return Err(self.error(key.span(), format!("unknown key `{name}` (expected one of: {})", TOP_KEYS.join(", "))));
+                    return Err(self.error(
+                        key.span(),
+                        format!(
+                            "unknown key `{name}` (expected one of: {})",
+                            TOP_KEYS.join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -321,53 +404,115 @@ impl Parser<'_> {
                 "rules" => rules = Some(self.rule_ids("ignore.rules", key, item)?),
                 "paths" => paths = Some(self.paths("ignore.paths", key, item)?),
                 "reason" => reason = Some(self.string("ignore.reason", key, item)?.to_string()),
-                _ => return Err(self.error(key.span(), format!("unknown key `{name}` in `[[ignore]]` (expected rules, paths, reason)"))),
+                _ => {
+                    return Err(self.error(
+                        key.span(),
+                        format!(
+                            "unknown key `{name}` in `[[ignore]]` (expected rules, paths, reason)"
+                        ),
+                    ))
+                }
             }
         }
-        let rules = rules.ok_or_else(|| self.error(span.clone(), "`[[ignore]]` needs `rules = [\"rule-id\", ...]`"))?;
+        let rules = rules.ok_or_else(|| {
+            self.error(
+                span.clone(),
+                "`[[ignore]]` needs `rules = [\"rule-id\", ...]`",
+            )
+        })?;
         if rules.is_empty() {
             return Err(self.error(span, "`[[ignore]]`: `rules` is empty"));
         }
         let paths = paths.ok_or_else(|| {
             self.error(span, "`[[ignore]]` needs `paths = [\"glob\", ...]` (to turn a rule off everywhere, use `disable`)")
         })?;
-        Ok(IgnoreEntry { rules, paths, reason })
+        Ok(IgnoreEntry {
+            rules,
+            paths,
+            reason,
+        })
     }
 
-    fn allow_entry(&self, allowance: Allowance, name: &str, table: &dyn TableLike, span: Span) -> Result<Allow, ConfigError> {
+    fn allow_entry(
+        &self,
+        allowance: Allowance,
+        name: &str,
+        table: &dyn TableLike,
+        span: Span,
+    ) -> Result<Allow, ConfigError> {
         let (mut reason, mut paths) = (None, None);
         for (key_name, key, item) in self.entries(table) {
             match key_name {
-                "reason" => reason = Some(self.string(&format!("allow.{name}.reason"), key, item)?.trim().to_string()),
+                "reason" => {
+                    reason = Some(
+                        self.string(&format!("allow.{name}.reason"), key, item)?
+                            .trim()
+                            .to_string(),
+                    )
+                }
                 "paths" => paths = Some(self.paths(&format!("allow.{name}.paths"), key, item)?),
-                _ => return Err(self.error(key.span(), format!("unknown key `{key_name}` in `[allow.{name}]` (expected reason, paths)"))),
+                _ => {
+                    return Err(self.error(
+                        key.span(),
+                        format!(
+                            "unknown key `{key_name}` in `[allow.{name}]` (expected reason, paths)"
+                        ),
+                    ))
+                }
             }
         }
-        let reason =
-            reason.filter(|r| !r.is_empty()).ok_or_else(|| self.error(span, format!("`[allow.{name}]` needs a non-empty `reason`")))?;
-        Ok(Allow { allowance, reason, paths })
+        let reason = reason.filter(|r| !r.is_empty()).ok_or_else(|| {
+            self.error(span, format!("`[allow.{name}]` needs a non-empty `reason`"))
+        })?;
+        Ok(Allow {
+            allowance,
+            reason,
+            paths,
+        })
     }
 
     fn string<'t>(&self, name: &str, key: &Key, item: &'t Item) -> Result<&'t str, ConfigError> {
-        item.as_str().ok_or_else(|| self.error(self.at(key, item), format!("`{name}` must be a string, not {}", type_name(item))))
+        item.as_str().ok_or_else(|| {
+            self.error(
+                self.at(key, item),
+                format!("`{name}` must be a string, not {}", type_name(item)),
+            )
+        })
     }
 
     fn severity(&self, name: &str, key: &Key, item: &Item) -> Result<Severity, ConfigError> {
         let s = self.string(name, key, item)?;
         Severity::parse(s).ok_or_else(|| {
-            self.error(self.at(key, item), format!("`{name}`: `{s}` is not a severity (critical, high, medium, low or info)"))
+            self.error(
+                self.at(key, item),
+                format!("`{name}`: `{s}` is not a severity (critical, high, medium, low or info)"),
+            )
         })
     }
 
-    fn strings<'t>(&self, name: &str, key: &Key, item: &'t Item) -> Result<Vec<(&'t str, Span)>, ConfigError> {
-        let array = item
-            .as_array()
-            .ok_or_else(|| self.error(self.at(key, item), format!("`{name}` must be an array of strings, not {}", type_name(item))))?;
+    fn strings<'t>(
+        &self,
+        name: &str,
+        key: &Key,
+        item: &'t Item,
+    ) -> Result<Vec<(&'t str, Span)>, ConfigError> {
+        let array = item.as_array().ok_or_else(|| {
+            self.error(
+                self.at(key, item),
+                format!(
+                    "`{name}` must be an array of strings, not {}",
+                    type_name(item)
+                ),
+            )
+        })?;
         array
             .iter()
             .map(|v| match v.as_str() {
                 Some(s) => Ok((s, v.span())),
-                None => Err(self.error(v.span(), format!("`{name}` must hold strings, not {}", v.type_name()))),
+                None => Err(self.error(
+                    v.span(),
+                    format!("`{name}` must hold strings, not {}", v.type_name()),
+                )),
             })
             .collect()
     }
@@ -375,12 +520,26 @@ impl Parser<'_> {
     fn rule_id(&self, id: &str, span: Span) -> Result<&'static str, ConfigError> {
         match registry::find(id) {
             Some(m) => Ok(m.id),
-            None => Err(self.error(span, format!("unknown rule id `{id}`{}; `skillaudit rules` lists them", did_you_mean(id)))),
+            None => Err(self.error(
+                span,
+                format!(
+                    "unknown rule id `{id}`{}; `skillaudit rules` lists them",
+                    did_you_mean(id)
+                ),
+            )),
         }
     }
 
-    fn rule_ids(&self, name: &str, key: &Key, item: &Item) -> Result<Vec<&'static str>, ConfigError> {
-        self.strings(name, key, item)?.into_iter().map(|(s, span)| self.rule_id(s.trim(), span)).collect()
+    fn rule_ids(
+        &self,
+        name: &str,
+        key: &Key,
+        item: &Item,
+    ) -> Result<Vec<&'static str>, ConfigError> {
+        self.strings(name, key, item)?
+            .into_iter()
+            .map(|(s, span)| self.rule_id(s.trim(), span))
+            .collect()
     }
 
     fn paths(&self, name: &str, key: &Key, item: &Item) -> Result<PathSet, ConfigError> {
@@ -389,29 +548,58 @@ impl Parser<'_> {
             return Err(self.error(self.at(key, item), format!("`{name}` is empty")));
         }
         let patterns: Vec<String> = strings.iter().map(|(s, _)| s.to_string()).collect();
-        PathSet::new(&patterns)
-            .map_err(|(i, message)| self.error(strings.get(i).and_then(|(_, s)| s.clone()), format!("`{name}`: {message}")))
+        PathSet::new(&patterns).map_err(|(i, message)| {
+            self.error(
+                strings.get(i).and_then(|(_, s)| s.clone()),
+                format!("`{name}`: {message}"),
+            )
+        })
     }
 
-    fn table<'t>(&self, name: &str, key: &Key, item: &'t Item) -> Result<&'t dyn TableLike, ConfigError> {
-        item.as_table_like().ok_or_else(|| self.error(self.at(key, item), format!("`{name}` must be a table, not {}", type_name(item))))
+    fn table<'t>(
+        &self,
+        name: &str,
+        key: &Key,
+        item: &'t Item,
+    ) -> Result<&'t dyn TableLike, ConfigError> {
+        item.as_table_like().ok_or_else(|| {
+            self.error(
+                self.at(key, item),
+                format!("`{name}` must be a table, not {}", type_name(item)),
+            )
+        })
     }
 
     /// `[[name]]` tables, or an array of inline tables.
-    fn tables<'t>(&self, name: &str, key: &Key, item: &'t Item) -> Result<Vec<(&'t dyn TableLike, Span)>, ConfigError> {
+    fn tables<'t>(
+        &self,
+        name: &str,
+        key: &Key,
+        item: &'t Item,
+    ) -> Result<Vec<(&'t dyn TableLike, Span)>, ConfigError> {
         if let Some(array) = item.as_array_of_tables() {
-            return Ok(array.iter().map(|t| (t as &dyn TableLike, t.span().or_else(|| key.span()))).collect());
+            return Ok(array
+                .iter()
+                .map(|t| (t as &dyn TableLike, t.span().or_else(|| key.span())))
+                .collect());
         }
         let Some(array) = item.as_array() else {
-            return Err(
-                self.error(self.at(key, item), format!("`{name}` must be an array of tables (`[[{name}]]`), not {}", type_name(item)))
-            );
+            return Err(self.error(
+                self.at(key, item),
+                format!(
+                    "`{name}` must be an array of tables (`[[{name}]]`), not {}",
+                    type_name(item)
+                ),
+            ));
         };
         array
             .iter()
             .map(|v| match v {
                 Value::InlineTable(t) => Ok((t as &dyn TableLike, t.span())),
-                other => Err(self.error(other.span(), format!("`{name}` must hold tables, not {}", other.type_name()))),
+                other => Err(self.error(
+                    other.span(),
+                    format!("`{name}` must hold tables, not {}", other.type_name()),
+                )),
             })
             .collect()
     }
@@ -423,7 +611,9 @@ pub fn did_you_mean(id: &str) -> String {
     let close: Vec<&str> = RULES
         .iter()
         .map(|r| r.meta().id)
-        .filter(|r| (!id.is_empty() && (r.contains(id) || id.contains(r))) || edit_distance(r, id) <= 2)
+        .filter(|r| {
+            (!id.is_empty() && (r.contains(id) || id.contains(r))) || edit_distance(r, id) <= 2
+        })
         .collect();
     if close.is_empty() {
         String::new()
@@ -442,7 +632,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, &x) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(x != y))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -463,7 +655,9 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        parse(text, "skillaudit.toml").expect_err("an error").to_string()
+        parse(text, "skillaudit.toml")
+            .expect_err("an error")
+            .to_string()
     }
 
     #[test]
@@ -497,18 +691,27 @@ paths = ["deploy/compose.yaml"]
         assert!(c.is_disabled("missing-healthcheck"));
         assert_eq!(c.severity_of("missing-pids-limit"), Some(Severity::Info));
         assert_eq!(c.severity_of("unpinned-image"), Some(Severity::High));
-        assert!(c.ignore_for("writable-bind-mount", "examples/a/compose.yaml").is_some());
-        assert!(c.ignore_for("writable-bind-mount", "compose.yaml").is_none());
-        assert!(c.ignore_for("privileged-container", "examples/compose.yaml").is_none());
+        assert!(c
+            .ignore_for("writable-bind-mount", "examples/a/compose.yaml")
+            .is_some());
+        assert!(c
+            .ignore_for("writable-bind-mount", "compose.yaml")
+            .is_none());
+        assert!(c
+            .ignore_for("privileged-container", "examples/compose.yaml")
+            .is_none());
         assert!(c.excludes("examples/legacy/x/Dockerfile"));
         assert!(c.excludes("a/b/third_party/Dockerfile"));
         assert!(c.excludes("third_party"));
         assert!(!c.excludes("examples/new/Dockerfile"));
         assert_eq!(
-            c.allow_for(Allowance::DockerSocket, "deploy/compose.yaml").map(|a| a.reason.as_str()),
+            c.allow_for(Allowance::DockerSocket, "deploy/compose.yaml")
+                .map(|a| a.reason.as_str()),
             Some("this server manages containers")
         );
-        assert!(c.allow_for(Allowance::DockerSocket, "compose.yaml").is_none());
+        assert!(c
+            .allow_for(Allowance::DockerSocket, "compose.yaml")
+            .is_none());
         assert_eq!(c.settings().non_root_images.len(), 2);
         assert_eq!(Config::default().fail_on, None);
         // Inline forms are the same configuration.
@@ -531,9 +734,19 @@ paths = ["deploy/compose.yaml"]
             err("disable = [\"missing-usr\"]"),
             "skillaudit.toml:1:12: unknown rule id `missing-usr` (did you mean missing-user?); `skillaudit rules` lists them"
         );
-        assert!(err("disable = [\"user\"]").contains("(did you mean missing-user, root-user?)"), "{}", err("disable = [\"user\"]"));
-        assert_eq!(err("disable = \"missing-user\""), "skillaudit.toml:1:11: `disable` must be an array of strings, not string");
-        assert_eq!(err("disable = [1]"), "skillaudit.toml:1:12: `disable` must hold strings, not integer");
+        assert!(
+            err("disable = [\"user\"]").contains("(did you mean missing-user, root-user?)"),
+            "{}",
+            err("disable = [\"user\"]")
+        );
+        assert_eq!(
+            err("disable = \"missing-user\""),
+            "skillaudit.toml:1:11: `disable` must be an array of strings, not string"
+        );
+        assert_eq!(
+            err("disable = [1]"),
+            "skillaudit.toml:1:12: `disable` must hold strings, not integer"
+        );
         assert_eq!(
             err("min-severity = \"severe\""),
             "skillaudit.toml:1:16: `min-severity`: `severe` is not a severity (critical, high, medium, low or info)"
@@ -554,8 +767,14 @@ paths = ["deploy/compose.yaml"]
             err("exclude = [\"ok\", \"a/[b\"]"),
             "skillaudit.toml:1:18: `exclude`: invalid glob `a/[b`: unclosed character class; missing ']'"
         );
-        assert_eq!(err("exclude = []"), "skillaudit.toml:1:11: `exclude` is empty");
-        assert_eq!(err("[[ignore]]\npaths = [\"a\"]\n"), "skillaudit.toml:1:1: `[[ignore]]` needs `rules = [\"rule-id\", ...]`");
+        assert_eq!(
+            err("exclude = []"),
+            "skillaudit.toml:1:11: `exclude` is empty"
+        );
+        assert_eq!(
+            err("[[ignore]]\npaths = [\"a\"]\n"),
+            "skillaudit.toml:1:1: `[[ignore]]` needs `rules = [\"rule-id\", ...]`"
+        );
         assert_eq!(
             err("[[ignore]]\nrules = [\"missing-user\"]\n"),
             "skillaudit.toml:1:1: `[[ignore]]` needs `paths = [\"glob\", ...]` (to turn a rule off everywhere, use `disable`)"
@@ -564,7 +783,10 @@ paths = ["deploy/compose.yaml"]
             err("[[ignore]]\nrules = [\"missing-user\"]\npaths = [\"a\"]\nwhy = \"x\"\n"),
             "skillaudit.toml:4:1: unknown key `why` in `[[ignore]]` (expected rules, paths, reason)"
         );
-        assert_eq!(err("ignore = 3"), "skillaudit.toml:1:10: `ignore` must be an array of tables (`[[ignore]]`), not integer");
+        assert_eq!(
+            err("ignore = 3"),
+            "skillaudit.toml:1:10: `ignore` must be an array of tables (`[[ignore]]`), not integer"
+        );
         assert_eq!(
             err("[allow.privileged]\nreason = \"x\""),
             "skillaudit.toml:1:8: unknown exception `allow.privileged` (known: docker-socket)"
@@ -573,15 +795,33 @@ paths = ["deploy/compose.yaml"]
             err("[allow.docker-socket]\npaths = [\"a\"]"),
             "skillaudit.toml:1:1: `[allow.docker-socket]` needs a non-empty `reason`"
         );
-        assert_eq!(err("non-root-images = [\"\"]"), "skillaudit.toml:1:20: `non-root-images`: `` is not an image name");
-        assert_eq!(err("severity = \"low\""), "skillaudit.toml:1:12: `severity` must be a table, not string");
-        assert!(err("disable = [").starts_with("skillaudit.toml:1:12: invalid TOML: "), "{}", err("disable = ["));
+        assert_eq!(
+            err("non-root-images = [\"\"]"),
+            "skillaudit.toml:1:20: `non-root-images`: `` is not an image name"
+        );
+        assert_eq!(
+            err("severity = \"low\""),
+            "skillaudit.toml:1:12: `severity` must be a table, not string"
+        );
+        assert!(
+            err("disable = [").starts_with("skillaudit.toml:1:12: invalid TOML: "),
+            "{}",
+            err("disable = [")
+        );
     }
 
     #[test]
     fn path_sets() {
-        let p = |pats: &[&str]| PathSet::new(&pats.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("valid");
-        let s = p(&["examples/**", "*.md", "/top.yaml", "deploy/", "./k8s/*.yaml"]);
+        let p = |pats: &[&str]| {
+            PathSet::new(&pats.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("valid")
+        };
+        let s = p(&[
+            "examples/**",
+            "*.md",
+            "/top.yaml",
+            "deploy/",
+            "./k8s/*.yaml",
+        ]);
         assert!(s.matches("examples/x/compose.yaml"));
         assert!(s.matches("docs/README.md"));
         assert!(s.matches("top.yaml"));

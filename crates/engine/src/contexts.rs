@@ -18,17 +18,29 @@ const MAX_DEPTH: usize = 8;
 
 /// Does the image copy its whole build context somewhere?
 pub fn copies_whole_context(image: &Image) -> bool {
-    image.stages.iter().flat_map(|s| &s.instructions).any(|i| match &i.kind {
-        InstrKind::Copy(c) => c.from.is_none() && c.sources.iter().any(|s| is_whole_context(&s.value)),
-        _ => false,
-    })
+    image
+        .stages
+        .iter()
+        .flat_map(|s| &s.instructions)
+        .any(|i| match &i.kind {
+            InstrKind::Copy(c) => {
+                c.from.is_none() && c.sources.iter().any(|s| is_whole_context(&s.value))
+            }
+            _ => false,
+        })
 }
 
 /// Secret-looking files under `dir` that the context's ignore file does not exclude.
 /// `dockerfile` is used to find a `<Dockerfile>.dockerignore` next to it.
-pub fn secret_files(dir: &Path, dockerfile: &Path, display: &dyn Fn(&Path) -> String) -> BuildContext {
+pub fn secret_files(
+    dir: &Path,
+    dockerfile: &Path,
+    display: &dyn Fn(&Path) -> String,
+) -> BuildContext {
     let specific = PathBuf::from(format!("{}.dockerignore", dockerfile.display()));
-    let ignore_text = std::fs::read_to_string(&specific).or_else(|_| std::fs::read_to_string(dir.join(".dockerignore"))).unwrap_or_default();
+    let ignore_text = std::fs::read_to_string(&specific)
+        .or_else(|_| std::fs::read_to_string(dir.join(".dockerignore")))
+        .unwrap_or_default();
     let ignore = DockerIgnore::parse(&ignore_text);
     let mut files = Vec::new();
     let walker = WalkBuilder::new(dir)
@@ -36,10 +48,15 @@ pub fn secret_files(dir: &Path, dockerfile: &Path, display: &dyn Fn(&Path) -> St
         .hidden(false)
         .follow_links(false)
         .max_depth(Some(MAX_DEPTH))
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && matches!(e.file_name().to_str(), Some(".git" | "node_modules"))))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && matches!(e.file_name().to_str(), Some(".git" | "node_modules")))
+        })
         .build();
     for entry in walker.take(MAX_ENTRIES).flatten() {
-        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if rel.is_empty() || entry.file_type().is_some_and(|t| t.is_dir()) {
             continue;
@@ -49,5 +66,7 @@ pub fn secret_files(dir: &Path, dockerfile: &Path, display: &dyn Fn(&Path) -> St
         }
     }
     files.sort();
-    BuildContext { secret_files: files }
+    BuildContext {
+        secret_files: files,
+    }
 }

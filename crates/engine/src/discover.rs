@@ -36,13 +36,20 @@ pub fn walk(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>) -> Vec<Cand
 /// Walk a directory target, leaving out (without reading, and without
 /// descending into directories) the paths that match `exclude`: globs
 /// matched against `glob_prefix` + the path relative to `root`.
-pub fn walk_excluding(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>, exclude: Option<(PathSet, String)>) -> Vec<Candidate> {
+pub fn walk_excluding(
+    root: &Path,
+    prefix: &str,
+    notices: &Mutex<Vec<Notice>>,
+    exclude: Option<(PathSet, String)>,
+) -> Vec<Candidate> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Vec::new());
     let exclude = exclude.map(|(set, glob_prefix)| (set, glob_prefix, root.to_path_buf()));
     let mut builder = WalkBuilder::new(root);
     builder.filter_entry(move |e| {
-        if e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) {
+        if e.file_type().is_some_and(|t| t.is_dir())
+            && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d)
+        {
             return false;
         }
         match &exclude {
@@ -68,22 +75,36 @@ pub fn walk_excluding(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>, e
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    push_notice(notices, walk_error_path(&err, root, prefix), walk_error_message(&err));
+                    push_notice(
+                        notices,
+                        walk_error_path(&err, root, prefix),
+                        walk_error_message(&err),
+                    );
                     return WalkState::Continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
             let path = entry.path();
             if entry.path_is_symlink() {
                 // Follow a link only while it stays inside the target.
                 match path.canonicalize() {
                     Ok(real) if real.starts_with(canonical_root) => {}
                     Ok(_) => {
-                        push_notice(notices, display_path(root, path, prefix), "symbolic link points outside the scanned target; skipped".into());
+                        push_notice(
+                            notices,
+                            display_path(root, path, prefix),
+                            "symbolic link points outside the scanned target; skipped".into(),
+                        );
                         return WalkState::Skip;
                     }
                     Err(e) => {
-                        push_notice(notices, display_path(root, path, prefix), format!("cannot resolve symbolic link: {e}"));
+                        push_notice(
+                            notices,
+                            display_path(root, path, prefix),
+                            format!("cannot resolve symbolic link: {e}"),
+                        );
                         return WalkState::Skip;
                     }
                 }
@@ -111,7 +132,10 @@ pub fn walk_excluding(root: &Path, prefix: &str, notices: &Mutex<Vec<Notice>>, e
 }
 
 fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {
-    notices.lock().expect("notices").push(Notice { path, message });
+    notices
+        .lock()
+        .expect("notices")
+        .push(Notice { path, message });
 }
 
 /// `root/a/b` → `prefix` + `a/b`, with `/` separators.
@@ -130,7 +154,9 @@ pub fn display_path(root: &Path, path: &Path, prefix: &str) -> String {
 fn walk_error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
     match err {
         ignore::Error::WithPath { path, .. } => display_path(root, path, prefix),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_path(err, root, prefix),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err, root, prefix)
+        }
         ignore::Error::Loop { child, .. } => display_path(root, child, prefix),
         _ => prefix.trim_end_matches('/').to_string(),
     }
@@ -139,7 +165,9 @@ fn walk_error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {
 fn walk_error_message(err: &ignore::Error) -> String {
     match err {
         ignore::Error::Loop { .. } => "symbolic link loop; skipped".into(),
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error_message(err),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_error_message(err),
         ignore::Error::Io(e) => format!("cannot read: {e}"),
         other => other.to_string(),
     }

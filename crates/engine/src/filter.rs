@@ -44,7 +44,12 @@ pub struct Filtered {
 
 /// `glob_paths[file]`: the path of each file relative to the scan root, as
 /// configuration globs see it.
-pub fn filter(project: &Project, findings: Vec<Finding>, options: &ScanOptions, glob_paths: &[String]) -> Filtered {
+pub fn filter(
+    project: &Project,
+    findings: Vec<Finding>,
+    options: &ScanOptions,
+    glob_paths: &[String],
+) -> Filtered {
     let config = options.config.as_ref();
     let line_of = |f: &Finding| project.file(f.file).lines().line_of(f.span.start);
 
@@ -72,19 +77,33 @@ pub fn filter(project: &Project, findings: Vec<Finding>, options: &ScanOptions, 
     all.sort_by(|(a, _), (b, _)| {
         let pa = &project.file(a.file).path;
         let pb = &project.file(b.file).path;
-        (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(pb, b.span.start, b.rule.id, b.span.end, &b.message))
+        (pa, a.span.start, a.rule.id, a.span.end, &a.message).cmp(&(
+            pb,
+            b.span.start,
+            b.rule.id,
+            b.span.end,
+            &b.message,
+        ))
     });
     let mut fingerprints = Fingerprinter::default();
-    let mut out = Filtered { kept: Vec::new(), ignored: 0, baselined: 0, record: Vec::new() };
+    let mut out = Filtered {
+        kept: Vec::new(),
+        ignored: 0,
+        baselined: 0,
+        record: Vec::new(),
+    };
     for (mut f, mut ignored) in all {
         let file = project.file(f.file);
         let line = line_of(&f);
         let range = file.lines().line_range(&file.text, line);
-        let fingerprint = fingerprints.next_at(f.rule.id, &file.path, range.start, &file.text[range]);
+        let fingerprint =
+            fingerprints.next_at(f.rule.id, &file.path, range.start, &file.text[range]);
 
         // 3. The configuration.
         if let Some(c) = config {
-            let path = glob_paths.get(f.file.0 as usize).map_or(file.path.as_str(), String::as_str);
+            let path = glob_paths
+                .get(f.file.0 as usize)
+                .map_or(file.path.as_str(), String::as_str);
             if let Some(s) = c.severity_of(f.rule.id) {
                 f.severity = s;
             }
@@ -113,12 +132,19 @@ pub fn filter(project: &Project, findings: Vec<Finding>, options: &ScanOptions, 
             });
         }
         // 5. The baseline to compare with, and the minimum severity.
-        if options.baseline.as_ref().is_some_and(|b| b.contains(&fingerprint)) {
+        if options
+            .baseline
+            .as_ref()
+            .is_some_and(|b| b.contains(&fingerprint))
+        {
             out.baselined += shown as usize;
             continue;
         }
         if shown {
-            out.kept.push(Kept { finding: f, fingerprint });
+            out.kept.push(Kept {
+                finding: f,
+                fingerprint,
+            });
         }
     }
     out

@@ -51,14 +51,24 @@ impl Fingerprinter {
     /// [`Self::next`] for the line starting at byte `line_start` of `path`,
     /// with the same result; the line's text is only read the first time a
     /// (rule, path, line) is seen.
-    pub fn next_at(&mut self, rule: &str, path: &str, line_start: usize, line_text: &str) -> String {
+    pub fn next_at(
+        &mut self,
+        rule: &str,
+        path: &str,
+        line_start: usize,
+        line_text: &str,
+    ) -> String {
         let id = (rule.to_string(), path.to_string(), line_start);
         let (index, a, b) = match self.lines.get(&id) {
             Some(&cached) => cached,
             None => {
                 let key = format!("{rule}\0{path}\0{}", normalise_line(line_text));
                 let index = self.index(&key);
-                let cached = (index, fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325), fnv1a(key.as_bytes(), 0x6c62_272e_07bb_0142));
+                let cached = (
+                    index,
+                    fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),
+                    fnv1a(key.as_bytes(), 0x6c62_272e_07bb_0142),
+                );
                 self.lines.insert(id, cached);
                 cached
             }
@@ -67,7 +77,11 @@ impl Fingerprinter {
         self.counts[index] += 1;
         // FNV-1a is a byte stream: continuing from the key's states hashes `{key}\0{n}`.
         let suffix = format!("\0{n}");
-        format!("{:016x}{:016x}", fnv1a(suffix.as_bytes(), a), fnv1a(suffix.as_bytes(), b))
+        format!(
+            "{:016x}{:016x}",
+            fnv1a(suffix.as_bytes(), a),
+            fnv1a(suffix.as_bytes(), b)
+        )
     }
 
     fn index(&mut self, key: &str) -> usize {
@@ -96,7 +110,10 @@ mod tests {
     fn stable_under_reindent_and_distinct_for_repeats() {
         let mut a = Fingerprinter::default();
         let mut b = Fingerprinter::default();
-        assert_eq!(a.next("r", "p", "  privileged: true"), b.next("r", "p", "privileged:   true"));
+        assert_eq!(
+            a.next("r", "p", "  privileged: true"),
+            b.next("r", "p", "privileged:   true")
+        );
         let first = a.next("r", "p", "x");
         let second = a.next("r", "p", "x");
         assert_ne!(first, second);
@@ -107,8 +124,17 @@ mod tests {
     fn next_at_agrees_with_next() {
         let mut a = Fingerprinter::default();
         let mut b = Fingerprinter::default();
-        for (rule, line_start, text) in [("r", 0, "  a  b"), ("r", 0, "  a  b"), ("s", 0, "  a  b"), ("r", 9, "a b"), ("r", 20, "c")] {
-            assert_eq!(a.next(rule, "p", text), b.next_at(rule, "p", line_start, text));
+        for (rule, line_start, text) in [
+            ("r", 0, "  a  b"),
+            ("r", 0, "  a  b"),
+            ("s", 0, "  a  b"),
+            ("r", 9, "a b"),
+            ("r", 20, "c"),
+        ] {
+            assert_eq!(
+                a.next(rule, "p", text),
+                b.next_at(rule, "p", line_start, text)
+            );
         }
     }
 }

@@ -171,13 +171,20 @@ pub fn scan(options: &ScanOptions) -> Result<ScanResult, TargetError> {
 
 /// Run the whole pipeline, counting files in `progress` as it goes (for a
 /// progress indicator on another thread).
-pub fn scan_with_progress(options: &ScanOptions, progress: &Progress) -> Result<ScanResult, TargetError> {
+pub fn scan_with_progress(
+    options: &ScanOptions,
+    progress: &Progress,
+) -> Result<ScanResult, TargetError> {
     scan_with(options, &fix::Overlay::new(), progress)
 }
 
 /// Run the whole pipeline, reading the files in `overlay` (by path on
 /// disk) from there instead of the disk, and counting files in `progress`.
-pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progress) -> Result<ScanResult, TargetError> {
+pub fn scan_with(
+    options: &ScanOptions,
+    overlay: &fix::Overlay,
+    progress: &Progress,
+) -> Result<ScanResult, TargetError> {
     let notices = Mutex::new(Vec::new());
     // Stage 1: discover.
     let mut resolved = Vec::new();
@@ -190,12 +197,25 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         match &t.kind {
             target::Kind::Dir => {
                 // Excluded paths are not even read.
-                let exclude = options.config.as_ref().and_then(|c| c.exclude.clone()).map(|set| (set, glob_prefixes[ti].clone()));
-                candidates.extend(discover::walk_excluding(&t.root, &t.prefix, &notices, exclude).into_iter().map(|c| (c, ti)));
+                let exclude = options
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.exclude.clone())
+                    .map(|set| (set, glob_prefixes[ti].clone()));
+                candidates.extend(
+                    discover::walk_excluding(&t.root, &t.prefix, &notices, exclude)
+                        .into_iter()
+                        .map(|c| (c, ti)),
+                );
             }
             target::Kind::File { display } => {
                 candidates.push((
-                    Candidate { abs: t.root.clone(), display: display.clone(), name_kind: classify::kind_by_path(display), explicit: true },
+                    Candidate {
+                        abs: t.root.clone(),
+                        display: display.clone(),
+                        name_kind: classify::kind_by_path(display),
+                        explicit: true,
+                    },
                     ti,
                 ));
             }
@@ -208,12 +228,18 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
     // Stages 2–3: read, parse, normalise — in parallel, one read per file.
     let processed: Vec<(classify::Processed, usize)> = candidates
         .par_iter()
-        .filter_map(|(c, ti)| match progress.counted(classify::process_with(c, options.max_file_size, overlay.get(&c.abs).map(String::as_str))) {
-            Ok(Some(p)) => Some((p, *ti)),
-            Ok(None) => None,
-            Err(n) => {
-                notices.lock().expect("notices").push(n);
-                None
+        .filter_map(|(c, ti)| {
+            match progress.counted(classify::process_with(
+                c,
+                options.max_file_size,
+                overlay.get(&c.abs).map(String::as_str),
+            )) {
+                Ok(Some(p)) => Some((p, *ti)),
+                Ok(None) => None,
+                Err(n) => {
+                    notices.lock().expect("notices").push(n);
+                    None
+                }
             }
         })
         .collect();
@@ -242,7 +268,9 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
         }
         project.builds.extend(p.builds.into_iter().map(|b| (id, b)));
         glob_paths.push(glob_path(&resolved[ti], &glob_prefixes[ti], &p.display));
-        project.files.push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
+        project
+            .files
+            .push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
         file_targets.push(ti);
     }
 
@@ -256,24 +284,45 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
     let mut findings: Vec<Finding> = (0..project.images.len())
         .into_par_iter()
         .flat_map_iter(|index| {
-            let cx = ImageCx { project: &project, index, image: &project.images[index] };
+            let cx = ImageCx {
+                project: &project,
+                index,
+                image: &project.images[index],
+            };
             let mut out = Vec::new();
             for rule in RULES {
                 rule.check_image(&cx, &mut out);
             }
             out
         })
-        .chain((0..project.containers.len()).into_par_iter().flat_map_iter(|index| {
-            let cx = ContainerCx { project: &project, index, container: &project.containers[index] };
-            let mut out = Vec::new();
-            for rule in RULES {
-                rule.check_container(&cx, &mut out);
-            }
-            out
-        }))
+        .chain(
+            (0..project.containers.len())
+                .into_par_iter()
+                .flat_map_iter(|index| {
+                    let cx = ContainerCx {
+                        project: &project,
+                        index,
+                        container: &project.containers[index],
+                    };
+                    let mut out = Vec::new();
+                    for rule in RULES {
+                        rule.check_container(&cx, &mut out);
+                    }
+                    out
+                }),
+        )
         .collect();
     for (file, e) in &project.syntax_errors {
-        findings.push(Finding::new(registry::syntax_error(), *file, e.span, format!("cannot parse this {}: {}", project.file(*file).kind.name(), e.message)));
+        findings.push(Finding::new(
+            registry::syntax_error(),
+            *file,
+            e.span,
+            format!(
+                "cannot parse this {}: {}",
+                project.file(*file).kind.name(),
+                e.message
+            ),
+        ));
     }
 
     // Stage 6: filter (sorted, fingerprinted).
@@ -283,38 +332,67 @@ pub fn scan_with(options: &ScanOptions, overlay: &fix::Overlay, progress: &Progr
     fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
 
     // Stage 7: score, and positions for rendering.
-    let (score, grade) = score::score(filtered.kept.iter().map(|k| (k.finding.rule.id, k.finding.severity)));
+    let (score, grade) = score::score(
+        filtered
+            .kept
+            .iter()
+            .map(|k| (k.finding.rule.id, k.finding.severity)),
+    );
     let mut summary = Summary::default();
     let shown: Vec<Shown> = filtered
         .kept
         .into_iter()
-        .map(|filter::Kept { finding: f, fingerprint }| {
-            match f.severity {
-                Severity::Critical => summary.critical += 1,
-                Severity::High => summary.high += 1,
-                Severity::Medium => summary.medium += 1,
-                Severity::Low => summary.low += 1,
-                Severity::Info => summary.info += 1,
-            }
-            let file = project.file(f.file);
-            let (start, end) = positions(file, f.span);
-            let related = f
-                .related
-                .iter()
-                .map(|r| match &r.location {
-                    Location::Span(id, span) => {
-                        let rf = project.file(*id);
-                        let (s, e) = positions(rf, *span);
-                        ShownRelated { path: rf.path.clone(), start: s, end: e, span: Some((*id, *span)), message: r.message.clone() }
-                    }
-                    Location::Path(p) => {
-                        let one = LineCol { line: 1, column: 1 };
-                        ShownRelated { path: p.clone(), start: one, end: one, span: None, message: r.message.clone() }
-                    }
-                })
-                .collect();
-            Shown { path: file.path.clone(), start, end, related, fingerprint, finding: f }
-        })
+        .map(
+            |filter::Kept {
+                 finding: f,
+                 fingerprint,
+             }| {
+                match f.severity {
+                    Severity::Critical => summary.critical += 1,
+                    Severity::High => summary.high += 1,
+                    Severity::Medium => summary.medium += 1,
+                    Severity::Low => summary.low += 1,
+                    Severity::Info => summary.info += 1,
+                }
+                let file = project.file(f.file);
+                let (start, end) = positions(file, f.span);
+                let related = f
+                    .related
+                    .iter()
+                    .map(|r| match &r.location {
+                        Location::Span(id, span) => {
+                            let rf = project.file(*id);
+                            let (s, e) = positions(rf, *span);
+                            ShownRelated {
+                                path: rf.path.clone(),
+                                start: s,
+                                end: e,
+                                span: Some((*id, *span)),
+                                message: r.message.clone(),
+                            }
+                        }
+                        Location::Path(p) => {
+                            let one = LineCol { line: 1, column: 1 };
+                            ShownRelated {
+                                path: p.clone(),
+                                start: one,
+                                end: one,
+                                span: None,
+                                message: r.message.clone(),
+                            }
+                        }
+                    })
+                    .collect();
+                Shown {
+                    path: file.path.clone(),
+                    start,
+                    end,
+                    related,
+                    fingerprint,
+                    finding: f,
+                }
+            },
+        )
         .collect();
 
     let mut notices = notices.into_inner().expect("notices");
@@ -347,10 +425,16 @@ fn glob_prefixes(targets: &[target::Resolved]) -> Vec<String> {
         }
     };
     let canonical = |p: PathBuf| {
-        let p = if p.as_os_str().is_empty() { PathBuf::from(".") } else { p };
+        let p = if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        };
         p.canonicalize().unwrap_or(p)
     };
-    let Some(root) = targets.first().map(|t| canonical(dir_of(t))) else { return Vec::new() };
+    let Some(root) = targets.first().map(|t| canonical(dir_of(t))) else {
+        return Vec::new();
+    };
     targets
         .iter()
         .map(|t| match canonical(dir_of(t)).strip_prefix(&root) {
@@ -371,7 +455,18 @@ fn glob_path(t: &target::Resolved, prefix: &str, display: &str) -> String {
 }
 
 /// Directory names that hold test infrastructure.
-const TEST_DIRS: &[&str] = &["test", "tests", "e2e", "testdata", "test-data", "test-services", "__tests__", "integration-tests", "fixtures", "testing"];
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "e2e",
+    "testdata",
+    "test-data",
+    "test-services",
+    "__tests__",
+    "integration-tests",
+    "fixtures",
+    "testing",
+];
 
 /// What a file's containers are for: CI jobs run on throwaway runners, and
 /// files under test directories describe test infrastructure.
@@ -379,7 +474,9 @@ fn purpose_of(path: &str, kind: skillaudit_model::FileKind) -> Purpose {
     if kind == skillaudit_model::FileKind::Workflow {
         return Purpose::Ci;
     }
-    if kind == skillaudit_model::FileKind::Devcontainer || path.split('/').any(|d| d == ".devcontainer") {
+    if kind == skillaudit_model::FileKind::Devcontainer
+        || path.split('/').any(|d| d == ".devcontainer")
+    {
         return Purpose::Development;
     }
     let mut dirs = path.split('/').rev().skip(1);
@@ -398,11 +495,18 @@ fn positions(file: &SourceFile, span: skillaudit_syntax::Span) -> (LineCol, Line
     if end > span.start && file.text.as_bytes().get(end as usize - 1) == Some(&b'\n') {
         end -= 1;
     }
-    (idx.line_col(&file.text, span.start), idx.line_col(&file.text, end))
+    (
+        idx.line_col(&file.text, span.start),
+        idx.line_col(&file.text, end),
+    )
 }
 
 /// For each image: the secret-looking files its build context would send.
-fn build_contexts(project: &Project, targets: &[target::Resolved], file_targets: &[usize]) -> Vec<skillaudit_model::BuildContext> {
+fn build_contexts(
+    project: &Project,
+    targets: &[target::Resolved],
+    file_targets: &[usize],
+) -> Vec<skillaudit_model::BuildContext> {
     project
         .images
         .par_iter()
@@ -431,10 +535,13 @@ fn build_contexts(project: &Project, targets: &[target::Resolved], file_targets:
             let mut all = skillaudit_model::BuildContext::default();
             for d in dirs {
                 // Never list outside the scanned target.
-                if !normalize(&d).starts_with(normalize(&t.root)) && matches!(t.kind, target::Kind::Dir) {
+                if !normalize(&d).starts_with(normalize(&t.root))
+                    && matches!(t.kind, target::Kind::Dir)
+                {
                     continue;
                 }
-                all.secret_files.extend(contexts::secret_files(&d, &file.abs, &display).secret_files);
+                all.secret_files
+                    .extend(contexts::secret_files(&d, &file.abs, &display).secret_files);
             }
             all.secret_files.sort();
             all.secret_files.dedup();

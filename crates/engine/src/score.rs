@@ -91,10 +91,17 @@ mod tests {
 
     #[test]
     fn score_bottoms_out_at_zero_and_low_scores_are_f() {
-        let many: Vec<(&str, Severity)> = ["a", "b", "c", "d", "e"].into_iter().map(|r| (r, Critical)).collect();
+        let many: Vec<(&str, Severity)> = ["a", "b", "c", "d", "e"]
+            .into_iter()
+            .map(|r| (r, Critical))
+            .collect();
         assert_eq!(score(many), (0, 'F'));
-        let lows: Vec<(&str, Severity)> =
-            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"].into_iter().map(|r| (r, Low)).collect();
+        let lows: Vec<(&str, Severity)> = [
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
+        ]
+        .into_iter()
+        .map(|r| (r, Low))
+        .collect();
         assert_eq!(score(lows), (68, 'D'));
     }
 }

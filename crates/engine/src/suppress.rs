@@ -57,7 +57,10 @@ impl Syntax {
             FileKind::Readme => Syntax::Markdown,
             FileKind::ServerJson | FileKind::Devcontainer => Syntax::Json,
             FileKind::Compose | FileKind::Workflow | FileKind::Kubernetes | FileKind::McpConfig => {
-                if lower.ends_with(".json") || lower.ends_with(".jsonc") || lower.ends_with(".json5") {
+                if lower.ends_with(".json")
+                    || lower.ends_with(".jsonc")
+                    || lower.ends_with(".json5")
+                {
                     Syntax::Json
                 } else if lower.ends_with(".toml") {
                     Syntax::Toml
@@ -65,7 +68,12 @@ impl Syntax {
                     Syntax::Yaml
                 } else {
                     // Named on the command line without a telling extension.
-                    match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+                    match text
+                        .trim_start_matches('\u{feff}')
+                        .trim_start()
+                        .as_bytes()
+                        .first()
+                    {
                         Some(b'{') | Some(b'/') => Syntax::Json,
                         Some(b'[') if kind == FileKind::McpConfig => Syntax::Toml,
                         _ => Syntax::Yaml,
@@ -84,7 +92,9 @@ impl Syntax {
             "make" | "makefile" => Syntax::Make,
             // Prose and output: no comments inside (a README that documents
             // the ignore syntax in a `text` block is not ignoring anything).
-            "text" | "txt" | "plain" | "plaintext" | "output" | "markdown" | "md" => Syntax::Markdown,
+            "text" | "txt" | "plain" | "plaintext" | "output" | "markdown" | "md" => {
+                Syntax::Markdown
+            }
             _ => Syntax::Shell,
         }
     }
@@ -144,12 +154,19 @@ fn alone_before(text: &str, at: usize) -> bool {
 fn comment(text: &str, start: usize, delim: usize, end: usize, close: usize) -> Comment {
     let trimmed = start + text[start..end].trim_end().len();
     let body_end = trimmed.saturating_sub(close).max(start + delim);
-    Comment { span: Span::new(start, trimmed), body: Span::new(start + delim, body_end), alone: alone_before(text, start), html: false }
+    Comment {
+        span: Span::new(start, trimmed),
+        body: Span::new(start + delim, body_end),
+        alone: alone_before(text, start),
+        html: false,
+    }
 }
 
 /// End of the line containing `at` (the offset of its `\n`, or the end).
 fn line_end(text: &str, at: usize) -> usize {
-    text.get(at..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| at + i)
+    text.get(at..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| at + i)
 }
 
 // --- shell --------------------------------------------------------------------
@@ -165,11 +182,26 @@ struct Shell {
 
 impl Shell {
     /// Lex one line (`line` starts at `start` in `text`).
-    fn line(&mut self, text: &str, start: usize, line: &str, heredocs: bool, out: &mut Vec<Comment>) {
+    fn line(
+        &mut self,
+        text: &str,
+        start: usize,
+        line: &str,
+        heredocs: bool,
+        out: &mut Vec<Comment>,
+    ) {
         if let Some((delim, strip)) = &self.heredoc {
-            let l = if *strip { line.trim_start_matches('\t') } else { line };
+            let l = if *strip {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
             if l == delim {
-                self.heredoc = if self.queued.is_empty() { None } else { Some(self.queued.remove(0)) };
+                self.heredoc = if self.queued.is_empty() {
+                    None
+                } else {
+                    Some(self.queued.remove(0))
+                };
             }
             return;
         }
@@ -197,7 +229,12 @@ impl Shell {
             match c {
                 b'\'' => sq = true,
                 b'"' => dq = true,
-                b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>') => {
+                b'#' if i == 0
+                    || matches!(
+                        b[i - 1],
+                        b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+                    ) =>
+                {
                     out.push(comment(text, start + i, 1, start + b.len(), 0));
                     break;
                 }
@@ -258,14 +295,22 @@ fn heredoc_delimiter(line: &str, at: usize) -> Option<(String, bool, usize)> {
             (&line[i + 1..close], close + 1)
         }
         Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
-            let len =
-                line[i..].find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')).unwrap_or(line.len() - i);
+            let len = line[i..]
+                .find(|ch: char| {
+                    !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.')
+                })
+                .unwrap_or(line.len() - i);
             (&line[i..i + len], i + len)
         }
         _ => return None,
     };
     // What follows a real delimiter: the end, a blank, or an operator.
-    if word.is_empty() || !matches!(b.get(next), None | Some(b' ' | b'\t' | b';' | b'|' | b'&' | b'>')) {
+    if word.is_empty()
+        || !matches!(
+            b.get(next),
+            None | Some(b' ' | b'\t' | b';' | b'|' | b'&' | b'>')
+        )
+    {
         return None;
     }
     Some((word.to_string(), strip, next))
@@ -351,7 +396,9 @@ fn yaml(text: &str, out: &mut Vec<Comment>) {
                         dash_col = Some(i);
                     }
                 }
-                b':' if next_blank || (flow > 0 && matches!(b.get(i + 1), Some(b',' | b']' | b'}'))) => {
+                b':' if next_blank
+                    || (flow > 0 && matches!(b.get(i + 1), Some(b',' | b']' | b'}'))) =>
+                {
                     value_start = true;
                     key_col = Some(token_col);
                 }
@@ -422,7 +469,8 @@ fn toml(text: &str, out: &mut Vec<Comment>) {
                     if !triple && c == b'\n' {
                         break;
                     }
-                    if c == q && (!triple || (b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q))) {
+                    if c == q && (!triple || (b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q)))
+                    {
                         i += if triple { 3 } else { 1 };
                         // Up to two more quotes belong to a multi-line string's content.
                         while triple && b.get(i) == Some(&q) {
@@ -448,7 +496,11 @@ fn json(text: &str, out: &mut Vec<Comment>) {
             b'"' => {
                 i += 1;
                 while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
-                    i += if b[i] == b'\\' && b.get(i + 1) != Some(&b'\n') { 2 } else { 1 };
+                    i += if b[i] == b'\\' && b.get(i + 1) != Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 i += 1;
             }
@@ -458,8 +510,14 @@ fn json(text: &str, out: &mut Vec<Comment>) {
                 i = end;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(text.len(), |k| i + 2 + k + 2);
-                let close = if text[..end].ends_with("*/") && end >= i + 4 { 2 } else { 0 };
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |k| i + 2 + k + 2);
+                let close = if text[..end].ends_with("*/") && end >= i + 4 {
+                    2
+                } else {
+                    0
+                };
                 out.push(comment(text, i, 2, end, close));
                 i = end;
             }
@@ -477,7 +535,11 @@ fn markdown_comments(text: &str) -> (Vec<Comment>, Vec<(Span, Range<usize>)>) {
     let mut out = Vec::new();
     for span in markdown::html_comments(text) {
         let (s, e) = (span.start as usize, span.end as usize);
-        let close = if text[s..e].ends_with("-->") && e >= s + 7 { 3 } else { 0 };
+        let close = if text[s..e].ends_with("-->") && e >= s + 7 {
+            3
+        } else {
+            0
+        };
         let mut c = comment(text, s, 4.min(e - s), e, close);
         c.html = true;
         c.span = span;
@@ -492,13 +554,25 @@ fn markdown_comments(text: &str) -> (Vec<Comment>, Vec<(Span, Range<usize>)>) {
                 let content = &block.content;
                 let mapped = comments(content, syntax);
                 for c in mapped {
-                    inner.push(Comment { span: block.map.span(c.span), body: block.map.span(c.body), alone: c.alone, html: false });
+                    inner.push(Comment {
+                        span: block.map.span(c.span),
+                        body: block.map.span(c.body),
+                        alone: c.alone,
+                        html: false,
+                    });
                 }
             }
         }
         out.extend(inner);
-        let last = if block.content.is_empty() { block.fence.end as usize } else { block.map.offset(block.content.len() - 1) as usize };
-        blocks.push((block.fence, block.fence.start as usize..last.min(text.len())));
+        let last = if block.content.is_empty() {
+            block.fence.end as usize
+        } else {
+            block.map.offset(block.content.len() - 1) as usize
+        };
+        blocks.push((
+            block.fence,
+            block.fence.start as usize..last.min(text.len()),
+        ));
     }
     out.sort_by_key(|c| (c.span.start, c.span.end));
     (out, blocks)
@@ -526,16 +600,32 @@ pub type Parsed = (Vec<String>, Option<String>);
 /// What follows the marker: rule ids and a reason, or what is wrong.
 /// `None` when the comment is not an ignore comment at all.
 pub fn parse_body(body: &str) -> Option<Result<Parsed, String>> {
-    let rest = body.trim_start_matches(['#', ' ', '\t']).strip_prefix(MARKER)?;
+    let rest = body
+        .trim_start_matches(['#', ' ', '\t'])
+        .strip_prefix(MARKER)?;
     let expected = "expected `skillaudit: ignore[rule-id, ...]`";
-    let Some(rest) = rest.trim_start().strip_prefix("ignore") else { return Some(Err(expected.into())) };
-    let Some(rest) = rest.trim_start().strip_prefix('[') else { return Some(Err(expected.into())) };
-    let Some(close) = rest.find(']') else { return Some(Err("the rule list has no closing `]`".into())) };
-    let ids: Vec<String> = rest[..close].split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let Some(rest) = rest.trim_start().strip_prefix("ignore") else {
+        return Some(Err(expected.into()));
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('[') else {
+        return Some(Err(expected.into()));
+    };
+    let Some(close) = rest.find(']') else {
+        return Some(Err("the rule list has no closing `]`".into()));
+    };
+    let ids: Vec<String> = rest[..close]
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
     if ids.is_empty() {
         return Some(Err("no rule id between `[` and `]`".into()));
     }
-    let reason = rest[close + 1..].trim().trim_start_matches([':', '-', '\u{2014}', '\u{2013}']).trim();
+    let reason = rest[close + 1..]
+        .trim()
+        .trim_start_matches([':', '-', '\u{2014}', '\u{2013}'])
+        .trim();
     Some(Ok((ids, (!reason.is_empty()).then(|| reason.to_string()))))
 }
 
@@ -557,7 +647,9 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
     for c in found.iter().filter(|c| c.alone) {
         let first = idx.line_of(c.span.start);
         let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
-        let after_end = text.get(c.span.end as usize..line_end(text, c.span.end as usize)).unwrap_or("");
+        let after_end = text
+            .get(c.span.end as usize..line_end(text, c.span.end as usize))
+            .unwrap_or("");
         if after_end.trim().is_empty() {
             comment_only[first..=last.min(line_count)].fill(true);
         }
@@ -567,13 +659,18 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
     let next_code = |blank: bool| -> Vec<usize> {
         let mut next = vec![line_count; line_count + 1];
         for l in (0..line_count).rev() {
-            let skip = comment_only[l] || (blank && text[idx.line_range(text, l)].trim().is_empty());
+            let skip =
+                comment_only[l] || (blank && text[idx.line_range(text, l)].trim().is_empty());
             next[l] = if skip { next[l + 1] } else { l };
         }
         next
     };
     let next_plain = next_code(false);
-    let next_html = if syntax == Syntax::Markdown { next_code(true) } else { Vec::new() };
+    let next_html = if syntax == Syntax::Markdown {
+        next_code(true)
+    } else {
+        Vec::new()
+    };
     let fences: HashMap<usize, Range<usize>> = blocks
         .iter()
         .map(|(fence, bytes)| {
@@ -584,7 +681,9 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
 
     let mut out = Vec::new();
     for c in &found {
-        let Some(parsed) = parse_body(c.body.slice(text)) else { continue };
+        let Some(parsed) = parse_body(c.body.slice(text)) else {
+            continue;
+        };
         let first = idx.line_of(c.span.start);
         let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
         let lines = if c.alone && comment_only[first] {
@@ -611,7 +710,13 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
                 error: None,
                 lines,
             },
-            Err(e) => Directive { span: c.span, rules: Vec::new(), reason: None, error: Some(e), lines },
+            Err(e) => Directive {
+                span: c.span,
+                rules: Vec::new(),
+                reason: None,
+                error: Some(e),
+                lines,
+            },
         };
         out.push(d);
     }
@@ -648,8 +753,16 @@ impl FileIgnores {
             }
         }
         ranges.sort_by_key(|(r, i)| (r.start, *i));
-        let used = directives.iter().map(|d| vec![false; d.rules.len()]).collect();
-        FileIgnores { directives, used, by_line, ranges }
+        let used = directives
+            .iter()
+            .map(|d| vec![false; d.rules.len()])
+            .collect();
+        FileIgnores {
+            directives,
+            used,
+            by_line,
+            ranges,
+        }
     }
 
     /// The directives covering a line.
@@ -660,7 +773,11 @@ impl FileIgnores {
         let end = self.ranges.partition_point(|(r, _)| r.start <= line);
         if end > 0 {
             let start = self.ranges[end - 1].0.start;
-            for (r, i) in self.ranges[..end].iter().rev().take_while(|(r, _)| r.start == start) {
+            for (r, i) in self.ranges[..end]
+                .iter()
+                .rev()
+                .take_while(|(r, _)| r.start == start)
+            {
                 if r.contains(&line) {
                     out.push(*i);
                 }
@@ -691,7 +808,9 @@ impl Ignores {
     /// Does an ignore comment cover a finding of `rule` on this 0-based
     /// line? Every comment that does counts as used.
     pub fn suppresses(&mut self, file: FileId, line: usize, rule: &str) -> bool {
-        let Some(f) = self.files.get_mut(&file) else { return false };
+        let Some(f) = self.files.get_mut(&file) else {
+            return false;
+        };
         let mut hit = false;
         for d in f.covering(line) {
             for (k, (id, _)) in f.directives[d].rules.iter().enumerate() {
@@ -728,11 +847,23 @@ impl Ignores {
                 if !unknown.is_empty() {
                     problems.push(format!("unknown rule id {}", unknown.join(", ")));
                 }
-                let unused: Vec<String> =
-                    d.rules.iter().zip(used).filter(|((_, known), u)| *known && !**u).map(|((id, _), _)| format!("`{id}`")).collect();
+                let unused: Vec<String> = d
+                    .rules
+                    .iter()
+                    .zip(used)
+                    .filter(|((_, known), u)| *known && !**u)
+                    .map(|((id, _), _)| format!("`{id}`"))
+                    .collect();
                 if !unused.is_empty() {
-                    let what = if d.lines.len() > 1 { "in the code block it covers" } else { "on the line it covers" };
-                    problems.push(format!("unused ignore: no {} finding {what}", unused.join(", ")));
+                    let what = if d.lines.len() > 1 {
+                        "in the code block it covers"
+                    } else {
+                        "on the line it covers"
+                    };
+                    problems.push(format!(
+                        "unused ignore: no {} finding {what}",
+                        unused.join(", ")
+                    ));
                 }
                 if !problems.is_empty() {
                     out.push(Finding::new(rule, file, d.span, problems.join("; ")).fix(
@@ -752,7 +883,10 @@ mod tests {
 
     /// The text of every comment.
     fn found(text: &str, syntax: Syntax) -> Vec<&str> {
-        comments(text, syntax).iter().map(|c| c.span.slice(text)).collect()
+        comments(text, syntax)
+            .iter()
+            .map(|c| c.span.slice(text))
+            .collect()
     }
 
     fn file(path: &str, kind: FileKind, text: &str) -> SourceFile {
@@ -763,14 +897,28 @@ mod tests {
     fn covered(path: &str, kind: FileKind, text: &str) -> Vec<(usize, usize, Vec<String>)> {
         directives(&file(path, kind, text))
             .into_iter()
-            .map(|d| (d.lines.start + 1, d.lines.len(), d.rules.into_iter().map(|(id, _)| id).collect()))
+            .map(|d| {
+                (
+                    d.lines.start + 1,
+                    d.lines.len(),
+                    d.rules.into_iter().map(|(id, _)| id).collect(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn shell_comments_outside_quotes_and_heredocs() {
         let text = "echo \"a # b\" 'c # d' # real\nx=${#y} a#b \\# no\n# whole line\ncat <<'EOF' >f\n# in heredoc\nEOF\ncat <<-END\n\t# in heredoc too\n\tEND\necho $((1 << 2)) # after arithmetic\necho x;# after semicolon\n";
-        assert_eq!(found(text, Syntax::Shell), ["# real", "# whole line", "# after arithmetic", "# after semicolon"]);
+        assert_eq!(
+            found(text, Syntax::Shell),
+            [
+                "# real",
+                "# whole line",
+                "# after arithmetic",
+                "# after semicolon"
+            ]
+        );
         // An unclosed quote does not hide the next line.
         assert_eq!(found("echo \"open\n# next\n", Syntax::Shell), ["# next"]);
         // `<<<` is a here-string, not a heredoc.
@@ -779,8 +927,12 @@ mod tests {
 
     #[test]
     fn makefile_recipes_are_shell() {
-        let text = "X = a # make comment\nY = \\# not\nrun:\n\tdocker run \"x # y\" # recipe comment\n";
-        assert_eq!(found(text, Syntax::Make), ["# make comment", "# recipe comment"]);
+        let text =
+            "X = a # make comment\nY = \\# not\nrun:\n\tdocker run \"x # y\" # recipe comment\n";
+        assert_eq!(
+            found(text, Syntax::Make),
+            ["# make comment", "# recipe comment"]
+        );
     }
 
     #[test]
@@ -805,18 +957,36 @@ g: >-
 "##;
         assert_eq!(
             found(text, Syntax::Yaml),
-            ["# one", "# two", "# three", "# four", "# five", "# six (shell)", "# seven", "# eight", "# nine", "# ten"]
+            [
+                "# one",
+                "# two",
+                "# three",
+                "# four",
+                "# five",
+                "# six (shell)",
+                "# seven",
+                "# eight",
+                "# nine",
+                "# ten"
+            ]
         );
         // `key: |` with a trailing comment is still a block header.
-        assert_eq!(found("k: | # header\n  echo '# no'\n  # yes\n", Syntax::Yaml), ["# header", "# yes"]);
+        assert_eq!(
+            found("k: | # header\n  echo '# no'\n  # yes\n", Syntax::Yaml),
+            ["# header", "# yes"]
+        );
     }
 
     #[test]
     fn toml_and_json_strings() {
         let text = "a = \"x # y\" # one\nb = \"\"\"\n# no\n\"\"\" # two\nc = '# no' # three\nd = '''\n# no'''\n";
         assert_eq!(found(text, Syntax::Toml), ["# one", "# two", "# three"]);
-        let text = "{\n  \"a\": \"// no\", // one\n  \"b\": \"q\\\"// no\" /* two */,\n  // three\n}\n";
-        assert_eq!(found(text, Syntax::Json), ["// one", "/* two */", "// three"]);
+        let text =
+            "{\n  \"a\": \"// no\", // one\n  \"b\": \"q\\\"// no\" /* two */,\n  // three\n}\n";
+        assert_eq!(
+            found(text, Syntax::Json),
+            ["// one", "/* two */", "// three"]
+        );
     }
 
     #[test]
@@ -828,21 +998,39 @@ g: >-
     #[test]
     fn markdown_comments_outside_and_inside_code() {
         let text = "<!-- one -->\n\n```sh\n# two\necho '<!-- no -->'\n```\n\n```json\n{ \"a\": 1 // three\n}\n```\n";
-        assert_eq!(found(text, Syntax::Markdown), ["<!-- one -->", "# two", "// three"]);
+        assert_eq!(
+            found(text, Syntax::Markdown),
+            ["<!-- one -->", "# two", "// three"]
+        );
     }
 
     #[test]
     fn bodies() {
-        assert_eq!(parse_body(" skillaudit: ignore[a, b] because"), Some(Ok((vec!["a".into(), "b".into()], Some("because".into())))));
-        assert_eq!(parse_body("# skillaudit:ignore [a]: -- why "), Some(Ok((vec!["a".into()], Some("-- why".into())))));
-        assert_eq!(parse_body(" skillaudit: ignore[a] \u{2014} why"), Some(Ok((vec!["a".into()], Some("why".into())))));
-        assert_eq!(parse_body(" skillaudit: ignore[a,]"), Some(Ok((vec!["a".into()], None))));
+        assert_eq!(
+            parse_body(" skillaudit: ignore[a, b] because"),
+            Some(Ok((vec!["a".into(), "b".into()], Some("because".into()))))
+        );
+        assert_eq!(
+            parse_body("# skillaudit:ignore [a]: -- why "),
+            Some(Ok((vec!["a".into()], Some("-- why".into()))))
+        );
+        assert_eq!(
+            parse_body(" skillaudit: ignore[a] \u{2014} why"),
+            Some(Ok((vec!["a".into()], Some("why".into()))))
+        );
+        assert_eq!(
+            parse_body(" skillaudit: ignore[a,]"),
+            Some(Ok((vec!["a".into()], None)))
+        );
         assert_eq!(parse_body(" plain comment"), None);
         assert_eq!(parse_body(" see skillaudit: docs"), None);
         assert!(matches!(parse_body(" skillaudit: ignore a"), Some(Err(_))));
         assert!(matches!(parse_body(" skillaudit: ignore[a"), Some(Err(_))));
         assert!(matches!(parse_body(" skillaudit: ignore[ ]"), Some(Err(_))));
-        assert!(matches!(parse_body(" skillaudit: disable[a]"), Some(Err(_))));
+        assert!(matches!(
+            parse_body(" skillaudit: disable[a]"),
+            Some(Err(_))
+        ));
     }
 
     #[test]
@@ -851,19 +1039,34 @@ g: >-
         let text = "FROM a # skillaudit: ignore[missing-user]\n# skillaudit: ignore[root-user] reason\n# another comment\nUSER root\n\n# skillaudit: ignore[x]\n\nRUN y\n";
         assert_eq!(
             covered("Dockerfile", FileKind::Dockerfile, text),
-            [(1, 1, vec!["missing-user".to_string()]), (4, 1, vec!["root-user".to_string()]), (7, 1, vec!["x".to_string()])]
+            [
+                (1, 1, vec!["missing-user".to_string()]),
+                (4, 1, vec!["root-user".to_string()]),
+                (7, 1, vec!["x".to_string()])
+            ]
         );
         // Markdown: before a fence, the whole block (blank lines in between are fine).
         let text = "# Run\n\n<!-- skillaudit: ignore[privileged-container] demo only -->\n\n```sh\ndocker run \\\n  --privileged x\n```\n<!-- skillaudit: ignore[a] -->\ntext\n";
         assert_eq!(
             covered("README.md", FileKind::Readme, text),
-            [(5, 4, vec!["privileged-container".to_string()]), (10, 1, vec!["a".to_string()])]
+            [
+                (5, 4, vec!["privileged-container".to_string()]),
+                (10, 1, vec!["a".to_string()])
+            ]
         );
         // A workflow run block: a shell comment alone covers the next script line.
         let text = "jobs:\n  a:\n    steps:\n      - run: |\n          # skillaudit: ignore[privileged-container]\n          docker run --privileged x\n";
-        assert_eq!(covered(".github/workflows/ci.yml", FileKind::Workflow, text), [(6, 1, vec!["privileged-container".to_string()])]);
+        assert_eq!(
+            covered(".github/workflows/ci.yml", FileKind::Workflow, text),
+            [(6, 1, vec!["privileged-container".to_string()])]
+        );
         // Not a comment: inside a quoted YAML value.
-        assert!(covered("compose.yaml", FileKind::Compose, "x: \"# skillaudit: ignore[a]\"\n").is_empty());
+        assert!(covered(
+            "compose.yaml",
+            FileKind::Compose,
+            "x: \"# skillaudit: ignore[a]\"\n"
+        )
+        .is_empty());
         // No marker, no work.
         assert!(covered("compose.yaml", FileKind::Compose, "# ignore[a]\n").is_empty());
     }

@@ -9,7 +9,9 @@ use crate::TargetError;
 pub enum Kind {
     Dir,
     /// A file named on the command line, shown as typed.
-    File { display: String },
+    File {
+        display: String,
+    },
 }
 
 pub struct Resolved {
@@ -30,13 +32,21 @@ impl Resolved {
 
 /// Does the target look like a git URL rather than a path?
 pub fn is_git_url(t: &str) -> bool {
-    t.starts_with("https://") || t.starts_with("http://") || t.starts_with("ssh://") || t.starts_with("git://") || t.starts_with("git@") || t.starts_with("file://")
+    t.starts_with("https://")
+        || t.starts_with("http://")
+        || t.starts_with("ssh://")
+        || t.starts_with("git://")
+        || t.starts_with("git@")
+        || t.starts_with("file://")
 }
 
 /// `a/./b/` → `a/b`, with `/` separators, as shown in reports.
 fn clean_display(t: &str) -> String {
     let s = t.replace('\\', "/");
-    let parts: Vec<&str> = s.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = s
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     let joined = parts.join("/");
     if s.starts_with('/') {
         format!("/{joined}")
@@ -63,12 +73,23 @@ fn io_message(e: &std::io::Error) -> String {
 
 pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
     if is_git_url(t) {
-        let dir = tempfile::Builder::new().prefix("skillaudit-clone-").tempdir().map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
+        let dir = tempfile::Builder::new()
+            .prefix("skillaudit-clone-")
+            .tempdir()
+            .map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
         // A URL typed by the user on their own machine: their git
         // configuration (credentials, proxies) applies. Untrusted URLs go
         // through `crate::fetch` instead.
         let status = crate::fetch::with_safety_config(&mut Command::new("git"))
-            .args(["clone", "--quiet", "--depth", "1", "--no-tags", "--single-branch", "--no-recurse-submodules"])
+            .args([
+                "clone",
+                "--quiet",
+                "--depth",
+                "1",
+                "--no-tags",
+                "--single-branch",
+                "--no-recurse-submodules",
+            ])
             .arg("--")
             .arg(t)
             .arg(dir.path())
@@ -78,14 +99,27 @@ pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
             .status()
             .map_err(|e| TargetError(format!("cannot run git to fetch {t}: {e}")))?;
         if !status.success() {
-            return Err(TargetError(format!("could not fetch {t} (git clone failed)")));
+            return Err(TargetError(format!(
+                "could not fetch {t} (git clone failed)"
+            )));
         }
-        let prefix = if several { format!("{}/", t.trim_end_matches('/')) } else { String::new() };
-        return Ok(Resolved { root: dir.path().to_path_buf(), prefix, kind: Kind::Dir, _clone: Some(dir) });
+        let prefix = if several {
+            format!("{}/", t.trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        return Ok(Resolved {
+            root: dir.path().to_path_buf(),
+            prefix,
+            kind: Kind::Dir,
+            _clone: Some(dir),
+        });
     }
     let path = PathBuf::from(t);
     let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => TargetError(format!("cannot read target {t}: no such file or directory")),
+        std::io::ErrorKind::NotFound => {
+            TargetError(format!("cannot read target {t}: no such file or directory"))
+        }
         _ => TargetError(format!("cannot read target {t}: {}", io_message(&e))),
     })?;
     // A target that exists but cannot be read is an error, not an empty scan.
@@ -99,12 +133,31 @@ pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
     };
     if let Err(e) = readable {
         let what = if meta.is_dir() { "directory" } else { "file" };
-        return Err(TargetError(format!("cannot read target {what} {t}: {}", io_message(&e))));
+        return Err(TargetError(format!(
+            "cannot read target {what} {t}: {}",
+            io_message(&e)
+        )));
     }
     if meta.is_dir() {
-        let prefix = if several { format!("{}/", clean_display(t)) } else { String::new() };
-        Ok(Resolved { root: path, prefix, kind: Kind::Dir, _clone: None })
+        let prefix = if several {
+            format!("{}/", clean_display(t))
+        } else {
+            String::new()
+        };
+        Ok(Resolved {
+            root: path,
+            prefix,
+            kind: Kind::Dir,
+            _clone: None,
+        })
     } else {
-        Ok(Resolved { root: path, prefix: String::new(), kind: Kind::File { display: clean_display(t) }, _clone: None })
+        Ok(Resolved {
+            root: path,
+            prefix: String::new(),
+            kind: Kind::File {
+                display: clean_display(t),
+            },
+            _clone: None,
+        })
     }
 }

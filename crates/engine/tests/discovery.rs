@@ -9,7 +9,12 @@ use skillaudit_engine::{scan, ScanOptions, ScanResult};
 use skillaudit_rules::Severity;
 
 fn scan_dir(dir: &Path) -> ScanResult {
-    scan(&ScanOptions { targets: vec![dir.display().to_string()], min_severity: Severity::Info, ..Default::default() }).expect("scan")
+    scan(&ScanOptions {
+        targets: vec![dir.display().to_string()],
+        min_severity: Severity::Info,
+        ..Default::default()
+    })
+    .expect("scan")
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -19,7 +24,11 @@ fn write(dir: &Path, rel: &str, text: &str) {
 }
 
 fn rules_at(r: &ScanResult, path: &str) -> Vec<&'static str> {
-    r.findings.iter().filter(|f| f.path == path).map(|f| f.finding.rule.id).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.path == path)
+        .map(|f| f.finding.rule.id)
+        .collect()
 }
 
 const ROOT_DOCKERFILE: &str = "FROM node:22\nCMD [\"node\", \"x.js\"]\n";
@@ -31,19 +40,37 @@ fn symlinks_never_lead_out_of_the_target() {
     write(outside.path(), "Dockerfile", ROOT_DOCKERFILE);
     let repo = tempfile::tempdir().unwrap();
     write(repo.path(), "app/Dockerfile", ROOT_DOCKERFILE);
-    std::os::unix::fs::symlink(outside.path().join("Dockerfile"), repo.path().join("Dockerfile")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("Dockerfile"),
+        repo.path().join("Dockerfile"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.path().join("linked-dir")).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", repo.path().join("Containerfile")).unwrap();
     // A link inside the target is followed.
-    std::os::unix::fs::symlink(repo.path().join("app/Dockerfile"), repo.path().join("Dockerfile.inner")).unwrap();
+    std::os::unix::fs::symlink(
+        repo.path().join("app/Dockerfile"),
+        repo.path().join("Dockerfile.inner"),
+    )
+    .unwrap();
     let r = scan_dir(repo.path());
     let paths: Vec<&str> = r.project.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["Dockerfile.inner", "app/Dockerfile"]);
     for skipped in ["Dockerfile", "linked-dir", "Containerfile"] {
-        assert!(r.notices.iter().any(|n| n.path == skipped && n.message.contains("outside")), "{skipped}: {:?}", r.notices);
+        assert!(
+            r.notices
+                .iter()
+                .any(|n| n.path == skipped && n.message.contains("outside")),
+            "{skipped}: {:?}",
+            r.notices
+        );
     }
     // Nothing of /etc/passwd reaches the report.
-    assert!(r.project.files.iter().all(|f| !f.text.contains("root:x:0:0")));
+    assert!(r
+        .project
+        .files
+        .iter()
+        .all(|f| !f.text.contains("root:x:0:0")));
 }
 
 #[cfg(unix)]
@@ -64,7 +91,10 @@ fn a_fifo_named_like_a_compose_file_does_not_block() {
     let repo = tempfile::tempdir().unwrap();
     write(repo.path(), "Dockerfile", ROOT_DOCKERFILE);
     let fifo = repo.path().join("compose.yaml");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let r = scan_dir(repo.path());
     assert!(rules_at(&r, "Dockerfile").contains(&"missing-user"));
@@ -75,10 +105,22 @@ fn a_fifo_named_like_a_compose_file_does_not_block() {
 #[test]
 fn a_binary_file_named_dockerfile_is_one_syntax_error() {
     let repo = tempfile::tempdir().unwrap();
-    fs::write(repo.path().join("Dockerfile"), b"\x7fELF\x02\x01\x01\x00\x00\x00garbage\xff\xfe").unwrap();
-    write(repo.path(), "compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n");
+    fs::write(
+        repo.path().join("Dockerfile"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00garbage\xff\xfe",
+    )
+    .unwrap();
+    write(
+        repo.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n",
+    );
     let r = scan_dir(repo.path());
-    let errs: Vec<_> = r.findings.iter().filter(|f| f.finding.rule.id == "syntax-error").collect();
+    let errs: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.finding.rule.id == "syntax-error")
+        .collect();
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].path, "Dockerfile");
     assert!(errs[0].finding.message.contains("binary"));
@@ -92,9 +134,16 @@ fn invalid_utf8_bom_and_crlf_are_read() {
     bytes.extend_from_slice(b"CMD [\"node\"]\r\n");
     fs::write(repo.path().join("Dockerfile"), bytes).unwrap();
     let r = scan_dir(repo.path());
-    let root = r.findings.iter().find(|f| f.finding.rule.id == "root-user").expect("root-user");
+    let root = r
+        .findings
+        .iter()
+        .find(|f| f.finding.rule.id == "root-user")
+        .expect("root-user");
     assert_eq!(root.start.line, 3);
-    assert!(r.findings.iter().all(|f| f.finding.rule.id != "syntax-error"));
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.finding.rule.id != "syntax-error"));
 }
 
 #[test]
@@ -103,8 +152,17 @@ fn oversized_files_are_skipped_with_a_notice() {
     let big = "# padding\n".repeat(120_000);
     write(repo.path(), "Dockerfile", &format!("FROM node:22\n{big}"));
     write(repo.path(), "small/Dockerfile", ROOT_DOCKERFILE);
-    let r = scan(&ScanOptions { targets: vec![repo.path().display().to_string()], min_severity: Severity::Info, max_file_size: 1 << 20, ..Default::default() }).unwrap();
-    assert!(r.notices.iter().any(|n| n.path == "Dockerfile" && n.message.contains("limit")));
+    let r = scan(&ScanOptions {
+        targets: vec![repo.path().display().to_string()],
+        min_severity: Severity::Info,
+        max_file_size: 1 << 20,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(r
+        .notices
+        .iter()
+        .any(|n| n.path == "Dockerfile" && n.message.contains("limit")));
     assert!(rules_at(&r, "small/Dockerfile").contains(&"missing-user"));
 }
 
@@ -120,7 +178,12 @@ fn gitignored_and_vendored_files_are_not_scanned_but_explicit_ones_are() {
     let paths: Vec<&str> = r.project.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec![".github/Dockerfile"]);
     let explicit = repo.path().join("build/Dockerfile").display().to_string();
-    let r = scan(&ScanOptions { targets: vec![explicit], min_severity: Severity::Info, ..Default::default() }).unwrap();
+    let r = scan(&ScanOptions {
+        targets: vec![explicit],
+        min_severity: Severity::Info,
+        ..Default::default()
+    })
+    .unwrap();
     assert_eq!(r.project.files.len(), 1);
 }
 
@@ -129,8 +192,16 @@ fn yaml_that_is_not_compose_is_ignored_and_compose_without_a_compose_name_is_fou
     let repo = tempfile::tempdir().unwrap();
     // azure.yaml has `services:` too, but not compose services.
     write(repo.path(), "azure.yaml", "name: app\nservices:\n  api:\n    project: ./src\n    language: python\n    host: containerapp\n");
-    write(repo.path(), ".gitlab-ci.yml", "services:\n  - docker:dind\n");
-    write(repo.path(), "deploy/stack.yml", "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n");
+    write(
+        repo.path(),
+        ".gitlab-ci.yml",
+        "services:\n  - docker:dind\n",
+    );
+    write(
+        repo.path(),
+        "deploy/stack.yml",
+        "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n",
+    );
     let r = scan_dir(repo.path());
     let paths: Vec<&str> = r.project.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, vec!["deploy/stack.yml"]);
@@ -140,15 +211,26 @@ fn yaml_that_is_not_compose_is_ignored_and_compose_without_a_compose_name_is_fou
 #[test]
 fn secret_files_in_a_build_context_respect_dockerignore() {
     let repo = tempfile::tempdir().unwrap();
-    write(repo.path(), "Dockerfile", "FROM node:22\nCOPY . .\nUSER node\n");
+    write(
+        repo.path(),
+        "Dockerfile",
+        "FROM node:22\nCOPY . .\nUSER node\n",
+    );
     write(repo.path(), ".env", "TOKEN=x\n");
     write(repo.path(), ".env.example", "TOKEN=\n");
     let r = scan_dir(repo.path());
-    let f = r.findings.iter().find(|f| f.finding.rule.id == "secret-file-in-image").expect("finding");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.finding.rule.id == "secret-file-in-image")
+        .expect("finding");
     assert_eq!(f.start.line, 2);
     assert_eq!(f.related.len(), 1);
     assert_eq!(f.related[0].path, ".env");
     write(repo.path(), ".dockerignore", ".env*\n!.env.example\n");
     let r = scan_dir(repo.path());
-    assert!(r.findings.iter().all(|f| f.finding.rule.id != "secret-file-in-image"));
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| f.finding.rule.id != "secret-file-in-image"));
 }

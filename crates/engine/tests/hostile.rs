@@ -12,13 +12,20 @@
 use std::fs;
 use std::path::Path;
 
-use skillaudit_engine::{classify, scan, Candidate, NameKind, ScanOptions, ScanResult, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_engine::{
+    classify, scan, Candidate, NameKind, ScanOptions, ScanResult, DEFAULT_MAX_FILE_SIZE,
+};
 use skillaudit_rules::Severity;
 
 const ROOT_DOCKERFILE: &str = "FROM node:22\nCMD [\"node\", \"x.js\"]\n";
 
 fn scan_dir(dir: &Path) -> ScanResult {
-    scan(&ScanOptions { targets: vec![dir.display().to_string()], min_severity: Severity::Info, ..Default::default() }).expect("scan")
+    scan(&ScanOptions {
+        targets: vec![dir.display().to_string()],
+        min_severity: Severity::Info,
+        ..Default::default()
+    })
+    .expect("scan")
 }
 
 fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
@@ -28,7 +35,11 @@ fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
 }
 
 fn rules_at(r: &ScanResult, path: &str) -> Vec<&'static str> {
-    r.findings.iter().filter(|f| f.path == path).map(|f| f.finding.rule.id).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.path == path)
+        .map(|f| f.finding.rule.id)
+        .collect()
 }
 
 /// A repository with a normal Dockerfile at `ok/Dockerfile` (one `missing-user`).
@@ -40,7 +51,11 @@ fn repo() -> tempfile::TempDir {
 
 /// The normal Dockerfile was still scanned.
 fn assert_rest_scanned(r: &ScanResult) {
-    assert!(rules_at(r, "ok/Dockerfile").contains(&"missing-user"), "ok/Dockerfile lost: {:?}", rules_at(r, "ok/Dockerfile"));
+    assert!(
+        rules_at(r, "ok/Dockerfile").contains(&"missing-user"),
+        "ok/Dockerfile lost: {:?}",
+        rules_at(r, "ok/Dockerfile")
+    );
 }
 
 /// `levels` anchors, each a sequence of ten aliases of the previous one
@@ -72,8 +87,21 @@ fn yaml_alias_bomb_in_a_compose_file() {
     text.push_str(&merge_bomb(10, "  "));
     text.push_str("services:\n");
     // The bomb used where the normaliser reads sequences and mappings.
-    for key in ["command", "entrypoint", "environment", "volumes", "ports", "cap_add", "security_opt", "devices", "labels", "dns"] {
-        text.push_str(&format!("  s-{key}:\n    image: nginx:1.27\n    {key}: *l10\n"));
+    for key in [
+        "command",
+        "entrypoint",
+        "environment",
+        "volumes",
+        "ports",
+        "cap_add",
+        "security_opt",
+        "devices",
+        "labels",
+        "dns",
+    ] {
+        text.push_str(&format!(
+            "  s-{key}:\n    image: nginx:1.27\n    {key}: *l10\n"
+        ));
     }
     text.push_str("  merged:\n    <<: *m10\n    image: nginx:1.27\n");
     text.push_str("  env-map:\n    image: nginx:1.27\n    environment: *m10\n    labels: *m10\n    deploy: *m10\n");
@@ -81,7 +109,11 @@ fn yaml_alias_bomb_in_a_compose_file() {
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
     // The merged `privileged: true` (ten levels down) is still seen.
-    assert!(rules_at(&r, "compose.yaml").contains(&"privileged-container"), "{:?}", rules_at(&r, "compose.yaml"));
+    assert!(
+        rules_at(&r, "compose.yaml").contains(&"privileged-container"),
+        "{:?}",
+        rules_at(&r, "compose.yaml")
+    );
 }
 
 #[test]
@@ -97,7 +129,11 @@ fn yaml_alias_bomb_in_a_workflow() {
     write(dir.path(), ".github/workflows/ci.yml", &text);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, ".github/workflows/ci.yml").contains(&"privileged-container"), "{:?}", rules_at(&r, ".github/workflows/ci.yml"));
+    assert!(
+        rules_at(&r, ".github/workflows/ci.yml").contains(&"privileged-container"),
+        "{:?}",
+        rules_at(&r, ".github/workflows/ci.yml")
+    );
 }
 
 const DEEP: usize = 10_000;
@@ -106,13 +142,25 @@ const DEEP: usize = 10_000;
 fn ten_thousand_levels_of_flow_yaml() {
     let dir = repo();
     let deep = format!("{}x{}", "[".repeat(DEEP), "]".repeat(DEEP));
-    write(dir.path(), "compose.yaml", format!("services:\n  web:\n    image: nginx:1.27\n    command: {deep}\n"));
+    write(
+        dir.path(),
+        "compose.yaml",
+        format!("services:\n  web:\n    image: nginx:1.27\n    command: {deep}\n"),
+    );
     let deep_map = format!("{}x{}", "{a: ".repeat(DEEP), "}".repeat(DEEP));
-    write(dir.path(), ".github/workflows/ci.yml", format!("on: push\njobs:\n  a:\n    runs-on: {deep_map}\n"));
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        format!("on: push\njobs:\n  a:\n    runs-on: {deep_map}\n"),
+    );
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
     // Too deep is a syntax error of that file, nothing more.
-    assert!(rules_at(&r, "compose.yaml").contains(&"syntax-error"), "{:?}", rules_at(&r, "compose.yaml"));
+    assert!(
+        rules_at(&r, "compose.yaml").contains(&"syntax-error"),
+        "{:?}",
+        rules_at(&r, "compose.yaml")
+    );
 }
 
 #[test]
@@ -120,7 +168,11 @@ fn ten_thousand_levels_of_block_yaml() {
     let dir = repo();
     // `- - - … x`: block sequences nested on one line.
     let deep = format!("{}x", "- ".repeat(DEEP));
-    write(dir.path(), "compose.yaml", format!("services:\n  web:\n    image: nginx:1.27\n    command:\n      {deep}\n"));
+    write(
+        dir.path(),
+        "compose.yaml",
+        format!("services:\n  web:\n    image: nginx:1.27\n    command:\n      {deep}\n"),
+    );
     // Nested block mappings, one level per line (indentation grows by one).
     let mut nested = String::from("on: push\njobs:\n");
     for i in 0..DEEP {
@@ -130,20 +182,32 @@ fn ten_thousand_levels_of_block_yaml() {
     write(dir.path(), ".github/workflows/ci.yml", &nested);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, "compose.yaml").contains(&"syntax-error"), "{:?}", rules_at(&r, "compose.yaml"));
+    assert!(
+        rules_at(&r, "compose.yaml").contains(&"syntax-error"),
+        "{:?}",
+        rules_at(&r, "compose.yaml")
+    );
 }
 
 #[test]
 fn ten_thousand_levels_of_json() {
     let dir = repo();
     let deep = format!("{}1{}", "[".repeat(DEEP), "]".repeat(DEEP));
-    write(dir.path(), ".vscode/mcp.json", format!("{{\"servers\": {{\"x\": {{\"command\": \"docker\", \"args\": {deep}}}}}}}"));
+    write(
+        dir.path(),
+        ".vscode/mcp.json",
+        format!("{{\"servers\": {{\"x\": {{\"command\": \"docker\", \"args\": {deep}}}}}}}"),
+    );
     let deep_obj = format!("{}1{}", "{\"a\": ".repeat(DEEP), "}".repeat(DEEP));
     write(dir.path(), ".mcp.json", &deep_obj);
     write(dir.path(), ".devcontainer/devcontainer.json", &deep_obj);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, ".vscode/mcp.json").contains(&"syntax-error"), "{:?}", rules_at(&r, ".vscode/mcp.json"));
+    assert!(
+        rules_at(&r, ".vscode/mcp.json").contains(&"syntax-error"),
+        "{:?}",
+        rules_at(&r, ".vscode/mcp.json")
+    );
 }
 
 #[test]
@@ -159,8 +223,18 @@ fn a_200_mb_compose_file_is_skipped_unread() {
     drop(f);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(r.notices.iter().any(|n| n.path == "compose.yaml" && n.message.contains("limit")), "{:?}", r.notices);
-    assert!(r.project.files.iter().all(|f| f.path != "compose.yaml" && f.path != "stack.yml"));
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.path == "compose.yaml" && n.message.contains("limit")),
+        "{:?}",
+        r.notices
+    );
+    assert!(r
+        .project
+        .files
+        .iter()
+        .all(|f| f.path != "compose.yaml" && f.path != "stack.yml"));
 }
 
 #[test]
@@ -183,14 +257,22 @@ fn invalid_utf8_bom_and_crlf_in_compose_workflow_and_json() {
     );
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    for (path, line) in [("compose.yaml", 5), (".github/workflows/ci.yml", 8), (".vscode/mcp.json", 6)] {
+    for (path, line) in [
+        ("compose.yaml", 5),
+        (".github/workflows/ci.yml", 8),
+        (".vscode/mcp.json", 6),
+    ] {
         let f = r
             .findings
             .iter()
             .find(|f| f.path == path && f.finding.rule.id == "privileged-container")
             .unwrap_or_else(|| panic!("{path}: {:?}", rules_at(&r, path)));
         assert_eq!(f.start.line, line, "{path}");
-        assert!(!rules_at(&r, path).contains(&"syntax-error"), "{path}: {:?}", rules_at(&r, path));
+        assert!(
+            !rules_at(&r, path).contains(&"syntax-error"),
+            "{path}: {:?}",
+            rules_at(&r, path)
+        );
     }
 }
 
@@ -199,7 +281,12 @@ fn a_file_that_disappears_before_it_is_read_is_a_notice() {
     let dir = tempfile::tempdir().unwrap();
     let abs = dir.path().join("compose.yaml");
     fs::write(&abs, "services: {}\n").unwrap();
-    let c = Candidate { abs: abs.clone(), display: "compose.yaml".into(), name_kind: NameKind::Compose, explicit: false };
+    let c = Candidate {
+        abs: abs.clone(),
+        display: "compose.yaml".into(),
+        name_kind: NameKind::Compose,
+        explicit: false,
+    };
     fs::remove_file(&abs).unwrap();
     match classify::process(&c, DEFAULT_MAX_FILE_SIZE) {
         Err(n) => {
@@ -216,7 +303,9 @@ fn a_100_000_line_dockerfile() {
     let mut text = String::from("FROM node:22 AS build\nARG V=1\n");
     for i in 0..100_000 {
         match i % 5 {
-            0 => text.push_str(&format!("RUN echo {i} && apt-get install -y curl-${{V}} | tee /tmp/x\n")),
+            0 => text.push_str(&format!(
+                "RUN echo {i} && apt-get install -y curl-${{V}} | tee /tmp/x\n"
+            )),
             1 => text.push_str(&format!("ENV K{i}=v{i} P=${{K{i}:-x}}\n")),
             2 => text.push_str(&format!("LABEL l{i}=\"x\"\n")),
             3 => text.push_str("COPY --chown=1:1 a b /c/\n"),
@@ -233,7 +322,11 @@ fn a_100_000_line_dockerfile() {
     write(dir.path(), "Dockerfile", &text);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, "Dockerfile").contains(&"missing-user"), "{:?}", rules_at(&r, "Dockerfile"));
+    assert!(
+        rules_at(&r, "Dockerfile").contains(&"missing-user"),
+        "{:?}",
+        rules_at(&r, "Dockerfile")
+    );
 }
 
 #[test]
@@ -253,21 +346,33 @@ fn docker_run_with_50_000_flags() {
     write(dir.path(), "run.sh", &text);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, "run.sh").contains(&"privileged-container"), "{:?}", rules_at(&r, "run.sh"));
+    assert!(
+        rules_at(&r, "run.sh").contains(&"privileged-container"),
+        "{:?}",
+        rules_at(&r, "run.sh")
+    );
 }
 
 #[test]
 fn deeply_nested_command_substitutions() {
     let dir = repo();
     for (name, depth) in [("a.sh", 100), ("b.sh", 1_000), ("c.sh", 10_000)] {
-        let text = format!("#!/bin/sh\necho {}$(docker run --privileged nginx:1.27){}\n", "$(echo ".repeat(depth), ")".repeat(depth));
+        let text = format!(
+            "#!/bin/sh\necho {}$(docker run --privileged nginx:1.27){}\n",
+            "$(echo ".repeat(depth),
+            ")".repeat(depth)
+        );
         write(dir.path(), name, &text);
         let backticks = format!("#!/bin/sh\nx=\"{}\"\n", "$(\"".repeat(depth));
         write(dir.path(), &format!("unclosed-{name}"), &backticks);
     }
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, "a.sh").contains(&"privileged-container"), "{:?}", rules_at(&r, "a.sh"));
+    assert!(
+        rules_at(&r, "a.sh").contains(&"privileged-container"),
+        "{:?}",
+        rules_at(&r, "a.sh")
+    );
 }
 
 #[test]
@@ -287,5 +392,9 @@ fn a_readme_with_10_000_code_blocks() {
     write(dir.path(), "README.md", &text);
     let r = scan_dir(dir.path());
     assert_rest_scanned(&r);
-    assert!(rules_at(&r, "README.md").contains(&"privileged-container"), "{:?}", rules_at(&r, "README.md").len());
+    assert!(
+        rules_at(&r, "README.md").contains(&"privileged-container"),
+        "{:?}",
+        rules_at(&r, "README.md").len()
+    );
 }

@@ -113,7 +113,11 @@ impl Case {
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect(),
         Err(_) => Vec::new(),
     };
     out.sort();
@@ -121,7 +125,10 @@ fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn name_of(p: &Path) -> String {
-    p.file_name().expect("a directory name").to_string_lossy().into_owned()
+    p.file_name()
+        .expect("a directory name")
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn run_scan(dir: &Path) -> (usize, Vec<Seen>) {
@@ -144,7 +151,12 @@ fn run_scan(dir: &Path) -> (usize, Vec<Seen>) {
             related: s
                 .related
                 .iter()
-                .map(|r| SeenRelated { path: r.path.clone(), line: r.start.line, column: r.start.column, message: r.message.clone() })
+                .map(|r| SeenRelated {
+                    path: r.path.clone(),
+                    line: r.start.line,
+                    column: r.start.column,
+                    message: r.message.clone(),
+                })
                 .collect(),
             fix: s.finding.fix.as_ref().map(|f| f.description.clone()),
         })
@@ -167,13 +179,23 @@ fn cases() -> &'static [Case] {
             for polarity in [Polarity::Positive, Polarity::Negative] {
                 for dir in sorted_dirs(&rule_dir.join(polarity.dir())) {
                     let (files_scanned, findings) = run_scan(&dir);
-                    let known_bug = std::fs::read_to_string(dir.join("expect.txt")).ok().and_then(|text| {
-                        parse_expect(&text).ok()?.into_iter().find_map(|e| match e {
-                            Expect::Bug(why) => Some(why),
-                            _ => None,
-                        })
+                    let known_bug = std::fs::read_to_string(dir.join("expect.txt"))
+                        .ok()
+                        .and_then(|text| {
+                            parse_expect(&text).ok()?.into_iter().find_map(|e| match e {
+                                Expect::Bug(why) => Some(why),
+                                _ => None,
+                            })
+                        });
+                    out.push(Case {
+                        rule: rule.clone(),
+                        polarity,
+                        name: name_of(&dir),
+                        dir,
+                        files_scanned,
+                        findings,
+                        known_bug,
                     });
-                    out.push(Case { rule: rule.clone(), polarity, name: name_of(&dir), dir, files_scanned, findings, known_bug });
                 }
             }
         }
@@ -186,12 +208,25 @@ fn cases() -> &'static [Case] {
 #[derive(Debug)]
 enum Expect {
     /// A finding of the case's rule at `path:line` with this severity and these related lines.
-    At { path: String, line: u32, severity: Severity, related: Vec<(String, u32)> },
+    At {
+        path: String,
+        line: u32,
+        severity: Severity,
+        related: Vec<(String, u32)>,
+    },
     /// No finding of the case's rule at `path:line`.
-    Not { path: String, line: u32 },
+    Not {
+        path: String,
+        line: u32,
+    },
     Count(usize),
     /// A finding of another rule.
-    Also { rule: String, path: String, line: u32, severity: Severity },
+    Also {
+        rule: String,
+        path: String,
+        line: u32,
+        severity: Severity,
+    },
     /// No finding of another rule.
     None(String),
     /// Text that must not leave the process.
@@ -201,8 +236,12 @@ enum Expect {
 }
 
 fn parse_location(s: &str) -> Result<(String, u32), String> {
-    let (path, line) = s.rsplit_once(':').ok_or_else(|| format!("`{s}` is not path:line"))?;
-    let line = line.parse().map_err(|_| format!("`{s}`: bad line number"))?;
+    let (path, line) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("`{s}` is not path:line"))?;
+    let line = line
+        .parse()
+        .map_err(|_| format!("`{s}`: bad line number"))?;
     Ok((path.to_string(), line))
 }
 
@@ -224,10 +263,17 @@ fn parse_expect(text: &str) -> Result<Vec<Expect>, String> {
                 let (path, line) = parse_location(words[1]).map_err(err)?;
                 Expect::Not { path, line }
             }
-            "count" if words.len() == 2 => Expect::Count(words[1].parse().map_err(|_| err("bad count".into()))?),
+            "count" if words.len() == 2 => {
+                Expect::Count(words[1].parse().map_err(|_| err("bad count".into()))?)
+            }
             "also" if words.len() == 4 => {
                 let (path, line) = parse_location(words[2]).map_err(err)?;
-                Expect::Also { rule: words[1].to_string(), path, line, severity: parse_severity(words[3]).map_err(err)? }
+                Expect::Also {
+                    rule: words[1].to_string(),
+                    path,
+                    line,
+                    severity: parse_severity(words[3]).map_err(err)?,
+                }
             }
             "none" if words.len() == 2 => Expect::None(words[1].to_string()),
             "secret" => Expect::Secret(line["secret".len()..].trim().to_string()),
@@ -247,7 +293,12 @@ fn parse_expect(text: &str) -> Result<Vec<Expect>, String> {
                 if !rest.is_empty() {
                     return Err(err(format!("unexpected `{}`", rest.join(" "))));
                 }
-                Expect::At { path, line, severity, related }
+                Expect::At {
+                    path,
+                    line,
+                    severity,
+                    related,
+                }
             }
             _ => return Err(err(format!("cannot read `{line}`"))),
         };
@@ -270,7 +321,12 @@ fn describe(findings: &[&Seen]) -> String {
     }
     findings
         .iter()
-        .map(|f| format!("    {}:{}:{} {} [{}] {}", f.path, f.line, f.column, f.severity, f.rule, f.message))
+        .map(|f| {
+            format!(
+                "    {}:{}:{} {} [{}] {}",
+                f.path, f.line, f.column, f.severity, f.rule, f.message
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -285,19 +341,31 @@ fn check_case(case: &Case) -> Vec<String> {
     if case.rule != SYNTAX_ERROR {
         let errors: Vec<&Seen> = case.of_rule(SYNTAX_ERROR).collect();
         if !errors.is_empty() {
-            problems.push(format!("the fixture does not parse:\n{}", describe(&errors)));
+            problems.push(format!(
+                "the fixture does not parse:\n{}",
+                describe(&errors)
+            ));
         }
     }
     match case.polarity {
-        Polarity::Positive if own.is_empty() => problems.push(format!("expected a `{}` finding, got none", case.rule)),
-        Polarity::Negative if !own.is_empty() => problems.push(format!("expected no `{}` finding, got:\n{}", case.rule, describe(&own))),
+        Polarity::Positive if own.is_empty() => {
+            problems.push(format!("expected a `{}` finding, got none", case.rule))
+        }
+        Polarity::Negative if !own.is_empty() => problems.push(format!(
+            "expected no `{}` finding, got:\n{}",
+            case.rule,
+            describe(&own)
+        )),
         _ => {}
     }
     let expects = match read_expect(case) {
         Ok(Some(e)) => e,
         Ok(None) => {
             if case.polarity == Polarity::Positive {
-                problems.push("a positive case needs an expect.txt with at least one `path:line severity`".into());
+                problems.push(
+                    "a positive case needs an expect.txt with at least one `path:line severity`"
+                        .into(),
+                );
             }
             return problems;
         }
@@ -306,13 +374,21 @@ fn check_case(case: &Case) -> Vec<String> {
             return problems;
         }
     };
-    if case.polarity == Polarity::Positive && !expects.iter().any(|e| matches!(e, Expect::At { .. })) {
-        problems.push("expect.txt of a positive case needs at least one `path:line severity`".into());
+    if case.polarity == Polarity::Positive
+        && !expects.iter().any(|e| matches!(e, Expect::At { .. }))
+    {
+        problems
+            .push("expect.txt of a positive case needs at least one `path:line severity`".into());
     }
     let all: Vec<&Seen> = case.findings.iter().collect();
     for e in &expects {
         match e {
-            Expect::At { path, line, severity, related } => {
+            Expect::At {
+                path,
+                line,
+                severity,
+                related,
+            } => {
                 if case.polarity == Polarity::Negative {
                     problems.push("a negative case cannot expect findings of its own rule".into());
                     continue;
@@ -321,44 +397,83 @@ fn check_case(case: &Case) -> Vec<String> {
                     &f.path == path
                         && f.line == *line
                         && f.severity == *severity
-                        && related.iter().all(|(rp, rl)| f.related.iter().any(|r| &r.path == rp && r.line == *rl))
+                        && related.iter().all(|(rp, rl)| {
+                            f.related.iter().any(|r| &r.path == rp && r.line == *rl)
+                        })
                 });
                 if !found {
-                    let arrows: String = related.iter().map(|(p, l)| format!(" -> {p}:{l}")).collect();
-                    problems.push(format!("expected `{}` at {path}:{line} {severity}{arrows}; its findings:\n{}", case.rule, describe_with_related(&own)));
+                    let arrows: String = related
+                        .iter()
+                        .map(|(p, l)| format!(" -> {p}:{l}"))
+                        .collect();
+                    problems.push(format!(
+                        "expected `{}` at {path}:{line} {severity}{arrows}; its findings:\n{}",
+                        case.rule,
+                        describe_with_related(&own)
+                    ));
                 }
             }
             Expect::Not { path, line } => {
                 if own.iter().any(|f| &f.path == path && f.line == *line) {
-                    problems.push(format!("expected no `{}` at {path}:{line}; its findings:\n{}", case.rule, describe(&own)));
+                    problems.push(format!(
+                        "expected no `{}` at {path}:{line}; its findings:\n{}",
+                        case.rule,
+                        describe(&own)
+                    ));
                 }
             }
             Expect::Count(n) => {
                 if own.len() != *n {
-                    problems.push(format!("expected exactly {n} `{}` finding(s), got {}:\n{}", case.rule, own.len(), describe(&own)));
+                    problems.push(format!(
+                        "expected exactly {n} `{}` finding(s), got {}:\n{}",
+                        case.rule,
+                        own.len(),
+                        describe(&own)
+                    ));
                 }
             }
-            Expect::Also { rule, path, line, severity } => {
-                if !case.of_rule(rule).any(|f| &f.path == path && f.line == *line && f.severity == *severity) {
-                    problems.push(format!("expected `{rule}` at {path}:{line} {severity}; all findings:\n{}", describe(&all)));
+            Expect::Also {
+                rule,
+                path,
+                line,
+                severity,
+            } => {
+                if !case
+                    .of_rule(rule)
+                    .any(|f| &f.path == path && f.line == *line && f.severity == *severity)
+                {
+                    problems.push(format!(
+                        "expected `{rule}` at {path}:{line} {severity}; all findings:\n{}",
+                        describe(&all)
+                    ));
                 }
             }
             Expect::None(rule) => {
                 let other: Vec<&Seen> = case.of_rule(rule).collect();
                 if !other.is_empty() {
-                    problems.push(format!("expected no `{rule}` finding, got:\n{}", describe(&other)));
+                    problems.push(format!(
+                        "expected no `{rule}` finding, got:\n{}",
+                        describe(&other)
+                    ));
                 }
             }
             Expect::Bug(_) => {}
             Expect::Secret(secret) => {
                 if secret.len() < 8 {
-                    problems.push(format!("`secret {secret}`: too short to be a meaningful check"));
+                    problems.push(format!(
+                        "`secret {secret}`: too short to be a meaningful check"
+                    ));
                 }
                 for f in &case.findings {
-                    let texts = std::iter::once(&f.message).chain(f.fix.iter()).chain(f.related.iter().map(|r| &r.message));
+                    let texts = std::iter::once(&f.message)
+                        .chain(f.fix.iter())
+                        .chain(f.related.iter().map(|r| &r.message));
                     for t in texts {
                         if t.contains(secret.as_str()) {
-                            problems.push(format!("the secret {secret:?} leaks in a `{}` finding: {t}", f.rule));
+                            problems.push(format!(
+                                "the secret {secret:?} leaks in a `{}` finding: {t}",
+                                f.rule
+                            ));
                         }
                     }
                 }
@@ -372,7 +487,11 @@ fn describe_with_related(findings: &[&Seen]) -> String {
     let mut s = describe(findings);
     for f in findings {
         for r in &f.related {
-            let _ = write!(s, "\n      = ({}:{}) {}:{}:{} {}", f.path, f.line, r.path, r.line, r.column, r.message);
+            let _ = write!(
+                s,
+                "\n      = ({}:{}) {}:{}:{} {}",
+                f.path, f.line, r.path, r.line, r.column, r.message
+            );
         }
     }
     s
@@ -424,7 +543,9 @@ fn every_rule_has_positive_and_negative_cases() {
     let mut problems = Vec::new();
     for id in &ids {
         for polarity in [Polarity::Positive, Polarity::Negative] {
-            let n = checked_cases().filter(|c| c.rule == *id && c.polarity == polarity).count();
+            let n = checked_cases()
+                .filter(|c| c.rule == *id && c.polarity == polarity)
+                .count();
             if n == 0 {
                 problems.push(format!("{id}: no {} case", polarity.dir()));
             }
@@ -438,7 +559,9 @@ fn every_rule_has_positive_and_negative_cases() {
         for sub in sorted_dirs(&dir) {
             let s = name_of(&sub);
             if s != "positive" && s != "negative" {
-                problems.push(format!("fixtures/rules/{name}/{s}: expected only positive/ and negative/"));
+                problems.push(format!(
+                    "fixtures/rules/{name}/{s}: expected only positive/ and negative/"
+                ));
             }
         }
     }
@@ -450,7 +573,11 @@ fn snapshot_text(rule: &str) -> String {
     let mut s = String::new();
     for case in checked_cases().filter(|c| c.rule == rule && c.polarity == Polarity::Positive) {
         for f in case.own() {
-            let _ = writeln!(s, "{} {}:{}:{} {} {}", case.name, f.path, f.line, f.column, f.severity, f.message);
+            let _ = writeln!(
+                s,
+                "{} {}:{}:{} {} {}",
+                case.name, f.path, f.line, f.column, f.severity, f.message
+            );
             for r in &f.related {
                 let _ = writeln!(s, "  = {}:{}:{} {}", r.path, r.line, r.column, r.message);
             }
@@ -467,14 +594,20 @@ fn snapshots() {
         let ok = std::panic::catch_unwind(|| {
             let mut settings = insta::Settings::clone_current();
             settings.set_omit_expression(true);
-            settings.set_description(format!("every `{rule}` finding of tests/fixtures/rules/{rule}/positive"));
+            settings.set_description(format!(
+                "every `{rule}` finding of tests/fixtures/rules/{rule}/positive"
+            ));
             settings.bind(|| insta::assert_snapshot!(rule, text));
         });
         if ok.is_err() {
             failed.push(rule);
         }
     }
-    assert!(failed.is_empty(), "snapshots differ for: {}", failed.join(", "));
+    assert!(
+        failed.is_empty(),
+        "snapshots differ for: {}",
+        failed.join(", ")
+    );
 }
 
 /// Cases that describe the correct behaviour but fail because of a bug
@@ -483,6 +616,14 @@ fn snapshots() {
 /// the checks and snapshots above instead of staying unchecked.
 #[test]
 fn known_bugs_are_still_bugs() {
-    let fixed: Vec<String> = cases().iter().filter(|c| c.known_bug.is_some() && check_case(c).is_empty()).map(|c| c.label()).collect();
-    assert!(fixed.is_empty(), "these cases pass now: remove the `bug` line of their expect.txt: {}", fixed.join(", "));
+    let fixed: Vec<String> = cases()
+        .iter()
+        .filter(|c| c.known_bug.is_some() && check_case(c).is_empty())
+        .map(|c| c.label())
+        .collect();
+    assert!(
+        fixed.is_empty(),
+        "these cases pass now: remove the `bug` line of their expect.txt: {}",
+        fixed.join(", ")
+    );
 }

@@ -9,16 +9,34 @@ use skillaudit_engine::{scan, ScanOptions, ScanResult};
 use skillaudit_rules::Severity;
 
 fn run(name: &str) -> ScanResult {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources").join(name);
-    scan(&ScanOptions { targets: vec![dir.display().to_string()], min_severity: Severity::Info, ..Default::default() }).expect("scan")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sources")
+        .join(name);
+    scan(&ScanOptions {
+        targets: vec![dir.display().to_string()],
+        min_severity: Severity::Info,
+        ..Default::default()
+    })
+    .expect("scan")
 }
 
 fn render(r: &ScanResult) -> String {
     let mut out = String::new();
     for f in &r.findings {
-        out.push_str(&format!("{}:{}:{} {} {} {}\n", f.path, f.start.line, f.start.column, f.finding.rule.id, f.finding.severity, f.finding.message));
+        out.push_str(&format!(
+            "{}:{}:{} {} {} {}\n",
+            f.path,
+            f.start.line,
+            f.start.column,
+            f.finding.rule.id,
+            f.finding.severity,
+            f.finding.message
+        ));
         for rel in &f.related {
-            out.push_str(&format!("  = {}:{}:{} {}\n", rel.path, rel.start.line, rel.start.column, rel.message));
+            out.push_str(&format!(
+                "  = {}:{}:{} {}\n",
+                rel.path, rel.start.line, rel.start.column, rel.message
+            ));
         }
     }
     for n in &r.notices {
@@ -29,11 +47,16 @@ fn render(r: &ScanResult) -> String {
 
 /// Does a finding of `rule` point at `path:line`?
 fn has(r: &ScanResult, rule: &str, path: &str, line: u32) -> bool {
-    r.findings.iter().any(|f| f.finding.rule.id == rule && f.path == path && f.start.line == line)
+    r.findings
+        .iter()
+        .any(|f| f.finding.rule.id == rule && f.path == path && f.start.line == line)
 }
 
 fn count(r: &ScanResult, rule: &str) -> usize {
-    r.findings.iter().filter(|f| f.finding.rule.id == rule).count()
+    r.findings
+        .iter()
+        .filter(|f| f.finding.rule.id == rule)
+        .count()
 }
 
 #[test]
@@ -55,7 +78,10 @@ fn github_actions_workflow() {
     // pwsh steps are not POSIX shell.
     assert!(!has(&r, "privileged-container", p, 30));
     // CI containers are throwaway: no hardening findings, no literal test password.
-    assert_eq!(count(&r, "missing-resource-limits") + count(&r, "published-on-all-interfaces"), 0);
+    assert_eq!(
+        count(&r, "missing-resource-limits") + count(&r, "published-on-all-interfaces"),
+        0
+    );
     assert_eq!(count(&r, "secret-in-environment"), 0);
     assert_eq!(count(&r, "syntax-error"), 0);
     insta::assert_snapshot!("workflow", render(&r));
@@ -74,8 +100,14 @@ fn makefiles_and_justfiles() {
 fn mcp_client_configs() {
     let r = run("mcp");
     // VS Code JSONC: the docker server is read, npx is not a container, ${input:token} is no secret.
-    assert!(has(&r, "unpinned-image", ".vscode/mcp.json", 7) || r.findings.iter().any(|f| f.path == ".vscode/mcp.json"));
-    assert!(!r.findings.iter().any(|f| f.path == ".vscode/mcp.json" && f.finding.rule.id == "secret-in-environment"));
+    assert!(
+        has(&r, "unpinned-image", ".vscode/mcp.json", 7)
+            || r.findings.iter().any(|f| f.path == ".vscode/mcp.json")
+    );
+    assert!(!r
+        .findings
+        .iter()
+        .any(|f| f.path == ".vscode/mcp.json" && f.finding.rule.id == "secret-in-environment"));
     // Cursor: privileged, host network and a literal OpenAI key, masked.
     assert!(has(&r, "privileged-container", ".cursor/mcp.json", 5));
     assert!(has(&r, "host-namespace", ".cursor/mcp.json", 5));
@@ -83,9 +115,22 @@ fn mcp_client_configs() {
     assert!(!render(&r).contains("R2d7kQ9v"));
     // Zed (podman, whole home), Continue YAML (ALL capability), Codex TOML (seccomp off; placeholder key).
     assert!(has(&r, "sensitive-host-mount", ".zed/settings.json", 4));
-    assert!(has(&r, "dangerous-capability", ".continue/mcpServers/docker.yaml", 7));
-    assert!(has(&r, "security-profile-disabled", ".codex/config.toml", 5));
-    assert!(!r.findings.iter().any(|f| f.path == ".codex/config.toml" && f.finding.rule.id == "secret-in-environment"));
+    assert!(has(
+        &r,
+        "dangerous-capability",
+        ".continue/mcpServers/docker.yaml",
+        7
+    ));
+    assert!(has(
+        &r,
+        "security-profile-disabled",
+        ".codex/config.toml",
+        5
+    ));
+    assert!(!r
+        .findings
+        .iter()
+        .any(|f| f.path == ".codex/config.toml" && f.finding.rule.id == "secret-in-environment"));
     insta::assert_snapshot!("mcp", render(&r));
 }
 
@@ -97,7 +142,10 @@ fn readme_code_blocks() {
     // The console block: only the prompt line (with its continuation) is a command.
     assert!(has(&r, "published-on-all-interfaces", "README.md", 13));
     // Prose, command output, a commented command and an indented block are not containers.
-    assert!(!r.findings.iter().any(|f| f.finding.rule.id == "privileged-container"));
+    assert!(!r
+        .findings
+        .iter()
+        .any(|f| f.finding.rule.id == "privileged-container"));
     insta::assert_snapshot!("readme", render(&r));
 }
 
@@ -106,7 +154,12 @@ fn registry_server_json_in_both_spellings() {
     let r = run("registry");
     // {host_path} defaults to "/": the whole host filesystem.
     assert!(has(&r, "sensitive-host-mount", "camel/server.json", 12));
-    assert!(has(&r, "published-on-all-interfaces", "camel/server.json", 13));
+    assert!(has(
+        &r,
+        "published-on-all-interfaces",
+        "camel/server.json",
+        13
+    ));
     assert!(has(&r, "dangerous-capability", "snake/server.json", 10));
     insta::assert_snapshot!("registry", render(&r));
 }
@@ -119,9 +172,15 @@ fn devcontainer() {
     assert!(has(&r, "docker-socket-mount", p, 6));
     assert!(has(&r, "runs-as-root", p, 7));
     // A development environment: no hardening findings, and its Dockerfile is not held to missing-user.
-    assert_eq!(count(&r, "missing-resource-limits") + count(&r, "missing-user"), 0);
+    assert_eq!(
+        count(&r, "missing-resource-limits") + count(&r, "missing-user"),
+        0
+    );
     // The build links to the Dockerfile, so the chain is proven.
-    assert!(r.findings.iter().any(|f| f.finding.rule.id == "host-takeover-chain" && f.path == p));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.finding.rule.id == "host-takeover-chain" && f.path == p));
     insta::assert_snapshot!("devcontainer", render(&r));
 }
 
@@ -134,7 +193,13 @@ fn kubernetes_manifests_and_helm_templates() {
     assert!(has(&r, "host-namespace", "deploy.yaml", 16));
     // The CronJob's container: privileged, but limits, no-new-privileges and read-only are set.
     assert!(has(&r, "privileged-container", "deploy.yaml", 48));
-    assert!(!r.findings.iter().any(|f| f.start.line == 46 && ["missing-resource-limits", "missing-no-new-privileges", "writable-root-filesystem"].contains(&f.finding.rule.id)));
+    assert!(!r.findings.iter().any(|f| f.start.line == 46
+        && [
+            "missing-resource-limits",
+            "missing-no-new-privileges",
+            "writable-root-filesystem"
+        ]
+        .contains(&f.finding.rule.id)));
     // No per-container pids limit exists in Kubernetes.
     assert_eq!(count(&r, "missing-pids-limit"), 0);
     // The Helm template is skipped without a syntax error.

@@ -15,7 +15,10 @@ pub enum ContainerSource {
     /// A `docker run` / `podman run` command line; `image` as written.
     CommandLine { tool: String, image: String },
     /// A GitHub Actions job's `container:` or one of its `services:`.
-    WorkflowJob { job: String, service: Option<String> },
+    WorkflowJob {
+        job: String,
+        service: Option<String>,
+    },
     /// A server of an MCP client configuration (or a README snippet of one).
     McpServer { name: String },
     /// An OCI package of an MCP registry `server.json`.
@@ -23,7 +26,11 @@ pub enum ContainerSource {
     /// A dev container.
     Devcontainer,
     /// A container of a Kubernetes workload.
-    Kubernetes { kind: String, name: String, container: String },
+    Kubernetes {
+        kind: String,
+        name: String,
+        container: String,
+    },
 }
 
 impl ContainerSource {
@@ -31,14 +38,25 @@ impl ContainerSource {
     pub fn describe(&self) -> String {
         match self {
             ContainerSource::ComposeService { name } => format!("service \"{name}\""),
-            ContainerSource::CommandLine { tool, image } if image.is_empty() => format!("`{tool} run`"),
+            ContainerSource::CommandLine { tool, image } if image.is_empty() => {
+                format!("`{tool} run`")
+            }
             ContainerSource::CommandLine { tool, image } => format!("`{tool} run {image}`"),
-            ContainerSource::WorkflowJob { job, service: None } => format!("job \"{job}\" container"),
-            ContainerSource::WorkflowJob { job, service: Some(s) } => format!("service \"{s}\" of job \"{job}\""),
+            ContainerSource::WorkflowJob { job, service: None } => {
+                format!("job \"{job}\" container")
+            }
+            ContainerSource::WorkflowJob {
+                job,
+                service: Some(s),
+            } => format!("service \"{s}\" of job \"{job}\""),
             ContainerSource::McpServer { name } => format!("MCP server \"{name}\""),
             ContainerSource::RegistryPackage { identifier } => format!("package {identifier}"),
             ContainerSource::Devcontainer => "the dev container".to_string(),
-            ContainerSource::Kubernetes { kind, name, container } => format!("container \"{container}\" of {kind} \"{name}\""),
+            ContainerSource::Kubernetes {
+                kind,
+                name,
+                container,
+            } => format!("container \"{container}\" of {kind} \"{name}\""),
         }
     }
 }
@@ -195,14 +213,30 @@ impl Container {
             read_only,
             command_line,
         } = self;
-        let strings = image.iter_mut().chain(user.iter_mut()).chain(cap_add.iter_mut()).chain(cap_drop.iter_mut());
-        for s in strings.chain(security_opts.iter_mut()).chain(devices.iter_mut()) {
+        let strings = image
+            .iter_mut()
+            .chain(user.iter_mut())
+            .chain(cap_add.iter_mut())
+            .chain(cap_drop.iter_mut());
+        for s in strings
+            .chain(security_opts.iter_mut())
+            .chain(devices.iter_mut())
+        {
             f(&mut s.origin);
         }
         for s in run_as_non_root.iter_mut().chain(read_only.iter_mut()) {
             f(&mut s.origin);
         }
-        for o in [privileged, no_new_privileges, memory_limit, cpu_limit, pids_limit].into_iter().flatten() {
+        for o in [
+            privileged,
+            no_new_privileges,
+            memory_limit,
+            cpu_limit,
+            pids_limit,
+        ]
+        .into_iter()
+        .flatten()
+        {
             f(o);
         }
         for b in build.iter_mut() {

@@ -57,10 +57,14 @@ pub enum InstrKind {
     User(User),
     Copy(CopySpec),
     Expose(Vec<Spanned<String>>),
-    Healthcheck { none: bool },
+    Healthcheck {
+        none: bool,
+    },
     Run(RunSpec),
     /// CMD / ENTRYPOINT / VOLUME / WORKDIR / SHELL and the rest: the argument text.
-    Other { text: String },
+    Other {
+        text: String,
+    },
 }
 
 /// A variable set by ENV or declared by ARG.
@@ -129,7 +133,9 @@ impl ShellCommand {
     /// The command name without any directory, skipping `sudo`/`env`-style
     /// wrappers is left to callers.
     pub fn name(&self) -> Option<&str> {
-        self.words.first().map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
+        self.words
+            .first()
+            .map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
     }
     pub fn args(&self) -> impl Iterator<Item = &str> {
         self.words.iter().skip(1).map(|w| w.value.as_str())
@@ -183,7 +189,10 @@ impl Image {
     }
 
     /// Instructions of the stage chain in build order (ancestors first).
-    pub fn instructions_in_order<'a>(&'a self, stage: &'a Stage) -> impl Iterator<Item = &'a Instr> + 'a {
+    pub fn instructions_in_order<'a>(
+        &'a self,
+        stage: &'a Stage,
+    ) -> impl Iterator<Item = &'a Instr> + 'a {
         let mut chain = self.chain(stage);
         chain.reverse();
         chain.into_iter().flat_map(|s| s.instructions.iter())

@@ -22,17 +22,30 @@ impl ImageRef {
         // A tag is a ':' after the last '/' (a ':' before it is a registry port).
         let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
         let (name, tag) = match rest[last_slash..].rfind(':') {
-            Some(i) => (&rest[..last_slash + i], Some(rest[last_slash + i + 1..].to_string())),
+            Some(i) => (
+                &rest[..last_slash + i],
+                Some(rest[last_slash + i + 1..].to_string()),
+            ),
             None => (rest, None),
         };
         let mut name = name.to_ascii_lowercase();
-        for prefix in ["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"] {
+        for prefix in [
+            "docker.io/library/",
+            "index.docker.io/library/",
+            "docker.io/",
+            "index.docker.io/",
+        ] {
             if let Some(stripped) = name.strip_prefix(prefix) {
                 name = stripped.to_string();
                 break;
             }
         }
-        ImageRef { raw: raw_trimmed.to_string(), name, tag: tag.filter(|t| !t.is_empty()), digest }
+        ImageRef {
+            raw: raw_trimmed.to_string(),
+            name,
+            tag: tag.filter(|t| !t.is_empty()),
+            digest,
+        }
     }
 
     /// No tag and no digest, or the tag `latest` without a digest.
@@ -52,7 +65,8 @@ impl ImageRef {
 
     /// The same image, ignoring `docker.io` spelling differences and digests.
     pub fn same_image(&self, other: &ImageRef) -> bool {
-        self.name == other.name && self.tag.as_deref().unwrap_or("latest") == other.tag.as_deref().unwrap_or("latest")
+        self.name == other.name
+            && self.tag.as_deref().unwrap_or("latest") == other.tag.as_deref().unwrap_or("latest")
     }
 }
 
@@ -74,7 +88,12 @@ mod tests {
         assert!(ImageRef::parse("node:latest").is_unpinned());
         assert!(!ImageRef::parse("node@sha256:00").is_unpinned());
         assert!(!ImageRef::parse("node:22-slim").is_unpinned());
-        assert_eq!(ImageRef::parse("gcr.io/distroless/nodejs22-debian12").short_name(), "nodejs22-debian12");
-        assert!(ImageRef::parse("Node:20").same_image(&ImageRef::parse("docker.io/library/node:20")));
+        assert_eq!(
+            ImageRef::parse("gcr.io/distroless/nodejs22-debian12").short_name(),
+            "nodejs22-debian12"
+        );
+        assert!(
+            ImageRef::parse("Node:20").same_image(&ImageRef::parse("docker.io/library/node:20"))
+        );
     }
 }

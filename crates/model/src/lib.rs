@@ -17,7 +17,10 @@ pub mod project;
 pub mod remedy;
 pub mod settings;
 
-pub use container::{ArgSyntax, CommandLine, Container, ContainerSource, Purpose, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
+pub use container::{
+    ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
+    NamespaceKind, PortMapping, Purpose,
+};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, FileId, FileKind, Project, SourceFile};
@@ -56,6 +59,9 @@ pub struct Spanned<T> {
 
 impl<T> Spanned<T> {
     pub fn new(value: T, origin: impl Into<Origin>) -> Spanned<T> {
-        Spanned { value, origin: origin.into() }
+        Spanned {
+            value,
+            origin: origin.into(),
+        }
     }
 }

@@ -51,7 +51,11 @@ pub fn link(project: &mut Project) {
         if build.context.contains("://") || build.context.starts_with("git@") {
             continue;
         }
-        let dir = project.files[c.file.0 as usize].abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = project.files[c.file.0 as usize]
+            .abs
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let context = dir.join(&build.context);
         let candidates: Vec<PathBuf> = match &build.dockerfile {
             Some(df) => vec![context.join(df)],
@@ -69,7 +73,9 @@ pub fn link(project: &mut Project) {
     // file's directory and then its ancestors (scripts in `scripts/` and
     // workflows are usually run from the repository root).
     for (file, b) in &project.builds {
-        let Some(dir) = project.files[file.0 as usize].abs.parent() else { continue };
+        let Some(dir) = project.files[file.0 as usize].abs.parent() else {
+            continue;
+        };
         let found = dir.ancestors().take(4).find_map(|cwd| {
             let df = match &b.dockerfile {
                 Some(f) => cwd.join(f),
@@ -108,7 +114,10 @@ mod tests {
 
     #[test]
     fn normalizes_lexically() {
-        assert_eq!(normalize(Path::new("/a/./b/../c/Dockerfile")), PathBuf::from("/a/c/Dockerfile"));
+        assert_eq!(
+            normalize(Path::new("/a/./b/../c/Dockerfile")),
+            PathBuf::from("/a/c/Dockerfile")
+        );
         assert_eq!(normalize(Path::new("a/../../b")), PathBuf::from("../b"));
     }
 }

@@ -67,7 +67,14 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(id: FileId, path: String, abs: PathBuf, kind: FileKind, text: String) -> SourceFile {
-        SourceFile { id, path, abs, kind, text, line_index: OnceLock::new() }
+        SourceFile {
+            id,
+            path,
+            abs,
+            kind,
+            text,
+            line_index: OnceLock::new(),
+        }
     }
 
     /// The line index, computed on first use (only rendering needs it).

@@ -39,7 +39,11 @@ impl ImagePattern {
         if r.name.is_empty() || r.name.chars().any(char::is_whitespace) {
             return None;
         }
-        Some(ImagePattern { raw: raw.trim().to_string(), name: r.name, tag: r.tag })
+        Some(ImagePattern {
+            raw: raw.trim().to_string(),
+            name: r.name,
+            tag: r.tag,
+        })
     }
 
     pub fn matches(&self, r: &ImageRef) -> bool {
@@ -57,9 +61,13 @@ impl ImagePattern {
 fn wildcard(pattern: &str, text: &str) -> bool {
     let mut parts = pattern.split('*');
     let first = parts.next().unwrap_or("");
-    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
     let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
     for part in middle {
         match rest.find(part) {
             Some(i) => rest = &rest[i + part.len()..],
@@ -74,7 +82,9 @@ mod tests {
     use super::*;
 
     fn matches(pattern: &str, image: &str) -> bool {
-        ImagePattern::parse(pattern).expect("a pattern").matches(&ImageRef::parse(image))
+        ImagePattern::parse(pattern)
+            .expect("a pattern")
+            .matches(&ImageRef::parse(image))
     }
 
     #[test]
@@ -82,13 +92,25 @@ mod tests {
         assert!(matches("ghcr.io/acme/base", "ghcr.io/acme/base:1.2"));
         assert!(matches("ghcr.io/acme/base", "GHCR.io/acme/base"));
         assert!(!matches("ghcr.io/acme/base", "ghcr.io/acme/base-dev:1"));
-        assert!(matches("ghcr.io/acme/base:nonroot", "ghcr.io/acme/base:nonroot"));
-        assert!(!matches("ghcr.io/acme/base:nonroot", "ghcr.io/acme/base:root"));
+        assert!(matches(
+            "ghcr.io/acme/base:nonroot",
+            "ghcr.io/acme/base:nonroot"
+        ));
+        assert!(!matches(
+            "ghcr.io/acme/base:nonroot",
+            "ghcr.io/acme/base:root"
+        ));
         assert!(!matches("ghcr.io/acme/base:nonroot", "ghcr.io/acme/base"));
         assert!(matches("ghcr.io/acme/*", "ghcr.io/acme/tools/base:3"));
         assert!(!matches("ghcr.io/acme/*", "ghcr.io/other/base"));
-        assert!(matches("ghcr.io/acme/base:*-nonroot", "ghcr.io/acme/base:3.1-nonroot"));
-        assert!(!matches("ghcr.io/acme/base:*-nonroot", "ghcr.io/acme/base:3.1"));
+        assert!(matches(
+            "ghcr.io/acme/base:*-nonroot",
+            "ghcr.io/acme/base:3.1-nonroot"
+        ));
+        assert!(!matches(
+            "ghcr.io/acme/base:*-nonroot",
+            "ghcr.io/acme/base:3.1"
+        ));
         // docker.io spellings are one image.
         assert!(matches("docker.io/library/acme", "acme:2"));
         assert!(matches("acme/base", "docker.io/acme/base@sha256:00"));

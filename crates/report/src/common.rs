@@ -24,7 +24,9 @@ pub fn uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -54,9 +56,22 @@ pub fn title(s: Severity) -> &'static str {
 /// "3 findings (1 critical, 2 high)"-style counts of what is shown.
 pub fn counts_phrase(result: &ScanResult) -> String {
     let s = result.summary;
-    let counts: Vec<String> = Severity::ALL.iter().filter(|sev| s.get(**sev) > 0).map(|sev| format!("{} {}", s.get(*sev), sev.name())).collect();
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|sev| s.get(**sev) > 0)
+        .map(|sev| format!("{} {}", s.get(*sev), sev.name()))
+        .collect();
     let total = result.findings.len();
-    format!("{} finding{}{}", total, plural(total), if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) })
+    format!(
+        "{} finding{}{}",
+        total,
+        plural(total),
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        }
+    )
 }
 
 pub fn plural(n: usize) -> &'static str {
@@ -87,7 +102,13 @@ pub struct SnippetLine {
 
 /// The lines `first..=last` (1-based, clamped to the file) with the part
 /// `span` covers on each. Never panics on spans or lines out of range.
-pub fn snippet_lines(file: &SourceFile, redactor: &Redactor, span: Span, first: u32, last: u32) -> Vec<SnippetLine> {
+pub fn snippet_lines(
+    file: &SourceFile,
+    redactor: &Redactor,
+    span: Span,
+    first: u32,
+    last: u32,
+) -> Vec<SnippetLine> {
     let idx = file.lines();
     // A final newline ends the last line; it does not start another.
     let mut count = idx.line_count().max(1) as u32;
@@ -98,13 +119,21 @@ pub fn snippet_lines(file: &SourceFile, redactor: &Redactor, span: Span, first: 
     let last = last.clamp(first, count);
     let text = file.text.as_str();
     let window_start = idx.line_range(text, first as usize - 1).start;
-    let window_end = idx.line_range(text, last as usize - 1).end.max(window_start);
+    let window_end = idx
+        .line_range(text, last as usize - 1)
+        .end
+        .max(window_start);
     let window = redactor.window(file, window_start..window_end);
-    let (s, e) = ((span.start as usize).min(text.len()), (span.end as usize).min(text.len()));
+    let (s, e) = (
+        (span.start as usize).min(text.len()),
+        (span.end as usize).min(text.len()),
+    );
     let mut out = Vec::new();
     for n in first..=last {
         let range = idx.line_range(text, n as usize - 1);
-        let line = window.get(range.start - window_start..range.end - window_start).unwrap_or("");
+        let line = window
+            .get(range.start - window_start..range.end - window_start)
+            .unwrap_or("");
         let hs = s.max(range.start);
         let he = e.min(range.end);
         let highlight = if hs < he {
@@ -117,8 +146,13 @@ pub fn snippet_lines(file: &SourceFile, redactor: &Redactor, span: Span, first: 
         };
         // Byte offsets fall on char boundaries (spans come from parsers over
         // this text), but be defensive.
-        let highlight = highlight.filter(|(a, b)| line.is_char_boundary(*a) && line.is_char_boundary(*b));
-        out.push(SnippetLine { number: n, text: line.to_string(), highlight });
+        let highlight =
+            highlight.filter(|(a, b)| line.is_char_boundary(*a) && line.is_char_boundary(*b));
+        out.push(SnippetLine {
+            number: n,
+            text: line.to_string(),
+            highlight,
+        });
     }
     out
 }
@@ -146,10 +180,18 @@ pub struct Redactor {
 impl Redactor {
     pub fn new(result: &ScanResult) -> Redactor {
         let mut values: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
-        for s in result.findings.iter().filter(|s| SECRET_RULES.contains(&s.finding.rule.id)) {
-            let Some(file) = result.project.files.get(s.finding.file.0 as usize) else { continue };
+        for s in result
+            .findings
+            .iter()
+            .filter(|s| SECRET_RULES.contains(&s.finding.rule.id))
+        {
+            let Some(file) = result.project.files.get(s.finding.file.0 as usize) else {
+                continue;
+            };
             let (start, end) = (s.finding.span.start as usize, s.finding.span.end as usize);
-            let Some(entry) = file.text.get(start..end) else { continue };
+            let Some(entry) = file.text.get(start..end) else {
+                continue;
+            };
             // The value follows the first `=` or `:` (`KEY=v`, `KEY: v`, `"KEY": "v"`).
             let from = entry.find(['=', ':']).map_or(0, |i| i + 1);
             let quote = |c: char| c.is_whitespace() || c == '"' || c == '\'';
@@ -157,15 +199,23 @@ impl Redactor {
             let value_start = end - value.len();
             let value_end = value_start + value.trim_end_matches(quote).len();
             if value_end > value_start {
-                values.entry(s.finding.file).or_default().push((value_start, value_end));
+                values
+                    .entry(s.finding.file)
+                    .or_default()
+                    .push((value_start, value_end));
             }
         }
-        Redactor { values, cache: RefCell::new(HashMap::new()) }
+        Redactor {
+            values,
+            cache: RefCell::new(HashMap::new()),
+        }
     }
 
     /// `file.text[range]` with credentials starred out, byte for byte.
     pub fn window<'a>(&self, file: &'a SourceFile, range: Range<usize>) -> Cow<'a, str> {
-        let Some(slice) = file.text.get(range.clone()) else { return Cow::Borrowed("") };
+        let Some(slice) = file.text.get(range.clone()) else {
+            return Cow::Borrowed("");
+        };
         let key = (file.id, range.start, range.end);
         let cached = self.cache.borrow().get(&key).cloned();
         let ranges = match cached {
@@ -188,13 +238,20 @@ impl Redactor {
         }
         let mut bytes = slice.as_bytes().to_vec();
         for (a, b) in ranges {
-            let Some(value) = std::str::from_utf8(&bytes).ok().and_then(|t| t.get(a..b)) else { continue };
+            let Some(value) = std::str::from_utf8(&bytes).ok().and_then(|t| t.get(a..b)) else {
+                continue;
+            };
             let keep = (value.chars().count() / 4).min(4);
-            let from = a + value.char_indices().nth(keep).map_or(value.len(), |(i, _)| i);
+            let from = a + value
+                .char_indices()
+                .nth(keep)
+                .map_or(value.len(), |(i, _)| i);
             bytes[from..b].fill(b'*');
         }
         // Whole characters were replaced by ASCII: still UTF-8.
-        String::from_utf8(bytes).map(Cow::Owned).unwrap_or(Cow::Borrowed(""))
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .unwrap_or(Cow::Borrowed(""))
     }
 }
 
@@ -203,7 +260,10 @@ fn token_words(text: &str) -> Vec<(usize, usize)> {
     let sep = |c: char| c.is_whitespace() || "\"'`=,;()[]{}<>|".contains(c);
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (sep(c), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
@@ -263,35 +323,69 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         use skillaudit_model::{FileId, FileKind};
-        SourceFile::new(FileId(0), "f".into(), "f".into(), FileKind::Dockerfile, text.into())
+        SourceFile::new(
+            FileId(0),
+            "f".into(),
+            "f".into(),
+            FileKind::Dockerfile,
+            text.into(),
+        )
     }
 
     #[test]
     fn snippet_lines_mark_the_span_on_each_line() {
         let f = file("ab\ncdé\nfg\n");
         // "b\ncd": the end of line 1 and the start of line 2.
-        let none = Redactor { values: HashMap::new(), cache: RefCell::new(HashMap::new()) };
+        let none = Redactor {
+            values: HashMap::new(),
+            cache: RefCell::new(HashMap::new()),
+        };
         let lines = snippet_lines(&f, &none, Span::new(1, 5), 1, 9);
-        let got: Vec<(u32, &str, Option<ByteRange>)> = lines.iter().map(|l| (l.number, l.text.as_str(), l.highlight)).collect();
+        let got: Vec<(u32, &str, Option<ByteRange>)> = lines
+            .iter()
+            .map(|l| (l.number, l.text.as_str(), l.highlight))
+            .collect();
         // The final newline does not make a fourth line; out-of-range lines are clamped.
-        assert_eq!(got, vec![(1, "ab", Some((1, 2))), (2, "cdé", Some((0, 2))), (3, "fg", None)]);
+        assert_eq!(
+            got,
+            vec![
+                (1, "ab", Some((1, 2))),
+                (2, "cdé", Some((0, 2))),
+                (3, "fg", None)
+            ]
+        );
         // A point, and spans or lines beyond the text, never panic.
-        assert_eq!(snippet_lines(&f, &none, Span::new(3, 3), 2, 2)[0].highlight, Some((0, 0)));
+        assert_eq!(
+            snippet_lines(&f, &none, Span::new(3, 3), 2, 2)[0].highlight,
+            Some((0, 0))
+        );
         assert_eq!(snippet_lines(&f, &none, Span::new(100, 200), 0, 0).len(), 1);
-        assert_eq!(snippet_lines(&file(""), &none, Span::new(0, 0), 1, 1).len(), 1);
+        assert_eq!(
+            snippet_lines(&file(""), &none, Span::new(0, 0), 1, 1).len(),
+            1
+        );
     }
 
     #[test]
     fn token_formats_are_starred_out_keeping_offsets() {
-        let none = Redactor { values: HashMap::new(), cache: RefCell::new(HashMap::new()) };
+        let none = Redactor {
+            values: HashMap::new(),
+            cache: RefCell::new(HashMap::new()),
+        };
         let text = "RUN curl -H \"Authorization: token ghp_R2d7kQ9vXw3LmN8pT5yZa1Bc4De6Fg0Hi2Jk\" https://x\n";
         let f = file(text);
         let w = none.window(&f, 0..text.len());
         assert_eq!(w.len(), text.len());
-        assert!(w.contains("token ghp_************************************\" https://x"), "{w}");
+        assert!(
+            w.contains("token ghp_************************************\" https://x"),
+            "{w}"
+        );
         // Nothing credential-shaped: the text itself.
         let plain = file("FROM node:20\n");
-        assert!(matches!(none.window(&plain, 0..12), Cow::Borrowed("FROM node:20")));
+        assert!(matches!(
+            none.window(&plain, 0..12),
+            Cow::Borrowed("FROM node:20")
+        ));
     }
 
     #[test]

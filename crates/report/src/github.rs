@@ -50,10 +50,19 @@ fn annotation(shown: &Shown) -> String {
     let f = &shown.finding;
     let mut message = f.message.clone();
     if let Some(fix) = &f.fix {
-        let _ = write!(message, "\nFix ({}): {}", applicability(fix.applicability), fix.description);
+        let _ = write!(
+            message,
+            "\nFix ({}): {}",
+            applicability(fix.applicability),
+            fix.description
+        );
     }
     for r in &shown.related {
-        let _ = write!(message, "\nRelated: {}:{}:{}: {}", r.path, r.start.line, r.start.column, r.message);
+        let _ = write!(
+            message,
+            "\nRelated: {}:{}:{}: {}",
+            r.path, r.start.line, r.start.column, r.message
+        );
     }
     let title = format!("{} ({})", f.rule.id, f.severity.name());
     format!(
@@ -75,7 +84,12 @@ pub fn render(result: &ScanResult) -> String {
         out.push_str(&annotation(shown));
     }
     for n in &result.notices {
-        let _ = writeln!(out, "::warning file={},title=skillaudit%3A skipped::{}", escape_property(&n.path), escape_data(&n.message));
+        let _ = writeln!(
+            out,
+            "::warning file={},title=skillaudit%3A skipped::{}",
+            escape_property(&n.path),
+            escape_data(&n.message)
+        );
     }
     let files = result.files_scanned();
     let _ = writeln!(

@@ -88,8 +88,20 @@ fn finding(s: &Shown) -> Finding<'_> {
         column: s.start.column,
         end_line: s.end.line,
         end_column: s.end.column,
-        related: s.related.iter().map(|r| Related { path: &r.path, line: r.start.line, column: r.start.column, message: &r.message }).collect(),
-        fix: f.fix.as_ref().map(|x| Fix { description: &x.description, applicability: x.applicability }),
+        related: s
+            .related
+            .iter()
+            .map(|r| Related {
+                path: &r.path,
+                line: r.start.line,
+                column: r.start.column,
+                message: &r.message,
+            })
+            .collect(),
+        fix: f.fix.as_ref().map(|x| Fix {
+            description: &x.description,
+            applicability: x.applicability,
+        }),
         fingerprint: &s.fingerprint,
     }
 }
@@ -97,14 +109,30 @@ fn finding(s: &Shown) -> Finding<'_> {
 pub fn render(result: &ScanResult) -> String {
     let s = result.summary;
     let report = Report {
-        tool: Tool { name: TOOL_NAME, version: TOOL_VERSION },
+        tool: Tool {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+        },
         targets: &result.targets,
         files_scanned: result.files_scanned(),
         score: result.score,
         grade: result.grade.to_string(),
-        summary: Summary { critical: s.critical, high: s.high, medium: s.medium, low: s.low, info: s.info },
+        summary: Summary {
+            critical: s.critical,
+            high: s.high,
+            medium: s.medium,
+            low: s.low,
+            info: s.info,
+        },
         findings: result.findings.iter().map(finding).collect(),
-        notices: result.notices.iter().map(|n| Notice { path: &n.path, message: &n.message }).collect(),
+        notices: result
+            .notices
+            .iter()
+            .map(|n| Notice {
+                path: &n.path,
+                message: &n.message,
+            })
+            .collect(),
         ignored: result.ignored,
         baselined: result.baselined,
     };

@@ -48,13 +48,30 @@ pub fn escape_attr(s: &str) -> String {
 
 fn failure_text(s: &Shown) -> String {
     let f = &s.finding;
-    let mut t =
-        format!("{}:{}:{}: {} {} (confidence {})\n{}\n", s.path, s.start.line, s.start.column, f.severity.name(), f.rule.id, f.confidence.name(), f.message);
+    let mut t = format!(
+        "{}:{}:{}: {} {} (confidence {})\n{}\n",
+        s.path,
+        s.start.line,
+        s.start.column,
+        f.severity.name(),
+        f.rule.id,
+        f.confidence.name(),
+        f.message
+    );
     for r in &s.related {
-        let _ = writeln!(t, "related: {}:{}:{}: {}", r.path, r.start.line, r.start.column, r.message);
+        let _ = writeln!(
+            t,
+            "related: {}:{}:{}: {}",
+            r.path, r.start.line, r.start.column, r.message
+        );
     }
     if let Some(fix) = &f.fix {
-        let _ = writeln!(t, "fix ({}): {}", applicability(fix.applicability), fix.description);
+        let _ = writeln!(
+            t,
+            "fix ({}): {}",
+            applicability(fix.applicability),
+            fix.description
+        );
     }
     let _ = write!(t, "docs: {}", rule_doc_url(f.rule.id));
     t
@@ -65,12 +82,21 @@ fn testcase(out: &mut String, s: &Shown) {
     let _ = writeln!(
         out,
         "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"0\">",
-        escape_attr(&format!("{} at {}:{}", f.rule.id, s.start.line, s.start.column)),
+        escape_attr(&format!(
+            "{} at {}:{}",
+            f.rule.id, s.start.line, s.start.column
+        )),
         escape_attr(&s.path),
         escape_attr(&s.path),
         s.start.line
     );
-    let _ = writeln!(out, "      <failure message=\"{}\" type=\"{}\">{}</failure>", escape_attr(&f.message), f.severity.name(), escape_text(&failure_text(s)));
+    let _ = writeln!(
+        out,
+        "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+        escape_attr(&f.message),
+        f.severity.name(),
+        escape_text(&failure_text(s))
+    );
     out.push_str("    </testcase>\n");
 }
 
@@ -113,7 +139,12 @@ pub fn render(result: &ScanResult) -> String {
             testcase(&mut out, s);
         }
         for m in notices {
-            let _ = writeln!(out, "    <testcase name=\"scan\" classname=\"{}\" file=\"{}\" time=\"0\">", escape_attr(path), escape_attr(path));
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"scan\" classname=\"{}\" file=\"{}\" time=\"0\">",
+                escape_attr(path),
+                escape_attr(path)
+            );
             let _ = writeln!(out, "      <skipped message=\"{}\"/>", escape_attr(m));
             out.push_str("    </testcase>\n");
         }
@@ -122,11 +153,19 @@ pub fn render(result: &ScanResult) -> String {
     if passed == 1 {
         let files = result.files_scanned();
         let _ = writeln!(out, "  <testsuite name=\"{TOOL_NAME}\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\">");
-        let _ = writeln!(out, "    <testcase name=\"no findings\" classname=\"{TOOL_NAME}\" time=\"0\">");
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"no findings\" classname=\"{TOOL_NAME}\" time=\"0\">"
+        );
         let _ = writeln!(
             out,
             "      <system-out>{}</system-out>",
-            escape_text(&format!("No findings in {files} file{} scanned. Security score {}/100, grade {}.", plural(files), result.score, result.grade))
+            escape_text(&format!(
+                "No findings in {files} file{} scanned. Security score {}/100, grade {}.",
+                plural(files),
+                result.score,
+                result.grade
+            ))
         );
         out.push_str("    </testcase>\n  </testsuite>\n");
     }
@@ -141,6 +180,9 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(escape_text("a<b>&c\"'\u{1b}"), "a&lt;b&gt;&amp;c\"'\\u{1b}");
-        assert_eq!(escape_attr("a<b>&c\"'\n\t"), "a&lt;b&gt;&amp;c&quot;&apos;&#10;&#9;");
+        assert_eq!(
+            escape_attr("a<b>&c\"'\n\t"),
+            "a&lt;b&gt;&amp;c&quot;&apos;&#10;&#9;"
+        );
     }
 }

@@ -32,7 +32,9 @@ pub enum Format {
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
+    pub const NAMES: &'static [&'static str] = &[
+        "text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
+    ];
 
     pub fn parse(s: &str) -> Option<Format> {
         Some(match s {

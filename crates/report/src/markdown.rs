@@ -15,7 +15,9 @@ use std::fmt::Write;
 use skillaudit_engine::{ScanResult, Shown};
 use skillaudit_rules::Severity;
 
-use crate::common::{applicability, control_repr, is_bad_control, plural, rule_doc_url, title, uri_path};
+use crate::common::{
+    applicability, control_repr, is_bad_control, plural, rule_doc_url, title, uri_path,
+};
 use crate::{TOOL_NAME, TOOL_VERSION};
 
 /// Rows per table before the rest is only counted.
@@ -66,10 +68,20 @@ fn row(s: &Shown) -> String {
     let f = &s.finding;
     let mut cell = escape(&f.message);
     if let Some(fix) = &f.fix {
-        let _ = write!(cell, "<br>**Fix** ({}): {}", applicability(fix.applicability), escape(&fix.description));
+        let _ = write!(
+            cell,
+            "<br>**Fix** ({}): {}",
+            applicability(fix.applicability),
+            escape(&fix.description)
+        );
     }
     for r in &s.related {
-        let _ = write!(cell, "<br>↳ {} {}", location_link(&r.path, r.start.line), escape(&r.message));
+        let _ = write!(
+            cell,
+            "<br>↳ {} {}",
+            location_link(&r.path, r.start.line),
+            escape(&r.message)
+        );
     }
     let _ = writeln!(
         out,
@@ -104,22 +116,49 @@ fn table(out: &mut String, findings: &[&Shown]) {
 pub fn render(result: &ScanResult) -> String {
     let mut out = String::new();
     let files = result.files_scanned();
-    let _ = writeln!(out, "## {TOOL_NAME}: grade {}, security score {}/100\n", result.grade, result.score);
+    let _ = writeln!(
+        out,
+        "## {TOOL_NAME}: grade {}, security score {}/100\n",
+        result.grade, result.score
+    );
     let s = result.summary;
     let total = result.findings.len();
     if total == 0 {
-        let _ = writeln!(out, "✅ **No findings** in {files} file{} scanned.\n", plural(files));
+        let _ = writeln!(
+            out,
+            "✅ **No findings** in {files} file{} scanned.\n",
+            plural(files)
+        );
     } else {
-        let _ = writeln!(out, "**{total} finding{}** in {files} file{} scanned.\n", plural(total), plural(files));
-        let heads: Vec<String> = Severity::ALL.iter().map(|v| format!("{} {}", marker(*v), title(*v))).collect();
+        let _ = writeln!(
+            out,
+            "**{total} finding{}** in {files} file{} scanned.\n",
+            plural(total),
+            plural(files)
+        );
+        let heads: Vec<String> = Severity::ALL
+            .iter()
+            .map(|v| format!("{} {}", marker(*v), title(*v)))
+            .collect();
         let _ = writeln!(out, "| {} |", heads.join(" | "));
         let _ = writeln!(out, "|{}", "---:|".repeat(Severity::ALL.len()));
-        let counts: Vec<String> = Severity::ALL.iter().map(|v| s.get(*v).to_string()).collect();
+        let counts: Vec<String> = Severity::ALL
+            .iter()
+            .map(|v| s.get(*v).to_string())
+            .collect();
         let _ = writeln!(out, "| {} |\n", counts.join(" | "));
 
         // Worst first; the sort is stable, so path order holds within a severity.
-        let mut major: Vec<&Shown> = result.findings.iter().filter(|f| f.finding.severity >= Severity::Medium).collect();
-        let mut minor: Vec<&Shown> = result.findings.iter().filter(|f| f.finding.severity < Severity::Medium).collect();
+        let mut major: Vec<&Shown> = result
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity >= Severity::Medium)
+            .collect();
+        let mut minor: Vec<&Shown> = result
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity < Severity::Medium)
+            .collect();
         major.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
         minor.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
         if !major.is_empty() {
@@ -134,7 +173,13 @@ pub fn render(result: &ScanResult) -> String {
                 }
             }
             let n = minor.len();
-            let _ = writeln!(out, "<details><summary>{} finding{} ({})</summary>\n", n, plural(n), what.join(", "));
+            let _ = writeln!(
+                out,
+                "<details><summary>{} finding{} ({})</summary>\n",
+                n,
+                plural(n),
+                what.join(", ")
+            );
             table(&mut out, &minor);
             out.push_str("\n</details>\n\n");
         }
@@ -167,7 +212,10 @@ mod tests {
     fn escapes_markdown_and_html() {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("<script>"), "&lt;script&gt;");
-        assert_eq!(escape("`x` *y* _z_ [l](u) ~s~ $m$"), "\\`x\\` \\*y\\* \\_z\\_ \\[l\\](u) \\~s\\~ \\$m\\$");
+        assert_eq!(
+            escape("`x` *y* _z_ [l](u) ~s~ $m$"),
+            "\\`x\\` \\*y\\* \\_z\\_ \\[l\\](u) \\~s\\~ \\$m\\$"
+        );
         assert_eq!(escape("a\nb"), "a<br>b");
         assert_eq!(escape("@octocat"), "@&#8203;octocat");
         assert_eq!(escape("a\\b"), "a\\\\b");

@@ -31,13 +31,15 @@ fn security_severity(s: Severity) -> &'static str {
 
 /// `missing-user` → `MissingUser`.
 fn pascal(id: &str) -> String {
-    id.split('-').map(|w| {
-        let mut c = w.chars();
-        match c.next() {
-            Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-            None => String::new(),
-        }
-    }).collect()
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
 }
 
 fn rule(m: &RuleMeta) -> Value {
@@ -66,7 +68,11 @@ fn rule(m: &RuleMeta) -> Value {
 /// The text under "## What it does".
 fn first_paragraph(doc: &str) -> String {
     let body = doc.split("## What it does").nth(1).unwrap_or(doc);
-    let para = body.split("\n\n").map(str::trim).find(|p| !p.is_empty()).unwrap_or("");
+    let para = body
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty())
+        .unwrap_or("");
     para.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -85,7 +91,11 @@ fn result(s: &Shown, rule_index: usize) -> Value {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut loc = location(&r.path, (r.start.line, r.start.column), (r.end.line, r.end.column));
+            let mut loc = location(
+                &r.path,
+                (r.start.line, r.start.column),
+                (r.end.line, r.end.column),
+            );
             loc["id"] = json!(i + 1);
             loc["message"] = json!({"text": r.message});
             loc
@@ -116,7 +126,10 @@ pub fn render(r: &ScanResult) -> String {
         .findings
         .iter()
         .map(|s| {
-            let idx = RULES.iter().position(|x| x.meta().id == s.finding.rule.id).unwrap_or(0);
+            let idx = RULES
+                .iter()
+                .position(|x| x.meta().id == s.finding.rule.id)
+                .unwrap_or(0);
             result(s, idx)
         })
         .collect();

@@ -46,7 +46,12 @@ fn relative(span: Span, window: (usize, usize)) -> std::ops::Range<usize> {
     s..e.max(s)
 }
 
-fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer: &Renderer) -> String {
+fn render_one(
+    result: &ScanResult,
+    redactor: &Redactor,
+    shown: &Shown,
+    renderer: &Renderer,
+) -> String {
     let f = &shown.finding;
     let file = result.project.file(f.file);
     let mut first = shown.start.line;
@@ -55,7 +60,11 @@ fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer:
     let near: Vec<_> = shown
         .related
         .iter()
-        .filter(|r| matches!(r.span, Some((id, _)) if id == f.file) && r.start.line + NEAR >= first && r.start.line <= last + NEAR)
+        .filter(|r| {
+            matches!(r.span, Some((id, _)) if id == f.file)
+                && r.start.line + NEAR >= first
+                && r.start.line <= last + NEAR
+        })
         .collect();
     for r in &near {
         first = first.min(r.start.line);
@@ -65,7 +74,11 @@ fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer:
     let source = redactor.window(file, window.0..window.1);
     // Related locations elsewhere get their own snippets; their (redacted)
     // source must outlive the groups that borrow it.
-    let far: Vec<&ShownRelated> = shown.related.iter().filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r))).collect();
+    let far: Vec<&ShownRelated> = shown
+        .related
+        .iter()
+        .filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r)))
+        .collect();
     let far_sources: Vec<Option<(Cow<'_, str>, Window)>> = far
         .iter()
         .map(|r| {
@@ -83,10 +96,17 @@ fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer:
         .annotation(AnnotationKind::Primary.span(relative(f.span, window)));
     for r in &near {
         if let Some((_, span)) = r.span {
-            snippet = snippet.annotation(AnnotationKind::Context.span(relative(span, window)).label(r.message.as_str()));
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(relative(span, window))
+                    .label(r.message.as_str()),
+            );
         }
     }
-    let mut groups: Vec<Group<'_>> = vec![level(f.severity).primary_title(f.message.as_str()).id(f.rule.id).element(snippet)];
+    let mut groups: Vec<Group<'_>> = vec![level(f.severity)
+        .primary_title(f.message.as_str())
+        .id(f.rule.id)
+        .element(snippet)];
     for (r, src) in far.iter().zip(&far_sources) {
         match (r.span, src) {
             (Some((_, span)), Some((text, w))) => {
@@ -100,11 +120,15 @@ fn render_one(result: &ScanResult, redactor: &Redactor, shown: &Shown, renderer:
                     ),
                 );
             }
-            _ => groups.push(Group::with_title(Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)))),
+            _ => groups.push(Group::with_title(
+                Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)),
+            )),
         }
     }
     if let Some(fix) = &f.fix {
-        groups.push(Group::with_title(Level::HELP.secondary_title(fix.description.as_str())));
+        groups.push(Group::with_title(
+            Level::HELP.secondary_title(fix.description.as_str()),
+        ));
     }
     renderer.render(&groups)
 }
@@ -129,7 +153,11 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         "{} finding{}{} in {} file{} scanned. Security score {}/100, grade {}.",
         total,
         if total == 1 { "" } else { "s" },
-        if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) },
+        if counts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", counts.join(", "))
+        },
         result.files_scanned(),
         if result.files_scanned() == 1 { "" } else { "s" },
         result.score,
@@ -137,11 +165,19 @@ pub fn render(result: &ScanResult, color: bool) -> String {
     );
     if result.baselined > 0 {
         let n = result.baselined;
-        let _ = writeln!(out, "{n} finding{} in the baseline not shown.", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "{n} finding{} in the baseline not shown.",
+            if n == 1 { "" } else { "s" }
+        );
     }
     if result.ignored > 0 {
         let n = result.ignored;
-        let _ = writeln!(out, "{n} finding{} ignored by comments or configuration (--no-ignores shows them).", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "{n} finding{} ignored by comments or configuration (--no-ignores shows them).",
+            if n == 1 { "" } else { "s" }
+        );
     }
     out
 }
@@ -149,7 +185,12 @@ pub fn render(result: &ScanResult, color: bool) -> String {
 /// The findings alone, without skipped-file notices or the summary line
 /// (`--quiet`); empty when nothing is shown.
 pub fn render_findings(result: &ScanResult, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+    .decor_style(DecorStyle::Ascii);
     let redactor = Redactor::new(result);
     let mut out = String::new();
     for shown in &result.findings {

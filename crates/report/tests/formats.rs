@@ -15,7 +15,11 @@ use skillaudit_report::{github, gitlab, html, junit, markdown, render, Format};
 use skillaudit_rules::Severity;
 
 fn scan_fixture(name: &str) -> ScanResult {
-    let options = ScanOptions { targets: vec![format!("tests/fixtures/{name}")], min_severity: Severity::Info, ..ScanOptions::default() };
+    let options = ScanOptions {
+        targets: vec![format!("tests/fixtures/{name}")],
+        min_severity: Severity::Info,
+        ..ScanOptions::default()
+    };
     scan(&options).expect("fixture scans")
 }
 
@@ -39,10 +43,21 @@ fn the_rich_fixture_is_rich() {
         assert!(r.summary.get(sev) > 0, "no {sev} finding in the fixture");
     }
     assert!(r.findings.iter().any(|s| !s.related.is_empty()));
-    assert!(r.findings.iter().any(|s| s.related.iter().any(|x| x.path != s.path)), "a related location in another file");
+    assert!(
+        r.findings
+            .iter()
+            .any(|s| s.related.iter().any(|x| x.path != s.path)),
+        "a related location in another file"
+    );
     assert!(r.findings.iter().any(|s| s.finding.fix.is_some()));
-    assert!(r.findings.iter().any(|s| s.path.contains('启')), "a Unicode path");
-    assert!(r.findings.iter().any(|s| s.finding.message.contains('é')), "a Unicode message");
+    assert!(
+        r.findings.iter().any(|s| s.path.contains('启')),
+        "a Unicode path"
+    );
+    assert!(
+        r.findings.iter().any(|s| s.finding.message.contains('é')),
+        "a Unicode message"
+    );
     assert_eq!(r.notices.len(), 1, "the dangling compose.override.yaml");
 }
 
@@ -93,16 +108,34 @@ fn github_one_command_per_line_and_nothing_injected() {
     // One annotation per finding and notice, plus the summary.
     assert_eq!(lines.len(), r.findings.len() + r.notices.len() + 1);
     for l in &lines {
-        assert!(l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "), "{l}");
+        assert!(
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "),
+            "{l}"
+        );
         // Exactly one `::` ends the properties: none inside them.
         let props = &l[2..l[2..].find("::").expect("data separator") + 2];
         assert!(!props.contains('\r') && !props.contains('\n'));
     }
-    let first = lines.iter().find(|l| l.contains("injected")).expect("the hostile finding");
-    assert!(first.starts_with("::notice file=dir%2Cwith%3Aodd <chars> & \"quotes\"/Dockerfile,line="), "{first}");
-    assert!(first.contains("%250A%0D%0A::error::injected\\u{1b}[31m\\u{0}%0AFix"), "{first}");
-    assert!(!out.contains('\u{1b}') && !out.contains('\u{0}'), "no raw control characters in the log");
-    assert!(first.contains("%0AFix (manual): use <b>this</b> & 'that'"), "{first}");
+    let first = lines
+        .iter()
+        .find(|l| l.contains("injected"))
+        .expect("the hostile finding");
+    assert!(
+        first.starts_with("::notice file=dir%2Cwith%3Aodd <chars> & \"quotes\"/Dockerfile,line="),
+        "{first}"
+    );
+    assert!(
+        first.contains("%250A%0D%0A::error::injected\\u{1b}[31m\\u{0}%0AFix"),
+        "{first}"
+    );
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{0}'),
+        "no raw control characters in the log"
+    );
+    assert!(
+        first.contains("%0AFix (manual): use <b>this</b> & 'that'"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -116,10 +149,15 @@ fn github_levels_follow_severity() {
             Severity::Low | Severity::Info => "::notice ",
         };
         assert!(line.starts_with(want), "{line}");
-        assert!(line.contains(&format!(",line={},col={},endLine={},endColumn={},", s.start.line, s.start.column, s.end.line, s.end.column)));
+        assert!(line.contains(&format!(
+            ",line={},col={},endLine={},endColumn={},",
+            s.start.line, s.start.column, s.end.line, s.end.column
+        )));
         assert!(line.contains(&format!("title={} (", s.finding.rule.id)));
     }
-    assert!(out.lines().any(|l| l.starts_with("::warning file=compose.override.yaml,title=skillaudit%3A skipped::")));
+    assert!(out.lines().any(
+        |l| l.starts_with("::warning file=compose.override.yaml,title=skillaudit%3A skipped::")
+    ));
     assert!(out
         .ends_with("::notice title=skillaudit::grade F, security score 0/100: 22 findings (2 critical, 4 high, 9 medium, 6 low, 1 info) in 4 files scanned\n"));
 }
@@ -132,7 +170,9 @@ fn validator(schema: &str) -> jsonschema::Validator {
 }
 
 fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    v.iter_errors(instance).map(|e| format!("{e} at {}", e.instance_path())).collect()
+    v.iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -149,7 +189,10 @@ fn gitlab_report_is_valid_against_gitlabs_schema_and_documentation() {
             let e = errors(&gitlabs, issue);
             assert!(e.is_empty(), "{e:#?}");
         }
-        let fingerprints: HashSet<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+        let fingerprints: HashSet<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap())
+            .collect();
         assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
     }
 }
@@ -161,9 +204,11 @@ fn the_gitlab_schemas_reject_what_gitlab_rejects() {
     let documented = validator(include_str!("schemas/gitlab-code-quality-report.json"));
     let no_fingerprint = serde_json::json!({"description": "d", "severity": "major", "location": {"path": "a", "lines": {"begin": 1}}});
     assert!(!errors(&gitlabs, &no_fingerprint).is_empty());
-    let bad =
-        serde_json::json!([{"description": "d", "check_name": "c", "fingerprint": "f", "severity": "high", "location": {"path": "a", "lines": {"begin": 1}}}]);
-    assert!(!errors(&documented, &bad).is_empty(), "`high` is not a GitLab severity");
+    let bad = serde_json::json!([{"description": "d", "check_name": "c", "fingerprint": "f", "severity": "high", "location": {"path": "a", "lines": {"begin": 1}}}]);
+    assert!(
+        !errors(&documented, &bad).is_empty(),
+        "`high` is not a GitLab severity"
+    );
     let no_line = serde_json::json!([{"description": "d", "check_name": "c", "fingerprint": "f", "severity": "major", "location": {"path": "a"}}]);
     assert!(!errors(&documented, &no_line).is_empty());
 }
@@ -186,9 +231,15 @@ fn gitlab_severities_and_fields() {
         assert_eq!(issue["location"]["lines"]["begin"], s.start.line);
         assert_eq!(issue["fingerprint"], s.fingerprint.as_str());
         if let Some(fix) = &s.finding.fix {
-            assert!(issue["description"].as_str().unwrap().ends_with(&fix.description));
+            assert!(issue["description"]
+                .as_str()
+                .unwrap()
+                .ends_with(&fix.description));
         }
-        assert_eq!(issue["other_locations"].as_array().map_or(0, |a| a.len()), s.related.len());
+        assert_eq!(
+            issue["other_locations"].as_array().map_or(0, |a| a.len()),
+            s.related.len()
+        );
     }
 }
 
@@ -199,7 +250,12 @@ fn gitlab_fingerprints_stay_unique_if_the_engine_ever_repeats_one() {
     r.findings[1].fingerprint = fp.clone();
     r.findings[2].fingerprint = fp;
     let report: Value = serde_json::from_str(&gitlab::render(&r)).unwrap();
-    let fingerprints: HashSet<&str> = report.as_array().unwrap().iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    let fingerprints: HashSet<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
     assert_eq!(fingerprints.len(), r.findings.len());
 }
 
@@ -225,7 +281,9 @@ fn parse_xml(xml: &str) -> (Vec<String>, Vec<String>) {
     let mut stack: Vec<String> = Vec::new();
     let mut roots = 0;
     loop {
-        let event = reader.read_event().unwrap_or_else(|e| panic!("not well-formed at {}: {e}", reader.error_position()));
+        let event = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed at {}: {e}", reader.error_position()));
         match event {
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -235,7 +293,9 @@ fn parse_xml(xml: &str) -> (Vec<String>, Vec<String>) {
                 }
                 for a in e.attributes() {
                     let a = a.expect("well-formed attribute");
-                    let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).expect("attribute value unescapes");
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .expect("attribute value unescapes");
                     if a.key.as_ref() == "message" {
                         messages.push(value.into_owned());
                     }
@@ -247,15 +307,28 @@ fn parse_xml(xml: &str) -> (Vec<String>, Vec<String>) {
             }
             Event::End(e) => {
                 let name = e.name().as_ref().to_string();
-                assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "mismatched end tag");
+                assert_eq!(
+                    stack.pop().as_deref(),
+                    Some(name.as_str()),
+                    "mismatched end tag"
+                );
             }
-            Event::GeneralRef(r) => match r.resolve_char_ref().expect("valid character reference") {
-                Some(c) => assert!(xml_char(c), "illegal character reference U+{:04X}", c as u32),
-                None => {
-                    let name: &str = r.as_ref();
-                    assert!(quick_xml::escape::resolve_predefined_entity(name).is_some(), "undeclared entity &{name};");
+            Event::GeneralRef(r) => {
+                match r.resolve_char_ref().expect("valid character reference") {
+                    Some(c) => assert!(
+                        xml_char(c),
+                        "illegal character reference U+{:04X}",
+                        c as u32
+                    ),
+                    None => {
+                        let name: &str = r.as_ref();
+                        assert!(
+                            quick_xml::escape::resolve_predefined_entity(name).is_some(),
+                            "undeclared entity &{name};"
+                        );
+                    }
                 }
-            },
+            }
             Event::Text(_) | Event::Decl(_) => {}
             other => panic!("unexpected {other:?}"),
         }
@@ -276,11 +349,24 @@ fn junit_is_well_formed_and_counts_add_up() {
     assert_eq!(count("skipped"), r.notices.len());
     assert_eq!(count("testcase"), r.findings.len() + r.notices.len());
     // One suite per file with a finding or a notice.
-    let paths: HashSet<&str> = r.findings.iter().map(|s| s.path.as_str()).chain(r.notices.iter().map(|n| n.path.as_str())).collect();
+    let paths: HashSet<&str> = r
+        .findings
+        .iter()
+        .map(|s| s.path.as_str())
+        .chain(r.notices.iter().map(|n| n.path.as_str()))
+        .collect();
     assert_eq!(count("testsuite"), paths.len());
-    assert!(xml.contains(&format!("<testsuites name=\"skillaudit\" tests=\"{}\" failures=\"{}\"", r.findings.len() + 1, r.findings.len())));
+    assert!(xml.contains(&format!(
+        "<testsuites name=\"skillaudit\" tests=\"{}\" failures=\"{}\"",
+        r.findings.len() + 1,
+        r.findings.len()
+    )));
     // The failure messages are the findings' messages, unescaped back exactly.
-    let want: Vec<&str> = r.findings.iter().map(|s| s.finding.message.as_str()).collect();
+    let want: Vec<&str> = r
+        .findings
+        .iter()
+        .map(|s| s.finding.message.as_str())
+        .collect();
     assert_eq!(&messages[..want.len()], &want[..]);
 }
 
@@ -291,10 +377,15 @@ fn junit_escapes_markup_quotes_and_illegal_characters() {
     let (_, messages) = parse_xml(&xml);
     // Markup, quotes and line breaks survive the round trip; the characters
     // XML 1.0 cannot carry at all are written as `\u{…}`.
-    let want = r.findings[0].finding.message.replace('\u{1b}', "\\u{1b}").replace('\u{0}', "\\u{0}");
+    let want = r.findings[0]
+        .finding
+        .message
+        .replace('\u{1b}', "\\u{1b}")
+        .replace('\u{0}', "\\u{0}");
     assert_eq!(messages[0], want);
     assert!(!xml.contains("<script>"));
-    assert!(xml.contains("classname=\"dir,with:odd &lt;chars&gt; &amp; &quot;quotes&quot;/Dockerfile\""));
+    assert!(xml
+        .contains("classname=\"dir,with:odd &lt;chars&gt; &amp; &quot;quotes&quot;/Dockerfile\""));
 }
 
 #[test]
@@ -327,14 +418,23 @@ fn cells(row: &str) -> usize {
 fn markdown_escapes_values() {
     let r = hostile();
     let md = markdown::render(&r);
-    let row = md.lines().find(|l| l.contains("injected")).expect("the hostile row");
+    let row = md
+        .lines()
+        .find(|l| l.contains("injected"))
+        .expect("the hostile row");
     assert_eq!(cells(row), 4, "{row}");
     assert!(!md.contains("<script"));
     assert!(!md.contains("<b>"));
     assert!(row.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; \"q\" \\| \\*b\\* \\`c\\` \\[l\\](javascript:x) @&#8203;team"), "{row}");
-    assert!(row.contains("[dir,with:odd &lt;chars&gt; &amp; \"quotes\"/Dockerfile:"), "{row}");
+    assert!(
+        row.contains("[dir,with:odd &lt;chars&gt; &amp; \"quotes\"/Dockerfile:"),
+        "{row}"
+    );
     // The link target is percent-encoded: no space or parenthesis can end it.
-    assert!(row.contains("](dir%2Cwith%3Aodd%20%3Cchars%3E%20%26%20%22quotes%22/Dockerfile#L"), "{row}");
+    assert!(
+        row.contains("](dir%2Cwith%3Aodd%20%3Cchars%3E%20%26%20%22quotes%22/Dockerfile#L"),
+        "{row}"
+    );
     for l in md.lines().filter(|l| l.starts_with("| ")) {
         assert!(cells(l) == 4 || cells(l) == 5, "{l}");
     }
@@ -356,22 +456,46 @@ fn markdown_stays_readable_with_hundreds_of_findings() {
         r.findings.extend(base.iter().cloned());
     }
     let md = markdown::render(&r);
-    let major = r.findings.iter().filter(|s| s.finding.severity >= Severity::Medium).count();
+    let major = r
+        .findings
+        .iter()
+        .filter(|s| s.finding.severity >= Severity::Medium)
+        .count();
     let minor = r.findings.len() - major;
     assert!(major > markdown::MAX_ROWS && minor > markdown::MAX_ROWS);
-    let is_row = |l: &&str| ["| 🔴 c", "| 🟠 h", "| 🟡 m", "| 🔵 l", "| ⚪ i"].iter().any(|p| l.starts_with(p));
+    let is_row = |l: &&str| {
+        ["| 🔴 c", "| 🟠 h", "| 🟡 m", "| 🔵 l", "| ⚪ i"]
+            .iter()
+            .any(|p| l.starts_with(p))
+    };
     let details = md.find("<details>").unwrap();
     let major_rows = md[..details].lines().filter(is_row).count();
     let minor_rows = md[details..].lines().filter(is_row).count();
-    assert!(major_rows > 50 && major_rows <= markdown::MAX_ROWS, "{major_rows}");
-    assert!(minor_rows > 0 && minor_rows <= markdown::MAX_ROWS, "{minor_rows}");
-    assert!(md.contains(&format!("…and {} more findings not listed here", major - major_rows)));
-    assert!(md.contains(&format!("…and {} more findings not listed here", minor - minor_rows)));
+    assert!(
+        major_rows > 50 && major_rows <= markdown::MAX_ROWS,
+        "{major_rows}"
+    );
+    assert!(
+        minor_rows > 0 && minor_rows <= markdown::MAX_ROWS,
+        "{minor_rows}"
+    );
+    assert!(md.contains(&format!(
+        "…and {} more findings not listed here",
+        major - major_rows
+    )));
+    assert!(md.contains(&format!(
+        "…and {} more findings not listed here",
+        minor - minor_rows
+    )));
     // Low and info are folded away; worst first in the main table.
     assert!(md[details..].contains("| 🔵 low"));
     assert!(!md[..details].contains("| 🔵 low"));
     assert!(md.find("| 🔴 critical").unwrap() < md.find("| 🟠 high").unwrap());
-    assert!(md.chars().count() < 65_536, "fits a GitHub comment: {}", md.len());
+    assert!(
+        md.chars().count() < 65_536,
+        "fits a GitHub comment: {}",
+        md.len()
+    );
 }
 
 // --------------------------------------------------------------------- html
@@ -392,7 +516,10 @@ fn attr_values<'a>(page: &'a str, attr: &str) -> Vec<&'a str> {
 fn html_escapes_every_repository_value() {
     let r = hostile();
     let page = html::render(&r);
-    assert!(!page.contains("<script"), "no script element, from any value");
+    assert!(
+        !page.contains("<script"),
+        "no script element, from any value"
+    );
     assert!(!page.contains("<b>"));
     // The message, path and fix as text.
     assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
@@ -413,7 +540,10 @@ fn html_makes_no_external_request() {
     for r in [scan_fixture("rich"), scan_fixture("clean"), hostile()] {
         let page = html::render(&r);
         let lower = page.to_ascii_lowercase();
-        for bad in ["<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", " src=", "srcset=", " action=", "<base"] {
+        for bad in [
+            "<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", " src=",
+            "srcset=", " action=", "<base",
+        ] {
             assert!(!lower.contains(bad), "{bad}");
         }
         for href in attr_values(&page, "href") {
@@ -421,9 +551,13 @@ fn html_makes_no_external_request() {
         }
         // Every in-page link has its target.
         for href in attr_values(&page, "href") {
-            assert!(page.contains(&format!(" id=\"{}\"", &href[1..])), "dangling {href}");
+            assert!(
+                page.contains(&format!(" id=\"{}\"", &href[1..])),
+                "dangling {href}"
+            );
         }
-        assert!(page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
+        assert!(page
+            .contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
         assert!(page.contains("default-src 'none'"));
     }
 }
@@ -432,18 +566,29 @@ fn html_makes_no_external_request() {
 fn html_shows_grade_counts_snippets_related_fixes_and_docs() {
     let r = scan_fixture("rich");
     let page = html::render(&r);
-    assert!(page.contains("<div class=\"sa-grade sa-grade-F\" role=\"img\" aria-label=\"grade F\">F</div>"));
+    assert!(page.contains(
+        "<div class=\"sa-grade sa-grade-F\" role=\"img\" aria-label=\"grade F\">F</div>"
+    ));
     assert!(page.contains("Security score <strong>0</strong>/100"));
     for sev in Severity::ALL {
-        assert!(page.contains(&format!("<span class=\"sa-n\">{}</span>{}", r.summary.get(sev), sev.name())));
+        assert!(page.contains(&format!(
+            "<span class=\"sa-n\">{}</span>{}",
+            r.summary.get(sev),
+            sev.name()
+        )));
         assert!(page.contains(&format!("id=\"sa-{}\"", sev.name())));
     }
-    assert_eq!(page.matches("<article class=\"sa-finding").count(), r.findings.len());
+    assert_eq!(
+        page.matches("<article class=\"sa-finding").count(),
+        r.findings.len()
+    );
     // The socket mount, highlighted in its line.
     assert!(page.contains("<span class=\"sa-ln\">6</span>      - <mark>/var/run/docker.sock:/var/run/docker.sock</mark>"));
     // A related location in another file, with its own snippet.
     assert!(page.contains("<li><code>Dockerfile:2:1</code> the image never sets a non-root USER<pre class=\"sa-snippet\">"));
-    assert!(page.contains("<strong>Fix</strong><span class=\"sa-app\">manual</span>remove the socket mount"));
+    assert!(page.contains(
+        "<strong>Fix</strong><span class=\"sa-app\">manual</span>remove the socket mount"
+    ));
     // Rule documentation for every rule that fired, and only those.
     let fired: HashSet<&str> = r.findings.iter().map(|s| s.finding.rule.id).collect();
     assert_eq!(page.matches("<section id=\"sa-rule-").count(), fired.len());
@@ -490,20 +635,37 @@ fn no_format_prints_a_credential_from_the_source() {
     // ENV and compose values found by the secret rules, and a token in a RUN
     // line that no rule reports: the source lines are quoted, the values not.
     let r = scan_fixture("secrets");
-    assert!(r.findings.iter().any(|s| s.finding.rule.id == "secret-in-image"));
-    assert!(r.findings.iter().any(|s| s.finding.rule.id == "secret-in-environment"));
+    assert!(r
+        .findings
+        .iter()
+        .any(|s| s.finding.rule.id == "secret-in-image"));
+    assert!(r
+        .findings
+        .iter()
+        .any(|s| s.finding.rule.id == "secret-in-environment"));
     for name in Format::NAMES {
         let out = render(&r, Format::parse(name).unwrap(), false);
         assert!(!out.contains("R2d7kQ9vXw3L"), "{name}");
         assert!(!out.contains("93kdl2mMx0vB"), "{name}");
     }
     let text = render(&r, Format::Text, false);
-    assert!(text.contains("2 | ENV GITHUB_TOKEN=ghp_************************************\n"), "{text}");
-    assert!(text.contains("token ghp_************************************\" https://example.com/i.sh | sh"), "{text}");
+    assert!(
+        text.contains("2 | ENV GITHUB_TOKEN=ghp_************************************\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "token ghp_************************************\" https://example.com/i.sh | sh"
+        ),
+        "{text}"
+    );
     assert!(text.contains("DB_PASSWORD: \"Zq8v************\""), "{text}");
     // Offsets survive the redaction: the highlight still covers the entry.
     let page = html::render(&r);
-    assert!(page.contains("<mark>DB_PASSWORD: &quot;Zq8v************&quot;</mark>"), "{page}");
+    assert!(
+        page.contains("<mark>DB_PASSWORD: &quot;Zq8v************&quot;</mark>"),
+        "{page}"
+    );
 }
 
 /// Every element of an HTML fragment closed, in order (void elements aside).
@@ -529,7 +691,12 @@ fn assert_balanced(html: &str) {
 
 #[test]
 fn html_elements_are_balanced() {
-    for r in [scan_fixture("rich"), scan_fixture("clean"), scan_fixture("secrets"), hostile()] {
+    for r in [
+        scan_fixture("rich"),
+        scan_fixture("clean"),
+        scan_fixture("secrets"),
+        hostile(),
+    ] {
         assert_balanced(&html::fragment(&r));
     }
 }

@@ -11,13 +11,17 @@ use crate::ContainerCx;
 pub fn is_engine_socket(source: &str) -> bool {
     let s = source.trim().trim_end_matches('/').to_ascii_lowercase();
     let name = s.rsplit(['/', '\\']).next().unwrap_or(&s);
-    matches!(name, "docker.sock" | "podman.sock" | "containerd.sock" | "docker_engine")
-        && !s.ends_with(".sock.d")
+    matches!(
+        name,
+        "docker.sock" | "podman.sock" | "containerd.sock" | "docker_engine"
+    ) && !s.ends_with(".sock.d")
 }
 
 /// Does text mention an engine socket (for Dockerfile instructions)?
 pub fn mentions_engine_socket(text: &str) -> Option<&'static str> {
-    ["docker.sock", "podman.sock", "containerd.sock"].into_iter().find(|s| text.contains(s))
+    ["docker.sock", "podman.sock", "containerd.sock"]
+        .into_iter()
+        .find(|s| text.contains(s))
 }
 
 /// Why a bind-mount source is sensitive, if it is.
@@ -29,7 +33,16 @@ pub fn sensitive_source(source: &str) -> Option<&'static str> {
             return Some("the whole home directory");
         }
         let rest_fwd = rest.replace('\\', "/");
-        for dir in [".ssh", ".aws", ".kube", ".docker", ".gnupg", ".azure", ".config/gcloud", ".config/gh"] {
+        for dir in [
+            ".ssh",
+            ".aws",
+            ".kube",
+            ".docker",
+            ".gnupg",
+            ".azure",
+            ".config/gcloud",
+            ".config/gh",
+        ] {
             if rest_fwd == dir || rest_fwd.starts_with(&format!("{dir}/")) {
                 return Some("a credential directory");
             }
@@ -56,7 +69,9 @@ pub fn sensitive_source(source: &str) -> Option<&'static str> {
         "/proc" => Some("the host's /proc"),
         "/sys" => Some("the host's /sys"),
         "/run" | "/var/run" => Some("the host's runtime state (/run)"),
-        _ if s == "/var/lib/docker" || s.starts_with("/var/lib/docker/") => Some("Docker's data directory"),
+        _ if s == "/var/lib/docker" || s.starts_with("/var/lib/docker/") => {
+            Some("Docker's data directory")
+        }
         _ => None,
     }
 }
@@ -83,7 +98,14 @@ fn after_home(s: &str) -> Option<&str> {
             }
         }
     }
-    for base in ["/home/", "/Users/", "C:\\Users\\", "c:\\users\\", "C:/Users/", "c:/users/"] {
+    for base in [
+        "/home/",
+        "/Users/",
+        "C:\\Users\\",
+        "c:\\users\\",
+        "C:/Users/",
+        "c:/users/",
+    ] {
         if let Some(rest) = s.strip_prefix(base) {
             let (user, tail) = match rest.find(['/', '\\']) {
                 Some(i) => (&rest[..i], &rest[i..]),
@@ -120,18 +142,44 @@ pub fn is_project_root(source: &str) -> bool {
     let s = clean_path(source);
     matches!(
         s.as_str(),
-        "." | "$(pwd)" | "${PWD}" | "$PWD" | "%cd%" | "%CD%" | "`pwd`" | "${{ github.workspace }}" | "${{github.workspace}}"
-            | "$(PWD)" | "$(CURDIR)" | "$(shell pwd)" | "${CURDIR}"
-            | "{{ invocation_directory() }}" | "{{invocation_directory()}}" | "{{ justfile_directory() }}"
-            | "{{justfile_directory()}}" | "{{ justfile_dir() }}" | "{{justfile_dir()}}" | "{{ invocation_dir() }}" | "{{invocation_dir()}}"
-            | "${workspaceFolder}" | "${localWorkspaceFolder}" | "$GITHUB_WORKSPACE" | "${GITHUB_WORKSPACE}" | "${PWD:-.}" | "$(pwd -P)" | "${pwd}"
+        "." | "$(pwd)"
+            | "${PWD}"
+            | "$PWD"
+            | "%cd%"
+            | "%CD%"
+            | "`pwd`"
+            | "${{ github.workspace }}"
+            | "${{github.workspace}}"
+            | "$(PWD)"
+            | "$(CURDIR)"
+            | "$(shell pwd)"
+            | "${CURDIR}"
+            | "{{ invocation_directory() }}"
+            | "{{invocation_directory()}}"
+            | "{{ justfile_directory() }}"
+            | "{{justfile_directory()}}"
+            | "{{ justfile_dir() }}"
+            | "{{justfile_dir()}}"
+            | "{{ invocation_dir() }}"
+            | "{{invocation_dir()}}"
+            | "${workspaceFolder}"
+            | "${localWorkspaceFolder}"
+            | "$GITHUB_WORKSPACE"
+            | "${GITHUB_WORKSPACE}"
+            | "${PWD:-.}"
+            | "$(pwd -P)"
+            | "${pwd}"
     )
 }
 
 /// A path that documentation writes in place of a real one.
 pub fn is_placeholder_path(source: &str) -> bool {
     let s = source.to_ascii_lowercase();
-    s.contains("/path/to") || s.starts_with("path/to") || (s.contains('<') && s.contains('>')) || s.contains("your-") || s.contains("your_")
+    s.contains("/path/to")
+        || s.starts_with("path/to")
+        || (s.contains('<') && s.contains('>'))
+        || s.contains("your-")
+        || s.contains("your_")
 }
 
 /// How a bind mount exposes the host. Each mount falls in exactly one class,
@@ -176,8 +224,18 @@ pub fn capability_name(cap: &str) -> String {
 
 /// Capabilities that hand the container a way out (rules.md).
 pub const DANGEROUS_CAPABILITIES: &[&str] = &[
-    "ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "SYS_BOOT", "DAC_READ_SEARCH", "NET_ADMIN", "BPF",
-    "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE",
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_PTRACE",
+    "SYS_RAWIO",
+    "SYS_BOOT",
+    "DAC_READ_SEARCH",
+    "NET_ADMIN",
+    "BPF",
+    "PERFMON",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
 ];
 
 /// Base images known to run as a non-root user by default. Documented in
@@ -195,8 +253,14 @@ pub fn base_runs_as_non_root(r: &ImageRef) -> bool {
     r.name.starts_with("bitnami/")
         || matches!(
             r.name.as_str(),
-            "nginxinc/nginx-unprivileged" | "grafana/grafana" | "prom/prometheus" | "prom/alertmanager" | "jenkins/jenkins"
-                | "memcached" | "docker.elastic.co/elasticsearch/elasticsearch" | "sonarqube"
+            "nginxinc/nginx-unprivileged"
+                | "grafana/grafana"
+                | "prom/prometheus"
+                | "prom/alertmanager"
+                | "jenkins/jenkins"
+                | "memcached"
+                | "docker.elastic.co/elasticsearch/elasticsearch"
+                | "sonarqube"
         )
 }
 
@@ -206,8 +270,19 @@ pub fn base_runs_as_non_root(r: &ImageRef) -> bool {
 pub fn base_drops_privileges_in_entrypoint(r: &ImageRef) -> bool {
     matches!(
         r.name.as_str(),
-        "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "rabbitmq" | "cassandra" | "couchdb" | "clickhouse/clickhouse-server"
-            | "clickhouse" | "neo4j" | "pgvector/pgvector" | "postgis/postgis"
+        "postgres"
+            | "mysql"
+            | "mariadb"
+            | "mongo"
+            | "redis"
+            | "rabbitmq"
+            | "cassandra"
+            | "couchdb"
+            | "clickhouse/clickhouse-server"
+            | "clickhouse"
+            | "neo4j"
+            | "pgvector/pgvector"
+            | "postgis/postgis"
     )
 }
 
@@ -221,25 +296,74 @@ pub fn full_os_base(r: &ImageRef) -> Option<String> {
         return None;
     }
     if let Some(image) = name.strip_prefix("cgr.dev/chainguard/") {
-        return (image == "wolfi-base" || tag.contains("dev")).then(|| format!("{image} (Wolfi with apk)"));
+        return (image == "wolfi-base" || tag.contains("dev"))
+            .then(|| format!("{image} (Wolfi with apk)"));
     }
     if short.starts_with("ubi") && (short.ends_with("-minimal") || short.ends_with("-micro")) {
         return None;
     }
     const DISTROS: &[&str] = &[
-        "alpine", "debian", "ubuntu", "amazonlinux", "fedora", "centos", "rockylinux", "almalinux", "oraclelinux",
-        "archlinux", "wolfi-base", "ubi", "ubi8", "ubi9", "ubi10", "leap", "tumbleweed", "buildpack-deps",
+        "alpine",
+        "debian",
+        "ubuntu",
+        "amazonlinux",
+        "fedora",
+        "centos",
+        "rockylinux",
+        "almalinux",
+        "oraclelinux",
+        "archlinux",
+        "wolfi-base",
+        "ubi",
+        "ubi8",
+        "ubi9",
+        "ubi10",
+        "leap",
+        "tumbleweed",
+        "buildpack-deps",
     ];
     const LANGUAGES: &[&str] = &[
-        "node", "python", "golang", "eclipse-temurin", "openjdk", "amazoncorretto", "ruby", "php", "rust", "perl",
-        "maven", "gradle", "bun", "deno", "elixir", "erlang", "haskell", "swift", "julia", "r-base", "mono", "sdk",
-        "runtime", "aspnet", "pypy", "ibm-semeru-runtimes", "sapmachine", "clojure", "groovy", "dart", "uv",
-        "playwright", "puppeteer",
+        "node",
+        "python",
+        "golang",
+        "eclipse-temurin",
+        "openjdk",
+        "amazoncorretto",
+        "ruby",
+        "php",
+        "rust",
+        "perl",
+        "maven",
+        "gradle",
+        "bun",
+        "deno",
+        "elixir",
+        "erlang",
+        "haskell",
+        "swift",
+        "julia",
+        "r-base",
+        "mono",
+        "sdk",
+        "runtime",
+        "aspnet",
+        "pypy",
+        "ibm-semeru-runtimes",
+        "sapmachine",
+        "clojure",
+        "groovy",
+        "dart",
+        "uv",
+        "playwright",
+        "puppeteer",
     ];
     if DISTROS.contains(&short) || LANGUAGES.contains(&short) {
         return Some(short.to_string());
     }
-    for distro in ["alpine", "bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "debian", "ubuntu"] {
+    for distro in [
+        "alpine", "bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "debian",
+        "ubuntu",
+    ] {
         if tag.contains(distro) {
             return Some(format!("{short} ({distro})"));
         }
@@ -263,12 +387,22 @@ pub enum ImageUser {
 pub fn image_user(image: &Image, settings: &Settings) -> Option<ImageUser> {
     let stage = image.final_stage()?;
     if let Some((instr, user)) = image.effective_user(stage) {
-        return Some(if user.is_root() { ImageUser::Root(instr.span) } else { ImageUser::NonRoot });
+        return Some(if user.is_root() {
+            ImageUser::Root(instr.span)
+        } else {
+            ImageUser::NonRoot
+        });
     }
-    let keeps_entrypoint = !image.instructions_in_order(stage).any(|i| i.keyword == "ENTRYPOINT");
+    let keeps_entrypoint = !image
+        .instructions_in_order(stage)
+        .any(|i| i.keyword == "ENTRYPOINT");
     let base_non_root = matches!(&image.chain(stage).last()?.base, Base::Image(r)
         if base_runs_as_non_root(r) || settings.is_non_root_image(r) || (keeps_entrypoint && base_drops_privileges_in_entrypoint(r)));
-    Some(if base_non_root { ImageUser::NonRoot } else { ImageUser::Default })
+    Some(if base_non_root {
+        ImageUser::NonRoot
+    } else {
+        ImageUser::Default
+    })
 }
 
 /// Does the container's runtime user say root explicitly?
@@ -321,7 +455,9 @@ pub fn secret_file_kind(path: &str) -> Option<&'static str> {
         return Some("Docker registry credentials");
     }
     let name = components.last().copied().unwrap_or("");
-    if name == ".env" || (name.starts_with(".env.") && !matches!(name, ".env.example" | ".env.sample" | ".env.template"))
+    if name == ".env"
+        || (name.starts_with(".env.")
+            && !matches!(name, ".env.example" | ".env.sample" | ".env.template"))
         || (name.starts_with(".env") && name.len() > 4 && name.as_bytes()[4] == b'*')
     {
         return Some("environment file");
@@ -343,7 +479,9 @@ pub fn secret_file_kind(path: &str) -> Option<&'static str> {
 
 /// The words of a shell command after wrappers that run their arguments as
 /// a command (`sudo -E`, `env X=1`, `exec`, `nohup`, `time`).
-pub fn unwrap_command(words: &[skillaudit_model::Spanned<String>]) -> &[skillaudit_model::Spanned<String>] {
+pub fn unwrap_command(
+    words: &[skillaudit_model::Spanned<String>],
+) -> &[skillaudit_model::Spanned<String>] {
     let names: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
     &words[skillaudit_model::normalise::shell_script::skip_wrappers(&names)..]
 }
@@ -370,28 +508,77 @@ mod tests {
 
     #[test]
     fn sensitive_sources() {
-        for s in ["~", "~/", "~/.", "$HOME", "${HOME}", "%USERPROFILE%", "/home/alice", "/Users/username", "C:\\Users\\bob"] {
+        for s in [
+            "~",
+            "~/",
+            "~/.",
+            "$HOME",
+            "${HOME}",
+            "%USERPROFILE%",
+            "/home/alice",
+            "/Users/username",
+            "C:\\Users\\bob",
+        ] {
             assert_eq!(sensitive_source(s), Some("the whole home directory"), "{s}");
         }
-        for s in ["~/.ssh", "$HOME/.ssh", "/home/u/.aws/credentials", "~/.config/gcloud", "~/.kube/config"] {
+        for s in [
+            "~/.ssh",
+            "$HOME/.ssh",
+            "/home/u/.aws/credentials",
+            "~/.config/gcloud",
+            "~/.kube/config",
+        ] {
             assert_eq!(sensitive_source(s), Some("a credential directory"), "{s}");
         }
-        for s in ["/", "/etc", "/root", "/var/run", "/var/lib/docker/volumes", "/proc", "/etc/"] {
+        for s in [
+            "/",
+            "/etc",
+            "/root",
+            "/var/run",
+            "/var/lib/docker/volumes",
+            "/proc",
+            "/etc/",
+        ] {
             assert!(sensitive_source(s).is_some(), "{s}");
         }
-        for s in ["/etc/localtime", "~/workspace/project", "./data", "/home/u/projects/x", "/srv/data", "/tmp"] {
+        for s in [
+            "/etc/localtime",
+            "~/workspace/project",
+            "./data",
+            "/home/u/projects/x",
+            "/srv/data",
+            "/tmp",
+        ] {
             assert_eq!(sensitive_source(s), None, "{s}");
         }
-        assert_eq!(sensitive_source("./secrets/id_rsa"), Some("a credential file"));
+        assert_eq!(
+            sensitive_source("./secrets/id_rsa"),
+            Some("a credential file")
+        );
     }
 
     #[test]
     fn sockets_and_roots() {
-        for s in ["/var/run/docker.sock", "//var/run/docker.sock", "/run/docker.sock", "$XDG_RUNTIME_DIR/docker.sock", "/run/podman/podman.sock", "/run/containerd/containerd.sock"] {
+        for s in [
+            "/var/run/docker.sock",
+            "//var/run/docker.sock",
+            "/run/docker.sock",
+            "$XDG_RUNTIME_DIR/docker.sock",
+            "/run/podman/podman.sock",
+            "/run/containerd/containerd.sock",
+        ] {
             assert!(is_engine_socket(s), "{s}");
         }
         assert!(!is_engine_socket("/var/run/dbus"));
-        for s in [".", "./", "$(pwd)", "${PWD}", "$PWD", "%cd%", "${{ github.workspace }}"] {
+        for s in [
+            ".",
+            "./",
+            "$(pwd)",
+            "${PWD}",
+            "$PWD",
+            "%cd%",
+            "${{ github.workspace }}",
+        ] {
             assert!(is_project_root(s), "{s}");
         }
         assert!(!is_project_root("./src"));
@@ -400,15 +587,25 @@ mod tests {
     #[test]
     fn base_images() {
         let r = |s: &str| ImageRef::parse(s);
-        assert!(base_runs_as_non_root(&r("gcr.io/distroless/static:nonroot")));
-        assert!(base_runs_as_non_root(&r("gcr.io/distroless/nodejs22-debian12:debug-nonroot")));
-        assert!(!base_runs_as_non_root(&r("gcr.io/distroless/nodejs22-debian12")));
+        assert!(base_runs_as_non_root(&r(
+            "gcr.io/distroless/static:nonroot"
+        )));
+        assert!(base_runs_as_non_root(&r(
+            "gcr.io/distroless/nodejs22-debian12:debug-nonroot"
+        )));
+        assert!(!base_runs_as_non_root(&r(
+            "gcr.io/distroless/nodejs22-debian12"
+        )));
         assert!(base_runs_as_non_root(&r("cgr.dev/chainguard/node")));
-        assert!(!base_runs_as_non_root(&r("cgr.dev/chainguard/node:latest-dev")));
+        assert!(!base_runs_as_non_root(&r(
+            "cgr.dev/chainguard/node:latest-dev"
+        )));
         assert!(!base_runs_as_non_root(&r("cgr.dev/chainguard/wolfi-base")));
         assert!(base_runs_as_non_root(&r("bitnami/postgresql:16")));
         assert!(base_drops_privileges_in_entrypoint(&r("postgres:16")));
-        assert!(base_drops_privileges_in_entrypoint(&r("docker.io/library/redis:7")));
+        assert!(base_drops_privileges_in_entrypoint(&r(
+            "docker.io/library/redis:7"
+        )));
         assert!(!base_drops_privileges_in_entrypoint(&r("node:22")));
         assert!(full_os_base(&r("node:20-slim")).is_some());
         assert!(full_os_base(&r("python:3.12-alpine")).is_some());
@@ -421,10 +618,29 @@ mod tests {
 
     #[test]
     fn secret_files() {
-        for p in [".env", "config/.env.production", "certs/server.pem", "tls.key", "id_rsa", ".npmrc", "credentials.json", ".aws/config", ".ssh/", ".docker/config.json"] {
+        for p in [
+            ".env",
+            "config/.env.production",
+            "certs/server.pem",
+            "tls.key",
+            "id_rsa",
+            ".npmrc",
+            "credentials.json",
+            ".aws/config",
+            ".ssh/",
+            ".docker/config.json",
+        ] {
             assert!(secret_file_kind(p).is_some(), "{p}");
         }
-        for p in [".env.example", ".env.sample", ".env.template", "package.json", "src/", "environment.ts", ".envrc.md"] {
+        for p in [
+            ".env.example",
+            ".env.sample",
+            ".env.template",
+            "package.json",
+            "src/",
+            "environment.ts",
+            ".envrc.md",
+        ] {
             assert!(secret_file_kind(p).is_none(), "{p}");
         }
     }

@@ -58,7 +58,13 @@ pub fn index() -> String {
     );
     for r in RULES {
         let m = r.meta();
-        out.push_str(&format!("| [`{id}`]({id}.md) | {} | {} | {} |\n", m.severity.name(), m.target.name(), escape_cell(m.summary), id = m.id));
+        out.push_str(&format!(
+            "| [`{id}`]({id}.md) | {} | {} | {} |\n",
+            m.severity.name(),
+            m.target.name(),
+            escape_cell(m.summary),
+            id = m.id
+        ));
     }
     out
 }
@@ -71,7 +77,11 @@ fn escape_cell(s: &str) -> String {
 /// Every generated file of [`DOCS_DIR`]: (file name, content), index first.
 pub fn files() -> Vec<(String, String)> {
     let mut out = vec![("README.md".to_string(), index())];
-    out.extend(RULES.iter().map(|r| (format!("{}.md", r.meta().id), page(r.meta()))));
+    out.extend(
+        RULES
+            .iter()
+            .map(|r| (format!("{}.md", r.meta().id), page(r.meta()))),
+    );
     out
 }
 
@@ -95,7 +105,11 @@ pub fn check(dir: &std::path::Path) -> Vec<String> {
             .filter(|n| n.ends_with(".md") && !expected.iter().any(|(e, _)| e == n))
             .collect();
         stale.sort();
-        problems.extend(stale.into_iter().map(|n| format!("{n} documents no rule (remove it)")));
+        problems.extend(
+            stale
+                .into_iter()
+                .map(|n| format!("{n} documents no rule (remove it)")),
+        );
     }
     problems
 }
@@ -131,7 +145,12 @@ mod tests {
     fn a_page_has_title_severity_target_summary_and_the_documentation() {
         let m = crate::registry::find("docker-socket-mount").expect("rule");
         let p = page(m);
-        assert!(p.starts_with("# docker-socket-mount\n\n- **Severity:** critical\n- **Looks at:** container"), "{p}");
+        assert!(
+            p.starts_with(
+                "# docker-socket-mount\n\n- **Severity:** critical\n- **Looks at:** container"
+            ),
+            "{p}"
+        );
         assert!(p.contains(&format!("- **Summary:** {}\n\n## What it does", m.summary)));
         assert!(p.ends_with(&m.documentation()));
     }
@@ -141,7 +160,11 @@ mod tests {
         let idx = index();
         for r in RULES {
             let id = r.meta().id;
-            assert_eq!(idx.matches(&format!("[`{id}`]({id}.md)")).count(), 1, "{id}");
+            assert_eq!(
+                idx.matches(&format!("[`{id}`]({id}.md)")).count(),
+                1,
+                "{id}"
+            );
         }
         assert_eq!(files().len(), RULES.len() + 1);
     }
@@ -156,9 +179,21 @@ mod tests {
         std::fs::write(tmp.join("missing-user.md"), "edited by hand\n").unwrap();
         std::fs::write(tmp.join("old-rule.md"), "gone\n").unwrap();
         let problems = check(&tmp);
-        assert_eq!(problems, vec!["missing-user.md is out of date".to_string(), "old-rule.md documents no rule (remove it)".to_string()]);
+        assert_eq!(
+            problems,
+            vec![
+                "missing-user.md is out of date".to_string(),
+                "old-rule.md documents no rule (remove it)".to_string()
+            ]
+        );
         let written = write(&tmp).expect("write");
-        assert_eq!(written, vec!["missing-user.md".to_string(), "old-rule.md (removed)".to_string()]);
+        assert_eq!(
+            written,
+            vec![
+                "missing-user.md".to_string(),
+                "old-rule.md (removed)".to_string()
+            ]
+        );
         assert!(check(&tmp).is_empty());
         let _ = std::fs::remove_dir_all(&tmp);
     }

@@ -18,7 +18,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -31,7 +37,9 @@ impl Severity {
     }
 
     pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|v| v.name().eq_ignore_ascii_case(s))
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(s))
     }
 }
 
@@ -142,7 +150,12 @@ pub struct Finding {
 
 impl Finding {
     /// A finding at the rule's default severity, high confidence.
-    pub fn new(rule: &'static RuleMeta, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+    pub fn new(
+        rule: &'static RuleMeta,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             rule,
             severity: rule.severity,
@@ -158,10 +171,17 @@ impl Finding {
 
     /// A finding at a model value's origin; a value that came from a YAML
     /// anchor gets the anchor definition as a related location.
-    pub fn at(rule: &'static RuleMeta, file: FileId, origin: Origin, message: impl Into<String>) -> Finding {
+    pub fn at(
+        rule: &'static RuleMeta,
+        file: FileId,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> Finding {
         let f = Finding::new(rule, file, origin.span, message);
         match origin.anchor {
-            Some(def) if def != origin.span => f.related_span(file, def, "value defined here (YAML anchor)"),
+            Some(def) if def != origin.span => {
+                f.related_span(file, def, "value defined here (YAML anchor)")
+            }
             _ => f,
         }
     }
@@ -177,17 +197,28 @@ impl Finding {
     }
 
     pub fn related_span(mut self, file: FileId, span: Span, message: impl Into<String>) -> Finding {
-        self.related.push(Related { location: Location::Span(file, span), message: message.into() });
+        self.related.push(Related {
+            location: Location::Span(file, span),
+            message: message.into(),
+        });
         self
     }
 
     /// A related origin; for an anchored value, points at the use site.
-    pub fn related_origin(self, file: FileId, origin: Origin, message: impl Into<String>) -> Finding {
+    pub fn related_origin(
+        self,
+        file: FileId,
+        origin: Origin,
+        message: impl Into<String>,
+    ) -> Finding {
         self.related_span(file, origin.span, message)
     }
 
     pub fn related_path(mut self, path: impl Into<String>, message: impl Into<String>) -> Finding {
-        self.related.push(Related { location: Location::Path(path.into()), message: message.into() });
+        self.related.push(Related {
+            location: Location::Path(path.into()),
+            message: message.into(),
+        });
         self
     }
 
@@ -200,13 +231,29 @@ impl Finding {
     /// A fix a person makes: `Manual`, or `Safe`/`Unsafe` for a change no
     /// editor makes yet (the engine reports those as `Manual`).
     pub fn fix(mut self, description: impl Into<String>, applicability: Applicability) -> Finding {
-        self.fix = Some(Fix { description: description.into(), applicability, remedy: None, edits: Vec::new() });
+        self.fix = Some(Fix {
+            description: description.into(),
+            applicability,
+            remedy: None,
+            edits: Vec::new(),
+        });
         self
     }
 
     /// A fix the editors can make: `remedy` applied to `subject`.
-    pub fn remedy(mut self, description: impl Into<String>, applicability: Applicability, subject: Subject, remedy: Remedy) -> Finding {
-        self.fix = Some(Fix { description: description.into(), applicability, remedy: Some((subject, remedy)), edits: Vec::new() });
+    pub fn remedy(
+        mut self,
+        description: impl Into<String>,
+        applicability: Applicability,
+        subject: Subject,
+        remedy: Remedy,
+    ) -> Finding {
+        self.fix = Some(Fix {
+            description: description.into(),
+            applicability,
+            remedy: Some((subject, remedy)),
+            edits: Vec::new(),
+        });
         self
     }
 }

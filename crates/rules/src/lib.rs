@@ -13,7 +13,9 @@ pub mod registry;
 pub mod rules;
 pub mod secrets;
 
-pub use finding::{Allowance, Applicability, Confidence, Finding, Fix, Location, Related, Severity};
+pub use finding::{
+    Allowance, Applicability, Confidence, Finding, Fix, Location, Related, Severity,
+};
 
 use skillaudit_model::{Container, Image, Project};
 
@@ -73,12 +75,22 @@ impl<'a> ImageCx<'a> {
     /// The containers in the repository that run this image.
     pub fn runners(&self) -> impl Iterator<Item = &'a Container> + 'a {
         let project = self.project;
-        project.links.runners.get(self.index).into_iter().flatten().map(move |&i| &project.containers[i])
+        project
+            .links
+            .runners
+            .get(self.index)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &project.containers[i])
     }
     /// Secret-looking files in this image's build context (relative paths)
     /// that `.dockerignore` does not exclude.
     pub fn context_secret_files(&self) -> &'a [String] {
-        self.project.contexts.get(self.index).map(|c| c.secret_files.as_slice()).unwrap_or(&[])
+        self.project
+            .contexts
+            .get(self.index)
+            .map(|c| c.secret_files.as_slice())
+            .unwrap_or(&[])
     }
 }
 

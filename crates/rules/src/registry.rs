@@ -81,7 +81,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -109,9 +111,18 @@ mod tests {
         for r in RULES {
             let m = r.meta();
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
-            assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", m.id);
+            assert!(
+                m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.id
+            );
             let doc = m.documentation();
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
@@ -121,8 +132,14 @@ mod tests {
     #[test]
     fn similar_suggests_close_ids() {
         assert_eq!(similar("missing-usr"), vec!["missing-user"]);
-        assert_eq!(similar("socket"), vec!["docker-socket-in-image", "docker-socket-mount"]);
-        assert_eq!(similar("privileged"), vec!["privileged-container", "privileged-port"]);
+        assert_eq!(
+            similar("socket"),
+            vec!["docker-socket-in-image", "docker-socket-mount"]
+        );
+        assert_eq!(
+            similar("privileged"),
+            vec!["privileged-container", "privileged-port"]
+        );
         assert_eq!(similar("Root-User"), vec!["root-user"]);
         assert!(similar("zzzz").is_empty());
         assert!(similar("").is_empty());

@@ -981,9 +981,19 @@ mod tests {
         assert!(is_placeholder("\"Password\""));
         assert!(is_placeholder("my-secret"));
         assert_eq!(classify(Some("PROMETHEUS_PASSWORD"), "\"password\""), None);
-        assert_eq!(classify(Some("DATABASE_URI"), "postgresql://username:password@localhost:5432/dbname"), None);
+        assert_eq!(
+            classify(
+                Some("DATABASE_URI"),
+                "postgresql://username:password@localhost:5432/dbname"
+            ),
+            None
+        );
         // A real-looking password still fires.
-        assert!(classify(Some("DATABASE_URI"), "postgresql://app:Xk29fjQ1@db:5432/app").is_some());
+        assert!(classify(
+            Some("DATABASE_URI"),
+            "postgresql://app:Xk29fjQ1@db:5432/app"
+        )
+        .is_some());
         assert!(classify(Some("DB_PASSWORD"), "passwordless-2024!").is_some());
     }
 

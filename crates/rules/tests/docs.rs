@@ -44,18 +44,41 @@ fn spec_rules(text: &str) -> BTreeMap<String, String> {
 /// `.ci/run` expects) or where `SKILLAUDIT_SPEC` points.
 #[test]
 fn ids_and_severities_agree_with_the_specification() {
-    let path = std::env::var_os("SKILLAUDIT_SPEC").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared/spec/rules.md"));
+    let path = std::env::var_os("SKILLAUDIT_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/spec/rules.md"));
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("note: {} not found; the catalogue is not compared with the specification", path.display());
+        eprintln!(
+            "note: {} not found; the catalogue is not compared with the specification",
+            path.display()
+        );
         return;
     };
     let spec = spec_rules(&text);
-    assert!(spec.len() >= 30, "could not read the rule tables of {}", path.display());
-    let code: BTreeMap<String, String> = RULES.iter().map(|r| (r.meta().id.to_string(), r.meta().severity.name().to_string())).collect();
+    assert!(
+        spec.len() >= 30,
+        "could not read the rule tables of {}",
+        path.display()
+    );
+    let code: BTreeMap<String, String> = RULES
+        .iter()
+        .map(|r| {
+            (
+                r.meta().id.to_string(),
+                r.meta().severity.name().to_string(),
+            )
+        })
+        .collect();
     let mut differences = Vec::new();
-    for id in code.keys().chain(spec.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for id in code
+        .keys()
+        .chain(spec.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         match (code.get(id), spec.get(id)) {
-            (Some(c), Some(s)) if c != s => differences.push(format!("{id}: {c} in the code, {s} in the specification")),
+            (Some(c), Some(s)) if c != s => {
+                differences.push(format!("{id}: {c} in the code, {s} in the specification"))
+            }
             // Issue 5 adds `unused-ignore` (an ignore comment that matches
             // nothing), which interface.md asks for but rules.md does not list.
             (Some(_), None) if id.as_str() == "unused-ignore" => {}
@@ -64,11 +87,19 @@ fn ids_and_severities_agree_with_the_specification() {
             _ => {}
         }
     }
-    assert!(differences.is_empty(), "the registry and {} disagree:\n  {}", path.display(), differences.join("\n  "));
+    assert!(
+        differences.is_empty(),
+        "the registry and {} disagree:\n  {}",
+        path.display(),
+        differences.join("\n  ")
+    );
 }
 
 #[test]
 fn the_spec_table_reader_reads_rows_and_skips_the_rest() {
     let rows = spec_rules("| id | severity |\n|---|---|\n| `missing-user` | high | the final stage … | x |\n| `a b` | low | x | y |\ntext `x` | y\n");
-    assert_eq!(rows.into_iter().collect::<Vec<_>>(), vec![("missing-user".to_string(), "high".to_string())]);
+    assert_eq!(
+        rows.into_iter().collect::<Vec<_>>(),
+        vec![("missing-user".to_string(), "high".to_string())]
+    );
 }

@@ -37,13 +37,25 @@ impl FindingRecord {
             related: s
                 .related
                 .iter()
-                .map(|r| RelatedRecord { path: r.path.clone(), line: r.start.line, column: r.start.column, message: r.message.clone() })
+                .map(|r| RelatedRecord {
+                    path: r.path.clone(),
+                    line: r.start.line,
+                    column: r.start.column,
+                    message: r.message.clone(),
+                })
                 .collect(),
-            fix: f.fix.as_ref().map(|x| FixRecord { description: x.description.clone(), applicability: applicability(x.applicability).to_string() }),
+            fix: f.fix.as_ref().map(|x| FixRecord {
+                description: x.description.clone(),
+                applicability: applicability(x.applicability).to_string(),
+            }),
             fingerprint: s.fingerprint.clone(),
             snippet: finding_lines(result, redactor, s)
                 .into_iter()
-                .map(|l| SourceLine { line: l.number, text: l.text, highlight: l.highlight.map(|(a, b)| (a as u32, b as u32)) })
+                .map(|l| SourceLine {
+                    line: l.number,
+                    text: l.text,
+                    highlight: l.highlight.map(|(a, b)| (a as u32, b as u32)),
+                })
                 .collect(),
         }
     }
@@ -51,7 +63,13 @@ impl FindingRecord {
 
 impl NewAudit {
     /// The audit of `source` (at `commit`, when known) that produced `result`.
-    pub fn from_scan(result: &ScanResult, source: &str, commit: Option<&str>, started_at: i64, finished_at: i64) -> NewAudit {
+    pub fn from_scan(
+        result: &ScanResult,
+        source: &str,
+        commit: Option<&str>,
+        started_at: i64,
+        finished_at: i64,
+    ) -> NewAudit {
         let s = result.summary;
         NewAudit {
             source: source.to_string(),
@@ -61,13 +79,30 @@ impl NewAudit {
             files_scanned: result.files_scanned() as u64,
             score: result.score,
             grade: result.grade,
-            summary: Counts { critical: s.critical as u64, high: s.high as u64, medium: s.medium as u64, low: s.low as u64, info: s.info as u64 },
+            summary: Counts {
+                critical: s.critical as u64,
+                high: s.high as u64,
+                medium: s.medium as u64,
+                low: s.low as u64,
+                info: s.info as u64,
+            },
             tool_version: TOOL_VERSION.to_string(),
             findings: {
                 let redactor = Redactor::new(result);
-                result.findings.iter().map(|s| FindingRecord::from_shown(result, &redactor, s)).collect()
+                result
+                    .findings
+                    .iter()
+                    .map(|s| FindingRecord::from_shown(result, &redactor, s))
+                    .collect()
             },
-            notices: result.notices.iter().map(|n| NoticeRecord { path: n.path.clone(), message: n.message.clone() }).collect(),
+            notices: result
+                .notices
+                .iter()
+                .map(|n| NoticeRecord {
+                    path: n.path.clone(),
+                    message: n.message.clone(),
+                })
+                .collect(),
         }
     }
 }

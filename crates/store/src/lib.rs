@@ -188,7 +188,10 @@ pub struct Page {
 
 impl Page {
     pub fn first(limit: u32) -> Page {
-        Page { limit, before: None }
+        Page {
+            limit,
+            before: None,
+        }
     }
 }
 
@@ -265,12 +268,18 @@ pub trait Store: Send + Sync {
 /// backend exists.
 pub fn open(location: &str) -> Result<Box<dyn Store>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError("the PostgreSQL backend is not available in this build; give the path of a SQLite file".into()));
+        return Err(StoreError(
+            "the PostgreSQL backend is not available in this build; give the path of a SQLite file"
+                .into(),
+        ));
     }
     Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
 }
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }

@@ -18,8 +18,16 @@ pub struct Migration {
 
 /// Every migration, in order.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, name: "0001_init.sql", sql: include_str!("../migrations/0001_init.sql") },
-    Migration { version: 2, name: "0002_snippets.sql", sql: include_str!("../migrations/0002_snippets.sql") },
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_snippets.sql",
+        sql: include_str!("../migrations/0002_snippets.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -39,9 +47,13 @@ fn sql_error(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
 
 /// The version a database is at (0 for a new one).
 pub fn current(conn: &Connection) -> Result<u32> {
-    conn.execute_batch(VERSION_TABLE).map_err(sql_error("cannot create the schema_version table"))?;
-    let v: Option<u32> =
-        conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0)).optional().map_err(sql_error("cannot read the schema version"))?.flatten();
+    conn.execute_batch(VERSION_TABLE)
+        .map_err(sql_error("cannot create the schema_version table"))?;
+    let v: Option<u32> = conn
+        .query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))
+        .optional()
+        .map_err(sql_error("cannot read the schema version"))?
+        .flatten();
     Ok(v.unwrap_or(0))
 }
 
@@ -49,19 +61,26 @@ pub fn current(conn: &Connection) -> Result<u32> {
 /// one immediate transaction, so two processes opening a new file at once
 /// do not both migrate it. A database newer than this program is refused.
 pub fn apply(conn: &mut Connection) -> Result<Vec<u32>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql_error("cannot lock the database to migrate it"))?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_error("cannot lock the database to migrate it"))?;
     let at = current(&tx)?;
     if at > latest() {
         return Err(StoreError(format!("the database is at schema version {at}, newer than this skillaudit knows ({}); use a newer skillaudit", latest())));
     }
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| m.version > at) {
-        tx.execute_batch(m.sql).map_err(|e| StoreError(format!("migration {} failed: {e}", m.name)))?;
-        tx.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)", params![m.version, m.name, now_ms()])
-            .map_err(sql_error("cannot record the migration"))?;
+        tx.execute_batch(m.sql)
+            .map_err(|e| StoreError(format!("migration {} failed: {e}", m.name)))?;
+        tx.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![m.version, m.name, now_ms()],
+        )
+        .map_err(sql_error("cannot record the migration"))?;
         applied.push(m.version);
     }
-    tx.commit().map_err(sql_error("cannot commit the migration"))?;
+    tx.commit()
+        .map_err(sql_error("cannot commit the migration"))?;
     Ok(applied)
 }
 
@@ -72,14 +91,29 @@ mod tests {
     #[test]
     fn the_list_matches_the_migrations_directory() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<String> =
-            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".sql")).collect();
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
         files.sort();
         let listed: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
-        assert_eq!(files, listed, "every file in migrations/ must be listed in MIGRATIONS, in order");
+        assert_eq!(
+            files, listed,
+            "every file in migrations/ must be listed in MIGRATIONS, in order"
+        );
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version as usize, i + 1, "{} is not numbered consecutively", m.name);
-            assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{} does not start with its number", m.name);
+            assert_eq!(
+                m.version as usize,
+                i + 1,
+                "{} is not numbered consecutively",
+                m.name
+            );
+            assert!(
+                m.name.starts_with(&format!("{:04}_", m.version)),
+                "{} does not start with its number",
+                m.name
+            );
             assert_eq!(m.sql, std::fs::read_to_string(dir.join(m.name)).unwrap());
         }
     }
@@ -88,19 +122,37 @@ mod tests {
     fn a_fresh_database_is_migrated_once() {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(current(&conn).unwrap(), 0);
-        assert_eq!(apply(&mut conn).unwrap(), (1..=latest()).collect::<Vec<_>>());
+        assert_eq!(
+            apply(&mut conn).unwrap(),
+            (1..=latest()).collect::<Vec<_>>()
+        );
         assert_eq!(current(&conn).unwrap(), latest());
         assert_eq!(apply(&mut conn).unwrap(), Vec::<u32>::new());
-        let names: Vec<String> =
-            conn.prepare("SELECT name FROM schema_version ORDER BY version").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
-        assert_eq!(names, MIGRATIONS.iter().map(|m| m.name.to_string()).collect::<Vec<_>>());
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM schema_version ORDER BY version")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            MIGRATIONS
+                .iter()
+                .map(|m| m.name.to_string())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
         apply(&mut conn).unwrap();
-        conn.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (?1, 'future.sql', 0)", params![latest() + 1]).unwrap();
+        conn.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, 'future.sql', 0)",
+            params![latest() + 1],
+        )
+        .unwrap();
         let e = apply(&mut conn).unwrap_err();
         assert!(e.0.contains("newer than this skillaudit"), "{e}");
     }

@@ -7,8 +7,9 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::{
-    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord, GradeCount, NewAudit, NoticeRecord, Page, RelatedRecord, Result,
-    RuleStat, SourceLine, Store, StoreError, GRADES,
+    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord,
+    GradeCount, NewAudit, NoticeRecord, Page, RelatedRecord, Result, RuleStat, SourceLine, Store,
+    StoreError, GRADES,
 };
 
 /// A SQLite database. The connection is behind a mutex: SQLite serialises
@@ -46,7 +47,9 @@ fn by_finding<T>(
     row: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<HashMap<i64, Vec<T>>> {
     let mut q = conn.prepare(sql).map_err(err(what))?;
-    let rows = q.query_map([audit.0], |r| Ok((r.get::<_, i64>(0)?, row(r)?))).map_err(err(what))?;
+    let rows = q
+        .query_map([audit.0], |r| Ok((r.get::<_, i64>(0)?, row(r)?)))
+        .map_err(err(what))?;
     let mut out: HashMap<i64, Vec<T>> = HashMap::new();
     for r in rows {
         let (finding, value) = r.map_err(err(what))?;
@@ -66,7 +69,13 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<AuditSummary> {
         files_scanned: count(r.get(5)?),
         score: r.get(6)?,
         grade: grade.chars().next().unwrap_or('?'),
-        summary: Counts { critical: count(r.get(8)?), high: count(r.get(9)?), medium: count(r.get(10)?), low: count(r.get(11)?), info: count(r.get(12)?) },
+        summary: Counts {
+            critical: count(r.get(8)?),
+            high: count(r.get(9)?),
+            medium: count(r.get(10)?),
+            low: count(r.get(11)?),
+            info: count(r.get(12)?),
+        },
         tool_version: r.get(13)?,
     })
 }
@@ -76,25 +85,36 @@ impl SqliteStore {
     /// its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if path.is_dir() {
-            return Err(StoreError(format!("{} is a directory; give the path of a database file", path.display())));
+            return Err(StoreError(format!(
+                "{} is a directory; give the path of a database file",
+                path.display()
+            )));
         }
-        let conn = Connection::open(path).map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
         // Several processes may share the file (a web server and a corpus run):
         // write-ahead logging lets readers go on while one writes.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
         SqliteStore::init(conn)
     }
 
     /// A database in memory, gone when dropped.
     pub fn in_memory() -> Result<SqliteStore> {
-        SqliteStore::init(Connection::open_in_memory().map_err(err("cannot open a database in memory"))?)
+        SqliteStore::init(
+            Connection::open_in_memory().map_err(err("cannot open a database in memory"))?,
+        )
     }
 
     fn init(mut conn: Connection) -> Result<SqliteStore> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(err("cannot set the busy timeout"))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(err("cannot enable foreign keys"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(err("cannot set the busy timeout"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err("cannot enable foreign keys"))?;
         migrate::apply(&mut conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// The schema version of the open database.
@@ -108,16 +128,24 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn one_summary(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<AuditSummary>> {
+    fn one_summary(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Option<AuditSummary>> {
         let conn = self.lock();
-        conn.query_row(sql, params, summary_row).optional().map_err(err("cannot read an audit"))
+        conn.query_row(sql, params, summary_row)
+            .optional()
+            .map_err(err("cannot read an audit"))
     }
 }
 
 impl Store for SqliteStore {
     fn insert_audit(&self, a: &NewAudit) -> Result<AuditId> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let tx = conn
+            .transaction()
+            .map_err(err("cannot start a transaction"))?;
         let s = &a.summary;
         tx.execute(
             "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version)
@@ -174,17 +202,27 @@ impl Store for SqliteStore {
                     .map_err(err("cannot store a finding"))?;
                 let fid = tx.last_insert_rowid();
                 for (j, r) in f.related.iter().enumerate() {
-                    related.execute(params![fid, j as i64, r.path, r.line, r.column, r.message]).map_err(err("cannot store a related location"))?;
+                    related
+                        .execute(params![fid, j as i64, r.path, r.line, r.column, r.message])
+                        .map_err(err("cannot store a related location"))?;
                 }
                 for l in &f.snippet {
-                    line.execute(params![fid, l.line, l.text, l.highlight.map(|h| h.0), l.highlight.map(|h| h.1)])
-                        .map_err(err("cannot store a source line"))?;
+                    line.execute(params![
+                        fid,
+                        l.line,
+                        l.text,
+                        l.highlight.map(|h| h.0),
+                        l.highlight.map(|h| h.1)
+                    ])
+                    .map_err(err("cannot store a source line"))?;
                 }
             }
             let mut notice =
                 tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message) VALUES (?1, ?2, ?3, ?4)").map_err(err("cannot store the notices"))?;
             for (i, n) in a.notices.iter().enumerate() {
-                notice.execute(params![id, i as i64, n.path, n.message]).map_err(err("cannot store a notice"))?;
+                notice
+                    .execute(params![id, i as i64, n.path, n.message])
+                    .map_err(err("cannot store a notice"))?;
             }
         }
         tx.commit().map_err(err("cannot commit the audit"))?;
@@ -193,9 +231,15 @@ impl Store for SqliteStore {
 
     fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let tx = conn
+            .transaction()
+            .map_err(err("cannot start a transaction"))?;
         let Some(summary) = tx
-            .query_row(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.id = ?1"), [id.0], summary_row)
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.id = ?1"),
+                [id.0],
+                summary_row,
+            )
             .optional()
             .map_err(err("cannot read the audit"))?
         else {
@@ -233,8 +277,14 @@ impl Store for SqliteStore {
             let rows = q
                 .query_map([id.0], |r| {
                     let fid: i64 = r.get(0)?;
-                    let fix = match (r.get::<_, Option<String>>(11)?, r.get::<_, Option<String>>(12)?) {
-                        (Some(description), Some(applicability)) => Some(FixRecord { description, applicability }),
+                    let fix = match (
+                        r.get::<_, Option<String>>(11)?,
+                        r.get::<_, Option<String>>(12)?,
+                    ) {
+                        (Some(description), Some(applicability)) => Some(FixRecord {
+                            description,
+                            applicability,
+                        }),
                         _ => None,
                     };
                     Ok(FindingRecord {
@@ -254,14 +304,29 @@ impl Store for SqliteStore {
                     })
                 })
                 .map_err(err("cannot read the findings"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read a finding"))?
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(err("cannot read a finding"))?
         };
         let notices = {
-            let mut q = tx.prepare("SELECT path, message FROM notices WHERE audit_id = ?1 ORDER BY ordinal").map_err(err("cannot read the notices"))?;
-            let rows = q.query_map([id.0], |r| Ok(NoticeRecord { path: r.get(0)?, message: r.get(1)? })).map_err(err("cannot read the notices"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read a notice"))?
+            let mut q = tx
+                .prepare("SELECT path, message FROM notices WHERE audit_id = ?1 ORDER BY ordinal")
+                .map_err(err("cannot read the notices"))?;
+            let rows = q
+                .query_map([id.0], |r| {
+                    Ok(NoticeRecord {
+                        path: r.get(0)?,
+                        message: r.get(1)?,
+                    })
+                })
+                .map_err(err("cannot read the notices"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(err("cannot read a notice"))?
         };
-        Ok(Some(Audit { summary, findings, notices }))
+        Ok(Some(Audit {
+            summary,
+            findings,
+            notices,
+        }))
     }
 
     fn audits(&self, page: Page) -> Result<Vec<AuditSummary>> {
@@ -269,8 +334,11 @@ impl Store for SqliteStore {
         let mut q = conn
             .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE ?1 IS NULL OR a.id < ?1 ORDER BY a.id DESC LIMIT ?2"))
             .map_err(err("cannot read the audit history"))?;
-        let rows = q.query_map(params![page.before.map(|b| b.0), page.limit], summary_row).map_err(err("cannot read the audit history"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot read the audit history"))
+        let rows = q
+            .query_map(params![page.before.map(|b| b.0), page.limit], summary_row)
+            .map_err(err("cannot read the audit history"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err("cannot read the audit history"))
     }
 
     fn latest_for_source(&self, source: &str) -> Result<Option<AuditSummary>> {
@@ -287,7 +355,9 @@ impl Store for SqliteStore {
     fn corpus_stats(&self) -> Result<CorpusStats> {
         let mut conn = self.lock();
         // One read transaction: the three queries see the same audits.
-        let tx = conn.transaction().map_err(err("cannot start a transaction"))?;
+        let tx = conn
+            .transaction()
+            .map_err(err("cannot start a transaction"))?;
         let (repositories, files_scanned, findings) = tx
             .query_row(
                 &format!(
@@ -322,21 +392,42 @@ impl Store for SqliteStore {
                         rule: r.get(0)?,
                         severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
                         repositories: affected,
-                        share: if repositories == 0 { 0.0 } else { affected as f64 / repositories as f64 },
+                        share: if repositories == 0 {
+                            0.0
+                        } else {
+                            affected as f64 / repositories as f64
+                        },
                         findings: count(r.get(3)?),
                     })
                 })
                 .map_err(err("cannot compute the corpus view"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err("cannot compute the corpus view"))?
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(err("cannot compute the corpus view"))?
         };
         let grades = {
             let mut q = tx
                 .prepare(&format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"))
                 .map_err(err("cannot count the grades"))?;
-            let rows = q.query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?)))).map_err(err("cannot count the grades"))?;
-            let counted: HashMap<String, u64> = rows.collect::<rusqlite::Result<_>>().map_err(err("cannot count the grades"))?;
-            GRADES.iter().map(|&g| GradeCount { grade: g, repositories: counted.get(&g.to_string()).copied().unwrap_or(0) }).collect()
+            let rows = q
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?))))
+                .map_err(err("cannot count the grades"))?;
+            let counted: HashMap<String, u64> = rows
+                .collect::<rusqlite::Result<_>>()
+                .map_err(err("cannot count the grades"))?;
+            GRADES
+                .iter()
+                .map(|&g| GradeCount {
+                    grade: g,
+                    repositories: counted.get(&g.to_string()).copied().unwrap_or(0),
+                })
+                .collect()
         };
-        Ok(CorpusStats { repositories, files_scanned, findings, rules, grades })
+        Ok(CorpusStats {
+            repositories,
+            files_scanned,
+            findings,
+            rules,
+            grades,
+        })
     }
 }

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use skillaudit_store::{migrate, AuditId, Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, Page, RelatedRecord, SourceLine, SqliteStore, Store};
+use skillaudit_store::{
+    migrate, AuditId, Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, Page,
+    RelatedRecord, SourceLine, SqliteStore, Store,
+};
 
 fn finding(rule: &str, severity: &str, path: &str, line: u32) -> FindingRecord {
     FindingRecord {
@@ -19,7 +22,11 @@ fn finding(rule: &str, severity: &str, path: &str, line: u32) -> FindingRecord {
         related: vec![],
         fix: None,
         fingerprint: format!("{rule}-{path}-{line}"),
-        snippet: vec![SourceLine { line, text: format!("{rule}: <b>&\"x\"</b>"), highlight: Some((0, rule.len() as u32)) }],
+        snippet: vec![SourceLine {
+            line,
+            text: format!("{rule}: <b>&\"x\"</b>"),
+            highlight: Some((0, rule.len() as u32)),
+        }],
     }
 }
 
@@ -44,17 +51,40 @@ fn full_audit() -> NewAudit {
     let mut a = audit(
         "https://github.com/o/r",
         'F',
-        vec![finding("docker-socket-mount", "critical", "compose.yaml", 7), finding("missing-user", "high", "Dockerfile", 1)],
+        vec![
+            finding("docker-socket-mount", "critical", "compose.yaml", 7),
+            finding("missing-user", "high", "Dockerfile", 1),
+        ],
     );
     a.commit = Some("0123456789abcdef0123456789abcdef01234567".into());
     a.findings[0].related = vec![
-        RelatedRecord { path: "Dockerfile".into(), line: 1, column: 1, message: "the image runs as root".into() },
-        RelatedRecord { path: ".env".into(), line: 1, column: 1, message: "and this".into() },
+        RelatedRecord {
+            path: "Dockerfile".into(),
+            line: 1,
+            column: 1,
+            message: "the image runs as root".into(),
+        },
+        RelatedRecord {
+            path: ".env".into(),
+            line: 1,
+            column: 1,
+            message: "and this".into(),
+        },
     ];
     a.findings[0].confidence = "medium".into();
-    a.findings[0].snippet.push(SourceLine { line: 8, text: "    - /var/run/docker.sock:/var/run/docker.sock".into(), highlight: None });
-    a.findings[1].fix = Some(FixRecord { description: "add `USER 10001` after the last RUN".into(), applicability: "unsafe".into() });
-    a.notices = vec![NoticeRecord { path: "big.yaml".into(), message: "skipped: larger than 8 MiB".into() }];
+    a.findings[0].snippet.push(SourceLine {
+        line: 8,
+        text: "    - /var/run/docker.sock:/var/run/docker.sock".into(),
+        highlight: None,
+    });
+    a.findings[1].fix = Some(FixRecord {
+        description: "add `USER 10001` after the last RUN".into(),
+        applicability: "unsafe".into(),
+    });
+    a.notices = vec![NoticeRecord {
+        path: "big.yaml".into(),
+        message: "skipped: larger than 8 MiB".into(),
+    }];
     a
 }
 
@@ -117,7 +147,10 @@ fn an_audit_reads_back_as_it_was_written() {
     let back = store.audit(id).unwrap().unwrap();
     assert_eq!(back, stored(&a, id));
     assert_eq!(back.findings[0].related.len(), 2);
-    assert_eq!(back.findings[1].fix.as_ref().unwrap().applicability, "unsafe");
+    assert_eq!(
+        back.findings[1].fix.as_ref().unwrap().applicability,
+        "unsafe"
+    );
     assert_eq!(store.audit(AuditId(id.0 + 1)).unwrap(), None);
 }
 
@@ -132,33 +165,68 @@ fn hostile_text_round_trips_unchanged() {
         "tab\tnewline\nquote' backslash\\ percent% underscore_ nul\0end",
         "ünïcødé ✓ 𝄞",
     ];
-    let mut a = audit("https://github.com/o/r'; DROP TABLE audits; --", 'D', vec![]);
+    let mut a = audit(
+        "https://github.com/o/r'; DROP TABLE audits; --",
+        'D',
+        vec![],
+    );
     for (i, n) in nasty.iter().enumerate() {
         let mut f = finding("missing-user", "high", n, i as u32 + 1);
         f.message = n.to_string();
         f.fingerprint = n.to_string();
-        f.related = vec![RelatedRecord { path: n.to_string(), line: 1, column: 1, message: n.to_string() }];
-        f.fix = Some(FixRecord { description: n.to_string(), applicability: "manual".into() });
+        f.related = vec![RelatedRecord {
+            path: n.to_string(),
+            line: 1,
+            column: 1,
+            message: n.to_string(),
+        }];
+        f.fix = Some(FixRecord {
+            description: n.to_string(),
+            applicability: "manual".into(),
+        });
         a.findings.push(f);
     }
     a.commit = Some("<script>".into());
-    a.notices = vec![NoticeRecord { path: nasty[0].into(), message: nasty[2].into() }];
+    a.notices = vec![NoticeRecord {
+        path: nasty[0].into(),
+        message: nasty[2].into(),
+    }];
     let id = store.insert_audit(&a).unwrap();
     assert_eq!(store.audit(id).unwrap(), Some(stored(&a, id)));
     assert_eq!(store.latest_for_source(&a.source).unwrap().unwrap().id, id);
-    assert_eq!(store.latest_for_commit(&a.source, "<script>").unwrap().unwrap().id, id);
+    assert_eq!(
+        store
+            .latest_for_commit(&a.source, "<script>")
+            .unwrap()
+            .unwrap()
+            .id,
+        id
+    );
     // The tables are all still there.
     assert_eq!(store.audits(Page::first(10)).unwrap().len(), 1);
-    assert_eq!(store.corpus_stats().unwrap().rules[0].findings, nasty.len() as u64);
+    assert_eq!(
+        store.corpus_stats().unwrap().rules[0].findings,
+        nasty.len() as u64
+    );
 }
 
 #[test]
 fn a_value_outside_the_schema_is_refused_and_nothing_is_half_written() {
     let store = SqliteStore::in_memory().unwrap();
-    let mut a = audit("r", 'C', vec![finding("missing-user", "high", "Dockerfile", 1), finding("x", "severe", "Dockerfile", 2)]);
+    let mut a = audit(
+        "r",
+        'C',
+        vec![
+            finding("missing-user", "high", "Dockerfile", 1),
+            finding("x", "severe", "Dockerfile", 2),
+        ],
+    );
     let e = store.insert_audit(&a).unwrap_err();
     assert!(e.0.contains("finding"), "{e}");
-    assert!(store.audits(Page::first(10)).unwrap().is_empty(), "the audit was rolled back");
+    assert!(
+        store.audits(Page::first(10)).unwrap().is_empty(),
+        "the audit was rolled back"
+    );
     a.findings.pop();
     a.grade = 'E';
     assert!(store.insert_audit(&a).is_err());
@@ -168,32 +236,95 @@ fn a_value_outside_the_schema_is_refused_and_nothing_is_half_written() {
 fn the_corpus_counts_each_repository_once_per_rule() {
     let store = SqliteStore::in_memory().unwrap();
     // r1: five findings of one rule in two files.
-    let many: Vec<FindingRecord> = (1..=5).map(|i| finding("missing-user", "high", if i % 2 == 0 { "a/Dockerfile" } else { "Dockerfile" }, i)).collect();
+    let many: Vec<FindingRecord> = (1..=5)
+        .map(|i| {
+            finding(
+                "missing-user",
+                "high",
+                if i % 2 == 0 {
+                    "a/Dockerfile"
+                } else {
+                    "Dockerfile"
+                },
+                i,
+            )
+        })
+        .collect();
     store.insert_audit(&audit("r1", 'D', many)).unwrap();
     // r2: the same rule once (at a lower severity) and another rule.
     store
         .insert_audit(&audit(
             "r2",
             'F',
-            vec![finding("missing-user", "medium", "Dockerfile", 1), finding("docker-socket-mount", "critical", "compose.yaml", 3)],
+            vec![
+                finding("missing-user", "medium", "Dockerfile", 1),
+                finding("docker-socket-mount", "critical", "compose.yaml", 3),
+            ],
         ))
         .unwrap();
     // r3: clean.
     store.insert_audit(&audit("r3", 'A', vec![])).unwrap();
     // r4: audited twice; only the latest audit counts.
-    store.insert_audit(&audit("r4", 'F', vec![finding("privileged-container", "critical", "compose.yaml", 2)])).unwrap();
-    store.insert_audit(&audit("r4", 'B', vec![finding("no-healthcheck", "low", "Dockerfile", 1)])).unwrap();
+    store
+        .insert_audit(&audit(
+            "r4",
+            'F',
+            vec![finding(
+                "privileged-container",
+                "critical",
+                "compose.yaml",
+                2,
+            )],
+        ))
+        .unwrap();
+    store
+        .insert_audit(&audit(
+            "r4",
+            'B',
+            vec![finding("no-healthcheck", "low", "Dockerfile", 1)],
+        ))
+        .unwrap();
 
     let s = store.corpus_stats().unwrap();
     assert_eq!(s.repositories, 4);
     assert_eq!(s.files_scanned, 12);
-    assert_eq!(s.findings, Counts { critical: 1, high: 5, medium: 1, low: 1, info: 0 });
-    let rows: Vec<(&str, &str, u64, u64)> = s.rules.iter().map(|r| (r.rule.as_str(), r.severity.as_str(), r.repositories, r.findings)).collect();
-    assert_eq!(rows, vec![("missing-user", "high", 2, 6), ("docker-socket-mount", "critical", 1, 1), ("no-healthcheck", "low", 1, 1)]);
+    assert_eq!(
+        s.findings,
+        Counts {
+            critical: 1,
+            high: 5,
+            medium: 1,
+            low: 1,
+            info: 0
+        }
+    );
+    let rows: Vec<(&str, &str, u64, u64)> = s
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.rule.as_str(),
+                r.severity.as_str(),
+                r.repositories,
+                r.findings,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("missing-user", "high", 2, 6),
+            ("docker-socket-mount", "critical", 1, 1),
+            ("no-healthcheck", "low", 1, 1)
+        ]
+    );
     assert!((s.rules[0].share - 0.5).abs() < 1e-9);
     assert!((s.rules[1].share - 0.25).abs() < 1e-9);
     let grades: Vec<(char, u64)> = s.grades.iter().map(|g| (g.grade, g.repositories)).collect();
-    assert_eq!(grades, vec![('A', 1), ('B', 1), ('C', 0), ('D', 1), ('F', 1)]);
+    assert_eq!(
+        grades,
+        vec![('A', 1), ('B', 1), ('C', 0), ('D', 1), ('F', 1)]
+    );
 }
 
 #[test]
@@ -206,16 +337,63 @@ fn history_pages_newest_first_and_commits_are_found() {
         ids.push(store.insert_audit(&a).unwrap());
     }
     let first = store.audits(Page::first(2)).unwrap();
-    assert_eq!(first.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ids[4], ids[3]]);
-    let next = store.audits(Page { limit: 2, before: Some(first[1].id) }).unwrap();
-    assert_eq!(next.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ids[2], ids[1]]);
-    let last = store.audits(Page { limit: 2, before: Some(next[1].id) }).unwrap();
+    assert_eq!(
+        first.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![ids[4], ids[3]]
+    );
+    let next = store
+        .audits(Page {
+            limit: 2,
+            before: Some(first[1].id),
+        })
+        .unwrap();
+    assert_eq!(
+        next.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    let last = store
+        .audits(Page {
+            limit: 2,
+            before: Some(next[1].id),
+        })
+        .unwrap();
     assert_eq!(last.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ids[0]]);
-    assert_eq!(store.latest_for_commit("https://github.com/o/r", "c0").unwrap().unwrap().id, ids[4]);
-    assert_eq!(store.latest_for_commit("https://github.com/o/r", "c1").unwrap().unwrap().id, ids[3]);
-    assert_eq!(store.latest_for_commit("https://github.com/o/r", "c2").unwrap(), None);
-    assert_eq!(store.latest_for_commit("https://github.com/o/other", "c0").unwrap(), None);
-    assert_eq!(store.latest_for_source("https://github.com/o/r").unwrap().unwrap().id, ids[4]);
+    assert_eq!(
+        store
+            .latest_for_commit("https://github.com/o/r", "c0")
+            .unwrap()
+            .unwrap()
+            .id,
+        ids[4]
+    );
+    assert_eq!(
+        store
+            .latest_for_commit("https://github.com/o/r", "c1")
+            .unwrap()
+            .unwrap()
+            .id,
+        ids[3]
+    );
+    assert_eq!(
+        store
+            .latest_for_commit("https://github.com/o/r", "c2")
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .latest_for_commit("https://github.com/o/other", "c0")
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .latest_for_source("https://github.com/o/r")
+            .unwrap()
+            .unwrap()
+            .id,
+        ids[4]
+    );
 }
 
 #[test]
@@ -227,7 +405,13 @@ fn threads_share_one_store() {
             let store = Arc::clone(&store);
             std::thread::spawn(move || {
                 for i in 0..10 {
-                    store.insert_audit(&audit(&format!("r{t}"), 'D', vec![finding("missing-user", "high", "Dockerfile", i + 1)])).unwrap();
+                    store
+                        .insert_audit(&audit(
+                            &format!("r{t}"),
+                            'D',
+                            vec![finding("missing-user", "high", "Dockerfile", i + 1)],
+                        ))
+                        .unwrap();
                 }
             })
         })
@@ -239,7 +423,10 @@ fn threads_share_one_store() {
     let s = store.corpus_stats().unwrap();
     assert_eq!(s.repositories, 4);
     assert_eq!(s.rules[0].repositories, 4);
-    assert_eq!(s.rules[0].findings, 4, "one finding in the latest audit of each");
+    assert_eq!(
+        s.rules[0].findings, 4,
+        "one finding in the latest audit of each"
+    );
 }
 
 #[test]
@@ -247,26 +434,41 @@ fn unusable_locations_are_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let e = SqliteStore::open(tmp.path()).err().unwrap();
     assert!(e.0.contains("is a directory"), "{e}");
-    let e = SqliteStore::open(&tmp.path().join("missing/dir/db.sqlite")).err().unwrap();
+    let e = SqliteStore::open(&tmp.path().join("missing/dir/db.sqlite"))
+        .err()
+        .unwrap();
     assert!(e.0.contains("cannot open the database"), "{e}");
-    let e = skillaudit_store::open("postgres://db.internal/skillaudit").err().unwrap();
+    let e = skillaudit_store::open("postgres://db.internal/skillaudit")
+        .err()
+        .unwrap();
     assert!(e.0.contains("PostgreSQL"), "{e}");
     // Not a database at all.
     let junk = tmp.path().join("junk.db");
-    std::fs::write(&junk, "this is not a database, just text that is long enough to look like a header").unwrap();
+    std::fs::write(
+        &junk,
+        "this is not a database, just text that is long enough to look like a header",
+    )
+    .unwrap();
     assert!(SqliteStore::open(&junk).is_err());
 }
 
 #[test]
 fn a_real_scan_is_stored_whole() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("Dockerfile"), "FROM node:20\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n").unwrap();
+    std::fs::write(
+        tmp.path().join("Dockerfile"),
+        "FROM node:20\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n",
+    )
+    .unwrap();
     std::fs::write(
         tmp.path().join("compose.yaml"),
         "services:\n  app:\n    build: .\n    privileged: true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
     )
     .unwrap();
-    let options = skillaudit_engine::ScanOptions { targets: vec![tmp.path().to_string_lossy().into_owned()], ..Default::default() };
+    let options = skillaudit_engine::ScanOptions {
+        targets: vec![tmp.path().to_string_lossy().into_owned()],
+        ..Default::default()
+    };
     let result = skillaudit_engine::scan(&options).unwrap();
     assert!(result.findings.len() >= 3);
     let a = NewAudit::from_scan(&result, "local", None, 1, 2);
@@ -279,32 +481,71 @@ fn a_real_scan_is_stored_whole() {
     assert_eq!(back.summary.summary.total(), result.findings.len() as u64);
     assert_eq!(back.findings.len(), result.findings.len());
     for (f, s) in back.findings.iter().zip(&result.findings) {
-        assert_eq!((f.rule.as_str(), f.path.as_str(), f.line, f.column), (s.finding.rule.id, s.path.as_str(), s.start.line, s.start.column));
+        assert_eq!(
+            (f.rule.as_str(), f.path.as_str(), f.line, f.column),
+            (
+                s.finding.rule.id,
+                s.path.as_str(),
+                s.start.line,
+                s.start.column
+            )
+        );
         assert_eq!(f.fingerprint, s.fingerprint);
         assert_eq!(f.message, s.finding.message);
         assert_eq!(f.related.len(), s.related.len());
         assert_eq!(f.fix.is_some(), s.finding.fix.is_some());
     }
-    assert!(back.findings.iter().any(|f| f.rule == "docker-socket-mount"));
+    assert!(back
+        .findings
+        .iter()
+        .any(|f| f.rule == "docker-socket-mount"));
     // The offending lines are kept, with the part the finding covers marked.
-    let socket = back.findings.iter().find(|f| f.rule == "docker-socket-mount").unwrap();
-    let hit = socket.snippet.iter().find(|l| l.line == socket.line).unwrap();
+    let socket = back
+        .findings
+        .iter()
+        .find(|f| f.rule == "docker-socket-mount")
+        .unwrap();
+    let hit = socket
+        .snippet
+        .iter()
+        .find(|l| l.line == socket.line)
+        .unwrap();
     let (a, b) = hit.highlight.unwrap();
-    assert!(hit.text[a as usize..b as usize].contains("docker.sock"), "{hit:?}");
+    assert!(
+        hit.text[a as usize..b as usize].contains("docker.sock"),
+        "{hit:?}"
+    );
 }
 
 #[test]
 fn stored_source_lines_never_hold_a_whole_secret() {
     let tmp = tempfile::tempdir().unwrap();
     let token = "ghp_R2d7kQ9vXw3LmN8pT5yZa1Bc4De6Fg0Hi2Jk";
-    std::fs::write(tmp.path().join("Dockerfile"), format!("FROM node:20\nENV GITHUB_TOKEN={token}\nUSER node\n")).unwrap();
-    let options = skillaudit_engine::ScanOptions { targets: vec![tmp.path().to_string_lossy().into_owned()], ..Default::default() };
+    std::fs::write(
+        tmp.path().join("Dockerfile"),
+        format!("FROM node:20\nENV GITHUB_TOKEN={token}\nUSER node\n"),
+    )
+    .unwrap();
+    let options = skillaudit_engine::ScanOptions {
+        targets: vec![tmp.path().to_string_lossy().into_owned()],
+        ..Default::default()
+    };
     let result = skillaudit_engine::scan(&options).unwrap();
     let store = SqliteStore::in_memory().unwrap();
-    let id = store.insert_audit(&NewAudit::from_scan(&result, "local", None, 1, 2)).unwrap();
+    let id = store
+        .insert_audit(&NewAudit::from_scan(&result, "local", None, 1, 2))
+        .unwrap();
     let back = store.audit(id).unwrap().unwrap();
-    let secret = back.findings.iter().find(|f| f.rule == "secret-in-image").expect("the token is found");
-    let line = secret.snippet.iter().find(|l| l.line == 2).expect("its line is kept");
+    let secret = back
+        .findings
+        .iter()
+        .find(|f| f.rule == "secret-in-image")
+        .expect("the token is found");
+    let line = secret
+        .snippet
+        .iter()
+        .find(|l| l.line == 2)
+        .expect("its line is kept");
     assert!(line.text.starts_with("ENV GITHUB_TOKEN=ghp_"), "{line:?}");
     for f in &back.findings {
         for l in &f.snippet {

@@ -32,7 +32,9 @@ use std::collections::HashMap;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::common::Range;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
-use jsonc_parser::{parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions, ParseStringErrorKind};
+use jsonc_parser::{
+    parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions, ParseStringErrorKind,
+};
 
 use crate::yaml::{Document, Node, NodeId, NodeKind, ScalarStyle, Stream};
 use crate::{Span, SyntaxError};
@@ -48,7 +50,11 @@ pub fn parse(text: &str) -> Stream {
     let mut stream = Stream::default();
     // jsonc-parser does not treat U+FEFF as whitespace: parse after it and
     // shift every range back.
-    let base = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let base = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let body = &text[base..];
 
     if let Some(error) = depth_error(body, base) {
@@ -56,7 +62,10 @@ pub fn parse(text: &str) -> Stream {
         return stream;
     }
 
-    let collect = CollectOptions { comments: CommentCollectionStrategy::Separate, tokens: false };
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Separate,
+        tokens: false,
+    };
     let options = ParseOptions {
         allow_comments: true,
         allow_trailing_commas: true,
@@ -87,7 +96,11 @@ pub fn parse(text: &str) -> Stream {
     }
 
     if let Some(value) = &result.value {
-        let mut builder = Builder { base, doc: Document::default(), duplicates: Vec::new() };
+        let mut builder = Builder {
+            base,
+            doc: Document::default(),
+            duplicates: Vec::new(),
+        };
         let root = builder.value(value);
         builder.doc.root = Some(root);
         stream.documents.push(builder.doc);
@@ -111,7 +124,12 @@ struct Builder {
 impl Builder {
     fn push(&mut self, kind: NodeKind, span: Span) -> NodeId {
         let id = NodeId(self.doc.nodes.len() as u32);
-        self.doc.nodes.push(Node { kind, span, tag: None, anchor: None });
+        self.doc.nodes.push(Node {
+            kind,
+            span,
+            tag: None,
+            anchor: None,
+        });
         id
     }
 
@@ -124,7 +142,9 @@ impl Builder {
     /// in the YAML layer). Recursion depth is bounded by [`MAX_DEPTH`].
     fn value(&mut self, value: &Value<'_>) -> NodeId {
         match value {
-            Value::StringLit(s) => self.scalar(s.value.to_string(), ScalarStyle::DoubleQuoted, s.range),
+            Value::StringLit(s) => {
+                self.scalar(s.value.to_string(), ScalarStyle::DoubleQuoted, s.range)
+            }
             Value::NumberLit(n) => self.scalar(n.value.to_owned(), ScalarStyle::Plain, n.range),
             Value::BooleanLit(b) => {
                 let text = if b.value { "true" } else { "false" };
@@ -132,13 +152,23 @@ impl Builder {
             }
             Value::NullKeyword(n) => self.scalar("null".to_owned(), ScalarStyle::Plain, n.range),
             Value::Array(array) => {
-                let id = self.push(NodeKind::Sequence(Vec::new()), shift(self.base, array.range));
-                let items: Vec<NodeId> = array.elements.iter().map(|element| self.value(element)).collect();
+                let id = self.push(
+                    NodeKind::Sequence(Vec::new()),
+                    shift(self.base, array.range),
+                );
+                let items: Vec<NodeId> = array
+                    .elements
+                    .iter()
+                    .map(|element| self.value(element))
+                    .collect();
                 self.doc.nodes[id.0 as usize].kind = NodeKind::Sequence(items);
                 id
             }
             Value::Object(object) => {
-                let id = self.push(NodeKind::Mapping(Vec::new()), shift(self.base, object.range));
+                let id = self.push(
+                    NodeKind::Mapping(Vec::new()),
+                    shift(self.base, object.range),
+                );
                 let mut pairs = Vec::with_capacity(object.properties.len());
                 let mut first: HashMap<&str, Span> = HashMap::new();
                 for prop in &object.properties {
@@ -190,7 +220,10 @@ fn convert_error(text: &str, base: usize, error: &ParseError) -> SyntaxError {
 
 /// The span of the character at `at` (empty at the end of the text).
 fn first_char(text: &str, at: usize) -> Span {
-    let len = text.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+    let len = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
     Span::new(at, at + len)
 }
 
@@ -276,7 +309,11 @@ mod tests {
 "#;
 
     fn root(stream: &Stream) -> NodeRef<'_> {
-        assert!(stream.error.is_none(), "unexpected error: {:?}", stream.error);
+        assert!(
+            stream.error.is_none(),
+            "unexpected error: {:?}",
+            stream.error
+        );
         assert_eq!(stream.documents.len(), 1);
         stream.documents[0].root().expect("root")
     }
@@ -298,13 +335,28 @@ mod tests {
         assert_eq!(command_key.node().span.slice(VSCODE), "\"command\"");
         assert_eq!(command.as_str(), Some("docker"));
         assert_eq!(command.node().span.slice(VSCODE), "\"docker\"");
-        assert_eq!(command.node().kind, NodeKind::Scalar { value: "docker".into(), style: ScalarStyle::DoubleQuoted });
+        assert_eq!(
+            command.node().kind,
+            NodeKind::Scalar {
+                value: "docker".into(),
+                style: ScalarStyle::DoubleQuoted
+            }
+        );
 
-        let args: Vec<&str> = docker.value("args").unwrap().items().iter().map(|a| a.as_str().unwrap()).collect();
+        let args: Vec<&str> = docker
+            .value("args")
+            .unwrap()
+            .items()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
         assert_eq!(args[4], "/var/run/docker.sock:/var/run/docker.sock");
         assert_eq!(args.len(), 6);
         let image = docker.value("args").unwrap().items()[5];
-        assert_eq!(image.node().span.slice(VSCODE), "\"ghcr.io/example/docker-mcp:0.3.1\"");
+        assert_eq!(
+            image.node().span.slice(VSCODE),
+            "\"ghcr.io/example/docker-mcp:0.3.1\""
+        );
         assert_eq!(line_col(VSCODE, image.node().span.start).0, 7);
 
         let token = docker.value("env").unwrap().value("API_TOKEN").unwrap();
@@ -312,16 +364,23 @@ mod tests {
 
         let input = &root.value("inputs").unwrap().items()[0];
         assert_eq!(input.value("password").unwrap().as_bool(), Some(true));
-        assert_eq!(input.value("password").unwrap().node().span.slice(VSCODE), "true");
+        assert_eq!(
+            input.value("password").unwrap().node().span.slice(VSCODE),
+            "true"
+        );
 
         assert_eq!(stream.comments.len(), 1);
-        assert_eq!(stream.comments[0].slice(VSCODE), "// Docker management server");
+        assert_eq!(
+            stream.comments[0].slice(VSCODE),
+            "// Docker management server"
+        );
         assert!(stream.duplicate_keys.is_empty());
     }
 
     #[test]
     fn json_literals_are_plain_with_source_text() {
-        let text = r#"{"n": null, "t": true, "f": false, "i": -12, "x": 1.5e3, "s": "null", "b": "true"}"#;
+        let text =
+            r#"{"n": null, "t": true, "f": false, "i": -12, "x": 1.5e3, "s": "null", "b": "true"}"#;
         let stream = parse(text);
         let root = root(&stream);
         assert!(root.value("n").unwrap().is_null());
@@ -344,7 +403,10 @@ mod tests {
         let root = root(&stream);
         let items = root.items();
         assert_eq!(items.len(), 4);
-        assert_eq!(items[1].node().span.slice(text), r#"[2, [3, {"a": [{"b": {}}]}]]"#);
+        assert_eq!(
+            items[1].node().span.slice(text),
+            r#"[2, [3, {"a": [{"b": {}}]}]]"#
+        );
         let inner = items[1].items()[1].items()[1];
         assert_eq!(inner.node().span.slice(text), r#"{"a": [{"b": {}}]}"#);
         let b = inner.value("a").unwrap().items()[0].value("b").unwrap();
@@ -382,8 +444,11 @@ mod tests {
         assert_eq!(root.entries().len(), 4);
         assert_eq!(root.value("a").unwrap().as_str(), Some("1"));
         assert_eq!(stream.duplicate_keys.len(), 3);
-        let pairs: Vec<(&str, u32, u32)> =
-            stream.duplicate_keys.iter().map(|(dup, first)| (dup.slice(text), dup.start, first.start)).collect();
+        let pairs: Vec<(&str, u32, u32)> = stream
+            .duplicate_keys
+            .iter()
+            .map(|(dup, first)| (dup.slice(text), dup.start, first.start))
+            .collect();
         assert!(pairs.contains(&("\"x\"", 23, 15)));
         assert!(pairs.contains(&("\"a\"", 32, 1)));
         // An unquoted key counts as the same name.
@@ -469,7 +534,12 @@ mod tests {
         assert!(stream.error.is_none(), "{:?}", stream.error);
 
         // Brackets inside strings and comments do not count.
-        let text = format!("[\"{}\", // {}\n /* {} */ 1]", "[".repeat(1000), "{".repeat(1000), "[".repeat(1000));
+        let text = format!(
+            "[\"{}\", // {}\n /* {} */ 1]",
+            "[".repeat(1000),
+            "{".repeat(1000),
+            "[".repeat(1000)
+        );
         let stream = parse(&text);
         assert!(stream.error.is_none(), "{:?}", stream.error);
     }
@@ -481,7 +551,10 @@ mod tests {
         let root = root(&stream);
         assert_eq!(root.value("a").unwrap().as_str(), Some("1"));
         let comments: Vec<&str> = stream.comments.iter().map(|c| c.slice(text)).collect();
-        assert_eq!(comments, ["/* head */", "/* k */", "// v", "/* tail */", "// end"]);
+        assert_eq!(
+            comments,
+            ["/* head */", "/* k */", "// v", "/* tail */", "// end"]
+        );
     }
 
     #[test]
@@ -560,7 +633,9 @@ mod tests {
         for _ in 0..2000 {
             let mut s = String::new();
             for _ in 0..24 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             let stream = parse(&s);
@@ -585,7 +660,10 @@ mod tests {
         let started = std::time::Instant::now();
         let stream = parse(&text);
         assert!(stream.error.is_none());
-        assert_eq!(root(&stream).value("servers").unwrap().entries().len(), 50_000);
+        assert_eq!(
+            root(&stream).value("servers").unwrap().entries().len(),
+            50_000
+        );
         assert_eq!(stream.comments.len(), 50_000);
         assert!(started.elapsed().as_secs() < 10);
     }

@@ -93,7 +93,14 @@ impl Open {
             let after = line_end(text, self.fence.end as usize);
             self.pieces.push((0, after as u32));
         }
-        CodeBlock { lang: self.lang, content: self.content, map: OffsetMap { pieces: self.pieces }, fence: self.fence }
+        CodeBlock {
+            lang: self.lang,
+            content: self.content,
+            map: OffsetMap {
+                pieces: self.pieces,
+            },
+            fence: self.fence,
+        }
     }
 }
 
@@ -170,7 +177,9 @@ pub fn html_comments(text: &str) -> Vec<Span> {
         match event {
             Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => regions.push(range),
             // A lone `Html` event outside a block does not occur, but keep it.
-            Event::Html(_) if regions.last().is_none_or(|last| last.end < range.end) => regions.push(range),
+            Event::Html(_) if regions.last().is_none_or(|last| last.end < range.end) => {
+                regions.push(range)
+            }
             _ => {}
         }
     }
@@ -191,7 +200,9 @@ pub fn html_comments(text: &str) -> Vec<Span> {
 /// Find `<!-- … -->` comments starting in `text[start..end]` that also end
 /// there. `<!-->` and `<!--->` are (empty) comments, as in CommonMark.
 fn scan_comments(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
-    let Some(region) = text.get(start..end) else { return };
+    let Some(region) = text.get(start..end) else {
+        return;
+    };
     let mut pos = 0;
     while let Some(found) = region[pos..].find("<!--") {
         let open = pos + found;
@@ -281,27 +292,40 @@ docker run --unclosed
     fn markdown_finds_every_fenced_block() {
         let blocks = code_blocks(README);
         let langs: Vec<&str> = blocks.iter().map(|b| b.lang.as_str()).collect();
-        assert_eq!(langs, ["json", "bash", "sh", "console", "jsonc", "", "bash"]);
+        assert_eq!(
+            langs,
+            ["json", "bash", "sh", "console", "jsonc", "", "bash"]
+        );
 
         assert!(blocks[0].content.starts_with("{\n  \"mcpServers\""));
         assert!(blocks[0].content.ends_with("}\n"));
         assert_eq!(blocks[0].fence.slice(README), "```json");
         assert_eq!(blocks[1].fence.slice(README), "```Bash title=\"install\"");
-        assert_eq!(blocks[1].content, "docker run -i --rm \\\n  -v /var/run/docker.sock:/var/run/docker.sock img\n");
+        assert_eq!(
+            blocks[1].content,
+            "docker run -i --rm \\\n  -v /var/run/docker.sock:/var/run/docker.sock img\n"
+        );
         assert_eq!(blocks[2].content, "podman run --rm img\n");
         assert_eq!(blocks[2].fence.slice(README), "~~~sh");
         assert_eq!(blocks[3].content, "$ docker run --network host img\n");
         // No block holds the prose, the inline code, the HTML comment or the
         // indented code block.
-        assert!(blocks.iter().all(|b| !b.content.contains("inline code") && !b.content.contains("indented")));
-        assert!(blocks.iter().all(|b| !b.content.contains("skillaudit-ignore")));
+        assert!(blocks
+            .iter()
+            .all(|b| !b.content.contains("inline code") && !b.content.contains("indented")));
+        assert!(blocks
+            .iter()
+            .all(|b| !b.content.contains("skillaudit-ignore")));
     }
 
     #[test]
     fn markdown_list_item_fence_loses_its_indentation() {
         let blocks = code_blocks(README);
         let block = &blocks[4];
-        assert_eq!(block.content, "// comment\n\"github\": { \"command\": \"docker\" }\n");
+        assert_eq!(
+            block.content,
+            "// comment\n\"github\": { \"command\": \"docker\" }\n"
+        );
         assert_eq!(block.fence.slice(README), "````jsonc");
         assert_eq!(line_col(README, block.fence.start), (28, 4));
         let span = locate(block, "\"command\"");
@@ -313,7 +337,10 @@ docker run --unclosed
     fn markdown_blockquote_fence_loses_its_prefix() {
         let blocks = code_blocks(README);
         let block = &blocks[5];
-        assert_eq!(block.content, "docker run --cap-add SYS_ADMIN img\n  --flag\n");
+        assert_eq!(
+            block.content,
+            "docker run --cap-add SYS_ADMIN img\n  --flag\n"
+        );
         let span = locate(block, "SYS_ADMIN");
         assert_eq!(span.slice(README), "SYS_ADMIN");
         assert_eq!(line_col(README, span.start), (36, 24));
@@ -334,7 +361,12 @@ docker run --unclosed
         for block in &blocks {
             for (i, c) in block.content.char_indices() {
                 let span = block.map.span(Span::new(i, i + c.len_utf8()));
-                assert_eq!(span.slice(README), c.to_string(), "block {:?} at {i}", block.lang);
+                assert_eq!(
+                    span.slice(README),
+                    c.to_string(),
+                    "block {:?} at {i}",
+                    block.lang
+                );
             }
         }
     }
@@ -359,7 +391,10 @@ docker run --unclosed
         assert_eq!(blocks[0].content, "{\"a\": 1}\n\"b\"\n");
         assert_eq!(blocks[0].fence.slice(text), "```json");
         let at = blocks[0].content.find("\"b\"").unwrap();
-        assert_eq!(blocks[0].map.span(Span::new(at, at + 3)).slice(text), "\"b\"");
+        assert_eq!(
+            blocks[0].map.span(Span::new(at, at + 3)).slice(text),
+            "\"b\""
+        );
 
         // A tab only partly used as the list item's indentation.
         let text = "- a\n\n  ```\n\tfoo\n  ```\n";
@@ -386,7 +421,9 @@ docker run --unclosed
     #[test]
     fn markdown_no_blocks_in_prose() {
         assert!(code_blocks("").is_empty());
-        assert!(code_blocks("Just `docker run --privileged` in prose.\n``not a fence``\n").is_empty());
+        assert!(
+            code_blocks("Just `docker run --privileged` in prose.\n``not a fence``\n").is_empty()
+        );
         assert!(code_blocks("    indented\n    code\n").is_empty());
         assert!(code_blocks("<!--\n```json\n{}\n```\n-->\n").is_empty());
     }
@@ -431,7 +468,9 @@ docker run --unclosed
         for _ in 0..3000 {
             let mut s = String::new();
             for _ in 0..40 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             for block in code_blocks(&s) {
@@ -451,7 +490,9 @@ docker run --unclosed
     fn markdown_large_input() {
         let mut text = String::new();
         for i in 0..20_000 {
-            text.push_str(&format!("Step {i}:\n\n```bash\ndocker run img{i}\n```\n<!-- c{i} -->\n\n"));
+            text.push_str(&format!(
+                "Step {i}:\n\n```bash\ndocker run img{i}\n```\n<!-- c{i} -->\n\n"
+            ));
         }
         let started = std::time::Instant::now();
         assert_eq!(code_blocks(&text).len(), 20_000);

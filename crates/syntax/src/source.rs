@@ -13,7 +13,10 @@ pub struct Span {
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
         debug_assert!(start <= end, "span {start}..{end}");
-        Span { start: start as u32, end: end.max(start) as u32 }
+        Span {
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
     pub fn empty(at: usize) -> Span {
         Span::new(at, at)
@@ -29,7 +32,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     /// The text this span covers, or "" if it does not fall on char boundaries of `text`.
     pub fn slice(self, text: &str) -> &str {
@@ -50,7 +56,9 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// A derived text that is the file's text from `file_offset` on, verbatim.
     pub fn shifted(file_offset: usize) -> OffsetMap {
-        OffsetMap { pieces: vec![(0, file_offset as u32)] }
+        OffsetMap {
+            pieces: vec![(0, file_offset as u32)],
+        }
     }
 
     /// File offset of a derived-text offset.
@@ -66,8 +74,15 @@ impl OffsetMap {
     pub fn span(&self, span: Span) -> Span {
         let start = self.offset(span.start as usize);
         // An end exactly at a piece boundary belongs to the piece before it.
-        let end = if span.end > span.start { self.offset(span.end as usize - 1) + 1 } else { start };
-        Span { start, end: end.max(start) }
+        let end = if span.end > span.start {
+            self.offset(span.end as usize - 1) + 1
+        } else {
+            start
+        };
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 }
 
@@ -111,7 +126,10 @@ impl LineIndex {
             chars = chars.wrapping_add(starts_char(b) as u32);
         }
         checkpoints.push(chars);
-        LineIndex { starts, checkpoints }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// Characters (UTF-8 sequence starts) in `text[..offset]`.
@@ -119,7 +137,10 @@ impl LineIndex {
         let block = offset / CHECKPOINT;
         let base = self.checkpoints.get(block).copied().unwrap_or(0);
         let from = (block * CHECKPOINT).min(offset);
-        let rest = text.as_bytes()[from..offset].iter().filter(|&&b| starts_char(b)).count() as u32;
+        let rest = text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| starts_char(b))
+            .count() as u32;
         base.wrapping_add(rest)
     }
 
@@ -140,7 +161,11 @@ impl LineIndex {
     /// Byte range of 0-based line `line`, without its line terminator.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line.min(self.starts.len() - 1)] as usize;
-        let mut end = self.starts.get(line + 1).map(|&s| s as usize).unwrap_or(text.len());
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map(|&s| s as usize)
+            .unwrap_or(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -157,8 +182,13 @@ impl LineIndex {
         let offset = (offset as usize).min(text.len());
         let line = self.line_of(offset as u32);
         let start = self.starts[line] as usize;
-        let column = self.chars_before(text, offset).wrapping_sub(self.chars_before(text, start));
-        LineCol { line: line as u32 + 1, column: column + 1 }
+        let column = self
+            .chars_before(text, offset)
+            .wrapping_sub(self.chars_before(text, start));
+        LineCol {
+            line: line as u32 + 1,
+            column: column + 1,
+        }
     }
 }
 
@@ -169,7 +199,9 @@ mod tests {
     #[test]
     fn offset_map_maps_pieces() {
         // derived "ab" + "cd" where "ab" is at 10 and "cd" at 20 in the file.
-        let m = OffsetMap { pieces: vec![(0, 10), (2, 20)] };
+        let m = OffsetMap {
+            pieces: vec![(0, 10), (2, 20)],
+        };
         assert_eq!(m.offset(1), 11);
         assert_eq!(m.offset(2), 20);
         assert_eq!(m.span(Span::new(0, 2)), Span::new(10, 12));
@@ -184,8 +216,16 @@ mod tests {
         for offset in (0..=text.len()).step_by(7) {
             let start = if offset < 2 { 0 } else { 2 };
             let line = if offset < 2 { 1 } else { 2 };
-            let column = text.as_bytes()[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32 + 1;
-            assert_eq!(idx.line_col(&text, offset as u32), LineCol { line, column }, "{offset}");
+            let column = text.as_bytes()[start..offset]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count() as u32
+                + 1;
+            assert_eq!(
+                idx.line_col(&text, offset as u32),
+                LineCol { line, column },
+                "{offset}"
+            );
         }
     }
 

@@ -44,10 +44,17 @@ pub fn parse(text: &str) -> Stream {
             return stream;
         }
     };
-    let mut builder = Builder { text, doc: Document::default(), too_deep: None };
+    let mut builder = Builder {
+        text,
+        doc: Document::default(),
+        too_deep: None,
+    };
     let root = builder.table(parsed.as_table(), None, 0);
     if let Some(at) = builder.too_deep {
-        stream.error = Some(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), at));
+        stream.error = Some(SyntaxError::new(
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            at,
+        ));
         return stream;
     }
     builder.doc.root = Some(root);
@@ -64,7 +71,11 @@ fn convert_error(text: &str, message: &str, span: Option<std::ops::Range<usize>>
         None => Span::empty(0),
     };
     let message = message.lines().next().unwrap_or("invalid TOML").trim();
-    let message = if message.is_empty() { "invalid TOML" } else { message };
+    let message = if message.is_empty() {
+        "invalid TOML"
+    } else {
+        message
+    };
     SyntaxError::new(message, span)
 }
 
@@ -95,7 +106,12 @@ impl Builder<'_> {
 
     fn push(&mut self, kind: NodeKind, span: Span) -> NodeId {
         let id = NodeId(self.doc.nodes.len() as u32);
-        self.doc.nodes.push(Node { kind, span, tag: None, anchor: None });
+        self.doc.nodes.push(Node {
+            kind,
+            span,
+            tag: None,
+            anchor: None,
+        });
         id
     }
 
@@ -118,14 +134,26 @@ impl Builder<'_> {
 
     fn key(&mut self, key: &Key, fallback: Span) -> NodeId {
         let span = self.span(key.span()).unwrap_or(fallback);
-        self.push(NodeKind::Scalar { value: key.get().to_owned(), style: ScalarStyle::DoubleQuoted }, span)
+        self.push(
+            NodeKind::Scalar {
+                value: key.get().to_owned(),
+                style: ScalarStyle::DoubleQuoted,
+            },
+            span,
+        )
     }
 
     /// Placeholder for a subtree past [`MAX_DEPTH`].
     fn cut(&mut self, span: Option<Span>) -> NodeId {
         let span = span.unwrap_or_default();
         self.too_deep.get_or_insert(span);
-        self.push(NodeKind::Scalar { value: String::new(), style: ScalarStyle::Plain }, span)
+        self.push(
+            NodeKind::Scalar {
+                value: String::new(),
+                style: ScalarStyle::Plain,
+            },
+            span,
+        )
     }
 
     /// A table (standard, implicit or dotted). `own` is its span (`None` for
@@ -138,7 +166,9 @@ impl Builder<'_> {
         let mut pairs = Vec::with_capacity(table.len());
         let mut children = Vec::with_capacity(table.len() * 2);
         for (name, _) in table.iter() {
-            let Some((key, item)) = table.get_key_value(name) else { continue };
+            let Some((key, item)) = table.get_key_value(name) else {
+                continue;
+            };
             let fallback = own.unwrap_or_default();
             let key = self.key(key, fallback);
             let value = match item {
@@ -179,7 +209,10 @@ impl Builder<'_> {
         }
         match value {
             Value::String(s) => {
-                let kind = NodeKind::Scalar { value: s.value().clone(), style: ScalarStyle::DoubleQuoted };
+                let kind = NodeKind::Scalar {
+                    value: s.value().clone(),
+                    style: ScalarStyle::DoubleQuoted,
+                };
                 self.push(kind, own.unwrap_or_default())
             }
             Value::Integer(_) | Value::Float(_) | Value::Boolean(_) | Value::Datetime(_) => {
@@ -187,7 +220,13 @@ impl Builder<'_> {
                     Some(span) if !span.is_empty() => span.slice(self.text).to_owned(),
                     _ => literal_fallback(value),
                 };
-                self.push(NodeKind::Scalar { value: literal, style: ScalarStyle::Plain }, own.unwrap_or_default())
+                self.push(
+                    NodeKind::Scalar {
+                        value: literal,
+                        style: ScalarStyle::Plain,
+                    },
+                    own.unwrap_or_default(),
+                )
             }
             Value::Array(array) => self.array(array, own, depth),
             Value::InlineTable(table) => self.inline_table(table, own, depth),
@@ -196,7 +235,10 @@ impl Builder<'_> {
 
     fn array(&mut self, array: &Array, own: Option<Span>, depth: usize) -> NodeId {
         let id = self.push(NodeKind::Sequence(Vec::new()), own.unwrap_or_default());
-        let items: Vec<NodeId> = array.iter().map(|item| self.value(item, depth + 1)).collect();
+        let items: Vec<NodeId> = array
+            .iter()
+            .map(|item| self.value(item, depth + 1))
+            .collect();
         self.finish(id, NodeKind::Sequence(items.clone()), own, &items);
         id
     }
@@ -206,7 +248,9 @@ impl Builder<'_> {
         let mut pairs = Vec::with_capacity(table.len());
         let mut children = Vec::with_capacity(table.len() * 2);
         for (name, _) in table.iter() {
-            let Some((key, item)) = table.get_key_value(name) else { continue };
+            let Some((key, item)) = table.get_key_value(name) else {
+                continue;
+            };
             let key = self.key(key, own.unwrap_or_default());
             let value = match item {
                 Item::Value(value) => self.value(value, depth + 1),
@@ -251,7 +295,11 @@ fn comments(text: &str) -> Vec<Span> {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
                 }
-                let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
+                let end = if i > start && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 out.push(Span::new(start, end));
             }
             quote @ (b'"' | b'\'') => {
@@ -305,7 +353,11 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
 "#;
 
     fn root(stream: &Stream) -> NodeRef<'_> {
-        assert!(stream.error.is_none(), "unexpected error: {:?}", stream.error);
+        assert!(
+            stream.error.is_none(),
+            "unexpected error: {:?}",
+            stream.error
+        );
         assert_eq!(stream.documents.len(), 1);
         stream.documents[0].root().expect("root")
     }
@@ -323,28 +375,47 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         assert_eq!(servers_key.node().span.slice(CODEX), "mcp_servers");
         let (github_key, github) = servers.get("github").unwrap();
         assert_eq!(github_key.node().span.slice(CODEX), "github");
-        assert!(github.node().span.slice(CODEX).starts_with("[mcp_servers.github]\ncommand"));
+        assert!(github
+            .node()
+            .span
+            .slice(CODEX)
+            .starts_with("[mcp_servers.github]\ncommand"));
         assert!(github.node().span.slice(CODEX).ends_with("\"ghp_xxx\" }"));
 
         let (command_key, command) = github.get("command").unwrap();
         assert_eq!(command_key.node().span.slice(CODEX), "command");
         assert_eq!(command.as_str(), Some("docker"));
         assert_eq!(command.node().span.slice(CODEX), "\"docker\"");
-        assert_eq!(command.node().kind, NodeKind::Scalar { value: "docker".into(), style: ScalarStyle::DoubleQuoted });
+        assert_eq!(
+            command.node().kind,
+            NodeKind::Scalar {
+                value: "docker".into(),
+                style: ScalarStyle::DoubleQuoted
+            }
+        );
 
         let args = github.value("args").unwrap();
         assert!(args.node().span.slice(CODEX).starts_with("[\"run\""));
         let items = args.items();
         assert_eq!(items.len(), 6);
         assert_eq!(items[5].as_str(), Some("ghcr.io/github/github-mcp-server"));
-        assert_eq!(items[5].node().span.slice(CODEX), "\"ghcr.io/github/github-mcp-server\"");
+        assert_eq!(
+            items[5].node().span.slice(CODEX),
+            "\"ghcr.io/github/github-mcp-server\""
+        );
         assert_eq!(line_col(CODEX, items[5].node().span.start), (3, 68));
 
         let env = github.value("env").unwrap();
         assert!(env.is_mapping());
-        assert_eq!(env.node().span.slice(CODEX), "{ \"GITHUB_PERSONAL_ACCESS_TOKEN\" = \"ghp_xxx\" }");
+        assert_eq!(
+            env.node().span.slice(CODEX),
+            "{ \"GITHUB_PERSONAL_ACCESS_TOKEN\" = \"ghp_xxx\" }"
+        );
         let (key, token) = env.get("GITHUB_PERSONAL_ACCESS_TOKEN").unwrap();
-        assert_eq!(key.node().span.slice(CODEX), "\"GITHUB_PERSONAL_ACCESS_TOKEN\"");
+        assert_eq!(
+            key.node().span.slice(CODEX),
+            "\"GITHUB_PERSONAL_ACCESS_TOKEN\""
+        );
         assert_eq!(token.as_str(), Some("ghp_xxx"));
         assert_eq!(line_col(CODEX, token.node().span.start), (4, 42));
         assert!(stream.comments.is_empty());
@@ -373,10 +444,22 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         assert_eq!(get("j").as_str(), Some("true"));
         assert_eq!(get("k").as_str(), Some("inf"));
         for key in ["g", "h", "i", "j"] {
-            assert!(matches!(get(key).node().kind, NodeKind::Scalar { style: ScalarStyle::DoubleQuoted, .. }));
+            assert!(matches!(
+                get(key).node().kind,
+                NodeKind::Scalar {
+                    style: ScalarStyle::DoubleQuoted,
+                    ..
+                }
+            ));
         }
         for key in ["a", "d", "f", "k"] {
-            assert!(matches!(get(key).node().kind, NodeKind::Scalar { style: ScalarStyle::Plain, .. }));
+            assert!(matches!(
+                get(key).node().kind,
+                NodeKind::Scalar {
+                    style: ScalarStyle::Plain,
+                    ..
+                }
+            ));
         }
     }
 
@@ -392,7 +475,10 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         assert_eq!(k.node().span.slice(text), "K");
         assert_eq!(v.node().span.slice(text), "\"v\"");
         // A dotted table spans its keys and values.
-        assert_eq!(a.node().span.slice(text), "a.command = \"x\"\nsrv.a.env.K = \"v\"");
+        assert_eq!(
+            a.node().span.slice(text),
+            "a.command = \"x\"\nsrv.a.env.K = \"v\""
+        );
 
         let t = root.value("t").unwrap();
         let nested = t.value("nested").unwrap();
@@ -402,8 +488,13 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         assert!(nested.items()[2].is_sequence());
 
         let inline = t.value("inline").unwrap();
-        assert_eq!(inline.value("a").unwrap().value("b").unwrap().as_str(), Some("1"));
-        let e = inline.value("c").unwrap().value("d").unwrap().items()[0].value("e").unwrap();
+        assert_eq!(
+            inline.value("a").unwrap().value("b").unwrap().as_str(),
+            Some("1")
+        );
+        let e = inline.value("c").unwrap().value("d").unwrap().items()[0]
+            .value("e")
+            .unwrap();
         assert_eq!(e.as_str(), Some("f"));
         assert_eq!(e.node().span.slice(text), "'f'");
     }
@@ -419,9 +510,16 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         let items = servers.items();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].value("name").unwrap().as_str(), Some("a"));
-        assert_eq!(items[1].node().span.slice(text), "[[servers]]\nname = \"b\"");
+        assert_eq!(
+            items[1].node().span.slice(text),
+            "[[servers]]\nname = \"b\""
+        );
         let mcp = root.value("mcp_servers").unwrap();
-        let names: Vec<&str> = mcp.entries().iter().map(|(k, _)| k.as_str().unwrap()).collect();
+        let names: Vec<&str> = mcp
+            .entries()
+            .iter()
+            .map(|(k, _)| k.as_str().unwrap())
+            .collect();
         assert_eq!(names, ["one", "two"]);
         let two = mcp.value("two").unwrap().value("command").unwrap();
         assert_eq!(line_col(text, two.node().span.start), (14, 11));
@@ -523,7 +621,9 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
         for _ in 0..2000 {
             let mut s = String::new();
             for _ in 0..24 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             let stream = parse(&s);
@@ -542,11 +642,16 @@ env = { "GITHUB_PERSONAL_ACCESS_TOKEN" = "ghp_xxx" }
     fn toml_large_input() {
         let mut text = String::new();
         for i in 0..20_000 {
-            text.push_str(&format!("[mcp_servers.s{i}]\ncommand = \"docker\" # c\nargs = [\"run\", \"img{i}\"]\n"));
+            text.push_str(&format!(
+                "[mcp_servers.s{i}]\ncommand = \"docker\" # c\nargs = [\"run\", \"img{i}\"]\n"
+            ));
         }
         let started = std::time::Instant::now();
         let stream = parse(&text);
-        assert_eq!(root(&stream).value("mcp_servers").unwrap().entries().len(), 20_000);
+        assert_eq!(
+            root(&stream).value("mcp_servers").unwrap().entries().len(),
+            20_000
+        );
         assert_eq!(stream.comments.len(), 20_000);
         assert!(started.elapsed().as_secs() < 10);
     }

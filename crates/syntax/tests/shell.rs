@@ -8,7 +8,11 @@ mod shell {
 
     /// Word values of every command, for compact assertions.
     fn values(script: &Script) -> Vec<Vec<&str>> {
-        script.commands.iter().map(|c| c.words.iter().map(|w| w.value.as_str()).collect()).collect()
+        script
+            .commands
+            .iter()
+            .map(|c| c.words.iter().map(|w| w.value.as_str()).collect())
+            .collect()
     }
 
     fn only(script: &Script) -> &Command {
@@ -17,7 +21,11 @@ mod shell {
     }
 
     fn no_errors(script: &Script) {
-        assert!(script.errors.is_empty(), "unexpected errors: {:?}", script.errors);
+        assert!(
+            script.errors.is_empty(),
+            "unexpected errors: {:?}",
+            script.errors
+        );
     }
 
     // -- words, spans, quoting ------------------------------------------------
@@ -28,8 +36,14 @@ mod shell {
         let s = parse(text);
         no_errors(&s);
         let c = only(&s);
-        assert_eq!(values(&s), [["curl", "-fsSL", "https://example.com/install.sh"]]);
-        assert_eq!(c.span.slice(text), "curl -fsSL https://example.com/install.sh");
+        assert_eq!(
+            values(&s),
+            [["curl", "-fsSL", "https://example.com/install.sh"]]
+        );
+        assert_eq!(
+            c.span.slice(text),
+            "curl -fsSL https://example.com/install.sh"
+        );
         let spans: Vec<&str> = c.words.iter().map(|w| w.span.slice(text)).collect();
         assert_eq!(spans, ["curl", "-fsSL", "https://example.com/install.sh"]);
         assert!(c.words.iter().all(|w| w.literal));
@@ -53,7 +67,16 @@ mod shell {
         let c = only(&s);
         assert_eq!(
             values(&s)[0],
-            ["echo", "a b", "x y", "\"q\"", "a b", r#"in "dq" $ \ \z"#, r"\n", "mixeddqsqbare"]
+            [
+                "echo",
+                "a b",
+                "x y",
+                "\"q\"",
+                "a b",
+                r#"in "dq" $ \ \z"#,
+                r"\n",
+                "mixeddqsqbare"
+            ]
         );
         assert_eq!(c.words[1].span.slice(text), "\"a b\"");
         assert_eq!(c.words[2].span.slice(text), "'x y'");
@@ -75,7 +98,11 @@ mod shell {
         let s = parse(text);
         no_errors(&s);
         let c = &s.commands[0];
-        let w: Vec<(&str, bool)> = c.words.iter().map(|w| (w.value.as_str(), w.literal)).collect();
+        let w: Vec<(&str, bool)> = c
+            .words
+            .iter()
+            .map(|w| (w.value.as_str(), w.literal))
+            .collect();
         assert_eq!(
             w,
             [
@@ -95,14 +122,20 @@ mod shell {
         assert_eq!(c.words[2].span.slice(text), r#"-v"$HOME"/x:/y"#);
         // The nested `id -u` comes after `docker`.
         assert_eq!(values(&s)[1], ["id", "-u"]);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
     }
 
     #[test]
     fn expansion_with_quotes_inside_is_verbatim() {
         let s = parse(r#"echo "${X:-"a b"}" "$(echo "x y")""#);
         no_errors(&s);
-        assert_eq!(values(&s)[0], ["echo", r#"${X:-"a b"}"#, r#"$(echo "x y")"#]);
+        assert_eq!(
+            values(&s)[0],
+            ["echo", r#"${X:-"a b"}"#, r#"$(echo "x y")"#]
+        );
         assert_eq!(values(&s)[1], ["echo", "x y"]);
     }
 
@@ -142,15 +175,27 @@ mod shell {
         assert_eq!(s.commands[0].span.slice(text), text);
 
         let s = parse("sudo >/dev/null docker run --privileged img 2>&1");
-        assert_eq!(values(&s), [["sudo", "docker", "run", "--privileged", "img"]]);
+        assert_eq!(
+            values(&s),
+            [["sudo", "docker", "run", "--privileged", "img"]]
+        );
 
         let s = parse("a | b > f c | d");
         assert_eq!(values(&s), vec![vec!["a"], vec!["b", "c"], vec!["d"]]);
-        assert_eq!(s.commands.iter().map(|c| c.pipeline.unwrap().1).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(
+            s.commands
+                .iter()
+                .map(|c| c.pipeline.unwrap().1)
+                .collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
 
         let s = parse("cmd > $(mktemp) x");
         assert_eq!(values(&s), vec![vec!["cmd", "x"], vec!["mktemp"]]);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
 
         let s = parse("tee <<EOF /tmp/x\nhi\nEOF\n");
         no_errors(&s);
@@ -166,7 +211,10 @@ mod shell {
         let s = parse("cmd > out <<< \"$(curl x)\" arg");
         no_errors(&s);
         assert_eq!(values(&s), vec![vec!["cmd", "arg"], vec!["curl", "x"]]);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
         // Text containing `<<<` keeps it.
         let s = parse("echo '<<<' \"a<<<b\"");
         assert_eq!(values(&s), [["echo", "<<<", "a<<<b"]]);
@@ -201,7 +249,10 @@ mod shell {
         let s = parse("docker run \\\r\n  --privileged \\\r\n  img\r\necho hi\r\n");
         assert_eq!(
             values(&s),
-            vec![vec!["docker", "run", "--privileged", "img"], vec!["echo", "hi"]]
+            vec![
+                vec!["docker", "run", "--privileged", "img"],
+                vec!["echo", "hi"]
+            ]
         );
     }
 
@@ -211,7 +262,10 @@ mod shell {
     fn curl_pipe_sh() {
         let s = parse("curl -fsSL https://get.example.com | sh");
         no_errors(&s);
-        assert_eq!(values(&s), vec![vec!["curl", "-fsSL", "https://get.example.com"], vec!["sh"]]);
+        assert_eq!(
+            values(&s),
+            vec![vec!["curl", "-fsSL", "https://get.example.com"], vec!["sh"]]
+        );
         let p0 = s.commands[0].pipeline.unwrap();
         let p1 = s.commands[1].pipeline.unwrap();
         assert_eq!(p0.1, 0);
@@ -223,7 +277,10 @@ mod shell {
     fn wget_pipe_sudo_bash() {
         let s = parse("wget -qO- https://x | sudo bash -");
         no_errors(&s);
-        assert_eq!(values(&s), vec![vec!["wget", "-qO-", "https://x"], vec!["sudo", "bash", "-"]]);
+        assert_eq!(
+            values(&s),
+            vec![vec!["wget", "-qO-", "https://x"], vec!["sudo", "bash", "-"]]
+        );
         assert_eq!(s.commands[1].pipeline.map(|p| p.1), Some(1));
         assert_eq!(s.commands[1].base_name(), Some("sudo"));
     }
@@ -237,7 +294,15 @@ mod shell {
         assert_ne!(x, y);
         assert_eq!(
             p,
-            [Some((x, 0)), Some((x, 1)), None, Some((y, 0)), Some((y, 1)), Some((y, 2)), None]
+            [
+                Some((x, 0)),
+                Some((x, 1)),
+                None,
+                Some((y, 0)),
+                Some((y, 1)),
+                Some((y, 2)),
+                None
+            ]
         );
     }
 
@@ -256,7 +321,13 @@ mod shell {
     fn negated_pipeline() {
         let s = parse("! a | b");
         assert_eq!(values(&s), [["a"], ["b"]]);
-        assert_eq!(s.commands.iter().map(|c| c.pipeline.unwrap().1).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(
+            s.commands
+                .iter()
+                .map(|c| c.pipeline.unwrap().1)
+                .collect::<Vec<_>>(),
+            [0, 1]
+        );
     }
 
     #[test]
@@ -271,7 +342,10 @@ mod shell {
                 vec!["rm", "-rf", "/var/lib/apt/lists/*"],
             ]
         );
-        assert!(s.commands.iter().all(|c| c.pipeline.is_none() && c.nested_in.is_none()));
+        assert!(s
+            .commands
+            .iter()
+            .all(|c| c.pipeline.is_none() && c.nested_in.is_none()));
     }
 
     #[test]
@@ -289,7 +363,10 @@ mod shell {
                 vec!["y"],
             ]
         );
-        assert_eq!(s.commands[1].span.slice(text), "sudo docker run -v /:/host img");
+        assert_eq!(
+            s.commands[1].span.slice(text),
+            "sudo docker run -v /:/host img"
+        );
     }
 
     #[test]
@@ -298,7 +375,10 @@ mod shell {
         let s = parse(text);
         let c = only(&s);
         assert_eq!(c.base_name(), Some("sudo"));
-        assert_eq!(values(&s)[0], ["sudo", "docker", "run", "-v", "/:/host", "img"]);
+        assert_eq!(
+            values(&s)[0],
+            ["sudo", "docker", "run", "-v", "/:/host", "img"]
+        );
         assert_eq!(c.words[4].span.slice(text), "/:/host");
     }
 
@@ -317,7 +397,13 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         let names: Vec<String> = s
             .commands
             .iter()
-            .map(|c| c.words.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" "))
+            .map(|c| {
+                c.words
+                    .iter()
+                    .map(|w| w.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         assert_eq!(
             names,
@@ -344,10 +430,16 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         no_errors(&s);
         assert_eq!(
             values(&s),
-            vec![vec!["bash", "<(curl -s https://x)"], vec!["curl", "-s", "https://x"]]
+            vec![
+                vec!["bash", "<(curl -s https://x)"],
+                vec!["curl", "-s", "https://x"]
+            ]
         );
         assert!(!s.commands[0].words[1].literal);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::ProcessSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::ProcessSubstitution))
+        );
         assert_eq!(s.commands[1].span.slice(text), "curl -s https://x");
     }
 
@@ -357,13 +449,22 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         no_errors(&s);
         assert_eq!(
             values(&s),
-            vec![vec!["sh", "-c", "$(curl -fsSL https://x)"], vec!["curl", "-fsSL", "https://x"]]
+            vec![
+                vec!["sh", "-c", "$(curl -fsSL https://x)"],
+                vec!["curl", "-fsSL", "https://x"]
+            ]
         );
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
 
         let s = parse(r#"sh -c "$(wget -O- https://x)""#);
         assert_eq!(values(&s)[1], ["wget", "-O-", "https://x"]);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
     }
 
     #[test]
@@ -382,7 +483,16 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         );
         let n: Vec<_> = s.commands.iter().map(|c| c.nested_in).collect();
         let cs = Nesting::CommandSubstitution;
-        assert_eq!(n, [None, Some((0, cs)), Some((0, cs)), Some((2, cs)), Some((0, cs))]);
+        assert_eq!(
+            n,
+            [
+                None,
+                Some((0, cs)),
+                Some((0, cs)),
+                Some((2, cs)),
+                Some((0, cs))
+            ]
+        );
         // `a | c` inside the substitution is a pipeline of its own.
         assert_eq!(s.commands[2].pipeline.map(|p| p.1), Some(0));
         assert_eq!(s.commands[4].pipeline.map(|p| p.1), Some(1));
@@ -391,11 +501,20 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
     #[test]
     fn substitution_in_assignment_and_redirect() {
         let s = parse("X=$(curl x) Y=1 env > >(tee log)");
-        assert_eq!(values(&s), vec![vec!["env"], vec!["curl", "x"], vec!["tee", "log"]]);
+        assert_eq!(
+            values(&s),
+            vec![vec!["env"], vec!["curl", "x"], vec!["tee", "log"]]
+        );
         assert_eq!(s.commands[0].assignments[0].value, "X=$(curl x)");
         assert!(!s.commands[0].assignments[0].literal);
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
-        assert_eq!(s.commands[2].nested_in, Some((0, Nesting::ProcessSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
+        assert_eq!(
+            s.commands[2].nested_in,
+            Some((0, Nesting::ProcessSubstitution))
+        );
     }
 
     #[test]
@@ -406,7 +525,13 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         no_errors(&s);
         assert_eq!(
             values(&s),
-            vec![vec!["curl", "x"], vec!["ls"], vec![":"], vec!["id", "-u"], vec![":"]]
+            vec![
+                vec!["curl", "x"],
+                vec!["ls"],
+                vec![":"],
+                vec!["id", "-u"],
+                vec![":"]
+            ]
         );
         assert!(s.commands.iter().all(|c| c.nested_in.is_none()));
     }
@@ -425,8 +550,14 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
                 vec!["unset", "A"]
             ]
         );
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
-        assert_eq!(s.commands[3].nested_in, Some((2, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
+        assert_eq!(
+            s.commands[3].nested_in,
+            Some((2, Nesting::CommandSubstitution))
+        );
     }
 
     // -- things that are not commands --------------------------------------
@@ -453,9 +584,15 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
             "cat <<EOF > /etc/x.conf\ndocker run --privileged x\nuser=$(whoami)\nEOF\necho done";
         let s = parse(text);
         no_errors(&s);
-        assert_eq!(values(&s), vec![vec!["cat"], vec!["whoami"], vec!["echo", "done"]]);
+        assert_eq!(
+            values(&s),
+            vec![vec!["cat"], vec!["whoami"], vec!["echo", "done"]]
+        );
         // `$(…)` in an unquoted heredoc does run; it belongs to `cat`.
-        assert_eq!(s.commands[1].nested_in, Some((0, Nesting::CommandSubstitution)));
+        assert_eq!(
+            s.commands[1].nested_in,
+            Some((0, Nesting::CommandSubstitution))
+        );
 
         let s = parse("cat <<'EOF'\ndocker run $(x)\nEOF\n");
         no_errors(&s);
@@ -500,7 +637,11 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         let s = parse(text);
         no_errors(&s);
         let c = only(&s);
-        let w: Vec<(&str, bool)> = c.words.iter().map(|w| (w.value.as_str(), w.literal)).collect();
+        let w: Vec<(&str, bool)> = c
+            .words
+            .iter()
+            .map(|w| (w.value.as_str(), w.literal))
+            .collect();
         assert_eq!(
             w,
             [
@@ -525,9 +666,16 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         no_errors(&s);
         assert_eq!(
             values(&s),
-            vec![vec!["echo", "${{ github.sha }}"], vec!["${{ matrix.cmd }}", "--x"], vec!["make"]]
+            vec![
+                vec!["echo", "${{ github.sha }}"],
+                vec!["${{ matrix.cmd }}", "--x"],
+                vec!["make"]
+            ]
         );
-        assert_eq!(s.commands[2].assignments[0].value, "X=${{ env.A }}${{ env.B }}");
+        assert_eq!(
+            s.commands[2].assignments[0].value,
+            "X=${{ env.A }}${{ env.B }}"
+        );
         assert!(!s.commands[2].assignments[0].literal);
     }
 
@@ -553,7 +701,10 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         assert_eq!(e.span.slice(text), "if");
         assert_eq!(e.message, "shell syntax error near `if`");
         // Commands around it are still returned.
-        assert_eq!(s.commands.first().map(|c| c.words[0].value.as_str()), Some("echo"));
+        assert_eq!(
+            s.commands.first().map(|c| c.words[0].value.as_str()),
+            Some("echo")
+        );
         assert!(values(&s).contains(&vec!["echo", "after"]));
     }
 
@@ -563,14 +714,20 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         let s = parse(text);
         assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
         assert_eq!(s.errors[0].span.slice(text), ")");
-        assert_eq!(values(&s), vec![vec!["echo", "ok"], vec!["echo"], vec!["echo", "after"]]);
+        assert_eq!(
+            values(&s),
+            vec![vec!["echo", "ok"], vec!["echo"], vec!["echo", "after"]]
+        );
     }
 
     #[test]
     fn missing_token_is_reported() {
         let s = parse("echo $(curl x");
         assert!(!s.errors.is_empty());
-        assert!(s.errors.iter().all(|e| e.message.contains("shell syntax error")));
+        assert!(s
+            .errors
+            .iter()
+            .all(|e| e.message.contains("shell syntax error")));
         assert!(values(&s).iter().any(|c| c.first() == Some(&"curl")));
     }
 
@@ -578,7 +735,11 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
     fn empty_and_blank_inputs() {
         for text in ["", " ", "\n\n", "# only a comment", ";", "\\"] {
             let s = parse(text);
-            assert!(s.commands.is_empty() || text == "\\", "{text:?}: {:?}", s.commands);
+            assert!(
+                s.commands.is_empty() || text == "\\",
+                "{text:?}: {:?}",
+                s.commands
+            );
         }
     }
 
@@ -707,9 +868,18 @@ case \"$1\" in start) docker run e ;; *) exit 1 ;; esac
         let n = 20_000;
         let text = format!("{}x{}", "echo $(".repeat(n), ")".repeat(n));
         let s = parse(&text);
-        let total: usize = s.commands.iter().flat_map(|c| &c.words).map(|w| w.value.len()).sum();
+        let total: usize = s
+            .commands
+            .iter()
+            .flat_map(|c| &c.words)
+            .map(|w| w.value.len())
+            .sum();
         assert!(total <= 16 * text.len() + (2 << 20), "total {total}");
-        assert!(s.errors.iter().any(|e| e.message.contains("too")), "{:?}", s.errors.first());
+        assert!(
+            s.errors.iter().any(|e| e.message.contains("too")),
+            "{:?}",
+            s.errors.first()
+        );
     }
 
     #[test]
@@ -835,8 +1005,9 @@ mod shell_stress {
         };
         for _ in 0..200_000 {
             let n = (rnd() % 60) as usize;
-            let text: String =
-                (0..n).map(|_| frags[(rnd() % frags.len() as u64) as usize]).collect();
+            let text: String = (0..n)
+                .map(|_| frags[(rnd() % frags.len() as u64) as usize])
+                .collect();
             let s = parse(&text);
             for (i, c) in s.commands.iter().enumerate() {
                 assert!(

@@ -38,9 +38,19 @@ impl Serving {
                 let _ = tx.send(line);
             }
         });
-        let line = rx.recv_timeout(Duration::from_secs(30)).expect("skillaudit serve printed nothing");
-        let addr = line.strip_prefix("listening on http://").unwrap_or_else(|| panic!("unexpected first line {line:?}")).parse().unwrap();
-        Serving { child, addr, stderr: rx }
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("skillaudit serve printed nothing");
+        let addr = line
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .parse()
+            .unwrap();
+        Serving {
+            child,
+            addr,
+            stderr: rx,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -9,7 +9,9 @@
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
-use crate::container::{Build, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
+use crate::container::{
+    Build, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping,
+};
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::FileId;
@@ -18,30 +20,125 @@ use crate::{Origin, Spanned};
 /// Keys a compose service may have (the compose specification plus the
 /// legacy v2/v3 ones still accepted). Used to recognise compose files by content.
 const SERVICE_KEYS: &[&str] = &[
-    "annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup", "cgroup_parent",
-    "command", "configs", "container_name", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota",
-    "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus", "cpuset", "credential_spec", "depends_on",
-    "deploy", "develop", "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname",
-    "driver_opts", "entrypoint", "env_file", "environment", "expose", "extends", "external_links",
-    "extra_hosts", "gpus", "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation",
-    "labels", "label_file", "links", "logging", "log_driver", "log_opt", "mac_address", "mem_limit",
-    "mem_reservation", "mem_swappiness", "memswap_limit", "models", "network_mode", "networks", "net",
-    "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "ports", "post_start", "pre_stop",
-    "privileged", "profiles", "provider", "pull_policy", "read_only", "restart", "runtime", "scale",
-    "secrets", "security_opt", "shm_size", "stdin_open", "stop_grace_period", "stop_signal", "storage_opt",
-    "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket", "user", "userns_mode", "uts", "volume_driver",
-    "volumes", "volumes_from", "working_dir",
+    "annotations",
+    "attach",
+    "blkio_config",
+    "build",
+    "cap_add",
+    "cap_drop",
+    "cgroup",
+    "cgroup_parent",
+    "command",
+    "configs",
+    "container_name",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_period",
+    "cpu_quota",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpu_shares",
+    "cpus",
+    "cpuset",
+    "credential_spec",
+    "depends_on",
+    "deploy",
+    "develop",
+    "device_cgroup_rules",
+    "devices",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "domainname",
+    "driver_opts",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "expose",
+    "extends",
+    "external_links",
+    "extra_hosts",
+    "gpus",
+    "group_add",
+    "healthcheck",
+    "hostname",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "labels",
+    "label_file",
+    "links",
+    "logging",
+    "log_driver",
+    "log_opt",
+    "mac_address",
+    "mem_limit",
+    "mem_reservation",
+    "mem_swappiness",
+    "memswap_limit",
+    "models",
+    "network_mode",
+    "networks",
+    "net",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "pids_limit",
+    "platform",
+    "ports",
+    "post_start",
+    "pre_stop",
+    "privileged",
+    "profiles",
+    "provider",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "runtime",
+    "scale",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stdin_open",
+    "stop_grace_period",
+    "stop_signal",
+    "storage_opt",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "use_api_socket",
+    "user",
+    "userns_mode",
+    "uts",
+    "volume_driver",
+    "volumes",
+    "volumes_from",
+    "working_dir",
 ];
 
 /// Keys that mark a mapping as a compose service when sniffing content.
-const TELLTALE_KEYS: &[&str] = &["image", "build", "volumes", "ports", "environment", "command", "container_name"];
+const TELLTALE_KEYS: &[&str] = &[
+    "image",
+    "build",
+    "volumes",
+    "ports",
+    "environment",
+    "command",
+    "container_name",
+];
 
 /// Does this YAML look like a compose file? A top-level `services:` mapping
 /// whose services are mappings using only compose keys, at least one with a
 /// telltale key (`image`, `build`, …). Used for files not named like compose files.
 pub fn looks_like_compose(stream: &Stream) -> bool {
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return false };
-    let Some(services) = root.value("services") else { return false };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return false;
+    };
+    let Some(services) = root.value("services") else {
+        return false;
+    };
     let entries = services.entries();
     if entries.is_empty() {
         return false;
@@ -68,14 +165,24 @@ pub fn looks_like_compose(stream: &Stream) -> bool {
 /// Every service of the compose file as a Container.
 pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
     let mut out = Vec::new();
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return out };
-    let Some(services) = root.value("services") else { return out };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return out;
+    };
+    let Some(services) = root.value("services") else {
+        return out;
+    };
     for (key, svc) in services.entries() {
         let Some(name) = key.as_str() else { continue };
         if !svc.is_mapping() || svc.tag() == Some("!reset") {
             continue;
         }
-        let mut c = Container::new(file, ContainerSource::ComposeService { name: name.to_string() }, key.report_span());
+        let mut c = Container::new(
+            file,
+            ContainerSource::ComposeService {
+                name: name.to_string(),
+            },
+            key.report_span(),
+        );
         let fields = ServiceFields::collect(services, svc);
         for (name, k, v) in &fields.entries {
             read_field(&mut c, name, *k, *v);
@@ -112,17 +219,25 @@ impl<'a> ServiceFields<'a> {
             // `extends: name` or `extends: {service: name}` without `file:`.
             let base = s.value("extends").and_then(|e| match e.as_str() {
                 Some(name) => Some(name.to_string()),
-                None if e.value("file").is_none() => e.value("service").and_then(|n| n.as_str()).map(str::to_string),
+                None if e.value("file").is_none() => e
+                    .value("service")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string),
                 None => None,
             });
-            current = base.and_then(|b| services.value(&b)).filter(|b| b.is_mapping());
+            current = base
+                .and_then(|b| services.value(&b))
+                .filter(|b| b.is_mapping());
         }
         ServiceFields { entries }
     }
 }
 
 fn is_merged_list(key: &str) -> bool {
-    matches!(key, "volumes" | "ports" | "cap_add" | "cap_drop" | "security_opt" | "devices" | "environment")
+    matches!(
+        key,
+        "volumes" | "ports" | "cap_add" | "cap_drop" | "security_opt" | "devices" | "environment"
+    )
 }
 
 fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
@@ -161,7 +276,9 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
         "cap_drop" => c.cap_drop.extend(strings(v)),
         "security_opt" => {
             for opt in strings(v) {
-                if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(&opt.value) {
+                if let SecurityOpt::NoNewPrivileges(true) =
+                    runtime::classify_security_opt(&opt.value)
+                {
                     c.no_new_privileges = Some(opt.origin);
                 }
                 c.security_opts.push(opt);
@@ -202,7 +319,11 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
         _ => {
             if let Some(kind) = runtime::namespace_of_key(key) {
                 if let Some(value) = text(v) {
-                    c.namespaces.push(Namespace { kind, value, origin: entry_origin(k, v) });
+                    c.namespaces.push(Namespace {
+                        kind,
+                        value,
+                        origin: entry_origin(k, v),
+                    });
                 }
             }
         }
@@ -231,12 +352,19 @@ fn set_limit(slot: &mut Option<Origin>, v: NodeRef<'_>) {
 }
 
 fn strings<'a>(v: NodeRef<'a>) -> Vec<Spanned<String>> {
-    v.items().into_iter().filter_map(|item| text(item).map(|s| Spanned::new(s, item_origin(v, item)))).collect()
+    v.items()
+        .into_iter()
+        .filter_map(|item| text(item).map(|s| Spanned::new(s, item_origin(v, item))))
+        .collect()
 }
 
 fn build(v: NodeRef<'_>) -> Option<Build> {
     if let Some(ctx) = text(v) {
-        return Some(Build { context: ctx, dockerfile: None, origin: origin(v) });
+        return Some(Build {
+            context: ctx,
+            dockerfile: None,
+            origin: origin(v),
+        });
     }
     if !v.is_mapping() {
         return None;
@@ -245,16 +373,29 @@ fn build(v: NodeRef<'_>) -> Option<Build> {
     if v.value("dockerfile_inline").is_some() {
         return None;
     }
-    let context = v.value("context").and_then(text).unwrap_or_else(|| ".".into());
+    let context = v
+        .value("context")
+        .and_then(text)
+        .unwrap_or_else(|| ".".into());
     let dockerfile = v.value("dockerfile").and_then(text);
-    Some(Build { context, dockerfile, origin: origin(v) })
+    Some(Build {
+        context,
+        dockerfile,
+        origin: origin(v),
+    })
 }
 
 fn volume(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<Mount> {
     let origin = item_origin(list, item);
     if let Some(spec) = text(item) {
         let s = runtime::parse_volume(&spec);
-        return Some(Mount { kind: s.kind, source: s.source, target: s.target, read_only: s.read_only, origin });
+        return Some(Mount {
+            kind: s.kind,
+            source: s.source,
+            target: s.target,
+            read_only: s.read_only,
+            origin,
+        });
     }
     if !item.is_mapping() {
         return None;
@@ -268,14 +409,25 @@ fn volume(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<Mount> {
     let source = item.value("source").and_then(text).unwrap_or_default();
     let target = item.value("target").and_then(text).unwrap_or_default();
     let read_only = item.value("read_only").and_then(boolean);
-    Some(Mount { kind, source, target, read_only, origin })
+    Some(Mount {
+        kind,
+        source,
+        target,
+        read_only,
+        origin,
+    })
 }
 
 fn port(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<PortMapping> {
     let origin = item_origin(list, item);
     if let Some(spec) = text(item) {
         let p = runtime::parse_port(&spec);
-        return Some(PortMapping { host_ip: p.host_ip, host_port: p.host_port, container_port: p.container_port, origin });
+        return Some(PortMapping {
+            host_ip: p.host_ip,
+            host_port: p.host_port,
+            container_port: p.container_port,
+            origin,
+        });
     }
     if !item.is_mapping() {
         return None;
@@ -299,17 +451,28 @@ fn environment(c: &mut Container, v: NodeRef<'_>) {
                 Some((k, val)) => (k.to_string(), Some(val.to_string())),
                 None => (entry.clone(), None),
             };
-            c.env.push(EnvEntry { key, value, origin: item_origin(v, item) });
+            c.env.push(EnvEntry {
+                key,
+                value,
+                origin: item_origin(v, item),
+            });
         }
     } else {
         for (k, val) in v.entries() {
             let Some(key) = k.as_str() else { continue };
             let key_span: Span = k.node().span;
             let o = match val.via.or(k.via).or(v.via) {
-                Some(use_site) => Origin { span: use_site, anchor: Some(key_span.cover(val.node().span)) },
+                Some(use_site) => Origin {
+                    span: use_site,
+                    anchor: Some(key_span.cover(val.node().span)),
+                },
                 None => Origin::at(key_span.cover(val.node().span)),
             };
-            c.env.push(EnvEntry { key: key.to_string(), value: text(val), origin: o });
+            c.env.push(EnvEntry {
+                key: key.to_string(),
+                value: text(val),
+                origin: o,
+            });
         }
     }
 }

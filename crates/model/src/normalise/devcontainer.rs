@@ -60,7 +60,9 @@
 use skillaudit_syntax::yaml::{NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
 
-use crate::container::{Build, Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
+use crate::container::{
+    Build, Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping,
+};
 use crate::normalise::docker_cli;
 use crate::normalise::kubernetes::{items, Budget, Fields};
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
@@ -73,7 +75,10 @@ use crate::{Origin, Spanned};
 const WORK_BUDGET: usize = 200_000;
 
 /// Official features that run the container privileged.
-const PRIVILEGED_FEATURES: &[&str] = &["ghcr.io/devcontainers/features/docker-in-docker", "docker-in-docker"];
+const PRIVILEGED_FEATURES: &[&str] = &[
+    "ghcr.io/devcontainers/features/docker-in-docker",
+    "docker-in-docker",
+];
 /// Official features that bind-mount the host's Docker socket.
 const SOCKET_FEATURES: &[&str] = &[
     "ghcr.io/devcontainers/features/docker-outside-of-docker",
@@ -86,7 +91,10 @@ const SOCKET_FEATURES: &[&str] = &[
 /// tools read: `.devcontainer.json`, `.devcontainer/devcontainer.json` or
 /// `.devcontainer/<name>/devcontainer.json`?
 pub fn is_devcontainer_path(path: &str) -> bool {
-    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     matches!(
         parts.as_slice(),
         [.., ".devcontainer.json"]
@@ -122,9 +130,13 @@ fn folder_of(path: &str) -> Option<Vec<String>> {
 
 fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container> {
     let mut budget = Budget::new(WORK_BUDGET);
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return Vec::new() };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return Vec::new();
+    };
     let top = Fields::of(Some(root), &mut budget);
-    let Some(&(first_key, _)) = top.all().first() else { return Vec::new() };
+    let Some(&(first_key, _)) = top.all().first() else {
+        return Vec::new();
+    };
 
     let compose = top.entry("dockerComposeFile");
     let build = Fields::of(top.get("build"), &mut budget);
@@ -135,7 +147,8 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
     } else if let (Some(df), Some((key, value))) = (build.str("dockerfile"), top.entry("build")) {
         Some((df, origin(value), key))
     } else {
-        top.entry("dockerFile").and_then(|(k, v)| text(v).map(|df| (df, entry_origin(k, v), k)))
+        top.entry("dockerFile")
+            .and_then(|(k, v)| text(v).map(|df| (df, entry_origin(k, v), k)))
     };
 
     let definition_key = match (&compose, &dockerfile) {
@@ -149,11 +162,21 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
     if compose.is_none() {
         match dockerfile {
             Some((df, build_origin, _)) => {
-                let context = build.str("context").or_else(|| top.str("context")).unwrap_or_else(|| ".".to_string());
-                c.build = dockerfile_in_context(dir, &context, &df)
-                    .map(|dockerfile| Build { context, dockerfile: Some(dockerfile), origin: build_origin });
+                let context = build
+                    .str("context")
+                    .or_else(|| top.str("context"))
+                    .unwrap_or_else(|| ".".to_string());
+                c.build = dockerfile_in_context(dir, &context, &df).map(|dockerfile| Build {
+                    context,
+                    dockerfile: Some(dockerfile),
+                    origin: build_origin,
+                });
             }
-            None => c.image = top.get("image").and_then(|v| text(v).map(|s| Spanned::new(s, origin(v)))),
+            None => {
+                c.image = top
+                    .get("image")
+                    .and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))))
+            }
         }
         if let Some(ports) = top.get("appPort") {
             app_ports(&mut c, ports, &mut budget);
@@ -183,8 +206,16 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
                 Some(s) => s,
                 None if item.is_mapping() => {
                     let m = Fields::of(Some(item), &mut budget);
-                    let source = m.str("source").filter(|s| !s.is_empty()).map(|s| format!("src={s},")).unwrap_or_default();
-                    format!("type={},{source}dst={}", m.str("type").unwrap_or_default(), m.str("target").unwrap_or_default())
+                    let source = m
+                        .str("source")
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!("src={s},"))
+                        .unwrap_or_default();
+                    format!(
+                        "type={},{source}dst={}",
+                        m.str("type").unwrap_or_default(),
+                        m.str("target").unwrap_or_default()
+                    )
                 }
                 None => continue,
             };
@@ -200,7 +231,11 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
                 continue;
             }
             let value = Some(text(v).unwrap_or_default());
-            c.env.push(EnvEntry { key: name.to_string(), value, origin: entry_origin(k, v) });
+            c.env.push(EnvEntry {
+                key: name.to_string(),
+                value,
+                origin: entry_origin(k, v),
+            });
         }
     }
 
@@ -208,7 +243,9 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
         Some((k, v)) => c.user = text(v).map(|u| Spanned::new(u, entry_origin(k, v))),
         None => {
             if let Some((k, v)) = top.entry("remoteUser") {
-                c.user = text(v).filter(|u| crate::image::is_root_user(u)).map(|u| Spanned::new(u, entry_origin(k, v)));
+                c.user = text(v)
+                    .filter(|u| crate::image::is_root_user(u))
+                    .map(|u| Spanned::new(u, entry_origin(k, v)));
             }
         }
     }
@@ -250,33 +287,64 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
 /// `appPort`: a number, a string, or a list of them.
 fn app_ports(c: &mut Container, value: NodeRef<'_>, budget: &mut Budget) {
     let ports: Vec<(NodeRef<'_>, Origin)> = if value.is_sequence() {
-        items(Some(value), budget).into_iter().map(|p| (p, item_origin(value, p))).collect()
+        items(Some(value), budget)
+            .into_iter()
+            .map(|p| (p, item_origin(value, p)))
+            .collect()
     } else {
         vec![(value, origin(value))]
     };
     for (port, o) in ports {
         let Some(spec) = text(port) else { continue };
         // JSON numbers are plain scalars, strings quoted ones.
-        let is_number = matches!(port.node().kind, NodeKind::Scalar { style: ScalarStyle::Plain, .. })
-            && !spec.is_empty()
+        let is_number = matches!(
+            port.node().kind,
+            NodeKind::Scalar {
+                style: ScalarStyle::Plain,
+                ..
+            }
+        ) && !spec.is_empty()
             && spec.bytes().all(|b| b.is_ascii_digit());
         let p = if is_number {
             // The CLI publishes a bare number on the loopback address only.
-            runtime::PortSpec { host_ip: Some("127.0.0.1".into()), host_port: Some(spec.clone()), container_port: spec }
+            runtime::PortSpec {
+                host_ip: Some("127.0.0.1".into()),
+                host_port: Some(spec.clone()),
+                container_port: spec,
+            }
         } else {
             runtime::parse_port(&spec)
         };
         let (host_ip, host_port, container_port) = (p.host_ip, p.host_port, p.container_port);
-        c.ports.push(PortMapping { host_ip, host_port, container_port, origin: o });
+        c.ports.push(PortMapping {
+            host_ip,
+            host_port,
+            container_port,
+            origin: o,
+        });
     }
 }
 
 /// One `--mount` value, read by docker's syntax; the mount keeps `o`.
 /// Docker refuses a mount without a target, so none is returned for one.
 fn mount_arg(file: FileId, spec: String, o: Origin) -> Option<Mount> {
-    let words = [Spanned { value: "--mount".to_string(), origin: o }, Spanned { value: spec, origin: o }];
+    let words = [
+        Spanned {
+            value: "--mount".to_string(),
+            origin: o,
+        },
+        Spanned {
+            value: spec,
+            origin: o,
+        },
+    ];
     let parsed = docker_cli::container(file, ContainerSource::Devcontainer, o.span, &words);
-    parsed.mounts.into_iter().next().filter(|m| !m.target.trim().is_empty()).map(|m| Mount { origin: o, ..m })
+    parsed
+        .mounts
+        .into_iter()
+        .next()
+        .filter(|m| !m.target.trim().is_empty())
+        .map(|m| Mount { origin: o, ..m })
 }
 
 /// `runArgs`: docker flags, merged over what the other keys said.
@@ -371,7 +439,11 @@ fn lexical(path: &str) -> Option<(usize, Vec<&str>)> {
 /// The Dockerfile's path relative to the build context, both given relative
 /// to the devcontainer.json's folder, whose own folders (outermost first)
 /// are `dir` when known. `None` when it cannot be known.
-fn dockerfile_in_context(dir: Option<&[String]>, context: &str, dockerfile: &str) -> Option<String> {
+fn dockerfile_in_context(
+    dir: Option<&[String]>,
+    context: &str,
+    dockerfile: &str,
+) -> Option<String> {
     let Some((d_up, d_names)) = lexical(dockerfile) else {
         // An absolute Dockerfile path is used as it is.
         return Some(dockerfile.trim().to_string());
@@ -380,8 +452,19 @@ fn dockerfile_in_context(dir: Option<&[String]>, context: &str, dockerfile: &str
     let mut out: Vec<&str> = Vec::new();
     if c_up <= d_up {
         // Climb out of the context to the Dockerfile's base, then down.
-        let common = if c_up == d_up { c_names.iter().zip(&d_names).take_while(|(a, b)| a == b).count() } else { 0 };
-        out.extend(std::iter::repeat_n("..", c_names.len() - common + (d_up - c_up)));
+        let common = if c_up == d_up {
+            c_names
+                .iter()
+                .zip(&d_names)
+                .take_while(|(a, b)| a == b)
+                .count()
+        } else {
+            0
+        };
+        out.extend(std::iter::repeat_n(
+            "..",
+            c_names.len() - common + (d_up - c_up),
+        ));
         out.extend(d_names.get(common..).unwrap_or_default());
     } else {
         // The context is above the Dockerfile's base: climb out of the
@@ -393,7 +476,12 @@ fn dockerfile_in_context(dir: Option<&[String]>, context: &str, dockerfile: &str
             return None;
         }
         out.extend(std::iter::repeat_n("..", c_names.len()));
-        out.extend(dir.get(n - c_up..n - d_up).unwrap_or_default().iter().map(String::as_str));
+        out.extend(
+            dir.get(n - c_up..n - d_up)
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str),
+        );
         out.extend(d_names);
     }
     (!out.is_empty()).then(|| out.join("/"))
@@ -454,26 +542,47 @@ mod tests {
         let c = read(RUN_ARGS);
         assert_eq!(c.source, ContainerSource::Devcontainer);
         assert_eq!(c.definition.slice(RUN_ARGS), "\"image\"");
-        assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("mcr.microsoft.com/devcontainers/typescript-node:1-20"));
+        assert_eq!(
+            c.image.as_ref().map(|i| i.value.as_str()),
+            Some("mcr.microsoft.com/devcontainers/typescript-node:1-20")
+        );
         let privileged = c.privileged.expect("--privileged");
         assert_eq!(privileged.span.slice(RUN_ARGS), "\"--privileged\"");
         assert_eq!(line(RUN_ARGS, privileged.span), 5);
         // runArgs are read after `mounts`: the `-v` is the last mount.
         let sock = c.mounts.last().expect("socket");
-        assert_eq!((sock.kind, sock.source.as_str()), (MountKind::Bind, "/var/run/docker.sock"));
+        assert_eq!(
+            (sock.kind, sock.source.as_str()),
+            (MountKind::Bind, "/var/run/docker.sock")
+        );
         // `-v` and its value: the span covers both items.
-        assert_eq!(sock.origin.span.slice(RUN_ARGS), "\"-v\", \"/var/run/docker.sock:/var/run/docker.sock\"");
+        assert_eq!(
+            sock.origin.span.slice(RUN_ARGS),
+            "\"-v\", \"/var/run/docker.sock:/var/run/docker.sock\""
+        );
         assert_eq!(line(RUN_ARGS, sock.origin.span), 6);
-        let ns: Vec<_> = c.host_namespaces().map(|n| (n.kind, line(RUN_ARGS, n.origin.span))).collect();
+        let ns: Vec<_> = c
+            .host_namespaces()
+            .map(|n| (n.kind, line(RUN_ARGS, n.origin.span)))
+            .collect();
         assert_eq!(ns, [(NamespaceKind::Network, 7)]);
         // `--user 0` in runArgs comes after containerUser and wins.
         let user = c.user.as_ref().expect("user");
-        assert_eq!((user.value.as_str(), line(RUN_ARGS, user.origin.span)), ("0", 8));
+        assert_eq!(
+            (user.value.as_str(), line(RUN_ARGS, user.origin.span)),
+            ("0", 8)
+        );
         // "oops" would be docker's image: reading stops, it is not the image,
         // and the flag after it is not docker's.
         assert!(c.cap_add.iter().all(|cap| cap.value != "SYS_ADMIN"));
         assert_eq!(c.cap_add.len(), 1);
-        assert_eq!((c.cap_add[0].value.as_str(), line(RUN_ARGS, c.cap_add[0].origin.span)), ("NET_ADMIN", 21));
+        assert_eq!(
+            (
+                c.cap_add[0].value.as_str(),
+                line(RUN_ARGS, c.cap_add[0].origin.span)
+            ),
+            ("NET_ADMIN", 21)
+        );
     }
 
     #[test]
@@ -482,31 +591,71 @@ mod tests {
         // The runArgs `-v` comes last (runArgs are read after `mounts`).
         assert_eq!(c.mounts.len(), 4);
         let ssh = &c.mounts[0];
-        assert_eq!((ssh.kind, ssh.source.as_str(), ssh.target.as_str(), ssh.read_only), (MountKind::Bind, "${localEnv:HOME}/.ssh", "/home/node/.ssh", Some(true)));
+        assert_eq!(
+            (
+                ssh.kind,
+                ssh.source.as_str(),
+                ssh.target.as_str(),
+                ssh.read_only
+            ),
+            (
+                MountKind::Bind,
+                "${localEnv:HOME}/.ssh",
+                "/home/node/.ssh",
+                Some(true)
+            )
+        );
         assert_eq!(line(RUN_ARGS, ssh.origin.span), 13);
         // Object form: the CLI drops `readonly`, so the mount is writable.
         let sock = &c.mounts[1];
-        assert_eq!((sock.kind, sock.source.as_str(), sock.read_only), (MountKind::Bind, "/var/run/docker.sock", None));
+        assert_eq!(
+            (sock.kind, sock.source.as_str(), sock.read_only),
+            (MountKind::Bind, "/var/run/docker.sock", None)
+        );
         assert_eq!(line(RUN_ARGS, sock.origin.span), 14);
         assert!(sock.origin.span.slice(RUN_ARGS).starts_with("{ \"source\""));
         let vol = &c.mounts[2];
-        assert_eq!((vol.kind, vol.source.as_str()), (MountKind::Volume, "node_modules"));
+        assert_eq!(
+            (vol.kind, vol.source.as_str()),
+            (MountKind::Volume, "node_modules")
+        );
     }
 
     #[test]
     fn env_security_and_ports() {
         let c = read(RUN_ARGS);
-        let env: Vec<_> = c.env.iter().map(|e| (e.key.as_str(), e.value.as_deref(), line(RUN_ARGS, e.origin.span))).collect();
+        let env: Vec<_> = c
+            .env
+            .iter()
+            .map(|e| {
+                (
+                    e.key.as_str(),
+                    e.value.as_deref(),
+                    line(RUN_ARGS, e.origin.span),
+                )
+            })
+            .collect();
         assert_eq!(
             env,
             [
-                ("GITHUB_TOKEN", Some("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"), 19),
+                (
+                    "GITHUB_TOKEN",
+                    Some("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"),
+                    19
+                ),
                 ("HOME_DIR", Some("${localEnv:HOME}"), 19),
                 ("PATH", Some("${containerEnv:PATH}:/extra"), 20),
             ]
         );
-        let opts: Vec<_> = c.security_opts.iter().map(|o| (o.value.as_str(), line(RUN_ARGS, o.origin.span))).collect();
-        assert_eq!(opts, [("seccomp=unconfined", 22), ("no-new-privileges", 22)]);
+        let opts: Vec<_> = c
+            .security_opts
+            .iter()
+            .map(|o| (o.value.as_str(), line(RUN_ARGS, o.origin.span)))
+            .collect();
+        assert_eq!(
+            opts,
+            [("seccomp=unconfined", 22), ("no-new-privileges", 22)]
+        );
         assert!(c.no_new_privileges.is_some());
         // appPort: a number goes to 127.0.0.1, a string as written; forwardPorts are not published.
         assert_eq!(c.ports.len(), 2);
@@ -521,14 +670,24 @@ mod tests {
         // containerUser wins over remoteUser.
         let c = read(r#"{"image": "x", "containerUser": "root", "remoteUser": "vscode"}"#);
         assert_eq!(c.user.as_ref().map(|u| u.value.as_str()), Some("root"));
-        assert_eq!(c.user.as_ref().unwrap().origin.span.slice(r#"{"image": "x", "containerUser": "root", "remoteUser": "vscode"}"#), r#""containerUser": "root""#);
+        assert_eq!(
+            c.user
+                .as_ref()
+                .unwrap()
+                .origin
+                .span
+                .slice(r#"{"image": "x", "containerUser": "root", "remoteUser": "vscode"}"#),
+            r#""containerUser": "root""#
+        );
         // remoteUser root without containerUser: runs as root.
         let text = "{\n  \"image\": \"x\",\n  \"remoteUser\": \"root\"\n}";
         let c = read(text);
         let u = c.user.as_ref().expect("remoteUser root");
         assert_eq!((u.value.as_str(), line(text, u.origin.span)), ("root", 3));
         // A non-root remoteUser says nothing about the container's user.
-        assert!(read(r#"{"image": "x", "remoteUser": "vscode"}"#).user.is_none());
+        assert!(read(r#"{"image": "x", "remoteUser": "vscode"}"#)
+            .user
+            .is_none());
         // containerUser non-root, remoteUser root: the container user is kept.
         let c = read(r#"{"image": "x", "containerUser": "node", "remoteUser": "root"}"#);
         assert_eq!(c.user.as_ref().map(|u| u.value.as_str()), Some("node"));
@@ -539,25 +698,45 @@ mod tests {
         let text = "{\n  \"name\": \"x\",\n  \"build\": { \"dockerfile\": \"Dockerfile\", \"context\": \"..\" },\n  \"image\": \"ignored:latest\"\n}";
         let c = read(text);
         let b = c.build.as_ref().expect("build");
-        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), ("..", Some(".devcontainer/Dockerfile")));
+        assert_eq!(
+            (b.context.as_str(), b.dockerfile.as_deref()),
+            ("..", Some(".devcontainer/Dockerfile"))
+        );
         assert_eq!(line(text, b.origin.span), 3);
         // The Dockerfile wins; `image` is ignored as the CLI ignores it.
         assert!(c.image.is_none());
-        assert_eq!((c.definition.slice(text), line(text, c.definition)), ("\"build\"", 3));
+        assert_eq!(
+            (c.definition.slice(text), line(text, c.definition)),
+            ("\"build\"", 3)
+        );
 
         // Default context: the devcontainer folder.
         let c = read(r#"{"build": {"dockerfile": "Dockerfile"}}"#);
         let b = c.build.unwrap();
-        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), (".", Some("Dockerfile")));
+        assert_eq!(
+            (b.context.as_str(), b.dockerfile.as_deref()),
+            (".", Some("Dockerfile"))
+        );
         // Legacy keys.
-        let c = read_at("svc/.devcontainer/py/devcontainer.json", r#"{"dockerFile": "../Dockerfile", "context": "../../.."}"#);
+        let c = read_at(
+            "svc/.devcontainer/py/devcontainer.json",
+            r#"{"dockerFile": "../Dockerfile", "context": "../../.."}"#,
+        );
         let b = c.build.unwrap();
-        assert_eq!((b.context.as_str(), b.dockerfile.as_deref()), ("../../..", Some("svc/.devcontainer/Dockerfile")));
+        assert_eq!(
+            (b.context.as_str(), b.dockerfile.as_deref()),
+            ("../../..", Some("svc/.devcontainer/Dockerfile"))
+        );
         // Without the file's path a context above its folder is unknown: no guess.
         let stream = parse(r#"{"build": {"dockerfile": "Dockerfile", "context": ".."}}"#);
         assert!(containers(FileId(1), &stream)[0].build.is_none());
         // A context that leaves the scanned tree.
-        assert!(read_at(".devcontainer.json", r#"{"build": {"dockerfile": "Dockerfile", "context": ".."}}"#).build.is_none());
+        assert!(read_at(
+            ".devcontainer.json",
+            r#"{"build": {"dockerfile": "Dockerfile", "context": ".."}}"#
+        )
+        .build
+        .is_none());
     }
 
     #[test]
@@ -579,7 +758,11 @@ mod tests {
             ("..", "/abs/Dockerfile", Some("/abs/Dockerfile")),
         ];
         for (context, dockerfile, want) in cases {
-            assert_eq!(dockerfile_in_context(d, context, dockerfile).as_deref(), want, "{context} {dockerfile}");
+            assert_eq!(
+                dockerfile_in_context(d, context, dockerfile).as_deref(),
+                want,
+                "{context} {dockerfile}"
+            );
         }
         // The linker joins folder/context/dockerfile lexically: check that lands on folder/dockerfile.
         use std::path::Path;
@@ -587,7 +770,11 @@ mod tests {
         for (context, dockerfile, want) in cases {
             if let Some(rel) = want.filter(|w| !w.starts_with('/')) {
                 let linked = crate::link::normalize(&folder.join(context).join(rel));
-                assert_eq!(linked, crate::link::normalize(&folder.join(dockerfile)), "{context} {dockerfile}");
+                assert_eq!(
+                    linked,
+                    crate::link::normalize(&folder.join(dockerfile)),
+                    "{context} {dockerfile}"
+                );
             }
         }
     }
@@ -628,28 +815,49 @@ mod tests {
 }"#;
         let c = read(text);
         let p = c.privileged.expect("privileged");
-        assert_eq!((p.span.slice(text), line(text, p.span)), ("\"privileged\": true", 3));
+        assert_eq!(
+            (p.span.slice(text), line(text, p.span)),
+            ("\"privileged\": true", 3)
+        );
         // The workspace mount is the project folder by design: not taken.
         assert_eq!(c.mounts.len(), 1);
         let m = &c.mounts[0];
-        assert_eq!((m.kind, m.source.as_str(), line(text, m.origin.span)), (MountKind::Bind, "/var/run/docker.sock", 6));
+        assert_eq!(
+            (m.kind, m.source.as_str(), line(text, m.origin.span)),
+            (MountKind::Bind, "/var/run/docker.sock", 6)
+        );
 
         // Privileged only through the feature.
         let c = read(r#"{"image": "x", "features": {"docker-in-docker": "latest"}}"#);
         assert!(c.privileged.is_some());
         // A workspaceMount of something else is a mount.
-        let c = read(r#"{"image": "x", "workspaceMount": "source=${localEnv:HOME},target=/w,type=bind"}"#);
+        let c = read(
+            r#"{"image": "x", "workspaceMount": "source=${localEnv:HOME},target=/w,type=bind"}"#,
+        );
         assert_eq!(c.mounts[0].source, "${localEnv:HOME}");
-        assert!(read(r#"{"image": "x", "privileged": false}"#).privileged.is_none());
-        let c = read(r#"{"image": "x", "workspaceMount": "src=${localWorkspaceFolder}/..,dst=/w,type=bind"}"#);
+        assert!(read(r#"{"image": "x", "privileged": false}"#)
+            .privileged
+            .is_none());
+        let c = read(
+            r#"{"image": "x", "workspaceMount": "src=${localWorkspaceFolder}/..,dst=/w,type=bind"}"#,
+        );
         assert_eq!(c.mounts[0].source, "${localWorkspaceFolder}/..");
     }
 
     #[test]
     fn feature_ids() {
-        assert_eq!(feature_id("ghcr.io/devcontainers/features/node:1"), "ghcr.io/devcontainers/features/node");
-        assert_eq!(feature_id("localhost:5000/features/x"), "localhost:5000/features/x");
-        assert_eq!(feature_id("localhost:5000/features/x:2"), "localhost:5000/features/x");
+        assert_eq!(
+            feature_id("ghcr.io/devcontainers/features/node:1"),
+            "ghcr.io/devcontainers/features/node"
+        );
+        assert_eq!(
+            feature_id("localhost:5000/features/x"),
+            "localhost:5000/features/x"
+        );
+        assert_eq!(
+            feature_id("localhost:5000/features/x:2"),
+            "localhost:5000/features/x"
+        );
         assert_eq!(feature_id("docker-in-docker"), "docker-in-docker");
         assert_eq!(feature_id("x@sha256:ab"), "x");
         assert_eq!(feature_id(""), "");
@@ -667,7 +875,13 @@ mod tests {
         ] {
             assert!(is_devcontainer_path(p), "{p}");
         }
-        for p in ["devcontainer.json", ".devcontainer/a/b/devcontainer.json", ".devcontainer/other.json", "x/devcontainer.json", ""] {
+        for p in [
+            "devcontainer.json",
+            ".devcontainer/a/b/devcontainer.json",
+            ".devcontainer/other.json",
+            "x/devcontainer.json",
+            "",
+        ] {
             assert!(!is_devcontainer_path(p), "{p}");
         }
     }
@@ -679,8 +893,14 @@ mod tests {
         let stream = skillaudit_syntax::json::parse(text);
         assert!(stream.error.is_none(), "{:?}", stream.error);
         let c = containers_at(FileId(0), ".devcontainer/devcontainer.json", &stream).remove(0);
-        assert_eq!((c.definition.slice(text), line(text, c.definition)), ("\"image\"", 3));
-        let ns: Vec<_> = c.host_namespaces().map(|n| line(text, n.origin.span)).collect();
+        assert_eq!(
+            (c.definition.slice(text), line(text, c.definition)),
+            ("\"image\"", 3)
+        );
+        let ns: Vec<_> = c
+            .host_namespaces()
+            .map(|n| line(text, n.origin.span))
+            .collect();
         assert_eq!(ns, [5]);
         // A JSON number: published on the loopback address.
         assert_eq!(c.ports[0].host_ip.as_deref(), Some("127.0.0.1"));
@@ -690,7 +910,11 @@ mod tests {
     fn every_prefix_is_safe() {
         for (i, _) in RUN_ARGS.char_indices() {
             let prefix = &RUN_ARGS[..i];
-            let _ = containers_at(FileId(0), ".devcontainer/devcontainer.json", &skillaudit_syntax::json::parse(prefix));
+            let _ = containers_at(
+                FileId(0),
+                ".devcontainer/devcontainer.json",
+                &skillaudit_syntax::json::parse(prefix),
+            );
             let _ = containers(FileId(0), &parse(prefix));
         }
     }

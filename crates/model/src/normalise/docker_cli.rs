@@ -8,16 +8,40 @@
 //! Every source of command lines — shell scripts, Makefiles, workflow steps,
 //! README blocks, MCP client configs — comes through here.
 
-use crate::container::{ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping};
+use crate::container::{
+    ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
+    PortMapping,
+};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// Long flags of `docker run`/`create` (and podman's common ones) that take no value.
 const BOOL_LONG: &[&str] = &[
-    "detach", "interactive", "tty", "rm", "privileged", "read-only", "init", "publish-all", "no-healthcheck",
-    "oom-kill-disable", "sig-proxy", "disable-content-trust", "quiet", "help", "replace", "read-only-tmpfs",
-    "no-hosts", "http-proxy", "tls-verify", "rmi", "env-host", "passwd", "systemd", "use-api-socket",
+    "detach",
+    "interactive",
+    "tty",
+    "rm",
+    "privileged",
+    "read-only",
+    "init",
+    "publish-all",
+    "no-healthcheck",
+    "oom-kill-disable",
+    "sig-proxy",
+    "disable-content-trust",
+    "quiet",
+    "help",
+    "replace",
+    "read-only-tmpfs",
+    "no-hosts",
+    "http-proxy",
+    "tls-verify",
+    "rmi",
+    "env-host",
+    "passwd",
+    "systemd",
+    "use-api-socket",
 ];
 /// Short flags that take no value.
 const BOOL_SHORT: &[char] = &['d', 'i', 't', 'P', 'q'];
@@ -32,31 +56,64 @@ pub fn run_args_start(words: &[&str]) -> Option<usize> {
         if !w.starts_with('-') {
             break;
         }
-        let takes_value = matches!(*w, "-H" | "--host" | "--context" | "-c" | "--config" | "-l" | "--log-level" | "--tlscacert" | "--tlscert" | "--tlskey" | "--url" | "--connection" | "--root" | "--runroot")
-            && !w.contains('=');
+        let takes_value = matches!(
+            *w,
+            "-H" | "--host"
+                | "--context"
+                | "-c"
+                | "--config"
+                | "-l"
+                | "--log-level"
+                | "--tlscacert"
+                | "--tlscert"
+                | "--tlskey"
+                | "--url"
+                | "--connection"
+                | "--root"
+                | "--runroot"
+        ) && !w.contains('=');
         i += if takes_value { 2 } else { 1 };
     }
     match words.get(i).copied() {
         Some("run" | "create") => Some(i + 1),
-        Some("container") if matches!(words.get(i + 1).copied(), Some("run" | "create")) => Some(i + 2),
+        Some("container") if matches!(words.get(i + 1).copied(), Some("run" | "create")) => {
+            Some(i + 2)
+        }
         _ => None,
     }
 }
 
 /// Record where a command line's words are (see [`CommandLine`]): the
 /// `run` word and docker's own arguments after it, through the image.
-pub fn record_command_line(c: &mut Container, syntax: ArgSyntax, run_word: &Spanned<String>, args: &[Spanned<String>]) {
+pub fn record_command_line(
+    c: &mut Container,
+    syntax: ArgSyntax,
+    run_word: &Spanned<String>,
+    args: &[Spanned<String>],
+) {
     let end = c
         .image
         .as_ref()
-        .and_then(|image| args.iter().position(|w| w.origin == image.origin && w.value == image.value))
+        .and_then(|image| {
+            args.iter()
+                .position(|w| w.origin == image.origin && w.value == image.value)
+        })
         .map_or(args.len(), |i| i + 1);
-    c.command_line = Some(CommandLine { syntax, run_word: run_word.origin, args: args[..end].to_vec() });
+    c.command_line = Some(CommandLine {
+        syntax,
+        run_word: run_word.origin,
+        args: args[..end].to_vec(),
+    });
 }
 
 /// Build a Container from the words after `run`/`create`.
 /// `definition` is where findings about missing settings point.
-pub fn container(file: FileId, source: ContainerSource, definition: Span, args: &[Spanned<String>]) -> Container {
+pub fn container(
+    file: FileId,
+    source: ContainerSource,
+    definition: Span,
+    args: &[Spanned<String>],
+) -> Container {
     let mut c = Container::new(file, source, definition);
     let mut i = 0;
     while i < args.len() {
@@ -85,7 +142,13 @@ pub fn container(file: FileId, source: ContainerSource, definition: Span, args: 
                 None => match args.get(i + 1) {
                     Some(next) => {
                         i += 1;
-                        (next.value.clone(), Origin { span: word.origin.span.cover(next.origin.span), anchor: None })
+                        (
+                            next.value.clone(),
+                            Origin {
+                                span: word.origin.span.cover(next.origin.span),
+                                anchor: None,
+                            },
+                        )
                     }
                     None => break,
                 },
@@ -108,7 +171,13 @@ pub fn container(file: FileId, source: ContainerSource, definition: Span, args: 
                     (rest.to_string(), word.origin)
                 } else if let Some(next) = args.get(i + 1) {
                     consumed_next = true;
-                    (next.value.clone(), Origin { span: word.origin.span.cover(next.origin.span), anchor: None })
+                    (
+                        next.value.clone(),
+                        Origin {
+                            span: word.origin.span.cover(next.origin.span),
+                            anchor: None,
+                        },
+                    )
                 } else {
                     break;
                 };
@@ -158,7 +227,12 @@ fn apply_bool(c: &mut Container, name: &str, on: bool, origin: Origin) {
             read_only: None,
             origin,
         }),
-        "publish-all" if on => c.ports.push(PortMapping { host_ip: None, host_port: None, container_port: "every exposed port".into(), origin }),
+        "publish-all" if on => c.ports.push(PortMapping {
+            host_ip: None,
+            host_port: None,
+            container_port: "every exposed port".into(),
+            origin,
+        }),
         _ => {}
     }
 }
@@ -167,40 +241,80 @@ fn apply_value(c: &mut Container, name: &str, value: &str, origin: Origin) {
     match name {
         "volume" => {
             let s = runtime::parse_volume(value);
-            c.mounts.push(Mount { kind: s.kind, source: s.source, target: s.target, read_only: s.read_only, origin });
+            c.mounts.push(Mount {
+                kind: s.kind,
+                source: s.source,
+                target: s.target,
+                read_only: s.read_only,
+                origin,
+            });
         }
         "mount" => {
             if let Some(m) = mount_flag(value, origin) {
                 c.mounts.push(m);
             }
         }
-        "user" => c.user = Some(Spanned { value: value.to_string(), origin }),
-        "cap-add" => c.cap_add.extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned { value: s.trim().to_string(), origin })),
-        "cap-drop" => c.cap_drop.extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned { value: s.trim().to_string(), origin })),
+        "user" => {
+            c.user = Some(Spanned {
+                value: value.to_string(),
+                origin,
+            })
+        }
+        "cap-add" => c
+            .cap_add
+            .extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned {
+                value: s.trim().to_string(),
+                origin,
+            })),
+        "cap-drop" => c
+            .cap_drop
+            .extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned {
+                value: s.trim().to_string(),
+                origin,
+            })),
         "security-opt" => {
             if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(value) {
                 c.no_new_privileges = Some(origin);
             }
-            c.security_opts.push(Spanned { value: value.to_string(), origin });
+            c.security_opts.push(Spanned {
+                value: value.to_string(),
+                origin,
+            });
         }
-        "device" => c.devices.push(Spanned { value: value.to_string(), origin }),
+        "device" => c.devices.push(Spanned {
+            value: value.to_string(),
+            origin,
+        }),
         "publish" => {
             let p = runtime::parse_port(value);
-            c.ports.push(PortMapping { host_ip: p.host_ip, host_port: p.host_port, container_port: p.container_port, origin });
+            c.ports.push(PortMapping {
+                host_ip: p.host_ip,
+                host_port: p.host_port,
+                container_port: p.container_port,
+                origin,
+            });
         }
         "env" => {
             let (key, val) = match value.split_once('=') {
                 Some((k, v)) => (k.to_string(), Some(v.to_string())),
                 None => (value.to_string(), None),
             };
-            c.env.push(EnvEntry { key, value: val, origin });
+            c.env.push(EnvEntry {
+                key,
+                value: val,
+                origin,
+            });
         }
         "memory" => c.memory_limit = c.memory_limit.or(limit(value, origin)),
         "cpus" | "cpu-quota" | "cpuset-cpus" => c.cpu_limit = c.cpu_limit.or(limit(value, origin)),
         "pids-limit" => c.pids_limit = c.pids_limit.or(limit(value, origin)),
         "network" | "net" | "pid" | "ipc" | "uts" | "userns" | "cgroupns" => {
             if let Some(kind) = runtime::namespace_of_key(name) {
-                c.namespaces.push(Namespace { kind, value: value.to_string(), origin });
+                c.namespaces.push(Namespace {
+                    kind,
+                    value: value.to_string(),
+                    origin,
+                });
             }
         }
         _ => {}
@@ -237,7 +351,13 @@ fn mount_flag(value: &str, origin: Origin) -> Option<Mount> {
             _ => {}
         }
     }
-    Some(Mount { kind, source, target, read_only, origin })
+    Some(Mount {
+        kind,
+        source,
+        target,
+        read_only,
+        origin,
+    })
 }
 
 #[cfg(test)]
@@ -258,12 +378,18 @@ mod tests {
         let w = words(line);
         let names: Vec<&str> = w.iter().map(|s| s.value.as_str()).collect();
         let start = run_args_start(&names).expect("a docker run");
-        container(FileId(0), ContainerSource::ComposeService { name: "t".into() }, Span::empty(0), &w[start..])
+        container(
+            FileId(0),
+            ContainerSource::ComposeService { name: "t".into() },
+            Span::empty(0),
+            &w[start..],
+        )
     }
 
     #[test]
     fn flags_end_at_the_image() {
-        let c = run("docker run -i --rm --read-only=false -v /a:/b:ro img --read-only --privileged");
+        let c =
+            run("docker run -i --rm --read-only=false -v /a:/b:ro img --read-only --privileged");
         assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("img"));
         assert!(c.privileged.is_none());
         assert_eq!(c.read_only.as_ref().map(|r| r.value), Some(false));
@@ -284,9 +410,15 @@ mod tests {
 
     #[test]
     fn subcommand_forms() {
-        assert_eq!(run_args_start(&["docker", "container", "run", "x"]), Some(3));
+        assert_eq!(
+            run_args_start(&["docker", "container", "run", "x"]),
+            Some(3)
+        );
         assert_eq!(run_args_start(&["podman", "run", "x"]), Some(2));
-        assert_eq!(run_args_start(&["docker", "-H", "tcp://h", "run", "x"]), Some(4));
+        assert_eq!(
+            run_args_start(&["docker", "-H", "tcp://h", "run", "x"]),
+            Some(4)
+        );
         assert_eq!(run_args_start(&["docker", "build", "."]), None);
         assert_eq!(run_args_start(&["docker", "ps"]), None);
     }

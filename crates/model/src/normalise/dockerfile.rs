@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use skillaudit_syntax::dockerfile::{self, Args, Dockerfile, Instruction};
 use skillaudit_syntax::shell;
 
-use crate::image::{Base, CopySpec, Image, Instr, InstrKind, RunSpec, ShellCommand, Stage, User, Var};
+use crate::image::{
+    Base, CopySpec, Image, Instr, InstrKind, RunSpec, ShellCommand, Stage, User, Var,
+};
 use crate::imageref::ImageRef;
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
@@ -32,15 +34,22 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
     for ins in &df.instructions {
         if ins.is("FROM") {
             let words = ins.words();
-            let Some(image_word) = words.first() else { continue };
+            let Some(image_word) = words.first() else {
+                continue;
+            };
             let lookup = |name: &str| globals.get(name).cloned().flatten();
             let expanded = dockerfile::expand(&image_word.value, escape, &lookup);
             let name = match (words.get(1), words.get(2)) {
-                (Some(kw), Some(n)) if kw.value.eq_ignore_ascii_case("as") => Some(n.value.to_ascii_lowercase()),
+                (Some(kw), Some(n)) if kw.value.eq_ignore_ascii_case("as") => {
+                    Some(n.value.to_ascii_lowercase())
+                }
                 _ => None,
             };
             let lowered = expanded.value.to_ascii_lowercase();
-            let base = if let Some(i) = stages.iter().position(|s| s.name.as_deref() == Some(lowered.as_str())) {
+            let base = if let Some(i) = stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(lowered.as_str()))
+            {
                 Base::Stage(i)
             } else if lowered == "scratch" {
                 Base::Scratch
@@ -69,10 +78,21 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
             if ins.is("ARG") {
                 let mut vars = Vec::new();
                 for kv in ins.key_values() {
-                    globals.insert(kv.key.value.clone(), kv.value.as_ref().map(|v| v.value.clone()));
-                    vars.push(Var { key: kv.key.value, value: kv.value.map(|v| v.value), span: kv.span });
+                    globals.insert(
+                        kv.key.value.clone(),
+                        kv.value.as_ref().map(|v| v.value.clone()),
+                    );
+                    vars.push(Var {
+                        key: kv.key.value,
+                        value: kv.value.map(|v| v.value),
+                        span: kv.span,
+                    });
                 }
-                preamble.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind: InstrKind::Arg(vars) });
+                preamble.push(Instr {
+                    keyword: ins.keyword.clone(),
+                    span: ins.span,
+                    kind: InstrKind::Arg(vars),
+                });
             }
             continue;
         };
@@ -89,7 +109,11 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
                         None => globals.get(&kv.key.value).cloned().flatten(),
                     };
                     args.insert(kv.key.value.clone(), value);
-                    vars.push(Var { key: kv.key.value, value: kv.value.map(|v| v.value), span: kv.span });
+                    vars.push(Var {
+                        key: kv.key.value,
+                        value: kv.value.map(|v| v.value),
+                        span: kv.span,
+                    });
                 }
                 InstrKind::Arg(vars)
             }
@@ -97,27 +121,46 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
                 let mut vars = Vec::new();
                 for kv in ins.key_values() {
                     let lookup = |n: &str| lookup_var(env, &args, n);
-                    let expanded = kv.value.as_ref().map(|v| dockerfile::expand(as_written(ins, v), escape, &lookup).value).unwrap_or_default();
+                    let expanded = kv
+                        .value
+                        .as_ref()
+                        .map(|v| dockerfile::expand(as_written(ins, v), escape, &lookup).value)
+                        .unwrap_or_default();
                     let raw = kv.value.map(|v| v.value).unwrap_or_default();
                     env.insert(kv.key.value.clone(), expanded);
-                    vars.push(Var { key: kv.key.value, value: Some(raw), span: kv.span });
+                    vars.push(Var {
+                        key: kv.key.value,
+                        value: Some(raw),
+                        span: kv.span,
+                    });
                 }
                 InstrKind::Env(vars)
             }
             "USER" => {
                 let lookup = |n: &str| lookup_var(env, &args, n);
                 let e = dockerfile::expand(ins.args_text().trim(), escape, &lookup);
-                InstrKind::User(User { value: e.value, unresolved: e.unresolved })
+                InstrKind::User(User {
+                    value: e.value,
+                    unresolved: e.unresolved,
+                })
             }
             "COPY" | "ADD" => {
                 let lookup = |n: &str| lookup_var(env, &args, n);
                 let (sources, dest) = ins.copy_sources_dest();
-                let exp = |w: dockerfile::Word| Spanned::new(dockerfile::expand(as_written(ins, &w), escape, &lookup).value, w.span);
+                let exp = |w: dockerfile::Word| {
+                    Spanned::new(
+                        dockerfile::expand(as_written(ins, &w), escape, &lookup).value,
+                        w.span,
+                    )
+                };
                 InstrKind::Copy(CopySpec {
                     is_add: ins.is("ADD"),
                     sources: sources.into_iter().map(exp).collect(),
                     dest: dest.map(exp),
-                    from: ins.flag("from").and_then(|f| f.value.as_ref()).map(|v| v.value.clone()),
+                    from: ins
+                        .flag("from")
+                        .and_then(|f| f.value.as_ref())
+                        .map(|v| v.value.clone()),
                     chown: ins.flag("chown").is_some(),
                 })
             }
@@ -126,17 +169,35 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
                 InstrKind::Expose(
                     ins.words()
                         .into_iter()
-                        .map(|w| Spanned::new(dockerfile::expand(&w.value, escape, &lookup).value, w.span))
+                        .map(|w| {
+                            Spanned::new(
+                                dockerfile::expand(&w.value, escape, &lookup).value,
+                                w.span,
+                            )
+                        })
                         .collect(),
                 )
             }
-            "HEALTHCHECK" => InstrKind::Healthcheck { none: ins.args_text().trim().eq_ignore_ascii_case("none") },
+            "HEALTHCHECK" => InstrKind::Healthcheck {
+                none: ins.args_text().trim().eq_ignore_ascii_case("none"),
+            },
             "RUN" => InstrKind::Run(run_spec(ins)),
-            _ => InstrKind::Other { text: ins.args_text() },
+            _ => InstrKind::Other {
+                text: ins.args_text(),
+            },
         };
-        stage.instructions.push(Instr { keyword: ins.keyword.clone(), span: ins.span, kind });
+        stage.instructions.push(Instr {
+            keyword: ins.keyword.clone(),
+            span: ins.span,
+            kind,
+        });
     }
-    Image { file, purpose: Default::default(), preamble, stages }
+    Image {
+        file,
+        purpose: Default::default(),
+        preamble,
+        stages,
+    }
 }
 
 /// A word's text as written (quotes kept), which is what substitution
@@ -145,8 +206,14 @@ fn as_written<'a>(ins: &'a Instruction, w: &'a dockerfile::Word) -> &'a str {
     ins.source_text(w.span).unwrap_or(&w.value)
 }
 
-fn lookup_var(env: &HashMap<String, String>, args: &HashMap<String, Option<String>>, name: &str) -> Option<String> {
-    env.get(name).cloned().or_else(|| args.get(name).cloned().flatten())
+fn lookup_var(
+    env: &HashMap<String, String>,
+    args: &HashMap<String, Option<String>>,
+    name: &str,
+) -> Option<String> {
+    env.get(name)
+        .cloned()
+        .or_else(|| args.get(name).cloned().flatten())
 }
 
 /// Split a RUN into simple commands, with spans in the Dockerfile.
@@ -167,7 +234,10 @@ fn run_spec(ins: &Instruction) -> RunSpec {
             } else {
                 spec.commands.push(ShellCommand {
                     assignments: Vec::new(),
-                    words: words.iter().map(|w| Spanned::new(w.value.clone(), w.span)).collect(),
+                    words: words
+                        .iter()
+                        .map(|w| Spanned::new(w.value.clone(), w.span))
+                        .collect(),
                     pipeline: None,
                     nested_in: None,
                     span: ins.args_span(),
@@ -192,7 +262,10 @@ fn run_spec(ins: &Instruction) -> RunSpec {
             let end = doc.span.end;
             push_commands(&mut spec, &parsed, &|s: Span| {
                 // `<<-` strips leading tabs, so offsets may drift; clamp to the body.
-                Span { start: (base + s.start).min(end), end: (base + s.end).min(end) }
+                Span {
+                    start: (base + s.start).min(end),
+                    end: (base + s.end).min(end),
+                }
             });
         }
     }
@@ -202,11 +275,24 @@ fn run_spec(ins: &Instruction) -> RunSpec {
 fn push_commands(spec: &mut RunSpec, script: &shell::Script, map: &dyn Fn(Span) -> Span) {
     let offset = spec.commands.len();
     // Pipeline ids are unique per script; keep them unique across the RUN's scripts.
-    let id_base = spec.commands.iter().filter_map(|c| c.pipeline).map(|(id, _)| id + 1).max().unwrap_or(0);
+    let id_base = spec
+        .commands
+        .iter()
+        .filter_map(|c| c.pipeline)
+        .map(|(id, _)| id + 1)
+        .max()
+        .unwrap_or(0);
     for c in &script.commands {
         spec.commands.push(ShellCommand {
             assignments: c.assignments.iter().map(|a| a.value.clone()).collect(),
-            words: c.words.iter().map(|w| Spanned { value: w.value.clone(), origin: Origin::at(map(w.span)) }).collect(),
+            words: c
+                .words
+                .iter()
+                .map(|w| Spanned {
+                    value: w.value.clone(),
+                    origin: Origin::at(map(w.span)),
+                })
+                .collect(),
             pipeline: c.pipeline.map(|(id, pos)| (id + id_base, pos)),
             nested_in: c.nested_in.map(|(i, _)| i + offset),
             span: map(c.span),
@@ -216,19 +302,34 @@ fn push_commands(spec: &mut RunSpec, script: &shell::Script, map: &dyn Fn(Span) 
     let end = spec.commands.len();
     for i in offset..end {
         let c = &spec.commands[i];
-        let is_shell_c = c.words.len() >= 3 && c.name().is_some_and(|n| SHELLS.contains(&n)) && c.words[1].value == "-c";
+        let is_shell_c = c.words.len() >= 3
+            && c.name().is_some_and(|n| SHELLS.contains(&n))
+            && c.words[1].value == "-c";
         if !is_shell_c {
             continue;
         }
         let script_word = c.words[2].clone();
         let inner = shell::parse(&script_word.value);
         let base = spec.commands.len();
-        let id_base = spec.commands.iter().filter_map(|c| c.pipeline).map(|(id, _)| id + 1).max().unwrap_or(0);
+        let id_base = spec
+            .commands
+            .iter()
+            .filter_map(|c| c.pipeline)
+            .map(|(id, _)| id + 1)
+            .max()
+            .unwrap_or(0);
         for ic in &inner.commands {
             // Offsets inside a quoted word do not map 1:1; point at the word.
             spec.commands.push(ShellCommand {
                 assignments: ic.assignments.iter().map(|a| a.value.clone()).collect(),
-                words: ic.words.iter().map(|w| Spanned { value: w.value.clone(), origin: script_word.origin }).collect(),
+                words: ic
+                    .words
+                    .iter()
+                    .map(|w| Spanned {
+                        value: w.value.clone(),
+                        origin: script_word.origin,
+                    })
+                    .collect(),
                 pipeline: ic.pipeline.map(|(id, pos)| (id + id_base, pos)),
                 // Top-level commands of the script run *in* the shell, not as
                 // its input: only substitutions inside it are nested.

@@ -75,7 +75,9 @@ use std::collections::HashMap;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
-use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping};
+use crate::container::{
+    Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping,
+};
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
 use crate::project::FileId;
 use crate::{Origin, Spanned};
@@ -89,21 +91,37 @@ const CONTAINER_LISTS: &[&str] = &["initContainers", "containers", "ephemeralCon
 /// Built-in objects and Helm-only functions: a `{{ … }}` action mentioning
 /// one of these is a Helm template, not Go-template text inside a value.
 /// (`template`/`define` are left out: Alertmanager templates in ConfigMaps use them.)
-const HELM_MARKERS: &[&str] =
-    &[
-        ".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template", "include ", "toYaml", "tpl ", "required ",
-        "nindent", "lookup ",
-    ];
+const HELM_MARKERS: &[&str] = &[
+    ".Values",
+    ".Release",
+    ".Chart",
+    ".Capabilities",
+    ".Files",
+    ".Template",
+    "include ",
+    "toYaml",
+    "tpl ",
+    "required ",
+    "nindent",
+    "lookup ",
+];
 
 /// Does some document look like a Kubernetes object (a root mapping with
 /// string `apiVersion` and `kind`)?
 pub fn is_manifest(stream: &Stream) -> bool {
-    stream.documents.iter().filter_map(|d| d.root()).any(|root| {
-        let has = |key: &str| {
-            root.value(key).filter(|v| !v.is_null()).and_then(|v| v.as_str()).is_some_and(|s| !s.trim().is_empty())
-        };
-        has("apiVersion") && has("kind")
-    })
+    stream
+        .documents
+        .iter()
+        .filter_map(|d| d.root())
+        .any(|root| {
+            let has = |key: &str| {
+                root.value(key)
+                    .filter(|v| !v.is_null())
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|s| !s.trim().is_empty())
+            };
+            has("apiVersion") && has("kind")
+        })
 }
 
 /// Is this text a Helm (Go) template rather than plain YAML? Such files are
@@ -121,7 +139,10 @@ pub fn is_helm_template(text: &str) -> bool {
     if actions.is_empty() {
         return false;
     }
-    if actions.iter().any(|a| HELM_MARKERS.iter().any(|m| a.contains(m))) {
+    if actions
+        .iter()
+        .any(|a| HELM_MARKERS.iter().any(|m| a.contains(m)))
+    {
         return true;
     }
     skillaudit_syntax::yaml::parse(text).error.is_some()
@@ -148,7 +169,9 @@ fn template_actions(text: &str) -> Vec<&str> {
                 }
             }
             None => {
-                if bytes[i] == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r')) {
+                if bytes[i] == b'#'
+                    && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r'))
+                {
                     // A comment: skip to the end of the line.
                     while i < bytes.len() && bytes[i] != b'\n' {
                         i += 1;
@@ -174,10 +197,17 @@ pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
     let defaults = limit_range_defaults(&objects, &mut budget);
     let mut out = Vec::new();
     for object in &objects {
-        let Some(kind) = object.fields.str("kind") else { continue };
-        let Some(template) = pod_template(&kind, object, &mut budget) else { continue };
+        let Some(kind) = object.fields.str("kind") else {
+            continue;
+        };
+        let Some(template) = pod_template(&kind, object, &mut budget) else {
+            continue;
+        };
         let meta = Fields::of(object.fields.get("metadata"), &mut budget);
-        let name = meta.str("name").or_else(|| meta.str("generateName")).unwrap_or_default();
+        let name = meta
+            .str("name")
+            .or_else(|| meta.str("generateName"))
+            .unwrap_or_default();
         let namespace = meta.str("namespace");
         let pod = Pod::read(kind, name, template, &mut budget);
         let defaults = defaults.get(&namespace).copied().unwrap_or_default();
@@ -229,7 +259,9 @@ impl<'a> Fields<'a> {
     /// The entries of `node` if it is a mapping; none otherwise, or when the
     /// budget cannot pay for them.
     pub(crate) fn of(node: Option<NodeRef<'a>>, budget: &mut Budget) -> Fields<'a> {
-        let Some(node) = node.filter(|n| n.is_mapping()) else { return Fields::default() };
+        let Some(node) = node.filter(|n| n.is_mapping()) else {
+            return Fields::default();
+        };
         let entries = node.entries();
         if !budget.take(entries.len() + 1) {
             return Fields::default();
@@ -240,7 +272,11 @@ impl<'a> Fields<'a> {
     /// The `key: value` entry, unless its value is null (`key:`, `key: null`
     /// mean "not set" to Kubernetes). The first one when written twice.
     pub(crate) fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        let (k, v) = self.entries.iter().find(|(k, _)| k.as_str() == Some(key)).copied()?;
+        let (k, v) = self
+            .entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .copied()?;
         (!v.is_null()).then_some((k, v))
     }
 
@@ -264,7 +300,9 @@ impl<'a> Fields<'a> {
 
 /// Items of a sequence (none for anything else), charged to the budget.
 pub(crate) fn items<'a>(node: Option<NodeRef<'a>>, budget: &mut Budget) -> Vec<NodeRef<'a>> {
-    let Some(node) = node.filter(|n| n.is_sequence()) else { return Vec::new() };
+    let Some(node) = node.filter(|n| n.is_sequence()) else {
+        return Vec::new();
+    };
     let items = node.items();
     if !budget.take(items.len() + 1) {
         return Vec::new();
@@ -281,14 +319,21 @@ struct Object<'a> {
 fn objects<'a>(stream: &'a Stream, budget: &mut Budget) -> Vec<Object<'a>> {
     let mut out = Vec::new();
     // (node, list depth); a stack, so roots are pushed in reverse.
-    let mut stack: Vec<(NodeRef<'a>, usize)> =
-        stream.documents.iter().rev().filter_map(|d| d.root()).map(|r| (r, 0)).collect();
+    let mut stack: Vec<(NodeRef<'a>, usize)> = stream
+        .documents
+        .iter()
+        .rev()
+        .filter_map(|d| d.root())
+        .map(|r| (r, 0))
+        .collect();
     while let Some((node, depth)) = stack.pop() {
         let fields = Fields::of(Some(node), budget);
         if budget.exhausted() {
             break;
         }
-        let is_list = fields.str("kind").is_some_and(|k| k == "List" || k.ends_with("List"));
+        let is_list = fields
+            .str("kind")
+            .is_some_and(|k| k == "List" || k.ends_with("List"));
         if is_list {
             if depth < MAX_LIST_DEPTH {
                 let list = items(fields.get("items"), budget);
@@ -311,7 +356,10 @@ struct LimitDefaults {
 /// The container limit defaults of every `LimitRange` in the file, by
 /// `metadata.namespace` (`None`: the namespace kubectl applies to, which is
 /// the same for every object of the file that does not name one).
-fn limit_range_defaults(objects: &[Object<'_>], budget: &mut Budget) -> HashMap<Option<String>, LimitDefaults> {
+fn limit_range_defaults(
+    objects: &[Object<'_>],
+    budget: &mut Budget,
+) -> HashMap<Option<String>, LimitDefaults> {
     let mut out: HashMap<Option<String>, LimitDefaults> = HashMap::new();
     for object in objects {
         if object.fields.str("kind").as_deref() != Some("LimitRange") {
@@ -350,13 +398,18 @@ fn pod_template<'a>(kind: &str, object: &Object<'a>, budget: &mut Budget) -> Opt
     let path: &[&str] = match kind {
         "Pod" => &[],
         "PodTemplate" => &["template"],
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController" | "Job" => {
-            &["spec", "template"]
-        }
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "Job" => &["spec", "template"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template"],
         _ => return None,
     };
-    let mut current = Fields { entries: object.fields.entries.clone() };
+    let mut current = Fields {
+        entries: object.fields.entries.clone(),
+    };
     for key in path {
         let next = current.get(key)?;
         current = Fields::of(Some(next), budget);
@@ -416,13 +469,29 @@ impl<'a> Pod<'a> {
         }
         let resources = Fields::of(spec.get("resources"), budget);
         let limits = Fields::of(resources.get("limits"), budget);
-        Pod { kind, name, annotations, spec, security, volumes, limits }
+        Pod {
+            kind,
+            name,
+            annotations,
+            spec,
+            security,
+            volumes,
+            limits,
+        }
     }
 
     /// One Container per container of the pod, appended to `out`.
-    fn containers(&self, file: FileId, defaults: &LimitDefaults, budget: &mut Budget, out: &mut Vec<Container>) {
+    fn containers(
+        &self,
+        file: FileId,
+        defaults: &LimitDefaults,
+        budget: &mut Budget,
+        out: &mut Vec<Container>,
+    ) {
         for list_key in CONTAINER_LISTS {
-            let Some(list) = self.spec.get(list_key) else { continue };
+            let Some(list) = self.spec.get(list_key) else {
+                continue;
+            };
             for (index, item) in items(Some(list), budget).into_iter().enumerate() {
                 if !item.is_mapping() {
                     continue;
@@ -431,7 +500,9 @@ impl<'a> Pod<'a> {
                 if budget.exhausted() {
                     return;
                 }
-                out.push(self.container(file, list_key, index, list, item, &fields, defaults, budget));
+                out.push(
+                    self.container(file, list_key, index, list, item, &fields, defaults, budget),
+                );
             }
         }
     }
@@ -456,21 +527,32 @@ impl<'a> Pod<'a> {
         let source = ContainerSource::Kubernetes {
             kind: self.kind.clone(),
             name: self.name.clone(),
-            container: name.clone().unwrap_or_else(|| format!("{list_key}[{index}]")),
+            container: name
+                .clone()
+                .unwrap_or_else(|| format!("{list_key}[{index}]")),
         };
         let mut c = Container::new(file, source, definition);
         // Kubernetes has no per-container process limit (it is a kubelet setting).
         c.pids_limit_settable = false;
-        c.image = fields.get("image").and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))));
+        c.image = fields
+            .get("image")
+            .and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))));
 
         self.security_context(&mut c, name.as_deref(), fields, budget);
 
-        let host_namespaces =
-            [("hostNetwork", NamespaceKind::Network), ("hostPID", NamespaceKind::Pid), ("hostIPC", NamespaceKind::Ipc)];
+        let host_namespaces = [
+            ("hostNetwork", NamespaceKind::Network),
+            ("hostPID", NamespaceKind::Pid),
+            ("hostIPC", NamespaceKind::Ipc),
+        ];
         for (key, kind) in host_namespaces {
             if let Some((k, v)) = self.spec.entry(key) {
                 if v.as_bool() == Some(true) {
-                    c.namespaces.push(Namespace { kind, value: "host".into(), origin: entry_origin(k, v) });
+                    c.namespaces.push(Namespace {
+                        kind,
+                        value: "host".into(),
+                        origin: entry_origin(k, v),
+                    });
                 }
             }
         }
@@ -479,14 +561,21 @@ impl<'a> Pod<'a> {
 
         let resources = Fields::of(fields.get("resources"), budget);
         let limits = Fields::of(resources.get("limits"), budget);
-        c.memory_limit = limit_of(&limits, "memory").or_else(|| limit_of(&self.limits, "memory")).or(defaults.memory);
-        c.cpu_limit = limit_of(&limits, "cpu").or_else(|| limit_of(&self.limits, "cpu")).or(defaults.cpu);
+        c.memory_limit = limit_of(&limits, "memory")
+            .or_else(|| limit_of(&self.limits, "memory"))
+            .or(defaults.memory);
+        c.cpu_limit = limit_of(&limits, "cpu")
+            .or_else(|| limit_of(&self.limits, "cpu"))
+            .or(defaults.cpu);
 
         if let Some(ports) = fields.get("ports") {
             for port in items(Some(ports), budget) {
                 let p = Fields::of(Some(port), budget);
                 // Only a hostPort publishes on the node; 0 means unset.
-                let Some(host_port) = p.str("hostPort").filter(|h| h.trim() != "0" && !h.trim().is_empty()) else {
+                let Some(host_port) = p
+                    .str("hostPort")
+                    .filter(|h| h.trim() != "0" && !h.trim().is_empty())
+                else {
                     continue;
                 };
                 c.ports.push(PortMapping {
@@ -507,14 +596,24 @@ impl<'a> Pod<'a> {
                     (None, Some(_)) => None,
                     (None, None) => Some(String::new()),
                 };
-                c.env.push(EnvEntry { key, value, origin: item_origin(env, entry) });
+                c.env.push(EnvEntry {
+                    key,
+                    value,
+                    origin: item_origin(env, entry),
+                });
             }
         }
         c
     }
 
     /// The merged pod + container security context.
-    fn security_context(&self, c: &mut Container, name: Option<&str>, fields: &Fields<'a>, budget: &mut Budget) {
+    fn security_context(
+        &self,
+        c: &mut Container,
+        name: Option<&str>,
+        fields: &Fields<'a>,
+        budget: &mut Budget,
+    ) {
         let own = Fields::of(fields.get("securityContext"), budget);
         // Fields both levels have: the container's wins.
         let merged = |key: &str| own.entry(key).or_else(|| self.security.entry(key));
@@ -527,21 +626,27 @@ impl<'a> Pod<'a> {
         }
         if let Some((_, profile)) = merged("seccompProfile") {
             if let Some(o) = unconfined_type(profile, budget) {
-                c.security_opts.push(Spanned::new("seccomp=unconfined".to_string(), o));
+                c.security_opts
+                    .push(Spanned::new("seccomp=unconfined".to_string(), o));
             }
         }
         match merged("appArmorProfile") {
             Some((_, profile)) => {
                 if let Some(o) = unconfined_type(profile, budget) {
-                    c.security_opts.push(Spanned::new("apparmor=unconfined".to_string(), o));
+                    c.security_opts
+                        .push(Spanned::new("apparmor=unconfined".to_string(), o));
                 }
             }
             None => {
                 // Before 1.30: an annotation per container on the pod template.
-                let key = name.map(|n| format!("container.apparmor.security.beta.kubernetes.io/{n}"));
+                let key =
+                    name.map(|n| format!("container.apparmor.security.beta.kubernetes.io/{n}"));
                 if let Some((k, v)) = key.and_then(|key| self.annotations.entry(&key)) {
                     if text(v).is_some_and(|p| p.trim().eq_ignore_ascii_case("unconfined")) {
-                        c.security_opts.push(Spanned::new("apparmor=unconfined".to_string(), entry_origin(k, v)));
+                        c.security_opts.push(Spanned::new(
+                            "apparmor=unconfined".to_string(),
+                            entry_origin(k, v),
+                        ));
                     }
                 }
             }
@@ -549,7 +654,10 @@ impl<'a> Pod<'a> {
         if let Some((_, options)) = merged("seLinuxOptions") {
             if let Some((k, v)) = Fields::of(Some(options), budget).entry("type") {
                 if text(v).is_some_and(|t| t.trim() == "spc_t") {
-                    c.security_opts.push(Spanned::new("label=disable".to_string(), entry_origin(k, v)));
+                    c.security_opts.push(Spanned::new(
+                        "label=disable".to_string(),
+                        entry_origin(k, v),
+                    ));
                 }
             }
         }
@@ -570,7 +678,10 @@ impl<'a> Pod<'a> {
         }
         if let Some((k, v)) = own.entry("procMount") {
             if text(v).is_some_and(|m| m.trim().eq_ignore_ascii_case("Unmasked")) {
-                c.security_opts.push(Spanned::new("systempaths=unconfined".to_string(), entry_origin(k, v)));
+                c.security_opts.push(Spanned::new(
+                    "systempaths=unconfined".to_string(),
+                    entry_origin(k, v),
+                ));
             }
         }
         let caps = Fields::of(own.get("capabilities"), budget);
@@ -586,12 +697,21 @@ impl<'a> Pod<'a> {
 
     /// The container's `volumeMounts`, joined to the pod's volumes.
     fn mounts(&self, c: &mut Container, fields: &Fields<'a>, budget: &mut Budget) {
-        let Some(list) = fields.get("volumeMounts") else { return };
+        let Some(list) = fields.get("volumeMounts") else {
+            return;
+        };
         for item in items(Some(list), budget) {
             let m = Fields::of(Some(item), budget);
-            let Some(volume_name) = m.str("name") else { continue };
-            let Some(volume) = self.volumes.get(&volume_name) else { continue };
-            let sub_path = m.str("subPath").or_else(|| m.str("subPathExpr")).filter(|s| !s.trim().is_empty());
+            let Some(volume_name) = m.str("name") else {
+                continue;
+            };
+            let Some(volume) = self.volumes.get(&volume_name) else {
+                continue;
+            };
+            let sub_path = m
+                .str("subPath")
+                .or_else(|| m.str("subPathExpr"))
+                .filter(|s| !s.trim().is_empty());
             let (kind, source) = match volume {
                 Volume::HostPath(path) => (MountKind::Bind, join(path, sub_path.as_deref())),
                 Volume::Tmpfs => (MountKind::Tmpfs, String::new()),
@@ -611,14 +731,20 @@ impl<'a> Pod<'a> {
 /// A profile `{type: Unconfined}`: the origin of its `type` entry.
 fn unconfined_type(profile: NodeRef<'_>, budget: &mut Budget) -> Option<Origin> {
     let (k, v) = Fields::of(Some(profile), budget).entry("type")?;
-    text(v).filter(|t| t.trim().eq_ignore_ascii_case("Unconfined")).map(|_| entry_origin(k, v))
+    text(v)
+        .filter(|t| t.trim().eq_ignore_ascii_case("Unconfined"))
+        .map(|_| entry_origin(k, v))
 }
 
 /// `hostPath.path` + `subPath`.
 fn join(path: &str, sub: Option<&str>) -> String {
     match sub {
         None => path.to_string(),
-        Some(sub) => format!("{}/{}", path.trim_end_matches('/'), sub.trim_start_matches('/')),
+        Some(sub) => format!(
+            "{}/{}",
+            path.trim_end_matches('/'),
+            sub.trim_start_matches('/')
+        ),
     }
 }
 
@@ -729,10 +855,17 @@ spec:
         let server = named(&cs, "server");
         assert_eq!(
             server.source,
-            ContainerSource::Kubernetes { kind: "Deployment".into(), name: "mcp-server".into(), container: "server".into() }
+            ContainerSource::Kubernetes {
+                kind: "Deployment".into(),
+                name: "mcp-server".into(),
+                container: "server".into()
+            }
         );
         assert_eq!(src(DEPLOYMENT, server.definition), "name: server");
-        assert_eq!(server.image.as_ref().map(|i| i.value.as_str()), Some("ghcr.io/acme/mcp:1.2.0"));
+        assert_eq!(
+            server.image.as_ref().map(|i| i.value.as_str()),
+            Some("ghcr.io/acme/mcp:1.2.0")
+        );
         // Container runAsUser: 0 wins over the pod's 1000; runAsNonRoot comes from the pod.
         let user = server.user.as_ref().expect("user");
         assert_eq!(user.value, "0");
@@ -742,15 +875,26 @@ spec:
         assert!(non_root.value);
         assert_eq!(line(DEPLOYMENT, non_root.origin.span), 14);
         // The container's seccompProfile (RuntimeDefault) replaces the pod's Unconfined.
-        assert!(server.security_opts.is_empty(), "{:?}", server.security_opts);
+        assert!(
+            server.security_opts.is_empty(),
+            "{:?}",
+            server.security_opts
+        );
         // The init container inherits the pod's user and seccomp profile.
         let init = named(&cs, "init");
         assert_eq!(init.user.as_ref().map(|u| u.value.as_str()), Some("1000"));
         assert_eq!(init.security_opts.len(), 1);
         assert_eq!(init.security_opts[0].value, "seccomp=unconfined");
-        assert_eq!(src(DEPLOYMENT, init.security_opts[0].origin.span), "type: Unconfined");
+        assert_eq!(
+            src(DEPLOYMENT, init.security_opts[0].origin.span),
+            "type: Unconfined"
+        );
         assert_eq!(line(DEPLOYMENT, init.security_opts[0].origin.span), 17);
-        assert!(init.privileged.is_none() && init.no_new_privileges.is_none() && init.read_only.is_none());
+        assert!(
+            init.privileged.is_none()
+                && init.no_new_privileges.is_none()
+                && init.read_only.is_none()
+        );
     }
 
     #[test]
@@ -760,9 +904,19 @@ spec:
         let privileged = server.privileged.expect("privileged");
         assert_eq!(src(DEPLOYMENT, privileged.span), "privileged: true");
         assert_eq!(line(DEPLOYMENT, privileged.span), 36);
-        assert_eq!(line(DEPLOYMENT, server.no_new_privileges.expect("nnp").span), 37);
+        assert_eq!(
+            line(DEPLOYMENT, server.no_new_privileges.expect("nnp").span),
+            37
+        );
         assert_eq!(server.read_only.as_ref().map(|r| r.value), Some(true));
-        assert_eq!(server.cap_drop.iter().map(|c| c.value.as_str()).collect::<Vec<_>>(), ["ALL"]);
+        assert_eq!(
+            server
+                .cap_drop
+                .iter()
+                .map(|c| c.value.as_str())
+                .collect::<Vec<_>>(),
+            ["ALL"]
+        );
         assert_eq!(server.cap_add.len(), 1);
         assert_eq!(server.cap_add[0].value, "NET_ADMIN");
         assert_eq!(src(DEPLOYMENT, server.cap_add[0].origin.span), "NET_ADMIN");
@@ -787,15 +941,28 @@ spec:
         let server = named(&cs, "server");
         assert_eq!(server.mounts.len(), 3);
         let sock = &server.mounts[0];
-        assert_eq!((sock.kind, sock.source.as_str(), sock.target.as_str()), (MountKind::Bind, "/var/run/docker.sock", "/var/run/docker.sock"));
+        assert_eq!(
+            (sock.kind, sock.source.as_str(), sock.target.as_str()),
+            (
+                MountKind::Bind,
+                "/var/run/docker.sock",
+                "/var/run/docker.sock"
+            )
+        );
         assert_eq!(sock.read_only, None);
         assert_eq!(line(DEPLOYMENT, sock.origin.span), 45);
         assert!(src(DEPLOYMENT, sock.origin.span).starts_with("name: docker-sock"));
         let cache = &server.mounts[1];
-        assert_eq!((cache.kind, cache.source.as_str()), (MountKind::Volume, "cache"));
+        assert_eq!(
+            (cache.kind, cache.source.as_str()),
+            (MountKind::Volume, "cache")
+        );
         // subPath selects the socket inside a hostPath directory.
         let sub = &server.mounts[2];
-        assert_eq!((sub.kind, sub.source.as_str(), sub.read_only), (MountKind::Bind, "/var/run/docker.sock", Some(true)));
+        assert_eq!(
+            (sub.kind, sub.source.as_str(), sub.read_only),
+            (MountKind::Bind, "/var/run/docker.sock", Some(true))
+        );
         // The init container mounts nothing.
         assert!(named(&cs, "init").mounts.is_empty());
     }
@@ -804,7 +971,10 @@ spec:
     fn resources_ports_env() {
         let cs = read(DEPLOYMENT);
         let server = named(&cs, "server");
-        assert_eq!(src(DEPLOYMENT, server.memory_limit.expect("memory").span), "memory: 512Mi");
+        assert_eq!(
+            src(DEPLOYMENT, server.memory_limit.expect("memory").span),
+            "memory: 512Mi"
+        );
         assert_eq!(line(DEPLOYMENT, server.cpu_limit.expect("cpu").span), 61);
         // Kubernetes has no per-container pids limit.
         assert!(server.pids_limit.is_none());
@@ -813,13 +983,31 @@ spec:
         // Only the hostPort is published on the host.
         assert_eq!(server.ports.len(), 1);
         let p = &server.ports[0];
-        assert_eq!((p.host_ip.as_deref(), p.host_port.as_deref(), p.container_port.as_str()), (Some("127.0.0.1"), Some("9090"), "9090"));
+        assert_eq!(
+            (
+                p.host_ip.as_deref(),
+                p.host_port.as_deref(),
+                p.container_port.as_str()
+            ),
+            (Some("127.0.0.1"), Some("9090"), "9090")
+        );
         assert!(!p.on_all_interfaces());
         assert_eq!(line(DEPLOYMENT, p.origin.span), 55);
-        let env: Vec<_> = server.env.iter().map(|e| (e.key.as_str(), e.value.as_deref())).collect();
+        let env: Vec<_> = server
+            .env
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_deref()))
+            .collect();
         assert_eq!(
             env,
-            [("GITHUB_TOKEN", Some("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB")), ("FROM_SECRET", None), ("EMPTY", Some(""))]
+            [
+                (
+                    "GITHUB_TOKEN",
+                    Some("ghp_0123456789abcdefghijklmnopqrstuvwxyzAB")
+                ),
+                ("FROM_SECRET", None),
+                ("EMPTY", Some(""))
+            ]
         );
         assert_eq!(line(DEPLOYMENT, server.env[0].origin.span), 65);
     }
@@ -847,7 +1035,10 @@ spec:
         let cs = read(text);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
-        assert_eq!(c.source.describe(), "container \"sync\" of CronJob \"nightly\"");
+        assert_eq!(
+            c.source.describe(),
+            "container \"sync\" of CronJob \"nightly\""
+        );
         assert_eq!(line(text, c.definition), 13);
         let nr = c.run_as_non_root.as_ref().expect("runAsNonRoot");
         assert!(!nr.value);
@@ -917,13 +1108,30 @@ items:
         assert_eq!(cs.len(), 2);
         let debug = &cs[0];
         // No name: the list item is the definition.
-        assert_eq!(debug.source.describe(), "container \"containers[0]\" of Pod \"debug\"");
+        assert_eq!(
+            debug.source.describe(),
+            "container \"containers[0]\" of Pod \"debug\""
+        );
         assert_eq!(line(text, debug.definition), 11);
         let kinds: Vec<_> = debug.host_namespaces().map(|n| n.kind).collect();
         assert_eq!(kinds, [NamespaceKind::Pid, NamespaceKind::Ipc]);
-        let opts: Vec<_> = debug.security_opts.iter().map(|o| (o.value.as_str(), line(text, o.origin.span))).collect();
-        assert_eq!(opts, [("apparmor=unconfined", 14), ("label=disable", 15), ("systempaths=unconfined", 13)]);
-        assert_eq!(cs[1].source.describe(), "container \"db\" of StatefulSet \"db\"");
+        let opts: Vec<_> = debug
+            .security_opts
+            .iter()
+            .map(|o| (o.value.as_str(), line(text, o.origin.span)))
+            .collect();
+        assert_eq!(
+            opts,
+            [
+                ("apparmor=unconfined", 14),
+                ("label=disable", 15),
+                ("systempaths=unconfined", 13)
+            ]
+        );
+        assert_eq!(
+            cs[1].source.describe(),
+            "container \"db\" of StatefulSet \"db\""
+        );
     }
 
     #[test]
@@ -973,7 +1181,10 @@ spec:
   containers: [{name: b, image: x}]
 ";
         let cs = read(text);
-        assert_eq!(line(text, cs[0].memory_limit.expect("default memory").span), 7);
+        assert_eq!(
+            line(text, cs[0].memory_limit.expect("default memory").span),
+            7
+        );
         assert_eq!(line(text, cs[0].cpu_limit.expect("max cpu").span), 8);
         assert!(cs[1].memory_limit.is_none() && cs[1].cpu_limit.is_none());
     }
@@ -1063,14 +1274,22 @@ spec:
         assert!(is_helm_template(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"chart.fullname\" . }}\nspec:\n  replicas: {{ .Values.replicas }}\n"
         ));
-        assert!(is_helm_template("{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n"));
-        assert!(is_helm_template("image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n"));
+        assert!(is_helm_template(
+            "{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n"
+        ));
+        assert!(is_helm_template(
+            "image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n"
+        ));
         // Not YAML at all once the action is there: some other template engine.
-        assert!(is_helm_template("kind: Pod\nspec:\n  image: {{ image }}:{{ tag }}\n"));
+        assert!(is_helm_template(
+            "kind: Pod\nspec:\n  image: {{ image }}:{{ tag }}\n"
+        ));
         // A plain manifest.
         assert!(!is_helm_template(DEPLOYMENT));
         // Actions only in comments.
-        assert!(!is_helm_template("# {{ .Values.x }}\nkind: Pod # {{ .Values.y }}\n"));
+        assert!(!is_helm_template(
+            "# {{ .Values.x }}\nkind: Pod # {{ .Values.y }}\n"
+        ));
         // Go-template text inside values of a plain manifest (Prometheus rules).
         assert!(!is_helm_template(
             "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - rules:\n        - alert: Down\n          annotations:\n            summary: \"Pod {{ $labels.pod }} is down\"\n            description: Instance {{ $labels.instance }} down\n"

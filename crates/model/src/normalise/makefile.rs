@@ -75,8 +75,15 @@ impl Dialect {
     /// `makefile`, `*.mk`, `*.make` are Make; `justfile`, `.justfile`,
     /// `Justfile`, `*.just` are just. `None` for anything else.
     pub fn from_file_name(name: &str) -> Option<Dialect> {
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_ascii_lowercase();
-        if matches!(base.as_str(), "makefile" | "gnumakefile") || base.ends_with(".mk") || base.ends_with(".make") {
+        let base = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(name)
+            .to_ascii_lowercase();
+        if matches!(base.as_str(), "makefile" | "gnumakefile")
+            || base.ends_with(".mk")
+            || base.ends_with(".make")
+        {
             return Some(Dialect::Make);
         }
         if matches!(base.as_str(), "justfile" | ".justfile") || base.ends_with(".just") {
@@ -116,16 +123,30 @@ impl Dialect {
             let t = line.trim_end();
             if (t.starts_with("set ") || t.starts_with("alias ")) && t.contains(":=") {
                 just += 3;
-            } else if (t.starts_with('[') && t.ends_with(']')) || t.starts_with("import ") || t.starts_with("mod ") {
+            } else if (t.starts_with('[') && t.ends_with(']'))
+                || t.starts_with("import ")
+                || t.starts_with("mod ")
+            {
                 just += 1;
             }
             let first = t.split_whitespace().next().unwrap_or("");
             if first.starts_with(".PHONY")
-                || matches!(first, "ifeq" | "ifneq" | "ifdef" | "ifndef" | "define" | "include" | "-include" | "endif")
+                || matches!(
+                    first,
+                    "ifeq"
+                        | "ifneq"
+                        | "ifdef"
+                        | "ifndef"
+                        | "define"
+                        | "include"
+                        | "-include"
+                        | "endif"
+                )
             {
                 make += 3;
             }
-            after_header = !t.starts_with('#') && t.contains(':') && !t.contains(":=") && !t.contains('=');
+            after_header =
+                !t.starts_with('#') && t.contains(':') && !t.contains(":=") && !t.contains('=');
         }
         if just > make {
             Dialect::Just
@@ -207,13 +228,20 @@ fn physical_lines(text: &str) -> Vec<Line> {
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'\n' {
-            let end = if i > start && bytes[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && bytes[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             out.push(Line { start, end });
             start = i + 1;
         }
     }
     if start < bytes.len() {
-        out.push(Line { start, end: bytes.len() });
+        out.push(Line {
+            start,
+            end: bytes.len(),
+        });
     }
     out
 }
@@ -247,7 +275,9 @@ struct Derived {
 impl Derived {
     /// Copy `file[from..to]` verbatim.
     fn copy(&mut self, file: &str, from: usize, to: usize) {
-        let Some(s) = file.get(from..to).filter(|s| !s.is_empty()) else { return };
+        let Some(s) = file.get(from..to).filter(|s| !s.is_empty()) else {
+            return;
+        };
         self.track(from, to);
         self.text.push_str(s);
         self.original.push_str(s);
@@ -284,7 +314,8 @@ impl Derived {
         let at = self.text.len();
         self.pieces.push((at as u32, file_at as u32));
         if s.len() > 1 && last_at > file_at {
-            self.pieces.push(((at + s.len() - 1) as u32, last_at as u32));
+            self.pieces
+                .push(((at + s.len() - 1) as u32, last_at as u32));
         }
         self.text.push_str(s);
         self.original.push_str(s);
@@ -300,7 +331,9 @@ impl Derived {
     }
 
     fn map(&self) -> OffsetMap {
-        OffsetMap { pieces: self.pieces.clone() }
+        OffsetMap {
+            pieces: self.pieces.clone(),
+        }
     }
 }
 
@@ -320,10 +353,19 @@ fn restore(script: &mut Script, d: &Derived) {
         return;
     }
     for command in &mut script.commands {
-        for word in command.words.iter_mut().chain(command.assignments.iter_mut()) {
+        for word in command
+            .words
+            .iter_mut()
+            .chain(command.assignments.iter_mut())
+        {
             let (start, end) = (word.span.start as usize, word.span.end as usize);
             let first = d.masks.partition_point(|&(_, e)| e <= start);
-            let inside = d.masks.get(first..).unwrap_or(&[]).iter().take_while(|&&(s, _)| s < end);
+            let inside = d
+                .masks
+                .get(first..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|&&(s, _)| s < end);
             let masked = d.text.get(start..end);
             if masked == Some(word.value.as_str()) {
                 // Unquoted: the value is the text as written.
@@ -336,7 +378,9 @@ fn restore(script: &mut Script, d: &Derived) {
             let mut restored = String::with_capacity(word.value.len());
             let mut rest = word.value.as_str();
             for &(s, e) in inside {
-                let (Some(m), Some(o)) = (d.text.get(s..e), d.original.get(s..e)) else { continue };
+                let (Some(m), Some(o)) = (d.text.get(s..e), d.original.get(s..e)) else {
+                    continue;
+                };
                 let Some(at) = rest.find(m) else { break };
                 restored.push_str(&rest[..at]);
                 restored.push_str(o);
@@ -377,7 +421,13 @@ fn matching_delimiters(bytes: &[u8], from: usize, to: usize) -> Vec<usize> {
 
 /// Copy a stretch of a Make recipe: `$$` → `$`, references (`$(…)`,
 /// `${…}`, `$@`) masked, engine variables replaced by their value.
-fn copy_make(d: &mut Derived, text: &str, from: usize, to: usize, engines: &HashMap<String, String>) {
+fn copy_make(
+    d: &mut Derived,
+    text: &str,
+    from: usize,
+    to: usize,
+    engines: &HashMap<String, String>,
+) {
     let bytes = text.as_bytes();
     let closing = matching_delimiters(bytes, from, to);
     let mut run = from;
@@ -395,17 +445,28 @@ fn copy_make(d: &mut Derived, text: &str, from: usize, to: usize, engines: &Hash
                 run = i;
                 continue;
             }
-            Some(b'(' | b'{') => closing.get(i + 1 - from).copied().filter(|&c| c < to).map(|c| c + 1),
+            Some(b'(' | b'{') => closing
+                .get(i + 1 - from)
+                .copied()
+                .filter(|&c| c < to)
+                .map(|c| c + 1),
             Some(b' ' | b'\t') | None => None,
             // `$@`, `$<`, `$X`: one character.
-            Some(_) => text.get(i + 1..to).and_then(|s| s.chars().next()).map(|c| i + 1 + c.len_utf8()),
+            Some(_) => text
+                .get(i + 1..to)
+                .and_then(|s| s.chars().next())
+                .map(|c| i + 1 + c.len_utf8()),
         };
         let Some(end) = end else {
             i += 1;
             continue;
         };
         d.copy(text, run, i);
-        let name = if end >= i + 4 { text.get(i + 2..end - 1).unwrap_or("") } else { "" };
+        let name = if end >= i + 4 {
+            text.get(i + 2..end - 1).unwrap_or("")
+        } else {
+            ""
+        };
         match engines.get(name) {
             Some(value) => d.insert(value, i, end - 1),
             None => d.mask(text, i, end),
@@ -433,7 +494,11 @@ fn copy_just(d: &mut Derived, text: &str, from: usize, to: usize) {
             run = i;
             continue;
         }
-        let close = if unclosed { None } else { find(&bytes[..to], i + 2, b"}}") };
+        let close = if unclosed {
+            None
+        } else {
+            find(&bytes[..to], i + 2, b"}}")
+        };
         let Some(close) = close else {
             unclosed = true;
             i += 2;
@@ -449,19 +514,28 @@ fn copy_just(d: &mut Derived, text: &str, from: usize, to: usize) {
 
 /// First occurrence of `needle` in `hay` at or after `from`.
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// Is a `#!` line / interpreter command a POSIX shell? `/bin/bash -e`,
 /// `/usr/bin/env bash`, `/usr/bin/env -S sh -eu` are.
 fn posix_interpreter(command: &str) -> bool {
     let mut words = command.split_whitespace();
-    let Some(first) = words.next() else { return false };
+    let Some(first) = words.next() else {
+        return false;
+    };
     let name = |w: &str| -> String {
         let base = w.rsplit(['/', '\\']).next().unwrap_or(w);
         base.strip_suffix(".exe").unwrap_or(base).to_string()
     };
-    let program = if name(first) == "env" { words.find(|w| !w.starts_with('-')).map(name) } else { Some(name(first)) };
+    let program = if name(first) == "env" {
+        words.find(|w| !w.starts_with('-')).map(name)
+    } else {
+        Some(name(first))
+    };
     program.is_some_and(|p| POSIX_SHELLS.contains(&p.as_str()))
 }
 
@@ -478,7 +552,11 @@ enum MakeLine {
     /// A rule header; `Some(offset)` where an inline recipe (`; cmd`) starts.
     Rule(Option<(usize, usize)>),
     /// `NAME op value`.
-    Assignment { name: String, op: String, value: String },
+    Assignment {
+        name: String,
+        op: String,
+        value: String,
+    },
     /// Anything else (include, export, a function call…): ends a rule.
     Other,
 }
@@ -500,7 +578,9 @@ fn make_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
             match words.next() {
                 Some("endef") => define_depth -= 1,
                 Some("define") => define_depth += 1,
-                Some("override" | "export" | "private") if words.next() == Some("define") => define_depth += 1,
+                Some("override" | "export" | "private") if words.next() == Some("define") => {
+                    define_depth += 1
+                }
                 _ => {}
             }
             i += 1;
@@ -543,7 +623,9 @@ fn make_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
         .collect();
     recipes
         .into_iter()
-        .map(|(first, last, from)| make_recipe(text, lines.get(first..=last).unwrap_or(&[]), from, &engines))
+        .map(|(first, last, from)| {
+            make_recipe(text, lines.get(first..=last).unwrap_or(&[]), from, &engines)
+        })
         .collect()
 }
 
@@ -579,14 +661,20 @@ fn is_engine_command(value: &str) -> bool {
     let words: Vec<&str> = value.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= 4
-        && !value.contains(['$', '`', '\'', '"', ';', '|', '&', '(', ')', '<', '>', '{', '}', '\\'])
-        && words.iter().any(|w| ENGINES.contains(&w.rsplit('/').next().unwrap_or(w)))
+        && !value.contains([
+            '$', '`', '\'', '"', ';', '|', '&', '(', ')', '<', '>', '{', '}', '\\',
+        ])
+        && words
+            .iter()
+            .any(|w| ENGINES.contains(&w.rsplit('/').next().unwrap_or(w)))
 }
 
 /// Classify a (possibly continued) non-recipe line.
 fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
     let bytes = text.as_bytes();
-    let Some(first) = lines.first() else { return MakeLine::Neutral };
+    let Some(first) = lines.first() else {
+        return MakeLine::Neutral;
+    };
     let content = text.get(first.start..first.end).unwrap_or("");
     let trimmed = content.trim_start();
     if trimmed.is_empty() && lines.len() == 1 {
@@ -618,8 +706,16 @@ fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
     let mut colon = false;
     let mut name_end: Option<usize> = None;
     for (k, line) in lines.iter().enumerate() {
-        let end = if k < last { line.end.saturating_sub(1).max(line.start) } else { line.end };
-        let mut p = if k == 0 { scan_from.min(end) } else { line.start };
+        let end = if k < last {
+            line.end.saturating_sub(1).max(line.start)
+        } else {
+            line.end
+        };
+        let mut p = if k == 0 {
+            scan_from.min(end)
+        } else {
+            line.start
+        };
         while p < end {
             let c = bytes[p];
             if depth > 0 {
@@ -641,15 +737,27 @@ fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
                     p += 2;
                     continue;
                 }
-                b'#' => return if colon { MakeLine::Rule(None) } else { MakeLine::Other },
+                b'#' => {
+                    return if colon {
+                        MakeLine::Rule(None)
+                    } else {
+                        MakeLine::Other
+                    }
+                }
                 b'=' if !colon => {
                     // The operator: `=`, `?=`, `+=`, `!=`, `:=`, `::=`, `:::=`.
                     let mut op_start = p;
-                    while op_start > scan_from && matches!(bytes[op_start - 1], b'?' | b'+' | b'!' | b':') {
+                    while op_start > scan_from
+                        && matches!(bytes[op_start - 1], b'?' | b'+' | b'!' | b':')
+                    {
                         op_start -= 1;
                     }
                     let name_end = name_end.unwrap_or(op_start);
-                    let name = text.get(scan_from..name_end).unwrap_or("").trim().to_string();
+                    let name = text
+                        .get(scan_from..name_end)
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
                     let op = text.get(op_start..p + 1).unwrap_or("=").to_string();
                     let value = logical_text(text, lines, p + 1);
                     let value = strip_make_comment(&value).trim().to_string();
@@ -693,7 +801,11 @@ fn logical_text(text: &str, lines: &[Line], from: usize) -> String {
         if line.end < from {
             continue;
         }
-        let end = if k < last { line.end.saturating_sub(1).max(line.start) } else { line.end };
+        let end = if k < last {
+            line.end.saturating_sub(1).max(line.start)
+        } else {
+            line.end
+        };
         let start = line.start.max(from).min(end);
         if !out.is_empty() {
             out.push(' ');
@@ -718,12 +830,21 @@ fn strip_make_comment(value: &str) -> &str {
 }
 
 /// Rebuild one recipe command line (see the module docs).
-fn make_recipe(text: &str, lines: &[Line], from: usize, engines: &HashMap<String, String>) -> Derived {
+fn make_recipe(
+    text: &str,
+    lines: &[Line],
+    from: usize,
+    engines: &HashMap<String, String>,
+) -> Derived {
     let bytes = text.as_bytes();
     let mut d = Derived::default();
     let last = lines.len().saturating_sub(1);
     for (k, line) in lines.iter().enumerate() {
-        let mut start = if k == 0 { from.clamp(line.start, line.end) } else { line.start };
+        let mut start = if k == 0 {
+            from.clamp(line.start, line.end)
+        } else {
+            line.start
+        };
         if k == 0 {
             // Leading blanks and the @ - + prefixes.
             while start < line.end && matches!(bytes[start], b' ' | b'\t' | b'@' | b'-' | b'+') {
@@ -762,7 +883,9 @@ fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
     let mut script_interpreter = String::from("sh -eu");
     for line in lines {
         let content = text.get(line.start..line.end).unwrap_or("");
-        let Some(setting) = content.strip_prefix("set ") else { continue };
+        let Some(setting) = content.strip_prefix("set ") else {
+            continue;
+        };
         let (name, value) = setting.split_once(":=").unwrap_or((setting, ""));
         match name.trim() {
             "shell" => linewise_posix = first_string(value).is_none_or(|s| posix_interpreter(&s)),
@@ -804,7 +927,10 @@ fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
         while let Some(&next) = lines.get(i) {
             let content = text.get(next.start..next.end).unwrap_or("");
             if content.trim().is_empty() {
-                body.push(Line { start: next.end, end: next.end });
+                body.push(Line {
+                    start: next.end,
+                    end: next.end,
+                });
                 i += 1;
                 continue;
             }
@@ -813,15 +939,24 @@ fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
             }
             let whitespace = &content[..content.len() - content.trim_start().len()];
             let prefix = *indent.get_or_insert(whitespace);
-            let cut = if content.starts_with(prefix) { prefix.len() } else { whitespace.len() };
-            body.push(Line { start: next.start + cut, end: next.end });
+            let cut = if content.starts_with(prefix) {
+                prefix.len()
+            } else {
+                whitespace.len()
+            };
+            body.push(Line {
+                start: next.start + cut,
+                end: next.end,
+            });
             i += 1;
         }
         while body.last().is_some_and(|l| l.start == l.end) {
             body.pop();
         }
         let Some(first) = body.first() else { continue };
-        let shebang = bytes.get(first.start..first.end).is_some_and(|s| s.starts_with(b"#!"));
+        let shebang = bytes
+            .get(first.start..first.end)
+            .is_some_and(|s| s.starts_with(b"#!"));
         if shebang {
             let interpreter = text.get(first.start + 2..first.end).unwrap_or("");
             if posix_interpreter(interpreter) {
@@ -829,7 +964,9 @@ fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
             }
         } else {
             match kind {
-                BodyKind::Script(interpreter) if posix_interpreter(&interpreter) => out.push(just_script(text, &body)),
+                BodyKind::Script(interpreter) if posix_interpreter(&interpreter) => {
+                    out.push(just_script(text, &body))
+                }
                 BodyKind::Script(_) => {}
                 BodyKind::Linewise if linewise_posix => out.extend(just_linewise(text, &body)),
                 BodyKind::Linewise => {}
@@ -877,19 +1014,32 @@ fn script_attribute(line: &str) -> Option<Option<String>> {
 /// (`name := …`) nor a `set`/`alias`/`export`/`import`/`mod` line.
 fn is_just_recipe_header(line: &str) -> bool {
     let s = line.strip_prefix('@').unwrap_or(line);
-    let name_len = s.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-').count();
-    let Some(name) = s.get(..name_len).filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')) else {
+    let name_len = s
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count();
+    let Some(name) = s
+        .get(..name_len)
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+    else {
         return false;
     };
     let rest = &s[name_len..];
     if rest.trim_start().starts_with(":=") {
         return false;
     }
-    if matches!(name, "set" | "alias" | "export" | "unexport" | "import" | "mod") && rest.starts_with([' ', '\t']) {
+    if matches!(
+        name,
+        "set" | "alias" | "export" | "unexport" | "import" | "mod"
+    ) && rest.starts_with([' ', '\t'])
+    {
         return false;
     }
     let bytes = rest.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| b == b':' && bytes.get(i + 1) != Some(&b'='))
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b':' && bytes.get(i + 1) != Some(&b'='))
 }
 
 /// A whole body as one script (line breaks kept).
@@ -927,7 +1077,11 @@ fn just_linewise(text: &str, body: &[Line]) -> Vec<Derived> {
         }
         let mut continued = false;
         while let Some(&line) = body.get(k) {
-            let mut from = if continued { line.start } else { start.min(line.end) };
+            let mut from = if continued {
+                line.start
+            } else {
+                start.min(line.end)
+            };
             if continued {
                 while from < line.end && matches!(bytes[from], b' ' | b'\t') {
                     from += 1;
@@ -966,7 +1120,9 @@ mod tests {
     }
 
     fn images(cs: &[Container]) -> Vec<&str> {
-        cs.iter().map(|c| c.image.as_ref().map_or("", |i| i.value.as_str())).collect()
+        cs.iter()
+            .map(|c| c.image.as_ref().map_or("", |i| i.value.as_str()))
+            .collect()
     }
 
     const MAKEFILE: &str = "IMAGE ?= ghcr.io/example/mcp:1.2
@@ -1002,16 +1158,25 @@ debug:
         assert_eq!(run.mounts[0].kind, MountKind::Bind);
         assert_eq!(run.mounts[0].origin.span.slice(text), "-v $(PWD):/work");
         assert_eq!(run.definition.slice(text), "docker run");
-        assert_eq!(run.image.as_ref().unwrap().origin.span.slice(text), "$(IMAGE)");
+        assert_eq!(
+            run.image.as_ref().unwrap().origin.span.slice(text),
+            "$(IMAGE)"
+        );
 
         // Continuation lines, prefixes, `$$`.
         let debug = &cs[1];
         assert_eq!(debug.definition.slice(text), "docker run");
         assert_eq!(line(text, debug.definition), 14);
-        assert_eq!(debug.cap_add[0].origin.span.slice(text), "--cap-add SYS_ADMIN");
+        assert_eq!(
+            debug.cap_add[0].origin.span.slice(text),
+            "--cap-add SYS_ADMIN"
+        );
         assert_eq!(line(text, debug.cap_add[0].origin.span), 15);
         assert_eq!(debug.env[0].value.as_deref(), Some("${API_TOKEN}"));
-        assert_eq!(debug.env[0].origin.span.slice(text), "-e TOKEN=$${API_TOKEN}");
+        assert_eq!(
+            debug.env[0].origin.span.slice(text),
+            "-e TOKEN=$${API_TOKEN}"
+        );
         assert_eq!(line(text, debug.env[0].origin.span), 16);
         assert_eq!(line(text, debug.image.as_ref().unwrap().origin.span), 17);
     }
@@ -1048,7 +1213,10 @@ up:
         assert_eq!(cs[0].definition.slice(text), "$(DOCKER) run");
         assert_eq!(cs[0].namespaces[0].origin.span.slice(text), "--net=host");
         assert_eq!(cs[1].mounts[0].source, "$(shell pwd)");
-        assert_eq!(cs[1].mounts[0].origin.span.slice(text), "-v $(shell pwd):/src");
+        assert_eq!(
+            cs[1].mounts[0].origin.span.slice(text),
+            "-v $(shell pwd):/src"
+        );
         assert_eq!(line(text, cs[1].namespaces[0].origin.span), 9);
         assert_eq!(cs[2].user.as_ref().map(|u| u.value.as_str()), Some("0"));
         assert!(is_engine_command("docker"));
@@ -1082,7 +1250,10 @@ STOP := here
   docker run --privileged space-indented
 ";
         let cs = make(text);
-        assert_eq!(images(&cs), ["inline", "in-conditional", "other-branch", "compile"]);
+        assert_eq!(
+            images(&cs),
+            ["inline", "in-conditional", "other-branch", "compile"]
+        );
         assert_eq!(cs[0].cap_add[0].origin.span.slice(text), "--cap-add ALL");
         assert_eq!(line(text, cs[0].cap_add[0].origin.span), 8);
         assert_eq!(cs[3].mounts[0].source, "$<");
@@ -1148,21 +1319,36 @@ python:
     fn justfile_recipes() {
         let text = JUSTFILE;
         let cs = just(text);
-        assert_eq!(images(&cs), ["{{image}}:{{ tag }}", "quiet-img", "script-img"]);
+        assert_eq!(
+            images(&cs),
+            ["{{image}}:{{ tag }}", "quiet-img", "script-img"]
+        );
         let run = &cs[0];
         assert_eq!(run.definition.slice(text), "docker run");
         assert_eq!(line(text, run.definition), 9);
-        assert_eq!(run.cap_add[0].origin.span.slice(text), "--cap-add SYS_ADMIN");
+        assert_eq!(
+            run.cap_add[0].origin.span.slice(text),
+            "--cap-add SYS_ADMIN"
+        );
         assert_eq!(line(text, run.cap_add[0].origin.span), 10);
         assert_eq!(run.mounts[0].source, "{{ invocation_directory() }}");
         assert_eq!(run.mounts[0].kind, MountKind::Bind);
-        assert_eq!(run.mounts[0].origin.span.slice(text), "-v {{ invocation_directory() }}:/work");
+        assert_eq!(
+            run.mounts[0].origin.span.slice(text),
+            "-v {{ invocation_directory() }}:/work"
+        );
         assert_eq!(line(text, run.mounts[0].origin.span), 11);
-        assert_eq!(run.image.as_ref().unwrap().origin.span.slice(text), "{{image}}:{{ tag }}");
+        assert_eq!(
+            run.image.as_ref().unwrap().origin.span.slice(text),
+            "{{image}}:{{ tag }}"
+        );
         assert_eq!(line(text, run.image.as_ref().unwrap().origin.span), 12);
 
         let quiet = &cs[1];
-        assert_eq!(quiet.privileged.map(|p| p.span.slice(text)), Some("--privileged"));
+        assert_eq!(
+            quiet.privileged.map(|p| p.span.slice(text)),
+            Some("--privileged")
+        );
         assert_eq!(quiet.env[0].value.as_deref(), Some("{{ token }}"));
         assert_eq!(quiet.definition.slice(text), "docker run");
 
@@ -1221,7 +1407,10 @@ bash:
         assert!(!is_just_recipe_header("[group('x')]"));
         assert!(!is_just_recipe_header("9lives:"));
         assert_eq!(script_attribute("[script]"), Some(None));
-        assert_eq!(script_attribute("[no-cd, script('node')]"), Some(Some("node".into())));
+        assert_eq!(
+            script_attribute("[no-cd, script('node')]"),
+            Some(Some("node".into()))
+        );
         assert_eq!(script_attribute("[no-exit-message]"), None);
         assert_eq!(script_attribute("[description('a script')]"), None);
         assert!(posix_interpreter("/usr/bin/env -S bash -e"));
@@ -1233,7 +1422,10 @@ bash:
     #[test]
     fn dialect_from_name_and_content() {
         assert_eq!(Dialect::from_file_name("Makefile"), Some(Dialect::Make));
-        assert_eq!(Dialect::from_file_name("sub/GNUmakefile"), Some(Dialect::Make));
+        assert_eq!(
+            Dialect::from_file_name("sub/GNUmakefile"),
+            Some(Dialect::Make)
+        );
         assert_eq!(Dialect::from_file_name("docker.mk"), Some(Dialect::Make));
         assert_eq!(Dialect::from_file_name("Justfile"), Some(Dialect::Just));
         assert_eq!(Dialect::from_file_name(".justfile"), Some(Dialect::Just));
@@ -1251,7 +1443,11 @@ bash:
     fn masked_references_inside_quotes_are_restored() {
         let text = "r:\n\tdocker run -e 'A=$(X) $(Y)' -e \"B=${Z}\" -v \"$(CURDIR)\":/w img\n";
         let cs = make(text);
-        let env: Vec<&str> = cs[0].env.iter().filter_map(|e| e.value.as_deref()).collect();
+        let env: Vec<&str> = cs[0]
+            .env
+            .iter()
+            .filter_map(|e| e.value.as_deref())
+            .collect();
         assert_eq!(env, ["$(X) $(Y)", "${Z}"]);
         assert_eq!(cs[0].mounts[0].source, "$(CURDIR)");
     }
@@ -1262,7 +1458,10 @@ bash:
         assert_eq!(bs.len(), 1);
         assert_eq!(bs[0].tags, ["$(IMAGE)"]);
         assert_eq!(bs[0].context, ".");
-        assert_eq!(bs[0].origin.span.slice(MAKEFILE), "docker build -t $(IMAGE) .");
+        assert_eq!(
+            bs[0].origin.span.slice(MAKEFILE),
+            "docker build -t $(IMAGE) ."
+        );
         let text = "b:\n    docker build \\\n      -t {{ image }} .\n";
         let bs = builds(text);
         assert_eq!(bs.len(), 1);
@@ -1320,7 +1519,9 @@ bash:
     fn linear_on_large_files() {
         let mut text = String::from("DOCKER ?= docker\n");
         for i in 0..3_000 {
-            text.push_str(&format!("t{i}:\n\t$(DOCKER) run --rm \\\n\t  -v $(PWD):/w img{i}\n\techo $$HOME $(X)\n\n"));
+            text.push_str(&format!(
+                "t{i}:\n\t$(DOCKER) run --rm \\\n\t  -v $(PWD):/w img{i}\n\techo $$HOME $(X)\n\n"
+            ));
         }
         text.push_str("x:\n\t");
         text.push_str(&"$(".repeat(20_000));
@@ -1335,6 +1536,10 @@ bash:
         let start = std::time::Instant::now();
         assert_eq!(make(&text).len(), 3_001);
         let _ = just(&text);
-        assert!(start.elapsed() < std::time::Duration::from_secs(30), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -57,10 +57,15 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash"];
 /// mapping with one of the clients' server collections, holding at least
 /// one server (a mapping with a `command` or a `url`).
 pub fn looks_like_mcp_config(stream: &Stream) -> bool {
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return false };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return false;
+    };
     server_collections(root).into_iter().any(|servers| {
         if servers.is_sequence() {
-            servers.items().into_iter().any(|item| is_server(item) || item.value("transport").is_some_and(is_server))
+            servers
+                .items()
+                .into_iter()
+                .any(|item| is_server(item) || item.value("transport").is_some_and(is_server))
         } else {
             servers.entries().into_iter().any(|(_, v)| is_server(v))
         }
@@ -70,7 +75,9 @@ pub fn looks_like_mcp_config(stream: &Stream) -> bool {
 /// Every server of the configuration that runs a container.
 pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
     let mut out = Vec::new();
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return out };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return out;
+    };
     for servers in server_collections(root) {
         out.extend(server_map_containers(file, servers));
     }
@@ -92,11 +99,17 @@ fn server_collections(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
         (root.value("context_servers"), false),
         (root.value("mcp_servers"), false),
         (root.value("mcp").and_then(|m| m.value("servers")), false),
-        (root.value("experimental").and_then(|e| e.value("modelContextProtocolServers")), true),
+        (
+            root.value("experimental")
+                .and_then(|e| e.value("modelContextProtocolServers")),
+            true,
+        ),
     ];
     candidates
         .into_iter()
-        .filter_map(|(node, list_ok)| node.filter(|v| v.is_mapping() || (list_ok && v.is_sequence())))
+        .filter_map(|(node, list_ok)| {
+            node.filter(|v| v.is_mapping() || (list_ok && v.is_sequence()))
+        })
         .collect()
 }
 
@@ -104,7 +117,9 @@ fn server_collections(root: NodeRef<'_>) -> Vec<NodeRef<'_>> {
 /// or Zed's older `{path, …}` mapping) or a remote `url`?
 pub fn is_server(node: NodeRef<'_>) -> bool {
     node.is_mapping()
-        && (node.value("command").is_some_and(|c| text(c).is_some() || c.value("path").is_some())
+        && (node
+            .value("command")
+            .is_some_and(|c| text(c).is_some() || c.value("path").is_some())
             || REMOTE_KEYS.iter().any(|k| node.value(k).is_some()))
 }
 
@@ -123,7 +138,9 @@ pub fn server_map_containers(file: FileId, servers: NodeRef<'_>) -> Vec<Containe
             if !is_server(server) {
                 continue;
             }
-            let named = item.get("name").and_then(|(k, v)| v.as_str().map(|n| (n.to_string(), entry_origin(k, v).span)));
+            let named = item
+                .get("name")
+                .and_then(|(k, v)| v.as_str().map(|n| (n.to_string(), entry_origin(k, v).span)));
             let (name, definition) = named.unwrap_or_else(|| (String::new(), origin(item).span));
             out.extend(server_containers(file, &name, definition, server));
         }
@@ -143,8 +160,15 @@ pub fn server_map_containers(file: FileId, servers: NodeRef<'_>) -> Vec<Containe
 /// container engine; more than one only for a shell `-c` script that runs
 /// several). `name` is empty for a server written without one (a README's
 /// bare `{"command": "docker", …}`); it is then described by its command line.
-pub fn server_containers(file: FileId, name: &str, definition: Span, server: NodeRef<'_>) -> Vec<Container> {
-    let Some(command_node) = server.value("command") else { return Vec::new() };
+pub fn server_containers(
+    file: FileId,
+    name: &str,
+    definition: Span,
+    server: NodeRef<'_>,
+) -> Vec<Container> {
+    let Some(command_node) = server.value("command") else {
+        return Vec::new();
+    };
     // Zed (older): `"command": {"path": "docker", "args": [...], "env": {...}}`.
     let (command, holder) = if command_node.is_mapping() {
         match command_node.value("path") {
@@ -154,8 +178,13 @@ pub fn server_containers(file: FileId, name: &str, definition: Span, server: Nod
     } else {
         (command_node, server)
     };
-    let Some(command) = text(command) else { return Vec::new() };
-    let mut argv = vec![Spanned::new(command.trim().to_string(), origin(command_node))];
+    let Some(command) = text(command) else {
+        return Vec::new();
+    };
+    let mut argv = vec![Spanned::new(
+        command.trim().to_string(),
+        origin(command_node),
+    )];
     if let Some(args) = holder.value("args") {
         for item in args.items() {
             // Non-scalar arguments cannot be passed to a process; skip them.
@@ -181,26 +210,51 @@ pub fn server_containers(file: FileId, name: &str, definition: Span, server: Nod
 /// engine's `run`, directly or behind `sudo`/`env`, Windows' `cmd /c` or
 /// `wsl`, or inside a shell's `-c` script. Also used for the command lines
 /// of `claude mcp add NAME -- …` in READMEs.
-pub fn argv_containers(file: FileId, name: &str, definition: Span, argv: &[Spanned<String>]) -> Vec<Container> {
+pub fn argv_containers(
+    file: FileId,
+    name: &str,
+    definition: Span,
+    argv: &[Spanned<String>],
+) -> Vec<Container> {
     argv_containers_as(file, name, definition, argv, ArgSyntax::Array)
 }
 
 /// [`argv_containers`] for words written as `syntax` (an `args` array, or
 /// the shell words of a README's `claude mcp add … -- docker run …`).
-pub fn argv_containers_as(file: FileId, name: &str, definition: Span, argv: &[Spanned<String>], syntax: ArgSyntax) -> Vec<Container> {
+pub fn argv_containers_as(
+    file: FileId,
+    name: &str,
+    definition: Span,
+    argv: &[Spanned<String>],
+    syntax: ArgSyntax,
+) -> Vec<Container> {
     let mut skip = 0;
     // Wrappers, possibly nested (`wsl sudo docker …`); each pass moves on.
     for _ in 0..4 {
-        let names: Vec<&str> = argv.get(skip..).unwrap_or_default().iter().map(|w| w.value.as_str()).collect();
+        let names: Vec<&str> = argv
+            .get(skip..)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| w.value.as_str())
+            .collect();
         let mut next = skip + shell_script::skip_wrappers(&names);
         let rest = argv.get(next..).unwrap_or_default();
         match rest.first().map(|w| program_name(&w.value)).as_deref() {
             // `cmd /c docker …`
-            Some("cmd") if rest.get(1).is_some_and(|w| matches!(w.value.to_ascii_lowercase().as_str(), "/c" | "/k")) => next += 2,
+            Some("cmd")
+                if rest.get(1).is_some_and(|w| {
+                    matches!(w.value.to_ascii_lowercase().as_str(), "/c" | "/k")
+                }) =>
+            {
+                next += 2
+            }
             // `wsl docker …`, `wsl -e docker …`, `wsl --exec docker …`, `wsl -- docker …`
             Some("wsl") => {
                 next += 1;
-                if rest.get(1).is_some_and(|w| matches!(w.value.as_str(), "-e" | "--exec" | "--")) {
+                if rest
+                    .get(1)
+                    .is_some_and(|w| matches!(w.value.as_str(), "-e" | "--exec" | "--"))
+                {
                     next += 1;
                 }
             }
@@ -211,9 +265,13 @@ pub fn argv_containers_as(file: FileId, name: &str, definition: Span, argv: &[Sp
         }
         skip = next;
     }
-    let Some(words) = argv.get(skip..) else { return Vec::new() };
+    let Some(words) = argv.get(skip..) else {
+        return Vec::new();
+    };
     let names: Vec<&str> = words.iter().map(|w| w.value.as_str()).collect();
-    let Some(first) = names.first() else { return Vec::new() };
+    let Some(first) = names.first() else {
+        return Vec::new();
+    };
     let program = program_name(first);
 
     if SHELLS.contains(&program.as_str()) {
@@ -223,8 +281,12 @@ pub fn argv_containers_as(file: FileId, name: &str, definition: Span, argv: &[Sp
         return Vec::new();
     }
     // `run_args_start` reads the engine's name at index 0 and its global options after it.
-    let Some(start) = docker_cli::run_args_start(&names) else { return Vec::new() };
-    let Some(run_args) = words.get(start..) else { return Vec::new() };
+    let Some(start) = docker_cli::run_args_start(&names) else {
+        return Vec::new();
+    };
+    let Some(run_args) = words.get(start..) else {
+        return Vec::new();
+    };
     let mut c = docker_cli::container(file, source(name, &program, None), definition, run_args);
     docker_cli::record_command_line(&mut c, syntax, &words[start - 1], run_args);
     if name.is_empty() {
@@ -235,19 +297,32 @@ pub fn argv_containers_as(file: FileId, name: &str, definition: Span, argv: &[Sp
 
 /// `sh -c 'docker run …'`: the script's commands, each reported at the
 /// script string as a whole (escapes make finer positions unreliable).
-fn shell_containers(file: FileId, name: &str, definition: Span, args: &[Spanned<String>]) -> Vec<Container> {
+fn shell_containers(
+    file: FileId,
+    name: &str,
+    definition: Span,
+    args: &[Spanned<String>],
+) -> Vec<Container> {
     // Options before the script: `-c` alone, or grouped (`-lc`, `-ec`).
     let mut i = 0;
     let mut has_c = false;
     while let Some(w) = args.get(i) {
-        let Some(opts) = w.value.strip_prefix('-').filter(|o| !o.is_empty() && !o.starts_with('-')) else { break };
+        let Some(opts) = w
+            .value
+            .strip_prefix('-')
+            .filter(|o| !o.is_empty() && !o.starts_with('-'))
+        else {
+            break;
+        };
         has_c |= opts.contains('c');
         i += 1;
         if has_c {
             break;
         }
     }
-    let Some(script_word) = args.get(i).filter(|_| has_c) else { return Vec::new() };
+    let Some(script_word) = args.get(i).filter(|_| has_c) else {
+        return Vec::new();
+    };
     let script = shell::parse(&script_word.value);
     let at = script_word.origin.span;
     let mut out = shell_script::containers(file, &script, &|_| at);
@@ -265,9 +340,14 @@ fn shell_containers(file: FileId, name: &str, definition: Span, args: &[Spanned<
 /// `McpServer { name }`, or the command line for a server without a name.
 fn source(name: &str, program: &str, image: Option<&str>) -> ContainerSource {
     if name.is_empty() {
-        ContainerSource::CommandLine { tool: program.to_string(), image: image.unwrap_or_default().to_string() }
+        ContainerSource::CommandLine {
+            tool: program.to_string(),
+            image: image.unwrap_or_default().to_string(),
+        }
     } else {
-        ContainerSource::McpServer { name: name.to_string() }
+        ContainerSource::McpServer {
+            name: name.to_string(),
+        }
     }
 }
 
@@ -287,7 +367,11 @@ pub fn env_entries(env: NodeRef<'_>) -> Vec<EnvEntry> {
     let mut out = Vec::new();
     for (k, v) in env.entries() {
         let Some(key) = k.as_str() else { continue };
-        out.push(EnvEntry { key: key.to_string(), value: text(v), origin: entry_origin(k, v) });
+        out.push(EnvEntry {
+            key: key.to_string(),
+            value: text(v),
+            origin: entry_origin(k, v),
+        });
     }
     out
 }
@@ -345,7 +429,12 @@ mod tests {
         assert_eq!(cs.len(), 1, "npx and url servers are not containers");
         let c = &cs[0];
         assert_eq!(c.file, FileId(3));
-        assert_eq!(c.source, ContainerSource::McpServer { name: "github".into() });
+        assert_eq!(
+            c.source,
+            ContainerSource::McpServer {
+                name: "github".into()
+            }
+        );
         assert_eq!(image(c), Some("ghcr.io/github/github-mcp-server:1.0"));
         // `--read-only` after the image is the server's own flag.
         assert!(c.read_only.is_none());
@@ -356,13 +445,19 @@ mod tests {
         assert_eq!(c.mounts.len(), 1);
         assert_eq!(c.mounts[0].source, "/var/run/docker.sock");
         assert_eq!(line(CLAUDE, c.mounts[0].origin.span), 7);
-        assert_eq!(c.mounts[0].origin.span.slice(CLAUDE), r#""-v", "/var/run/docker.sock:/var/run/docker.sock""#);
+        assert_eq!(
+            c.mounts[0].origin.span.slice(CLAUDE),
+            r#""-v", "/var/run/docker.sock:/var/run/docker.sock""#
+        );
         // `-e NAME` from args, then the client's env entry.
         assert_eq!(c.env.len(), 2);
         assert_eq!(c.env[0].key, "GITHUB_PERSONAL_ACCESS_TOKEN");
         assert_eq!(c.env[0].value, None);
         assert_eq!(c.env[1].value.as_deref(), Some("<YOUR_TOKEN>"));
-        assert_eq!(c.env[1].origin.span.slice(CLAUDE), r#""GITHUB_PERSONAL_ACCESS_TOKEN": "<YOUR_TOKEN>""#);
+        assert_eq!(
+            c.env[1].origin.span.slice(CLAUDE),
+            r#""GITHUB_PERSONAL_ACCESS_TOKEN": "<YOUR_TOKEN>""#
+        );
         assert_eq!(line(CLAUDE, c.env[1].origin.span), 12);
     }
 
@@ -394,10 +489,18 @@ mod tests {
         let cs = containers(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
-        assert_eq!(c.source, ContainerSource::McpServer { name: "docker".into() });
+        assert_eq!(
+            c.source,
+            ContainerSource::McpServer {
+                name: "docker".into()
+            }
+        );
         assert_eq!(line(VSCODE, c.mounts[0].origin.span), 11);
         assert!(c.read_only.is_none());
-        assert!(c.env.iter().any(|e| e.key == "API_TOKEN" && e.value.as_deref() == Some("${input:token}")));
+        assert!(c
+            .env
+            .iter()
+            .any(|e| e.key == "API_TOKEN" && e.value.as_deref() == Some("${input:token}")));
     }
 
     /// The acceptance case itself, comment and trailing comma included.
@@ -442,7 +545,10 @@ mod tests {
         let cs = containers(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert!(cs[0].privileged.is_some());
-        assert_eq!(cs[0].privileged.map(|o| o.span.slice(nested)), Some("\"--privileged\""));
+        assert_eq!(
+            cs[0].privileged.map(|o| o.span.slice(nested)),
+            Some("\"--privileged\"")
+        );
 
         let dotted = r#"{"mcp.servers": {"b": {"command": "docker", "args": ["run", "--net=host", "img"]}}}"#;
         let s = json(dotted);
@@ -485,7 +591,12 @@ mod tests {
         let cs = containers(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
-        assert_eq!(c.source, ContainerSource::McpServer { name: "SQLite".into() });
+        assert_eq!(
+            c.source,
+            ContainerSource::McpServer {
+                name: "SQLite".into()
+            }
+        );
         assert_eq!(c.definition.slice(text), "name: SQLite");
         assert_eq!(c.mounts[0].source, "~/.ssh");
         assert_eq!(c.mounts[0].kind, MountKind::Bind);
@@ -502,7 +613,13 @@ mod tests {
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].namespaces[0].value, "host");
         // No name: described by its command line.
-        assert_eq!(cs[0].source, ContainerSource::CommandLine { tool: "docker".into(), image: "img".into() });
+        assert_eq!(
+            cs[0].source,
+            ContainerSource::CommandLine {
+                tool: "docker".into(),
+                image: "img".into()
+            }
+        );
     }
 
     #[test]
@@ -532,26 +649,54 @@ mod tests {
 
     #[test]
     fn engine_names_and_paths() {
-        for cmd in ["docker", "/usr/local/bin/docker", r"C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe", "DOCKER.EXE", "podman", "nerdctl"] {
-            let text = format!(r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#);
+        for cmd in [
+            "docker",
+            "/usr/local/bin/docker",
+            r"C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe",
+            "DOCKER.EXE",
+            "podman",
+            "nerdctl",
+        ] {
+            let text = format!(
+                r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#
+            );
             let cs = containers(FileId(0), &json(&text));
             assert_eq!(cs.len(), 1, "{cmd}");
             assert!(cs[0].privileged.is_some(), "{cmd}");
         }
-        for cmd in ["npx", "uvx", "node", "docker-compose", "python", "/usr/bin/dockerd"] {
-            let text = format!(r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#);
+        for cmd in [
+            "npx",
+            "uvx",
+            "node",
+            "docker-compose",
+            "python",
+            "/usr/bin/dockerd",
+        ] {
+            let text = format!(
+                r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#
+            );
             assert!(containers(FileId(0), &json(&text)).is_empty(), "{cmd}");
         }
     }
 
     #[test]
     fn docker_commands_that_do_not_run_a_container() {
-        for args in [r#"["mcp", "gateway", "run"]"#, r#"["exec", "-i", "c", "sh"]"#, r#"["compose", "run", "x"]"#, "[]"] {
-            let text = format!(r#"{{"mcpServers": {{"x": {{"command": "docker", "args": {args}}}}}}}"#);
+        for args in [
+            r#"["mcp", "gateway", "run"]"#,
+            r#"["exec", "-i", "c", "sh"]"#,
+            r#"["compose", "run", "x"]"#,
+            "[]",
+        ] {
+            let text =
+                format!(r#"{{"mcpServers": {{"x": {{"command": "docker", "args": {args}}}}}}}"#);
             assert!(containers(FileId(0), &json(&text)).is_empty(), "{args}");
         }
         // No args at all.
-        assert!(containers(FileId(0), &json(r#"{"mcpServers": {"x": {"command": "docker"}}}"#)).is_empty());
+        assert!(containers(
+            FileId(0),
+            &json(r#"{"mcpServers": {"x": {"command": "docker"}}}"#)
+        )
+        .is_empty());
     }
 
     #[test]
@@ -575,7 +720,11 @@ mod tests {
         assert_eq!(c.definition.slice(text), "\"c\"");
         assert_eq!(c.mounts[0].source, "$HOME");
         // Positions inside the script are the script string as a whole.
-        assert!(c.mounts[0].origin.span.slice(text).starts_with("\"docker run"));
+        assert!(c.mounts[0]
+            .origin
+            .span
+            .slice(text)
+            .starts_with("\"docker run"));
         assert!(c.privileged.is_none(), "an echoed command is not run");
     }
 
@@ -587,7 +736,11 @@ mod tests {
         assert_eq!(cs[0].ports[0].container_port, "8080");
         assert!(cs[0].memory_limit.is_some());
         assert_eq!(image(&cs[0]), Some("img"));
-        let env: Vec<(&str, Option<&str>)> = cs[0].env.iter().map(|e| (e.key.as_str(), e.value.as_deref())).collect();
+        let env: Vec<(&str, Option<&str>)> = cs[0]
+            .env
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_deref()))
+            .collect();
         assert_eq!(env, vec![("N", Some("1")), ("Z", None), ("O", None)]);
     }
 
@@ -604,20 +757,31 @@ mod tests {
             "services:\n  web:\n    image: nginx\n",
             "",
         ] {
-            for s in [skillaudit_syntax::yaml::parse(text), skillaudit_syntax::json::parse(text)] {
+            for s in [
+                skillaudit_syntax::yaml::parse(text),
+                skillaudit_syntax::json::parse(text),
+            ] {
                 assert!(!looks_like_mcp_config(&s), "{text}");
                 assert!(containers(FileId(0), &s).is_empty(), "{text}");
             }
         }
         // A server map without any container is still an MCP config.
-        assert!(looks_like_mcp_config(&json(r#"{"mcpServers": {"a": {"command": "npx", "args": ["x"]}}}"#)));
-        assert!(looks_like_mcp_config(&json(r#"{"servers": {"a": {"type": "http", "url": "https://x"}}}"#)));
+        assert!(looks_like_mcp_config(&json(
+            r#"{"mcpServers": {"a": {"command": "npx", "args": ["x"]}}}"#
+        )));
+        assert!(looks_like_mcp_config(&json(
+            r#"{"servers": {"a": {"type": "http", "url": "https://x"}}}"#
+        )));
     }
 
     #[test]
     fn gemini_and_windsurf_remote_keys() {
-        assert!(looks_like_mcp_config(&json(r#"{"mcpServers": {"a": {"httpUrl": "https://x"}}}"#)));
-        assert!(looks_like_mcp_config(&json(r#"{"mcpServers": {"a": {"serverUrl": "https://x"}}}"#)));
+        assert!(looks_like_mcp_config(&json(
+            r#"{"mcpServers": {"a": {"httpUrl": "https://x"}}}"#
+        )));
+        assert!(looks_like_mcp_config(&json(
+            r#"{"mcpServers": {"a": {"serverUrl": "https://x"}}}"#
+        )));
     }
 
     #[test]

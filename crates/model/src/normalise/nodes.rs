@@ -9,7 +9,10 @@ use crate::Origin;
 /// came through an alias or merge.
 pub fn origin(n: NodeRef<'_>) -> Origin {
     match n.via {
-        Some(use_site) => Origin { span: use_site, anchor: Some(n.node().span) },
+        Some(use_site) => Origin {
+            span: use_site,
+            anchor: Some(n.node().span),
+        },
         None => Origin::at(n.node().span),
     }
 }
@@ -19,7 +22,10 @@ pub fn origin(n: NodeRef<'_>) -> Origin {
 pub fn entry_origin(k: NodeRef<'_>, v: NodeRef<'_>) -> Origin {
     let written = k.node().span.cover(v.node().span);
     match v.via.or(k.via) {
-        Some(use_site) => Origin { span: use_site, anchor: Some(written) },
+        Some(use_site) => Origin {
+            span: use_site,
+            anchor: Some(written),
+        },
         None => Origin::at(written),
     }
 }
@@ -28,7 +34,10 @@ pub fn entry_origin(k: NodeRef<'_>, v: NodeRef<'_>) -> Origin {
 /// an item of an aliased list is reported where the list is used.
 pub fn item_origin(parent: NodeRef<'_>, item: NodeRef<'_>) -> Origin {
     match item.via.or(parent.via) {
-        Some(use_site) => Origin { span: use_site, anchor: Some(item.node().span) },
+        Some(use_site) => Origin {
+            span: use_site,
+            anchor: Some(item.node().span),
+        },
         None => Origin::at(item.node().span),
     }
 }

@@ -39,10 +39,10 @@ use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{json, toml, OffsetMap};
 
-use crate::normalise::shell_script::BuildCommand;
 use crate::container::{ArgSyntax, Container, EnvEntry};
-use crate::normalise::{mcp_config, server_json, shell_script};
 use crate::normalise::nodes::entry_origin;
+use crate::normalise::shell_script::BuildCommand;
+use crate::normalise::{mcp_config, server_json, shell_script};
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
@@ -50,11 +50,32 @@ use crate::{Origin, Span, Spanned};
 const JSON_LANGS: &[&str] = &["json", "jsonc", "json5"];
 /// Languages of shell blocks.
 const SHELL_LANGS: &[&str] = &[
-    "sh", "bash", "shell", "zsh", "ksh", "fish", "shellscript", "shell-script", "console", "shell-session",
-    "shellsession", "sh-session", "bash-session", "terminal",
+    "sh",
+    "bash",
+    "shell",
+    "zsh",
+    "ksh",
+    "fish",
+    "shellscript",
+    "shell-script",
+    "console",
+    "shell-session",
+    "shellsession",
+    "sh-session",
+    "bash-session",
+    "terminal",
 ];
 /// Languages that say nothing about the content: sniffed like a block without one.
-const GENERIC_LANGS: &[&str] = &["", "commandline", "command-line", "cli", "text", "txt", "plaintext", "plain"];
+const GENERIC_LANGS: &[&str] = &[
+    "",
+    "commandline",
+    "command-line",
+    "cli",
+    "text",
+    "txt",
+    "plaintext",
+    "plain",
+];
 /// MCP clients whose `mcp add` subcommand takes the server's command line.
 const MCP_CLIS: &[&str] = &["claude", "codex", "gemini", "qwen"];
 
@@ -187,18 +208,24 @@ fn config_containers(file: FileId, stream: &Stream) -> Vec<Container> {
     if server_json::looks_like_server_json(stream) {
         return server_json::containers(file, stream);
     }
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return Vec::new() };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return Vec::new();
+    };
     if !root.is_mapping() {
         return Vec::new();
     }
     if mcp_config::is_server(root) {
         // One server: `{"command": "docker", …}`, named when it has a `name`
         // (`code --add-mcp`'s shape).
-        let named = root.get("name").and_then(|(k, v)| v.as_str().map(|n| (n.to_string(), entry_origin(k, v).span)));
+        let named = root
+            .get("name")
+            .and_then(|(k, v)| v.as_str().map(|n| (n.to_string(), entry_origin(k, v).span)));
         let (name, definition) = match named {
             Some(found) => found,
             None => {
-                let at = root.get("command").map_or(root.node().span, |(k, v)| entry_origin(k, v).span);
+                let at = root
+                    .get("command")
+                    .map_or(root.node().span, |(k, v)| entry_origin(k, v).span);
                 (String::new(), at)
             }
         };
@@ -286,7 +313,11 @@ fn prompt_commands(content: &str) -> Option<(String, OffsetMap)> {
         let skip = if continued {
             // PS2 prompt on a continuation line.
             let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-            if line.get(indent..).is_some_and(|r| r.starts_with("> ")) { indent + 2 } else { 0 }
+            if line.get(indent..).is_some_and(|r| r.starts_with("> ")) {
+                indent + 2
+            } else {
+                0
+            }
         } else {
             match prompt_at(line, prompts) {
                 Some(at) => at,
@@ -305,15 +336,25 @@ fn prompt_commands(content: &str) -> Option<(String, OffsetMap)> {
 /// `claude mcp add NAME [-e K=V] -- docker run …` (also `codex`, `gemini`;
 /// without `--` the word after NAME is the command), `claude mcp add-json
 /// NAME '{…}'` and `code --add-mcp '{…}'`: servers installed from a command line.
-fn installer_containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<Container> {
+fn installer_containers(
+    file: FileId,
+    script: &Script,
+    map: &dyn Fn(Span) -> Span,
+) -> Vec<Container> {
     let mut out = Vec::new();
     for cmd in &script.commands {
         let names: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
         let skip = shell_script::skip_wrappers(&names);
-        let (Some(words), Some(names)) = (cmd.words.get(skip..), names.get(skip..)) else { continue };
-        let Some(program) = names.first().map(|n| n.rsplit('/').next().unwrap_or(n)) else { continue };
-        let spanned: Vec<Spanned<String>> =
-            words.iter().map(|w| Spanned::new(w.value.clone(), Origin::at(map(w.span)))).collect();
+        let (Some(words), Some(names)) = (cmd.words.get(skip..), names.get(skip..)) else {
+            continue;
+        };
+        let Some(program) = names.first().map(|n| n.rsplit('/').next().unwrap_or(n)) else {
+            continue;
+        };
+        let spanned: Vec<Spanned<String>> = words
+            .iter()
+            .map(|w| Spanned::new(w.value.clone(), Origin::at(map(w.span))))
+            .collect();
 
         if matches!(program, "code" | "code-insiders") {
             // `code --add-mcp '{"name": …, "command": "docker", …}'`
@@ -338,10 +379,21 @@ fn installer_containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Spa
             Some("add") => out.extend(mcp_add(file, &spanned)),
             Some("add-json") => {
                 // `claude mcp add-json [options] NAME '{…}'`
-                let positional: Vec<&Spanned<String>> = spanned.iter().skip(3).filter(|w| !w.value.starts_with('-')).collect();
-                if let (Some(first), Some(name), Some(json)) = (spanned.first(), positional.first(), positional.get(1)) {
+                let positional: Vec<&Spanned<String>> = spanned
+                    .iter()
+                    .skip(3)
+                    .filter(|w| !w.value.starts_with('-'))
+                    .collect();
+                if let (Some(first), Some(name), Some(json)) =
+                    (spanned.first(), positional.first(), positional.get(1))
+                {
                     let definition = first.origin.span.cover(name.origin.span);
-                    out.extend(json_word(file, &json.value, Some((&name.value, definition)), json.origin.span));
+                    out.extend(json_word(
+                        file,
+                        &json.value,
+                        Some((&name.value, definition)),
+                        json.origin.span,
+                    ));
                 }
             }
             _ => {}
@@ -366,10 +418,22 @@ fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
             env.push(env_word(kv, w.origin));
         } else if matches!(v, "-e" | "--env") {
             if let Some(next) = words.get(i + 1) {
-                env.push(env_word(&next.value, Origin::at(w.origin.span.cover(next.origin.span))));
+                env.push(env_word(
+                    &next.value,
+                    Origin::at(w.origin.span.cover(next.origin.span)),
+                ));
             }
             i += 1;
-        } else if matches!(v, "-s" | "--scope" | "-t" | "--transport" | "-H" | "--header" | "--url" | "--bearer-token-env-var") {
+        } else if matches!(
+            v,
+            "-s" | "--scope"
+                | "-t"
+                | "--transport"
+                | "-H"
+                | "--header"
+                | "--url"
+                | "--bearer-token-env-var"
+        ) {
             i += 1;
         } else if v.starts_with('-') {
             // Another option without a value.
@@ -382,11 +446,18 @@ fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
         }
         i += 1;
     }
-    let (Some(name), Some(at)) = (name, command_at) else { return Vec::new() };
-    let Some(argv) = words.get(at..) else { return Vec::new() };
-    let Some(first) = words.first() else { return Vec::new() };
+    let (Some(name), Some(at)) = (name, command_at) else {
+        return Vec::new();
+    };
+    let Some(argv) = words.get(at..) else {
+        return Vec::new();
+    };
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
     let definition = first.origin.span.cover(name.origin.span);
-    let mut cs = mcp_config::argv_containers_as(file, &name.value, definition, argv, ArgSyntax::Shell);
+    let mut cs =
+        mcp_config::argv_containers_as(file, &name.value, definition, argv, ArgSyntax::Shell);
     for c in &mut cs {
         c.env.extend(env.iter().cloned());
     }
@@ -396,14 +467,27 @@ fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
 /// `KEY=value` of an installer's `-e`.
 fn env_word(kv: &str, origin: Origin) -> EnvEntry {
     match kv.split_once('=') {
-        Some((k, v)) => EnvEntry { key: k.to_string(), value: Some(v.to_string()), origin },
-        None => EnvEntry { key: kv.to_string(), value: None, origin },
+        Some((k, v)) => EnvEntry {
+            key: k.to_string(),
+            value: Some(v.to_string()),
+            origin,
+        },
+        None => EnvEntry {
+            key: kv.to_string(),
+            value: None,
+            origin,
+        },
     }
 }
 
 /// A server given as a JSON shell word. Positions inside the word would
 /// need its quoting undone, so everything points at the word as a whole.
-fn json_word(file: FileId, json_text: &str, name: Option<(&str, Span)>, at: Span) -> Vec<Container> {
+fn json_word(
+    file: FileId,
+    json_text: &str,
+    name: Option<(&str, Span)>,
+    at: Span,
+) -> Vec<Container> {
     let stream = json::parse(json_text);
     if stream.error.is_some() {
         return Vec::new();
@@ -411,9 +495,10 @@ fn json_word(file: FileId, json_text: &str, name: Option<(&str, Span)>, at: Span
     let root = stream.documents.first().and_then(|d| d.root());
     let (mut out, definition) = match (name, root) {
         // `claude mcp add-json NAME '{…}'`: the JSON is one server.
-        (Some((name, definition)), Some(root)) if mcp_config::is_server(root) => {
-            (mcp_config::server_containers(file, name, Span::empty(0), root), Some(definition))
-        }
+        (Some((name, definition)), Some(root)) if mcp_config::is_server(root) => (
+            mcp_config::server_containers(file, name, Span::empty(0), root),
+            Some(definition),
+        ),
         _ => (config_containers(file, &stream), None),
     };
     for c in &mut out {
@@ -483,25 +568,48 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         assert_eq!(cs.len(), 2);
         let json = &cs[0];
         assert_eq!(json.file, FileId(2));
-        assert_eq!(json.source, ContainerSource::McpServer { name: "files".into() });
+        assert_eq!(
+            json.source,
+            ContainerSource::McpServer {
+                name: "files".into()
+            }
+        );
         assert_eq!(json.definition.slice(ACCEPTANCE), "\"files\"");
         assert_eq!(line(ACCEPTANCE, json.definition), 10);
         assert_eq!(json.mounts.len(), 1);
         assert_eq!(json.mounts[0].kind, MountKind::Bind);
         assert_eq!(json.mounts[0].source, "/Users/username");
         assert_eq!(line(ACCEPTANCE, json.mounts[0].origin.span), 14);
-        assert_eq!(json.mounts[0].origin.span.slice(ACCEPTANCE), r#""--mount", "type=bind,src=/Users/username,dst=/projects""#);
-        assert_eq!(json.image.as_ref().map(|i| i.origin.span.slice(ACCEPTANCE)), Some("\"mcp/files:1.2.0\""));
-        assert_eq!(json.env[0].origin.span.slice(ACCEPTANCE), r#""FILES_TOKEN": "<YOUR_TOKEN>""#);
+        assert_eq!(
+            json.mounts[0].origin.span.slice(ACCEPTANCE),
+            r#""--mount", "type=bind,src=/Users/username,dst=/projects""#
+        );
+        assert_eq!(
+            json.image.as_ref().map(|i| i.origin.span.slice(ACCEPTANCE)),
+            Some("\"mcp/files:1.2.0\"")
+        );
+        assert_eq!(
+            json.env[0].origin.span.slice(ACCEPTANCE),
+            r#""FILES_TOKEN": "<YOUR_TOKEN>""#
+        );
         assert_eq!(line(ACCEPTANCE, json.env[0].origin.span), 17);
         assert!(json.privileged.is_none());
 
         let sh = &cs[1];
-        assert_eq!(sh.source, ContainerSource::CommandLine { tool: "docker".into(), image: "mcp/files:1.2.0".into() });
+        assert_eq!(
+            sh.source,
+            ContainerSource::CommandLine {
+                tool: "docker".into(),
+                image: "mcp/files:1.2.0".into()
+            }
+        );
         assert_eq!(sh.mounts[0].source, "$HOME/.ssh");
         assert_eq!(sh.mounts[0].read_only, Some(true));
         assert_eq!(line(ACCEPTANCE, sh.mounts[0].origin.span), 24);
-        assert_eq!(sh.mounts[0].origin.span.slice(ACCEPTANCE), "-v $HOME/.ssh:/root/.ssh:ro");
+        assert_eq!(
+            sh.mounts[0].origin.span.slice(ACCEPTANCE),
+            "-v $HOME/.ssh:/root/.ssh:ro"
+        );
         assert_eq!(sh.definition.slice(ACCEPTANCE), "docker run");
         assert!(sh.privileged.is_none());
     }
@@ -511,12 +619,21 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let text = "Intro\n\n```jsonc\n// add to mcpServers\n\"a\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\", \"img\"]},\n\"b\": {\"command\": \"npx\", \"args\": [\"x\"]},\n\"c\": {\n  \"command\": \"podman\",\n  \"args\": [\"run\", \"-v\", \"/:/host\", \"img\"]\n},\n```\n";
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 2);
-        assert_eq!(cs[0].source, ContainerSource::McpServer { name: "a".into() });
-        assert_eq!(cs[0].privileged.map(|p| p.span.slice(text)), Some("\"--privileged\""));
+        assert_eq!(
+            cs[0].source,
+            ContainerSource::McpServer { name: "a".into() }
+        );
+        assert_eq!(
+            cs[0].privileged.map(|p| p.span.slice(text)),
+            Some("\"--privileged\"")
+        );
         assert_eq!(cs[0].privileged.map(|p| line(text, p.span)), Some(5));
         assert_eq!(cs[1].definition.slice(text), "\"c\"");
         assert_eq!(line(text, cs[1].mounts[0].origin.span), 9);
-        assert_eq!(cs[1].mounts[0].origin.span.slice(text), "\"-v\", \"/:/host\"");
+        assert_eq!(
+            cs[1].mounts[0].origin.span.slice(text),
+            "\"-v\", \"/:/host\""
+        );
     }
 
     #[test]
@@ -524,9 +641,15 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let text = "```json\n\"mcpServers\": {\n  \"x\": {\"command\": \"docker\", \"args\": [\"run\", \"--network=host\", \"img\"]}\n}\n```\n\n```json\n{\n  \"servers\": {\n    \"y\": {\"type\": \"stdio\", \"command\": \"docker\", \"args\": [\"run\", \"--pid\", \"host\", \"img\"]}\n  }\n}\n```\n";
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 2);
-        assert_eq!(cs[0].namespaces[0].origin.span.slice(text), "\"--network=host\"");
+        assert_eq!(
+            cs[0].namespaces[0].origin.span.slice(text),
+            "\"--network=host\""
+        );
         assert_eq!(line(text, cs[0].namespaces[0].origin.span), 3);
-        assert_eq!(cs[1].source, ContainerSource::McpServer { name: "y".into() });
+        assert_eq!(
+            cs[1].source,
+            ContainerSource::McpServer { name: "y".into() }
+        );
         assert_eq!(line(text, cs[1].namespaces[0].origin.span), 10);
     }
 
@@ -535,10 +658,19 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let text = "```json\n{\n  \"command\": \"docker\",\n  \"args\": [\"run\", \"-v\", \"~/.aws:/root/.aws\", \"img:1\"]\n}\n```\n\n```json\n{\"name\": \"gh\", \"command\": \"docker\", \"args\": [\"run\", \"--cap-add=ALL\", \"img\"]}\n```\n";
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 2);
-        assert_eq!(cs[0].source, ContainerSource::CommandLine { tool: "docker".into(), image: "img:1".into() });
+        assert_eq!(
+            cs[0].source,
+            ContainerSource::CommandLine {
+                tool: "docker".into(),
+                image: "img:1".into()
+            }
+        );
         assert_eq!(cs[0].definition.slice(text), "\"command\": \"docker\"");
         assert_eq!(line(text, cs[0].mounts[0].origin.span), 4);
-        assert_eq!(cs[1].source, ContainerSource::McpServer { name: "gh".into() });
+        assert_eq!(
+            cs[1].source,
+            ContainerSource::McpServer { name: "gh".into() }
+        );
         assert_eq!(cs[1].definition.slice(text), "\"name\": \"gh\"");
     }
 
@@ -560,8 +692,16 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let c = &cs[0];
         assert_eq!(c.mounts[0].source, "/var/run/docker.sock");
         assert_eq!(line(text, c.mounts[0].origin.span), 4);
-        assert_eq!(c.mounts[0].origin.span.slice(text), "-v /var/run/docker.sock:/var/run/docker.sock");
-        assert_eq!(c.image.as_ref().map(|i| (i.value.as_str(), line(text, i.origin.span))), Some(("img:1", 5)));
+        assert_eq!(
+            c.mounts[0].origin.span.slice(text),
+            "-v /var/run/docker.sock:/var/run/docker.sock"
+        );
+        assert_eq!(
+            c.image
+                .as_ref()
+                .map(|i| (i.value.as_str(), line(text, i.origin.span))),
+            Some(("img:1", 5))
+        );
         assert!(c.privileged.is_none());
     }
 
@@ -604,7 +744,10 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let text = "1. Run:\n\n   ```sh\n   docker run \\\n     --cap-add SYS_ADMIN \\\n     img\n   ```\n";
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 1);
-        assert_eq!(cs[0].cap_add[0].origin.span.slice(text), "--cap-add SYS_ADMIN");
+        assert_eq!(
+            cs[0].cap_add[0].origin.span.slice(text),
+            "--cap-add SYS_ADMIN"
+        );
         assert_eq!(line(text, cs[0].cap_add[0].origin.span), 5);
     }
 
@@ -626,7 +769,10 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 1);
         assert_eq!(line(text, cs[0].mounts[0].origin.span), 4);
-        assert_eq!(cs[0].mounts[0].origin.span.slice(text), "\"-v\", \"/etc:/etc:ro\"");
+        assert_eq!(
+            cs[0].mounts[0].origin.span.slice(text),
+            "\"-v\", \"/etc:/etc:ro\""
+        );
     }
 
     #[test]
@@ -644,19 +790,40 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 4);
         let c = &cs[0];
-        assert_eq!(c.source, ContainerSource::McpServer { name: "prometheus".into() });
+        assert_eq!(
+            c.source,
+            ContainerSource::McpServer {
+                name: "prometheus".into()
+            }
+        );
         assert_eq!(c.definition.slice(text), "claude mcp add prometheus");
         assert_eq!(c.mounts[0].origin.span.slice(text), "-v /:/host");
         assert_eq!(c.env[0].key, "PROMETHEUS_URL");
-        assert_eq!(c.env[0].origin.span.slice(text), "--env PROMETHEUS_URL=http://p:9090");
-        assert_eq!(cs[1].source, ContainerSource::McpServer { name: "g".into() });
+        assert_eq!(
+            c.env[0].origin.span.slice(text),
+            "--env PROMETHEUS_URL=http://p:9090"
+        );
+        assert_eq!(
+            cs[1].source,
+            ContainerSource::McpServer { name: "g".into() }
+        );
         assert!(cs[1].privileged.is_some());
         assert_eq!(cs[1].env[0].key, "A");
-        assert_eq!(cs[2].source, ContainerSource::McpServer { name: "gh".into() });
+        assert_eq!(
+            cs[2].source,
+            ContainerSource::McpServer { name: "gh".into() }
+        );
         assert_eq!(cs[2].definition.slice(text), "claude mcp add-json gh");
         assert_eq!(line(text, cs[2].namespaces[0].origin.span), 5);
-        assert!(cs[2].namespaces[0].origin.span.slice(text).starts_with("'{"));
-        assert_eq!(cs[3].source, ContainerSource::McpServer { name: "v".into() });
+        assert!(cs[2].namespaces[0]
+            .origin
+            .span
+            .slice(text)
+            .starts_with("'{"));
+        assert_eq!(
+            cs[3].source,
+            ContainerSource::McpServer { name: "v".into() }
+        );
         assert_eq!(line(text, cs[3].namespaces[0].origin.span), 6);
     }
 
@@ -666,12 +833,18 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let script = shell::parse(text);
         let mut cs = shell_script::containers(FileId(0), &script, &|s| s);
         let c = &mut cs[0];
-        map_spans(c, &|s| Span { start: s.start + 1000, end: s.end + 1000 });
+        map_spans(c, &|s| Span {
+            start: s.start + 1000,
+            end: s.end + 1000,
+        });
         let all = [
             c.definition,
             c.image.as_ref().map(|x| x.origin.span).unwrap_or_default(),
             c.user.as_ref().map(|x| x.origin.span).unwrap_or_default(),
-            c.read_only.as_ref().map(|x| x.origin.span).unwrap_or_default(),
+            c.read_only
+                .as_ref()
+                .map(|x| x.origin.span)
+                .unwrap_or_default(),
             c.privileged.unwrap_or_default().span,
             c.no_new_privileges.unwrap_or_default().span,
             c.memory_limit.unwrap_or_default().span,
@@ -710,8 +883,14 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
         let cs = containers(FileId(0), text);
         assert_eq!(cs.len(), 1);
         assert_eq!(line(text, cs[0].mounts[0].origin.span), 6);
-        assert_eq!(cs[0].mounts[0].origin.span.slice(text), "\"-v\", \"/:/mcp\"");
-        assert_eq!(blank_hash_comments("# a\r\n{\"#\": 1}\n  #b"), Some("   \r\n{\"#\": 1}\n    ".to_string()));
+        assert_eq!(
+            cs[0].mounts[0].origin.span.slice(text),
+            "\"-v\", \"/:/mcp\""
+        );
+        assert_eq!(
+            blank_hash_comments("# a\r\n{\"#\": 1}\n  #b"),
+            Some("   \r\n{\"#\": 1}\n    ".to_string())
+        );
         assert_eq!(blank_hash_comments("{}"), None);
     }
 
@@ -746,7 +925,9 @@ mod corpus {
     use std::path::{Path, PathBuf};
 
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -760,18 +941,34 @@ mod corpus {
     fn describe(c: &Container, text: &str) -> String {
         let idx = LineIndex::new(text);
         let l = |s: Span| idx.line_of(s.start) + 1;
-        let mut parts = vec![format!("{} (line {})", c.source.describe(), l(c.definition))];
+        let mut parts = vec![format!(
+            "{} (line {})",
+            c.source.describe(),
+            l(c.definition)
+        )];
         if let Some(i) = &c.image {
             parts.push(format!("image {} @{}", i.value, l(i.origin.span)));
         }
         for m in &c.mounts {
-            parts.push(format!("mount {:?} {} -> {} ro={:?} @{}", m.kind, m.source, m.target, m.read_only, l(m.origin.span)));
+            parts.push(format!(
+                "mount {:?} {} -> {} ro={:?} @{}",
+                m.kind,
+                m.source,
+                m.target,
+                m.read_only,
+                l(m.origin.span)
+            ));
         }
         if let Some(p) = c.privileged {
             parts.push(format!("PRIVILEGED @{}", l(p.span)));
         }
         for n in &c.namespaces {
-            parts.push(format!("ns {}={} @{}", n.kind.name(), n.value, l(n.origin.span)));
+            parts.push(format!(
+                "ns {}={} @{}",
+                n.kind.name(),
+                n.value,
+                l(n.origin.span)
+            ));
         }
         for x in &c.cap_add {
             parts.push(format!("cap_add {} @{}", x.value, l(x.origin.span)));
@@ -780,10 +977,19 @@ mod corpus {
             parts.push(format!("device {} @{}", x.value, l(x.origin.span)));
         }
         for p in &c.ports {
-            parts.push(format!("port {:?}:{:?}:{} @{}", p.host_ip, p.host_port, p.container_port, l(p.origin.span)));
+            parts.push(format!(
+                "port {:?}:{:?}:{} @{}",
+                p.host_ip,
+                p.host_port,
+                p.container_port,
+                l(p.origin.span)
+            ));
         }
         for e in &c.env {
-            let v = e.value.as_deref().map(|v| v.chars().take(24).collect::<String>());
+            let v = e
+                .value
+                .as_deref()
+                .map(|v| v.chars().take(24).collect::<String>());
             parts.push(format!("env {}={:?} @{}", e.key, v, l(e.origin.span)));
         }
         if let Some(u) = &c.user {
@@ -807,13 +1013,27 @@ mod corpus {
         files.sort();
         let (mut readmes, mut configs, mut registries, mut found) = (0, 0, 0, 0);
         for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-            let rel = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             let cs = if name.to_ascii_lowercase().ends_with(".md") {
                 readmes += 1;
                 containers(FileId(0), &text)
-            } else if name.ends_with(".json") || name.ends_with(".toml") || name.ends_with(".yaml") || name.ends_with(".yml") {
+            } else if name.ends_with(".json")
+                || name.ends_with(".toml")
+                || name.ends_with(".yaml")
+                || name.ends_with(".yml")
+            {
                 let stream = if name.ends_with(".toml") {
                     toml::parse(&text)
                 } else if name.ends_with(".json") {
@@ -840,7 +1060,10 @@ mod corpus {
                     let json_like = JSON_LANGS.contains(&block.lang.as_str())
                         || (GENERIC_LANGS.contains(&block.lang.as_str())
                             && matches!(first_significant(&block.content), Some('{' | '"')));
-                    if json_like && block.content.contains("\"docker") && json_block(FileId(0), &block).is_empty() {
+                    if json_like
+                        && block.content.contains("\"docker")
+                        && json_block(FileId(0), &block).is_empty()
+                    {
                         let line = LineIndex::new(&text).line_of(block.fence.start) + 1;
                         println!("UNREAD docker JSON block: {rel}:{line}");
                     }
@@ -863,7 +1086,9 @@ mod corpus {
         let mut files = Vec::new();
         walk(&root, &mut files);
         for path in files {
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
             for k in 0..64 {
                 let mut cut = text.len() * k / 64;
                 while !text.is_char_boundary(cut) {
@@ -871,9 +1096,19 @@ mod corpus {
                 }
                 let part = &text[..cut];
                 let _ = containers(FileId(0), part);
-                for stream in [json::parse(part), toml::parse(part), skillaudit_syntax::yaml::parse(part)] {
-                    let _ = (mcp_config::looks_like_mcp_config(&stream), server_json::looks_like_server_json(&stream));
-                    let _ = (mcp_config::containers(FileId(0), &stream), server_json::containers(FileId(0), &stream));
+                for stream in [
+                    json::parse(part),
+                    toml::parse(part),
+                    skillaudit_syntax::yaml::parse(part),
+                ] {
+                    let _ = (
+                        mcp_config::looks_like_mcp_config(&stream),
+                        server_json::looks_like_server_json(&stream),
+                    );
+                    let _ = (
+                        mcp_config::containers(FileId(0), &stream),
+                        server_json::containers(FileId(0), &stream),
+                    );
                 }
             }
         }

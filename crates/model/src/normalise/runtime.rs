@@ -56,7 +56,11 @@ fn split_volume(spec: &str) -> Vec<String> {
 
 fn volume_from_parts(mut parts: Vec<String>) -> VolumeSpec {
     let (source, target, opts) = match parts.len() {
-        0 | 1 => (String::new(), parts.pop().unwrap_or_default(), String::new()),
+        0 | 1 => (
+            String::new(),
+            parts.pop().unwrap_or_default(),
+            String::new(),
+        ),
         2 => (parts[0].clone(), parts[1].clone(), String::new()),
         _ => (parts[0].clone(), parts[1].clone(), parts[2..].join(":")),
     };
@@ -77,7 +81,12 @@ fn volume_from_parts(mut parts: Vec<String>) -> VolumeSpec {
             _ => {}
         }
     }
-    VolumeSpec { kind, source, target, read_only }
+    VolumeSpec {
+        kind,
+        source,
+        target,
+        read_only,
+    }
 }
 
 /// Does a volume source name a host path (rather than a named volume)?
@@ -113,14 +122,22 @@ pub fn parse_port(spec: &str) -> PortSpec {
                 Some((h, c)) => (Some(h.to_string()).filter(|h| !h.is_empty()), c.to_string()),
                 None => (None, after.to_string()),
             };
-            return PortSpec { host_ip: Some(ip.to_string()), host_port: host, container_port: container };
+            return PortSpec {
+                host_ip: Some(ip.to_string()),
+                host_port: host,
+                container_port: container,
+            };
         }
     }
     let mut it = spec.rsplitn(3, ':');
     let container = it.next().unwrap_or("").to_string();
     let host = it.next().map(str::to_string).filter(|h| !h.is_empty());
     let ip = it.next().map(str::to_string);
-    PortSpec { host_ip: ip, host_port: host, container_port: container }
+    PortSpec {
+        host_ip: ip,
+        host_port: host,
+        container_port: container,
+    }
 }
 
 /// How a security option affects confinement.
@@ -170,42 +187,101 @@ mod tests {
     #[test]
     fn volumes() {
         let v = parse_volume("/var/run/docker.sock:/var/run/docker.sock");
-        assert_eq!((v.kind, v.source.as_str(), v.target.as_str(), v.read_only), (MountKind::Bind, "/var/run/docker.sock", "/var/run/docker.sock", None));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.target.as_str(), v.read_only),
+            (
+                MountKind::Bind,
+                "/var/run/docker.sock",
+                "/var/run/docker.sock",
+                None
+            )
+        );
         let v = parse_volume("~/workspace/project:/app/workspace:ro");
         assert_eq!((v.kind, v.read_only), (MountKind::Bind, Some(true)));
         let v = parse_volume("data:/data:rw,z");
-        assert_eq!((v.kind, v.source.as_str(), v.read_only), (MountKind::Volume, "data", Some(false)));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.read_only),
+            (MountKind::Volume, "data", Some(false))
+        );
         let v = parse_volume("C:\\Users\\me:/home/me");
-        assert_eq!((v.kind, v.source.as_str(), v.target.as_str()), (MountKind::Bind, "C:\\Users\\me", "/home/me"));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.target.as_str()),
+            (MountKind::Bind, "C:\\Users\\me", "/home/me")
+        );
         let v = parse_volume("/cache");
-        assert_eq!((v.kind, v.source.as_str(), v.target.as_str()), (MountKind::Volume, "", "/cache"));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.target.as_str()),
+            (MountKind::Volume, "", "/cache")
+        );
         let v = parse_volume("${HOME}/.ssh:/root/.ssh:ro");
-        assert_eq!((v.kind, v.source.as_str()), (MountKind::Bind, "${HOME}/.ssh"));
-        assert_eq!(parse_volume("\\\\.\\pipe\\docker_engine:\\\\.\\pipe\\docker_engine").kind, MountKind::NamedPipe);
+        assert_eq!(
+            (v.kind, v.source.as_str()),
+            (MountKind::Bind, "${HOME}/.ssh")
+        );
+        assert_eq!(
+            parse_volume("\\\\.\\pipe\\docker_engine:\\\\.\\pipe\\docker_engine").kind,
+            MountKind::NamedPipe
+        );
     }
 
     #[test]
     fn ports() {
         let p = parse_port("8080:80");
-        assert_eq!((p.host_ip, p.host_port.as_deref(), p.container_port.as_str()), (None, Some("8080"), "80"));
+        assert_eq!(
+            (p.host_ip, p.host_port.as_deref(), p.container_port.as_str()),
+            (None, Some("8080"), "80")
+        );
         let p = parse_port("127.0.0.1:8080:80/tcp");
-        assert_eq!((p.host_ip.as_deref(), p.host_port.as_deref()), (Some("127.0.0.1"), Some("8080")));
+        assert_eq!(
+            (p.host_ip.as_deref(), p.host_port.as_deref()),
+            (Some("127.0.0.1"), Some("8080"))
+        );
         let p = parse_port("[::1]:8080:80");
-        assert_eq!((p.host_ip.as_deref(), p.container_port.as_str()), (Some("::1"), "80"));
+        assert_eq!(
+            (p.host_ip.as_deref(), p.container_port.as_str()),
+            (Some("::1"), "80")
+        );
         let p = parse_port("3000");
-        assert_eq!((p.host_ip, p.host_port, p.container_port.as_str()), (None, None, "3000"));
+        assert_eq!(
+            (p.host_ip, p.host_port, p.container_port.as_str()),
+            (None, None, "3000")
+        );
         let p = parse_port("127.0.0.1::80");
-        assert_eq!((p.host_ip.as_deref(), p.host_port), (Some("127.0.0.1"), None));
+        assert_eq!(
+            (p.host_ip.as_deref(), p.host_port),
+            (Some("127.0.0.1"), None)
+        );
     }
 
     #[test]
     fn security_opts() {
-        assert_eq!(classify_security_opt("no-new-privileges:true"), SecurityOpt::NoNewPrivileges(true));
-        assert_eq!(classify_security_opt("no-new-privileges"), SecurityOpt::NoNewPrivileges(true));
-        assert_eq!(classify_security_opt("no-new-privileges=false"), SecurityOpt::NoNewPrivileges(false));
-        assert_eq!(classify_security_opt("seccomp:unconfined"), SecurityOpt::Unconfined("seccomp"));
-        assert_eq!(classify_security_opt("apparmor=unconfined"), SecurityOpt::Unconfined("AppArmor"));
-        assert_eq!(classify_security_opt("label:disable"), SecurityOpt::Unconfined("SELinux labelling"));
-        assert_eq!(classify_security_opt("seccomp:./profile.json"), SecurityOpt::Other);
+        assert_eq!(
+            classify_security_opt("no-new-privileges:true"),
+            SecurityOpt::NoNewPrivileges(true)
+        );
+        assert_eq!(
+            classify_security_opt("no-new-privileges"),
+            SecurityOpt::NoNewPrivileges(true)
+        );
+        assert_eq!(
+            classify_security_opt("no-new-privileges=false"),
+            SecurityOpt::NoNewPrivileges(false)
+        );
+        assert_eq!(
+            classify_security_opt("seccomp:unconfined"),
+            SecurityOpt::Unconfined("seccomp")
+        );
+        assert_eq!(
+            classify_security_opt("apparmor=unconfined"),
+            SecurityOpt::Unconfined("AppArmor")
+        );
+        assert_eq!(
+            classify_security_opt("label:disable"),
+            SecurityOpt::Unconfined("SELinux labelling")
+        );
+        assert_eq!(
+            classify_security_opt("seccomp:./profile.json"),
+            SecurityOpt::Other
+        );
     }
 }

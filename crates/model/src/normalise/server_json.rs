@@ -48,31 +48,52 @@ use crate::{Origin, Spanned};
 /// "server", the older `version_detail`, or a reverse-DNS `name` with a `/`
 /// (`io.github.owner/repo`).
 pub fn looks_like_server_json(stream: &Stream) -> bool {
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return false };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return false;
+    };
     if !root.is_mapping() {
         return false;
     }
-    let Some(packages) = root.value("packages").filter(|p| p.is_sequence()) else { return false };
+    let Some(packages) = root.value("packages").filter(|p| p.is_sequence()) else {
+        return false;
+    };
     let items = packages.items();
     let package_like = items.is_empty()
         || items.iter().any(|p| {
             p.is_mapping()
-                && ["registryType", "registry_type", "registry_name", "identifier"].iter().any(|k| p.value(k).is_some())
+                && [
+                    "registryType",
+                    "registry_type",
+                    "registry_name",
+                    "identifier",
+                ]
+                .iter()
+                .any(|k| p.value(k).is_some())
         });
     if !package_like {
         return false;
     }
-    let schema = root.value("$schema").and_then(|s| s.as_str()).is_some_and(|s| s.contains("server"));
+    let schema = root
+        .value("$schema")
+        .and_then(|s| s.as_str())
+        .is_some_and(|s| s.contains("server"));
     let version_detail = root.value("version_detail").is_some_and(|v| v.is_mapping());
-    let name = root.value("name").and_then(|n| n.as_str()).is_some_and(|n| n.contains('/') && !n.contains(' '));
+    let name = root
+        .value("name")
+        .and_then(|n| n.as_str())
+        .is_some_and(|n| n.contains('/') && !n.contains(' '));
     schema || version_detail || name
 }
 
 /// Every package of the `server.json` that runs as a container.
 pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
     let mut out = Vec::new();
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return out };
-    let Some(packages) = root.value("packages") else { return out };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return out;
+    };
+    let Some(packages) = root.value("packages") else {
+        return out;
+    };
     for package in packages.items() {
         if let Some(c) = package_container(file, package) {
             out.push(c);
@@ -87,13 +108,18 @@ fn either<'a>(node: NodeRef<'a>, camel: &str, snake: &str) -> Option<NodeRef<'a>
 }
 
 fn str_of<'a>(node: NodeRef<'a>, camel: &str, snake: &str) -> Option<String> {
-    either(node, camel, snake).and_then(text).map(|s| s.trim().to_ascii_lowercase())
+    either(node, camel, snake)
+        .and_then(text)
+        .map(|s| s.trim().to_ascii_lowercase())
 }
 
 /// Is this package started as a container?
 fn is_container_package(package: NodeRef<'_>) -> bool {
     let registry = str_of(package, "registryType", "registry_type");
-    let legacy = package.value("registry_name").and_then(text).map(|s| s.trim().to_ascii_lowercase());
+    let legacy = package
+        .value("registry_name")
+        .and_then(text)
+        .map(|s| s.trim().to_ascii_lowercase());
     let hint = str_of(package, "runtimeHint", "runtime_hint");
     matches!(registry.as_deref(), Some("oci" | "docker"))
         || matches!(legacy.as_deref(), Some("docker" | "oci"))
@@ -110,7 +136,11 @@ fn package_container(file: FileId, package: NodeRef<'_>) -> Option<Container> {
     if identifier.is_empty() {
         return None;
     }
-    let version = package.value("version").and_then(text).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let version = package
+        .value("version")
+        .and_then(text)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
     let image = match version {
         Some(v) if !has_tag_or_digest(&identifier) => format!("{identifier}:{v}"),
         _ => identifier,
@@ -147,13 +177,20 @@ fn package_container(file: FileId, package: NodeRef<'_>) -> Option<Container> {
 
 /// Has an image reference its own tag (`:1.2` after the last `/`) or digest (`@sha256:…`)?
 fn has_tag_or_digest(image: &str) -> bool {
-    image.contains('@') || image.rsplit('/').next().is_some_and(|last| last.contains(':'))
+    image.contains('@')
+        || image
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':'))
 }
 
 /// An argument's value (`value`, else `default`) with its `{variables}`
 /// filled in, and the node it was written in.
 fn argument_value<'a>(arg: NodeRef<'a>) -> Option<(String, NodeRef<'a>)> {
-    let node = arg.value("value").filter(|v| !v.is_null()).or_else(|| arg.value("default").filter(|v| !v.is_null()))?;
+    let node = arg
+        .value("value")
+        .filter(|v| !v.is_null())
+        .or_else(|| arg.value("default").filter(|v| !v.is_null()))?;
     let raw = text(node)?;
     Some((substitute(&raw, arg.value("variables")), node))
 }
@@ -182,14 +219,22 @@ fn argument_word(arg: NodeRef<'_>) -> Option<Spanned<String>> {
     if flag.is_empty() {
         return None;
     }
-    let hint = either(arg, "valueHint", "value_hint").and_then(text).filter(|h| !h.trim().is_empty());
+    let hint = either(arg, "valueHint", "value_hint")
+        .and_then(text)
+        .filter(|h| !h.trim().is_empty());
     let (word, at): (String, Origin) = match (value, hint) {
         (Some((v, node)), _) if !v.is_empty() => {
-            let word = if flag.ends_with('=') { format!("{flag}{v}") } else { format!("{flag}={v}") };
+            let word = if flag.ends_with('=') {
+                format!("{flag}{v}")
+            } else {
+                format!("{flag}={v}")
+            };
             (word, origin(node))
         }
         (Some(_), _) => (flag, origin(name_node)),
-        (None, Some(h)) if !flag.contains('=') => (format!("{flag}={{{}}}", h.trim()), origin(name_node)),
+        (None, Some(h)) if !flag.contains('=') => {
+            (format!("{flag}={{{}}}", h.trim()), origin(name_node))
+        }
         (None, _) => (flag, origin(name_node)),
     };
     Some(Spanned::new(word, at))
@@ -203,15 +248,25 @@ fn env_entry(var: NodeRef<'_>) -> Option<EnvEntry> {
         return None;
     }
     Some(match argument_value(var) {
-        Some((value, node)) => EnvEntry { key, value: Some(value), origin: origin(node) },
-        None => EnvEntry { key, value: None, origin: origin(name_node) },
+        Some((value, node)) => EnvEntry {
+            key,
+            value: Some(value),
+            origin: origin(node),
+        },
+        None => EnvEntry {
+            key,
+            value: None,
+            origin: origin(name_node),
+        },
     })
 }
 
 /// Fill `{name}` placeholders from `variables` (`{"name": {"value"|"default": …}}`);
 /// unknown ones, and ones without a value, stay as written. Linear in the input.
 fn substitute(template: &str, variables: Option<NodeRef<'_>>) -> String {
-    let Some(vars) = variables.filter(|v| v.is_mapping()) else { return template.to_string() };
+    let Some(vars) = variables.filter(|v| v.is_mapping()) else {
+        return template.to_string();
+    };
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -222,7 +277,10 @@ fn substitute(template: &str, variables: Option<NodeRef<'_>>) -> String {
             Some(end) if after.as_bytes().get(end) == Some(&b'}') && is_var_name(&after[..end]) => {
                 let name = &after[..end];
                 let filled = vars.value(name).and_then(|v| {
-                    let node = v.value("value").filter(|n| !n.is_null()).or_else(|| v.value("default").filter(|n| !n.is_null()))?;
+                    let node = v
+                        .value("value")
+                        .filter(|n| !n.is_null())
+                        .or_else(|| v.value("default").filter(|n| !n.is_null()))?;
                     text(node)
                 });
                 match filled {
@@ -246,7 +304,9 @@ fn substitute(template: &str, variables: Option<NodeRef<'_>>) -> String {
 }
 
 fn is_var_name(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
 }
 
 #[cfg(test)]
@@ -313,10 +373,27 @@ mod tests {
         let cs = containers(FileId(1), &s);
         assert_eq!(cs.len(), 1, "the npm package is not a container");
         let c = &cs[0];
-        assert_eq!(c.source, ContainerSource::RegistryPackage { identifier: "docker.io/example/files:1.2.0".into() });
-        let image = c.image.as_ref().map(|i| (i.value.as_str(), i.origin.span.slice(CAMEL)));
-        assert_eq!(image, Some(("docker.io/example/files:1.2.0", "\"docker.io/example/files\"")));
-        assert_eq!(c.definition.slice(CAMEL), r#""identifier": "docker.io/example/files""#);
+        assert_eq!(
+            c.source,
+            ContainerSource::RegistryPackage {
+                identifier: "docker.io/example/files:1.2.0".into()
+            }
+        );
+        let image = c
+            .image
+            .as_ref()
+            .map(|i| (i.value.as_str(), i.origin.span.slice(CAMEL)));
+        assert_eq!(
+            image,
+            Some((
+                "docker.io/example/files:1.2.0",
+                "\"docker.io/example/files\""
+            ))
+        );
+        assert_eq!(
+            c.definition.slice(CAMEL),
+            r#""identifier": "docker.io/example/files""#
+        );
         assert_eq!(line(CAMEL, c.definition), 14);
 
         assert_eq!(c.mounts.len(), 2);
@@ -329,13 +406,27 @@ mod tests {
         assert_eq!(line(CAMEL, c.mounts[1].origin.span), 28);
 
         assert_eq!(c.read_only.as_ref().map(|r| r.value), Some(true));
-        assert_eq!(c.read_only.as_ref().map(|r| line(CAMEL, r.origin.span)), Some(29));
+        assert_eq!(
+            c.read_only.as_ref().map(|r| line(CAMEL, r.origin.span)),
+            Some(29)
+        );
         assert!(c.namespaces.iter().any(|n| n.is_host()));
         // Package arguments are the server's: no `--privileged` from them.
         assert!(c.privileged.is_none());
 
-        let env: Vec<(&str, Option<&str>)> = c.env.iter().map(|e| (e.key.as_str(), e.value.as_deref())).collect();
-        assert_eq!(env, vec![("TOKEN", Some("{token}")), ("API_KEY", None), ("LOG_LEVEL", Some("info"))]);
+        let env: Vec<(&str, Option<&str>)> = c
+            .env
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(
+            env,
+            vec![
+                ("TOKEN", Some("{token}")),
+                ("API_KEY", None),
+                ("LOG_LEVEL", Some("info"))
+            ]
+        );
         assert_eq!(line(CAMEL, c.env[2].origin.span), 36);
     }
 
@@ -368,7 +459,10 @@ mod tests {
         let cs = containers(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
-        assert_eq!(c.image.as_ref().map(|i| i.value.as_str()), Some("example/database-manager-mcp:3.1.0"));
+        assert_eq!(
+            c.image.as_ref().map(|i| i.value.as_str()),
+            Some("example/database-manager-mcp:3.1.0")
+        );
         assert_eq!(c.namespaces[0].value, "host");
         assert_eq!(line(SNAKE, c.namespaces[0].origin.span), 11);
         assert_eq!(c.env[0].key, "DB_TYPE");
@@ -389,7 +483,11 @@ mod tests {
         let s = parse(text);
         assert!(looks_like_server_json(&s));
         let cs = containers(FileId(0), &s);
-        let images: Vec<&str> = cs.iter().filter_map(|c| c.image.as_ref()).map(|i| i.value.as_str()).collect();
+        let images: Vec<&str> = cs
+            .iter()
+            .filter_map(|c| c.image.as_ref())
+            .map(|i| i.value.as_str())
+            .collect();
         assert_eq!(images, vec!["x/y:latest", "ghcr.io/x/z@sha256:abc"]);
     }
 
@@ -399,9 +497,16 @@ mod tests {
           "packages": [{"registryType": "oci", "identifier": "docker.io/mcp/redis:latest", "transport": {"type": "stdio"}},
                        {"registryType": "oci", "identifier": "localhost:5000/img", "version": "1"}]}"#;
         let cs = containers(FileId(0), &parse(text));
-        let images: Vec<&str> = cs.iter().filter_map(|c| c.image.as_ref()).map(|i| i.value.as_str()).collect();
+        let images: Vec<&str> = cs
+            .iter()
+            .filter_map(|c| c.image.as_ref())
+            .map(|i| i.value.as_str())
+            .collect();
         // A registry port is not a tag.
-        assert_eq!(images, vec!["docker.io/mcp/redis:latest", "localhost:5000/img:1"]);
+        assert_eq!(
+            images,
+            vec!["docker.io/mcp/redis:latest", "localhost:5000/img:1"]
+        );
         assert!(cs[0].mounts.is_empty() && cs[0].env.is_empty());
     }
 
@@ -413,7 +518,10 @@ mod tests {
         let cs = containers(FileId(0), &parse(text));
         assert_eq!(cs.len(), 1);
         assert!(cs[0].privileged.is_some());
-        assert_eq!(cs[0].image.as_ref().map(|i| i.value.as_str()), Some("img:1"));
+        assert_eq!(
+            cs[0].image.as_ref().map(|i| i.value.as_str()),
+            Some("img:1")
+        );
     }
 
     #[test]
@@ -439,12 +547,18 @@ mod tests {
             assert!(!looks_like_server_json(&json::parse(text)), "{text}");
         }
         assert!(containers(FileId(0), &json::parse("[1, 2]")).is_empty());
-        assert!(containers(FileId(0), &json::parse(r#"{"packages": [1, "x", null, {"registryType": "oci"}]}"#)).is_empty());
+        assert!(containers(
+            FileId(0),
+            &json::parse(r#"{"packages": [1, "x", null, {"registryType": "oci"}]}"#)
+        )
+        .is_empty());
     }
 
     #[test]
     fn substitution() {
-        let vars = json::parse(r#"{"a": {"default": "A"}, "b": {"value": "B", "default": "x"}, "c": {"description": "none"}}"#);
+        let vars = json::parse(
+            r#"{"a": {"default": "A"}, "b": {"value": "B", "default": "x"}, "c": {"description": "none"}}"#,
+        );
         let v = vars.documents.first().and_then(|d| d.root());
         assert_eq!(substitute("{a}-{b}-{c}-{d}", v), "A-B-{c}-{d}");
         assert_eq!(substitute("{{a}} {a b} { } {", v), "{A} {a b} { } {");

@@ -44,13 +44,19 @@ pub fn skip_wrappers(words: &[&str]) -> usize {
                     if !w.starts_with('-') {
                         break;
                     }
-                    let takes_value = matches!(*w, "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U");
+                    let takes_value = matches!(
+                        *w,
+                        "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+                    );
                     i += if takes_value { 2 } else { 1 };
                 }
             }
             "env" => {
                 i += 1;
-                while words.get(i).is_some_and(|w| w.starts_with('-') || w.contains('=')) {
+                while words
+                    .get(i)
+                    .is_some_and(|w| w.starts_with('-') || w.contains('='))
+                {
                     i += 1;
                 }
             }
@@ -70,26 +76,44 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
         let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
         let skip = skip_wrappers(&words);
         let argv = &words[skip..];
-        let Some(tool) = argv.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else { continue };
+        let Some(tool) = argv.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else {
+            continue;
+        };
         if !ENGINES.contains(&tool) {
             continue;
         }
-        let Some(start) = docker_cli::run_args_start(argv) else { continue };
+        let Some(start) = docker_cli::run_args_start(argv) else {
+            continue;
+        };
         let spanned: Vec<Spanned<String>> = cmd.words[skip..]
             .iter()
-            .map(|w| Spanned { value: w.value.clone(), origin: Origin::at(map(w.span)) })
+            .map(|w| Spanned {
+                value: w.value.clone(),
+                origin: Origin::at(map(w.span)),
+            })
             .collect();
         let definition = spanned[0].origin.span.cover(spanned[start - 1].origin.span);
         let mut c = docker_cli::container(
             file,
-            ContainerSource::CommandLine { tool: tool.to_string(), image: String::new() },
+            ContainerSource::CommandLine {
+                tool: tool.to_string(),
+                image: String::new(),
+            },
             definition,
             &spanned[start..],
         );
         if let Some(image) = &c.image {
-            c.source = ContainerSource::CommandLine { tool: tool.to_string(), image: image.value.clone() };
+            c.source = ContainerSource::CommandLine {
+                tool: tool.to_string(),
+                image: image.value.clone(),
+            };
         }
-        docker_cli::record_command_line(&mut c, ArgSyntax::Shell, &spanned[start - 1], &spanned[start..]);
+        docker_cli::record_command_line(
+            &mut c,
+            ArgSyntax::Shell,
+            &spanned[start - 1],
+            &spanned[start..],
+        );
         out.push(c);
     }
     out
@@ -110,8 +134,19 @@ pub struct BuildCommand {
 
 /// `docker build` flags that take no value.
 const BUILD_BOOL_FLAGS: &[&str] = &[
-    "--no-cache", "--pull", "--push", "--load", "-q", "--quiet", "--rm", "--force-rm", "--squash", "--compress",
-    "--disable-content-trust", "--no-cache-filter", "--help",
+    "--no-cache",
+    "--pull",
+    "--push",
+    "--load",
+    "-q",
+    "--quiet",
+    "--rm",
+    "--force-rm",
+    "--squash",
+    "--compress",
+    "--disable-content-trust",
+    "--no-cache-filter",
+    "--help",
 ];
 
 /// Every `docker build` / `docker buildx build` / `podman build` with a tag.
@@ -120,7 +155,9 @@ pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> 
     for cmd in &script.commands {
         let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
         let argv = &words[skip_wrappers(&words)..];
-        let Some(tool) = argv.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else { continue };
+        let Some(tool) = argv.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else {
+            continue;
+        };
         if !ENGINES.contains(&tool) {
             continue;
         }
@@ -129,7 +166,12 @@ pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> 
             (Some("buildx" | "image"), Some("build")) => 3,
             _ => continue,
         };
-        let mut b = BuildCommand { tags: Vec::new(), dockerfile: None, context: String::new(), origin: Origin::at(map(cmd.span)) };
+        let mut b = BuildCommand {
+            tags: Vec::new(),
+            dockerfile: None,
+            context: String::new(),
+            origin: Origin::at(map(cmd.span)),
+        };
         let mut i = start;
         while i < argv.len() {
             let w = argv[i];

@@ -73,13 +73,19 @@ pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Container> {
     let mut out = Vec::new();
     for (job_id, job, runs) in jobs(stream) {
         if let Some((k, spec)) = job.get("container") {
-            let source = ContainerSource::WorkflowJob { job: job_id.to_string(), service: None };
+            let source = ContainerSource::WorkflowJob {
+                job: job_id.to_string(),
+                service: None,
+            };
             out.extend(job_container(file, text, source, k.report_span(), spec));
         }
         if let Some(services) = job.value("services") {
             for (k, spec) in services.entries() {
                 let Some(name) = k.as_str() else { continue };
-                let source = ContainerSource::WorkflowJob { job: job_id.to_string(), service: Some(name.to_string()) };
+                let source = ContainerSource::WorkflowJob {
+                    job: job_id.to_string(),
+                    service: Some(name.to_string()),
+                };
                 out.extend(job_container(file, text, source, k.report_span(), spec));
             }
         }
@@ -96,10 +102,15 @@ pub fn builds(stream: &Stream, text: &str) -> Vec<BuildCommand> {
     let mut out = Vec::new();
     for (_, _, runs) in jobs(stream) {
         for run in runs {
-            let Some((script, map)) = parse_run(text, run) else { continue };
+            let Some((script, map)) = parse_run(text, run) else {
+                continue;
+            };
             for mut b in shell_script::builds(&script, &|s| map.span(s)) {
                 if let Some(via) = run.via {
-                    b.origin = Origin { span: via, anchor: Some(b.origin.anchor.unwrap_or(b.origin.span)) };
+                    b.origin = Origin {
+                        span: via,
+                        anchor: Some(b.origin.anchor.unwrap_or(b.origin.span)),
+                    };
                 }
                 out.push(b);
             }
@@ -112,8 +123,12 @@ pub fn builds(stream: &Stream, text: &str) -> Vec<BuildCommand> {
 /// steps that are shell scripts (see [`is_shell_script`]).
 fn jobs(stream: &Stream) -> Vec<(&str, NodeRef<'_>, Vec<NodeRef<'_>>)> {
     let mut out = Vec::new();
-    let Some(root) = stream.documents.first().and_then(|d| d.root()) else { return out };
-    let Some(jobs) = root.value("jobs") else { return out };
+    let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
+        return out;
+    };
+    let Some(jobs) = root.value("jobs") else {
+        return out;
+    };
     let workflow_shell = default_shell(root);
     for (key, job) in jobs.entries() {
         let Some(job_id) = key.as_str() else { continue };
@@ -124,8 +139,13 @@ fn jobs(stream: &Stream) -> Vec<(&str, NodeRef<'_>, Vec<NodeRef<'_>>)> {
         let windows = runs_on_windows(job);
         let mut runs = Vec::new();
         for step in job.value("steps").map(|s| s.items()).unwrap_or_default() {
-            let Some(run) = step.value("run") else { continue };
-            let shell = step.value("shell").and_then(nodes::text).or_else(|| job_shell.clone());
+            let Some(run) = step.value("run") else {
+                continue;
+            };
+            let shell = step
+                .value("shell")
+                .and_then(nodes::text)
+                .or_else(|| job_shell.clone());
             if is_shell_script(shell.as_deref(), windows) {
                 runs.push(run);
             }
@@ -137,18 +157,28 @@ fn jobs(stream: &Stream) -> Vec<(&str, NodeRef<'_>, Vec<NodeRef<'_>>)> {
 
 /// `defaults.run.shell` of a workflow or job.
 fn default_shell(n: NodeRef<'_>) -> Option<String> {
-    n.value("defaults")?.value("run")?.value("shell").and_then(nodes::text)
+    n.value("defaults")?
+        .value("run")?
+        .value("shell")
+        .and_then(nodes::text)
 }
 
 /// Does the job run on a Windows runner (whose default shell is PowerShell)?
 /// `runs-on` is a label, a list of labels, or `{group, labels}`.
 fn runs_on_windows(job: NodeRef<'_>) -> bool {
-    let Some(runs_on) = job.value("runs-on") else { return false };
-    let labels = if runs_on.is_mapping() { runs_on.value("labels") } else { Some(runs_on) };
+    let Some(runs_on) = job.value("runs-on") else {
+        return false;
+    };
+    let labels = if runs_on.is_mapping() {
+        runs_on.value("labels")
+    } else {
+        Some(runs_on)
+    };
     let Some(labels) = labels else { return false };
     let mut all: Vec<String> = labels.items().into_iter().filter_map(nodes::text).collect();
     all.extend(nodes::text(labels));
-    all.iter().any(|l| l.trim().to_ascii_lowercase().starts_with("windows"))
+    all.iter()
+        .any(|l| l.trim().to_ascii_lowercase().starts_with("windows"))
 }
 
 /// Is a `run:` step with this `shell:` a POSIX shell script? Named shells
@@ -157,7 +187,9 @@ fn runs_on_windows(job: NodeRef<'_>) -> bool {
 /// are not. Without a shell, the runner's default decides. A shell given by
 /// an expression is unknown; the Linux default is assumed.
 fn is_shell_script(shell: Option<&str>, windows: bool) -> bool {
-    let Some(shell) = shell.map(str::trim).filter(|s| !s.is_empty()) else { return !windows };
+    let Some(shell) = shell.map(str::trim).filter(|s| !s.is_empty()) else {
+        return !windows;
+    };
     if shell.starts_with("${{") {
         return true;
     }
@@ -198,18 +230,27 @@ fn job_container(
             }
             // `KEY:` with nothing after it is an empty value for GitHub.
             let value = nodes::text(v).unwrap_or_default();
-            c.env.push(EnvEntry { key: key.to_string(), value: Some(value), origin: entry_origin(k, v) });
+            c.env.push(EnvEntry {
+                key: key.to_string(),
+                value: Some(value),
+                origin: entry_origin(k, v),
+            });
         }
     }
     if let Some(volumes) = spec.value("volumes") {
         for item in volumes.items() {
-            let Some(spec) = nodes::text(item) else { continue };
-            c.mounts.push(workflow_volume(&spec, item_origin(volumes, item)));
+            let Some(spec) = nodes::text(item) else {
+                continue;
+            };
+            c.mounts
+                .push(workflow_volume(&spec, item_origin(volumes, item)));
         }
     }
     if let Some(ports) = spec.value("ports") {
         for item in ports.items() {
-            let Some(spec) = nodes::text(item) else { continue };
+            let Some(spec) = nodes::text(item) else {
+                continue;
+            };
             let p = runtime::parse_port(&spec);
             let origin = item_origin(ports, item);
             c.ports.push(PortMapping {
@@ -240,8 +281,18 @@ fn workflow_volume(spec: &str, origin: Origin) -> Mount {
         Some(f) if f.eq_ignore_ascii_case("rw") => Some(false),
         _ => None,
     };
-    let kind = if !source.is_empty() && runtime::is_host_path(source) { MountKind::Bind } else { MountKind::Volume };
-    Mount { kind, source: source.to_string(), target: target.to_string(), read_only, origin }
+    let kind = if !source.is_empty() && runtime::is_host_path(source) {
+        MountKind::Bind
+    } else {
+        MountKind::Volume
+    };
+    Mount {
+        kind,
+        source: source.to_string(),
+        target: target.to_string(),
+        read_only,
+        origin,
+    }
 }
 
 /// The container settings of an `options:` string (see the module docs).
@@ -253,22 +304,29 @@ fn options_container(
     options: NodeRef<'_>,
 ) -> Container {
     let empty = Container::new(file, source.clone(), definition);
-    let Some(value) = options.as_str().filter(|_| !options.is_null()) else { return empty };
+    let Some(value) = options.as_str().filter(|_| !options.is_null()) else {
+        return empty;
+    };
     let map = scalar_map(text, options.node());
     let words: Vec<Spanned<String>> = runner_arguments(value)
         .into_iter()
-        .map(|(word, span)| Spanned { value: word, origin: Origin::at(map.span(span)) })
+        .map(|(word, span)| Spanned {
+            value: word,
+            origin: Origin::at(map.span(span)),
+        })
         .collect();
     let mut c = empty;
     let mut start = 0;
     for _ in 0..=MAX_OPTION_RESUMES {
-        let Some(rest) = words.get(start..).filter(|r| !r.is_empty()) else { break };
+        let Some(rest) = words.get(start..).filter(|r| !r.is_empty()) else {
+            break;
+        };
         let part = docker_cli::container(file, source.clone(), definition, rest);
         // Where docker's flags would stop: the word taken as the image.
-        let stop = part
-            .image
-            .as_ref()
-            .and_then(|image| rest.iter().position(|w| w.value == image.value && w.origin == image.origin));
+        let stop = part.image.as_ref().and_then(|image| {
+            rest.iter()
+                .position(|w| w.value == image.value && w.origin == image.origin)
+        });
         absorb(&mut c, part);
         match stop {
             Some(i) if rest.get(i).is_some_and(|w| w.value.starts_with("${{")) => start += i + 1,
@@ -351,7 +409,10 @@ fn runner_arguments(value: &str) -> Vec<(String, Span)> {
             i += 1;
         }
         // Only ASCII bytes were removed, so the word is still UTF-8.
-        out.push((String::from_utf8_lossy(&word).into_owned(), Span::new(start, i)));
+        out.push((
+            String::from_utf8_lossy(&word).into_owned(),
+            Span::new(start, i),
+        ));
     }
     out
 }
@@ -364,7 +425,10 @@ fn is_separator(b: u8) -> bool {
 
 /// First occurrence of `needle` in `hay` at or after `from`.
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// A `run:` script parsed, with the map from its value to the file.
@@ -378,7 +442,9 @@ fn parse_run(text: &str, run: NodeRef<'_>) -> Option<(Script, OffsetMap)> {
 
 /// The `docker run`s of one `run:` step.
 fn run_step(file: FileId, text: &str, run: NodeRef<'_>) -> Vec<Container> {
-    let Some((script, map)) = parse_run(text, run) else { return Vec::new() };
+    let Some((script, map)) = parse_run(text, run) else {
+        return Vec::new();
+    };
     let mut found = shell_script::containers(file, &script, &|s| map.span(s));
     if let Some(via) = run.via {
         for c in &mut found {
@@ -445,7 +511,12 @@ fn absorb(c: &mut Container, part: Container) {
 /// report it there, with the written place as the related location.
 fn reanchor(c: &mut Container, via: Span) {
     c.definition = via;
-    c.for_each_origin(|o| *o = Origin { span: via, anchor: Some(o.anchor.unwrap_or(o.span)) });
+    c.for_each_origin(|o| {
+        *o = Origin {
+            span: via,
+            anchor: Some(o.anchor.unwrap_or(o.span)),
+        }
+    });
 }
 
 #[cfg(test)]
@@ -501,12 +572,21 @@ jobs:
 
         // The job container: options read as docker flags, on line 8.
         let job = &cs[0];
-        assert_eq!(job.source, ContainerSource::WorkflowJob { job: "test".into(), service: None });
+        assert_eq!(
+            job.source,
+            ContainerSource::WorkflowJob {
+                job: "test".into(),
+                service: None
+            }
+        );
         assert_eq!(job.definition.slice(text), "container");
         assert_eq!(image(job), Some("node:22.11.0"));
         assert_eq!(job.cap_add.len(), 1);
         assert_eq!(job.cap_add[0].value, "SYS_ADMIN");
-        assert_eq!(job.cap_add[0].origin.span.slice(text), "--cap-add SYS_ADMIN");
+        assert_eq!(
+            job.cap_add[0].origin.span.slice(text),
+            "--cap-add SYS_ADMIN"
+        );
         assert_eq!(line(text, job.cap_add[0].origin.span), 8);
         let user = job.user.as_ref().expect("user");
         assert_eq!(user.value, "1001");
@@ -515,20 +595,32 @@ jobs:
 
         // The service: a folded options string, no image taken from it.
         let db = &cs[1];
-        assert_eq!(db.source, ContainerSource::WorkflowJob { job: "test".into(), service: Some("db".into()) });
+        assert_eq!(
+            db.source,
+            ContainerSource::WorkflowJob {
+                job: "test".into(),
+                service: Some("db".into())
+            }
+        );
         assert_eq!(db.definition.slice(text), "db");
         assert_eq!(image(db), Some("postgres:16.4"));
         assert!(db.cap_add.is_empty() && db.user.is_none());
 
         // The run step: only the real docker run, with --privileged on line 22.
         let run = &cs[2];
-        assert_eq!(image(run), Some("ghcr.io/example/mcp-server:${{ github.sha }}"));
+        assert_eq!(
+            image(run),
+            Some("ghcr.io/example/mcp-server:${{ github.sha }}")
+        );
         let privileged = run.privileged.expect("privileged");
         assert_eq!(privileged.span.slice(text), "--privileged");
         assert_eq!(line(text, privileged.span), 22);
         assert_eq!(run.env.len(), 1);
         assert_eq!(run.env[0].key, "GITHUB_TOKEN");
-        assert_eq!(run.env[0].value.as_deref(), Some("${{ secrets.GITHUB_TOKEN }}"));
+        assert_eq!(
+            run.env[0].value.as_deref(),
+            Some("${{ secrets.GITHUB_TOKEN }}")
+        );
         assert_eq!(line(text, run.env[0].origin.span), 21);
         assert_eq!(run.definition.slice(text), "docker run");
         assert_eq!(line(text, run.definition), 20);
@@ -537,12 +629,16 @@ jobs:
 
     #[test]
     fn container_as_a_plain_image_string() {
-        let text = "jobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:22\n    steps: []\n";
+        let text =
+            "jobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:22\n    steps: []\n";
         let cs = parse(text);
         assert_eq!(cs.len(), 1);
         assert_eq!(image(&cs[0]), Some("node:22"));
         assert_eq!(cs[0].definition.slice(text), "container");
-        assert_eq!(cs[0].image.as_ref().unwrap().origin.span.slice(text), "node:22");
+        assert_eq!(
+            cs[0].image.as_ref().unwrap().origin.span.slice(text),
+            "node:22"
+        );
     }
 
     #[test]
@@ -588,27 +684,50 @@ jobs:
         let cs = parse(text);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
-        let env: Vec<(&str, Option<&str>)> = c.env.iter().map(|e| (e.key.as_str(), e.value.as_deref())).collect();
+        let env: Vec<(&str, Option<&str>)> = c
+            .env
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_deref()))
+            .collect();
         assert_eq!(
             env,
-            [("NODE_ENV", Some("production")), ("API_TOKEN", Some("${{ secrets.API_TOKEN }}")), ("EMPTY", Some(""))]
+            [
+                ("NODE_ENV", Some("production")),
+                ("API_TOKEN", Some("${{ secrets.API_TOKEN }}")),
+                ("EMPTY", Some(""))
+            ]
         );
-        assert_eq!(c.env[1].origin.span.slice(text), "API_TOKEN: ${{ secrets.API_TOKEN }}");
+        assert_eq!(
+            c.env[1].origin.span.slice(text),
+            "API_TOKEN: ${{ secrets.API_TOKEN }}"
+        );
         // Credentials are a registry login, not container settings.
-        assert!(c.env.iter().all(|e| e.key != "username" && e.key != "password"));
+        assert!(c
+            .env
+            .iter()
+            .all(|e| e.key != "username" && e.key != "password"));
 
         assert_eq!(c.mounts.len(), 5);
         assert_eq!(c.mounts[0].kind, MountKind::Bind);
         assert_eq!(c.mounts[0].source, "/var/run/docker.sock");
-        assert_eq!(c.mounts[0].origin.span.slice(text), "/var/run/docker.sock:/var/run/docker.sock");
+        assert_eq!(
+            c.mounts[0].origin.span.slice(text),
+            "/var/run/docker.sock:/var/run/docker.sock"
+        );
         assert_eq!(line(text, c.mounts[0].origin.span), 13);
         assert_eq!(c.mounts[1].kind, MountKind::Volume);
         assert_eq!(c.mounts[1].read_only, Some(true));
         assert_eq!(c.mounts[2].target, "/only/target");
         assert_eq!(c.mounts[2].source, "");
-        assert_eq!((c.mounts[3].kind, c.mounts[3].target.as_str()), (MountKind::Volume, "/anonymous"));
+        assert_eq!(
+            (c.mounts[3].kind, c.mounts[3].target.as_str()),
+            (MountKind::Volume, "/anonymous")
+        );
         assert_eq!(c.mounts[3].read_only, Some(true));
-        assert_eq!((c.mounts[4].kind, c.mounts[4].source.as_str()), (MountKind::Bind, "${{ github.workspace }}"));
+        assert_eq!(
+            (c.mounts[4].kind, c.mounts[4].source.as_str()),
+            (MountKind::Bind, "${{ github.workspace }}")
+        );
         assert_eq!(c.mounts[4].read_only, Some(false));
 
         assert_eq!(c.ports.len(), 3);
@@ -645,18 +764,33 @@ jobs:
         assert_eq!(cs.len(), 4);
         let plain = &cs[0];
         assert_eq!(plain.privileged.map(|o| line(text, o.span)), Some(6));
-        assert_eq!(plain.namespaces[0].origin.span.slice(text), "--network host");
+        assert_eq!(
+            plain.namespaces[0].origin.span.slice(text),
+            "--network host"
+        );
         assert_eq!(line(text, plain.namespaces[0].origin.span), 7);
         let quoted = &cs[1];
-        assert_eq!(quoted.cap_add[0].origin.span.slice(text), "--cap-add NET_ADMIN");
+        assert_eq!(
+            quoted.cap_add[0].origin.span.slice(text),
+            "--cap-add NET_ADMIN"
+        );
         assert_eq!(quoted.security_opts[0].value, "seccomp=unconfined");
         let folded = &cs[2];
         assert_eq!(folded.namespaces[0].value, "host");
         assert_eq!(line(text, folded.namespaces[0].origin.span), 14);
-        assert_eq!(folded.devices[0].origin.span.slice(text), "--device /dev/fuse");
+        assert_eq!(
+            folded.devices[0].origin.span.slice(text),
+            "--device /dev/fuse"
+        );
         assert_eq!(line(text, folded.devices[0].origin.span), 15);
         let literal = &cs[3];
-        assert_eq!(literal.read_only.as_ref().map(|r| (r.value, line(text, r.origin.span))), Some((true, 19)));
+        assert_eq!(
+            literal
+                .read_only
+                .as_ref()
+                .map(|r| (r.value, line(text, r.origin.span))),
+            Some((true, 19))
+        );
     }
 
     #[test]
@@ -692,24 +826,47 @@ jobs:
         let text =
             "jobs:\n  a:\n    container:\n      image: x\n      options: --user ${{ matrix.uid }} --privileged\n";
         let cs = parse(text);
-        assert_eq!(cs[0].user.as_ref().map(|u| u.value.as_str()), Some("${{ matrix.uid }}"));
+        assert_eq!(
+            cs[0].user.as_ref().map(|u| u.value.as_str()),
+            Some("${{ matrix.uid }}")
+        );
         assert!(cs[0].privileged.is_some());
     }
 
     #[test]
     fn runner_argument_splitting() {
-        let words = |s: &str| runner_arguments(s).into_iter().map(|(w, _)| w).collect::<Vec<_>>();
+        let words = |s: &str| {
+            runner_arguments(s)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(words("  --a  b\t\"c d\" "), ["--a", "b", "c d"]);
-        assert_eq!(words("--health-cmd \"pg_isready -U postgres\""), ["--health-cmd", "pg_isready -U postgres"]);
+        assert_eq!(
+            words("--health-cmd \"pg_isready -U postgres\""),
+            ["--health-cmd", "pg_isready -U postgres"]
+        );
         assert_eq!(words("--x='a b'"), ["--x='a", "b'"]);
-        assert_eq!(words(r#"a\"b c\\d "e""f" g\\\"h"#), ["a\"b", "c\\\\d", "e\"f", "g\\\"h"]);
-        assert_eq!(words("-e X=${{ matrix.a && 'b c' }} y"), ["-e", "X=${{ matrix.a && 'b c' }}", "y"]);
+        assert_eq!(
+            words(r#"a\"b c\\d "e""f" g\\\"h"#),
+            ["a\"b", "c\\\\d", "e\"f", "g\\\"h"]
+        );
+        assert_eq!(
+            words("-e X=${{ matrix.a && 'b c' }} y"),
+            ["-e", "X=${{ matrix.a && 'b c' }}", "y"]
+        );
         // GitHub reads the first `${{` up to the next `}}`.
-        assert_eq!(words("${{ nested -v a ${{ b }} c"), ["${{ nested -v a ${{ b }}", "c"]);
+        assert_eq!(
+            words("${{ nested -v a ${{ b }} c"),
+            ["${{ nested -v a ${{ b }}", "c"]
+        );
         assert_eq!(words("-v a ${{ b"), ["-v", "a", "${{", "b"]);
         // Line breaks separate words (see the module docs), except in quotes.
         assert_eq!(words("a\nb\r\n c \"d\ne\""), ["a", "b", "c", "d\ne"]);
-        let spans: Vec<Span> = runner_arguments("ab \"c d\"").into_iter().map(|(_, s)| s).collect();
+        let spans: Vec<Span> = runner_arguments("ab \"c d\"")
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
         assert_eq!(spans, [Span::new(0, 2), Span::new(3, 8)]);
         for s in ["", "\"", "\\", "\\\"", "${{", "}}", "é\"é", "\"\"\"\"\""] {
             let _ = runner_arguments(s);
@@ -755,11 +912,17 @@ jobs:
         assert!(is_shell_script(None, false));
         assert!(!is_shell_script(None, true));
         assert!(is_shell_script(Some("/usr/bin/bash --noprofile {0}"), true));
-        assert!(is_shell_script(Some("nix develop --command bash -e {0}"), false));
+        assert!(is_shell_script(
+            Some("nix develop --command bash -e {0}"),
+            false
+        ));
         assert!(is_shell_script(Some("${{ matrix.shell }}"), false));
         assert!(!is_shell_script(Some("perl {0}"), false));
         assert!(!is_shell_script(Some("pwsh"), false));
-        assert!(!is_shell_script(Some("powershell -command \". '{0}'\""), false));
+        assert!(!is_shell_script(
+            Some("powershell -command \". '{0}'\""),
+            false
+        ));
         let text =
             "jobs:\n  w:\n    runs-on: {group: g, labels: windows-2022}\n    steps:\n      - run: docker run x\n";
         assert!(parse(text).is_empty());
@@ -805,16 +968,30 @@ jobs:
         let cs = parse(text);
         let images: Vec<&str> = cs.iter().filter_map(image).collect();
         assert_eq!(images, ["one", "two", "three", "four", "five", "six"]);
-        assert_eq!(cs[0].privileged.map(|o| (o.span.slice(text), line(text, o.span))), Some(("--privileged", 4)));
+        assert_eq!(
+            cs[0]
+                .privileged
+                .map(|o| (o.span.slice(text), line(text, o.span))),
+            Some(("--privileged", 4))
+        );
         let pid = &cs[1].namespaces[0];
-        assert_eq!((pid.origin.span.slice(text), line(text, pid.origin.span)), ("--pid=host", 7));
+        assert_eq!(
+            (pid.origin.span.slice(text), line(text, pid.origin.span)),
+            ("--pid=host", 7)
+        );
         assert_eq!(cs[2].mounts[0].origin.span.slice(text), "-v /:/host");
         assert_eq!(cs[3].cap_add[0].origin.span.slice(text), "--cap-add=ALL");
         let net = &cs[4].namespaces[0];
-        assert_eq!((net.origin.span.slice(text), line(text, net.origin.span)), ("--net host", 13));
+        assert_eq!(
+            (net.origin.span.slice(text), line(text, net.origin.span)),
+            ("--net host", 13)
+        );
         assert_eq!(line(text, cs[4].image.as_ref().unwrap().origin.span), 14);
         let user = cs[5].user.as_ref().unwrap();
-        assert_eq!((user.origin.span.slice(text), line(text, user.origin.span)), ("-u root", 16));
+        assert_eq!(
+            (user.origin.span.slice(text), line(text, user.origin.span)),
+            ("-u root", 16)
+        );
     }
 
     #[test]
@@ -850,7 +1027,10 @@ jobs:
         assert_eq!(cs[0].definition.slice(text), "container");
         let cap = &cs[1].cap_add[0];
         assert_eq!(cap.origin.span.slice(text), "*script");
-        assert_eq!(cap.origin.anchor.map(|a| a.slice(text)), Some("--cap-add SYS_ADMIN"));
+        assert_eq!(
+            cap.origin.anchor.map(|a| a.slice(text)),
+            Some("--cap-add SYS_ADMIN")
+        );
         assert_eq!(cs[1].definition.slice(text), "*script");
     }
 
@@ -884,11 +1064,19 @@ jobs:
 
     #[test]
     fn not_a_workflow_or_broken_yaml() {
-        for text in ["", "jobs:", "jobs: []", "- a\n- b", "on: push\n", "jobs:\n  a: [1]\n"] {
+        for text in [
+            "",
+            "jobs:",
+            "jobs: []",
+            "- a\n- b",
+            "on: push\n",
+            "jobs:\n  a: [1]\n",
+        ] {
             let stream = yaml::parse(text);
             assert!(containers(FileId(0), &stream, text).is_empty(), "{text:?}");
         }
-        let text = "jobs:\n  a:\n    steps:\n      - run: docker run --privileged x\n  b: [unclosed\n";
+        let text =
+            "jobs:\n  a:\n    steps:\n      - run: docker run --privileged x\n  b: [unclosed\n";
         let stream = yaml::parse(text);
         let _ = containers(FileId(0), &stream, text);
     }
@@ -913,7 +1101,11 @@ jobs:
         assert_eq!(bs[0].tags, ["ghcr.io/o/mcp:dev"]);
         assert_eq!(bs[0].dockerfile.as_deref(), Some("docker/Dockerfile"));
         assert_eq!(line(text, bs[0].origin.span), 7);
-        assert!(bs[0].origin.span.slice(text).ends_with("docker/Dockerfile ."));
+        assert!(bs[0]
+            .origin
+            .span
+            .slice(text)
+            .ends_with("docker/Dockerfile ."));
         assert_eq!(bs[1].tags, ["aliased"]);
         assert_eq!(bs[1].origin.span.slice(text), "*build");
     }
@@ -926,11 +1118,17 @@ jobs:
         }
         text.push_str("\n    steps:\n");
         for i in 0..2_000 {
-            text.push_str(&format!("      - run: |\n          docker run --rm \\\n            -v /:/h{i} img{i}\n"));
+            text.push_str(&format!(
+                "      - run: |\n          docker run --rm \\\n            -v /:/h{i} img{i}\n"
+            ));
         }
         let start = std::time::Instant::now();
         let cs = parse(&text);
         assert_eq!(cs.len(), 2_001);
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -1,6 +1,6 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::analysis::capability_name;
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -52,7 +52,10 @@ impl Rule for CapabilitiesNotDropped {
         if !c.purpose.is_deployed() {
             return;
         }
-        if c.cap_drop.iter().any(|cap| capability_name(&cap.value) == "ALL") {
+        if c.cap_drop
+            .iter()
+            .any(|cap| capability_name(&cap.value) == "ALL")
+        {
             return;
         }
         out.push(

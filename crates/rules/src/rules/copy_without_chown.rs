@@ -44,23 +44,40 @@ impl Rule for CopyWithoutChown {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         let mut non_root = false;
         let mut workdir: Option<String> = None;
         // Follow `FROM <earlier stage>`: a USER or WORKDIR set there is in effect here.
         for instr in image.instructions_in_order(stage) {
             match &instr.kind {
                 InstrKind::User(u) => non_root = !u.unresolved && !is_root_user(&u.value),
-                InstrKind::Other { text } if instr.keyword == "WORKDIR" => workdir = Some(text.trim().to_string()),
+                InstrKind::Other { text } if instr.keyword == "WORKDIR" => {
+                    workdir = Some(text.trim().to_string())
+                }
                 InstrKind::Copy(copy) if non_root && !copy.chown => {
                     let Some(dest) = &copy.dest else { continue };
                     let d = dest.value.trim();
                     let into_workdir = !d.starts_with('/')
-                        || workdir.as_deref().is_some_and(|w| d.trim_end_matches('/').starts_with(w.trim_end_matches('/')));
+                        || workdir.as_deref().is_some_and(|w| {
+                            d.trim_end_matches('/').starts_with(w.trim_end_matches('/'))
+                        });
                     if into_workdir {
                         out.push(
-                            Finding::new(&Self::META, image.file, instr.span, format!("{} after a non-root USER leaves the files owned by root", instr.keyword))
-                                .fix("add --chown=<user>:<group> if the server must write these files", Applicability::Manual),
+                            Finding::new(
+                                &Self::META,
+                                image.file,
+                                instr.span,
+                                format!(
+                                    "{} after a non-root USER leaves the files owned by root",
+                                    instr.keyword
+                                ),
+                            )
+                            .fix(
+                                "add --chown=<user>:<group> if the server must write these files",
+                                Applicability::Manual,
+                            ),
                         );
                     }
                 }

@@ -41,8 +41,13 @@ impl Rule for DangerousCapability {
             let name = capability_name(&cap.value);
             if DANGEROUS_CAPABILITIES.contains(&name.as_str()) {
                 out.push(
-                    Finding::at(&Self::META, c.file, cap.origin, format!("{} adds the capability {name}", c.source.describe()))
-                        .fix("remove the capability", Applicability::Manual),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        cap.origin,
+                        format!("{} adds the capability {name}", c.source.describe()),
+                    )
+                    .fix("remove the capability", Applicability::Manual),
                 );
             }
         }

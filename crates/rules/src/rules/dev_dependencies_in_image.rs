@@ -59,7 +59,9 @@ impl Rule for DevDependenciesInImage {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         let mut vars = NodeEnv::new(image);
         let mut installs: Vec<(Span, String)> = Vec::new();
         let mut chain = image.chain(stage);
@@ -78,10 +80,13 @@ impl Rule for DevDependenciesInImage {
                             let words: Vec<&str> = argv.iter().map(|w| w.value.as_str()).collect();
                             // `export NODE_ENV=production` / `NODE_ENV=production npm ci` / `env NODE_ENV=production …`.
                             let sets_env = |s: &str| s == "NODE_ENV=production";
-                            if matches!(words.first(), Some(&"export")) && words.iter().any(|w| sets_env(w)) {
+                            if matches!(words.first(), Some(&"export"))
+                                && words.iter().any(|w| sets_env(w))
+                            {
                                 exported = true;
                             }
-                            let inline = cmd.assignments.iter().any(|a| sets_env(a)) || cmd.words.iter().any(|w| sets_env(&w.value));
+                            let inline = cmd.assignments.iter().any(|a| sets_env(a))
+                                || cmd.words.iter().any(|w| sets_env(&w.value));
                             if prunes_dev(&words) || removes_node_modules(&words) {
                                 installs.clear();
                             }
@@ -106,8 +111,16 @@ impl Rule for DevDependenciesInImage {
         }
         for (span, what) in installs {
             out.push(
-                Finding::new(&Self::META, image.file, span, format!("`{what}` installs development dependencies into the final image"))
-                    .fix("use `npm ci --omit=dev` (or set NODE_ENV=production) in the final stage", Applicability::Manual),
+                Finding::new(
+                    &Self::META,
+                    image.file,
+                    span,
+                    format!("`{what}` installs development dependencies into the final image"),
+                )
+                .fix(
+                    "use `npm ci --omit=dev` (or set NODE_ENV=production) in the final stage",
+                    Applicability::Manual,
+                ),
             );
         }
     }
@@ -125,7 +138,11 @@ struct NodeEnv<'a> {
 
 impl<'a> NodeEnv<'a> {
     fn new(image: &'a Image) -> Self {
-        NodeEnv { image, env: HashMap::new(), args: HashMap::new() }
+        NodeEnv {
+            image,
+            env: HashMap::new(),
+            args: HashMap::new(),
+        }
     }
 
     fn lookup(&self, name: &str) -> Option<String> {
@@ -170,12 +187,20 @@ impl<'a> NodeEnv<'a> {
     }
 
     fn is_production(&self) -> bool {
-        self.lookup("NODE_ENV").is_some_and(|v| v.trim_matches(['"', '\'']) == "production")
+        self.lookup("NODE_ENV")
+            .is_some_and(|v| v.trim_matches(['"', '\'']) == "production")
     }
 }
 
-
-const PROD_FLAGS: &[&str] = &["--omit=dev", "--production", "--only=production", "--only=prod", "--prod", "-P", "--production=true"];
+const PROD_FLAGS: &[&str] = &[
+    "--omit=dev",
+    "--production",
+    "--only=production",
+    "--only=prod",
+    "--prod",
+    "-P",
+    "--production=true",
+];
 
 /// An install of the project's whole dependency tree.
 enum Install {
@@ -201,18 +226,29 @@ fn project_install(words: &[&str]) -> Option<Install> {
     let args = words.get(2..).unwrap_or(&[]);
     let is_install = match tool {
         "npm" => matches!(verb, Some("ci" | "install" | "i" | "clean-install")),
-        "yarn" => verb.is_none() || matches!(verb, Some("install")) || verb.is_some_and(|v| v.starts_with('-')),
+        "yarn" => {
+            verb.is_none()
+                || matches!(verb, Some("install"))
+                || verb.is_some_and(|v| v.starts_with('-'))
+        }
         "pnpm" => matches!(verb, Some("install" | "i")),
         _ => false,
     };
     if !is_install {
         return None;
     }
-    let flags: Vec<&str> = if tool == "yarn" && verb.is_some_and(|v| v.starts_with('-')) { words[1..].to_vec() } else { args.to_vec() };
+    let flags: Vec<&str> = if tool == "yarn" && verb.is_some_and(|v| v.starts_with('-')) {
+        words[1..].to_vec()
+    } else {
+        args.to_vec()
+    };
     let omit_dev = flags.windows(2).any(|w| w[0] == "--omit" && w[1] == "dev");
     let production = omit_dev || flags.iter().any(|f| PROD_FLAGS.contains(f));
     // Named packages or a global tool: not the project's dependency tree.
-    if flags.iter().any(|f| matches!(*f, "-g" | "--global" | "--location=global")) {
+    if flags
+        .iter()
+        .any(|f| matches!(*f, "-g" | "--global" | "--location=global"))
+    {
         return None;
     }
     let mut skip_next = false;
@@ -221,7 +257,19 @@ fn project_install(words: &[&str]) -> Option<Install> {
             skip_next = false;
             continue;
         }
-        if matches!(*f, "--omit" | "--include" | "--cache" | "--registry" | "--prefix" | "-C" | "--dir" | "--filter" | "--workspace" | "-w") {
+        if matches!(
+            *f,
+            "--omit"
+                | "--include"
+                | "--cache"
+                | "--registry"
+                | "--prefix"
+                | "-C"
+                | "--dir"
+                | "--filter"
+                | "--workspace"
+                | "-w"
+        ) {
             skip_next = true;
             continue;
         }
@@ -229,26 +277,38 @@ fn project_install(words: &[&str]) -> Option<Install> {
             return None;
         }
     }
-    Some(if production { Install::Production } else { Install::Dev(words.join(" ")) })
+    Some(if production {
+        Install::Production
+    } else {
+        Install::Dev(words.join(" "))
+    })
 }
 
 /// `npm ci` / `npm clean-install`: removes node_modules before installing.
 fn is_clean_install(words: &[&str]) -> bool {
-    words.first().is_some_and(|w| base_name(w) == "npm") && matches!(words.get(1), Some(&("ci" | "clean-install")))
+    words.first().is_some_and(|w| base_name(w) == "npm")
+        && matches!(words.get(1), Some(&("ci" | "clean-install")))
 }
 
 /// `rm -rf node_modules` (or a path ending in it).
 fn removes_node_modules(words: &[&str]) -> bool {
     words.first().is_some_and(|w| base_name(w) == "rm")
-        && words[1..].iter().any(|w| !w.starts_with('-') && w.trim_end_matches('/').rsplit('/').next() == Some("node_modules"))
+        && words[1..].iter().any(|w| {
+            !w.starts_with('-')
+                && w.trim_end_matches('/').rsplit('/').next() == Some("node_modules")
+        })
 }
 
 /// `npm prune --omit=dev` / `npm prune --production` / `pnpm prune --prod`.
 fn prunes_dev(words: &[&str]) -> bool {
-    let Some(tool) = words.first().map(|w| base_name(w)) else { return false };
+    let Some(tool) = words.first().map(|w| base_name(w)) else {
+        return false;
+    };
     matches!(tool, "npm" | "pnpm")
         && words.get(1) == Some(&"prune")
-        && words[2..].iter().any(|f| PROD_FLAGS.contains(f) || *f == "dev")
+        && words[2..]
+            .iter()
+            .any(|f| PROD_FLAGS.contains(f) || *f == "dev")
 }
 
 #[cfg(test)]
@@ -271,7 +331,10 @@ mod tests {
         assert!(dev_install(&["npm", "install", "express"]).is_none());
         assert!(dev_install(&["npm", "run", "build"]).is_none());
         assert!(prunes_dev(&["npm", "prune", "--omit=dev"]));
-        assert!(matches!(project_install(&["npm", "ci", "--omit=dev"]), Some(Install::Production)));
+        assert!(matches!(
+            project_install(&["npm", "ci", "--omit=dev"]),
+            Some(Install::Production)
+        ));
         assert!(is_clean_install(&["npm", "ci"]));
         assert!(!is_clean_install(&["npm", "install"]));
         assert!(removes_node_modules(&["rm", "-rf", "/app/node_modules/"]));

@@ -37,8 +37,16 @@ impl Rule for DeviceAccess {
         let c = cx.container;
         for d in &c.devices {
             out.push(
-                Finding::at(&Self::META, c.file, d.origin, format!("{} gets the host device {}", c.source.describe(), d.value))
-                    .fix("remove the device or pass the narrowest one read-only", Applicability::Manual),
+                Finding::at(
+                    &Self::META,
+                    c.file,
+                    d.origin,
+                    format!("{} gets the host device {}", c.source.describe(), d.value),
+                )
+                .fix(
+                    "remove the device or pass the narrowest one read-only",
+                    Applicability::Manual,
+                ),
             );
         }
     }

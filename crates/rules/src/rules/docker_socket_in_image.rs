@@ -42,13 +42,22 @@ impl Rule for DockerSocketInImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         for instr in image.instructions_in_order(stage) {
-            if !matches!(instr.keyword.as_str(), "VOLUME" | "ENV" | "RUN" | "CMD" | "ENTRYPOINT") {
+            if !matches!(
+                instr.keyword.as_str(),
+                "VOLUME" | "ENV" | "RUN" | "CMD" | "ENTRYPOINT"
+            ) {
                 continue;
             }
             let text = match &instr.kind {
-                InstrKind::Env(vars) => vars.iter().filter_map(|v| v.value.clone()).collect::<Vec<_>>().join(" "),
+                InstrKind::Env(vars) => vars
+                    .iter()
+                    .filter_map(|v| v.value.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 InstrKind::Run(run) => run
                     .commands
                     .iter()

@@ -47,8 +47,12 @@ impl Rule for FullOsBaseImage {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
-        let Some(base) = image.base_image(stage) else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
+        let Some(base) = image.base_image(stage) else {
+            return;
+        };
         if base.is_templated() {
             return;
         }

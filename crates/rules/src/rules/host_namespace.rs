@@ -39,8 +39,17 @@ impl Rule for HostNamespace {
         let c = cx.container;
         for ns in c.host_namespaces() {
             out.push(
-                Finding::at(&Self::META, c.file, ns.origin, format!("{} shares the host's {} namespace", c.source.describe(), ns.kind.name()))
-                    .fix("remove the host namespace setting", Applicability::Manual),
+                Finding::at(
+                    &Self::META,
+                    c.file,
+                    ns.origin,
+                    format!(
+                        "{} shares the host's {} namespace",
+                        c.source.describe(),
+                        ns.kind.name()
+                    ),
+                )
+                .fix("remove the host namespace setting", Applicability::Manual),
             );
         }
     }

@@ -1,6 +1,8 @@
 use skillaudit_model::NamespaceKind;
 
-use crate::analysis::{capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass};
+use crate::analysis::{
+    capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass,
+};
 use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
@@ -86,7 +88,9 @@ impl Rule for HostTakeoverChain {
         if parts.is_empty() {
             return;
         }
-        let Some(root) = effective_root(cx) else { return };
+        let Some(root) = effective_root(cx) else {
+            return;
+        };
         let mut f = Finding::new(
             &Self::META,
             c.file,
@@ -94,11 +98,17 @@ impl Rule for HostTakeoverChain {
             format!(
                 "{} runs as root with {}: a compromised server controls the host",
                 c.source.describe(),
-                parts.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>().join(", ")
+                parts
+                    .iter()
+                    .map(|(_, d)| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
         match root {
-            EffectiveRoot::Runtime(o) => f = related_part(f, c.file, o, "runs as root here", "root user"),
+            EffectiveRoot::Runtime(o) => {
+                f = related_part(f, c.file, o, "runs as root here", "root user")
+            }
             EffectiveRoot::Image { image, user } => {
                 let img = &cx.project.images[image];
                 let span = match user {
@@ -120,16 +130,27 @@ impl Rule for HostTakeoverChain {
         for (o, d) in parts {
             f = related_part(f, c.file, o, &d, &d);
         }
-        out.push(f.fix("run as a non-root user and remove the host access", Applicability::Manual));
+        out.push(f.fix(
+            "run as a non-root user and remove the host access",
+            Applicability::Manual,
+        ));
     }
 }
 
 /// A part of the chain where it is used and, when it comes from a YAML
 /// anchor (`<<: *common`), also where it is written.
-fn related_part(f: Finding, file: skillaudit_model::FileId, o: skillaudit_model::Origin, used: &str, what: &str) -> Finding {
+fn related_part(
+    f: Finding,
+    file: skillaudit_model::FileId,
+    o: skillaudit_model::Origin,
+    used: &str,
+    what: &str,
+) -> Finding {
     let f = f.related_origin(file, o, used);
     match o.anchor {
-        Some(def) if def != o.span => f.related_span(file, def, format!("{what} defined here (YAML anchor)")),
+        Some(def) if def != o.span => {
+            f.related_span(file, def, format!("{what} defined here (YAML anchor)"))
+        }
         _ => f,
     }
 }

@@ -48,7 +48,9 @@ impl Rule for MissingHealthcheck {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         let mut exposes = false;
         let mut healthcheck = false;
         for instr in image.instructions_in_order(stage) {
@@ -60,8 +62,16 @@ impl Rule for MissingHealthcheck {
         }
         if exposes && !healthcheck {
             out.push(
-                Finding::new(&Self::META, image.file, stage.from_span, "the image exposes a port but has no HEALTHCHECK")
-                    .fix("add a HEALTHCHECK that probes the server", Applicability::Manual),
+                Finding::new(
+                    &Self::META,
+                    image.file,
+                    stage.from_span,
+                    "the image exposes a port but has no HEALTHCHECK",
+                )
+                .fix(
+                    "add a HEALTHCHECK that probes the server",
+                    Applicability::Manual,
+                ),
             );
         }
     }

@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -56,8 +56,18 @@ impl Rule for MissingNoNewPrivileges {
         }
         if c.no_new_privileges.is_none() {
             out.push(
-                Finding::new(&Self::META, c.file, c.definition, format!("{} does not set no-new-privileges", c.source.describe()))
-                    .remedy("add the security option no-new-privileges:true", Applicability::Safe, Subject::Container(cx.index), Remedy::NoNewPrivileges),
+                Finding::new(
+                    &Self::META,
+                    c.file,
+                    c.definition,
+                    format!("{} does not set no-new-privileges", c.source.describe()),
+                )
+                .remedy(
+                    "add the security option no-new-privileges:true",
+                    Applicability::Safe,
+                    Subject::Container(cx.index),
+                    Remedy::NoNewPrivileges,
+                ),
             );
         }
     }

@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -52,8 +52,18 @@ impl Rule for MissingPidsLimit {
         }
         if c.pids_limit.is_none() {
             out.push(
-                Finding::new(&Self::META, c.file, c.definition, format!("{} has no process-count (pids) limit", c.source.describe()))
-                    .remedy("set a pids limit (the automatic fix uses 256)", Applicability::Unsafe, Subject::Container(cx.index), Remedy::PidsLimit),
+                Finding::new(
+                    &Self::META,
+                    c.file,
+                    c.definition,
+                    format!("{} has no process-count (pids) limit", c.source.describe()),
+                )
+                .remedy(
+                    "set a pids limit (the automatic fix uses 256)",
+                    Applicability::Unsafe,
+                    Subject::Container(cx.index),
+                    Remedy::PidsLimit,
+                ),
             );
         }
     }

@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does

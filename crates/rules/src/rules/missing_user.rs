@@ -84,26 +84,48 @@ impl Rule for MissingUser {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
-        if !matches!(image_user(image, &cx.project.settings), Some(ImageUser::Default)) {
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
+        if !matches!(
+            image_user(image, &cx.project.settings),
+            Some(ImageUser::Default)
+        ) {
             return;
         }
-        let (description, applicability, user) = suggested_user(image.base_image(stage).map(|r| r.name.as_str()));
-        let mut f = Finding::new(&Self::META, image.file, stage.from_span, "final stage runs as root: no USER directive").remedy(
+        let (description, applicability, user) =
+            suggested_user(image.base_image(stage).map(|r| r.name.as_str()));
+        let mut f = Finding::new(
+            &Self::META,
+            image.file,
+            stage.from_span,
+            "final stage runs as root: no USER directive",
+        )
+        .remedy(
             description,
             applicability,
             Subject::Image(cx.index),
-            Remedy::SetUser { user: user.to_string() },
+            Remedy::SetUser {
+                user: user.to_string(),
+            },
         );
         let runners: Vec<_> = cx.runners().collect();
         let overridden = !runners.is_empty()
-            && runners.iter().all(|c| c.user.as_ref().is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value)));
+            && runners.iter().all(|c| {
+                c.user
+                    .as_ref()
+                    .is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value))
+            });
         if overridden {
             f.severity = Severity::Low;
             f.message = "final stage runs as root: no USER directive (every container here overrides it with a non-root user)".into();
             for c in runners {
                 if let Some(u) = &c.user {
-                    f = f.related_origin(c.file, u.origin, format!("{} runs it as user \"{}\"", c.source.describe(), u.value));
+                    f = f.related_origin(
+                        c.file,
+                        u.origin,
+                        format!("{} runs it as user \"{}\"", c.source.describe(), u.value),
+                    );
                 }
             }
         }

@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -45,8 +45,16 @@ impl Rule for PrivilegedContainer {
         let c = cx.container;
         if let Some(origin) = c.privileged {
             out.push(
-                Finding::at(&Self::META, c.file, origin, format!("{} runs in privileged mode: host devices and kernel are exposed", c.source.describe()))
-                    .remedy(
+                Finding::at(
+                    &Self::META,
+                    c.file,
+                    origin,
+                    format!(
+                        "{} runs in privileged mode: host devices and kernel are exposed",
+                        c.source.describe()
+                    ),
+                )
+                .remedy(
                     "remove privileged mode; add only the specific capability needed",
                     Applicability::Unsafe,
                     Subject::Container(cx.index),

@@ -41,16 +41,28 @@ impl Rule for PrivilegedPort {
             return;
         }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         for instr in image.instructions_in_order(stage) {
-            let InstrKind::Expose(ports) = &instr.kind else { continue };
+            let InstrKind::Expose(ports) = &instr.kind else {
+                continue;
+            };
             for port in ports {
                 let number = port.value.split(['/', '-']).next().unwrap_or("");
                 if let Ok(n) = number.parse::<u32>() {
                     if n < 1024 {
                         out.push(
-                            Finding::new(&Self::META, image.file, port.origin.span, format!("EXPOSE {} is a privileged port (below 1024)", port.value))
-                                .fix("listen on a port above 1024 and map it when publishing", Applicability::Manual),
+                            Finding::new(
+                                &Self::META,
+                                image.file,
+                                port.origin.span,
+                                format!("EXPOSE {} is a privileged port (below 1024)", port.value),
+                            )
+                            .fix(
+                                "listen on a port above 1024 and map it when publishing",
+                                Applicability::Manual,
+                            ),
                         );
                     }
                 }

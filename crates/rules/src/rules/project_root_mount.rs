@@ -38,10 +38,26 @@ impl Rule for ProjectRootMount {
         let c = cx.container;
         for m in &c.mounts {
             if classify_mount(m) == MountClass::ProjectRoot {
-                let ro = if m.read_only == Some(true) { " read-only" } else { "" };
+                let ro = if m.read_only == Some(true) {
+                    " read-only"
+                } else {
+                    ""
+                };
                 out.push(
-                    Finding::at(&Self::META, c.file, m.origin, format!("{} mounts the whole project directory ({}){ro}", c.source.describe(), m.source))
-                        .fix("mount only the sub-directory the server needs", Applicability::Manual),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        m.origin,
+                        format!(
+                            "{} mounts the whole project directory ({}){ro}",
+                            c.source.describe(),
+                            m.source
+                        ),
+                    )
+                    .fix(
+                        "mount only the sub-directory the server needs",
+                        Applicability::Manual,
+                    ),
                 );
             }
         }

@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -54,7 +54,11 @@ impl Rule for PublishedOnAllInterfaces {
             if p.on_all_interfaces() {
                 // `-P` publishes every EXPOSEd port (the model's container_port says so).
                 let all = p.container_port == "every exposed port";
-                let what = if all { "every exposed port".to_string() } else { format!("container port {}", p.container_port) };
+                let what = if all {
+                    "every exposed port".to_string()
+                } else {
+                    format!("container port {}", p.container_port)
+                };
                 let host = match (p.host_port.as_deref(), all) {
                     (Some(h), _) => format!("on host port {h}"),
                     (None, false) => "on a random host port".to_string(),
@@ -65,9 +69,17 @@ impl Rule for PublishedOnAllInterfaces {
                         &Self::META,
                         c.file,
                         p.origin,
-                        format!("{} publishes {what} {host} on every network interface", c.source.describe()),
+                        format!(
+                            "{} publishes {what} {host} on every network interface",
+                            c.source.describe()
+                        ),
                     )
-                    .remedy("bind the port to 127.0.0.1", Applicability::Safe, Subject::Container(cx.index), Remedy::PublishOnLoopback { port: index }),
+                    .remedy(
+                        "bind the port to 127.0.0.1",
+                        Applicability::Safe,
+                        Subject::Container(cx.index),
+                        Remedy::PublishOnLoopback { port: index },
+                    ),
                 );
             }
         }

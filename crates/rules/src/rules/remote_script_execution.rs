@@ -43,11 +43,16 @@ impl Rule for RemoteScriptExecution {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         for stage in &cx.image.stages {
             for instr in &stage.instructions {
-                let InstrKind::Run(run) = &instr.kind else { continue };
+                let InstrKind::Run(run) = &instr.kind else {
+                    continue;
+                };
                 if let Some(how) = pipes_download_to_shell(run) {
                     out.push(
                         Finding::new(&Self::META, cx.image.file, instr.span, format!("RUN {how}"))
-                            .fix("download to a file, verify its checksum, then run it", Applicability::Manual),
+                            .fix(
+                                "download to a file, verify its checksum, then run it",
+                                Applicability::Manual,
+                            ),
                     );
                 }
             }
@@ -61,7 +66,9 @@ fn command_name(words: &[skillaudit_model::Spanned<String>]) -> Option<&str> {
 
 fn pipes_download_to_shell(run: &RunSpec) -> Option<String> {
     for cmd in &run.commands {
-        let Some(name) = command_name(&cmd.words) else { continue };
+        let Some(name) = command_name(&cmd.words) else {
+            continue;
+        };
         if !DOWNLOADERS.contains(&name) {
             continue;
         }
@@ -72,7 +79,10 @@ fn pipes_download_to_shell(run: &RunSpec) -> Option<String> {
                     && command_name(&c.words).is_some_and(|n| SHELLS.contains(&n))
             });
             if let Some(shell) = shell {
-                return Some(format!("pipes {name} output into {}", command_name(&shell.words).unwrap_or("a shell")));
+                return Some(format!(
+                    "pipes {name} output into {}",
+                    command_name(&shell.words).unwrap_or("a shell")
+                ));
             }
         }
         // `bash <(curl …)` / `sh -c "$(curl …)"`: the download runs inside a shell's argument.

@@ -39,8 +39,16 @@ impl Rule for RootUser {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         if let Some(ImageUser::Root(span)) = image_user(cx.image, &cx.project.settings) {
             out.push(
-                Finding::new(&Self::META, cx.image.file, span, "final stage runs as root: the last USER is root")
-                    .fix("make the last USER of the final stage an unprivileged user", Applicability::Manual),
+                Finding::new(
+                    &Self::META,
+                    cx.image.file,
+                    span,
+                    "final stage runs as root: the last USER is root",
+                )
+                .fix(
+                    "make the last USER of the final stage an unprivileged user",
+                    Applicability::Manual,
+                ),
             );
         }
     }

@@ -36,8 +36,16 @@ impl Rule for RunsAsRoot {
         let c = cx.container;
         if let Some(origin) = runtime_user_is_root(c) {
             out.push(
-                Finding::at(&Self::META, c.file, origin, format!("{} runs as root", c.source.describe()))
-                    .fix("run as an unprivileged UID (e.g. 1001:1001)", Applicability::Manual),
+                Finding::at(
+                    &Self::META,
+                    c.file,
+                    origin,
+                    format!("{} runs as root", c.source.describe()),
+                )
+                .fix(
+                    "run as an unprivileged UID (e.g. 1001:1001)",
+                    Applicability::Manual,
+                ),
             );
         }
     }

@@ -48,9 +48,15 @@ impl Rule for SecretFileInImage {
         let image = cx.image;
         let last = image.stages.len().saturating_sub(1);
         for stage in &image.stages {
-            let confidence = if stage.index == last { Confidence::High } else { Confidence::Medium };
+            let confidence = if stage.index == last {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
             for instr in &stage.instructions {
-                let InstrKind::Copy(copy) = &instr.kind else { continue };
+                let InstrKind::Copy(copy) = &instr.kind else {
+                    continue;
+                };
                 if copy.from.is_some() {
                     continue;
                 }
@@ -69,7 +75,8 @@ impl Rule for SecretFileInImage {
                             .confidence(confidence)
                             .fix("copy only the files the server needs; pass credentials at run time or as BuildKit secrets", Applicability::Manual),
                         );
-                    } else if is_whole_context(&src.value) && !cx.context_secret_files().is_empty() {
+                    } else if is_whole_context(&src.value) && !cx.context_secret_files().is_empty()
+                    {
                         let files = cx.context_secret_files();
                         let mut f = Finding::new(
                             &Self::META,
@@ -84,7 +91,10 @@ impl Rule for SecretFileInImage {
                         .confidence(confidence)
                         .fix("add the secret files to .dockerignore (e.g. `.env*`, `!.env.example`, `*.pem`)", Applicability::Manual);
                         for path in files.iter().take(10) {
-                            f = f.related_path(path.clone(), "secret-looking file in the build context");
+                            f = f.related_path(
+                                path.clone(),
+                                "secret-looking file in the build context",
+                            );
                         }
                         out.push(f);
                     }

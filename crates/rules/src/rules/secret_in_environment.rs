@@ -55,8 +55,22 @@ impl Rule for SecretInEnvironment {
                     continue;
                 }
                 out.push(
-                    Finding::at(&Self::META, c.file, e.origin, format!("{} sets {} to {} ({})", c.source.describe(), e.key, with_article(m.kind), m.masked))
-                        .fix("revoke the credential and pass it from the environment or a secret store", Applicability::Manual),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        e.origin,
+                        format!(
+                            "{} sets {} to {} ({})",
+                            c.source.describe(),
+                            e.key,
+                            with_article(m.kind),
+                            m.masked
+                        ),
+                    )
+                    .fix(
+                        "revoke the credential and pass it from the environment or a secret store",
+                        Applicability::Manual,
+                    ),
                 );
             }
         }

@@ -47,7 +47,10 @@ impl Rule for SecretInImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        let all = image.preamble.iter().chain(image.stages.iter().flat_map(|s| s.instructions.iter()));
+        let all = image
+            .preamble
+            .iter()
+            .chain(image.stages.iter().flat_map(|s| s.instructions.iter()));
         for instr in all {
             check(instr, image.file, out);
         }

@@ -43,8 +43,20 @@ impl Rule for SecurityProfileDisabled {
         for opt in &c.security_opts {
             if let SecurityOpt::Unconfined(what) = classify_security_opt(&opt.value) {
                 out.push(
-                    Finding::at(&Self::META, c.file, opt.origin, format!("{} disables {what} confinement ({})", c.source.describe(), opt.value))
-                        .fix("remove the option or use a custom profile", Applicability::Manual),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        opt.origin,
+                        format!(
+                            "{} disables {what} confinement ({})",
+                            c.source.describe(),
+                            opt.value
+                        ),
+                    )
+                    .fix(
+                        "remove the option or use a custom profile",
+                        Applicability::Manual,
+                    ),
                 );
             }
         }

@@ -43,10 +43,26 @@ impl Rule for SensitiveHostMount {
         let c = cx.container;
         for m in &c.mounts {
             if let MountClass::Sensitive(why) = classify_mount(m) {
-                let ro = if m.read_only == Some(true) { " (read-only, but still readable)" } else { "" };
+                let ro = if m.read_only == Some(true) {
+                    " (read-only, but still readable)"
+                } else {
+                    ""
+                };
                 out.push(
-                    Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} from the host: {why}{ro}", c.source.describe(), m.source))
-                        .fix("mount only the directory the server needs, read-only", Applicability::Manual),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        m.origin,
+                        format!(
+                            "{} mounts {} from the host: {why}{ro}",
+                            c.source.describe(),
+                            m.source
+                        ),
+                    )
+                    .fix(
+                        "mount only the directory the server needs, read-only",
+                        Applicability::Manual,
+                    ),
                 );
             }
         }

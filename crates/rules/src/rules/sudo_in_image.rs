@@ -50,19 +50,34 @@ impl Rule for SudoInImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        let Some(stage) = image.final_stage() else { return };
+        let Some(stage) = image.final_stage() else {
+            return;
+        };
         for instr in image.instructions_in_order(stage) {
-            let InstrKind::Run(run) = &instr.kind else { continue };
+            let InstrKind::Run(run) = &instr.kind else {
+                continue;
+            };
             let mut reason = None;
             for cmd in &run.commands {
-                if cmd.words.first().is_some_and(|w| matches!(base_name(&w.value), "sudo")) {
+                if cmd
+                    .words
+                    .first()
+                    .is_some_and(|w| matches!(base_name(&w.value), "sudo"))
+                {
                     reason = Some("invokes sudo");
                     break;
                 }
                 let argv = unwrap_command(&cmd.words);
-                let Some(name) = argv.first().map(|w| base_name(&w.value)) else { continue };
-                let Some((_, verbs)) = INSTALLERS.iter().find(|(n, _)| *n == name) else { continue };
-                let installs = argv.iter().skip(1).any(|w| verbs.contains(&w.value.as_str()));
+                let Some(name) = argv.first().map(|w| base_name(&w.value)) else {
+                    continue;
+                };
+                let Some((_, verbs)) = INSTALLERS.iter().find(|(n, _)| *n == name) else {
+                    continue;
+                };
+                let installs = argv
+                    .iter()
+                    .skip(1)
+                    .any(|w| verbs.contains(&w.value.as_str()));
                 if installs && argv.iter().skip(2).any(|w| is_sudo_package(&w.value)) {
                     reason = Some("installs the sudo package");
                     break;
@@ -70,8 +85,10 @@ impl Rule for SudoInImage {
             }
             if let Some(reason) = reason {
                 out.push(
-                    Finding::new(&Self::META, image.file, instr.span, format!("RUN {reason}"))
-                        .fix("remove sudo; run privileged build steps before switching USER", Applicability::Manual),
+                    Finding::new(&Self::META, image.file, instr.span, format!("RUN {reason}")).fix(
+                        "remove sudo; run privileged build steps before switching USER",
+                        Applicability::Manual,
+                    ),
                 );
             }
         }
@@ -85,7 +102,8 @@ fn is_sudo_package(word: &str) -> bool {
     if matches!(name, "sudo" | "sudo-ldap" | "sudo-rs") {
         return true;
     }
-    name.strip_prefix("sudo-").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    name.strip_prefix("sudo-")
+        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -94,7 +112,15 @@ mod tests {
 
     #[test]
     fn sudo_packages() {
-        for p in ["sudo", "sudo=1.9.13p3-1+deb12u1", "sudo~=1.9", "sudo:amd64", "sudo-1.9.15-1.fc41", "sudo-ldap", "sudo-rs"] {
+        for p in [
+            "sudo",
+            "sudo=1.9.13p3-1+deb12u1",
+            "sudo~=1.9",
+            "sudo:amd64",
+            "sudo-1.9.15-1.fc41",
+            "sudo-ldap",
+            "sudo-rs",
+        ] {
             assert!(is_sudo_package(p), "{p}");
         }
         for p in ["sudoku", "gosu", "su-exec", "sudo-doc", "libsudo", "-y"] {

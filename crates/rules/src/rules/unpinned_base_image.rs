@@ -38,14 +38,28 @@ impl Rule for UnpinnedBaseImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         for stage in &cx.image.stages {
-            let Base::Image(r) = &stage.base else { continue };
+            let Base::Image(r) = &stage.base else {
+                continue;
+            };
             if !stage.from_resolved || r.is_templated() || !r.is_unpinned() {
                 continue;
             }
-            let how = if r.tag.is_some() { "the moving tag `latest`" } else { "no tag (so `latest`)" };
+            let how = if r.tag.is_some() {
+                "the moving tag `latest`"
+            } else {
+                "no tag (so `latest`)"
+            };
             out.push(
-                Finding::new(&Self::META, cx.image.file, stage.from_span, format!("base image {} has {how}", r.raw))
-                    .fix("pin a version tag, ideally with a digest (image:1.2.3@sha256:…)", Applicability::Manual),
+                Finding::new(
+                    &Self::META,
+                    cx.image.file,
+                    stage.from_span,
+                    format!("base image {} has {how}", r.raw),
+                )
+                .fix(
+                    "pin a version tag, ideally with a digest (image:1.2.3@sha256:…)",
+                    Applicability::Manual,
+                ),
             );
         }
     }

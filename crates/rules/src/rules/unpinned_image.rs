@@ -44,10 +44,22 @@ impl Rule for UnpinnedImage {
         if r.is_templated() || r.name.is_empty() || !r.is_unpinned() {
             return;
         }
-        let how = if r.tag.is_some() { "the moving tag `latest`" } else { "no tag (so `latest`)" };
+        let how = if r.tag.is_some() {
+            "the moving tag `latest`"
+        } else {
+            "no tag (so `latest`)"
+        };
         out.push(
-            Finding::at(&Self::META, c.file, image.origin, format!("{} runs {} with {how}", c.source.describe(), r.raw))
-                .fix("pin a released version tag, ideally with a digest", Applicability::Manual),
+            Finding::at(
+                &Self::META,
+                c.file,
+                image.origin,
+                format!("{} runs {} with {how}", c.source.describe(), r.raw),
+            )
+            .fix(
+                "pin a released version tag, ideally with a digest",
+                Applicability::Manual,
+            ),
         );
     }
 }

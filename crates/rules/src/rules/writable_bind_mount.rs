@@ -1,6 +1,6 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::analysis::{classify_mount, MountClass};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -54,13 +54,18 @@ impl Rule for WritableBindMount {
         for (index, m) in c.mounts.iter().enumerate() {
             if classify_mount(m) == MountClass::Writable {
                 out.push(
-                    Finding::at(&Self::META, c.file, m.origin, format!("{} mounts {} writable", c.source.describe(), m.source))
-                        .remedy(
-                            "mount it read-only (:ro), or mark it :rw if writing is intended",
-                            Applicability::Unsafe,
-                            Subject::Container(cx.index),
-                            Remedy::BindReadOnly { mount: index },
-                        ),
+                    Finding::at(
+                        &Self::META,
+                        c.file,
+                        m.origin,
+                        format!("{} mounts {} writable", c.source.describe(), m.source),
+                    )
+                    .remedy(
+                        "mount it read-only (:ro), or mark it :rw if writing is intended",
+                        Applicability::Unsafe,
+                        Subject::Container(cx.index),
+                        Remedy::BindReadOnly { mount: index },
+                    ),
                 );
             }
         }

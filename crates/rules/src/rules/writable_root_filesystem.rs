@@ -1,5 +1,5 @@
-use skillaudit_model::{Remedy, Subject};
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -56,8 +56,21 @@ impl Rule for WritableRootFilesystem {
         }
         let f = match &c.read_only {
             Some(ro) if ro.value => return,
-            Some(ro) => Finding::at(&Self::META, c.file, ro.origin, format!("{} turns the read-only root filesystem off", c.source.describe())),
-            None => Finding::new(&Self::META, c.file, c.definition, format!("{} has a writable root filesystem", c.source.describe())),
+            Some(ro) => Finding::at(
+                &Self::META,
+                c.file,
+                ro.origin,
+                format!(
+                    "{} turns the read-only root filesystem off",
+                    c.source.describe()
+                ),
+            ),
+            None => Finding::new(
+                &Self::META,
+                c.file,
+                c.definition,
+                format!("{} has a writable root filesystem", c.source.describe()),
+            ),
         };
         out.push(f.remedy(
             "make the root filesystem read-only with a tmpfs at /tmp for scratch space (test the server: some runtimes write elsewhere)",

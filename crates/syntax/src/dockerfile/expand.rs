@@ -39,7 +39,10 @@ pub struct Expanded {
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     let mut lexer = Lexer::new(word, escape, Some(lookup));
     let (value, _) = lexer.process(None);
-    Expanded { value, unresolved: lexer.unresolved }
+    Expanded {
+        value,
+        unresolved: lexer.unresolved,
+    }
 }
 
 /// Remove quotes and process escapes like [`expand`], but leave every
@@ -70,7 +73,14 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str, escape: char, lookup: Option<Lookup<'a>>) -> Self {
-        Lexer { src, pos: 0, escape, lookup, unresolved: false, depth: 0 }
+        Lexer {
+            src,
+            pos: 0,
+            escape,
+            lookup,
+            unresolved: false,
+            depth: 0,
+        }
     }
 
     fn peek(&self) -> Option<char> {

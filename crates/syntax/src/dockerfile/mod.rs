@@ -135,8 +135,13 @@ impl Text {
             // The last piece starting at or before `pos` (for an end
             // position, strictly before, so an end at a piece boundary stays
             // on the earlier line).
-            let idx =
-                self.pieces.partition_point(|&(v, _)| if is_end { (v as usize) < pos } else { (v as usize) <= pos });
+            let idx = self.pieces.partition_point(|&(v, _)| {
+                if is_end {
+                    (v as usize) < pos
+                } else {
+                    (v as usize) <= pos
+                }
+            });
             match idx.checked_sub(1).and_then(|i| self.pieces.get(i)) {
                 Some(&(v, f)) => f.saturating_add(to_u32(pos.saturating_sub(v as usize))),
                 None => self.span.start.saturating_add(to_u32(pos)),
@@ -144,11 +149,17 @@ impl Text {
         };
         if self.pieces.is_empty() {
             let start = self.span.start.saturating_add(to_u32(lo));
-            return Span { start, end: self.span.start.saturating_add(to_u32(hi)).max(start) };
+            return Span {
+                start,
+                end: self.span.start.saturating_add(to_u32(hi)).max(start),
+            };
         }
         let start = map(lo, false);
         let end = if hi == lo { start } else { map(hi, true) };
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// The inverse of [`Text::span_of`]: the byte range of `value` that was
@@ -164,7 +175,9 @@ impl Text {
             }
             // The piece holding file offset `x` (for an end, the piece it
             // ends; pieces come from different lines, so never touch).
-            let idx = self.pieces.partition_point(|&(_, f)| if is_end { f < x } else { f <= x });
+            let idx = self
+                .pieces
+                .partition_point(|&(_, f)| if is_end { f < x } else { f <= x });
             let i = idx.checked_sub(1)?;
             let (v, f) = *self.pieces.get(i)?;
             let piece_end = self.pieces.get(i + 1).map_or(len, |p| p.0 as usize);
@@ -172,7 +185,11 @@ impl Text {
             (pos <= piece_end).then_some(pos)
         };
         let a = to_value(span.start, false)?;
-        let b = if span.is_empty() { a } else { to_value(span.end, true)? };
+        let b = if span.is_empty() {
+            a
+        } else {
+            to_value(span.end, true)?
+        };
         (a <= b && self.value.is_char_boundary(a) && self.value.is_char_boundary(b)).then_some(a..b)
     }
 }
@@ -193,7 +210,11 @@ impl Instruction {
     pub fn args_text(&self) -> String {
         match &self.args {
             Args::Shell(t) => t.value.clone(),
-            Args::Exec(words) => words.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join(" "),
+            Args::Exec(words) => words
+                .iter()
+                .map(|w| w.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 

@@ -58,14 +58,21 @@ const BOM: char = '\u{feff}';
 
 /// Parse a Dockerfile. Never panics; problems are collected in `errors`.
 pub fn parse(text: &str) -> Dockerfile {
-    let start = if text.starts_with(BOM) { BOM.len_utf8() } else { 0 };
+    let start = if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
     let mut parser = Parser {
         text,
         pos: start,
         escape: '\\',
         directives_done: false,
         seen_from: false,
-        df: Dockerfile { escape: '\\', ..Dockerfile::default() },
+        df: Dockerfile {
+            escape: '\\',
+            ..Dockerfile::default()
+        },
     };
     parser.run();
     parser.df.escape = parser.escape;
@@ -98,7 +105,10 @@ impl<'a> Parser<'a> {
             None => (rest.len(), self.text.len()),
         };
         let content = rest[..len].trim_end_matches('\r');
-        let line = Line { start: self.pos, end: self.pos + content.len() };
+        let line = Line {
+            start: self.pos,
+            end: self.pos + content.len(),
+        };
         self.pos = next;
         Some(line)
     }
@@ -161,7 +171,10 @@ impl<'a> Parser<'a> {
         }
         let span = Span::new(offset, offset + content.len());
         if self.df.directives.iter().any(|x| x.name == d.name) {
-            self.error(format!("only one {} parser directive can be used", d.name), span);
+            self.error(
+                format!("only one {} parser directive can be used", d.name),
+                span,
+            );
             return true;
         }
         let value = content[d.value.clone()].to_string();
@@ -171,11 +184,18 @@ impl<'a> Parser<'a> {
                 "`" => self.escape = '`',
                 _ => {
                     let vspan = Span::new(offset + d.value.start, offset + d.value.end);
-                    self.error(format!("invalid escape token '{value}' does not match ` or \\"), vspan);
+                    self.error(
+                        format!("invalid escape token '{value}' does not match ` or \\"),
+                        vspan,
+                    );
                 }
             }
         }
-        self.df.directives.push(Directive { name: d.name, value, span });
+        self.df.directives.push(Directive {
+            name: d.name,
+            value,
+            span,
+        });
         true
     }
 
@@ -206,11 +226,14 @@ impl<'a> Parser<'a> {
             return; // only whitespace joined from continuation lines
         }
         // The keyword ends at the first space/tab (BuildKit's `[\t\v\f\r ]+`).
-        let kw_end = line[body_start..body_end].find(is_token_ws).map_or(body_end, |i| body_start + i);
+        let kw_end = line[body_start..body_end]
+            .find(is_token_ws)
+            .map_or(body_end, |i| body_start + i);
         let keyword = line[body_start..kw_end].to_ascii_uppercase();
         let keyword_span = logical.span_of(body_start..kw_end);
-        let rest =
-            kw_end + (line[kw_end..body_end].len() - line[kw_end..body_end].trim_start_matches(is_token_ws).len());
+        let rest = kw_end
+            + (line[kw_end..body_end].len()
+                - line[kw_end..body_end].trim_start_matches(is_token_ws).len());
 
         let (raw_flags, args_from) = extract_flags(line, rest, body_end);
         let flags: Vec<Flag> = raw_flags
@@ -226,7 +249,11 @@ impl<'a> Parser<'a> {
                     ),
                     None => (f.text.get(2..).unwrap_or("").to_string(), None),
                 };
-                Flag { name, value, span: logical.span_of(f.range) }
+                Flag {
+                    name,
+                    value,
+                    span: logical.span_of(f.range),
+                }
             })
             .collect();
 
@@ -257,7 +284,10 @@ impl<'a> Parser<'a> {
         let mut ins = Instruction {
             keyword,
             keyword_span,
-            span: Span::new(keyword_span.start as usize, (logical.span.end.max(keyword_span.start)) as usize),
+            span: Span::new(
+                keyword_span.start as usize,
+                (logical.span.end.max(keyword_span.start)) as usize,
+            ),
             flags,
             args,
             heredocs: Vec::new(),
@@ -297,7 +327,10 @@ impl<'a> Parser<'a> {
             self.error("no build stage in current context", ins.keyword_span);
         }
         if json_not_strings {
-            self.error("when using JSON array syntax, arrays must be comprised of strings only", args_span);
+            self.error(
+                "when using JSON array syntax, arrays must be comprised of strings only",
+                args_span,
+            );
         }
         match kw {
             "FROM" => {
@@ -394,11 +427,17 @@ impl<'a> Parser<'a> {
                 self.check_healthcheck(t, whole);
             }
             "SHELL" => match &ins.args {
-                Args::Exec(w) if w.is_empty() => self.error("SHELL requires at least one argument", whole),
+                Args::Exec(w) if w.is_empty() => {
+                    self.error("SHELL requires at least one argument", whole)
+                }
                 Args::Exec(_) => {}
-                Args::Shell(t) if t.value.is_empty() => self.error("SHELL requires at least one argument", whole),
+                Args::Shell(t) if t.value.is_empty() => {
+                    self.error("SHELL requires at least one argument", whole)
+                }
                 Args::Shell(_) if json_not_strings => {}
-                Args::Shell(_) => self.error("SHELL requires the arguments to be in JSON form", args_span),
+                Args::Shell(_) => {
+                    self.error("SHELL requires the arguments to be in JSON form", args_span)
+                }
             },
             "ONBUILD" => {
                 let Some(t) = shell else { return };
@@ -409,10 +448,13 @@ impl<'a> Parser<'a> {
                     let trigger = t.value[..end].to_ascii_uppercase();
                     let span = t.span_of(0..end);
                     match trigger.as_str() {
-                        "ONBUILD" => self.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", span),
-                        "MAINTAINER" | "FROM" => {
-                            self.error(format!("{trigger} isn't allowed as an ONBUILD trigger"), span)
+                        "ONBUILD" => {
+                            self.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", span)
                         }
+                        "MAINTAINER" | "FROM" => self.error(
+                            format!("{trigger} isn't allowed as an ONBUILD trigger"),
+                            span,
+                        ),
                         _ => {}
                     }
                 }
@@ -440,14 +482,20 @@ impl<'a> Parser<'a> {
                 }
             }
             "CMD" => match json_strings(rest) {
-                Json::Strings(w) if w.is_empty() => self.error("Missing command after HEALTHCHECK CMD", whole),
-                Json::NotStrings => {
-                    self.error("when using JSON array syntax, arrays must be comprised of strings only", rest_span)
+                Json::Strings(w) if w.is_empty() => {
+                    self.error("Missing command after HEALTHCHECK CMD", whole)
                 }
+                Json::NotStrings => self.error(
+                    "when using JSON array syntax, arrays must be comprised of strings only",
+                    rest_span,
+                ),
                 _ if rest.is_empty() => self.error("Missing command after HEALTHCHECK CMD", whole),
                 _ => {}
             },
-            _ => self.error(format!("Unknown type {typ:?} in HEALTHCHECK (try CMD)"), t.span_of(0..sep)),
+            _ => self.error(
+                format!("Unknown type {typ:?} in HEALTHCHECK (try CMD)"),
+                t.span_of(0..sep),
+            ),
         }
     }
 
@@ -461,7 +509,11 @@ impl<'a> Parser<'a> {
             let mut terminated = false;
             while let Some(line) = self.next_line() {
                 let raw = &self.text[line.start..line.end];
-                let candidate = if doc.chomp { raw.trim_start_matches('\t') } else { raw };
+                let candidate = if doc.chomp {
+                    raw.trim_start_matches('\t')
+                } else {
+                    raw
+                };
                 if candidate == doc.name {
                     terminated = true;
                     if body.is_none() {
@@ -510,7 +562,10 @@ fn sub_text(t: &Text, range: Range<usize>) -> Text {
     let span = t.span_of(a..b);
     let mut pieces = Vec::new();
     if a < b && !value.is_empty() {
-        let first = t.pieces.partition_point(|&(v, _)| (v as usize) <= a).saturating_sub(1);
+        let first = t
+            .pieces
+            .partition_point(|&(v, _)| (v as usize) <= a)
+            .saturating_sub(1);
         for (i, &(v, f)) in t.pieces.iter().enumerate().skip(first) {
             let v = v as usize;
             if v >= b {
@@ -522,10 +577,17 @@ fn sub_text(t: &Text, range: Range<usize>) -> Text {
                 continue;
             }
             let off = u32::try_from(lo - a).unwrap_or(u32::MAX);
-            pieces.push((off, f.saturating_add(u32::try_from(lo - v).unwrap_or(u32::MAX))));
+            pieces.push((
+                off,
+                f.saturating_add(u32::try_from(lo - v).unwrap_or(u32::MAX)),
+            ));
         }
     }
-    Text { value, span, pieces }
+    Text {
+        value,
+        span,
+        pieces,
+    }
 }
 
 /// BuildKit's `tokenWhitespace` / `reWhitespace`: `[\t\v\f\r ]`.
@@ -537,7 +599,8 @@ fn is_token_ws(c: char) -> bool {
 fn is_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 // ---------------------------------------------------------------------------
@@ -566,7 +629,9 @@ fn parse_directive(line: &str) -> Option<ParsedDirective> {
     }
     let name = line[name_start..name_start + name_len].to_ascii_lowercase();
     let after_name = &line[name_start + name_len..];
-    let eq = after_name.trim_start_matches(is_re_space).strip_prefix('=')?;
+    let eq = after_name
+        .trim_start_matches(is_re_space)
+        .strip_prefix('=')?;
     let eq_end = line.len() - eq.len();
     // `\s*(.+?)\s*$`: the value is the rest without surrounding spaces; if
     // the rest is only spaces, the regex backtracks and the value is its
@@ -648,7 +713,11 @@ fn extract_flags(line: &str, start: usize, end: usize) -> (Vec<RawFlag>, usize) 
         if text == "--" {
             return (flags, word_end);
         }
-        flags.push(RawFlag { range: word_start..word_end, text, eq });
+        flags.push(RawFlag {
+            range: word_start..word_end,
+            text,
+            eq,
+        });
         pos = word_end;
     }
 }
@@ -688,7 +757,8 @@ fn json_strings(s: &str) -> Json {
         return Json::Invalid;
     }
     // serde_json stops at its nesting limit instead of overflowing the stack.
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(s_trimmed) else {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(s_trimmed)
+    else {
         return Json::Invalid;
     };
     let mut values = Vec::with_capacity(items.len());
@@ -811,7 +881,11 @@ fn lex_words(s: &str, raw: bool) -> Option<Vec<LexWord>> {
             c if c.is_whitespace() => {
                 if let Some(st) = start {
                     if raw || !text.is_empty() {
-                        words.push(LexWord { range: st..i, text: std::mem::take(&mut text), quoted });
+                        words.push(LexWord {
+                            range: st..i,
+                            text: std::mem::take(&mut text),
+                            quoted,
+                        });
                         start = None;
                         quoted = false;
                     }
@@ -825,7 +899,11 @@ fn lex_words(s: &str, raw: bool) -> Option<Vec<LexWord>> {
     }
     if let Some(st) = start {
         if raw || !text.is_empty() {
-            words.push(LexWord { range: st..s.len(), text, quoted });
+            words.push(LexWord {
+                range: st..s.len(),
+                text,
+                quoted,
+            });
         }
     }
     Some(words)
@@ -834,7 +912,9 @@ fn lex_words(s: &str, raw: bool) -> Option<Vec<LexWord>> {
 /// BuildKit's `ParseHeredoc`: `^(\d*)<<(-?)([^<]*)$` on a raw word, whose
 /// rest must lex to exactly one word (the delimiter).
 fn parse_heredoc_word(word: &str) -> Option<HeredocSpec> {
-    let rest = word.trim_start_matches(|c: char| c.is_ascii_digit()).strip_prefix("<<")?;
+    let rest = word
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .strip_prefix("<<")?;
     let (chomp, rest) = match rest.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, rest),
@@ -847,7 +927,11 @@ fn parse_heredoc_word(word: &str) -> Option<HeredocSpec> {
         return None;
     }
     let w = words.pop()?;
-    Some(HeredocSpec { name: w.text, expand: !w.quoted, chomp })
+    Some(HeredocSpec {
+        name: w.text,
+        expand: !w.quoted,
+        chomp,
+    })
 }
 
 /// The heredocs named on a logical line, with the range of each `<<` word.
@@ -855,7 +939,9 @@ fn heredocs_in_line(line: &str) -> Vec<(HeredocSpec, Range<usize>)> {
     if !line.contains("<<") {
         return Vec::new();
     }
-    let Some(words) = lex_words(line, true) else { return Vec::new() };
+    let Some(words) = lex_words(line, true) else {
+        return Vec::new();
+    };
     words
         .into_iter()
         .filter_map(|w| {
@@ -870,10 +956,14 @@ fn heredocs_in_line(line: &str) -> Vec<(HeredocSpec, Range<usize>)> {
 fn onbuild_takes_heredocs(args: &str) -> bool {
     let body = args.trim();
     let kw_end = body.find(is_token_ws).unwrap_or(body.len());
-    if !HEREDOC_CAPABLE.iter().any(|k| k.eq_ignore_ascii_case(&body[..kw_end])) {
+    if !HEREDOC_CAPABLE
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&body[..kw_end]))
+    {
         return false;
     }
-    let rest = kw_end + (body[kw_end..].len() - body[kw_end..].trim_start_matches(is_token_ws).len());
+    let rest =
+        kw_end + (body[kw_end..].len() - body[kw_end..].trim_start_matches(is_token_ws).len());
     let (_, args_from) = extract_flags(body, rest, body.len());
     !matches!(json_strings(body[args_from..].trim()), Json::Strings(_))
 }
@@ -955,22 +1045,36 @@ pub(super) fn whitespace_words(ins: &Instruction) -> Vec<Word> {
         Args::Exec(words) => words.clone(),
         Args::Shell(t) => token_ranges(&t.value)
             .into_iter()
-            .map(|r| Word { value: t.value[r.clone()].to_string(), span: t.span_of(r) })
+            .map(|r| Word {
+                value: t.value[r.clone()].to_string(),
+                span: t.span_of(r),
+            })
             .collect(),
     }
 }
 
 pub(super) fn key_values(ins: &Instruction) -> Vec<KeyValue> {
-    let Args::Shell(t) = &ins.args else { return Vec::new() };
-    let word = |r: Range<usize>| Word { value: unquote(&t.value[r.clone()], ins.escape), span: t.span_of(r) };
+    let Args::Shell(t) = &ins.args else {
+        return Vec::new();
+    };
+    let word = |r: Range<usize>| Word {
+        value: unquote(&t.value[r.clone()], ins.escape),
+        span: t.span_of(r),
+    };
     let words = shell_words(&t.value, ins.escape);
-    let Some(first) = words.first() else { return Vec::new() };
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
 
     let is_arg = ins.is("ARG");
     if !is_arg && !t.value[first.clone()].contains('=') {
         // Legacy `ENV KEY value with spaces`: one pair, the value is the rest.
         return match legacy_split(&t.value) {
-            Some((k, v)) => vec![KeyValue { key: word(k), value: Some(word(v)), span: t.span }],
+            Some((k, v)) => vec![KeyValue {
+                key: word(k),
+                value: Some(word(v)),
+                span: t.span,
+            }],
             None => Vec::new(),
         };
     }
@@ -985,7 +1089,11 @@ pub(super) fn key_values(ins: &Instruction) -> Vec<KeyValue> {
                     value: Some(word(r.start + eq + 1..r.end)),
                     span: t.span_of(r),
                 }),
-                None if is_arg => Some(KeyValue { key: word(r.clone()), value: None, span: t.span_of(r) }),
+                None if is_arg => Some(KeyValue {
+                    key: word(r.clone()),
+                    value: None,
+                    span: t.span_of(r),
+                }),
                 None => None, // `ENV a=b c`: reported by the parser
             }
         })
@@ -997,7 +1105,10 @@ pub(super) fn quoted_words(ins: &Instruction) -> Vec<Word> {
         Args::Exec(words) => words.clone(),
         Args::Shell(t) => shell_words(&t.value, ins.escape)
             .into_iter()
-            .map(|r| Word { value: unquote(&t.value[r.clone()], ins.escape), span: t.span_of(r) })
+            .map(|r| Word {
+                value: unquote(&t.value[r.clone()], ins.escape),
+                span: t.span_of(r),
+            })
             .collect(),
     }
 }

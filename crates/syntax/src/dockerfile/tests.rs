@@ -40,7 +40,11 @@ fn messages(df: &Dockerfile) -> Vec<&str> {
 fn check_spans(text: &str, df: &Dockerfile) {
     let ok = |s: Span| {
         assert!(s.start <= s.end, "reversed span {s:?}");
-        assert!((s.end as usize) <= text.len(), "span {s:?} past end {}", text.len());
+        assert!(
+            (s.end as usize) <= text.len(),
+            "span {s:?} past end {}",
+            text.len()
+        );
         assert!(
             text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize),
             "span {s:?} splits a char"
@@ -65,7 +69,15 @@ fn check_spans(text: &str, df: &Dockerfile) {
         if let Args::Shell(t) = &ins.args {
             ok(t.span);
             let n = t.value.len();
-            for (a, b) in [(0, n), (0, 0), (n, n), (n / 2, n), (0, n / 2), (n, 0), (0, n + 10)] {
+            for (a, b) in [
+                (0, n),
+                (0, 0),
+                (n, n),
+                (n / 2, n),
+                (0, n / 2),
+                (n, 0),
+                (0, n + 10),
+            ] {
                 if t.value.is_char_boundary(a.min(n)) && t.value.is_char_boundary(b.min(n)) {
                     ok(t.span_of(a..b));
                 }
@@ -97,7 +109,8 @@ fn check_spans(text: &str, df: &Dockerfile) {
 
 #[test]
 fn dockerfile_basic_instructions_and_spans() {
-    let text = "FROM node:20-alpine AS build\nWORKDIR /app\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n";
+    let text =
+        "FROM node:20-alpine AS build\nWORKDIR /app\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n";
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     assert_eq!(df.escape, '\\');
@@ -105,8 +118,15 @@ fn dockerfile_basic_instructions_and_spans() {
     let from = &df.instructions[0];
     assert_eq!(sl(text, from.span), "FROM node:20-alpine AS build");
     assert_eq!(sl(text, from.keyword_span), "FROM");
-    let words: Vec<_> = from.words().into_iter().map(|w| (w.value.clone(), sl(text, w.span).to_string())).collect();
-    assert_eq!(words[0], ("node:20-alpine".to_string(), "node:20-alpine".to_string()));
+    let words: Vec<_> = from
+        .words()
+        .into_iter()
+        .map(|w| (w.value.clone(), sl(text, w.span).to_string()))
+        .collect();
+    assert_eq!(
+        words[0],
+        ("node:20-alpine".to_string(), "node:20-alpine".to_string())
+    );
     assert_eq!(words[2].1, "build");
     assert_eq!(shell(&df.instructions[2]).value, "npm ci");
     assert_eq!(sl(text, df.instructions[2].args_span()), "npm ci");
@@ -141,9 +161,15 @@ fn dockerfile_comments_are_full_line_only() {
 
 #[test]
 fn dockerfile_empty_and_comment_only_files() {
-    for text in
-        ["", "\n\n", "   \n\t\n", "# just a comment\n", "# syntax=docker/dockerfile:1\n", "\u{feff}", "\u{feff}# c\r\n"]
-    {
+    for text in [
+        "",
+        "\n\n",
+        "   \n\t\n",
+        "# just a comment\n",
+        "# syntax=docker/dockerfile:1\n",
+        "\u{feff}",
+        "\u{feff}# c\r\n",
+    ] {
         let df = p(text);
         assert!(df.instructions.is_empty(), "{text:?}");
         assert!(df.errors.is_empty(), "{text:?}: {:?}", df.errors);
@@ -158,8 +184,19 @@ fn dockerfile_directives_at_top() {
     let text = "# syntax=docker/dockerfile:1.7\n#ESCAPE = `\n# check=skip=all\nFROM x\n";
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    let names: Vec<_> = df.directives.iter().map(|d| (d.name.as_str(), d.value.as_str())).collect();
-    assert_eq!(names, [("syntax", "docker/dockerfile:1.7"), ("escape", "`"), ("check", "skip=all")]);
+    let names: Vec<_> = df
+        .directives
+        .iter()
+        .map(|d| (d.name.as_str(), d.value.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("syntax", "docker/dockerfile:1.7"),
+            ("escape", "`"),
+            ("check", "skip=all")
+        ]
+    );
     assert_eq!(df.escape, '`');
     assert_eq!(sl(text, df.directives[1].span), "#ESCAPE = `");
 }
@@ -184,13 +221,19 @@ fn dockerfile_directive_processing_ends_at_first_other_line() {
 fn dockerfile_duplicate_and_invalid_directives() {
     let text = "# escape=`\n# escape=\\\nFROM x\n";
     let df = p(text);
-    assert_eq!(messages(&df), ["only one escape parser directive can be used"]);
+    assert_eq!(
+        messages(&df),
+        ["only one escape parser directive can be used"]
+    );
     assert_eq!(sl(text, df.errors[0].span), "# escape=\\");
     assert_eq!(df.escape, '`');
 
     let text = "# escape=x\nFROM x\n";
     let df = p(text);
-    assert_eq!(messages(&df), ["invalid escape token 'x' does not match ` or \\"]);
+    assert_eq!(
+        messages(&df),
+        ["invalid escape token 'x' does not match ` or \\"]
+    );
     assert_eq!(sl(text, df.errors[0].span), "x");
     assert_eq!(df.escape, '\\');
 }
@@ -206,7 +249,10 @@ fn dockerfile_backtick_escape_windows_paths() {
     assert_eq!(dest.unwrap().value, "c:\\");
     let run = shell(&df.instructions[2]);
     assert_eq!(run.value, "dir c:\\     && echo done");
-    assert_eq!(sl(text, df.instructions[2].span), "RUN dir c:\\ `\n    && echo done");
+    assert_eq!(
+        sl(text, df.instructions[2].span),
+        "RUN dir c:\\ `\n    && echo done"
+    );
     assert_eq!(shell(&df.instructions[3]).value, "C:\\app");
 }
 
@@ -244,7 +290,10 @@ fn dockerfile_crlf_line_endings() {
     assert_eq!(sl(text, df.instructions[0].span), "FROM alpine");
     let run = shell(&df.instructions[1]);
     assert_eq!(run.value, "apk add     curl");
-    assert_eq!(sl(text, df.instructions[1].span), "RUN apk add \\\r\n    curl");
+    assert_eq!(
+        sl(text, df.instructions[1].span),
+        "RUN apk add \\\r\n    curl"
+    );
     assert_eq!(shell(&df.instructions[2]).value, "app");
     assert_eq!(sl(text, df.instructions[2].args_span()), "app");
 }
@@ -266,7 +315,10 @@ fn dockerfile_continuation_skips_comments_and_blank_lines() {
     // A range crossing lines is widened to the file text in between.
     let k = t.value.find("update").unwrap();
     let span = t.span_of(k..t.value.find("&&").unwrap() + 2);
-    assert_eq!(sl(text, span), "update \\\n# a comment inside\n\n    \n  &&");
+    assert_eq!(
+        sl(text, span),
+        "update \\\n# a comment inside\n\n    \n  &&"
+    );
     assert_eq!(sl(text, run.span), &text[7..text.find("\nUSER").unwrap()]);
     // words() works across lines too.
     let words = run.words();
@@ -312,12 +364,28 @@ fn dockerfile_flags_before_arguments() {
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let copy = &df.instructions[2];
-    let flags: Vec<_> =
-        copy.flags.iter().map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.value.as_str()))).collect();
-    assert_eq!(flags, [("from", Some("build")), ("chown", Some("1000:1000")), ("link", None)]);
+    let flags: Vec<_> = copy
+        .flags
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_ref().map(|v| v.value.as_str())))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("from", Some("build")),
+            ("chown", Some("1000:1000")),
+            ("link", None)
+        ]
+    );
     assert_eq!(sl(text, copy.flags[1].span), "--chown=1000:1000");
-    assert_eq!(sl(text, copy.flags[1].value.as_ref().unwrap().span), "1000:1000");
-    assert_eq!(copy.flag("from").unwrap().value.as_ref().unwrap().value, "build");
+    assert_eq!(
+        sl(text, copy.flags[1].value.as_ref().unwrap().span),
+        "1000:1000"
+    );
+    assert_eq!(
+        copy.flag("from").unwrap().value.as_ref().unwrap().value,
+        "build"
+    );
     assert_eq!(shell(copy).value, "src/ /app/");
     let (srcs, dest) = copy.copy_sources_dest();
     assert_eq!(srcs.len(), 1);
@@ -371,7 +439,10 @@ fn dockerfile_exec_form_and_fallback() {
     );
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    assert_eq!(exec(&df.instructions[1]), ["/bin/sh", "-c", "echo \"hi\" é"]);
+    assert_eq!(
+        exec(&df.instructions[1]),
+        ["/bin/sh", "-c", "echo \"hi\" é"]
+    );
     if let Args::Exec(w) = &df.instructions[1].args {
         assert_eq!(sl(text, w[2].span), "\"echo \\\"hi\\\" \\u00e9\"");
     }
@@ -399,7 +470,10 @@ fn dockerfile_exec_form_across_lines() {
 fn dockerfile_exec_form_non_strings_is_an_error() {
     let text = "FROM x\nCMD [\"a\", 1]\nRUN echo ok\n";
     let df = p(text);
-    assert_eq!(messages(&df), ["when using JSON array syntax, arrays must be comprised of strings only"]);
+    assert_eq!(
+        messages(&df),
+        ["when using JSON array syntax, arrays must be comprised of strings only"]
+    );
     assert_eq!(sl(text, df.errors[0].span), "[\"a\", 1]");
     assert_eq!(shell(&df.instructions[1]).value, "[\"a\", 1]");
     assert_eq!(keywords(&df), ["FROM", "CMD", "RUN"]);
@@ -410,7 +484,10 @@ fn dockerfile_shell_requires_json() {
     let text = "FROM x\nSHELL [\"powershell\", \"-Command\"]\nSHELL /bin/bash -c\n";
     let df = p(text);
     assert_eq!(exec(&df.instructions[1]), ["powershell", "-Command"]);
-    assert_eq!(messages(&df), ["SHELL requires the arguments to be in JSON form"]);
+    assert_eq!(
+        messages(&df),
+        ["SHELL requires the arguments to be in JSON form"]
+    );
     assert_eq!(sl(text, df.errors[0].span), "/bin/bash -c");
 }
 
@@ -420,7 +497,10 @@ fn dockerfile_healthcheck_flags_and_args() {
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let hc = &df.instructions[1];
-    assert_eq!(hc.flags.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["interval", "timeout"]);
+    assert_eq!(
+        hc.flags.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        ["interval", "timeout"]
+    );
     assert_eq!(shell(hc).value, "CMD curl -f http://localhost/ || exit 1");
     assert_eq!(shell(&df.instructions[2]).value, "NONE");
 }
@@ -497,11 +577,16 @@ fn dockerfile_heredoc_quoted_delimiters() {
 
 #[test]
 fn dockerfile_heredoc_two_on_one_line() {
-    let text = "FROM x\nRUN <<FILE1 cat > /a && 3<<FILE2 cat > /b\nfirst\nFILE1\nsecond\nFILE2\nCMD x\n";
+    let text =
+        "FROM x\nRUN <<FILE1 cat > /a && 3<<FILE2 cat > /b\nfirst\nFILE1\nsecond\nFILE2\nCMD x\n";
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let run = &df.instructions[1];
-    let names: Vec<_> = run.heredocs.iter().map(|h| (h.name.as_str(), h.content.as_str())).collect();
+    let names: Vec<_> = run
+        .heredocs
+        .iter()
+        .map(|h| (h.name.as_str(), h.content.as_str()))
+        .collect();
     assert_eq!(names, [("FILE1", "first\n"), ("FILE2", "second\n")]);
     assert_eq!(sl(text, run.heredocs[1].span), "second");
     assert_eq!(keywords(&df), ["FROM", "RUN", "CMD"]);
@@ -599,7 +684,10 @@ fn dockerfile_from_errors() {
 // ENV / ARG / LABEL
 
 fn kvs(ins: &Instruction) -> Vec<(String, Option<String>)> {
-    ins.key_values().into_iter().map(|kv| (kv.key.value, kv.value.map(|v| v.value))).collect()
+    ins.key_values()
+        .into_iter()
+        .map(|kv| (kv.key.value, kv.value.map(|v| v.value)))
+        .collect()
 }
 
 #[test]
@@ -609,16 +697,25 @@ fn dockerfile_env_pairs_with_quotes() {
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let env = &df.instructions[1];
     let pairs = kvs(env);
-    let expected: Vec<(String, Option<String>)> =
-        [("A", "1"), ("B", "two words"), ("C", "x y"), ("D", "$HOME"), ("E", "\"q\""), ("F", "${X:-\"d e\"}")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
-            .collect();
+    let expected: Vec<(String, Option<String>)> = [
+        ("A", "1"),
+        ("B", "two words"),
+        ("C", "x y"),
+        ("D", "$HOME"),
+        ("E", "\"q\""),
+        ("F", "${X:-\"d e\"}"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+    .collect();
     assert_eq!(pairs, expected);
     let kv = env.key_values();
     assert_eq!(sl(text, kv[1].span), "B=\"two words\"");
     assert_eq!(sl(text, kv[1].key.span), "B");
-    assert_eq!(sl(text, kv[1].value.as_ref().unwrap().span), "\"two words\"");
+    assert_eq!(
+        sl(text, kv[1].value.as_ref().unwrap().span),
+        "\"two words\""
+    );
 }
 
 #[test]
@@ -626,11 +723,20 @@ fn dockerfile_env_legacy_form() {
     let text = "FROM x\nENV PATH /usr/local/bin:$PATH\nENV MSG  \"hello world\"\n";
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    assert_eq!(kvs(&df.instructions[1]), [("PATH".to_string(), Some("/usr/local/bin:$PATH".to_string()))]);
+    assert_eq!(
+        kvs(&df.instructions[1]),
+        [("PATH".to_string(), Some("/usr/local/bin:$PATH".to_string()))]
+    );
     let kv = &df.instructions[1].key_values()[0];
     assert_eq!(sl(text, kv.span), "PATH /usr/local/bin:$PATH");
-    assert_eq!(sl(text, kv.value.as_ref().unwrap().span), "/usr/local/bin:$PATH");
-    assert_eq!(kvs(&df.instructions[2]), [("MSG".to_string(), Some("hello world".to_string()))]);
+    assert_eq!(
+        sl(text, kv.value.as_ref().unwrap().span),
+        "/usr/local/bin:$PATH"
+    );
+    assert_eq!(
+        kvs(&df.instructions[2]),
+        [("MSG".to_string(), Some("hello world".to_string()))]
+    );
 }
 
 #[test]
@@ -659,7 +765,10 @@ fn dockerfile_env_errors() {
     assert_eq!(sl(text, df.errors[0].span), "ENV KEY");
     assert_eq!(sl(text, df.errors[1].span), "c");
     assert_eq!(sl(text, df.errors[2].span), "=x");
-    assert_eq!(kvs(&df.instructions[2]), [("a".to_string(), Some("b".to_string()))]);
+    assert_eq!(
+        kvs(&df.instructions[2]),
+        [("a".to_string(), Some("b".to_string()))]
+    );
 }
 
 #[test]
@@ -679,8 +788,17 @@ fn dockerfile_arg_forms() {
     let kv = df.instructions[1].key_values();
     assert_eq!(sl(text, kv[1].span), "B");
     assert_eq!(sl(text, kv[3].span), "D=");
-    assert_eq!(kv[3].value.as_ref().unwrap().span, Span::empty(kv[3].span.end as usize));
-    assert_eq!(messages(&df), ["ARG requires at least one argument", "ARG names can not be blank"]);
+    assert_eq!(
+        kv[3].value.as_ref().unwrap().span,
+        Span::empty(kv[3].span.end as usize)
+    );
+    assert_eq!(
+        messages(&df),
+        [
+            "ARG requires at least one argument",
+            "ARG names can not be blank"
+        ]
+    );
 }
 
 #[test]
@@ -690,8 +808,17 @@ fn dockerfile_label_forms() {
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
     let pairs = kvs(&df.instructions[1]);
-    assert_eq!(pairs[0], ("org.opencontainers.image.source".to_string(), Some("https://x".to_string())));
-    assert_eq!(pairs[1], ("maintainer".to_string(), Some("me <me@x>".to_string())));
+    assert_eq!(
+        pairs[0],
+        (
+            "org.opencontainers.image.source".to_string(),
+            Some("https://x".to_string())
+        )
+    );
+    assert_eq!(
+        pairs[1],
+        ("maintainer".to_string(), Some("me <me@x>".to_string()))
+    );
     assert_eq!(pairs[2], ("multi".to_string(), Some("ab".to_string())));
 }
 
@@ -701,7 +828,10 @@ fn dockerfile_key_values_use_backtick_escape() {
     let df = p(text);
     assert_eq!(
         kvs(&df.instructions[1]),
-        [("P".to_string(), Some("C:\\app".to_string())), ("Q".to_string(), Some("a\"b".to_string()))]
+        [
+            ("P".to_string(), Some("C:\\app".to_string())),
+            ("Q".to_string(), Some("a\"b".to_string()))
+        ]
     );
 }
 
@@ -712,7 +842,10 @@ fn dockerfile_key_values_use_backtick_escape() {
 fn dockerfile_unknown_instruction_and_parsing_continues() {
     let text = "FROM x\nFOO bar\n  runn echo\nUSER app\n";
     let df = p(text);
-    assert_eq!(messages(&df), ["unknown instruction: FOO", "unknown instruction: RUNN"]);
+    assert_eq!(
+        messages(&df),
+        ["unknown instruction: FOO", "unknown instruction: RUNN"]
+    );
     assert_eq!(sl(text, df.errors[0].span), "FOO");
     assert_eq!(sl(text, df.errors[1].span), "runn");
     assert_eq!(keywords(&df), ["FROM", "FOO", "RUNN", "USER"]);
@@ -783,7 +916,11 @@ fn dockerfile_whitespace_words() {
     assert_eq!(v, ["80/tcp", "443", "8080"]);
     assert_eq!(sl(text, words[1].span), "443");
     // No quote handling in whitespace_words.
-    let v: Vec<_> = df.instructions[2].words().into_iter().map(|w| w.value).collect();
+    let v: Vec<_> = df.instructions[2]
+        .words()
+        .into_iter()
+        .map(|w| w.value)
+        .collect();
     assert_eq!(v, ["\"a", "b\""]);
 }
 
@@ -801,7 +938,11 @@ fn dockerfile_quoted_words_for_copy() {
 
 #[test]
 fn dockerfile_span_of_edge_cases() {
-    let t = Text { value: "abcdef".into(), span: Span::new(10, 20), pieces: vec![(0, 10), (3, 17)] };
+    let t = Text {
+        value: "abcdef".into(),
+        span: Span::new(10, 20),
+        pieces: vec![(0, 10), (3, 17)],
+    };
     assert_eq!(t.span_of(0..3), Span::new(10, 13));
     assert_eq!(t.span_of(3..6), Span::new(17, 20));
     assert_eq!(t.span_of(2..4), Span::new(12, 18));
@@ -809,7 +950,11 @@ fn dockerfile_span_of_edge_cases() {
     // A reversed range is empty at its start.
     assert_eq!(t.span_of(Range { start: 5, end: 2 }), Span::new(19, 19));
     assert_eq!(t.span_of(0..usize::MAX), Span::new(10, 20));
-    let empty = Text { value: "abc".into(), span: Span::new(5, 8), pieces: vec![] };
+    let empty = Text {
+        value: "abc".into(),
+        span: Span::new(5, 8),
+        pieces: vec![],
+    };
     assert_eq!(empty.span_of(1..2), Span::new(6, 7));
     assert_eq!(empty.span_of(Range { start: 2, end: 1 }), Span::new(7, 7));
     assert_eq!(Text::default().span_of(3..9), Span::new(0, 0));
@@ -821,7 +966,10 @@ fn dockerfile_non_ascii_everywhere() {
         "FROM ünïcode:€\nLABEL desc=\"日本語 テキスト\" emoji=🎉\nRUN echo 'héllo' \\\n  wörld\nCMD [\"𝄞\", \"ü\"]\n";
     let df = p(text);
     assert!(df.errors.is_empty(), "{:?}", df.errors);
-    assert_eq!(kvs(&df.instructions[1])[0].1.as_deref(), Some("日本語 テキスト"));
+    assert_eq!(
+        kvs(&df.instructions[1])[0].1.as_deref(),
+        Some("日本語 テキスト")
+    );
     let t = shell(&df.instructions[2]);
     let i = t.value.find("wörld").unwrap();
     assert_eq!(sl(text, t.span_of(i..i + "wörld".len())), "wörld");
@@ -1071,8 +1219,9 @@ fn dockerfile_random_input_never_panics() {
                 let r = rng.next();
                 match r % 4 {
                     0 => char::from_u32((r >> 8) as u32 % 0x80).unwrap_or('a'),
-                    1 => ['\\', '`', '\n', '"', '\'', '$', '{', '}', '<', '[', ']', '#', '=', '-']
-                        [(r >> 8) as usize % 14],
+                    1 => [
+                        '\\', '`', '\n', '"', '\'', '$', '{', '}', '<', '[', ']', '#', '=', '-',
+                    ][(r >> 8) as usize % 14],
                     _ => char::from_u32((r >> 8) as u32 % 0x11_0000).unwrap_or('\u{fffd}'),
                 }
             })
@@ -1175,7 +1324,10 @@ fn dockerfile_source_text_and_range_of() {
     let df = p(text);
     let env = &df.instructions[1];
     let kv = env.key_values();
-    let raw: Vec<_> = kv.iter().map(|kv| env.source_text(kv.value.as_ref().unwrap().span).unwrap()).collect();
+    let raw: Vec<_> = kv
+        .iter()
+        .map(|kv| env.source_text(kv.value.as_ref().unwrap().span).unwrap())
+        .collect();
     assert_eq!(raw, ["'$HOME'", "\"it's\"", "a"]);
     // Expanding the source text gives what BuildKit sees.
     assert_eq!(expand(raw[0], '\\', &env_lookup).value, "$HOME");
@@ -1189,7 +1341,13 @@ fn dockerfile_source_text_and_range_of() {
     assert_eq!(env.source_text(span), Some("C=a  b"));
     // Offsets on removed characters do not map.
     let backslash = text.find("a\\\n").unwrap() as u32 + 1;
-    assert_eq!(t.range_of(Span { start: backslash + 1, end: backslash + 2 }), None);
+    assert_eq!(
+        t.range_of(Span {
+            start: backslash + 1,
+            end: backslash + 2
+        }),
+        None
+    );
     assert_eq!(env.source_text(Span::new(0, 4)), None);
     // Round trip for every char boundary.
     for a in 0..=t.value.len() {

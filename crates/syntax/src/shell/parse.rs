@@ -86,7 +86,10 @@ thread_local! {
 /// Parse shell text. Spans are byte offsets into `text`. Never panics.
 pub fn parse(text: &str) -> Script {
     let mib = u32::try_from(text.len() >> 20).unwrap_or(u32::MAX);
-    parse_within(text, PARSE_TIME_BASE.saturating_add(PARSE_TIME_PER_MIB.saturating_mul(mib)))
+    parse_within(
+        text,
+        PARSE_TIME_BASE.saturating_add(PARSE_TIME_PER_MIB.saturating_mul(mib)),
+    )
 }
 
 /// [`parse()`] with an explicit time limit for the tree-sitter step.
@@ -95,7 +98,10 @@ fn parse_within(text: &str, limit: Duration) -> Script {
         // tree-sitter and `Span` both use 32-bit offsets.
         return Script {
             commands: Vec::new(),
-            errors: vec![SyntaxError::new("shell script too large to parse", Span::empty(0))],
+            errors: vec![SyntaxError::new(
+                "shell script too large to parse",
+                Span::empty(0),
+            )],
         };
     }
 
@@ -215,7 +221,9 @@ fn parse_tree(src: &str, limit: Duration) -> Option<Tree> {
 
 fn new_parser() -> Option<Parser> {
     let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+    parser
+        .set_language(&tree_sitter_bash::LANGUAGE.into())
+        .ok()?;
     Some(parser)
 }
 
@@ -269,7 +277,11 @@ struct Frame<'t> {
 
 impl<'t> Frame<'t> {
     fn new(node: Node<'t>, ctx: Ctx) -> Self {
-        Frame { node, ctx, heredoc_owner: None }
+        Frame {
+            node,
+            ctx,
+            heredoc_owner: None,
+        }
     }
 }
 
@@ -296,7 +308,11 @@ struct Walker<'s, 't> {
 
 /// Kinds emitted as [`Command`]s.
 fn is_command_kind(node: &Node) -> bool {
-    node.is_named() && matches!(node.kind(), "command" | "declaration_command" | "unset_command")
+    node.is_named()
+        && matches!(
+            node.kind(),
+            "command" | "declaration_command" | "unset_command"
+        )
 }
 
 /// Statement kinds that tree-sitter-bash may attach to a `heredoc_redirect`
@@ -352,13 +368,20 @@ impl<'s, 't> Walker<'s, 't> {
             absorbed: HashSet::new(),
             extra_args: HashMap::new(),
             next_pipeline: 0,
-            budget: text.len().saturating_mul(WORD_BUDGET_FACTOR).saturating_add(WORD_BUDGET_BASE),
+            budget: text
+                .len()
+                .saturating_mul(WORD_BUDGET_FACTOR)
+                .saturating_add(WORD_BUDGET_BASE),
             exhausted: false,
         }
     }
 
     fn walk(&mut self, root: Node<'t>) {
-        let top = Ctx { outer: Outer::None, kind: None, in_error: false };
+        let top = Ctx {
+            outer: Outer::None,
+            kind: None,
+            in_error: false,
+        };
         let mut stack = vec![Frame::new(root, top)];
         while let Some(frame) = stack.pop() {
             if self.exhausted {
@@ -391,7 +414,11 @@ impl<'s, 't> Walker<'s, 't> {
             match kind {
                 "command" | "declaration_command" | "unset_command" => {
                     let idx = self.emit(node, ctx);
-                    let inner = Ctx { outer: Outer::Index(idx), kind: None, ..ctx };
+                    let inner = Ctx {
+                        outer: Outer::Index(idx),
+                        kind: None,
+                        ..ctx
+                    };
                     next.extend(kids.iter().map(|&(child, _)| Frame::new(child, inner)));
                 }
                 "command_substitution" | "process_substitution" => {
@@ -400,7 +427,10 @@ impl<'s, 't> Walker<'s, 't> {
                     } else {
                         Nesting::ProcessSubstitution
                     };
-                    let inner = Ctx { kind: Some(nesting), ..ctx };
+                    let inner = Ctx {
+                        kind: Some(nesting),
+                        ..ctx
+                    };
                     next.extend(kids.iter().map(|&(child, _)| Frame::new(child, inner)));
                 }
                 "pipeline" => {
@@ -429,11 +459,17 @@ impl<'s, 't> Walker<'s, 't> {
                             (Some(owner), Some("redirect"))
                                 if child.kind() == "heredoc_redirect" =>
                             {
-                                Frame { heredoc_owner: Some(owner.id()), ..Frame::new(child, ctx) }
+                                Frame {
+                                    heredoc_owner: Some(owner.id()),
+                                    ..Frame::new(child, ctx)
+                                }
                             }
                             (Some(owner), Some("redirect")) => {
-                                let owned =
-                                    Ctx { outer: Outer::Node(owner.id()), kind: None, ..ctx };
+                                let owned = Ctx {
+                                    outer: Outer::Node(owner.id()),
+                                    kind: None,
+                                    ..ctx
+                                };
                                 Frame::new(child, owned)
                             }
                             _ => Frame::new(child, ctx),
@@ -442,7 +478,11 @@ impl<'s, 't> Walker<'s, 't> {
                 }
                 "heredoc_redirect" => {
                     let owned = match frame.heredoc_owner {
-                        Some(id) => Ctx { outer: Outer::Node(id), kind: None, ..ctx },
+                        Some(id) => Ctx {
+                            outer: Outer::Node(id),
+                            kind: None,
+                            ..ctx
+                        },
                         None => ctx,
                     };
                     for &(child, field) in &kids {
@@ -519,7 +559,11 @@ impl<'s, 't> Walker<'s, 't> {
             }
             word_nodes.extend(extra);
         }
-        let words = self.merge_words(&word_nodes).iter().map(|group| self.word(group)).collect();
+        let words = self
+            .merge_words(&word_nodes)
+            .iter()
+            .map(|group| self.word(group))
+            .collect();
 
         self.cmd_index.insert(node.id(), idx);
         self.script.commands.push(Command {
@@ -554,7 +598,11 @@ impl<'s, 't> Walker<'s, 't> {
     /// The [`Word`] for a group of adjacent nodes.
     fn word(&mut self, nodes: &[Node]) -> Word {
         let (Some(first), Some(last)) = (nodes.first(), nodes.last()) else {
-            return Word { value: String::new(), span: Span::default(), literal: true };
+            return Word {
+                value: String::new(),
+                span: Span::default(),
+                literal: true,
+            };
         };
         let (start, end) = (first.start_byte(), last.end_byte().max(first.start_byte()));
 
@@ -564,7 +612,12 @@ impl<'s, 't> Walker<'s, 't> {
             collect_verbatim(node, &mut verbatim);
         }
         let first_gh = self.gh.partition_point(|r| r.end <= start);
-        verbatim.extend(self.gh[first_gh..].iter().take_while(|r| r.start < end).cloned());
+        verbatim.extend(
+            self.gh[first_gh..]
+                .iter()
+                .take_while(|r| r.start < end)
+                .cloned(),
+        );
         verbatim.sort_by_key(|r| r.start);
 
         let literal = verbatim.is_empty();
@@ -578,7 +631,11 @@ impl<'s, 't> Walker<'s, 't> {
                 Span::new(start, end),
             ));
         }
-        Word { value, span: Span::new(start, end), literal }
+        Word {
+            value,
+            span: Span::new(start, end),
+            literal,
+        }
     }
 
     /// Number the pipeline rooted at `root` (a `pipeline`, or a
@@ -638,7 +695,10 @@ fn redirect_owner(stmt: Node) -> Option<Node> {
 }
 
 fn body_of(stmt: Node) -> Option<Node> {
-    children(stmt).into_iter().find(|(_, f)| *f == Some("body")).map(|(n, _)| n)
+    children(stmt)
+        .into_iter()
+        .find(|(_, f)| *f == Some("body"))
+        .map(|(n, _)| n)
 }
 
 /// Arguments that tree-sitter-bash attached to a redirect of the statement
@@ -647,8 +707,11 @@ fn body_of(stmt: Node) -> Option<Node> {
 /// `argument` of the heredoc redirect.
 fn misplaced_arguments<'t>(kids: &[(Node<'t>, Option<&'static str>)]) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    let mut redirects: Vec<Node<'t>> =
-        kids.iter().filter(|(_, f)| *f == Some("redirect")).map(|&(n, _)| n).collect();
+    let mut redirects: Vec<Node<'t>> = kids
+        .iter()
+        .filter(|(_, f)| *f == Some("redirect"))
+        .map(|&(n, _)| n)
+        .collect();
     // Heredoc redirects may hold further redirects; handled in order.
     let mut i = 0;
     while let Some(&redirect) = redirects.get(i) {
@@ -683,7 +746,10 @@ fn heredoc_continuation(stmt: Node) -> Option<Node> {
         .into_iter()
         .filter(|(n, field)| *field == Some("redirect") && n.kind() == "heredoc_redirect")
         .find_map(|(heredoc, _)| {
-            children(heredoc).into_iter().map(|(n, _)| n).find(|n| n.kind() == "pipeline")
+            children(heredoc)
+                .into_iter()
+                .map(|(n, _)| n)
+                .find(|n| n.kind() == "pipeline")
         })
 }
 
@@ -738,7 +804,10 @@ fn element_command(node: Node) -> Option<Node> {
     }
     match node.kind() {
         "redirected_statement" => body_of(node).filter(is_command_kind),
-        "negated_command" => children(node).into_iter().map(|(n, _)| n).find(is_command_kind),
+        "negated_command" => children(node)
+            .into_iter()
+            .map(|(n, _)| n)
+            .find(is_command_kind),
         _ => None,
     }
 }
@@ -973,7 +1042,10 @@ mod tests {
         let u = |s: &str| unquote(s.as_bytes(), 0, s.len(), &[]);
         assert_eq!(u(r#"a\ b"c\"d\e"'f\g'"#), r#"a bc"d\ef\g"#);
         assert_eq!(u("a\\\nb\"c\\\nd\"'e\\\nf'"), "abcde\\\nf");
-        assert_eq!(u(r#"$'\a\b\e\f\n\r\t\v\\\'\"\?'"#), "\x07\x08\x1b\x0c\n\r\t\x0b\\'\"?");
+        assert_eq!(
+            u(r#"$'\a\b\e\f\n\r\t\v\\\'\"\?'"#),
+            "\x07\x08\x1b\x0c\n\r\t\x0b\\'\"?"
+        );
         assert_eq!(u(r"$'\101\x41\u263A\U0001F600\cA\q'"), "AA☺😀\x01\\q");
         assert_eq!(u(r"$'\x\u\xZZ'"), r"\x\u\xZZ");
         assert_eq!(u(r"$'\xff'"), "\u{fffd}");
@@ -984,8 +1056,14 @@ mod tests {
         assert_eq!(u("'unterminated"), "unterminated");
         // Verbatim ranges, including overlapping and out-of-word ones.
         let t = "x\"$a\\\"\"'$(b)'";
-        assert_eq!(unquote(t.as_bytes(), 0, t.len(), &[2..4, 8..12]), "x$a\"$(b)");
-        assert_eq!(unquote(t.as_bytes(), 0, t.len(), &[0..3, 2..5, 100..200]), "x\"$a\\$(b)");
+        assert_eq!(
+            unquote(t.as_bytes(), 0, t.len(), &[2..4, 8..12]),
+            "x$a\"$(b)"
+        );
+        assert_eq!(
+            unquote(t.as_bytes(), 0, t.len(), &[0..3, 2..5, 100..200]),
+            "x\"$a\\$(b)"
+        );
         assert_eq!(unquote(b"abc", 1, 99, &[]), "bc");
     }
 
@@ -996,7 +1074,11 @@ mod tests {
         let text = "a=(".repeat(30_000);
         let started = Instant::now();
         let s = parse_within(&text, Duration::from_millis(200));
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         assert!(s.commands.is_empty());
         assert_eq!(s.errors.len(), 1);
         assert!(s.errors[0].message.contains("too complex"));

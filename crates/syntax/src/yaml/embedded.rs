@@ -80,7 +80,11 @@ fn lines_from(text: &str, from: usize) -> impl Iterator<Item = Line> + '_ {
             }
         };
         pos = next;
-        Some(Line { start, end: i, next })
+        Some(Line {
+            start,
+            end: i,
+            next,
+        })
     })
 }
 
@@ -99,8 +103,11 @@ fn line_start(text: &str, at: usize) -> usize {
 fn block_pieces(text: &str, span: Span, value: &str, folded: bool) -> Vec<(u32, u32)> {
     let mut fallback = None;
     for start in body_starts(text, span, value) {
-        let (pieces, consistent) =
-            if folded { folded_pieces(text, span, value, start) } else { literal_pieces(text, span, value, start) };
+        let (pieces, consistent) = if folded {
+            folded_pieces(text, span, value, start)
+        } else {
+            literal_pieces(text, span, value, start)
+        };
         if consistent {
             return pieces;
         }
@@ -122,15 +129,24 @@ fn body_starts(text: &str, span: Span, value: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let start = (span.start as usize).min(bytes.len());
     // Read as content, the body starts at the blank lines the value starts with.
-    let own = blank_lines_before(text, line_start(text, start), value.len() - value.trim_start_matches('\n').len());
-    let Some(header) = lines_from(text, start).next() else { return vec![own] };
+    let own = blank_lines_before(
+        text,
+        line_start(text, start),
+        value.len() - value.trim_start_matches('\n').len(),
+    );
+    let Some(header) = lines_from(text, start).next() else {
+        return vec![own];
+    };
     let header_text = text.get(start..header.end).unwrap_or("");
-    let is_header = matches!(bytes.get(start), Some(b'|' | b'>')) && valid_header(header_text.get(1..).unwrap_or(""));
+    let is_header = matches!(bytes.get(start), Some(b'|' | b'>'))
+        && valid_header(header_text.get(1..).unwrap_or(""));
     if !is_header {
         return vec![own];
     }
     let could_be_content = value.trim_start_matches('\n').starts_with(header_text)
-        && text.get(line_start(text, start)..start).is_some_and(|p| p.bytes().all(|b| b == b' '));
+        && text
+            .get(line_start(text, start)..start)
+            .is_some_and(|p| p.bytes().all(|b| b == b' '));
     if could_be_content {
         vec![header.next, own]
     } else {
@@ -143,15 +159,23 @@ fn body_starts(text: &str, span: Span, value: &str) -> Vec<usize> {
 fn blank_lines_before(text: &str, mut at: usize, count: usize) -> usize {
     let bytes = text.as_bytes();
     for _ in 0..count {
-        let Some(prev_end) = at.checked_sub(1) else { break };
+        let Some(prev_end) = at.checked_sub(1) else {
+            break;
+        };
         // Step over the previous line's break (`\n`, `\r\n` or `\r`).
-        let content_end = if bytes.get(prev_end) == Some(&b'\n') && prev_end > 0 && bytes[prev_end - 1] == b'\r' {
+        let content_end = if bytes.get(prev_end) == Some(&b'\n')
+            && prev_end > 0
+            && bytes[prev_end - 1] == b'\r'
+        {
             prev_end - 1
         } else {
             prev_end
         };
         let prev = line_start(text, content_end);
-        if !bytes.get(prev..content_end).is_some_and(|l| l.iter().all(|b| matches!(b, b' ' | b'\t'))) {
+        if !bytes
+            .get(prev..content_end)
+            .is_some_and(|l| l.iter().all(|b| matches!(b, b' ' | b'\t')))
+        {
             break;
         }
         at = prev;
@@ -229,7 +253,10 @@ fn folded_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32,
     // The block indentation: the first line with content is indented by it
     // plus whatever leading spaces the value keeps (an explicit indentation
     // indicator can leave some).
-    let first_text = lines.iter().find(|l| text.get(l.start..l.end).is_some_and(|s| s.bytes().any(|b| b != b' ')));
+    let first_text = lines.iter().find(|l| {
+        text.get(l.start..l.end)
+            .is_some_and(|s| s.bytes().any(|b| b != b' '))
+    });
     let indent = match first_text {
         Some(l) => {
             let src = text.get(l.start..l.end).unwrap_or("");
@@ -240,7 +267,12 @@ fn folded_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32,
     };
     let mut walk = Walk::new(value);
     for line in lines {
-        if line.start > limit && walk.value.get(walk.at..).is_none_or(|rest| rest.bytes().all(|b| b == b'\n')) {
+        if line.start > limit
+            && walk
+                .value
+                .get(walk.at..)
+                .is_none_or(|rest| rest.bytes().all(|b| b == b'\n'))
+        {
             // White space after the value's end belongs to what follows.
             break;
         }
@@ -251,7 +283,11 @@ fn folded_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32,
             // A blank line: only a line feed in the value.
             continue;
         }
-        let separators: &[u8] = if content.starts_with([' ', '\t']) { b"\n" } else { b" \n" };
+        let separators: &[u8] = if content.starts_with([' ', '\t']) {
+            b"\n"
+        } else {
+            b" \n"
+        };
         walk.skip(separators);
         walk.verbatim(content, line.start + cut);
     }
@@ -268,7 +304,9 @@ fn folded_pieces(text: &str, span: Span, value: &str, body: usize) -> (Vec<(u32,
 fn body_lines(text: &str, body: usize, limit: usize) -> Vec<Line> {
     let mut out = Vec::new();
     for line in lines_from(text, body) {
-        let blank = text.get(line.start..line.end).is_some_and(|s| s.bytes().all(|b| b == b' ' || b == b'\t'));
+        let blank = text
+            .get(line.start..line.end)
+            .is_some_and(|s| s.bytes().all(|b| b == b' ' || b == b'\t'));
         if line.start > limit && !blank {
             break;
         }
@@ -288,7 +326,12 @@ struct Walk<'v> {
 
 impl<'v> Walk<'v> {
     fn new(value: &'v str) -> Self {
-        Walk { value, at: 0, pieces: Vec::new(), consistent: true }
+        Walk {
+            value,
+            at: 0,
+            pieces: Vec::new(),
+            consistent: true,
+        }
     }
 
     /// Skip any run of the given separator bytes.
@@ -301,14 +344,21 @@ impl<'v> Walk<'v> {
 
     /// Skip exactly `separator` if the value has it here.
     fn expect(&mut self, separator: &str) {
-        if self.value.get(self.at..).is_some_and(|rest| rest.starts_with(separator)) {
+        if self
+            .value
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(separator))
+        {
             self.at += separator.len();
         }
     }
 
     /// Text copied from the file at `file_at` appears here in the value.
     fn verbatim(&mut self, copied: &str, file_at: usize) {
-        self.consistent &= self.value.get(self.at..).is_some_and(|rest| rest.starts_with(copied));
+        self.consistent &= self
+            .value
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(copied));
         self.produced(copied.len(), file_at);
     }
 
@@ -408,7 +458,9 @@ fn flow_line(
     }
     let mut e = e;
     if style == ScalarStyle::Plain {
-        if let Some(hash) = (s..e).find(|&p| bytes[p] == b'#' && (p == s || matches!(bytes[p - 1], b' ' | b'\t'))) {
+        if let Some(hash) =
+            (s..e).find(|&p| bytes[p] == b'#' && (p == s || matches!(bytes[p - 1], b' ' | b'\t')))
+        {
             e = hash;
             while e > s && matches!(bytes[e - 1], b' ' | b'\t') {
                 e -= 1;
@@ -434,7 +486,11 @@ fn flow_line(
             }
         }
     }
-    FlowLine { start: s, end, escaped_break }
+    FlowLine {
+        start: s,
+        end,
+        escaped_break,
+    }
 }
 
 /// Does `bytes[from..to]` end with an odd number of backslashes?
@@ -480,7 +536,9 @@ fn double_escape(text: &str, at: usize, end: usize) -> (usize, usize) {
         return (1, 0);
     };
     let hex = |digits: usize| -> (usize, usize) {
-        let code = text.get(at + 2..at + 2 + digits).and_then(|h| u32::from_str_radix(h, 16).ok());
+        let code = text
+            .get(at + 2..at + 2 + digits)
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
         let len = code.and_then(char::from_u32).map_or(1, char::len_utf8);
         ((2 + digits).min(end - at), len)
     };
@@ -504,7 +562,10 @@ mod tests {
     /// Parse `text` and return the value node of `key` in the root mapping.
     fn scalar<'s>(stream: &'s crate::yaml::Stream, key: &str) -> NodeRef<'s> {
         assert!(stream.error.is_none(), "{:?}", stream.error);
-        stream.documents[0].root().and_then(|r| r.value(key)).expect("key")
+        stream.documents[0]
+            .root()
+            .and_then(|r| r.value(key))
+            .expect("key")
     }
 
     fn value_of(node: &Node) -> &str {
@@ -523,10 +584,20 @@ mod tests {
         let map = scalar_map(text, node);
         let index = LineIndex::new(text);
         for &(needle, line) in expected {
-            let at = value.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {value:?}"));
+            let at = value
+                .find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} not in {value:?}"));
             let span = map.span(Span::new(at, at + needle.len()));
-            assert_eq!(span.slice(text), needle, "{needle:?} in {value:?} mapped to {span:?}");
-            assert_eq!(index.line_col(text, span.start).line as usize, line, "{needle:?}");
+            assert_eq!(
+                span.slice(text),
+                needle,
+                "{needle:?} in {value:?} mapped to {span:?}"
+            );
+            assert_eq!(
+                index.line_col(text, span.start).line as usize,
+                line,
+                "{needle:?}"
+            );
         }
     }
 
@@ -556,7 +627,12 @@ mod tests {
     fn literal_in_a_sequence_and_nested_deeply() {
         let text = "steps:\n  - run: |\n      docker run \\\n        --privileged img\n";
         let stream = parse(text);
-        let step = stream.documents[0].root().unwrap().value("steps").unwrap().items()[0];
+        let step = stream.documents[0]
+            .root()
+            .unwrap()
+            .value("steps")
+            .unwrap()
+            .items()[0];
         let node = step.value("run").unwrap().node();
         let map = scalar_map(text, node);
         let value = value_of(node);
@@ -569,9 +645,28 @@ mod tests {
     #[test]
     fn folded_block_segments_start_at_their_lines() {
         let text = "a: >\n  one\n  two\n\n  three\n    more\n  four  \n";
-        assert_maps(text, "a", &[("one", 2), ("two", 3), ("three", 5), ("  more", 6), ("four  ", 7)]);
+        assert_maps(
+            text,
+            "a",
+            &[
+                ("one", 2),
+                ("two", 3),
+                ("three", 5),
+                ("  more", 6),
+                ("four  ", 7),
+            ],
+        );
         let text = "o: >-\n  --health-cmd pg_isready\n  --health-interval 10s\n";
-        assert_maps(text, "o", &[("--health-cmd", 2), ("pg_isready", 2), ("--health-interval", 3), ("10s", 3)]);
+        assert_maps(
+            text,
+            "o",
+            &[
+                ("--health-cmd", 2),
+                ("pg_isready", 2),
+                ("--health-interval", 3),
+                ("10s", 3),
+            ],
+        );
     }
 
     #[test]
@@ -587,7 +682,11 @@ mod tests {
         let text = "a: plain one\n  two\n\n  three   # c\nb: 1\n";
         assert_maps(text, "a", &[("plain one", 1), ("two", 2), ("three", 4)]);
         let text = "options: --cap-add SYS_ADMIN\n  --user 1001\n";
-        assert_maps(text, "options", &[("SYS_ADMIN", 1), ("--user", 2), ("1001", 2)]);
+        assert_maps(
+            text,
+            "options",
+            &[("SYS_ADMIN", 1), ("--user", 2), ("1001", 2)],
+        );
         // A comment line inside is read as a blank line.
         let text = "a: one\n\t# note\n  two\n";
         assert_maps(text, "a", &[("one", 1), ("two", 3)]);
@@ -613,7 +712,11 @@ mod tests {
     fn quoted_multi_line_with_escapes() {
         let text = "a: \"q\\tx \\u00e9 end\n   two\\\n   three  \n\n  four\"\n";
         // value: "q\tx é end twothree\nfour"
-        assert_maps(text, "a", &[("x", 1), ("end", 1), ("two", 2), ("three", 3), ("four", 5)]);
+        assert_maps(
+            text,
+            "a",
+            &[("x", 1), ("end", 1), ("two", 2), ("three", 3), ("four", 5)],
+        );
         let text = "a: 'it''s\n  x  \n  '\n";
         assert_maps(text, "a", &[("s", 1), ("x", 2)]);
         let text = "a: \"\n  foo\"\n";
@@ -667,7 +770,11 @@ mod tests {
             let value = value_of(node);
             let map = scalar_map(text, node);
             let at = map.offset(value.find(first).unwrap()) as usize;
-            assert_eq!(text.get(at..at + first.len()), Some(first), "{text:?} → {node:?}");
+            assert_eq!(
+                text.get(at..at + first.len()),
+                Some(first),
+                "{text:?} → {node:?}"
+            );
         }
         assert!(valid_header(""));
         assert!(valid_header("2-"));
@@ -688,13 +795,26 @@ mod tests {
             ScalarStyle::Literal,
             ScalarStyle::Folded,
         ];
-        let texts = ["", "|", ">\n", "\"\\", "'", "é\"\\u", "a\r\n\r\n b\\\n \\", "\"\\U0011FFFF\\x\"", "| é\n  é\n"];
+        let texts = [
+            "",
+            "|",
+            ">\n",
+            "\"\\",
+            "'",
+            "é\"\\u",
+            "a\r\n\r\n b\\\n \\",
+            "\"\\U0011FFFF\\x\"",
+            "| é\n  é\n",
+        ];
         for text in texts {
             for style in styles {
                 for (start, end) in [(0, 0), (0, 100), (1, 2), (3, 3), (5, 2), (50, 60)] {
                     for value in ["", "é", "a\nb", "  x\n\n y ", "\n\n\n"] {
                         let node = Node {
-                            kind: NodeKind::Scalar { value: value.to_string(), style },
+                            kind: NodeKind::Scalar {
+                                value: value.to_string(),
+                                style,
+                            },
                             span: Span { start, end },
                             tag: None,
                             anchor: None,

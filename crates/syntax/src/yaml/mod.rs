@@ -4,9 +4,9 @@
 //! through an alias both the place that uses it and the anchor definition.
 
 pub mod embedded;
-mod tree;
 #[cfg(test)]
 mod tests;
+mod tree;
 
 pub use tree::parse;
 
@@ -51,7 +51,10 @@ pub struct Node {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeKind {
-    Scalar { value: String, style: ScalarStyle },
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+    },
     Sequence(Vec<NodeId>),
     /// Entries in source order, including any `<<` merge entries as written.
     Mapping(Vec<(NodeId, NodeId)>),
@@ -85,6 +88,13 @@ impl Document {
 
     /// The root node, aliases resolved.
     pub fn root(&self) -> Option<NodeRef<'_>> {
-        self.root.map(|id| NodeRef { doc: self, id, via: None }.resolve())
+        self.root.map(|id| {
+            NodeRef {
+                doc: self,
+                id,
+                via: None,
+            }
+            .resolve()
+        })
     }
 }

@@ -8,7 +8,11 @@ use std::time::{Duration, Instant};
 /// Parse and insist on no error.
 fn ok(text: &str) -> Stream {
     let stream = parse(text);
-    assert!(stream.error.is_none(), "unexpected error {:?} in {text:?}", stream.error);
+    assert!(
+        stream.error.is_none(),
+        "unexpected error {:?} in {text:?}",
+        stream.error
+    );
     stream
 }
 
@@ -27,7 +31,10 @@ fn key_src<'t>(text: &'t str, map: &NodeRef<'_>, key: &str) -> &'t str {
 }
 
 fn val_src<'t>(text: &'t str, map: &NodeRef<'_>, key: &str) -> &'t str {
-    src(text, &map.value(key).unwrap_or_else(|| panic!("no key {key}")))
+    src(
+        text,
+        &map.value(key).unwrap_or_else(|| panic!("no key {key}")),
+    )
 }
 
 // ---------------------------------------------------------------- spans
@@ -57,7 +64,17 @@ fn scalar_spans_plain_and_quoted() {
         })
         .collect();
     use ScalarStyle::*;
-    assert_eq!(styles, [Plain, SingleQuoted, DoubleQuoted, Plain, DoubleQuoted, Plain]);
+    assert_eq!(
+        styles,
+        [
+            Plain,
+            SingleQuoted,
+            DoubleQuoted,
+            Plain,
+            DoubleQuoted,
+            Plain
+        ]
+    );
 }
 
 #[test]
@@ -66,7 +83,10 @@ fn block_scalar_spans_cover_indicator_and_body() {
     let s = ok(text);
     let r = root(&s);
     assert_eq!(val_src(text, &r, "run"), "|\n  echo one\n  echo two");
-    assert_eq!(r.value("run").unwrap().as_str(), Some("echo one\necho two\n"));
+    assert_eq!(
+        r.value("run").unwrap().as_str(),
+        Some("echo one\necho two\n")
+    );
     assert_eq!(val_src(text, &r, "folded"), ">-\n  a\n  b");
     assert_eq!(r.value("folded").unwrap().as_str(), Some("a b"));
     assert_eq!(val_src(text, &r, "keep"), "|+ # note | >\n    x");
@@ -78,7 +98,13 @@ fn block_scalar_spans_cover_indicator_and_body() {
     let last = r.value("last").unwrap();
     assert_eq!(src(text, &last), "|\n  z");
     assert_eq!(last.tag(), Some("!t"));
-    assert_eq!(last.node().anchor.as_ref().map(|(n, sp)| (n.as_str(), sp.slice(text))), Some(("a", "&a")));
+    assert_eq!(
+        last.node()
+            .anchor
+            .as_ref()
+            .map(|(n, sp)| (n.as_str(), sp.slice(text))),
+        Some(("a", "&a"))
+    );
     let styles: Vec<_> = ["run", "folded"]
         .iter()
         .map(|k| match r.value(k).unwrap().node().kind {
@@ -167,8 +193,23 @@ fn booleans_are_yaml_1_2_core() {
     let text = "a: true\nb: False\nc: TRUE\nd: yes\ne: 'true'\nf: on\ng: tRue\nh: !!str true\n";
     let s = ok(text);
     let r = root(&s);
-    let got: Vec<_> = ["a", "b", "c", "d", "e", "f", "g", "h"].iter().map(|k| r.value(k).unwrap().as_bool()).collect();
-    assert_eq!(got, [Some(true), Some(false), Some(true), None, None, None, None, None]);
+    let got: Vec<_> = ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .map(|k| r.value(k).unwrap().as_bool())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            Some(true),
+            Some(false),
+            Some(true),
+            None,
+            None,
+            None,
+            None,
+            None
+        ]
+    );
 }
 
 // ----------------------------------------------------- anchors & aliases
@@ -190,7 +231,9 @@ fn scalar_alias_via_and_definition() {
     assert_eq!(other.report_span().slice(text), "*img");
     assert_eq!(other.definition_span().unwrap().slice(text), "nginx:1.25");
     // The arena keeps the alias as an alias.
-    let NodeKind::Mapping(pairs) = &s.documents[0].node(s.documents[0].root.unwrap()).kind else { panic!() };
+    let NodeKind::Mapping(pairs) = &s.documents[0].node(s.documents[0].root.unwrap()).kind else {
+        panic!()
+    };
     let alias = s.documents[0].node(pairs[1].1);
     assert!(matches!(alias.kind, NodeKind::Alias(_)));
     assert_eq!(alias.span.slice(text), "*img");
@@ -254,7 +297,11 @@ fn merge_single_alias() {
     let text = "base: &base\n  a: 1\n  b: 2\nsvc:\n  <<: *base\n  c: 3\n";
     let s = ok(text);
     let svc = root(&s).value("svc").unwrap();
-    let keys: Vec<_> = svc.entries().iter().map(|(k, _)| k.as_str().unwrap()).collect();
+    let keys: Vec<_> = svc
+        .entries()
+        .iter()
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
     assert_eq!(keys, ["c", "a", "b"]);
     let a = svc.value("a").unwrap();
     assert_eq!(a.as_str(), Some("1"));
@@ -275,9 +322,18 @@ fn merge_list_of_aliases_earlier_wins() {
     let got: Vec<_> = m
         .entries()
         .iter()
-        .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap(), v.report_span().slice(text)))
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap(),
+                v.as_str().unwrap(),
+                v.report_span().slice(text),
+            )
+        })
         .collect();
-    assert_eq!(got, [("c", "own", "own"), ("a", "1", "*one"), ("b", "1", "*one")]);
+    assert_eq!(
+        got,
+        [("c", "own", "own"), ("a", "1", "*one"), ("b", "1", "*one")]
+    );
 }
 
 #[test]
@@ -300,10 +356,31 @@ fn nested_merges_keep_outermost_via() {
     let got: Vec<_> = c
         .entries()
         .iter()
-        .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap(), v.report_span().slice(text)))
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap(),
+                v.as_str().unwrap(),
+                v.report_span().slice(text),
+            )
+        })
         .collect();
-    assert_eq!(got, [("top", "3", "3"), ("mid", "2", "*b"), ("shared", "b", "*b"), ("deep", "1", "*b")]);
-    assert_eq!(c.value("deep").unwrap().definition_span().unwrap().slice(text), "1");
+    assert_eq!(
+        got,
+        [
+            ("top", "3", "3"),
+            ("mid", "2", "*b"),
+            ("shared", "b", "*b"),
+            ("deep", "1", "*b")
+        ]
+    );
+    assert_eq!(
+        c.value("deep")
+            .unwrap()
+            .definition_span()
+            .unwrap()
+            .slice(text),
+        "1"
+    );
     // From b's point of view, deep came through *a.
     let b = root(&s).value("b").unwrap();
     assert_eq!(b.value("deep").unwrap().report_span().slice(text), "*a");
@@ -314,7 +391,11 @@ fn merge_from_inline_mapping_has_no_via() {
     let text = "m:\n  <<: {x: 1}\n  <<: [{y: 2}, {x: 9}]\n  z: 3\n";
     let s = ok(text);
     let m = root(&s).value("m").unwrap();
-    let got: Vec<_> = m.entries().iter().map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap(), v.via)).collect();
+    let got: Vec<_> = m
+        .entries()
+        .iter()
+        .map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap(), v.via))
+        .collect();
     assert_eq!(got, [("z", "3", None), ("x", "1", None), ("y", "2", None)]);
 }
 
@@ -334,7 +415,11 @@ fn invalid_merge_values_are_ignored() {
     let text = "s: &s scalar\nm:\n  <<: *s\n  <<: [1, *s]\n  <<: 5\n  a: 1\n  '<<': quoted\n";
     let s = ok(text);
     let m = root(&s).value("m").unwrap();
-    let got: Vec<_> = m.entries().iter().map(|(k, _)| k.as_str().unwrap()).collect();
+    let got: Vec<_> = m
+        .entries()
+        .iter()
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
     // A quoted `<<` is an ordinary key.
     assert_eq!(got, ["a", "<<"]);
 }
@@ -365,19 +450,34 @@ services:
     let at = line_of(opt.report_span());
     assert_eq!((at.line, at.column), (9, 9));
     // Related location: the value in the anchor.
-    assert_eq!(opt.definition_span().unwrap().slice(text), "- no-new-privileges:false");
+    assert_eq!(
+        opt.definition_span().unwrap().slice(text),
+        "- no-new-privileges:false"
+    );
     assert_eq!(line_of(opt.definition_span().unwrap()).line, 4);
     assert_eq!(key.definition_span().unwrap().slice(text), "security_opt");
     let items = opt.items();
     assert_eq!(items[0].as_str(), Some("no-new-privileges:false"));
     assert_eq!(items[0].report_span().slice(text), "*common");
-    assert_eq!(items[0].definition_span().unwrap().slice(text), "no-new-privileges:false");
+    assert_eq!(
+        items[0].definition_span().unwrap().slice(text),
+        "no-new-privileges:false"
+    );
     // The explicit cap_add wins over the anchor's.
     let cap_add = mcp.value("cap_add").unwrap();
     assert_eq!(cap_add.via, None);
     assert!(cap_add.items().is_empty());
-    assert_eq!(mcp.value("restart").unwrap().as_str(), Some("unless-stopped"));
-    assert!(root(&s).value("services").unwrap().value("other").unwrap().value("restart").is_none());
+    assert_eq!(
+        mcp.value("restart").unwrap().as_str(),
+        Some("unless-stopped")
+    );
+    assert!(root(&s)
+        .value("services")
+        .unwrap()
+        .value("other")
+        .unwrap()
+        .value("restart")
+        .is_none());
 }
 
 // ------------------------------------------------------------------ tags
@@ -396,7 +496,10 @@ fn tags_as_written() {
     assert_eq!(src(text, &b), "- x");
     assert_eq!(r.value("c").unwrap().tag(), Some("!!str"));
     assert_eq!(r.value("c").unwrap().as_str(), Some("5"));
-    assert_eq!(r.value("d").unwrap().tag(), Some("!<tag:example.com,2000:x>"));
+    assert_eq!(
+        r.value("d").unwrap().tag(),
+        Some("!<tag:example.com,2000:x>")
+    );
     assert_eq!(r.value("f").unwrap().tag(), Some("!reset"));
     assert!(r.value("f").unwrap().items().is_empty());
     assert_eq!(r.get("a").unwrap().0.tag(), None);
@@ -406,19 +509,36 @@ fn tags_as_written() {
 
 #[test]
 fn duplicate_keys_reported_as_written() {
-    let text = "a: 1\nb:\n  x: 1\n  \"x\": 2\na: 3\nc: {k: 1, k: 2}\nm: &m {z: 1}\nn:\n  <<: *m\n  z: 2\n";
+    let text =
+        "a: 1\nb:\n  x: 1\n  \"x\": 2\na: 3\nc: {k: 1, k: 2}\nm: &m {z: 1}\nn:\n  <<: *m\n  z: 2\n";
     let s = ok(text);
-    let dups: Vec<_> =
-        s.duplicate_keys.iter().map(|(d, f)| (d.slice(text), f.slice(text), d.start > f.start)).collect();
+    let dups: Vec<_> = s
+        .duplicate_keys
+        .iter()
+        .map(|(d, f)| (d.slice(text), f.slice(text), d.start > f.start))
+        .collect();
     assert_eq!(dups.len(), 3, "{dups:?}");
     assert!(dups.contains(&("\"x\"", "x", true)));
     assert!(dups.contains(&("a", "a", true)));
     assert!(dups.contains(&("k", "k", true)));
-    let first_a = s.duplicate_keys.iter().find(|(d, _)| d.slice(text) == "a").unwrap();
-    assert_eq!((first_a.0.start, first_a.1.start), (text.find("\na: 3").unwrap() as u32 + 1, 0));
+    let first_a = s
+        .duplicate_keys
+        .iter()
+        .find(|(d, _)| d.slice(text) == "a")
+        .unwrap();
+    assert_eq!(
+        (first_a.0.start, first_a.1.start),
+        (text.find("\na: 3").unwrap() as u32 + 1, 0)
+    );
     // entries() keeps both written entries; get() finds the first.
     let r = root(&s);
-    assert_eq!(r.entries().iter().filter(|(k, _)| k.as_str() == Some("a")).count(), 2);
+    assert_eq!(
+        r.entries()
+            .iter()
+            .filter(|(k, _)| k.as_str() == Some("a"))
+            .count(),
+        2
+    );
     assert_eq!(r.value("a").unwrap().as_str(), Some("1"));
 }
 
@@ -430,10 +550,16 @@ fn multi_document_streams() {
     let s = ok(text);
     assert_eq!(s.documents.len(), 4);
     assert_eq!(root(&s).value("a").unwrap().as_str(), Some("1"));
-    assert_eq!(s.documents[1].root().unwrap().value("b").unwrap().as_str(), Some("2"));
+    assert_eq!(
+        s.documents[1].root().unwrap().value("b").unwrap().as_str(),
+        Some("2")
+    );
     assert!(s.documents[2].root().is_none());
     assert!(s.documents[2].nodes.is_empty());
-    assert_eq!(s.documents[3].root().unwrap().items()[0].as_str(), Some("x"));
+    assert_eq!(
+        s.documents[3].root().unwrap().items()[0].as_str(),
+        Some("x")
+    );
     assert_eq!(s.comments.len(), 1);
     assert_eq!(s.comments[0].slice(text), "# comment only");
 }
@@ -477,7 +603,13 @@ fn long_comment_blocks_are_fine() {
     text.push_str("    - NET_ADMIN\n");
     let s = ok(&text);
     assert_eq!(s.comments.len(), 600);
-    let cap = root(&s).value("services").unwrap().value("b").unwrap().value("cap_add").unwrap();
+    let cap = root(&s)
+        .value("services")
+        .unwrap()
+        .value("b")
+        .unwrap()
+        .value("cap_add")
+        .unwrap();
     assert_eq!(cap.items()[0].as_str(), Some("NET_ADMIN"));
 }
 
@@ -542,22 +674,39 @@ fn billion_laughs_stays_linear() {
     let mut map_bomb = String::from("m0: &m0 {a: 1, b: 2}\n");
     for level in 1..=10 {
         let refs = vec![format!("*m{}", level - 1); 10].join(", ");
-        map_bomb.push_str(&format!("m{level}: &m{level}\n  <<: [{refs}]\n  k{level}: {level}\n"));
+        map_bomb.push_str(&format!(
+            "m{level}: &m{level}\n  <<: [{refs}]\n  k{level}: {level}\n"
+        ));
     }
     text.push_str(&map_bomb);
     let started = Instant::now();
     let s = ok(&text);
-    assert!(s.documents[0].nodes.len() < 500, "{} nodes", s.documents[0].nodes.len());
+    assert!(
+        s.documents[0].nodes.len() < 500,
+        "{} nodes",
+        s.documents[0].nodes.len()
+    );
     let r = root(&s);
     let top = r.value("l10").unwrap();
     assert_eq!(top.items().len(), 10);
     assert_eq!(top.items()[0].items().len(), 10);
     assert_eq!(top.items()[3].items()[0].report_span().slice(&text), "*l9");
     let m = r.value("m10").unwrap();
-    let keys: Vec<_> = m.entries().iter().map(|(k, _)| k.as_str().unwrap()).collect();
-    assert_eq!(keys, ["k10", "k9", "k8", "k7", "k6", "k5", "k4", "k3", "k2", "k1", "a", "b"]);
+    let keys: Vec<_> = m
+        .entries()
+        .iter()
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["k10", "k9", "k8", "k7", "k6", "k5", "k4", "k3", "k2", "k1", "a", "b"]
+    );
     assert_eq!(m.value("a").unwrap().report_span().slice(&text), "*m9");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -667,8 +816,9 @@ fn garbage_does_not_panic() {
 fn pseudo_random_inputs_do_not_panic() {
     // A tiny deterministic fuzzer over YAML-ish fragments.
     let pieces = [
-        "a", "b", ":", ": ", "- ", "\n", "  ", "\t", "&x ", "*x", "&y ", "*y", "<<: ", "!t ", "!!str ", "|", ">-", "[",
-        "]", "{", "}", ", ", "'", "\"", "#c", "? ", "---\n", "...\n", "\r\n", "é", "\u{feff}", "\\", "%", "~",
+        "a", "b", ":", ": ", "- ", "\n", "  ", "\t", "&x ", "*x", "&y ", "*y", "<<: ", "!t ",
+        "!!str ", "|", ">-", "[", "]", "{", "}", ", ", "'", "\"", "#c", "? ", "---\n", "...\n",
+        "\r\n", "é", "\u{feff}", "\\", "%", "~",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
@@ -679,15 +829,23 @@ fn pseudo_random_inputs_do_not_panic() {
     };
     for _ in 0..3000 {
         let len = (next() % 40) as usize;
-        let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+        let text: String = (0..len)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
         let s = parse(&text);
         for sp in s.comments.iter().chain(s.error.iter().map(|e| &e.span)) {
             assert!(sp.end as usize <= text.len());
         }
         for doc in &s.documents {
             for node in &doc.nodes {
-                assert!(node.span.start <= node.span.end && node.span.end as usize <= text.len(), "{text:?}");
-                assert!(text.get(node.span.range()).is_some(), "span off char boundary in {text:?}");
+                assert!(
+                    node.span.start <= node.span.end && node.span.end as usize <= text.len(),
+                    "{text:?}"
+                );
+                assert!(
+                    text.get(node.span.range()).is_some(),
+                    "span off char boundary in {text:?}"
+                );
             }
         }
         walk(&s);
@@ -706,8 +864,14 @@ fn walk(stream: &Stream) {
             if visits > 10_000 {
                 break;
             }
-            let _ =
-                (node.as_str(), node.is_null(), node.as_bool(), node.tag(), node.report_span(), node.definition_span());
+            let _ = (
+                node.as_str(),
+                node.is_null(),
+                node.as_bool(),
+                node.tag(),
+                node.report_span(),
+                node.definition_span(),
+            );
             for (k, v) in node.entries() {
                 todo.push(k);
                 todo.push(v);

@@ -75,7 +75,11 @@ fn scan_error(text: &str, error: &ScanError) -> SyntaxError {
         // Only without granit's `error_messages` feature.
         message = format!("{:?}", error.kind());
     }
-    let at = error.marker().byte_offset().unwrap_or(text.len()).min(text.len());
+    let at = error
+        .marker()
+        .byte_offset()
+        .unwrap_or(text.len())
+        .min(text.len());
     SyntaxError::new(message, Span::empty(at))
 }
 
@@ -116,7 +120,12 @@ struct Builder<'t> {
 
 impl<'t> Builder<'t> {
     fn new(text: &'t str) -> Self {
-        Builder { text, stream: Stream::default(), doc: None, last_end: 0 }
+        Builder {
+            text,
+            stream: Stream::default(),
+            doc: None,
+            last_end: 0,
+        }
     }
 
     /// A granit span as ours (byte offsets, ordered, within the text).
@@ -176,7 +185,12 @@ impl<'t> Builder<'t> {
                     Some(target) if doc.open.contains(&target) => {
                         // `&a [*a]`: granit accepts it, but the tree would be
                         // cyclic; docker compose (yaml.v3) rejects it too.
-                        let name = doc.doc.node(target).anchor.as_ref().map_or("", |(n, _)| n.as_str());
+                        let name = doc
+                            .doc
+                            .node(target)
+                            .anchor
+                            .as_ref()
+                            .map_or("", |(n, _)| n.as_str());
                         return Err(SyntaxError::new(
                             format!("alias *{name} refers to a collection that contains it"),
                             span,
@@ -188,14 +202,20 @@ impl<'t> Builder<'t> {
                     None => {
                         // granit reports unknown anchors itself; keep the
                         // structure intact if it ever does not.
-                        let kind = NodeKind::Scalar { value: String::new(), style: ScalarStyle::Plain };
+                        let kind = NodeKind::Scalar {
+                            value: String::new(),
+                            style: ScalarStyle::Plain,
+                        };
                         self.add(kind, span, None, 0, &raw);
                     }
                 }
             }
             Event::UnresolvedAlias(_) => {
                 // Not enabled in our options; treat as an empty value.
-                let kind = NodeKind::Scalar { value: String::new(), style: ScalarStyle::Plain };
+                let kind = NodeKind::Scalar {
+                    value: String::new(),
+                    style: ScalarStyle::Plain,
+                };
                 self.add(kind, span, None, 0, &raw);
             }
             // `Event` is non-exhaustive; newer metadata events are ignored.
@@ -229,7 +249,10 @@ impl<'t> Builder<'t> {
         match style {
             ScalarStyle::Plain if span.is_empty() => (String::new(), style, span),
             ScalarStyle::Literal | ScalarStyle::Folded => {
-                let tag_end = raw.tag_span().and_then(|t| t.byte_range()).map_or(0, |r| r.end);
+                let tag_end = raw
+                    .tag_span()
+                    .and_then(|t| t.byte_range())
+                    .map_or(0, |r| r.end);
                 let lower = self.last_end.max(tag_end);
                 (value, style, block_scalar_span(self.text, lower, span))
             }
@@ -263,11 +286,20 @@ impl<'t> Builder<'t> {
         anchor: usize,
         raw: &granit_parser::Span,
     ) -> NodeId {
-        let tag_start = raw.tag_span().and_then(|t| t.byte_range()).map(|r| r.start as u32);
+        let tag_start = raw
+            .tag_span()
+            .and_then(|t| t.byte_range())
+            .map(|r| r.start as u32);
         let doc = self.doc_mut();
         let id = NodeId(doc.doc.nodes.len() as u32);
-        doc.doc.nodes.push(Node { kind, span, tag, anchor: None });
-        doc.prop_start.push(tag_start.map_or(span.start, |t| t.min(span.start)));
+        doc.doc.nodes.push(Node {
+            kind,
+            span,
+            tag,
+            anchor: None,
+        });
+        doc.prop_start
+            .push(tag_start.map_or(span.start, |t| t.min(span.start)));
         if anchor != 0 {
             doc.anchors.insert(anchor, id);
         }
@@ -295,11 +327,20 @@ impl<'t> Builder<'t> {
         raw: &granit_parser::Span,
     ) {
         let tag = self.tag(raw, tag);
-        let kind = if is_map { NodeKind::Mapping(Vec::new()) } else { NodeKind::Sequence(Vec::new()) };
+        let kind = if is_map {
+            NodeKind::Mapping(Vec::new())
+        } else {
+            NodeKind::Sequence(Vec::new())
+        };
         let id = self.add(kind, span, tag, anchor, raw);
         let flow = matches!(style, StructureStyle::Flow);
         let doc = self.doc_mut();
-        doc.frames.push(Frame { id, is_map, flow, children: Vec::new() });
+        doc.frames.push(Frame {
+            id,
+            is_map,
+            flow,
+            children: Vec::new(),
+        });
         doc.open.insert(id);
     }
 
@@ -308,13 +349,20 @@ impl<'t> Builder<'t> {
     fn end_collection(&mut self, end: Span) {
         let text = self.text;
         let Some(doc) = self.doc.as_mut() else { return };
-        let Some(frame) = doc.frames.pop() else { return };
+        let Some(frame) = doc.frames.pop() else {
+            return;
+        };
         doc.open.remove(&frame.id);
         let nodes = &doc.doc.nodes;
-        let Some(own) = nodes.get(frame.id.0 as usize) else { return };
+        let Some(own) = nodes.get(frame.id.0 as usize) else {
+            return;
+        };
         let span = if frame.flow {
             // `[` … `]` / `{` … `}` exactly.
-            Span::new(own.span.start as usize, (end.end.max(own.span.start)) as usize)
+            Span::new(
+                own.span.start as usize,
+                (end.end.max(own.span.start)) as usize,
+            )
         } else {
             let mut start = own.span.start;
             let mut last = own.span.end;
@@ -333,7 +381,11 @@ impl<'t> Builder<'t> {
             Span::new(start as usize, last.max(start) as usize)
         };
         let kind = if frame.is_map {
-            let pairs: Vec<(NodeId, NodeId)> = frame.children.chunks_exact(2).map(|pair| (pair[0], pair[1])).collect();
+            let pairs: Vec<(NodeId, NodeId)> = frame
+                .children
+                .chunks_exact(2)
+                .map(|pair| (pair[0], pair[1]))
+                .collect();
             find_duplicates(&doc.doc, &pairs, &mut self.stream.duplicate_keys);
             NodeKind::Mapping(pairs)
         } else {
@@ -467,7 +519,11 @@ impl<'a> NodeRef<'a> {
             let node = current.node();
             match node.kind {
                 NodeKind::Alias(target) => {
-                    current = NodeRef { doc: current.doc, id: target, via: current.via.or(Some(node.span)) };
+                    current = NodeRef {
+                        doc: current.doc,
+                        id: target,
+                        via: current.via.or(Some(node.span)),
+                    };
                 }
                 _ => break,
             }
@@ -493,7 +549,9 @@ impl<'a> NodeRef<'a> {
     fn scalar(&self) -> Option<(&'a str, ScalarStyle, Option<&'a str>)> {
         let node = self.resolve().node();
         match &node.kind {
-            NodeKind::Scalar { value, style } => Some((value.as_str(), *style, node.tag.as_deref())),
+            NodeKind::Scalar { value, style } => {
+                Some((value.as_str(), *style, node.tag.as_deref()))
+            }
             _ => None,
         }
     }
@@ -528,9 +586,17 @@ impl<'a> NodeRef<'a> {
     pub fn items(&self) -> Vec<NodeRef<'a>> {
         let this = self.resolve();
         match &this.node().kind {
-            NodeKind::Sequence(items) => {
-                items.iter().map(|&id| NodeRef { doc: this.doc, id, via: this.via }.resolve()).collect()
-            }
+            NodeKind::Sequence(items) => items
+                .iter()
+                .map(|&id| {
+                    NodeRef {
+                        doc: this.doc,
+                        id,
+                        via: this.via,
+                    }
+                    .resolve()
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -546,13 +612,28 @@ impl<'a> NodeRef<'a> {
     pub fn entries(&self) -> Vec<(NodeRef<'a>, NodeRef<'a>)> {
         let this = self.resolve();
         let doc = this.doc;
-        let NodeKind::Mapping(pairs) = &this.node().kind else { return Vec::new() };
+        let NodeKind::Mapping(pairs) = &this.node().kind else {
+            return Vec::new();
+        };
         if !pairs.iter().any(|&(k, _)| is_merge_key(doc.node(k))) {
             // Common case: nothing to merge, no bookkeeping needed.
             return pairs
                 .iter()
                 .map(|&(k, v)| {
-                    (NodeRef { doc, id: k, via: this.via }.resolve(), NodeRef { doc, id: v, via: this.via }.resolve())
+                    (
+                        NodeRef {
+                            doc,
+                            id: k,
+                            via: this.via,
+                        }
+                        .resolve(),
+                        NodeRef {
+                            doc,
+                            id: v,
+                            via: this.via,
+                        }
+                        .resolve(),
+                    )
                 })
                 .collect();
         }
@@ -567,7 +648,9 @@ impl<'a> NodeRef<'a> {
             if !visited.insert(map) {
                 continue;
             }
-            let NodeKind::Mapping(pairs) = &doc.node(map).kind else { continue };
+            let NodeKind::Mapping(pairs) = &doc.node(map).kind else {
+                continue;
+            };
             sources.clear();
             for &(k, v) in pairs {
                 if is_merge_key(doc.node(k)) {
@@ -603,7 +686,9 @@ impl<'a> NodeRef<'a> {
     }
     /// The entry whose key is the scalar `key` (after merges).
     pub fn get(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        self.entries().into_iter().find(|(k, _)| k.as_str() == Some(key))
+        self.entries()
+            .into_iter()
+            .find(|(k, _)| k.as_str() == Some(key))
     }
     /// Just the value of `get`.
     pub fn value(&self, key: &str) -> Option<NodeRef<'a>> {
@@ -614,13 +699,28 @@ impl<'a> NodeRef<'a> {
 /// The mappings named by the value of a `<<` entry: an alias to a mapping,
 /// an inline mapping, or a sequence of those. `via` is the outermost alias
 /// already on the way; otherwise the alias in the `<<` entry.
-fn merge_sources(doc: &Document, value: NodeId, via: Option<Span>, out: &mut Vec<(NodeId, Option<Span>)>) {
-    let value = NodeRef { doc, id: value, via }.resolve();
+fn merge_sources(
+    doc: &Document,
+    value: NodeId,
+    via: Option<Span>,
+    out: &mut Vec<(NodeId, Option<Span>)>,
+) {
+    let value = NodeRef {
+        doc,
+        id: value,
+        via,
+    }
+    .resolve();
     match &value.node().kind {
         NodeKind::Mapping(_) => out.push((value.id, value.via)),
         NodeKind::Sequence(items) => {
             for &item in items {
-                let item = NodeRef { doc, id: item, via: value.via }.resolve();
+                let item = NodeRef {
+                    doc,
+                    id: item,
+                    via: value.via,
+                }
+                .resolve();
                 if let NodeKind::Mapping(_) = item.node().kind {
                     out.push((item.id, item.via));
                 }
