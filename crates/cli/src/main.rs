@@ -47,6 +47,12 @@ enum Command {
         /// A rule id, e.g. missing-user.
         rule: String,
     },
+    /// Print the code model of one source file (for debugging the frontends).
+    #[command(hide = true)]
+    DebugCode {
+        /// A .ts/.tsx/.js/.py/.go file.
+        file: PathBuf,
+    },
     /// Write the rule documentation (docs/rules) from the rules' doc comments.
     #[command(hide = true)]
     GenerateDocs {
@@ -197,6 +203,13 @@ fn main() -> ExitCode {
         Command::GenerateDocs { check, dir } => generate_docs(&dir, check),
         Command::Corpus(args) => corpus::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::DebugCode { file } => match skillaudit_engine::code::dump_file(&file) {
+            Ok(text) => print(&text),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -15,6 +15,7 @@
 
 pub mod baseline;
 pub mod classify;
+pub mod code;
 pub mod config;
 pub mod contexts;
 pub mod discover;

@@ -7,6 +7,7 @@
 //! when the value came through a YAML alias or merge). Rules only ever see
 //! these models; per-format knowledge stays in [`normalise`].
 
+pub mod code;
 pub mod container;
 pub mod edit;
 pub mod image;

@@ -4,6 +4,7 @@
 //! Nothing here knows about rules or findings; parsers never panic on bad
 //! input and report problems as [`SyntaxError`]s with a position.
 
+pub mod code;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod json;
