@@ -4,11 +4,13 @@
 use std::fs::File;
 use std::io::Read;
 
+use skillaudit_model::code::CodeFile;
 use skillaudit_model::normalise::{
     compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
     server_json, shell_script, workflow,
 };
 use skillaudit_model::{Container, FileId, FileKind, Image};
+use skillaudit_syntax::code::Lang;
 use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
 
@@ -31,6 +33,8 @@ pub enum NameKind {
     Yaml,
     Json,
     Toml,
+    /// Source code (TypeScript/JavaScript, Python, Go).
+    Source(Lang),
     Unknown,
 }
 
@@ -64,6 +68,18 @@ pub fn kind_by_path(path: &str) -> NameKind {
         || lower.ends_with(".containerfile")
     {
         return NameKind::Dockerfile;
+    }
+    if let Some(lang) = Lang::from_path(&lower) {
+        let generated = lower_path
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| GENERATED_DIRS.contains(&d));
+        return if generated {
+            NameKind::Unknown
+        } else {
+            NameKind::Source(lang)
+        };
     }
     if lower.ends_with(".sh") || lower.ends_with(".bash") {
         return NameKind::ShellScript;
@@ -110,6 +126,29 @@ pub fn kind_by_path(path: &str) -> NameKind {
     NameKind::Unknown
 }
 
+/// Directories of built, bundled or installed code: its source (if in the
+/// repository) is analysed instead, and installed packages are not the
+/// server's code. Container files in them are still read.
+const GENERATED_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    "out",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    ".output",
+    ".turbo",
+    "coverage",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "site-packages",
+    ".tox",
+    "bower_components",
+    "jspm_packages",
+    ".yarn",
+];
+
 /// `dockerfile.rs`, `dockerfile_test.go`, `Dockerfile-parser.js`: source
 /// code about Dockerfiles, not a Dockerfile (`Dockerfile.dev`,
 /// `Dockerfile.alpine` and `Dockerfile-prod` are).
@@ -137,6 +176,8 @@ pub struct Processed {
     /// `docker build -t` commands (for linking tags to Dockerfiles).
     pub builds: Vec<shell_script::BuildCommand>,
     pub errors: Vec<SyntaxError>,
+    /// Source files: the lowered code model.
+    pub code: Option<CodeFile>,
 }
 
 /// Placeholder id until the project numbers its files.
@@ -197,6 +238,9 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     if nul.is_some() && (c.name_kind.sniffed() || c.name_kind == NameKind::Readme) {
         return Ok(None);
     }
+    if let NameKind::Source(lang) = c.name_kind {
+        return source(c, lang, bytes, nul.is_some());
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -211,6 +255,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         NameKind::Devcontainer => (FileKind::Devcontainer, None),
         NameKind::McpConfig => (FileKind::McpConfig, None),
         NameKind::Readme => (FileKind::Readme, None),
+        NameKind::Source(_) => return Ok(None),
         NameKind::Yaml => match sniff_yaml(&text) {
             Some((k, s)) => (k, Some(s)),
             None => return Ok(None),
@@ -237,6 +282,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         containers: Vec::new(),
         builds: Vec::new(),
         errors: Vec::new(),
+        code: None,
     };
     if let Some(at) = nul {
         p.errors.push(SyntaxError::new(
@@ -251,6 +297,8 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     let text = p.text.as_str();
     let mut errors = Vec::new();
     let containers = match kind {
+        // Handled by `source` before content sniffing.
+        FileKind::Source(_) => Vec::new(),
         FileKind::Dockerfile => {
             let parsed = dockerfile::parse(text);
             errors = parsed.errors.clone();
@@ -317,6 +365,41 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     p.containers = containers;
     p.errors = errors;
     Ok(Some(p))
+}
+
+/// A source file: lowered into the code model, or a notice saying why not.
+/// Binary content under a source extension (a compiled artefact) is not
+/// source and is passed over without a word. Source files never produce a
+/// `syntax-error` (`skillaudit_syntax::code`: tree-sitter's error nodes are
+/// not evidence that a toolchain would refuse the file).
+fn source(
+    c: &Candidate,
+    lang: Lang,
+    bytes: Vec<u8>,
+    binary: bool,
+) -> Result<Option<Processed>, Notice> {
+    if binary {
+        return Ok(None);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let code = crate::code::lower_file(lang, &c.display, &text).map_err(|skip| Notice {
+        path: c.display.clone(),
+        message: skip.message(),
+    })?;
+    Ok(Some(Processed {
+        display: c.display.clone(),
+        abs: c.abs.clone(),
+        kind: FileKind::Source(lang),
+        text,
+        image: None,
+        containers: Vec::new(),
+        builds: Vec::new(),
+        errors: Vec::new(),
+        code: Some(code),
+    }))
 }
 
 /// Parse errors and duplicate keys of a recognised YAML/JSON/TOML file.

@@ -268,6 +268,9 @@ pub fn scan_with(
             project.syntax_errors.push((id, e));
         }
         project.builds.extend(p.builds.into_iter().map(|b| (id, b)));
+        if let Some(code) = p.code {
+            project.code.units.push(code::unit(id, &p.display, code));
+        }
         glob_paths.push(glob_path(&resolved[ti], &glob_prefixes[ti], &p.display));
         project
             .files
@@ -280,6 +283,14 @@ pub fn scan_with(
     // Stage 4: link.
     link::link(&mut project);
     project.contexts = build_contexts(&project, &resolved, &file_targets);
+    project.code.analysis = code::analyse(&project.code.units);
+    notices
+        .lock()
+        .expect("notices")
+        .extend(project.code.analysis.notes.iter().map(|m| Notice {
+            path: options.targets.join(" "),
+            message: m.clone(),
+        }));
 
     // Stage 5: rules, in parallel over models.
     let mut findings: Vec<Finding> = (0..project.images.len())
@@ -313,6 +324,10 @@ pub fn scan_with(
                 }),
         )
         .collect();
+    let code_cx = skillaudit_rules::code::CodeCx { project: &project };
+    for rule in RULES {
+        rule.check_code(&code_cx, &mut findings);
+    }
     for (file, e) in &project.syntax_errors {
         findings.push(Finding::new(
             registry::syntax_error(),

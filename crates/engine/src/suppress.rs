@@ -56,6 +56,14 @@ impl Syntax {
             FileKind::Makefile => Syntax::Make,
             FileKind::Readme => Syntax::Markdown,
             FileKind::ServerJson | FileKind::Devcontainer => Syntax::Json,
+            // Python's `#` comments and (triple-)quoted strings lex as
+            // TOML's; `//` and `/* */` outside strings as JSONC's (JS
+            // template literals and Go raw strings are read as code, which
+            // can only make a comment inside one look like a comment).
+            FileKind::Source(lang) => match lang {
+                skillaudit_syntax::code::Lang::Python => Syntax::Toml,
+                _ => Syntax::Json,
+            },
             FileKind::Compose | FileKind::Workflow | FileKind::Kubernetes | FileKind::McpConfig => {
                 if lower.ends_with(".json")
                     || lower.ends_with(".jsonc")

@@ -33,6 +33,8 @@ pub enum FileKind {
     Kubernetes,
     /// A README (its code blocks).
     Readme,
+    /// Source code of the server (TypeScript/JavaScript, Python, Go).
+    Source(crate::code::ir::Lang),
 }
 
 impl FileKind {
@@ -48,6 +50,7 @@ impl FileKind {
             FileKind::Devcontainer => "devcontainer.json",
             FileKind::Kubernetes => "Kubernetes manifest",
             FileKind::Readme => "README",
+            FileKind::Source(lang) => lang.name(),
         }
     }
 }
@@ -99,6 +102,16 @@ pub struct Project {
     pub contexts: Vec<BuildContext>,
     /// What the project's configuration tells rules (filled by the engine).
     pub settings: crate::Settings,
+    /// The source code: lowered files and the flows found in them.
+    pub code: CodeModel,
+}
+
+/// The code half: every lowered source file and what the taint engine
+/// found (`code::taint`).
+#[derive(Debug, Default)]
+pub struct CodeModel {
+    pub units: Vec<crate::code::resolve::CodeUnit>,
+    pub analysis: crate::code::taint::Analysis,
 }
 
 /// What rules need to know about a build context without reading it.

@@ -53,12 +53,13 @@ fn rule(m: &RuleMeta) -> Value {
         "helpUri": rule_doc_url(m.id),
         "defaultConfiguration": {"level": level(m.severity)},
         "properties": {
-            "tags": ["security", "containers", match m.target {
-                Target::Image => "dockerfile",
-                Target::Container => "runtime",
-                Target::Compound => "compound",
-                Target::File => "parse",
-            }],
+            "tags": match m.target {
+                Target::Image => json!(["security", "containers", "dockerfile"]),
+                Target::Container => json!(["security", "containers", "runtime"]),
+                Target::Compound => json!(["security", "containers", "compound"]),
+                Target::File => json!(["security", "containers", "parse"]),
+                Target::Code => json!(["security", "code", "mcp"]),
+            },
             "precision": "high",
             "security-severity": security_severity(m.severity),
         }
@@ -114,10 +115,39 @@ fn result(s: &Shown, rule_index: usize) -> Value {
         "partialFingerprints": {"skillaudit/v1": s.fingerprint},
         "properties": {"severity": f.severity.name(), "confidence": f.confidence.name()},
     });
+    if f.flow && !s.related.is_empty() {
+        v["codeFlows"] = code_flow(s);
+    }
     if !related.is_empty() {
         v["relatedLocations"] = Value::Array(related);
     }
     v
+}
+
+/// A data-flow finding's path as one SARIF thread flow: the related
+/// locations (source first), then the sink.
+fn code_flow(s: &Shown) -> Value {
+    let mut steps: Vec<Value> = s
+        .related
+        .iter()
+        .map(|r| {
+            let mut loc = location(
+                &r.path,
+                (r.start.line, r.start.column),
+                (r.end.line, r.end.column),
+            );
+            loc["message"] = json!({"text": r.message});
+            json!({"location": loc})
+        })
+        .collect();
+    let mut sink = location(
+        &s.path,
+        (s.start.line, s.start.column),
+        (s.end.line, s.end.column),
+    );
+    sink["message"] = json!({"text": "reaches this call"});
+    steps.push(json!({"location": sink}));
+    json!([{"threadFlows": [{"locations": steps}]}])
 }
 
 pub fn render(r: &ScanResult) -> String {

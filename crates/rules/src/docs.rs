@@ -24,6 +24,9 @@ fn looks_at(target: Target) -> &'static str {
         }
         Target::Compound => "compound — a container together with the image it runs",
         Target::File => "file — any file recognised as one of the supported kinds",
+        Target::Code => {
+            "code — the server's source (TypeScript/JavaScript, Python, Go): data flows from MCP tool handlers to dangerous calls"
+        }
     }
 }
 

@@ -146,6 +146,8 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// The configurable exception that covers this finding, if any.
     pub allowance: Option<Allowance>,
+    /// `related` is a data flow, source first (SARIF `codeFlows`).
+    pub flow: bool,
 }
 
 impl Finding {
@@ -166,6 +168,7 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             allowance: None,
+            flow: false,
         }
     }
 

@@ -7,6 +7,7 @@
 //! every source that describes containers.
 
 pub mod analysis;
+pub mod code;
 pub mod docs;
 mod finding;
 pub mod registry;
@@ -51,6 +52,8 @@ pub enum Target {
     Container,
     Compound,
     File,
+    /// Source code: flows from MCP handlers, descriptions, literals.
+    Code,
 }
 
 impl Target {
@@ -60,6 +63,7 @@ impl Target {
             Target::Container => "container",
             Target::Compound => "compound",
             Target::File => "file",
+            Target::Code => "code",
         }
     }
 }
@@ -114,6 +118,8 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check_image(&self, _cx: &ImageCx<'_>, _out: &mut Vec<Finding>) {}
     fn check_container(&self, _cx: &ContainerCx<'_>, _out: &mut Vec<Finding>) {}
+    /// Called once per scan with the whole code model.
+    fn check_code(&self, _cx: &code::CodeCx<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// Declare a rule struct with its metadata; the doc comment becomes its documentation.

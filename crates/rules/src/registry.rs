@@ -38,6 +38,14 @@ pub static RULES: &[&dyn Rule] = &[
     &published_on_all_interfaces::PublishedOnAllInterfaces,
     &secret_in_environment::SecretInEnvironment,
     &unpinned_image::UnpinnedImage,
+    // Code rules (code-rules.md)
+    &command_injection::CommandInjection,
+    &shell_tool::ShellTool,
+    &argument_injection::ArgumentInjection,
+    &code_evaluation::CodeEvaluation,
+    &path_traversal::PathTraversal,
+    &server_side_request_forgery::ServerSideRequestForgery,
+    &sql_injection::SqlInjection,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     // Files that cannot be read
@@ -126,7 +134,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 34);
+        assert_eq!(RULES.len(), 41);
     }
 
     #[test]

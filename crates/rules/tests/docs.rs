@@ -40,26 +40,50 @@ fn spec_rules(text: &str) -> BTreeMap<String, String> {
     out
 }
 
+/// Rules of the specification that an open issue adds later.
+const PENDING: &[(&str, &str)] = &[
+    ("tool-poisoning", "issue 13"),
+    ("tool-definition-mutation", "issue 13"),
+    ("secret-in-source", "issue 13"),
+    ("tls-verification-disabled", "issue 13"),
+    ("unauthenticated-network-transport", "issue 13"),
+    ("missing-origin-check", "issue 13"),
+    ("prompt-to-host-chain", "issue 12"),
+];
+
 /// The shared specification lives beside the repository (`../shared`, as
-/// `.ci/run` expects) or where `SKILLAUDIT_SPEC` points.
+/// `.ci/run` expects) or where `SKILLAUDIT_SPEC` points (its directory):
+/// the container rules of rules.md and the code rules of code-rules.md.
 #[test]
 fn ids_and_severities_agree_with_the_specification() {
-    let path = std::env::var_os("SKILLAUDIT_SPEC")
+    let dir = std::env::var_os("SKILLAUDIT_SPEC")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/spec/rules.md"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "note: {} not found; the catalogue is not compared with the specification",
+        .map(|p| {
+            if p.is_file() {
+                p.parent().map(Path::to_path_buf).unwrap_or(p)
+            } else {
+                p
+            }
+        })
+        .unwrap_or_else(|| repo().join("../shared/spec"));
+    let mut spec = BTreeMap::new();
+    for file in ["rules.md", "code-rules.md"] {
+        let path = dir.join(file);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!(
+                "note: {} not found; the catalogue is not compared with the specification",
+                path.display()
+            );
+            return;
+        };
+        let rows = spec_rules(&text);
+        assert!(
+            rows.len() >= 10,
+            "could not read the rule tables of {}",
             path.display()
         );
-        return;
-    };
-    let spec = spec_rules(&text);
-    assert!(
-        spec.len() >= 30,
-        "could not read the rule tables of {}",
-        path.display()
-    );
+        spec.extend(rows);
+    }
     let code: BTreeMap<String, String> = RULES
         .iter()
         .map(|r| {
@@ -75,14 +99,19 @@ fn ids_and_severities_agree_with_the_specification() {
         .chain(spec.keys())
         .collect::<std::collections::BTreeSet<_>>()
     {
+        let pending = PENDING.iter().find(|(p, _)| p == id);
         match (code.get(id), spec.get(id)) {
             (Some(c), Some(s)) if c != s => {
                 differences.push(format!("{id}: {c} in the code, {s} in the specification"))
+            }
+            (Some(_), Some(_)) if pending.is_some() => {
+                differences.push(format!("{id}: implemented now; take it out of PENDING"))
             }
             // Issue 5 adds `unused-ignore` (an ignore comment that matches
             // nothing), which interface.md asks for but rules.md does not list.
             (Some(_), None) if id.as_str() == "unused-ignore" => {}
             (Some(_), None) => differences.push(format!("{id}: in the code only")),
+            (None, Some(_)) if pending.is_some() => {}
             (None, Some(_)) => differences.push(format!("{id}: in the specification only")),
             _ => {}
         }
@@ -90,7 +119,7 @@ fn ids_and_severities_agree_with_the_specification() {
     assert!(
         differences.is_empty(),
         "the registry and {} disagree:\n  {}",
-        path.display(),
+        dir.display(),
         differences.join("\n  ")
     );
 }

@@ -1,7 +1,10 @@
 //! The rules, one file each. The doc comment of each rule struct is its
 //! documentation; [`crate::registry`] lists them.
 
+pub mod argument_injection;
 pub mod capabilities_not_dropped;
+pub mod code_evaluation;
+pub mod command_injection;
 pub mod copy_without_chown;
 pub mod dangerous_capability;
 pub mod dev_dependencies_in_image;
@@ -16,6 +19,7 @@ pub mod missing_no_new_privileges;
 pub mod missing_pids_limit;
 pub mod missing_resource_limits;
 pub mod missing_user;
+pub mod path_traversal;
 pub mod privileged_container;
 pub mod privileged_port;
 pub mod project_root_mount;
@@ -28,6 +32,9 @@ pub mod secret_in_environment;
 pub mod secret_in_image;
 pub mod security_profile_disabled;
 pub mod sensitive_host_mount;
+pub mod server_side_request_forgery;
+pub mod shell_tool;
+pub mod sql_injection;
 pub mod sudo_in_image;
 pub mod syntax_error;
 pub mod unpinned_base_image;

@@ -1,0 +1,527 @@
+//! Interpreting one function's IR over taint values (statements and
+//! expressions here; conditions in [`cond`], calls in [`call`]).
+//!
+//! A [`Frame`] walks statements in order with an environment (variable or
+//! member path → value). Branches run on copies of the environment and are
+//! joined; a branch that cannot continue (return, throw, break) does not
+//! flow on, which is how `if (!guard(x)) throw …` protects what follows.
+//! Calls apply the catalogue's effect, the summary of a repository
+//! function, or — unknown — pass the taint of receiver and arguments on.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+mod call;
+mod cond;
+
+use super::flow::{ParamReturn, ParamSink, SinkRef};
+use super::value::{fixes_origin, Attrs, Label, Origin, Role, Value};
+use super::Engine;
+use crate::code::ir::*;
+
+/// Closures analysed inside closures at most this deep.
+pub(super) const MAX_INLINE: u32 = 3;
+
+/// A sink reached by a label.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub label: Label,
+    pub sink: SinkRef,
+    pub tool: Option<Arc<str>>,
+}
+
+/// The interpretation of one function body.
+pub struct Frame<'e, 'r> {
+    pub eng: &'e Engine<'r>,
+    pub unit: u32,
+    pub func: u32,
+    env: HashMap<String, Value>,
+    /// The tool a dispatcher's branch is about.
+    pub tool: Option<Arc<str>>,
+    pub hits: Vec<Hit>,
+    pub ret: Value,
+    inline: u32,
+}
+
+/// Facts a condition establishes: (key, kinds) when it is true / false.
+pub(super) type Facts = (Vec<(String, Kinds)>, Vec<(String, Kinds)>);
+
+/// The member path of an expression (`args.path`), when it is one.
+pub(super) fn key(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Name(n, _) => Some(n.clone()),
+        Expr::This(_) => Some("this".into()),
+        Expr::Member { obj, prop, .. } => Some(format!("{}.{prop}", key(obj)?)),
+        _ => None,
+    }
+}
+
+pub(super) fn lit_str(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Lit(Lit::Str(s), _) => Some(s),
+        _ => None,
+    }
+}
+
+pub(super) fn is_literal(e: &Expr) -> bool {
+    matches!(e, Expr::Lit(..))
+}
+
+/// Member access on a labelled value: requests open up into arguments,
+/// arguments objects into named arguments, safe fields drop out.
+pub(super) fn member(v: Value, prop: &str) -> Value {
+    if matches!(prop, "length" | "size") {
+        return Value::clean();
+    }
+    let mut out = Value::clean();
+    for mut l in v.labels {
+        match l.role {
+            Role::Request => {
+                if prop.eq_ignore_ascii_case("params") {
+                    l.role = Role::RequestParams;
+                } else {
+                    l.role = Role::Args;
+                }
+            }
+            Role::RequestParams => {
+                if prop.eq_ignore_ascii_case("name") {
+                    out.tool_name = true;
+                    continue;
+                }
+                if prop == "_meta" || prop.eq_ignore_ascii_case("meta") {
+                    continue;
+                }
+                l.role = Role::Args;
+                if !prop.eq_ignore_ascii_case("arguments") {
+                    l.name = Some(prop.into());
+                }
+            }
+            Role::Args => {
+                if l.name.is_none() {
+                    if l.safe_fields
+                        .as_ref()
+                        .is_some_and(|s| s.iter().any(|f| f == prop))
+                    {
+                        continue;
+                    }
+                    l.name = Some(prop.into());
+                }
+            }
+        }
+        out.add(l);
+    }
+    out
+}
+
+impl<'e, 'r> Frame<'e, 'r> {
+    pub fn new(eng: &'e Engine<'r>, unit: u32, func: u32) -> Frame<'e, 'r> {
+        Frame {
+            eng,
+            unit,
+            func,
+            env: HashMap::new(),
+            tool: None,
+            hits: Vec::new(),
+            ret: Value::clean(),
+            inline: 0,
+        }
+    }
+
+    fn code(&self) -> &'r CodeFile {
+        &self.eng.resolver.unit(self.unit).code
+    }
+
+    /// Bind a parameter pattern to a value.
+    pub fn bind(&mut self, p: &Pattern, v: Value) {
+        match p {
+            Pattern::Name(n, _) => {
+                self.env.insert(n.clone(), v);
+            }
+            Pattern::Object { fields, rest, .. } => {
+                for (k, sub) in fields {
+                    let fv = member(v.clone(), k);
+                    self.bind(sub, fv);
+                }
+                if let Some(r) = rest {
+                    self.bind(r, v);
+                }
+            }
+            Pattern::Seq { items, rest, .. } => {
+                for sub in items.iter().flatten() {
+                    self.bind(sub, v.clone());
+                }
+                if let Some(r) = rest {
+                    self.bind(r, v);
+                }
+            }
+            Pattern::Target(e) => {
+                if let Some(k) = key(e) {
+                    self.env.insert(k, v);
+                } else {
+                    self.expr(e);
+                }
+            }
+            Pattern::Ignore => {}
+        }
+    }
+
+    /// Run a block; `false` when control cannot continue after it.
+    pub fn block(&mut self, stmts: &[Stmt]) -> bool {
+        for s in stmts {
+            if !self.eng.tick() {
+                return true;
+            }
+            if !self.stmt(s) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> bool {
+        match s {
+            Stmt::Assign {
+                target,
+                value,
+                span,
+            } => {
+                let v = self.expr(value);
+                let v = match target {
+                    Pattern::Name(n, _) if v.is_tainted() => {
+                        v.step(self.unit, *span, &format!("assigned to `{n}`"))
+                    }
+                    _ => v,
+                };
+                self.bind(target, v);
+                true
+            }
+            Stmt::Expr(e) => {
+                self.expr(e);
+                true
+            }
+            Stmt::Return(e, span) => {
+                if let Some(e) = e {
+                    let v = self.expr(e);
+                    if v.is_tainted() {
+                        let v = v.step(self.unit, *span, "returned");
+                        self.ret.join(v);
+                    } else {
+                        self.ret.func = self.ret.func.or(v.func);
+                    }
+                }
+                false
+            }
+            Stmt::Throw(e, _) => {
+                if let Some(e) = e {
+                    self.expr(e);
+                }
+                false
+            }
+            Stmt::If {
+                cond, then, els, ..
+            } => self.if_stmt(cond, then, els),
+            Stmt::Switch { on, cases, .. } => self.switch(on.as_ref(), cases),
+            Stmt::Loop {
+                bind, cond, body, ..
+            } => {
+                let before = self.env.clone();
+                for _ in 0..2 {
+                    if let Some((p, iter)) = bind {
+                        let v = self.expr(iter);
+                        self.bind(p, v);
+                    }
+                    if let Some(c) = cond {
+                        self.expr(c);
+                    }
+                    self.block(body);
+                    let after = std::mem::take(&mut self.env);
+                    self.env = join_envs(before.clone(), after);
+                }
+                true
+            }
+            Stmt::Try {
+                body,
+                catches,
+                finally,
+            } => {
+                let before = self.env.clone();
+                let body_continues = self.block(body);
+                let after = std::mem::take(&mut self.env);
+                let mut joined = join_envs(before, after.clone());
+                let mut any = body_continues;
+                let mut out = if body_continues { Some(after) } else { None };
+                for (p, b) in catches {
+                    self.env = joined.clone();
+                    if let Some(p) = p {
+                        self.bind(p, Value::clean());
+                    }
+                    if self.block(b) {
+                        any = true;
+                        let e = std::mem::take(&mut self.env);
+                        out = Some(match out {
+                            Some(o) => join_envs(o, e),
+                            None => e,
+                        });
+                    }
+                }
+                joined = out.unwrap_or(joined);
+                self.env = joined;
+                let fin = self.block(finally);
+                any && fin
+            }
+            Stmt::Block(b) => self.block(b),
+            Stmt::Break | Stmt::Continue => false,
+            Stmt::Func(id) => {
+                if let Some(name) = self
+                    .code()
+                    .funcs
+                    .get(id.0 as usize)
+                    .and_then(|f| f.name.clone())
+                {
+                    let v = Value {
+                        func: Some((self.unit, id.0)),
+                        ..Value::default()
+                    };
+                    self.env.insert(name, v);
+                }
+                self.closure(*id, &Value::clean());
+                true
+            }
+        }
+    }
+
+    /// Evaluate an expression for its value (and its effects: sinks).
+    pub fn expr(&mut self, e: &Expr) -> Value {
+        if !self.eng.tick() {
+            return Value::clean();
+        }
+        match e {
+            Expr::Name(n, _) => self.env.get(n).cloned().unwrap_or_default(),
+            Expr::This(_) => self.env.get("this").cloned().unwrap_or_default(),
+            Expr::Lit(..) => Value::clean(),
+            Expr::Template { parts, .. } => self.template(parts),
+            Expr::Member { obj, prop, .. } => {
+                if let Some(k) = key(e) {
+                    if let Some(v) = self.env.get(&k) {
+                        return v.clone();
+                    }
+                }
+                let v = self.expr(obj);
+                member(v, prop)
+            }
+            Expr::Index { obj, index, .. } => {
+                let v = self.expr(obj);
+                let i = self.expr(index);
+                let _ = i;
+                match lit_str(index) {
+                    Some(name) => member(v, name),
+                    None => v,
+                }
+            }
+            Expr::Call(c) => self.call(c),
+            Expr::Object { entries, .. } => {
+                let mut v = Value::clean();
+                for en in entries {
+                    match en {
+                        Entry::Field(_, x, _) | Entry::Spread(x) => v.join(self.expr(x)),
+                        Entry::Computed(k, x) => {
+                            self.expr(k);
+                            v.join(self.expr(x));
+                        }
+                    }
+                }
+                v.func = None;
+                v
+            }
+            Expr::Array { items, .. } => {
+                let mut v = Value::clean();
+                for x in items {
+                    v.join(self.expr(x));
+                }
+                v.func = None;
+                v
+            }
+            Expr::Spread(x, _) => self.expr(x),
+            Expr::Func(id, _) => {
+                self.closure(*id, &Value::clean());
+                Value {
+                    func: Some((self.unit, id.0)),
+                    ..Value::default()
+                }
+            }
+            Expr::Cond {
+                cond, then, els, ..
+            } => {
+                self.expr(cond);
+                let mut v = self.expr(then);
+                v.join(self.expr(els));
+                v
+            }
+            Expr::Binary {
+                op, left, right, ..
+            } => match op {
+                BinOp::Add => self.template_of(&[left, right]),
+                BinOp::Coalesce | BinOp::Or | BinOp::And => {
+                    let mut v = self.expr(left);
+                    v.join(self.expr(right));
+                    v
+                }
+                BinOp::PathJoin => {
+                    let mut v = self.expr(left);
+                    v.join(self.expr(right));
+                    v.derived()
+                }
+                _ => {
+                    self.expr(left);
+                    self.expr(right);
+                    Value::clean()
+                }
+            },
+            Expr::Unary { op, expr, .. } => {
+                let v = self.expr(expr);
+                match op {
+                    UnOp::Other => v,
+                    _ => Value::clean(),
+                }
+            }
+            Expr::Assign { target, value, .. } => {
+                let v = self.expr(value);
+                self.bind(target, v.clone());
+                v
+            }
+            Expr::Guard { check, .. } => {
+                self.expr(check);
+                Value::clean()
+            }
+            Expr::Opaque { children, .. } => {
+                let mut v = Value::clean();
+                for x in children {
+                    v.join(self.expr(x));
+                }
+                v.derived()
+            }
+        }
+    }
+
+    fn template(&mut self, parts: &[Expr]) -> Value {
+        let refs: Vec<&Expr> = parts.iter().collect();
+        self.template_of(&refs)
+    }
+
+    /// String building: each value learns what constant text precedes it.
+    fn template_of(&mut self, parts: &[&Expr]) -> Value {
+        let mut before = String::new();
+        let mut out = Value::clean();
+        let mut pieces = 0;
+        for p in parts {
+            if let Some(s) = lit_str(p) {
+                before.push_str(s);
+                if !s.is_empty() {
+                    pieces += 1;
+                }
+                continue;
+            }
+            let v = self.expr(p);
+            pieces += 1;
+            let prefixed = !before.is_empty();
+            let origin = fixes_origin(&before);
+            for mut l in v.labels {
+                l.attrs.prefixed |= prefixed;
+                l.attrs.after_origin |= origin;
+                out.add(l);
+            }
+            before.push('\0');
+        }
+        if pieces > 1 {
+            out = out.derived();
+        }
+        out.func = None;
+        out
+    }
+
+    /// The summary of this function: what its parameters reach.
+    pub fn summarise(mut self, params: &[Param]) -> super::flow::Summary {
+        for (i, p) in params.iter().enumerate() {
+            if p.ty == TypeHint::Safe || p.ty == TypeHint::Context {
+                continue;
+            }
+            let l = Label {
+                origin: Origin::Param(i as u16),
+                role: Role::Args,
+                name: None,
+                safe_fields: None,
+                attrs: Attrs::FRESH,
+                trail: None,
+            };
+            let mut v = Value::clean();
+            v.add(l);
+            self.bind(&p.pattern, v);
+        }
+        let body = &self.code().funcs[self.func as usize].body;
+        self.block(body);
+        let mut s = super::flow::Summary::default();
+        for h in std::mem::take(&mut self.hits) {
+            if let Origin::Param(param) = h.label.origin {
+                s.add_sink(ParamSink {
+                    param,
+                    name: h.label.name.clone(),
+                    attrs: h.label.attrs,
+                    trail: h.label.trail.clone(),
+                    sink: h.sink,
+                });
+            }
+        }
+        for l in std::mem::take(&mut self.ret.labels) {
+            if let Origin::Param(param) = l.origin {
+                s.add_return(ParamReturn {
+                    param,
+                    name: l.name.clone(),
+                    attrs: l.attrs,
+                    trail: l.trail.clone(),
+                });
+            }
+        }
+        s
+    }
+
+    /// Analyse a handler: its source parameters get labels of `origin`.
+    pub fn run_handler(mut self, params: &[Param], sources: &[(usize, Label)]) -> Vec<Hit> {
+        for (i, p) in params.iter().enumerate() {
+            let mut v = Value::clean();
+            for (si, l) in sources {
+                if *si == i {
+                    v.add(l.clone());
+                }
+            }
+            self.bind(&p.pattern, v);
+        }
+        let body = &self.code().funcs[self.func as usize].body;
+        self.block(body);
+        self.hits
+    }
+
+    /// A dispatcher's tool-name parameter.
+    pub fn mark_tool_name(&mut self, p: &Pattern) {
+        let v = Value {
+            tool_name: true,
+            ..Value::default()
+        };
+        self.bind(p, v);
+    }
+}
+
+/// Join two environments: every key's values united.
+pub(super) fn join_envs(
+    mut a: HashMap<String, Value>,
+    b: HashMap<String, Value>,
+) -> HashMap<String, Value> {
+    for (k, v) in b {
+        match a.get_mut(&k) {
+            Some(x) => x.join(v),
+            None => {
+                a.insert(k, v);
+            }
+        }
+    }
+    a
+}

@@ -1,0 +1,57 @@
+use crate::code::{flow_finding, source_phrase, CodeCx};
+use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use skillaudit_model::code::ir::SinkKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags model input that reaches code evaluation or unsafe
+    /// deserialisation: `eval`, `new Function`, `vm.run*`, a string given
+    /// to `setTimeout`/`setInterval`; Python `eval`, `exec`, `compile`,
+    /// `pickle.loads`, `yaml.load` without a safe loader, `marshal.loads`;
+    /// an interpreter run on it (`python -c`, `node -e`).
+    ///
+    /// ## Why is this bad?
+    /// The model's text becomes code running inside the server, with its
+    /// credentials, files and network: one prompt injection is remote code
+    /// execution. Deserialisers such as pickle run code while loading.
+    ///
+    /// ## Example
+    /// ```python
+    /// @mcp.tool()
+    /// def calculate(expression: str) -> str:
+    ///     return str(eval(expression))
+    /// ```
+    ///
+    /// ## Fix
+    /// Parse what the tool accepts instead of evaluating it (an expression
+    /// parser such as `ast.literal_eval` for literals, `simpleeval`, a
+    /// JSON parser), use `yaml.safe_load`, and never unpickle data from
+    /// the model.
+    pub struct CodeEvaluation {
+        id: "code-evaluation",
+        severity: Critical,
+        target: Code,
+        summary: "model input evaluated as code or deserialised unsafely",
+    }
+}
+
+impl Rule for CodeEvaluation {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
+        for f in cx.flows() {
+            let what = match f.sink.kind {
+                SinkKind::Eval => "as code evaluated by",
+                SinkKind::Deserialize => "into data deserialised by",
+                _ => continue,
+            };
+            let message = format!("{} {what} {}", source_phrase(cx, f), f.sink.what);
+            out.push(flow_finding(cx, &Self::META, f, message).fix(
+                "parse the input instead of evaluating it (a real parser, ast.literal_eval, yaml.safe_load, JSON)",
+                Applicability::Manual,
+            ));
+        }
+    }
+}

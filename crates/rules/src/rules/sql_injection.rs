@@ -1,0 +1,61 @@
+use crate::code::{flow_finding, source_phrase, CodeCx};
+use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use skillaudit_model::code::ir::SinkKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags model input concatenated or interpolated into SQL text given
+    /// to a query or execute call (`db.query`, `cursor.execute`,
+    /// `db.Query`, `knex.raw`, `$queryRawUnsafe`, …) instead of being bound
+    /// as a parameter. A tool whose whole SQL statement is the model's (a
+    /// "run a query" tool) is not this finding: that is a design to judge
+    /// with the database user's rights, not an injection.
+    ///
+    /// ## Why is this bad?
+    /// A quote in the value ends the string and the rest is SQL: the model
+    /// (and whoever injected its prompt) reads other tables, changes data
+    /// or, with some databases, runs programs (`COPY … PROGRAM`,
+    /// `xp_cmdshell`).
+    ///
+    /// ## Example
+    /// ```python
+    /// @mcp.tool()
+    /// def find_user(name: str) -> list:
+    ///     return db.execute(f"SELECT * FROM users WHERE name = '{name}'").fetchall()
+    /// ```
+    ///
+    /// ## Fix
+    /// Bind the value: `db.execute("SELECT * FROM users WHERE name = ?",
+    /// (name,))`, `client.query("… WHERE name = $1", [name])`,
+    /// `db.Query("… WHERE name = $1", name)`. Identifiers (table, column
+    /// names) cannot be bound: check them against an allow-list.
+    pub struct SqlInjection {
+        id: "sql-injection",
+        severity: High,
+        target: Code,
+        summary: "model input built into SQL text instead of a bound parameter",
+    }
+}
+
+impl Rule for SqlInjection {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
+        for f in cx.flows() {
+            if f.sink.kind != SinkKind::Sql || f.attrs.whole {
+                continue;
+            }
+            let message = format!(
+                "{} into SQL text run by {} instead of a bound parameter",
+                source_phrase(cx, f),
+                f.sink.what
+            );
+            out.push(flow_finding(cx, &Self::META, f, message).fix(
+                "bind the value as a query parameter; check identifiers against an allow-list",
+                Applicability::Manual,
+            ));
+        }
+    }
+}
