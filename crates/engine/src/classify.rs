@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::Read;
 
 use skillaudit_model::code::CodeFile;
+use skillaudit_model::normalise::manifest::{self, Manifest};
 use skillaudit_model::normalise::{
     compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
     server_json, shell_script, workflow,
@@ -35,6 +36,8 @@ pub enum NameKind {
     Toml,
     /// Source code (TypeScript/JavaScript, Python, Go).
     Source(Lang),
+    /// `package.json`, `pyproject.toml`, `go.mod`.
+    Manifest,
     Unknown,
 }
 
@@ -56,6 +59,11 @@ pub fn kind_by_path(path: &str) -> NameKind {
     let lower_path = path.to_ascii_lowercase();
     if lower.ends_with(".dockerignore") {
         return NameKind::Unknown;
+    }
+    if manifest::is_manifest_name(&lower)
+        && !lower_path.split('/').any(|d| GENERATED_DIRS.contains(&d))
+    {
+        return NameKind::Manifest;
     }
     if lower == "dockerfile"
         || lower == "containerfile"
@@ -178,6 +186,7 @@ pub struct Processed {
     pub errors: Vec<SyntaxError>,
     /// Source files: the lowered code model.
     pub code: Option<CodeFile>,
+    pub manifest: Option<Manifest>,
 }
 
 /// Placeholder id until the project numbers its files.
@@ -241,6 +250,30 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     if let NameKind::Source(lang) = c.name_kind {
         return source(c, lang, bytes, nul.is_some());
     }
+    if c.name_kind == NameKind::Manifest {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let name = c
+            .display
+            .rsplit('/')
+            .next()
+            .unwrap_or(&c.display)
+            .to_ascii_lowercase();
+        let Some(m) = manifest::read(&name, &text) else {
+            return Ok(None);
+        };
+        return Ok(Some(Processed {
+            display: c.display.clone(),
+            abs: c.abs.clone(),
+            kind: FileKind::Manifest,
+            text,
+            image: None,
+            containers: Vec::new(),
+            builds: Vec::new(),
+            errors: Vec::new(),
+            code: None,
+            manifest: Some(m),
+        }));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -255,7 +288,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         NameKind::Devcontainer => (FileKind::Devcontainer, None),
         NameKind::McpConfig => (FileKind::McpConfig, None),
         NameKind::Readme => (FileKind::Readme, None),
-        NameKind::Source(_) => return Ok(None),
+        NameKind::Source(_) | NameKind::Manifest => return Ok(None),
         NameKind::Yaml => match sniff_yaml(&text) {
             Some((k, s)) => (k, Some(s)),
             None => return Ok(None),
@@ -283,6 +316,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         builds: Vec::new(),
         errors: Vec::new(),
         code: None,
+        manifest: None,
     };
     if let Some(at) = nul {
         p.errors.push(SyntaxError::new(
@@ -297,8 +331,8 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     let text = p.text.as_str();
     let mut errors = Vec::new();
     let containers = match kind {
-        // Handled by `source` before content sniffing.
-        FileKind::Source(_) => Vec::new(),
+        // Handled before content sniffing.
+        FileKind::Source(_) | FileKind::Manifest => Vec::new(),
         FileKind::Dockerfile => {
             let parsed = dockerfile::parse(text);
             errors = parsed.errors.clone();
@@ -399,6 +433,7 @@ fn source(
         builds: Vec::new(),
         errors: Vec::new(),
         code: Some(code),
+        manifest: None,
     }))
 }
 

@@ -271,6 +271,9 @@ pub fn scan_with(
         if let Some(code) = p.code {
             project.code.units.push(code::unit(id, &p.display, code));
         }
+        if let Some(m) = p.manifest {
+            project.code.manifests.push((id, m));
+        }
         glob_paths.push(glob_path(&resolved[ti], &glob_prefixes[ti], &p.display));
         project
             .files
@@ -284,6 +287,7 @@ pub fn scan_with(
     link::link(&mut project);
     project.contexts = build_contexts(&project, &resolved, &file_targets);
     project.code.analysis = code::analyse(&project.code.units);
+    project.code.servers = skillaudit_model::code::link::servers(&project);
     notices
         .lock()
         .expect("notices")

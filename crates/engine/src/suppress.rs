@@ -60,6 +60,13 @@ impl Syntax {
             // TOML's; `//` and `/* */` outside strings as JSONC's (JS
             // template literals and Go raw strings are read as code, which
             // can only make a comment inside one look like a comment).
+            FileKind::Manifest => {
+                if lower.ends_with(".toml") {
+                    Syntax::Toml
+                } else {
+                    Syntax::Json
+                }
+            }
             FileKind::Source(lang) => match lang {
                 skillaudit_syntax::code::Lang::Python => Syntax::Toml,
                 _ => Syntax::Json,

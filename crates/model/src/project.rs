@@ -35,6 +35,8 @@ pub enum FileKind {
     Readme,
     /// Source code of the server (TypeScript/JavaScript, Python, Go).
     Source(crate::code::ir::Lang),
+    /// A package manifest (`package.json`, `pyproject.toml`, `go.mod`).
+    Manifest,
 }
 
 impl FileKind {
@@ -51,6 +53,7 @@ impl FileKind {
             FileKind::Kubernetes => "Kubernetes manifest",
             FileKind::Readme => "README",
             FileKind::Source(lang) => lang.name(),
+            FileKind::Manifest => "package manifest",
         }
     }
 }
@@ -112,6 +115,10 @@ pub struct Project {
 pub struct CodeModel {
     pub units: Vec<crate::code::resolve::CodeUnit>,
     pub analysis: crate::code::taint::Analysis,
+    /// Package manifests read, by file.
+    pub manifests: Vec<(FileId, crate::normalise::manifest::Manifest)>,
+    /// The servers of the repository and what runs them.
+    pub servers: Vec<crate::code::link::Server>,
 }
 
 /// What rules need to know about a build context without reading it.

@@ -22,7 +22,9 @@ fn looks_at(target: Target) -> &'static str {
             "container — how an image is run: compose services, `docker run` lines (scripts, Makefiles, workflows, READMEs), \
              workflow job containers, MCP client configs, `server.json`, devcontainers, Kubernetes workloads"
         }
-        Target::Compound => "compound — a container together with the image it runs",
+        Target::Compound => {
+            "compound — a container together with the image it runs, or a server's code together with the containers that run it"
+        }
         Target::File => "file — any file recognised as one of the supported kinds",
         Target::Code => {
             "code — the server's source (TypeScript/JavaScript, Python, Go): data flows from MCP tool handlers to dangerous calls"

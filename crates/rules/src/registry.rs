@@ -48,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &sql_injection::SqlInjection,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
+    &prompt_to_host_chain::PromptToHostChain,
     // Files that cannot be read
     &syntax_error::SyntaxError,
     // Ignore comments that suppress nothing
@@ -134,7 +135,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 41);
+        assert_eq!(RULES.len(), 42);
     }
 
     #[test]

@@ -48,7 +48,6 @@ const PENDING: &[(&str, &str)] = &[
     ("tls-verification-disabled", "issue 13"),
     ("unauthenticated-network-transport", "issue 13"),
     ("missing-origin-check", "issue 13"),
-    ("prompt-to-host-chain", "issue 12"),
 ];
 
 /// The shared specification lives beside the repository (`../shared`, as

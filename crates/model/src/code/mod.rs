@@ -6,10 +6,13 @@
 //! - [`resolve`] — which repository function a call or handler names,
 //!   across files;
 //! - [`taint`] — flows from handler parameters to sinks;
+//! - [`link`] — servers (manifest roots), the images that carry their
+//!   code and the READMEs/configs that launch them on the host;
 //! - [`dump`] — a text rendering for snapshots and debugging.
 
 pub mod dump;
 pub mod ir;
+pub mod link;
 pub mod lower;
 pub mod resolve;
 pub mod taint;

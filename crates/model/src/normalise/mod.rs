@@ -7,6 +7,7 @@ pub mod docker_cli;
 pub mod dockerfile;
 pub mod kubernetes;
 pub mod makefile;
+pub mod manifest;
 pub mod mcp_config;
 pub mod nodes;
 pub mod readme;

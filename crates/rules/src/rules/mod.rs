@@ -23,6 +23,7 @@ pub mod path_traversal;
 pub mod privileged_container;
 pub mod privileged_port;
 pub mod project_root_mount;
+pub mod prompt_to_host_chain;
 pub mod published_on_all_interfaces;
 pub mod remote_script_execution;
 pub mod root_user;
