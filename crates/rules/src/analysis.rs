@@ -502,6 +502,45 @@ pub fn with_article(kind: &str) -> String {
     format!("{} {kind}", if vowel_sound { "an" } else { "a" })
 }
 
+/// The ways a container reaches the host (code-rules.md,
+/// `prompt-to-host-chain`): privileged mode, the engine socket, a
+/// sensitive or home-directory host mount (read-only too: it can be read),
+/// the host's PID/network/IPC namespace, a dangerous capability. Each with
+/// where it is written and whether it is the engine socket.
+pub fn host_access(c: &Container) -> Vec<(Origin, String, bool)> {
+    let mut parts = Vec::new();
+    if let Some(o) = c.privileged {
+        parts.push((o, "privileged mode".to_string(), false));
+    }
+    for m in &c.mounts {
+        match classify_mount(m) {
+            MountClass::EngineSocket => {
+                parts.push((m.origin, format!("engine socket mount {}", m.source), true))
+            }
+            MountClass::Sensitive(why) => parts.push((
+                m.origin,
+                format!("host mount of {} ({why})", m.source),
+                false,
+            )),
+            _ => {}
+        }
+    }
+    for ns in c.host_namespaces() {
+        parts.push((
+            ns.origin,
+            format!("host {} namespace", ns.kind.name()),
+            false,
+        ));
+    }
+    for cap in &c.cap_add {
+        let name = capability_name(&cap.value);
+        if DANGEROUS_CAPABILITIES.contains(&name.as_str()) {
+            parts.push((cap.origin, format!("capability {name}"), false));
+        }
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,43 +683,4 @@ mod tests {
             assert!(secret_file_kind(p).is_none(), "{p}");
         }
     }
-}
-
-/// The ways a container reaches the host (code-rules.md,
-/// `prompt-to-host-chain`): privileged mode, the engine socket, a
-/// sensitive or home-directory host mount (read-only too: it can be read),
-/// the host's PID/network/IPC namespace, a dangerous capability. Each with
-/// where it is written and whether it is the engine socket.
-pub fn host_access(c: &Container) -> Vec<(Origin, String, bool)> {
-    let mut parts = Vec::new();
-    if let Some(o) = c.privileged {
-        parts.push((o, "privileged mode".to_string(), false));
-    }
-    for m in &c.mounts {
-        match classify_mount(m) {
-            MountClass::EngineSocket => {
-                parts.push((m.origin, format!("engine socket mount {}", m.source), true))
-            }
-            MountClass::Sensitive(why) => parts.push((
-                m.origin,
-                format!("host mount of {} ({why})", m.source),
-                false,
-            )),
-            _ => {}
-        }
-    }
-    for ns in c.host_namespaces() {
-        parts.push((
-            ns.origin,
-            format!("host {} namespace", ns.kind.name()),
-            false,
-        ));
-    }
-    for cap in &c.cap_add {
-        let name = capability_name(&cap.value);
-        if DANGEROUS_CAPABILITIES.contains(&name.as_str()) {
-            parts.push((cap.origin, format!("capability {name}"), false));
-        }
-    }
-    parts
 }
