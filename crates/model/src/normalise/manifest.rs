@@ -110,10 +110,7 @@ mod tests {
                 .as_deref(),
             Some("github.com/o/netdiag")
         );
-        assert_eq!(
-            read("package.json", "{").map(|m| m.name),
-            None.or(Some(None))
-        );
+        assert_eq!(read("package.json", "{").and_then(|m| m.name), None);
         assert!(read("README.md", "").is_none());
     }
 }
