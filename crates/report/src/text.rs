@@ -193,9 +193,20 @@ pub fn render_findings(result: &ScanResult, color: bool) -> String {
     .decor_style(DecorStyle::Ascii);
     let redactor = Redactor::new(result);
     let mut out = String::new();
-    for shown in &result.findings {
+    for shown in reading_order(result) {
         out.push_str(&render_one(result, &redactor, shown, &renderer));
         out.push_str("\n\n");
     }
     out
+}
+
+/// Compound findings first (they say how the others combine), then the
+/// rest in the report's one order (path, line, column, rule).
+fn reading_order(result: &ScanResult) -> impl Iterator<Item = &Shown> {
+    let compound = |s: &&Shown| s.finding.rule.target == skillaudit_rules::Target::Compound;
+    result
+        .findings
+        .iter()
+        .filter(compound)
+        .chain(result.findings.iter().filter(move |s| !compound(s)))
 }
