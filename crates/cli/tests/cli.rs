@@ -390,7 +390,10 @@ fn explicit_files_are_scanned_whatever_their_name() {
 fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
     let out = skillaudit().arg("rules").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), 34);
+    assert_eq!(text.lines().count(), 35);
+    assert!(text.lines().any(|l| l.starts_with("hardcoded-password")
+        && l.contains("medium")
+        && l.contains("image+container")));
     assert!(text
         .lines()
         .any(|l| l.starts_with("missing-user") && l.contains("high")));

@@ -56,6 +56,7 @@ fn rule(m: &RuleMeta) -> Value {
             "tags": ["security", "containers", match m.target {
                 Target::Image => "dockerfile",
                 Target::Container => "runtime",
+                Target::ImageAndContainer => "dockerfile-and-runtime",
                 Target::Compound => "compound",
                 Target::File => "parse",
             }],

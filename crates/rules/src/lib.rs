@@ -49,6 +49,8 @@ impl RuleMeta {
 pub enum Target {
     Image,
     Container,
+    /// Both: values written in Dockerfiles and in container definitions.
+    ImageAndContainer,
     Compound,
     File,
 }
@@ -58,6 +60,7 @@ impl Target {
         match self {
             Target::Image => "image",
             Target::Container => "container",
+            Target::ImageAndContainer => "image+container",
             Target::Compound => "compound",
             Target::File => "file",
         }

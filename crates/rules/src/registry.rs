@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &device_access::DeviceAccess,
     &published_on_all_interfaces::PublishedOnAllInterfaces,
     &secret_in_environment::SecretInEnvironment,
+    &hardcoded_password::HardcodedPassword,
     &unpinned_image::UnpinnedImage,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
@@ -126,7 +127,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 34);
+        assert_eq!(RULES.len(), 35);
     }
 
     #[test]
