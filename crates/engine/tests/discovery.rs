@@ -216,7 +216,11 @@ fn secret_files_in_a_build_context_respect_dockerignore() {
         "Dockerfile",
         "FROM node:22\nCOPY . .\nUSER node\n",
     );
-    write(repo.path(), ".env", "TOKEN=x\n");
+    write(
+        repo.path(),
+        ".env",
+        "TOKEN=ghp_Zq8Rk3Lm5Np7Tv9Wx2Yb4Cd6Ef8Gh0Ij1Kl3\n",
+    );
     write(repo.path(), ".env.example", "TOKEN=\n");
     let r = scan_dir(repo.path());
     let f = r

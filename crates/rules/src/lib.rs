@@ -86,9 +86,9 @@ impl<'a> ImageCx<'a> {
             .flatten()
             .map(move |&i| &project.containers[i])
     }
-    /// Secret-looking files in this image's build context (relative paths)
-    /// that `.dockerignore` does not exclude.
-    pub fn context_secret_files(&self) -> &'a [String] {
+    /// Secret-looking files in this image's build context that
+    /// `.dockerignore` does not exclude, with what the engine read of them.
+    pub fn context_secret_files(&self) -> &'a [skillaudit_model::ContextFile] {
         self.project
             .contexts
             .get(self.index)
