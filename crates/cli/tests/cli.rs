@@ -394,6 +394,9 @@ fn rules_lists_the_catalogue_and_explain_prints_the_docs() {
         text.lines().count(),
         skillaudit_rules::registry::RULES.len()
     );
+    assert!(text.lines().any(|l| l.starts_with("hardcoded-password")
+        && l.contains("medium")
+        && l.contains("image+container")));
     assert!(text
         .lines()
         .any(|l| l.starts_with("missing-user") && l.contains("high")));
@@ -674,4 +677,32 @@ fn exit_code_2_for_a_missing_or_invalid_baseline() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("cannot write baseline"));
+}
+
+#[test]
+fn explain_of_the_secret_rules_says_what_is_credential_shaped_and_what_is_a_placeholder() {
+    for id in [
+        "secret-in-image",
+        "secret-in-environment",
+        "secret-file-in-image",
+        "hardcoded-password",
+    ] {
+        let out = skillaudit().args(["explain", id]).output().unwrap();
+        assert!(out.status.success(), "{id}");
+        let doc = String::from_utf8(out.stdout).unwrap().to_lowercase();
+        let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in [
+            "known token format",
+            "high-entropy",
+            "placeholder",
+            "changeme",
+            "weak",
+            "default password",
+        ] {
+            assert!(
+                doc.contains(needle),
+                "`explain {id}` does not mention {needle:?}"
+            );
+        }
+    }
 }

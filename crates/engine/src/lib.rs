@@ -521,7 +521,8 @@ fn positions(file: &SourceFile, span: skillaudit_syntax::Span) -> (LineCol, Line
     )
 }
 
-/// For each image: the secret-looking files its build context would send.
+/// For each image that copies its context or a secret-looking file: the
+/// secret-looking files its build context would send, with their beginning.
 fn build_contexts(
     project: &Project,
     targets: &[target::Resolved],
@@ -532,7 +533,7 @@ fn build_contexts(
         .par_iter()
         .enumerate()
         .map(|(i, image)| {
-            if !contexts::copies_whole_context(image) {
+            if !contexts::needs_listing(image) {
                 return Default::default();
             }
             let file = project.file(image.file);

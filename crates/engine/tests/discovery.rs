@@ -216,7 +216,11 @@ fn secret_files_in_a_build_context_respect_dockerignore() {
         "Dockerfile",
         "FROM node:22\nCOPY . .\nUSER node\n",
     );
-    write(repo.path(), ".env", "TOKEN=x\n");
+    write(
+        repo.path(),
+        ".env",
+        "TOKEN=ghp_Zq8Rk3Lm5Np7Tv9Wx2Yb4Cd6Ef8Gh0Ij1Kl3\n",
+    );
     write(repo.path(), ".env.example", "TOKEN=\n");
     let r = scan_dir(repo.path());
     let f = r
@@ -233,4 +237,82 @@ fn secret_files_in_a_build_context_respect_dockerignore() {
         .findings
         .iter()
         .all(|f| f.finding.rule.id != "secret-file-in-image"));
+}
+
+/// (line, severity, confidence) of each `rule` finding.
+fn graded(r: &ScanResult, rule: &str) -> Vec<(u32, Severity, skillaudit_rules::Confidence)> {
+    r.findings
+        .iter()
+        .filter(|f| f.finding.rule.id == rule)
+        .map(|f| (f.start.line, f.finding.severity, f.finding.confidence))
+        .collect()
+}
+
+#[test]
+fn a_copied_secret_file_is_graded_by_what_it_holds_and_where_it_goes() {
+    use skillaudit_rules::Confidence::{High as Sure, Medium as Likely};
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        repo.path(),
+        "Dockerfile",
+        "FROM node:22 AS deps\nCOPY .npmrc ./\nRUN npm ci\n\n\
+         FROM node:22 AS build\nCOPY .pypirc ./\nRUN npm run build\n\n\
+         FROM node:22-slim\nCOPY --from=build /app /app\nCOPY .npmrc ./\nCOPY .netrc ./\nUSER node\n",
+    );
+    write(
+        repo.path(),
+        ".npmrc",
+        "//registry.npmjs.org/:_authToken=npm_Zq8Rk3Lm5Np7Tv9Wx2Yb4Cd6Ef8Gh0Ij1Kl3\n",
+    );
+    write(repo.path(), ".pypirc", "[pypi]\npassword = Vk7qZ2xR9wLp\n");
+    // .netrc is not in the tree: its content is unknown.
+    let r = scan_dir(repo.path());
+    assert_eq!(
+        graded(&r, "secret-file-in-image"),
+        vec![
+            // A stage nothing reaches the final image from: low.
+            (2, Severity::Low, Sure),
+            // A stage the final stage copies from: high, but it may not pass the file on.
+            (6, Severity::High, Likely),
+            // The final stage, with a token in the file: high, sure.
+            (11, Severity::High, Sure),
+            // Not in the scanned tree: kept, at medium confidence.
+            (12, Severity::High, Likely),
+        ]
+    );
+    let text: String = r
+        .findings
+        .iter()
+        .map(|f| f.finding.message.clone())
+        .collect();
+    assert!(!text.contains("Zq8Rk3Lm5Np7"), "{text}");
+    assert!(!text.contains("Vk7qZ2xR9wLp"), "{text}");
+
+    // The same .npmrc with settings only: no finding at all.
+    write(repo.path(), ".npmrc", "ignore-scripts=true\n");
+    write(repo.path(), ".pypirc", "[pypi]\nusername = __token__\n");
+    write(repo.path(), ".netrc", "machine example.org login me\n");
+    let r = scan_dir(repo.path());
+    assert_eq!(graded(&r, "secret-file-in-image"), vec![]);
+}
+
+#[test]
+fn weak_default_passwords_are_medium_with_medium_confidence() {
+    let repo = tempfile::tempdir().unwrap();
+    write(
+        repo.path(),
+        "compose.yaml",
+        "services:\n  db:\n    image: neo4j:5.26\n    environment:\n      NEO4J_AUTH: neo4j/password\n      \
+         GITHUB_TOKEN: ghp_Zq8Rk3Lm5Np7Tv9Wx2Yb4Cd6Ef8Gh0Ij1Kl3\n      API_TOKEN: yyy\n",
+    );
+    let r = scan_dir(repo.path());
+    use skillaudit_rules::Confidence;
+    assert_eq!(
+        graded(&r, "hardcoded-password"),
+        vec![(5, Severity::Medium, Confidence::Medium)]
+    );
+    assert_eq!(
+        graded(&r, "secret-in-environment"),
+        vec![(6, Severity::Critical, Confidence::High)]
+    );
 }

@@ -398,3 +398,32 @@ fn a_readme_with_10_000_code_blocks() {
         rules_at(&r, "README.md").len()
     );
 }
+
+/// Values built to be slow for the password-strength estimator (runs of
+/// characters it reads as `l33t` letters, repeats, keyboard walks) under
+/// secret-like names: the estimator works on bounded pieces, so the scan
+/// ends and every value is judged.
+#[test]
+fn values_built_to_be_slow_to_judge() {
+    let dir = repo();
+    let mut text = String::from("FROM node:22\nUSER node\n");
+    let shapes = [
+        "1l7|1l7|1l7|1l7|1l7|1l7|1l7|1l7|1l7|1l7|",
+        "4@8(3691!|70$5+%24@8(3691!|70$5+%2",
+        "qwertyuiopasdfghjklzxcvbnmqwertyuiop",
+        "a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2a1b2",
+    ];
+    for i in 0..2_000 {
+        let shape = shapes[i % shapes.len()];
+        text.push_str(&format!("ENV DB_PASSWORD_{i}=\"{shape}{i}\"\n"));
+    }
+    write(dir.path(), "Dockerfile", &text);
+    let r = scan_dir(dir.path());
+    assert_rest_scanned(&r);
+    let judged = r
+        .findings
+        .iter()
+        .filter(|f| matches!(f.finding.rule.id, "hardcoded-password" | "secret-in-image"))
+        .count();
+    assert_eq!(judged, 2_000);
+}

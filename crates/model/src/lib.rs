@@ -24,7 +24,7 @@ pub use container::{
 };
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
-pub use project::{BuildContext, CodeModel, FileId, FileKind, Project, SourceFile};
+pub use project::{BuildContext, CodeModel, ContextFile, FileId, FileKind, Project, SourceFile};
 pub use remedy::{Remedy, Subject, TextEdit};
 pub use settings::Settings;
 pub use skillaudit_syntax::{Span, SyntaxError};

@@ -121,12 +121,30 @@ pub struct CodeModel {
     pub servers: Vec<crate::code::link::Server>,
 }
 
-/// What rules need to know about a build context without reading it.
+/// What rules need to know about a build context: the engine lists it and
+/// reads what is needed (rules never touch the disk).
 #[derive(Clone, Debug, Default)]
 pub struct BuildContext {
     /// Secret-looking files in the context that `.dockerignore` does not
-    /// exclude, as paths shown in reports.
-    pub secret_files: Vec<String>,
+    /// exclude, sorted by the path shown in reports.
+    pub secret_files: Vec<ContextFile>,
+}
+
+/// One secret-looking file of a build context, with the beginning of its
+/// text when the engine read it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContextFile {
+    /// The path shown in reports.
+    pub display: String,
+    /// The path relative to the context directory, `/`-separated: what a
+    /// `COPY` source names.
+    pub rel: String,
+    /// The first bytes of the file as text; `None` when it was not read (not
+    /// a regular file, not UTF-8, over the engine's read budget, or a kind
+    /// of file whose content no rule inspects).
+    pub text: Option<String>,
+    /// The file is longer than `text`.
+    pub truncated: bool,
 }
 
 impl Project {

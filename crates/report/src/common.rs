@@ -160,8 +160,13 @@ pub fn snippet_lines(
 /// A byte range `(start, end)`.
 type ByteRange = (usize, usize);
 
-/// Rules whose span is a `NAME=value` / `NAME: value` entry holding a credential.
-const SECRET_RULES: &[&str] = &["secret-in-image", "secret-in-environment"];
+/// Rules whose span is a `NAME=value` / `NAME: value` entry holding a
+/// credential or a weak password.
+const SECRET_RULES: &[&str] = &[
+    "secret-in-image",
+    "secret-in-environment",
+    "hardcoded-password",
+];
 
 /// Keeps credentials out of source snippets. Messages carry secrets masked
 /// (the rules see to it); the source lines a renderer quotes would carry them
@@ -169,9 +174,10 @@ const SECRET_RULES: &[&str] = &["secret-in-image", "secret-in-environment"];
 /// would show and replaces every other byte of the value with `*`, so byte
 /// offsets (and the spans that point into the window) stay valid.
 ///
-/// What is redacted: the value of every shown `secret-in-*` finding, and any
-/// word of a quoted window that has a known token format (a GitHub, AWS,
-/// Anthropic, … token), whichever finding the window belongs to.
+/// What is redacted: the value of every shown `secret-in-*` and
+/// `hardcoded-password` finding, and any word of a quoted window that has a
+/// known token format (a GitHub, AWS, Anthropic, … token) or is a connection
+/// string with a password, whichever finding the window belongs to.
 pub struct Redactor {
     values: HashMap<FileId, Vec<(usize, usize)>>,
     cache: RefCell<HashMap<(FileId, usize, usize), Vec<ByteRange>>>,
@@ -268,7 +274,7 @@ fn token_words(text: &str) -> Vec<(usize, usize)> {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
                 // Shorter words cannot hold a token (`redis://:pw@h` has 13).
-                if i - s >= 12 && secrets::classify(None, &text[s..i]).is_some() {
+                if i - s >= 12 && secrets::classify(None, &text[s..i]).secret().is_some() {
                     out.push((s, i));
                 }
                 start = None;

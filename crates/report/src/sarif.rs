@@ -56,6 +56,9 @@ fn rule(m: &RuleMeta) -> Value {
             "tags": match m.target {
                 Target::Image => json!(["security", "containers", "dockerfile"]),
                 Target::Container => json!(["security", "containers", "runtime"]),
+                Target::ImageAndContainer => {
+                    json!(["security", "containers", "dockerfile-and-runtime"])
+                }
                 Target::Compound => json!(["security", "containers", "compound"]),
                 Target::File => json!(["security", "containers", "parse"]),
                 Target::Code => json!(["security", "code", "mcp"]),

@@ -643,10 +643,20 @@ fn no_format_prints_a_credential_from_the_source() {
         .findings
         .iter()
         .any(|s| s.finding.rule.id == "secret-in-environment"));
+    // Weak default passwords (`hardcoded-password`) are masked the same way.
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|s| s.finding.rule.id == "hardcoded-password")
+            .count(),
+        2
+    );
     for name in Format::NAMES {
         let out = render(&r, Format::parse(name).unwrap(), false);
         assert!(!out.contains("R2d7kQ9vXw3L"), "{name}");
         assert!(!out.contains("93kdl2mMx0vB"), "{name}");
+        assert!(!out.contains("adminadmin123"), "{name}");
+        assert!(!out.contains("hunter2hunter2"), "{name}");
     }
     let text = render(&r, Format::Text, false);
     assert!(

@@ -470,6 +470,7 @@ pub fn secret_file_kind(path: &str) -> Option<&'static str> {
     }
     match name {
         ".npmrc" => Some("npm credentials"),
+        ".yarnrc.yml" | ".yarnrc.yaml" => Some("Yarn credentials"),
         ".pypirc" => Some("PyPI credentials"),
         ".netrc" => Some("netrc credentials"),
         _ if name.starts_with("credentials") && name.ends_with(".json") => Some("credentials file"),
@@ -664,6 +665,7 @@ mod tests {
             "tls.key",
             "id_rsa",
             ".npmrc",
+            ".yarnrc.yml",
             "credentials.json",
             ".aws/config",
             ".ssh/",

@@ -22,6 +22,10 @@ fn looks_at(target: Target) -> &'static str {
             "container — how an image is run: compose services, `docker run` lines (scripts, Makefiles, workflows, READMEs), \
              workflow job containers, MCP client configs, `server.json`, devcontainers, Kubernetes workloads"
         }
+        Target::ImageAndContainer => {
+            "image and container — Dockerfile `ENV`/`ARG` defaults, and the environment of every container \
+             source (compose, `docker run -e`, MCP client configs, devcontainers, Kubernetes)"
+        }
         Target::Compound => {
             "compound — a container together with the image it runs, or a server's code together with the containers that run it"
         }

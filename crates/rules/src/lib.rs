@@ -50,6 +50,8 @@ impl RuleMeta {
 pub enum Target {
     Image,
     Container,
+    /// Both: values written in Dockerfiles and in container definitions.
+    ImageAndContainer,
     Compound,
     File,
     /// Source code: flows from MCP handlers, descriptions, literals.
@@ -61,6 +63,7 @@ impl Target {
         match self {
             Target::Image => "image",
             Target::Container => "container",
+            Target::ImageAndContainer => "image+container",
             Target::Compound => "compound",
             Target::File => "file",
             Target::Code => "code",
@@ -87,9 +90,9 @@ impl<'a> ImageCx<'a> {
             .flatten()
             .map(move |&i| &project.containers[i])
     }
-    /// Secret-looking files in this image's build context (relative paths)
-    /// that `.dockerignore` does not exclude.
-    pub fn context_secret_files(&self) -> &'a [String] {
+    /// Secret-looking files in this image's build context that
+    /// `.dockerignore` does not exclude, with what the engine read of them.
+    pub fn context_secret_files(&self) -> &'a [skillaudit_model::ContextFile] {
         self.project
             .contexts
             .get(self.index)

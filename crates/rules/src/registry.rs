@@ -37,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &device_access::DeviceAccess,
     &published_on_all_interfaces::PublishedOnAllInterfaces,
     &secret_in_environment::SecretInEnvironment,
+    &hardcoded_password::HardcodedPassword,
     &unpinned_image::UnpinnedImage,
     // Code rules (code-rules.md)
     &command_injection::CommandInjection,
@@ -135,7 +136,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 42);
+        assert_eq!(RULES.len(), 43);
     }
 
     #[test]

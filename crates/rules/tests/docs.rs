@@ -109,6 +109,9 @@ fn ids_and_severities_agree_with_the_specification() {
             // Issue 5 adds `unused-ignore` (an ignore comment that matches
             // nothing), which interface.md asks for but rules.md does not list.
             (Some(_), None) if id.as_str() == "unused-ignore" => {}
+            // Issue 15 splits weak default passwords (`hardcoded-password`,
+            // medium) off the critical secret rules; rules.md predates it.
+            (Some(_), None) if id.as_str() == "hardcoded-password" => {}
             (Some(_), None) => differences.push(format!("{id}: in the code only")),
             (None, Some(_)) if pending.is_some() => {}
             (None, Some(_)) => differences.push(format!("{id}: in the specification only")),

@@ -12,6 +12,7 @@ pub mod device_access;
 pub mod docker_socket_in_image;
 pub mod docker_socket_mount;
 pub mod full_os_base_image;
+pub mod hardcoded_password;
 pub mod host_namespace;
 pub mod host_takeover_chain;
 pub mod missing_healthcheck;

@@ -7,12 +7,35 @@ use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags an `ENV` value, or an `ARG` default, that holds a
-    /// credential-shaped literal: a known token format (GitHub, AWS, OpenAI,
-    /// Anthropic, Slack, Stripe, Google, GitLab, npm, PyPI, Hugging Face,
-    /// private keys, JWTs, connection strings with a password) or any literal
-    /// value of a secret-like name (`*_TOKEN`, `*_PASSWORD`, `API_KEY`, …).
-    /// Placeholders (`${VAR}`, `<your-token>`, `changeme`, empty values)
-    /// are not secrets.
+    /// credential-shaped literal. Credential-shaped means one of:
+    ///
+    /// - a **known token format**, whatever the variable is called:
+    ///   GitHub (`ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_`, `github_pat_`), AWS
+    ///   access key ids (`AKIA…`, `ASIA…`) and 40-character secret access keys
+    ///   under their AWS name, Anthropic (`sk-ant-…`), OpenAI (`sk-…`,
+    ///   `sk-proj-…`), Slack, Stripe live keys, Google API keys, GitLab, npm,
+    ///   PyPI and Hugging Face tokens, private keys (PEM headers), JWTs, and
+    ///   connection strings (`postgres://user:pw@host`) whose password has
+    ///   real strength;
+    /// - a **high-entropy value under a secret-like name** (`*_TOKEN`,
+    ///   `*_PASSWORD`, `*_SECRET`, `API_KEY`, `AUTH`, …): at least eight
+    ///   characters that no dictionary word, common password, name, keyboard
+    ///   pattern, repeat, sequence or date explains (measured with zxcvbn).
+    ///
+    /// **Placeholders** are never secrets: empty values, references (`${VAR}`,
+    /// `$VAR`, `{{ template }}`, `%VAR%`), one repeated character or filler
+    /// (`xxx`, `yyy`, `***`, `...`), announcements (`<your-token>`,
+    /// `your-key`, `key-here`, `TODO`), `changeme` / `replace_me`,
+    /// `example…`, `sample…`, `placeholder`, `dummy`, values starting with
+    /// `fake`, `mock` or `test` (`test-client-secret`), and the bare name of
+    /// what belongs there (`password`, `secret`, `token`).
+    ///
+    /// A secret-like name holding a **weak, dictionary or default value**
+    /// (`POSTGRES_PASSWORD=postgres`, `NEO4J_AUTH=neo4j/password`) is not this
+    /// rule's finding but `hardcoded-password` (medium): a weak default
+    /// password is one every reader of the repository knows, not a leaked
+    /// key, and it is fixed by generating a password at deploy time rather
+    /// than by revoking one.
     ///
     /// ## Why is this bad?
     /// Everything in a Dockerfile ends up in the repository, in the image
@@ -65,7 +88,11 @@ fn check(instr: &Instr, file: skillaudit_model::FileId, out: &mut Vec<Finding>) 
     };
     for var in vars {
         let Some(value) = &var.value else { continue };
-        if let Some(m) = secrets::classify(Some(&var.key), value) {
+        let verdict = secrets::classify(Some(&var.key), value);
+        if !verdict.is_credential() {
+            continue;
+        }
+        if let Some(m) = verdict.secret() {
             out.push(
                 Finding::new(
                     &SecretInImage::META,
