@@ -241,6 +241,9 @@ impl Container {
         }
         for b in build.iter_mut() {
             f(&mut b.origin);
+            if let Some(t) = &mut b.target {
+                f(&mut t.origin);
+            }
         }
         for m in mounts.iter_mut() {
             f(&mut m.origin);
@@ -275,6 +278,8 @@ pub struct Build {
     pub context: String,
     /// Dockerfile path relative to the context, when given.
     pub dockerfile: Option<String>,
+    /// `target:` — the stage built (and so run), when not the last one.
+    pub target: Option<Spanned<String>>,
     pub origin: Origin,
 }
 

@@ -3,7 +3,7 @@
 //! run as non-root, which capabilities are dangerous, who a container runs as.
 
 use skillaudit_model::image::{is_root_user, Base};
-use skillaudit_model::{Container, Image, ImageRef, Mount, MountKind, Origin, Settings};
+use skillaudit_model::{Container, Image, ImageRef, Mount, MountKind, Origin, Settings, Stage};
 
 use crate::ContainerCx;
 
@@ -371,7 +371,7 @@ pub fn full_os_base(r: &ImageRef) -> Option<String> {
     None
 }
 
-/// Who an Image's final stage runs as.
+/// Who a stage of an Image runs as.
 #[derive(Clone, Debug)]
 pub enum ImageUser {
     /// A `USER` that is not root (or not known to be root).
@@ -382,10 +382,9 @@ pub enum ImageUser {
     Default,
 }
 
-/// Who an Image's final stage runs as; `settings` adds the project's own
+/// Who a stage of an Image runs as; `settings` adds the project's own
 /// non-root base images (`non-root-images` in `skillaudit.toml`).
-pub fn image_user(image: &Image, settings: &Settings) -> Option<ImageUser> {
-    let stage = image.final_stage()?;
+pub fn image_user(image: &Image, stage: &Stage, settings: &Settings) -> Option<ImageUser> {
     if let Some((instr, user)) = image.effective_user(stage) {
         return Some(if user.is_root() {
             ImageUser::Root(instr.span)
@@ -415,7 +414,12 @@ pub fn runtime_user_is_root(c: &Container) -> Option<Origin> {
 /// an explicit runtime root user, or (no runtime user) the linked image.
 pub enum EffectiveRoot {
     Runtime(Origin),
-    Image { image: usize, user: ImageUser },
+    /// The image the container runs, the stage it runs, and who that stage runs as.
+    Image {
+        image: usize,
+        stage: usize,
+        user: ImageUser,
+    },
 }
 
 pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
@@ -428,9 +432,44 @@ pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
         return None;
     }
     let (i, image) = cx.image()?;
-    match image_user(image, &cx.project.settings)? {
+    let stage = cx.stage()?;
+    match image_user(image, stage, &cx.project.settings)? {
         ImageUser::NonRoot => None,
-        user => Some(EffectiveRoot::Image { image: i, user }),
+        user => Some(EffectiveRoot::Image {
+            image: i,
+            stage: stage.index,
+            user,
+        }),
+    }
+}
+
+/// Has the stage no shell and no general-purpose binary a health check
+/// could run? True for a stage built on `scratch` with no `RUN` in its chain
+/// (a `RUN` there proves a shell was copied in), and on the distroless and
+/// Chainguard images that carry nothing but libraries (`static`, `base`,
+/// `base-nossl`, `cc`; not their `debug` tags). A check there could only be
+/// an exec-form `HEALTHCHECK CMD ["/server", "health"]`, which only the
+/// server's authors know to exist.
+pub fn stage_without_shell(image: &Image, stage: &Stage) -> bool {
+    let chain = image.chain(stage);
+    let runs = chain
+        .iter()
+        .flat_map(|s| &s.instructions)
+        .any(|i| i.keyword == "RUN");
+    match chain.last().map(|s| &s.base) {
+        Some(Base::Scratch) => !runs,
+        Some(Base::Image(r)) => {
+            let tag = r.tag.as_deref().unwrap_or("latest");
+            let bare = match r.name.split_once("/distroless/") {
+                Some((_, name)) => matches!(
+                    name.split('-').next().unwrap_or(name),
+                    "static" | "base" | "cc"
+                ),
+                None => r.name == "cgr.dev/chainguard/static",
+            };
+            bare && !tag.contains("debug") && !runs
+        }
+        _ => false,
     }
 }
 
@@ -614,6 +653,47 @@ mod tests {
         assert!(full_os_base(&r("cgr.dev/chainguard/static")).is_none());
         assert!(full_os_base(&r("registry.access.redhat.com/ubi9/ubi-minimal")).is_none());
         assert!(full_os_base(&r("cgr.dev/chainguard/wolfi-base")).is_some());
+    }
+
+    #[test]
+    fn stages_without_a_shell() {
+        use skillaudit_model::normalise::dockerfile;
+        let image = |text: &str| {
+            dockerfile::image(
+                skillaudit_model::FileId(0),
+                &skillaudit_syntax::dockerfile::parse(text),
+            )
+        };
+        for (text, none) in [
+            (
+                "FROM scratch\nCOPY server /\nENTRYPOINT [\"/server\"]\n",
+                true,
+            ),
+            (
+                "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY s /\n",
+                true,
+            ),
+            (
+                "FROM gcr.io/distroless/base-nossl-debian12\nCOPY s /\n",
+                true,
+            ),
+            ("FROM cgr.dev/chainguard/static\nCOPY s /\n", true),
+            ("FROM gcr.io/distroless/static:debug\nCOPY s /\n", false),
+            (
+                "FROM gcr.io/distroless/nodejs22-debian12\nCOPY s /\n",
+                false,
+            ),
+            (
+                "FROM scratch\nCOPY --from=docker:dind / /\nRUN apk add jq\n",
+                false,
+            ),
+            ("FROM alpine:3.22\nCOPY s /\n", false),
+            ("FROM scratch AS a\nCOPY s /\nFROM a\nEXPOSE 80\n", true),
+        ] {
+            let img = image(text);
+            let stage = img.final_stage().unwrap();
+            assert_eq!(stage_without_shell(&img, stage), none, "{text}");
+        }
     }
 
     #[test]
