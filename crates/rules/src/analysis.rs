@@ -24,7 +24,59 @@ pub fn mentions_engine_socket(text: &str) -> Option<&'static str> {
         .find(|s| text.contains(s))
 }
 
-/// Why a bind-mount source is sensitive, if it is.
+/// Credential directories under a home directory: the directory and
+/// everything in it.
+const HOME_CREDENTIAL_DIRS: &[&str] = &[
+    ".ssh",
+    ".aws",
+    ".kube",
+    ".gnupg",
+    ".azure",
+    ".config/gcloud",
+    ".config/gh",
+    // Docker's contexts (remote engines' TLS keys) and docker-machine's certificates.
+    ".docker/contexts",
+    ".docker/machine",
+];
+
+/// Credential files under a home directory. `~/.docker` as a whole is a
+/// credential directory (it holds `config.json`), but other paths in it are
+/// not credentials: `~/.docker/mcp` is the MCP Toolkit's catalog,
+/// `~/.docker/cli-plugins` holds plugins.
+const HOME_CREDENTIAL_PATHS: &[&str] = &[
+    ".docker/config.json",
+    ".docker/key.pem",
+    ".docker/cert.pem",
+    ".docker/ca.pem",
+];
+
+/// Credential files by name, wherever they are.
+const CREDENTIAL_FILE_NAMES: &[&str] = &[".npmrc", ".netrc", ".pypirc", ".git-credentials"];
+
+/// Host directories that are sensitive with everything under them: the
+/// data of the container engines and of the kubelet (every pod's volumes,
+/// secrets and service-account tokens live under `/var/lib/kubelet`), and
+/// the cluster's own configuration and keys.
+const SENSITIVE_TREES: &[(&str, &str)] = &[
+    ("/var/lib/docker", "Docker's data directory"),
+    ("/var/lib/containerd", "containerd's data directory"),
+    ("/var/lib/containers", "Podman's data directory"),
+    (
+        "/var/lib/kubelet",
+        "the kubelet's data directory (every pod's volumes and secrets)",
+    ),
+    (
+        "/etc/kubernetes",
+        "the cluster's configuration and keys (/etc/kubernetes)",
+    ),
+];
+
+/// Why a bind-mount source is sensitive, if it is. The lists are the
+/// documentation of `sensitive-host-mount`: system directories (exactly:
+/// `/etc/localtime` is not `/etc`), the trees of [`SENSITIVE_TREES`], a
+/// whole home directory, the credential locations under one
+/// ([`HOME_CREDENTIAL_DIRS`], [`HOME_CREDENTIAL_PATHS`], `~/.config`), and
+/// credential files by name ([`CREDENTIAL_FILE_NAMES`], SSH private keys).
 pub fn sensitive_source(source: &str) -> Option<&'static str> {
     let s = clean_path(source);
     if let Some(rest) = after_home(&s) {
@@ -33,31 +85,30 @@ pub fn sensitive_source(source: &str) -> Option<&'static str> {
             return Some("the whole home directory");
         }
         let rest_fwd = rest.replace('\\', "/");
-        for dir in [
-            ".ssh",
-            ".aws",
-            ".kube",
-            ".docker",
-            ".gnupg",
-            ".azure",
-            ".config/gcloud",
-            ".config/gh",
-        ] {
-            if rest_fwd == dir || rest_fwd.starts_with(&format!("{dir}/")) {
-                return Some("a credential directory");
-            }
+        let under = |dir: &str| rest_fwd == dir || rest_fwd.starts_with(&format!("{dir}/"));
+        if HOME_CREDENTIAL_DIRS.iter().any(|dir| under(dir)) || rest_fwd == ".docker" {
+            return Some("a credential directory");
+        }
+        if HOME_CREDENTIAL_PATHS.contains(&rest_fwd.as_str()) {
+            return Some("a credential file");
         }
         if rest_fwd == ".config" {
             return Some("the user's configuration directory (holds credentials)");
         }
     }
     let name = s.rsplit(['/', '\\']).next().unwrap_or(&s);
-    if matches!(name, ".npmrc" | ".netrc" | ".pypirc" | ".git-credentials")
+    if CREDENTIAL_FILE_NAMES.contains(&name)
         || name.starts_with("id_rsa")
         || name.starts_with("id_ed25519")
         || name.starts_with("id_ecdsa")
     {
         return Some("a credential file");
+    }
+    if let Some((_, why)) = SENSITIVE_TREES
+        .iter()
+        .find(|(dir, _)| s == *dir || s.starts_with(&format!("{dir}/")))
+    {
+        return Some(why);
     }
     match s.as_str() {
         "/" => Some("the host's root filesystem"),
@@ -69,9 +120,6 @@ pub fn sensitive_source(source: &str) -> Option<&'static str> {
         "/proc" => Some("the host's /proc"),
         "/sys" => Some("the host's /sys"),
         "/run" | "/var/run" => Some("the host's runtime state (/run)"),
-        _ if s == "/var/lib/docker" || s.starts_with("/var/lib/docker/") => {
-            Some("Docker's data directory")
-        }
         _ => None,
     }
 }
@@ -566,9 +614,42 @@ mod tests {
             "/home/u/.aws/credentials",
             "~/.config/gcloud",
             "~/.kube/config",
+            "~/.docker",
+            "~/.docker/",
+            "/Users/me/.docker/contexts/meta",
         ] {
             assert_eq!(sensitive_source(s), Some("a credential directory"), "{s}");
         }
+        for s in ["$HOME/.docker/config.json", "~/.docker/key.pem"] {
+            assert_eq!(sensitive_source(s), Some("a credential file"), "{s}");
+        }
+        // The MCP Toolkit's catalog and CLI plugins are no credentials.
+        for s in [
+            "~/.docker/mcp",
+            "$HOME/.docker/mcp/catalogs",
+            "~/.docker/cli-plugins",
+            "~/.docker/buildx",
+            "~/.dockerignore",
+        ] {
+            assert_eq!(sensitive_source(s), None, "{s}");
+        }
+        for s in [
+            "/var/lib/kubelet",
+            "/var/lib/kubelet/pods",
+            "/var/lib/docker",
+            "/var/lib/docker/containers/",
+            "/var/lib/containerd",
+            "/etc/kubernetes/admin.conf",
+        ] {
+            assert!(sensitive_source(s).is_some(), "{s}");
+        }
+        for s in ["/var/lib/kubelet-plugins", "/var/lib/dockerd", "/var/lib"] {
+            assert_eq!(sensitive_source(s), None, "{s}");
+        }
+        assert_eq!(
+            sensitive_source("/home/u/.git-credentials"),
+            Some("a credential file")
+        );
         for s in [
             "/",
             "/etc",
