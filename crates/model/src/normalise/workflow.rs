@@ -466,6 +466,8 @@ fn absorb(c: &mut Container, part: Container) {
         source: _,
         purpose: _,
         pids_limit_settable: _,
+        // Only Kubernetes sets it.
+        seccomp_unset: _,
         definition: _,
         image,
         build,
