@@ -36,7 +36,10 @@
 //!   block of `# comment` + unprompted commands is common, so reading `# `
 //!   as a prompt would both run commented-out commands and drop real ones.
 //!
-//! Prose is never a container, nor are indented (unfenced) code blocks.
+//! Prose is never a container, nor are indented (unfenced) code blocks. A
+//! code span of the prose that is a whole `docker build -t TAG …` ("2. Run
+//! `docker build -t hub .`") is read as a build, for linking only: a
+//! container the README runs as `hub` runs the Dockerfile it builds.
 //!
 //! Every position ends up as a README byte offset: a block is parsed on its
 //! own (or on a derived text: the wrapped fragment, the prompt lines), the
@@ -183,6 +186,7 @@ pub fn read(file: FileId, text: &str) -> (Vec<Container>, Vec<BuildCommand>) {
     for block in markdown::code_blocks(text) {
         out.extend(block_containers(file, &block, &mut builds));
     }
+    builds.extend(shell::prose_builds(text));
     (out, builds)
 }
 

@@ -1,6 +1,6 @@
 //! Shell blocks of a README: `docker run` commands and MCP installer commands.
 
-use skillaudit_syntax::markdown::CodeBlock;
+use skillaudit_syntax::markdown::{self, CodeBlock};
 use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::{json, OffsetMap};
 
@@ -36,6 +36,23 @@ pub(super) fn shell_block(
     builds.extend(shell_script::builds(&script, &map));
     let mut out = shell_script::containers(file, &script, &map);
     out.extend(installer_containers(file, &script, &map));
+    out
+}
+
+/// `docker build -t TAG …` commands written as code spans of the prose.
+pub(super) fn prose_builds(text: &str) -> Vec<BuildCommand> {
+    let mut out = Vec::new();
+    for (code, span) in markdown::code_spans(text) {
+        let words: Vec<&str> = code.split_whitespace().take(3).collect();
+        let is_build = matches!(
+            words.as_slice(),
+            ["docker" | "podman", "build", ..] | ["docker", "buildx" | "image", "build"]
+        );
+        if is_build {
+            let script = shell::parse_documentation(&code);
+            out.extend(shell_script::builds(&script, &|_| span));
+        }
+    }
     out
 }
 

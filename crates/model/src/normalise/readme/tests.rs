@@ -518,3 +518,14 @@ fn fence_languages() {
     ));
     assert!(!looks_like_dockerfile("docker run x\nFROM y"));
 }
+
+#[test]
+fn builds_in_prose_code_spans() {
+    // docker/hub-mcp's README: "2. Run `docker build -t hub .`" after a compose block running `image: hub`.
+    let text = "```\nservices:\n  hub:\n    image: hub\n```\n\n2. Run `docker build -t hub .`\n3. Run `docker ai` or `docker run --privileged x`\n";
+    let (cs, builds) = read(FileId(0), text);
+    assert_eq!(images(&cs), ["hub"]);
+    assert_eq!(builds.len(), 1);
+    assert_eq!(builds[0].tags, ["hub"]);
+    assert_eq!(builds[0].origin.span.slice(text), "`docker build -t hub .`");
+}
