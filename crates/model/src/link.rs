@@ -16,9 +16,10 @@
 //! The stages image rules judge ([`Links::run_stages`]) are the stages that
 //! something here runs or ships — a container runs it, or a build tags or
 //! pushes it (an untagged `--target lint` build only checks the code) —
-//! plus the last stage, unless every build of the Dockerfile names another
-//! stage and one of them is run or shipped (the last stage is then not what
-//! this repository makes). The last stage has the Dockerfile's
+//! plus the last stage, unless every build and run of the Dockerfile here
+//! is of another stage and one of them is deployed or shipped (the last
+//! stage is then not what this repository makes; a CI-only `--target test`
+//! run does not count). The last stage has the Dockerfile's
 //! [`Purpose`]; another stage is deployed when a deployed container runs
 //! it, a build in a deployed file selects it or a build pushes it, and
 //! otherwise takes the purpose of what runs it (a CI-only `--target test`
@@ -113,6 +114,16 @@ struct Selector {
     purpose: Purpose,
 }
 
+/// What the passes of [`link`] collect.
+#[derive(Default)]
+struct Linker {
+    image_of: Vec<Option<usize>>,
+    stage_of: Vec<Option<usize>>,
+    selectors: Vec<Selector>,
+    /// Tags produced by builds here: image and stage.
+    tags: Vec<(ImageRef, usize, usize)>,
+}
+
 /// Compute the links of a project whose images and containers are built.
 pub fn link(project: &mut Project) {
     let by_path: HashMap<PathBuf, usize> = project
@@ -121,97 +132,132 @@ pub fn link(project: &mut Project) {
         .enumerate()
         .map(|(i, img)| (normalize(&project.files[img.file.0 as usize].abs), i))
         .collect();
-    let final_of = |img: usize| project.images[img].stages.len().saturating_sub(1);
+    let mut l = Linker {
+        image_of: vec![None; project.containers.len()],
+        stage_of: vec![None; project.containers.len()],
+        ..Linker::default()
+    };
+    l.built_containers(project, &by_path);
+    l.build_commands(project, &by_path);
+    l.tagged_containers(project);
+    let mut runners = vec![Vec::new(); project.images.len()];
+    for (ci, img) in l.image_of.iter().enumerate() {
+        if let Some(i) = img {
+            runners[*i].push(ci);
+        }
+    }
+    let run_stages = project
+        .images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| run_stages(i, image, &l.selectors))
+        .collect();
+    project.links = Links {
+        image_of: l.image_of,
+        stage_of: l.stage_of,
+        runners,
+        run_stages,
+    };
+}
 
-    let mut image_of = vec![None; project.containers.len()];
-    let mut stage_of = vec![None; project.containers.len()];
-    let mut selectors: Vec<Selector> = Vec::new();
-    // Tags produced by builds here (`image:` next to `build:`): image and stage.
-    let mut tags: Vec<(ImageRef, usize, usize)> = Vec::new();
-    for (ci, c) in project.containers.iter().enumerate() {
-        let Some(build) = &c.build else { continue };
-        if build.context.contains("://") || build.context.starts_with("git@") {
-            continue;
-        }
-        let dir = project.files[c.file.0 as usize]
-            .abs
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let context = dir.join(&build.context);
-        let candidates: Vec<PathBuf> = match &build.dockerfile {
-            Some(df) => vec![context.join(df)],
-            None => vec![context.join("Dockerfile"), context.join("Containerfile")],
-        };
-        let Some(&img) = candidates.iter().find_map(|p| by_path.get(&normalize(p))) else {
-            continue;
-        };
-        let stage = match &build.target {
-            Some(t) => match stage_named(&project.images[img], &t.value) {
-                Some(s) => s,
-                None => continue,
-            },
-            None => final_of(img),
-        };
-        image_of[ci] = Some(img);
-        stage_of[ci] = Some(stage);
-        selectors.push(Selector {
-            image: img,
-            stage,
-            target: build.target.as_ref().map(|t| (c.file, t.origin)),
-            runs: true,
-            deployed: c.purpose.is_deployed(),
-            purpose: c.purpose,
-        });
-        if let Some(tag) = &c.image {
-            tags.push((ImageRef::parse(&tag.value), img, stage));
-        }
+/// The stage a build makes: the one its target names, else the last;
+/// `None` when the target names no stage (the build would fail).
+fn built_stage(image: &Image, target: Option<&str>) -> Option<usize> {
+    match target {
+        Some(t) => stage_named(image, t),
+        None => image.stages.len().checked_sub(1),
     }
-    // `docker build -t TAG [-f FILE] [--target STAGE] CONTEXT`: paths are
-    // relative to the directory the command runs in, which is not written
-    // down; try the file's directory and then its ancestors (scripts in
-    // `scripts/` and workflows are usually run from the repository root).
-    for (file, b) in &project.builds {
-        let Some(dir) = project.files[file.0 as usize].abs.parent() else {
-            continue;
-        };
-        let found = dir.ancestors().take(4).find_map(|cwd| {
-            let df = match &b.dockerfile {
-                Some(f) => cwd.join(f),
-                None => cwd.join(&b.context).join("Dockerfile"),
+}
+
+impl Linker {
+    /// Containers built here (compose `build:`, a devcontainer's Dockerfile).
+    fn built_containers(&mut self, project: &Project, by_path: &HashMap<PathBuf, usize>) {
+        for (ci, c) in project.containers.iter().enumerate() {
+            let Some(build) = &c.build else { continue };
+            if build.context.contains("://") || build.context.starts_with("git@") {
+                continue;
+            }
+            let dir = project.files[c.file.0 as usize]
+                .abs
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let context = dir.join(&build.context);
+            let candidates: Vec<PathBuf> = match &build.dockerfile {
+                Some(df) => vec![context.join(df)],
+                None => vec![context.join("Dockerfile"), context.join("Containerfile")],
             };
-            by_path.get(&normalize(&df)).copied()
-        });
-        let Some(img) = found else { continue };
-        let stage = match &b.target {
-            Some(t) => match stage_named(&project.images[img], t) {
-                Some(s) => s,
-                None => continue,
-            },
-            None => final_of(img),
-        };
-        selectors.push(Selector {
-            image: img,
-            stage,
-            target: b.target.as_ref().map(|_| (*file, b.origin)),
-            runs: !b.tags.is_empty() || b.pushes,
-            deployed: b.purpose.is_deployed() || b.pushes,
-            purpose: b.purpose,
-        });
-        for t in &b.tags {
-            tags.push((ImageRef::parse(t), img, stage));
+            let Some(&img) = candidates.iter().find_map(|p| by_path.get(&normalize(p))) else {
+                continue;
+            };
+            let target = build.target.as_ref().map(|t| t.value.as_str());
+            let Some(stage) = built_stage(&project.images[img], target) else {
+                continue;
+            };
+            self.image_of[ci] = Some(img);
+            self.stage_of[ci] = Some(stage);
+            self.selectors.push(Selector {
+                image: img,
+                stage,
+                target: build.target.as_ref().map(|t| (c.file, t.origin)),
+                runs: true,
+                deployed: c.purpose.is_deployed(),
+                purpose: c.purpose,
+            });
+            if let Some(tag) = &c.image {
+                self.tags.push((ImageRef::parse(&tag.value), img, stage));
+            }
         }
     }
-    for (ci, c) in project.containers.iter().enumerate() {
-        if image_of[ci].is_some() || c.build.is_some() {
-            continue;
+
+    /// `docker build -t TAG [-f FILE] [--target STAGE] CONTEXT`: paths are
+    /// relative to the directory the command runs in, which is not written
+    /// down; try the file's directory and then its ancestors (scripts in
+    /// `scripts/` and workflows are usually run from the repository root).
+    fn build_commands(&mut self, project: &Project, by_path: &HashMap<PathBuf, usize>) {
+        for (file, b) in &project.builds {
+            let Some(dir) = project.files[file.0 as usize].abs.parent() else {
+                continue;
+            };
+            let found = dir.ancestors().take(4).find_map(|cwd| {
+                let df = match &b.dockerfile {
+                    Some(f) => cwd.join(f),
+                    None => cwd.join(&b.context).join("Dockerfile"),
+                };
+                by_path.get(&normalize(&df)).copied()
+            });
+            let Some(img) = found else { continue };
+            let Some(stage) = built_stage(&project.images[img], b.target.as_deref()) else {
+                continue;
+            };
+            self.selectors.push(Selector {
+                image: img,
+                stage,
+                target: b.target.as_ref().map(|_| (*file, b.origin)),
+                runs: !b.tags.is_empty() || b.pushes,
+                deployed: b.purpose.is_deployed() || b.pushes,
+                purpose: b.purpose,
+            });
+            for t in &b.tags {
+                self.tags.push((ImageRef::parse(t), img, stage));
+            }
         }
-        let Some(image) = &c.image else { continue };
-        let r = ImageRef::parse(&image.value);
-        if let Some(&(_, img, stage)) = tags.iter().find(|(t, _, _)| t.same_image(&r)) {
-            image_of[ci] = Some(img);
-            stage_of[ci] = Some(stage);
-            selectors.push(Selector {
+    }
+
+    /// Containers that run a tag a build here produces.
+    fn tagged_containers(&mut self, project: &Project) {
+        for (ci, c) in project.containers.iter().enumerate() {
+            if self.image_of[ci].is_some() || c.build.is_some() {
+                continue;
+            }
+            let Some(image) = &c.image else { continue };
+            let r = ImageRef::parse(&image.value);
+            let Some(&(_, img, stage)) = self.tags.iter().find(|(t, _, _)| t.same_image(&r)) else {
+                continue;
+            };
+            self.image_of[ci] = Some(img);
+            self.stage_of[ci] = Some(stage);
+            self.selectors.push(Selector {
                 image: img,
                 stage,
                 target: None,
@@ -221,24 +267,6 @@ pub fn link(project: &mut Project) {
             });
         }
     }
-    let mut runners = vec![Vec::new(); project.images.len()];
-    for (ci, img) in image_of.iter().enumerate() {
-        if let Some(i) = img {
-            runners[*i].push(ci);
-        }
-    }
-    let run_stages = project
-        .images
-        .iter()
-        .enumerate()
-        .map(|(i, image)| run_stages(i, image, &selectors))
-        .collect();
-    project.links = Links {
-        image_of,
-        stage_of,
-        runners,
-        run_stages,
-    };
 }
 
 /// The stages of one image that run (see the module docs).
@@ -248,10 +276,10 @@ fn run_stages(index: usize, image: &Image, selectors: &[Selector]) -> Vec<RunSta
     };
     let mine: Vec<&Selector> = selectors.iter().filter(|s| s.image == index).collect();
     let mut stages: Vec<usize> = mine.iter().filter(|s| s.runs).map(|s| s.stage).collect();
-    // The last stage, unless every build here names another one and one of
-    // them makes what runs.
+    // The last stage, unless everything here builds or runs another one and
+    // one of them is deployed or shipped (a CI-only `--target test` run is not).
     let elsewhere =
-        mine.iter().all(|s| s.target.is_some() && s.stage != last) && mine.iter().any(|s| s.runs);
+        mine.iter().all(|s| s.stage != last) && mine.iter().any(|s| s.runs && s.deployed);
     if !elsewhere {
         stages.push(last);
     }

@@ -15,8 +15,9 @@ declare_rule! {
     /// stage a build here selects and runs or ships — a compose or
     /// devcontainer `build.target`, a tagged `docker build --target`, a
     /// workflow `docker/build-push-action` `target:` (slack-mcp-server's
-    /// `target: dev`). The final stage is left out when every build of the
-    /// Dockerfile names another stage and one of them is run or shipped. A
+    /// `target: dev`). The final stage is left out when everything here
+    /// builds or runs another stage of the Dockerfile and one of those is
+    /// deployed or shipped (a CI-only `--target test` run does not count). A
     /// finding about a targeted stage names it and points at the builds
     /// that select it.
     ///
