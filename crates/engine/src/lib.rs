@@ -33,6 +33,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 use skillaudit_model::link::{self, normalize};
+use skillaudit_model::normalise::shell_script::BuildCommand;
 use skillaudit_model::project::SourceFile;
 use skillaudit_model::{FileId, Project, Purpose};
 use skillaudit_rules::registry::{self, RULES};
@@ -267,7 +268,11 @@ pub fn scan_with(
         for e in p.errors {
             project.syntax_errors.push((id, e));
         }
-        project.builds.extend(p.builds.into_iter().map(|b| (id, b)));
+        project.builds.extend(
+            p.builds
+                .into_iter()
+                .map(|b| (id, BuildCommand { purpose, ..b })),
+        );
         if let Some(code) = p.code {
             project.code.units.push(code::unit(id, &p.display, code));
         }

@@ -115,6 +115,12 @@ pub struct Container {
     pub cap_drop: Vec<Spanned<String>>,
     /// Every security option as written (`no-new-privileges:true`, `seccomp=unconfined` …).
     pub security_opts: Vec<Spanned<String>>,
+    /// No seccomp profile is set where the runtime then applies none: a
+    /// Kubernetes container whose container and pod set neither
+    /// `seccompProfile` nor the legacy annotations runs `Unconfined` unless
+    /// the kubelet runs with `--seccomp-default`. Docker and Podman apply
+    /// their default profile, so it stays false for every other source.
+    pub seccomp_unset: bool,
     /// `no-new-privileges` (or `allowPrivilegeEscalation: false`) in effect.
     pub no_new_privileges: Option<Origin>,
     /// Namespace settings (`network_mode`, `pid`, `--net` …), host or not.
@@ -169,6 +175,7 @@ impl Container {
             cap_add: Vec::new(),
             cap_drop: Vec::new(),
             security_opts: Vec::new(),
+            seccomp_unset: false,
             no_new_privileges: None,
             namespaces: Vec::new(),
             devices: Vec::new(),
@@ -192,6 +199,7 @@ impl Container {
             source: _,
             purpose: _,
             pids_limit_settable: _,
+            seccomp_unset: _,
             definition: _,
             image,
             build,
@@ -241,6 +249,9 @@ impl Container {
         }
         for b in build.iter_mut() {
             f(&mut b.origin);
+            if let Some(t) = &mut b.target {
+                f(&mut t.origin);
+            }
         }
         for m in mounts.iter_mut() {
             f(&mut m.origin);
@@ -275,6 +286,8 @@ pub struct Build {
     pub context: String,
     /// Dockerfile path relative to the context, when given.
     pub dockerfile: Option<String>,
+    /// `target:` — the stage built (and so run), when not the last one.
+    pub target: Option<Spanned<String>>,
     pub origin: Origin,
 }
 

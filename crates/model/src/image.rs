@@ -166,6 +166,23 @@ impl Image {
         out
     }
 
+    /// Does the stage only carry files? It is built `FROM scratch`
+    /// (directly or through earlier stages) and nothing in its chain runs
+    /// or prepares to run: no `CMD`, `ENTRYPOINT`, `RUN`, `USER` or
+    /// `HEALTHCHECK`. Such an image is a package of files (copied into other
+    /// images or extracted by tools: mcp-gateway's `module-image`), never a
+    /// container.
+    pub fn is_data_only(&self, stage: &Stage) -> bool {
+        let chain = self.chain(stage);
+        matches!(chain.last().map(|s| &s.base), Some(Base::Scratch))
+            && !chain.iter().flat_map(|s| &s.instructions).any(|i| {
+                matches!(
+                    i.keyword.as_str(),
+                    "CMD" | "ENTRYPOINT" | "RUN" | "USER" | "HEALTHCHECK"
+                )
+            })
+    }
+
     /// The external base image the stage ultimately builds on (None for scratch).
     pub fn base_image<'a>(&'a self, stage: &'a Stage) -> Option<&'a ImageRef> {
         match &self.chain(stage).last()?.base {

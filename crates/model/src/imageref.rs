@@ -58,9 +58,10 @@ impl ImageRef {
         self.name.rsplit('/').next().unwrap_or(&self.name)
     }
 
-    /// Does the reference contain an unexpanded variable (`$X`, `${X}`, `{{ }}`)?
+    /// Does the reference contain an unexpanded variable (`$X`, `${X}`,
+    /// `{{ }}`) or a documentation placeholder (`ghcr.io/<org>/server`)?
     pub fn is_templated(&self) -> bool {
-        self.raw.contains('$') || self.raw.contains("{{")
+        self.raw.contains('$') || self.raw.contains("{{") || self.raw.contains('<')
     }
 
     /// The same image, ignoring `docker.io` spelling differences and digests.
@@ -95,5 +96,8 @@ mod tests {
         assert!(
             ImageRef::parse("Node:20").same_image(&ImageRef::parse("docker.io/library/node:20"))
         );
+        assert!(ImageRef::parse("ghcr.io/<your-org>/server").is_templated());
+        assert!(ImageRef::parse("${REGISTRY}/server").is_templated());
+        assert!(!ImageRef::parse("ghcr.io/o/server").is_templated());
     }
 }

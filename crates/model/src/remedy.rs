@@ -42,8 +42,9 @@ pub enum Remedy {
     BindReadOnly { mount: usize },
     /// Bind the container's port at this index (`Container::ports`) to 127.0.0.1.
     PublishOnLoopback { port: usize },
-    /// Switch the final stage of an Image to this user before it starts.
-    SetUser { user: String },
+    /// Switch a stage of an Image (index in `Image::stages`: the last one,
+    /// or the one a build targets) to this user before it starts.
+    SetUser { user: String, stage: usize },
     /// Remove privileged mode.
     RemovePrivileged,
 }

@@ -18,7 +18,8 @@ pub use finding::{
     Allowance, Applicability, Confidence, Finding, Fix, Location, Related, Severity,
 };
 
-use skillaudit_model::{Container, Image, Project};
+use skillaudit_model::image::Instr;
+use skillaudit_model::{Container, FileId, Image, Origin, Project, Purpose, Stage};
 
 /// Everything fixed about a rule: its id, default severity, summary and docs.
 #[derive(Debug)]
@@ -78,7 +79,121 @@ pub struct ImageCx<'a> {
     pub image: &'a Image,
 }
 
+/// A stage of an Image that the repository runs or ships (see
+/// `skillaudit_model::link`): what image rules judge.
+#[derive(Clone, Copy, Debug)]
+pub struct StageCx<'a> {
+    pub stage: &'a Stage,
+    /// The Dockerfile's last stage (what a build without a target makes).
+    pub is_final: bool,
+    pub purpose: Purpose,
+    /// Where builds name this stage (`target: dev`, `--target dev`).
+    pub selected_by: &'a [(FileId, Origin)],
+}
+
+impl StageCx<'_> {
+    /// `final stage`, or `stage "dev"` for a stage a build targets.
+    pub fn describe(&self) -> String {
+        match (&self.stage.name, self.is_final) {
+            (_, true) => "final stage".to_string(),
+            (Some(name), false) => format!("stage \"{name}\""),
+            (None, false) => format!("stage {}", self.stage.index),
+        }
+    }
+
+    /// The finding with a related location at every build that selects
+    /// this stage, so a reader sees why a stage other than the last is judged.
+    pub fn with_selectors(&self, mut f: Finding) -> Finding {
+        for &(file, origin) in self.selected_by {
+            f = f.related_origin(
+                file,
+                origin,
+                format!("builds and runs the {}", self.describe()),
+            );
+        }
+        f
+    }
+}
+
 impl<'a> ImageCx<'a> {
+    /// The stages that run, in stage order: the last one (unless every
+    /// build here targets another) and every stage a build targets.
+    pub fn run_stages(&self) -> Vec<StageCx<'a>> {
+        let image = self.image;
+        let last = image.stages.len().checked_sub(1);
+        match self.project.links.run_stages.get(self.index) {
+            Some(runs) => runs
+                .iter()
+                .filter_map(|r| {
+                    Some(StageCx {
+                        stage: image.stages.get(r.stage)?,
+                        is_final: Some(r.stage) == last,
+                        purpose: r.purpose,
+                        selected_by: &r.selected_by,
+                    })
+                })
+                .collect(),
+            // Not linked (a project built by hand): the last stage.
+            None => image
+                .final_stage()
+                .map(|stage| StageCx {
+                    stage,
+                    is_final: true,
+                    purpose: image.purpose,
+                    selected_by: &[],
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// The instructions in effect in these stages (each stage's chain,
+    /// ancestors first), every instruction once even when several stages
+    /// share it.
+    pub fn instructions_of(&self, stages: &[StageCx<'a>]) -> Vec<&'a Instr> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for st in stages {
+            for instr in self.image.instructions_in_order(st.stage) {
+                if seen.insert(instr.span) {
+                    out.push(instr);
+                }
+            }
+        }
+        out
+    }
+
+    /// The run stages that are deployed (see [`Purpose`]).
+    pub fn deployed_stages(&self) -> Vec<StageCx<'a>> {
+        self.run_stages()
+            .into_iter()
+            .filter(|s| s.purpose.is_deployed())
+            .collect()
+    }
+
+    /// The containers in the repository that run this stage of the image.
+    pub fn runners_of(&self, stage: usize) -> impl Iterator<Item = &'a Container> + 'a {
+        let project = self.project;
+        let last = self.image.stages.len().saturating_sub(1);
+        project
+            .links
+            .runners
+            .get(self.index)
+            .into_iter()
+            .flatten()
+            .filter(move |&&ci| {
+                project
+                    .links
+                    .stage_of
+                    .get(ci)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(last)
+                    == stage
+            })
+            .map(move |&ci| &project.containers[ci])
+    }
+
     /// The containers in the repository that run this image.
     pub fn runners(&self) -> impl Iterator<Item = &'a Container> + 'a {
         let project = self.project;
@@ -113,6 +228,23 @@ impl<'a> ContainerCx<'a> {
     pub fn image(&self) -> Option<(usize, &'a Image)> {
         let i = (*self.project.links.image_of.get(self.index)?)?;
         Some((i, &self.project.images[i]))
+    }
+
+    /// The stage of that Image the container runs: the one its build
+    /// targets, else the last.
+    pub fn stage(&self) -> Option<&'a Stage> {
+        let (_, image) = self.image()?;
+        match self
+            .project
+            .links
+            .stage_of
+            .get(self.index)
+            .copied()
+            .flatten()
+        {
+            Some(s) => image.stages.get(s),
+            None => image.final_stage(),
+        }
     }
 }
 

@@ -167,6 +167,19 @@ pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
     blocks
 }
 
+/// The code spans of the prose (`` `docker build -t hub .` ``): each one's
+/// text (as CommonMark gives it: line breaks become spaces) and the span of
+/// the whole code span, backticks included.
+pub fn code_spans(text: &str) -> Vec<(String, Span)> {
+    Parser::new_ext(text, Options::empty())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(code) => Some((code.into_string(), Span::new(range.start, range.end))),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Spans of the HTML comments (`<!-- … -->`) outside code: in HTML blocks
 /// and inline HTML. Comments in code blocks and code spans are text, not
 /// comments. An unterminated comment is not returned. Inside a blockquote,
@@ -228,6 +241,17 @@ fn scan_comments(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
 mod tests {
     use super::*;
     use crate::LineIndex;
+
+    #[test]
+    fn code_spans_of_the_prose() {
+        let text =
+            "2. Run `docker build -t hub .`\n3. Or ``a `b` c``\n\n```sh\nnot `a span`\n```\n";
+        let spans = code_spans(text);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].0, "docker build -t hub .");
+        assert_eq!(spans[0].1.slice(text), "`docker build -t hub .`");
+        assert_eq!(spans[1].0, "a `b` c");
+    }
 
     const README: &str = "# docker-mcp
 

@@ -1,4 +1,5 @@
-//! Dockerfile editor: `USER` for the final stage.
+//! Dockerfile editor: `USER` for a stage that runs (the final stage, or
+//! the one a build targets; not one that later stages are built `FROM`).
 //!
 //! The line `USER <user>` goes before the stage's first `CMD` /
 //! `ENTRYPOINT` that follows its last build step (`RUN`, `COPY`, `WORKDIR`,
@@ -30,10 +31,19 @@ const RUNTIME_ONLY: &[&str] = &[
 ];
 
 pub fn edits(file: &SourceFile, image: &Image, remedy: &Remedy) -> Option<Vec<TextEdit>> {
-    let Remedy::SetUser { user } = remedy else {
+    let Remedy::SetUser { user, stage } = remedy else {
         return None;
     };
-    let stage = image.final_stage()?;
+    let stage = image.stages.get(*stage)?;
+    // Later stages built `FROM` this one would run their build steps as the
+    // new user too: not an edit to make blindly.
+    if image
+        .stages
+        .iter()
+        .any(|s| s.base == crate::image::Base::Stage(stage.index))
+    {
+        return None;
+    }
     let text = file.text.as_str();
     let nl = newline(text);
     let instrs = &stage.instructions;
@@ -95,6 +105,12 @@ mod tests {
 
     fn fix(text: &str) -> Option<String> {
         let image = dockerfile::image(FileId(0), &skillaudit_syntax::dockerfile::parse(text));
+        let last = image.stages.len().checked_sub(1)?;
+        fix_stage(text, last)
+    }
+
+    fn fix_stage(text: &str, stage: usize) -> Option<String> {
+        let image = dockerfile::image(FileId(0), &skillaudit_syntax::dockerfile::parse(text));
         let file = SourceFile::new(
             FileId(0),
             "Dockerfile".into(),
@@ -107,9 +123,23 @@ mod tests {
             &image,
             &Remedy::SetUser {
                 user: "node".into(),
+                stage,
             },
         )?;
         apply(text, &e.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn in_a_targeted_stage_but_not_one_others_build_on() {
+        // slack-mcp-server: `FROM build AS dev` … `ENTRYPOINT ["mcp-server"]`, then `FROM alpine:3.22 AS production`.
+        let text = "FROM golang:1.24 AS build\nRUN go build\nFROM build AS dev\nRUN go install dlv\nENTRYPOINT [\"mcp-server\"]\nFROM alpine:3.22 AS production\nCMD [\"x\"]\n";
+        assert_eq!(
+            fix_stage(text, 1).unwrap(),
+            "FROM golang:1.24 AS build\nRUN go build\nFROM build AS dev\nRUN go install dlv\nUSER node\nENTRYPOINT [\"mcp-server\"]\nFROM alpine:3.22 AS production\nCMD [\"x\"]\n"
+        );
+        // `build` is the base of `dev`.
+        assert_eq!(fix_stage(text, 0), None);
+        assert_eq!(fix_stage(text, 7), None);
     }
 
     #[test]

@@ -363,6 +363,7 @@ fn build(v: NodeRef<'_>) -> Option<Build> {
         return Some(Build {
             context: ctx,
             dockerfile: None,
+            target: None,
             origin: origin(v),
         });
     }
@@ -378,9 +379,13 @@ fn build(v: NodeRef<'_>) -> Option<Build> {
         .and_then(text)
         .unwrap_or_else(|| ".".into());
     let dockerfile = v.value("dockerfile").and_then(text);
+    let target = v
+        .get("target")
+        .and_then(|(k, t)| text(t).map(|name| Spanned::new(name, entry_origin(k, t))));
     Some(Build {
         context,
         dockerfile,
+        target,
         origin: origin(v),
     })
 }

@@ -166,9 +166,13 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
                     .str("context")
                     .or_else(|| top.str("context"))
                     .unwrap_or_else(|| ".".to_string());
+                let target = build
+                    .entry("target")
+                    .and_then(|(k, v)| text(v).map(|name| Spanned::new(name, entry_origin(k, v))));
                 c.build = dockerfile_in_context(dir, &context, &df).map(|dockerfile| Build {
                     context,
                     dockerfile: Some(dockerfile),
+                    target,
                     origin: build_origin,
                 });
             }

@@ -106,6 +106,27 @@ pub fn record_command_line(
     });
 }
 
+/// Does a word stand for "more arguments" in documentation (`...`, `…`,
+/// `[...]`, `[OPTIONS]`) rather than being one? Docker would refuse each
+/// of them as an image name, so no real command line has one there.
+pub fn is_ellipsis(word: &str) -> bool {
+    let w = word.trim();
+    if !w.is_empty()
+        && w.chars().all(|ch| ch == '.' || ch == '…')
+        && (w.contains('…') || w.len() >= 3)
+    {
+        return true;
+    }
+    w.strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .is_some_and(|inner| {
+            !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|ch| ch.is_ascii_uppercase() || matches!(ch, '.' | '…' | '_' | '-' | ' '))
+        })
+}
+
 /// Build a Container from the words after `run`/`create`.
 /// `definition` is where findings about missing settings point.
 pub fn container(
@@ -119,6 +140,11 @@ pub fn container(
     while i < args.len() {
         let word = &args[i];
         let w = word.value.as_str();
+        if is_ellipsis(w) {
+            // `docker run -i --rm ... ghcr.io/x/y`: "more arguments", not the image.
+            i += 1;
+            continue;
+        }
         if w == "--" {
             // `--` ends docker's flags; the image follows it.
             if let Some(next) = args.get(i + 1) {
@@ -238,6 +264,10 @@ fn apply_bool(c: &mut Container, name: &str, on: bool, origin: Origin) {
 }
 
 fn apply_value(c: &mut Container, name: &str, value: &str, origin: Origin) {
+    if is_ellipsis(value) {
+        // `-v ...`: a value left out of the documentation.
+        return;
+    }
     match name {
         "volume" => {
             let s = runtime::parse_volume(value);
@@ -384,6 +414,24 @@ mod tests {
             Span::empty(0),
             &w[start..],
         )
+    }
+
+    #[test]
+    fn ellipses_stand_for_more_arguments() {
+        // `docker run -i --rm ... ghcr.io/github/github-mcp-server`
+        let c = run("docker run -i --rm ... -v … --privileged [OPTIONS] … ghcr.io/o/server:1 ...");
+        assert_eq!(
+            c.image.as_ref().map(|i| i.value.as_str()),
+            Some("ghcr.io/o/server:1")
+        );
+        assert!(c.privileged.is_some());
+        assert!(c.mounts.is_empty());
+        for w in ["...", "…", "....", "[...]", "[…]", "[OPTIONS]", "[ARG...]"] {
+            assert!(is_ellipsis(w), "{w}");
+        }
+        for w in [".", "..", "./x", "[x]", "[]", "img", "-v"] {
+            assert!(!is_ellipsis(w), "{w}");
+        }
     }
 
     #[test]

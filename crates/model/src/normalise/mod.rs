@@ -1,6 +1,7 @@
 //! Per-format knowledge: each supported file kind's syntax tree becomes
 //! Images and Containers here, and nowhere else.
 
+pub mod build_action;
 pub mod compose;
 pub mod devcontainer;
 pub mod docker_cli;

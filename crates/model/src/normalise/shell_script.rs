@@ -7,7 +7,7 @@
 
 use skillaudit_syntax::shell::Script;
 
-use crate::container::{ArgSyntax, Container, ContainerSource};
+use crate::container::{ArgSyntax, Container, ContainerSource, Purpose};
 use crate::normalise::docker_cli;
 use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
@@ -119,8 +119,10 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
     out
 }
 
-/// A `docker build -t TAG [-f FILE] CONTEXT` command: which tag the build
-/// produces, so a later `docker run TAG` links to the Dockerfile.
+/// A `docker build -t TAG [-f FILE] [--target STAGE] CONTEXT` command (or
+/// a workflow's `docker/build-push-action` step): which tag the build
+/// produces, so a later `docker run TAG` links to the Dockerfile, and which
+/// stage it builds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildCommand {
     pub tags: Vec<String>,
@@ -128,6 +130,13 @@ pub struct BuildCommand {
     pub dockerfile: Option<String>,
     /// The context argument, as written.
     pub context: String,
+    /// `--target`: the stage built, when not the last one.
+    pub target: Option<String>,
+    /// The image is pushed to a registry (`--push`, `--output
+    /// type=registry`, `push: true`): it is shipped, not only tested.
+    pub pushes: bool,
+    /// Set by the pipeline from where the command is (see [`Purpose`]).
+    pub purpose: Purpose,
     /// The whole command.
     pub origin: Origin,
 }
@@ -149,7 +158,8 @@ const BUILD_BOOL_FLAGS: &[&str] = &[
     "--help",
 ];
 
-/// Every `docker build` / `docker buildx build` / `podman build` with a tag.
+/// Every `docker build` / `docker buildx build` / `podman build` with a tag
+/// or a `--target`.
 pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> {
     let mut out = Vec::new();
     for cmd in &script.commands {
@@ -170,6 +180,9 @@ pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> 
             tags: Vec::new(),
             dockerfile: None,
             context: String::new(),
+            target: None,
+            pushes: false,
+            purpose: Purpose::Runtime,
             origin: Origin::at(map(cmd.span)),
         };
         let mut i = start;
@@ -185,6 +198,7 @@ pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> 
                 continue;
             }
             if BUILD_BOOL_FLAGS.contains(&flag) {
+                b.pushes |= flag == "--push";
                 i += 1;
                 continue;
             }
@@ -198,11 +212,17 @@ pub fn builds(script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<BuildCommand> 
             match flag {
                 "-t" | "--tag" => b.tags.push(value),
                 "-f" | "--file" => b.dockerfile = Some(value),
+                "--target" => b.target = Some(value),
+                "-o" | "--output" => {
+                    b.pushes |= value
+                        .split(',')
+                        .any(|kv| matches!(kv.trim(), "type=registry" | "push=true"))
+                }
                 _ => {}
             }
             i += 1;
         }
-        if !b.tags.is_empty() {
+        if !b.tags.is_empty() || b.target.is_some() {
             out.push(b);
         }
     }
@@ -242,6 +262,17 @@ mod tests {
         assert_eq!(b[0].context, ".");
         assert_eq!(b[1].tags, vec!["a/b:1"]);
         assert_eq!(b[1].context, "ctx");
+        assert!(b[1].pushes && !b[0].pushes);
         assert!(builds(&shell::parse("docker build .\n"), &|s| s).is_empty());
+        // mcp-gateway's Makefile: `docker buildx build $(DOCKER_BUILD_ARGS) --target=lint --platform=linux,darwin,windows .`
+        let b = builds(
+            &shell::parse("docker buildx build --target=lint --platform=linux .\ndocker build --target dev -t app:dev --output type=registry .\n"),
+            &|s| s,
+        );
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].target.as_deref(), Some("lint"));
+        assert!(b[0].tags.is_empty() && !b[0].pushes);
+        assert_eq!(b[1].target.as_deref(), Some("dev"));
+        assert!(b[1].pushes);
     }
 }

@@ -45,8 +45,9 @@
 //! are used, with the anchor's text as the related location — also for
 //! words inside an aliased `run:` script or `options:` string.
 //!
-//! [`builds`] gives the `docker build -t` commands of the same `run:` steps,
-//! for linking `docker run TAG` to the Dockerfile that builds it.
+//! [`builds`] gives the `docker build -t` commands of the same `run:` steps
+//! and the `docker/build-push-action` steps, for linking `docker run TAG` to
+//! the Dockerfile (and stage) that builds it.
 
 use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::yaml::embedded::scalar_map;
@@ -56,7 +57,7 @@ use skillaudit_syntax::{OffsetMap, Span};
 use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
 use crate::normalise::nodes::{self, entry_origin, item_origin, origin};
 use crate::normalise::shell_script::{self, BuildCommand};
-use crate::normalise::{docker_cli, runtime};
+use crate::normalise::{build_action, docker_cli, runtime};
 use crate::project::FileId;
 use crate::{Origin, Spanned};
 
@@ -96,10 +97,11 @@ pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Container> {
     out
 }
 
-/// Every `docker build -t TAG` of the workflow's `run:` steps, so that a
-/// `docker run TAG` (here or elsewhere) links to the Dockerfile it builds.
+/// Every `docker build -t TAG` of the workflow's `run:` steps and every
+/// `docker/build-push-action` step ([`build_action`]), so that a `docker
+/// run TAG` (here or elsewhere) links to the Dockerfile and stage it builds.
 pub fn builds(stream: &Stream, text: &str) -> Vec<BuildCommand> {
-    let mut out = Vec::new();
+    let mut out = build_action::builds(stream);
     for (_, _, runs) in jobs(stream) {
         for run in runs {
             let Some((script, map)) = parse_run(text, run) else {
@@ -464,6 +466,8 @@ fn absorb(c: &mut Container, part: Container) {
         source: _,
         purpose: _,
         pids_limit_settable: _,
+        // Only Kubernetes sets it.
+        seccomp_unset: _,
         definition: _,
         image,
         build,

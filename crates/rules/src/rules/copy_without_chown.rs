@@ -1,4 +1,4 @@
-use skillaudit_model::image::{is_root_user, InstrKind};
+use skillaudit_model::image::{is_root_user, Image, InstrKind, Stage};
 
 use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
 
@@ -40,49 +40,57 @@ impl Rule for CopyWithoutChown {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if !cx.image.purpose.is_deployed() {
-            return;
-        }
-        let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        let mut non_root = false;
-        let mut workdir: Option<String> = None;
-        // Follow `FROM <earlier stage>`: a USER or WORKDIR set there is in effect here.
-        for instr in image.instructions_in_order(stage) {
-            match &instr.kind {
-                InstrKind::User(u) => non_root = !u.unresolved && !is_root_user(&u.value),
-                InstrKind::Other { text } if instr.keyword == "WORKDIR" => {
-                    workdir = Some(text.trim().to_string())
+        // Each stage that runs; an instruction two of them share is reported once.
+        let mut found: Vec<Finding> = Vec::new();
+        for st in cx.deployed_stages() {
+            let mut more = Vec::new();
+            check_stage(cx.image, st.stage, &mut more);
+            for f in more {
+                if !found.iter().any(|g| g.span == f.span) {
+                    found.push(f);
                 }
-                InstrKind::Copy(copy) if non_root && !copy.chown => {
-                    let Some(dest) = &copy.dest else { continue };
-                    let d = dest.value.trim();
-                    let into_workdir = !d.starts_with('/')
-                        || workdir.as_deref().is_some_and(|w| {
-                            d.trim_end_matches('/').starts_with(w.trim_end_matches('/'))
-                        });
-                    if into_workdir {
-                        out.push(
-                            Finding::new(
-                                &Self::META,
-                                image.file,
-                                instr.span,
-                                format!(
-                                    "{} after a non-root USER leaves the files owned by root",
-                                    instr.keyword
-                                ),
-                            )
-                            .fix(
-                                "add --chown=<user>:<group> if the server must write these files",
-                                Applicability::Manual,
-                            ),
-                        );
-                    }
-                }
-                _ => {}
             }
+        }
+        out.extend(found);
+    }
+}
+
+fn check_stage(image: &Image, stage: &Stage, out: &mut Vec<Finding>) {
+    let mut non_root = false;
+    let mut workdir: Option<String> = None;
+    // Follow `FROM <earlier stage>`: a USER or WORKDIR set there is in effect here.
+    for instr in image.instructions_in_order(stage) {
+        match &instr.kind {
+            InstrKind::User(u) => non_root = !u.unresolved && !is_root_user(&u.value),
+            InstrKind::Other { text } if instr.keyword == "WORKDIR" => {
+                workdir = Some(text.trim().to_string())
+            }
+            InstrKind::Copy(copy) if non_root && !copy.chown => {
+                let Some(dest) = &copy.dest else { continue };
+                let d = dest.value.trim();
+                let into_workdir = !d.starts_with('/')
+                    || workdir.as_deref().is_some_and(|w| {
+                        d.trim_end_matches('/').starts_with(w.trim_end_matches('/'))
+                    });
+                if into_workdir {
+                    out.push(
+                        Finding::new(
+                            &CopyWithoutChown::META,
+                            image.file,
+                            instr.span,
+                            format!(
+                                "{} after a non-root USER leaves the files owned by root",
+                                instr.keyword
+                            ),
+                        )
+                        .fix(
+                            "add --chown=<user>:<group> if the server must write these files",
+                            Applicability::Manual,
+                        ),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }

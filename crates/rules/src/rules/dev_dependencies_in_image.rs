@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use skillaudit_model::image::{Image, InstrKind, Var};
+use skillaudit_model::image::{Image, InstrKind, Stage, Var};
 use skillaudit_model::Span;
 use skillaudit_syntax::dockerfile;
 
@@ -55,74 +55,82 @@ impl Rule for DevDependenciesInImage {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if !cx.image.purpose.is_deployed() {
-            return;
-        }
-        let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        let mut vars = NodeEnv::new(image);
-        let mut installs: Vec<(Span, String)> = Vec::new();
-        let mut chain = image.chain(stage);
-        chain.reverse();
-        for s in chain {
-            // Build arguments are scoped to their stage; ENV is inherited.
-            vars.args.clear();
-            for instr in &s.instructions {
-                match &instr.kind {
-                    InstrKind::Env(v) => vars.env(v),
-                    InstrKind::Arg(v) => vars.arg(v),
-                    InstrKind::Run(run) => {
-                        let mut exported = vars.is_production();
-                        for cmd in &run.commands {
-                            let argv = unwrap_command(&cmd.words);
-                            let words: Vec<&str> = argv.iter().map(|w| w.value.as_str()).collect();
-                            // `export NODE_ENV=production` / `NODE_ENV=production npm ci` / `env NODE_ENV=production …`.
-                            let sets_env = |s: &str| s == "NODE_ENV=production";
-                            if matches!(words.first(), Some(&"export"))
-                                && words.iter().any(|w| sets_env(w))
-                            {
-                                exported = true;
-                            }
-                            let inline = cmd.assignments.iter().any(|a| sets_env(a))
-                                || cmd.words.iter().any(|w| sets_env(&w.value));
-                            if prunes_dev(&words) || removes_node_modules(&words) {
-                                installs.clear();
-                            }
-                            match project_install(&words) {
-                                // A production-only install of the tree leaves no dev packages behind.
-                                Some(Install::Production) => installs.clear(),
-                                Some(Install::Dev(_)) if exported || inline => installs.clear(),
-                                Some(Install::Dev(what)) => {
-                                    // `npm ci` starts from an empty node_modules.
-                                    if is_clean_install(&words) {
-                                        installs.clear();
-                                    }
-                                    installs.push((cmd.span, what));
-                                }
-                                None => {}
-                            }
-                        }
-                    }
-                    _ => {}
+        // Each stage that runs; an instruction two of them share is reported once.
+        let mut found: Vec<Finding> = Vec::new();
+        for st in cx.deployed_stages() {
+            let mut more = Vec::new();
+            check_stage(cx.image, st.stage, &mut more);
+            for f in more {
+                if !found.iter().any(|g| g.span == f.span) {
+                    found.push(f);
                 }
             }
         }
-        for (span, what) in installs {
-            out.push(
-                Finding::new(
-                    &Self::META,
-                    image.file,
-                    span,
-                    format!("`{what}` installs development dependencies into the final image"),
-                )
-                .fix(
-                    "use `npm ci --omit=dev` (or set NODE_ENV=production) in the final stage",
-                    Applicability::Manual,
-                ),
-            );
+        out.extend(found);
+    }
+}
+
+fn check_stage(image: &Image, stage: &Stage, out: &mut Vec<Finding>) {
+    let mut vars = NodeEnv::new(image);
+    let mut installs: Vec<(Span, String)> = Vec::new();
+    let mut chain = image.chain(stage);
+    chain.reverse();
+    for s in chain {
+        // Build arguments are scoped to their stage; ENV is inherited.
+        vars.args.clear();
+        for instr in &s.instructions {
+            match &instr.kind {
+                InstrKind::Env(v) => vars.env(v),
+                InstrKind::Arg(v) => vars.arg(v),
+                InstrKind::Run(run) => {
+                    let mut exported = vars.is_production();
+                    for cmd in &run.commands {
+                        let argv = unwrap_command(&cmd.words);
+                        let words: Vec<&str> = argv.iter().map(|w| w.value.as_str()).collect();
+                        // `export NODE_ENV=production` / `NODE_ENV=production npm ci` / `env NODE_ENV=production …`.
+                        let sets_env = |s: &str| s == "NODE_ENV=production";
+                        if matches!(words.first(), Some(&"export"))
+                            && words.iter().any(|w| sets_env(w))
+                        {
+                            exported = true;
+                        }
+                        let inline = cmd.assignments.iter().any(|a| sets_env(a))
+                            || cmd.words.iter().any(|w| sets_env(&w.value));
+                        if prunes_dev(&words) || removes_node_modules(&words) {
+                            installs.clear();
+                        }
+                        match project_install(&words) {
+                            // A production-only install of the tree leaves no dev packages behind.
+                            Some(Install::Production) => installs.clear(),
+                            Some(Install::Dev(_)) if exported || inline => installs.clear(),
+                            Some(Install::Dev(what)) => {
+                                // `npm ci` starts from an empty node_modules.
+                                if is_clean_install(&words) {
+                                    installs.clear();
+                                }
+                                installs.push((cmd.span, what));
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
+    }
+    for (span, what) in installs {
+        out.push(
+            Finding::new(
+                &DevDependenciesInImage::META,
+                image.file,
+                span,
+                format!("`{what}` installs development dependencies into the final image"),
+            )
+            .fix(
+                "use `npm ci --omit=dev` (or set NODE_ENV=production) in the final stage",
+                Applicability::Manual,
+            ),
+        );
     }
 }
 

@@ -42,10 +42,7 @@ impl Rule for DockerSocketInImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        for instr in image.instructions_in_order(stage) {
+        for instr in cx.instructions_of(&cx.run_stages()) {
             if !matches!(
                 instr.keyword.as_str(),
                 "VOLUME" | "ENV" | "RUN" | "CMD" | "ENTRYPOINT"

@@ -11,6 +11,16 @@ declare_rule! {
     /// Distroless, Chainguard/Wolfi static images, `scratch` and
     /// `ubi-minimal`/`ubi-micro` are fine.
     ///
+    /// The stages judged are the ones that run: the final stage, and every
+    /// stage a build here selects and runs or ships — a compose or
+    /// devcontainer `build.target`, a tagged `docker build --target`, a
+    /// workflow `docker/build-push-action` `target:` (slack-mcp-server's
+    /// `target: dev`). The final stage is left out when everything here
+    /// builds or runs another stage of the Dockerfile and one of those is
+    /// deployed or shipped (a CI-only `--target test` run does not count). A
+    /// finding about a targeted stage names it and points at the builds
+    /// that select it.
+    ///
     /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
     /// …) are not held to this hardening rule.
     ///
@@ -43,29 +53,29 @@ impl Rule for FullOsBaseImage {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if !cx.image.purpose.is_deployed() {
-            return;
-        }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        let Some(base) = image.base_image(stage) else {
-            return;
-        };
-        if base.is_templated() {
-            return;
-        }
-        if let Some(family) = full_os_base(base) {
-            out.push(
-                Finding::new(
+        for st in cx.run_stages() {
+            let stage = st.stage;
+            if !st.purpose.is_deployed() {
+                continue;
+            }
+            let Some(base) = image.base_image(stage) else {
+                continue;
+            };
+            if base.is_templated() {
+                continue;
+            }
+            if let Some(family) = full_os_base(base) {
+                let what = st.describe();
+                let f = Finding::new(
                     &Self::META,
                     image.file,
                     stage.from_span,
-                    format!("final stage is based on {} ({family}), which ships a shell and a package manager", base.raw),
+                    format!("{what} is based on {} ({family}), which ships a shell and a package manager", base.raw),
                 )
-                .fix("use a distroless or Chainguard runtime image for the final stage", Applicability::Manual),
-            );
+                .fix(format!("use a distroless or Chainguard runtime image for the {what}"), Applicability::Manual);
+                out.push(st.with_selectors(f));
+            }
         }
     }
 }

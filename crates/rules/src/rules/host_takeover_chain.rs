@@ -109,15 +109,23 @@ impl Rule for HostTakeoverChain {
             EffectiveRoot::Runtime(o) => {
                 f = related_part(f, c.file, o, "runs as root here", "root user")
             }
-            EffectiveRoot::Image { image, user } => {
+            EffectiveRoot::Image { image, stage, user } => {
                 let img = &cx.project.images[image];
+                let st = img.stages.get(stage);
                 let span = match user {
                     ImageUser::Root(span) => span,
-                    _ => img.final_stage().map(|s| s.from_span).unwrap_or_default(),
+                    _ => st.map(|s| s.from_span).unwrap_or_default(),
+                };
+                // Say which stage when it is not the last one (a build target).
+                let which = match st.and_then(|s| s.name.as_deref()) {
+                    Some(name) if stage + 1 < img.stages.len() => {
+                        format!("the image's stage \"{name}\"")
+                    }
+                    _ => "the image".to_string(),
                 };
                 let msg = match user {
-                    ImageUser::Root(_) => "the image's last USER is root",
-                    _ => "the image never sets a non-root USER",
+                    ImageUser::Root(_) => format!("{which}'s last USER is root"),
+                    _ => format!("{which} never sets a non-root USER"),
                 };
                 f = f.related_span(img.file, span, msg);
             }

@@ -11,6 +11,21 @@ declare_rule! {
     /// directly nor through the stage it is built `FROM` — on a base image
     /// that is not known to default to a non-root user.
     ///
+    /// The stages judged are the ones that run: the final stage, and every
+    /// stage a build here selects and runs or ships — a compose or
+    /// devcontainer `build.target`, a tagged `docker build --target`, a
+    /// workflow `docker/build-push-action` `target:` (slack-mcp-server's
+    /// `target: dev`). The final stage is left out when everything here
+    /// builds or runs another stage of the Dockerfile and one of those is
+    /// deployed or shipped (a CI-only `--target test` run does not count). A
+    /// finding about a targeted stage names it and points at the builds
+    /// that select it.
+    ///
+    /// A stage that only carries files — built `FROM scratch` with no `CMD`,
+    /// `ENTRYPOINT`, `RUN`, `USER` or `HEALTHCHECK` (a package of binaries
+    /// or modules that other images copy from, like mcp-gateway's module
+    /// image) — never runs and is not flagged.
+    ///
     /// Dockerfiles of test infrastructure (under `test/`, `tests/`, `e2e/`,
     /// …) are not held to this hardening rule.
     ///
@@ -65,7 +80,8 @@ declare_rule! {
     /// `USER nonroot` rather than a `:nonroot` tag, so a digest pin stays
     /// valid). For any other base, `--unsafe-fixes` adds `USER 10001:10001`,
     /// a UID that needs no account but cannot write files root owns. The line
-    /// goes before the final stage's `CMD`/`ENTRYPOINT`, after its last build step.
+    /// goes before the stage's `CMD`/`ENTRYPOINT`, after its last build step
+    /// (not into a stage that later stages are built `FROM`).
     pub struct MissingUser {
         id: "missing-user",
         severity: High,
@@ -80,56 +96,59 @@ impl Rule for MissingUser {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if !cx.image.purpose.is_deployed() {
-            return;
-        }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        if !matches!(
-            image_user(image, &cx.project.settings),
-            Some(ImageUser::Default)
-        ) {
-            return;
-        }
-        let (description, applicability, user) =
-            suggested_user(image.base_image(stage).map(|r| r.name.as_str()));
-        let mut f = Finding::new(
-            &Self::META,
-            image.file,
-            stage.from_span,
-            "final stage runs as root: no USER directive",
-        )
-        .remedy(
-            description,
-            applicability,
-            Subject::Image(cx.index),
-            Remedy::SetUser {
-                user: user.to_string(),
-            },
-        );
-        let runners: Vec<_> = cx.runners().collect();
-        let overridden = !runners.is_empty()
-            && runners.iter().all(|c| {
-                c.user
-                    .as_ref()
-                    .is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value))
-            });
-        if overridden {
-            f.severity = Severity::Low;
-            f.message = "final stage runs as root: no USER directive (every container here overrides it with a non-root user)".into();
-            for c in runners {
-                if let Some(u) = &c.user {
-                    f = f.related_origin(
-                        c.file,
-                        u.origin,
-                        format!("{} runs it as user \"{}\"", c.source.describe(), u.value),
-                    );
+        for st in cx.run_stages() {
+            let stage = st.stage;
+            // A package of files (`FROM scratch`, COPY only) never runs.
+            if !st.purpose.is_deployed() || image.is_data_only(stage) {
+                continue;
+            }
+            if !matches!(
+                image_user(image, stage, &cx.project.settings),
+                Some(ImageUser::Default)
+            ) {
+                continue;
+            }
+            let what = st.describe();
+            let (description, applicability, user) =
+                suggested_user(image.base_image(stage).map(|r| r.name.as_str()));
+            let mut f = Finding::new(
+                &Self::META,
+                image.file,
+                stage.from_span,
+                format!("{what} runs as root: no USER directive"),
+            )
+            .remedy(
+                description,
+                applicability,
+                Subject::Image(cx.index),
+                Remedy::SetUser {
+                    user: user.to_string(),
+                    stage: stage.index,
+                },
+            );
+            let runners: Vec<_> = cx.runners_of(stage.index).collect();
+            let overridden = !runners.is_empty()
+                && runners.iter().all(|c| {
+                    c.user
+                        .as_ref()
+                        .is_some_and(|u| !u.value.trim().is_empty() && !is_root_user(&u.value))
+                });
+            if overridden {
+                f.severity = Severity::Low;
+                f.message = format!("{what} runs as root: no USER directive (every container here overrides it with a non-root user)");
+                for c in runners {
+                    if let Some(u) = &c.user {
+                        f = f.related_origin(
+                            c.file,
+                            u.origin,
+                            format!("{} runs it as user \"{}\"", c.source.describe(), u.value),
+                        );
+                    }
                 }
             }
+            out.push(st.with_selectors(f));
         }
-        out.push(f);
     }
 }
 

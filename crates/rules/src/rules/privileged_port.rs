@@ -37,14 +37,8 @@ impl Rule for PrivilegedPort {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if !cx.image.purpose.is_deployed() {
-            return;
-        }
         let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        for instr in image.instructions_in_order(stage) {
+        for instr in cx.instructions_of(&cx.deployed_stages()) {
             let InstrKind::Expose(ports) = &instr.kind else {
                 continue;
             };

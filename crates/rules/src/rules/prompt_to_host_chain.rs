@@ -132,11 +132,15 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
                 ));
             }
             let image = &project.images[i];
-            if c.user.is_none() {
-                if let Some(user) = image_user(image, &project.settings) {
+            let stage = match project.links.stage_of.get(ci).copied().flatten() {
+                Some(s) => image.stages.get(s),
+                None => image.final_stage(),
+            };
+            if let (None, Some(stage)) = (&c.user, stage) {
+                if let Some(user) = image_user(image, stage, &project.settings) {
                     let span = match user {
                         ImageUser::Root(span) => Some(span),
-                        ImageUser::Default => image.final_stage().map(|s| s.from_span),
+                        ImageUser::Default => Some(stage.from_span),
                         ImageUser::NonRoot => None,
                     };
                     if let Some(span) = span {

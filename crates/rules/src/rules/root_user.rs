@@ -7,6 +7,16 @@ declare_rule! {
     /// inheritance, after ARG/ENV substitution) is `root`, `0`, `root:<group>`
     /// or `0:<group>`.
     ///
+    /// The stages judged are the ones that run: the final stage, and every
+    /// stage a build here selects and runs or ships — a compose or
+    /// devcontainer `build.target`, a tagged `docker build --target`, a
+    /// workflow `docker/build-push-action` `target:` (slack-mcp-server's
+    /// `target: dev`). The final stage is left out when everything here
+    /// builds or runs another stage of the Dockerfile and one of those is
+    /// deployed or shipped (a CI-only `--target test` run does not count). A
+    /// finding about a targeted stage names it and points at the builds
+    /// that select it.
+    ///
     /// ## Why is this bad?
     /// An explicit `USER root` is worse than a missing one: it reads as a
     /// decision. The server process runs as root, so any code execution
@@ -37,19 +47,29 @@ impl Rule for RootUser {
     }
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
-        if let Some(ImageUser::Root(span)) = image_user(cx.image, &cx.project.settings) {
-            out.push(
-                Finding::new(
-                    &Self::META,
-                    cx.image.file,
-                    span,
-                    "final stage runs as root: the last USER is root",
-                )
-                .fix(
-                    "make the last USER of the final stage an unprivileged user",
-                    Applicability::Manual,
-                ),
+        let mut reported = Vec::new();
+        for st in cx.run_stages() {
+            let Some(ImageUser::Root(span)) = image_user(cx.image, st.stage, &cx.project.settings)
+            else {
+                continue;
+            };
+            // Two stages built on one that ends with `USER root`: one finding.
+            if reported.contains(&span) {
+                continue;
+            }
+            reported.push(span);
+            let what = st.describe();
+            let f = Finding::new(
+                &Self::META,
+                cx.image.file,
+                span,
+                format!("{what} runs as root: the last USER is root"),
+            )
+            .fix(
+                format!("make the last USER of the {what} an unprivileged user"),
+                Applicability::Manual,
             );
+            out.push(st.with_selectors(f));
         }
     }
 }

@@ -1,6 +1,6 @@
 use skillaudit_model::normalise::runtime::{classify_security_opt, SecurityOpt};
 
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -8,7 +8,17 @@ declare_rule! {
     /// switched off: `seccomp:unconfined`, `seccomp=unconfined`,
     /// `apparmor:unconfined`, `apparmor=unconfined`, `label:disable`,
     /// `label=disable`, `systempaths=unconfined`, Kubernetes
-    /// `seccompProfile.type: Unconfined`. A custom profile file is fine.
+    /// `seccompProfile.type: Unconfined` (or the legacy
+    /// `seccomp.security.alpha.kubernetes.io` annotations saying
+    /// `unconfined`), Kubernetes `appArmorProfile.type: Unconfined` or its
+    /// legacy annotation. A custom profile file is fine.
+    ///
+    /// A Kubernetes container whose pod and container set no seccomp
+    /// profile at all is reported at `low`: unlike Docker, which applies its
+    /// default profile, the kubelet runs it `Unconfined` — `RuntimeDefault`
+    /// is the default only on clusters whose kubelets run with
+    /// `--seccomp-default` (opt-in; GA in Kubernetes 1.27). Privileged
+    /// containers (reported as such) and test or CI manifests are left out.
     ///
     /// ## Why is this bad?
     /// Docker's default seccomp profile blocks dozens of syscalls that
@@ -40,6 +50,23 @@ impl Rule for SecurityProfileDisabled {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
+        if c.seccomp_unset && c.privileged.is_none() && c.purpose.is_deployed() {
+            let mut f = Finding::new(
+                &Self::META,
+                c.file,
+                c.definition,
+                format!(
+                    "{} sets no seccomp profile: it runs Unconfined unless the kubelet defaults to RuntimeDefault (`--seccomp-default`, opt-in on most clusters)",
+                    c.source.describe()
+                ),
+            )
+            .fix(
+                "set `securityContext.seccompProfile.type: RuntimeDefault` on the pod",
+                Applicability::Manual,
+            );
+            f.severity = Severity::Low;
+            out.push(f);
+        }
         for opt in &c.security_opts {
             if let SecurityOpt::Unconfined(what) = classify_security_opt(&opt.value) {
                 out.push(

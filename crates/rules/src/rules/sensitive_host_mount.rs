@@ -4,14 +4,28 @@ use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags a bind mount of a sensitive host location, read-only or not:
-    /// `/`, `/etc`, `/root`, `/home`, `/boot`, `/dev`, `/proc`, `/sys`,
-    /// `/run`, `/var/run`, `/var/lib/docker`; a whole user home (`~`, `~/`,
-    /// `~/.`, `$HOME`, `${HOME}`, `%USERPROFILE%`, `/home/<name>`,
-    /// `/Users/<name>`, `C:\Users\<name>`); or a credential location
-    /// (`~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`, `~/.gnupg`, `~/.azure`,
-    /// `~/.config/gcloud`, `~/.config`, `.npmrc`, `.netrc`, `.pypirc`,
-    /// `id_rsa*`). Sub-paths of system directories such as
-    /// `/etc/localtime` are not flagged.
+    ///
+    /// * system directories, exactly: `/`, `/etc`, `/root`, `/home`,
+    ///   `/Users`, `/boot`, `/dev`, `/proc`, `/sys`, `/run`, `/var/run`
+    ///   (sub-paths such as `/etc/localtime` are not flagged);
+    /// * these directories and everything under them: `/var/lib/docker`,
+    ///   `/var/lib/containerd`, `/var/lib/containers` (the engines' data),
+    ///   `/var/lib/kubelet` (every pod's volumes, secrets and
+    ///   service-account tokens), `/etc/kubernetes` (the cluster's
+    ///   configuration and keys);
+    /// * a whole user home: `~`, `~/`, `~/.`, `$HOME`, `${HOME}`,
+    ///   `%USERPROFILE%`, `/home/<name>`, `/Users/<name>`, `C:\Users\<name>`;
+    /// * credential directories under a home, with everything in them:
+    ///   `~/.ssh`, `~/.aws`, `~/.kube`, `~/.gnupg`, `~/.azure`,
+    ///   `~/.config/gcloud`, `~/.config/gh`, `~/.docker/contexts`,
+    ///   `~/.docker/machine`; and `~/.config` as a whole;
+    /// * Docker's credentials: `~/.docker` as a whole and
+    ///   `~/.docker/config.json`, `~/.docker/{key,cert,ca}.pem`. Other
+    ///   paths under `~/.docker` are not credentials — `~/.docker/mcp` is
+    ///   the MCP Toolkit's catalog, `~/.docker/cli-plugins` holds plugins —
+    ///   and are judged like any other bind mount;
+    /// * credential files by name, anywhere: `.npmrc`, `.netrc`, `.pypirc`,
+    ///   `.git-credentials`, `id_rsa*`, `id_ed25519*`, `id_ecdsa*`.
     ///
     /// ## Why is this bad?
     /// A prompt injection that makes the server read or write files now

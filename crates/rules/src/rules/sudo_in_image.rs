@@ -50,10 +50,7 @@ impl Rule for SudoInImage {
 
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        let Some(stage) = image.final_stage() else {
-            return;
-        };
-        for instr in image.instructions_in_order(stage) {
+        for instr in cx.instructions_of(&cx.run_stages()) {
             let InstrKind::Run(run) = &instr.kind else {
                 continue;
             };

@@ -6,8 +6,9 @@
 //! `&&`, `;`, `|`, `if`, loops and subshells are understood.
 
 mod parse;
+pub mod placeholder;
 
-pub use parse::parse;
+pub use parse::{parse, parse_documentation};
 
 use crate::{Span, SyntaxError};
 

@@ -85,15 +85,25 @@ thread_local! {
 
 /// Parse shell text. Spans are byte offsets into `text`. Never panics.
 pub fn parse(text: &str) -> Script {
-    let mib = u32::try_from(text.len() >> 20).unwrap_or(u32::MAX);
-    parse_within(
-        text,
-        PARSE_TIME_BASE.saturating_add(PARSE_TIME_PER_MIB.saturating_mul(mib)),
-    )
+    parse_within(text, time_limit(text), false)
 }
 
-/// [`parse()`] with an explicit time limit for the tree-sitter step.
-fn parse_within(text: &str, limit: Duration) -> Script {
+/// Parse shell text shown in documentation (a README's code block), where
+/// `<placeholder>` text stands for a value to fill in: `KEY=<your-token>`
+/// is one word, not a redirection (see [`super::placeholder`]). Word values
+/// keep the placeholder as written.
+pub fn parse_documentation(text: &str) -> Script {
+    parse_within(text, time_limit(text), true)
+}
+
+fn time_limit(text: &str) -> Duration {
+    let mib = u32::try_from(text.len() >> 20).unwrap_or(u32::MAX);
+    PARSE_TIME_BASE.saturating_add(PARSE_TIME_PER_MIB.saturating_mul(mib))
+}
+
+/// [`parse()`] with an explicit time limit for the tree-sitter step;
+/// `placeholders` masks documentation placeholders too.
+fn parse_within(text: &str, limit: Duration, placeholders: bool) -> Script {
     if text.len() > u32::MAX as usize {
         // tree-sitter and `Span` both use 32-bit offsets.
         return Script {
@@ -106,7 +116,12 @@ fn parse_within(text: &str, limit: Duration) -> Script {
     }
 
     let gh = github_expressions(text);
-    let masked = mask(text, &gh);
+    let hidden = if placeholders {
+        super::placeholder::ranges(text)
+    } else {
+        Vec::new()
+    };
+    let masked = mask(text, &gh, &hidden);
 
     let Some(tree) = parse_tree(&masked, limit) else {
         return Script {
@@ -169,9 +184,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// 0.25 lexes it as a heredoc `<<` and reports an error. A herestring and an
 /// input redirect are alike for our purposes (neither is a word, and
 /// substitutions in both are still found).
-fn mask<'a>(text: &'a str, ranges: &[Range<usize>]) -> Cow<'a, str> {
+fn mask<'a>(text: &'a str, ranges: &[Range<usize>], hidden: &[Range<usize>]) -> Cow<'a, str> {
     let herestrings = find(text.as_bytes(), b"<<<").is_some();
-    if ranges.is_empty() && !herestrings {
+    if ranges.is_empty() && hidden.is_empty() && !herestrings {
         return Cow::Borrowed(text);
     }
     let mut bytes = text.as_bytes().to_vec();
@@ -185,7 +200,7 @@ fn mask<'a>(text: &'a str, ranges: &[Range<usize>]) -> Cow<'a, str> {
             i += 1;
         }
     }
-    for r in ranges {
+    for r in ranges.iter().chain(hidden) {
         if let Some(slice) = bytes.get_mut(r.clone()) {
             slice.fill(MASK_BYTE);
         }
@@ -1021,7 +1036,7 @@ mod tests {
         let r = github_expressions(t);
         let found: Vec<&str> = r.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(found, ["${{ x }}", "${{ é }}", "${{w}}"]);
-        let masked = mask(t, &r);
+        let masked = mask(t, &r, &[]);
         assert_eq!(masked.len(), t.len());
         assert!(masked.starts_with("a xxxxxxxx b ${{ y\n"));
         assert!(github_expressions("${{ ${{ }}").len() == 1);
@@ -1073,7 +1088,7 @@ mod tests {
         // (~70 s for 90 kB); the time limit turns it into an error.
         let text = "a=(".repeat(30_000);
         let started = Instant::now();
-        let s = parse_within(&text, Duration::from_millis(200));
+        let s = parse_within(&text, Duration::from_millis(200), false);
         assert!(
             started.elapsed() < Duration::from_secs(5),
             "{:?}",

@@ -3,218 +3,12 @@
 //! run as non-root, which capabilities are dangerous, who a container runs as.
 
 use skillaudit_model::image::{is_root_user, Base};
-use skillaudit_model::{Container, Image, ImageRef, Mount, MountKind, Origin, Settings};
+use skillaudit_model::{Container, Image, ImageRef, Origin, Settings, Stage};
 
 use crate::ContainerCx;
 
-/// Container-engine sockets: whoever can reach one controls the host.
-pub fn is_engine_socket(source: &str) -> bool {
-    let s = source.trim().trim_end_matches('/').to_ascii_lowercase();
-    let name = s.rsplit(['/', '\\']).next().unwrap_or(&s);
-    matches!(
-        name,
-        "docker.sock" | "podman.sock" | "containerd.sock" | "docker_engine"
-    ) && !s.ends_with(".sock.d")
-}
-
-/// Does text mention an engine socket (for Dockerfile instructions)?
-pub fn mentions_engine_socket(text: &str) -> Option<&'static str> {
-    ["docker.sock", "podman.sock", "containerd.sock"]
-        .into_iter()
-        .find(|s| text.contains(s))
-}
-
-/// Why a bind-mount source is sensitive, if it is.
-pub fn sensitive_source(source: &str) -> Option<&'static str> {
-    let s = clean_path(source);
-    if let Some(rest) = after_home(&s) {
-        let rest = rest.trim_start_matches(['/', '\\']);
-        if rest.is_empty() || rest == "." {
-            return Some("the whole home directory");
-        }
-        let rest_fwd = rest.replace('\\', "/");
-        for dir in [
-            ".ssh",
-            ".aws",
-            ".kube",
-            ".docker",
-            ".gnupg",
-            ".azure",
-            ".config/gcloud",
-            ".config/gh",
-        ] {
-            if rest_fwd == dir || rest_fwd.starts_with(&format!("{dir}/")) {
-                return Some("a credential directory");
-            }
-        }
-        if rest_fwd == ".config" {
-            return Some("the user's configuration directory (holds credentials)");
-        }
-    }
-    let name = s.rsplit(['/', '\\']).next().unwrap_or(&s);
-    if matches!(name, ".npmrc" | ".netrc" | ".pypirc" | ".git-credentials")
-        || name.starts_with("id_rsa")
-        || name.starts_with("id_ed25519")
-        || name.starts_with("id_ecdsa")
-    {
-        return Some("a credential file");
-    }
-    match s.as_str() {
-        "/" => Some("the host's root filesystem"),
-        "/etc" => Some("the host's configuration (/etc)"),
-        "/root" => Some("root's home directory"),
-        "/home" | "/Users" => Some("every user's home directory"),
-        "/boot" => Some("the host's boot files"),
-        "/dev" => Some("the host's devices"),
-        "/proc" => Some("the host's /proc"),
-        "/sys" => Some("the host's /sys"),
-        "/run" | "/var/run" => Some("the host's runtime state (/run)"),
-        _ if s == "/var/lib/docker" || s.starts_with("/var/lib/docker/") => {
-            Some("Docker's data directory")
-        }
-        _ => None,
-    }
-}
-
-/// `~/x`, `$HOME/x`, `/home/me/x`, `C:\Users\me\x` → the part after the home directory.
-fn after_home(s: &str) -> Option<&str> {
-    for prefix in [
-        "${localEnv:HOME}${localEnv:USERPROFILE}",
-        "${localEnv:USERPROFILE}${localEnv:HOME}",
-        "~",
-        "$HOME",
-        "${HOME}",
-        "$(HOME)",
-        "%USERPROFILE%",
-        "$env:USERPROFILE",
-        "${env:HOME}",
-        "${userHome}",
-        "${localEnv:HOME}",
-        "${localEnv:USERPROFILE}",
-    ] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            if rest.is_empty() || rest.starts_with(['/', '\\']) {
-                return Some(rest);
-            }
-        }
-    }
-    for base in [
-        "/home/",
-        "/Users/",
-        "C:\\Users\\",
-        "c:\\users\\",
-        "C:/Users/",
-        "c:/users/",
-    ] {
-        if let Some(rest) = s.strip_prefix(base) {
-            let (user, tail) = match rest.find(['/', '\\']) {
-                Some(i) => (&rest[..i], &rest[i..]),
-                None => (rest, ""),
-            };
-            if !user.is_empty() {
-                return Some(tail);
-            }
-        }
-    }
-    None
-}
-
-/// Remove quotes, trailing slashes and `/.` so `~/.`, `~/` and `~` compare equal.
-fn clean_path(source: &str) -> String {
-    let mut s = source.trim().trim_matches(['"', '\'']).to_string();
-    loop {
-        let before = s.len();
-        if s.len() > 1 && (s.ends_with('/') || s.ends_with('\\')) {
-            s.pop();
-        }
-        if s.len() > 2 && (s.ends_with("/.") || s.ends_with("\\.")) {
-            s.truncate(s.len() - 2);
-        }
-        if s.len() == before {
-            break;
-        }
-    }
-    s
-}
-
-/// Is the source the whole working directory / project root?
-pub fn is_project_root(source: &str) -> bool {
-    let s = clean_path(source);
-    matches!(
-        s.as_str(),
-        "." | "$(pwd)"
-            | "${PWD}"
-            | "$PWD"
-            | "%cd%"
-            | "%CD%"
-            | "`pwd`"
-            | "${{ github.workspace }}"
-            | "${{github.workspace}}"
-            | "$(PWD)"
-            | "$(CURDIR)"
-            | "$(shell pwd)"
-            | "${CURDIR}"
-            | "{{ invocation_directory() }}"
-            | "{{invocation_directory()}}"
-            | "{{ justfile_directory() }}"
-            | "{{justfile_directory()}}"
-            | "{{ justfile_dir() }}"
-            | "{{justfile_dir()}}"
-            | "{{ invocation_dir() }}"
-            | "{{invocation_dir()}}"
-            | "${workspaceFolder}"
-            | "${localWorkspaceFolder}"
-            | "$GITHUB_WORKSPACE"
-            | "${GITHUB_WORKSPACE}"
-            | "${PWD:-.}"
-            | "$(pwd -P)"
-            | "${pwd}"
-    )
-}
-
-/// A path that documentation writes in place of a real one.
-pub fn is_placeholder_path(source: &str) -> bool {
-    let s = source.to_ascii_lowercase();
-    s.contains("/path/to")
-        || s.starts_with("path/to")
-        || (s.contains('<') && s.contains('>'))
-        || s.contains("your-")
-        || s.contains("your_")
-}
-
-/// How a bind mount exposes the host. Each mount falls in exactly one class,
-/// so a mount is reported by one rule only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MountClass {
-    EngineSocket,
-    Sensitive(&'static str),
-    ProjectRoot,
-    /// Any other host path, not read-only and not explicitly writable.
-    Writable,
-    /// A host path that is read-only or explicitly writable, or no host path at all.
-    Benign,
-}
-
-pub fn classify_mount(m: &Mount) -> MountClass {
-    if is_engine_socket(&m.source) && matches!(m.kind, MountKind::Bind | MountKind::NamedPipe) {
-        return MountClass::EngineSocket;
-    }
-    if m.kind != MountKind::Bind {
-        return MountClass::Benign;
-    }
-    if let Some(why) = sensitive_source(&m.source) {
-        return MountClass::Sensitive(why);
-    }
-    if is_project_root(&m.source) {
-        return MountClass::ProjectRoot;
-    }
-    // `/path/to/file.txt` is documentation, not a path anyone mounts.
-    if m.read_only.is_none() && !is_placeholder_path(&m.source) {
-        MountClass::Writable
-    } else {
-        MountClass::Benign
-    }
-}
+mod mounts;
+pub use mounts::*;
 
 /// Capability name without `CAP_`, upper-case.
 pub fn capability_name(cap: &str) -> String {
@@ -371,7 +165,7 @@ pub fn full_os_base(r: &ImageRef) -> Option<String> {
     None
 }
 
-/// Who an Image's final stage runs as.
+/// Who a stage of an Image runs as.
 #[derive(Clone, Debug)]
 pub enum ImageUser {
     /// A `USER` that is not root (or not known to be root).
@@ -382,10 +176,9 @@ pub enum ImageUser {
     Default,
 }
 
-/// Who an Image's final stage runs as; `settings` adds the project's own
+/// Who a stage of an Image runs as; `settings` adds the project's own
 /// non-root base images (`non-root-images` in `skillaudit.toml`).
-pub fn image_user(image: &Image, settings: &Settings) -> Option<ImageUser> {
-    let stage = image.final_stage()?;
+pub fn image_user(image: &Image, stage: &Stage, settings: &Settings) -> Option<ImageUser> {
     if let Some((instr, user)) = image.effective_user(stage) {
         return Some(if user.is_root() {
             ImageUser::Root(instr.span)
@@ -415,7 +208,12 @@ pub fn runtime_user_is_root(c: &Container) -> Option<Origin> {
 /// an explicit runtime root user, or (no runtime user) the linked image.
 pub enum EffectiveRoot {
     Runtime(Origin),
-    Image { image: usize, user: ImageUser },
+    /// The image the container runs, the stage it runs, and who that stage runs as.
+    Image {
+        image: usize,
+        stage: usize,
+        user: ImageUser,
+    },
 }
 
 pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
@@ -428,9 +226,44 @@ pub fn effective_root(cx: &ContainerCx<'_>) -> Option<EffectiveRoot> {
         return None;
     }
     let (i, image) = cx.image()?;
-    match image_user(image, &cx.project.settings)? {
+    let stage = cx.stage()?;
+    match image_user(image, stage, &cx.project.settings)? {
         ImageUser::NonRoot => None,
-        user => Some(EffectiveRoot::Image { image: i, user }),
+        user => Some(EffectiveRoot::Image {
+            image: i,
+            stage: stage.index,
+            user,
+        }),
+    }
+}
+
+/// Has the stage no shell and no general-purpose binary a health check
+/// could run? True for a stage built on `scratch` with no `RUN` in its chain
+/// (a `RUN` there proves a shell was copied in), and on the distroless and
+/// Chainguard images that carry nothing but libraries (`static`, `base`,
+/// `base-nossl`, `cc`; not their `debug` tags). A check there could only be
+/// an exec-form `HEALTHCHECK CMD ["/server", "health"]`, which only the
+/// server's authors know to exist.
+pub fn stage_without_shell(image: &Image, stage: &Stage) -> bool {
+    let chain = image.chain(stage);
+    let runs = chain
+        .iter()
+        .flat_map(|s| &s.instructions)
+        .any(|i| i.keyword == "RUN");
+    match chain.last().map(|s| &s.base) {
+        Some(Base::Scratch) => !runs,
+        Some(Base::Image(r)) => {
+            let tag = r.tag.as_deref().unwrap_or("latest");
+            let bare = match r.name.split_once("/distroless/") {
+                Some((_, name)) => matches!(
+                    name.split('-').next().unwrap_or(name),
+                    "static" | "base" | "cc"
+                ),
+                None => r.name == "cgr.dev/chainguard/static",
+            };
+            bare && !tag.contains("debug") && !runs
+        }
+        _ => false,
     }
 }
 
@@ -547,84 +380,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sensitive_sources() {
-        for s in [
-            "~",
-            "~/",
-            "~/.",
-            "$HOME",
-            "${HOME}",
-            "%USERPROFILE%",
-            "/home/alice",
-            "/Users/username",
-            "C:\\Users\\bob",
-        ] {
-            assert_eq!(sensitive_source(s), Some("the whole home directory"), "{s}");
-        }
-        for s in [
-            "~/.ssh",
-            "$HOME/.ssh",
-            "/home/u/.aws/credentials",
-            "~/.config/gcloud",
-            "~/.kube/config",
-        ] {
-            assert_eq!(sensitive_source(s), Some("a credential directory"), "{s}");
-        }
-        for s in [
-            "/",
-            "/etc",
-            "/root",
-            "/var/run",
-            "/var/lib/docker/volumes",
-            "/proc",
-            "/etc/",
-        ] {
-            assert!(sensitive_source(s).is_some(), "{s}");
-        }
-        for s in [
-            "/etc/localtime",
-            "~/workspace/project",
-            "./data",
-            "/home/u/projects/x",
-            "/srv/data",
-            "/tmp",
-        ] {
-            assert_eq!(sensitive_source(s), None, "{s}");
-        }
-        assert_eq!(
-            sensitive_source("./secrets/id_rsa"),
-            Some("a credential file")
-        );
-    }
-
-    #[test]
-    fn sockets_and_roots() {
-        for s in [
-            "/var/run/docker.sock",
-            "//var/run/docker.sock",
-            "/run/docker.sock",
-            "$XDG_RUNTIME_DIR/docker.sock",
-            "/run/podman/podman.sock",
-            "/run/containerd/containerd.sock",
-        ] {
-            assert!(is_engine_socket(s), "{s}");
-        }
-        assert!(!is_engine_socket("/var/run/dbus"));
-        for s in [
-            ".",
-            "./",
-            "$(pwd)",
-            "${PWD}",
-            "$PWD",
-            "%cd%",
-            "${{ github.workspace }}",
-        ] {
-            assert!(is_project_root(s), "{s}");
-        }
-        assert!(!is_project_root("./src"));
-    }
-
-    #[test]
     fn base_images() {
         let r = |s: &str| ImageRef::parse(s);
         assert!(base_runs_as_non_root(&r(
@@ -654,6 +409,47 @@ mod tests {
         assert!(full_os_base(&r("cgr.dev/chainguard/static")).is_none());
         assert!(full_os_base(&r("registry.access.redhat.com/ubi9/ubi-minimal")).is_none());
         assert!(full_os_base(&r("cgr.dev/chainguard/wolfi-base")).is_some());
+    }
+
+    #[test]
+    fn stages_without_a_shell() {
+        use skillaudit_model::normalise::dockerfile;
+        let image = |text: &str| {
+            dockerfile::image(
+                skillaudit_model::FileId(0),
+                &skillaudit_syntax::dockerfile::parse(text),
+            )
+        };
+        for (text, none) in [
+            (
+                "FROM scratch\nCOPY server /\nENTRYPOINT [\"/server\"]\n",
+                true,
+            ),
+            (
+                "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY s /\n",
+                true,
+            ),
+            (
+                "FROM gcr.io/distroless/base-nossl-debian12\nCOPY s /\n",
+                true,
+            ),
+            ("FROM cgr.dev/chainguard/static\nCOPY s /\n", true),
+            ("FROM gcr.io/distroless/static:debug\nCOPY s /\n", false),
+            (
+                "FROM gcr.io/distroless/nodejs22-debian12\nCOPY s /\n",
+                false,
+            ),
+            (
+                "FROM scratch\nCOPY --from=docker:dind / /\nRUN apk add jq\n",
+                false,
+            ),
+            ("FROM alpine:3.22\nCOPY s /\n", false),
+            ("FROM scratch AS a\nCOPY s /\nFROM a\nEXPOSE 80\n", true),
+        ] {
+            let img = image(text);
+            let stage = img.final_stage().unwrap();
+            assert_eq!(stage_without_shell(&img, stage), none, "{text}");
+        }
     }
 
     #[test]
