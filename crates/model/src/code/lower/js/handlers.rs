@@ -1,0 +1,773 @@
+//! MCP registrations and the texts the model reads.
+//!
+//! - TS SDK high-level: `x.tool(name, [description], [paramsSchema |
+//!   annotations], [annotations], handler)`, `x.prompt(…)`, `x.resource(name,
+//!   uri | new ResourceTemplate(…), [metadata], handler)`,
+//!   `x.registerTool(name, { description, inputSchema, … }, handler)`,
+//!   `registerPrompt`, `registerResource` — on any receiver
+//!   (`server`, `this.server`, `mcpServer`, a parameter);
+//! - TS SDK low-level: `x.setRequestHandler(CallToolRequestSchema, (request)
+//!   => …)` (a dispatcher: `request.params.arguments`, `request.params.name`),
+//!   `GetPromptRequestSchema`, `ReadResourceRequestSchema`;
+//! - `fastmcp`: `x.addTool({ name, description, parameters, execute })`,
+//!   `addPrompt({ …, load })`, `addResourceTemplate({ …, load })`.
+//!
+//! Safe fields come from zod shapes (`z.number()`, `z.boolean()`,
+//! `z.enum([…])`, `z.literal(…)`, `z.nativeEnum(…)`, with `.int()`,
+//! `.optional()`, `.default()`, `.describe()` …) and JSON schemas
+//! (`type: "number" | "integer" | "boolean"`, `enum`, `const`).
+
+use skillaudit_syntax::code::tree_sitter::Node;
+
+use super::super::span;
+use super::expr::is_function_kind;
+use super::prepass::unwrap;
+use super::text::{plain_template, string_value};
+use super::Lx;
+use crate::code::ir::{
+    Call, Description, DescriptionOf, Entry, Expr, Handler, HandlerFunc, HandlerKind, SourceParam,
+    SourceRole, TypeHint,
+};
+use crate::Span;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Style {
+    /// `tool`/`prompt` (positional overloads).
+    Positional(HandlerKind),
+    /// `resource(name, uri | template, [metadata], cb)`.
+    Resource,
+    /// `registerTool`/`registerPrompt`/`registerResource`.
+    Register(HandlerKind),
+    /// `setRequestHandler(XRequestSchema, cb)`.
+    LowLevel(HandlerKind),
+    /// fastmcp `addTool({ … execute })` and friends.
+    Fast(HandlerKind),
+}
+
+pub(super) struct Reg {
+    style: Style,
+    name: Option<String>,
+    prev_owner: Option<String>,
+}
+
+fn arg_nodes(n: Node<'_>) -> Vec<Node<'_>> {
+    let Some(args) = n.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    let mut cursor = args.walk();
+    let v = args
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect();
+    v
+}
+
+/// A literal text: a string, a template without substitutions, a name
+/// bound to one, or a `+` of those; with the span of the literal.
+pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
+    let n = unwrap(n);
+    match n.kind() {
+        "string" => Some((string_value(n, lx.src), span(n))),
+        "template_string" => plain_template(n, lx.src).map(|s| (s, span(n))),
+        "identifier" => lx.const_strs.get(lx.t(n)).cloned(),
+        "binary_expression" => {
+            let op = n.child_by_field_name("operator").map(|o| lx.t(o));
+            if op != Some("+") {
+                return None;
+            }
+            let (l, _) = literal_text(lx, n.child_by_field_name("left")?)?;
+            let (r, _) = literal_text(lx, n.child_by_field_name("right")?)?;
+            Some((l + &r, span(n)))
+        }
+        _ => None,
+    }
+}
+
+/// A registered name: a literal, or the default of `toolName || "x"`.
+fn name_text(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
+    if let Some((s, _)) = literal_text(lx, n) {
+        return Some(s);
+    }
+    let n = unwrap(n);
+    let op = n.child_by_field_name("operator").map(|o| lx.t(o));
+    if n.kind() == "binary_expression" && matches!(op, Some("||" | "??")) {
+        return literal_text(lx, n.child_by_field_name("right")?).map(|(s, _)| s);
+    }
+    None
+}
+
+fn is_handler_like(n: Node<'_>) -> bool {
+    let n = unwrap(n);
+    is_function_kind(n.kind())
+        || matches!(
+            n.kind(),
+            "identifier" | "member_expression" | "call_expression"
+        )
+}
+
+fn schema_name(lx: &Lx<'_>, n: Node<'_>) -> Option<HandlerKind> {
+    let t = lx.t(n);
+    let last = t.rsplit('.').next().unwrap_or(t);
+    match last {
+        "CallToolRequestSchema" => Some(HandlerKind::Dispatch),
+        "GetPromptRequestSchema" => Some(HandlerKind::Prompt),
+        "ReadResourceRequestSchema" => Some(HandlerKind::Resource),
+        _ => None,
+    }
+}
+
+/// Is this call a registration? Sets the owner of descriptions met while
+/// its arguments are lowered.
+pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
+    let f = unwrap(n.child_by_field_name("function")?);
+    if f.kind() != "member_expression" {
+        return None;
+    }
+    let method = lx.t(f.child_by_field_name("property")?);
+    let args = arg_nodes(n);
+    let last = *args.last()?;
+    let first = args[0];
+    let style = match method {
+        "tool" | "prompt" if (2..=5).contains(&args.len()) && is_handler_like(last) => {
+            let kind = if method == "tool" {
+                HandlerKind::Tool
+            } else {
+                HandlerKind::Prompt
+            };
+            Style::Positional(kind)
+        }
+        "resource" if (3..=4).contains(&args.len()) && is_handler_like(last) => Style::Resource,
+        "registerTool" | "registerPrompt" | "registerResource"
+            if args.len() >= 3 && is_handler_like(last) =>
+        {
+            Style::Register(match method {
+                "registerTool" => HandlerKind::Tool,
+                "registerPrompt" => HandlerKind::Prompt,
+                _ => HandlerKind::Resource,
+            })
+        }
+        "setRequestHandler" if args.len() == 2 => Style::LowLevel(schema_name(lx, first)?),
+        "addTool" | "addPrompt" | "addResourceTemplate" | "addResource"
+            if args.len() == 1 && unwrap(first).kind() == "object" =>
+        {
+            let key = if method == "addTool" {
+                "execute"
+            } else {
+                "load"
+            };
+            field(lx, unwrap(first), key)?;
+            Style::Fast(match method {
+                "addTool" => HandlerKind::Tool,
+                "addPrompt" => HandlerKind::Prompt,
+                _ => HandlerKind::Resource,
+            })
+        }
+        _ => return None,
+    };
+    if matches!(
+        style,
+        Style::Positional(_) | Style::Resource | Style::Register(_)
+    ) && !matches!(
+        unwrap(first).kind(),
+        "string" | "template_string" | "identifier" | "member_expression" | "binary_expression"
+    ) {
+        return None;
+    }
+    let name = match style {
+        Style::LowLevel(_) => None,
+        Style::Fast(_) => field(lx, unwrap(first), "name").and_then(|v| name_text(lx, v)),
+        _ => name_text(lx, first),
+    };
+    let prev_owner = std::mem::replace(&mut lx.cur_owner, name.clone());
+    Some(Reg {
+        style,
+        name,
+        prev_owner,
+    })
+}
+
+/// The value node of `key` in an object literal node.
+fn field<'t>(lx: &Lx<'_>, obj: Node<'t>, key: &str) -> Option<Node<'t>> {
+    let mut cursor = obj.walk();
+    let found = obj
+        .named_children(&mut cursor)
+        .find_map(|c| match c.kind() {
+            "pair" => {
+                let k = c.child_by_field_name("key")?;
+                (lx.key_name(k).as_deref() == Some(key)).then(|| c.child_by_field_name("value"))?
+            }
+            "method_definition" => {
+                let k = c.child_by_field_name("name")?;
+                (lx.t(k) == key).then_some(c)
+            }
+            "shorthand_property_identifier" => (lx.t(c) == key).then_some(c),
+            _ => None,
+        });
+    found
+}
+
+/// The function that handles a registration, from the lowered argument.
+fn handler_func(e: &Expr) -> Option<HandlerFunc> {
+    match e {
+        Expr::Func(id, _) => Some(HandlerFunc::Local(*id)),
+        Expr::Name(..) | Expr::Member { .. } => Some(HandlerFunc::Named { callee: e.clone() }),
+        // `this.handle.bind(this)`: the method.
+        Expr::Call(c) if matches!(&c.callee, Expr::Member { prop, .. } if prop == "bind") => {
+            let Expr::Member { obj, .. } = &c.callee else {
+                return None;
+            };
+            handler_func(obj)
+        }
+        // `withErrors(async (args) => …)`: the wrapped function.
+        Expr::Call(c) => c.args.iter().rev().find_map(|a| match &a.value {
+            Expr::Func(id, _) => Some(HandlerFunc::Local(*id)),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn lowered_field<'e>(e: &'e Expr, key: &str) -> Option<&'e Expr> {
+    let Expr::Object { entries, .. } = e else {
+        return None;
+    };
+    entries.iter().find_map(|en| match en {
+        Entry::Field(k, v, _) if k == key => Some(v),
+        _ => None,
+    })
+}
+
+fn annotation_keys(lx: &Lx<'_>, obj: Node<'_>) -> bool {
+    let mut cursor = obj.walk();
+    let mut any = false;
+    let all = obj.named_children(&mut cursor).all(|c| {
+        let Some(k) = c.child_by_field_name("key") else {
+            return c.kind() == "comment";
+        };
+        any = true;
+        matches!(
+            lx.key_name(k).as_deref(),
+            Some("title" | "readOnlyHint" | "destructiveHint" | "idempotentHint" | "openWorldHint")
+        )
+    });
+    any && all
+}
+
+/// Finish a registration once its arguments are lowered: the handler,
+/// its sources, its description.
+pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, call: &mut Call) {
+    lx.cur_owner = reg.prev_owner.take();
+    let args = arg_nodes(n);
+    let (func_expr, description, schema, template) = match reg.style {
+        Style::Positional(_) => {
+            let middle = &args[1..args.len() - 1];
+            let mut desc = None;
+            let mut schema: Option<Option<Vec<String>>> = None;
+            for (i, m) in middle.iter().enumerate() {
+                let mu = unwrap(*m);
+                if let Some(t) = literal_text(lx, mu).filter(|_| i == 0 && desc.is_none()) {
+                    desc = Some(t);
+                } else if mu.kind() == "object" && annotation_keys(lx, mu) {
+                } else if schema.is_none() {
+                    schema = Some(schema_safe_fields(lx, mu));
+                }
+            }
+            (
+                call.args.last().map(|a| a.value.clone()),
+                desc,
+                schema,
+                false,
+            )
+        }
+        Style::Resource => {
+            let tpl = unwrap(args[1]).kind() == "new_expression"
+                && lx.t(args[1]).contains("ResourceTemplate");
+            let desc = if args.len() == 4 {
+                let meta = unwrap(args[2]);
+                (meta.kind() == "object")
+                    .then(|| field(lx, meta, "description"))
+                    .flatten()
+                    .and_then(|d| literal_text(lx, d))
+            } else {
+                None
+            };
+            (call.args.last().map(|a| a.value.clone()), desc, None, tpl)
+        }
+        Style::Register(kind) => {
+            // `registerResource(name, uri, metadata, cb)` has its texts third.
+            let at = if kind == HandlerKind::Resource { 2 } else { 1 };
+            let config = unwrap(args[at.min(args.len() - 1)]);
+            let (desc, schema) = if config.kind() == "object" {
+                let desc = field(lx, config, "description").and_then(|d| literal_text(lx, d));
+                let key = if kind == HandlerKind::Prompt {
+                    "argsSchema"
+                } else {
+                    "inputSchema"
+                };
+                let schema = field(lx, config, key).map(|s| schema_safe_fields(lx, s));
+                (desc, schema)
+            } else {
+                (None, None)
+            };
+            let tpl = kind == HandlerKind::Resource && lx.t(args[1]).contains("ResourceTemplate");
+            (call.args.last().map(|a| a.value.clone()), desc, schema, tpl)
+        }
+        Style::LowLevel(_) => (call.args.get(1).map(|a| a.value.clone()), None, None, false),
+        Style::Fast(kind) => {
+            let obj = unwrap(args[0]);
+            let key = if kind == HandlerKind::Tool {
+                "execute"
+            } else {
+                "load"
+            };
+            let func = call
+                .args
+                .first()
+                .and_then(|a| lowered_field(&a.value, key))
+                .cloned();
+            let desc = field(lx, obj, "description").and_then(|d| literal_text(lx, d));
+            let schema = field(lx, obj, "parameters").map(|s| schema_safe_fields(lx, s));
+            (func, desc, Some(schema.flatten()), false)
+        }
+    };
+    let Some(func) = func_expr.as_ref().and_then(handler_func) else {
+        return;
+    };
+    let local_params = match &func {
+        HandlerFunc::Local(id) => lx.b.file.funcs.get(id.0 as usize).map(|f| f.params.len()),
+        HandlerFunc::Named { .. } => None,
+    };
+    let kind = match reg.style {
+        Style::Positional(k) | Style::Register(k) | Style::LowLevel(k) | Style::Fast(k) => k,
+        Style::Resource => HandlerKind::Resource,
+    };
+    let mut sources = Vec::new();
+    let context_param;
+    match reg.style {
+        Style::LowLevel(_) => {
+            sources.push(source(0, SourceRole::Request, Vec::new(), None));
+            context_param = Some(1);
+        }
+        Style::Fast(_) => {
+            if kind != HandlerKind::Resource || lx.t(args[0]).contains("uriTemplate") {
+                let safe = schema.clone().flatten().unwrap_or_default();
+                sources.push(source(0, SourceRole::Arguments, safe, None));
+            }
+            context_param = Some(1);
+        }
+        Style::Resource | Style::Register(HandlerKind::Resource) => {
+            if template {
+                sources.push(source(0, SourceRole::Arguments, Vec::new(), Some("uri")));
+                sources.push(source(1, SourceRole::Arguments, Vec::new(), None));
+                context_param = Some(2);
+            } else {
+                context_param = Some(1);
+            }
+        }
+        _ => {
+            // With a schema the handler is `(args, extra)`, else `(extra)`.
+            let has_schema =
+                schema.is_some() || local_params.is_some_and(|p| p >= 2) || local_params.is_none();
+            if has_schema {
+                let safe = schema.clone().flatten().unwrap_or_default();
+                sources.push(source(0, SourceRole::Arguments, safe, None));
+                context_param = Some(1);
+            } else {
+                context_param = Some(0);
+            }
+        }
+    }
+    if let (HandlerFunc::Local(id), Some(ci)) = (&func, context_param) {
+        if let Some(p) =
+            lx.b.file
+                .funcs
+                .get_mut(id.0 as usize)
+                .and_then(|f| f.params.get_mut(ci))
+        {
+            if p.ty == TypeHint::Unknown {
+                p.ty = TypeHint::Context;
+            }
+        }
+    }
+    let of = match kind {
+        HandlerKind::Tool | HandlerKind::Dispatch => DescriptionOf::Tool,
+        HandlerKind::Prompt => DescriptionOf::Prompt,
+        HandlerKind::Resource => DescriptionOf::Resource,
+    };
+    if let Some((text, at)) = &description {
+        add_description(lx, text.clone(), *at, of, reg.name.clone());
+    }
+    let framework = match reg.style {
+        Style::Fast(_) => "fastmcp",
+        _ => "mcp-sdk",
+    };
+    lx.b.file.handlers.push(Handler {
+        kind,
+        name: reg.name,
+        span: call.span,
+        func,
+        sources,
+        description: description.map(|(t, _)| t),
+        framework,
+    });
+}
+
+fn source(param: u16, role: SourceRole, safe: Vec<String>, name: Option<&str>) -> SourceParam {
+    SourceParam {
+        param,
+        role,
+        safe_fields: safe,
+        name: name.map(str::to_string),
+    }
+}
+
+pub(super) fn add_description(
+    lx: &mut Lx<'_>,
+    text: String,
+    at: Span,
+    of: DescriptionOf,
+    owner: Option<String>,
+) {
+    if !lx.desc_spans.insert(at) {
+        return;
+    }
+    lx.b.file.descriptions.push(Description {
+        text,
+        span: at,
+        of,
+        owner,
+    });
+}
+
+/// Descriptions in object literals: tool definitions (`{ name, description,
+/// inputSchema }` in a `tools/list` answer or a constant), JSON-schema
+/// properties (`{ type, description }`), prompt arguments (`{ name,
+/// description }` under `arguments`). Returns the owner to use for the
+/// descriptions nested in it (a tool definition's name).
+pub(super) fn object_descriptions(lx: &mut Lx<'_>, n: Node<'_>) -> Option<String> {
+    let name = field(lx, n, "name")
+        .and_then(|v| literal_text(lx, v))
+        .map(|(s, _)| s);
+    let has = |k: &str| field(lx, n, k).is_some();
+    let tool = name.is_some()
+        && (has("inputSchema") || has("input_schema") || has("execute") || has("parameters"));
+    let nested_owner = if tool { name.clone() } else { None };
+    let Some((text, at)) = field(lx, n, "description").and_then(|d| literal_text(lx, d)) else {
+        return nested_owner;
+    };
+    let (of, owner) = if tool {
+        (DescriptionOf::Tool, name)
+    } else if has("uriTemplate") || has("uri") || has("mimeType") {
+        (DescriptionOf::Resource, name)
+    } else if name.is_some() && (has("load") || has("arguments") || has("argsSchema")) {
+        (DescriptionOf::Prompt, name)
+    } else if has("type") || has("enum") || (name.is_some() && (has("required") || lx.in_arguments))
+    {
+        (DescriptionOf::Parameter, lx.cur_owner.clone())
+    } else {
+        return nested_owner;
+    };
+    add_description(lx, text, at, of, owner);
+    nested_owner
+}
+
+/// `z.string().describe("…")`: a parameter description.
+pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
+    let f = unwrap(f);
+    if f.kind() != "member_expression" {
+        return;
+    }
+    let is_describe = f
+        .child_by_field_name("property")
+        .is_some_and(|p| lx.t(p) == "describe");
+    if !is_describe || !zod_rooted(lx, f) {
+        return;
+    }
+    let Some(a) = arg_nodes(n).first().copied() else {
+        return;
+    };
+    if let Some((text, at)) = literal_text(lx, a) {
+        let owner = lx.cur_owner.clone();
+        add_description(lx, text, at, DescriptionOf::Parameter, owner);
+    }
+}
+
+fn is_zod_name(lx: &Lx<'_>, n: Node<'_>) -> bool {
+    n.kind() == "identifier"
+        && (lx.t(n) == "z"
+            || lx
+                .aliases
+                .get(lx.t(n))
+                .is_some_and(|a| a.starts_with("zod")))
+}
+
+/// Whether a method chain starts at `z` (`z.string().min(1)`).
+fn zod_rooted(lx: &Lx<'_>, mut n: Node<'_>) -> bool {
+    for _ in 0..64 {
+        n = unwrap(n);
+        match n.kind() {
+            "member_expression" => match n.child_by_field_name("object") {
+                Some(o) => n = o,
+                None => return false,
+            },
+            "call_expression" => match n.child_by_field_name("function") {
+                Some(f) => n = f,
+                None => return false,
+            },
+            _ => return is_zod_name(lx, n),
+        }
+    }
+    false
+}
+
+/// `new McpServer(info, { instructions })`, `new Server(…)`, `new
+/// FastMCP({ instructions })`: the server's instructions.
+pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
+    let Some(ctor) = n.child_by_field_name("constructor") else {
+        return;
+    };
+    let c = lx.t(ctor);
+    if !(c.ends_with("Server") || c.ends_with("FastMCP")) {
+        return;
+    }
+    for a in arg_nodes(n) {
+        let a = unwrap(a);
+        if a.kind() != "object" {
+            continue;
+        }
+        if let Some((text, at)) = field(lx, a, "instructions").and_then(|v| literal_text(lx, v)) {
+            add_description(lx, text, at, DescriptionOf::Server, None);
+        }
+    }
+}
+
+/// The fields of a schema that cannot carry text, when `n` is a schema:
+/// a zod raw shape, `z.object({…})`, a JSON schema with `properties`, or
+/// a name bound to one of these. `None` when `n` is not a schema.
+pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>> {
+    let n = unwrap(n);
+    match n.kind() {
+        "identifier" => lx.schemas.get(lx.t(n)).cloned(),
+        "member_expression" => {
+            let o = n.child_by_field_name("object")?;
+            let p = n.child_by_field_name("property")?;
+            (lx.t(p) == "shape")
+                .then(|| schema_safe_fields(lx, o))
+                .flatten()
+        }
+        "call_expression" => {
+            // `z.object({…})` with `.strict()`, `.describe()` … after it.
+            let mut cur = n;
+            for _ in 0..32 {
+                let f = unwrap(cur.child_by_field_name("function")?);
+                if f.kind() != "member_expression" {
+                    return None;
+                }
+                let obj = unwrap(f.child_by_field_name("object")?);
+                let prop = lx.t(f.child_by_field_name("property")?);
+                if is_zod_name(lx, obj) {
+                    if prop != "object" && prop != "strictObject" {
+                        return None;
+                    }
+                    let shape = arg_nodes(cur).first().copied()?;
+                    return zod_shape(lx, unwrap(shape));
+                }
+                if obj.kind() != "call_expression" {
+                    return None;
+                }
+                cur = obj;
+            }
+            None
+        }
+        "object" => {
+            if let Some(props) = field(lx, n, "properties") {
+                return Some(json_safe_fields(lx, unwrap(props)));
+            }
+            zod_shape(lx, n)
+        }
+        _ => None,
+    }
+}
+
+/// A zod raw shape `{ a: z.number(), b: z.string() }` → safe field names;
+/// `None` if no value is a zod schema.
+fn zod_shape(lx: &Lx<'_>, obj: Node<'_>) -> Option<Vec<String>> {
+    if obj.kind() != "object" {
+        return None;
+    }
+    let mut safe = Vec::new();
+    let mut any_zod = obj.named_child_count() == 0;
+    let mut cursor = obj.walk();
+    for c in obj.named_children(&mut cursor) {
+        if c.kind() != "pair" {
+            continue;
+        }
+        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
+        else {
+            continue;
+        };
+        if zod_rooted(lx, v) {
+            any_zod = true;
+        }
+        if is_safe_zod(lx, v, 0) {
+            if let Some(k) = lx.key_name(k) {
+                safe.push(k);
+            }
+        }
+    }
+    any_zod.then_some(safe)
+}
+
+const SAFE_BASES: &[&str] = &[
+    "number",
+    "boolean",
+    "enum",
+    "nativeEnum",
+    "literal",
+    "bigint",
+    "date",
+    "nan",
+    "null",
+    "undefined",
+    "void",
+    "never",
+    "int",
+    "int32",
+    "float32",
+    "float64",
+    "uuid",
+    "uuidv4",
+];
+
+/// Methods after a base that keep the value as safe as the base.
+const SAFE_CHAIN: &[&str] = &[
+    "optional",
+    "nullable",
+    "nullish",
+    "default",
+    "describe",
+    "int",
+    "min",
+    "max",
+    "positive",
+    "negative",
+    "nonnegative",
+    "nonpositive",
+    "finite",
+    "safe",
+    "multipleOf",
+    "step",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "length",
+    "nonempty",
+    "catch",
+    "readonly",
+    "meta",
+    "brand",
+];
+
+/// String refinements that leave no room for attacker text.
+const SAFE_STRING: &[&str] = &[
+    "uuid", "cuid", "cuid2", "ulid", "datetime", "date", "time", "ip", "ipv4", "ipv6", "cidr",
+    "duration", "nanoid",
+];
+
+fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let mut cur = unwrap(n);
+    let mut string_refined = false;
+    for _ in 0..64 {
+        if cur.kind() != "call_expression" {
+            return false;
+        }
+        let Some(f) = cur.child_by_field_name("function").map(unwrap) else {
+            return false;
+        };
+        if f.kind() != "member_expression" {
+            return false;
+        }
+        let (Some(obj), Some(p)) = (
+            f.child_by_field_name("object"),
+            f.child_by_field_name("property"),
+        ) else {
+            return false;
+        };
+        let obj = unwrap(obj);
+        let prop = lx.t(p);
+        let base = is_zod_name(lx, obj)
+            || (obj.kind() == "member_expression"
+                && obj
+                    .child_by_field_name("object")
+                    .is_some_and(|o| is_zod_name(lx, o))
+                && lx.t(obj).ends_with(".coerce"));
+        if base {
+            let args = arg_nodes(cur);
+            return match prop {
+                p if SAFE_BASES.contains(&p) => true,
+                "string" => string_refined,
+                "array" | "optional" | "nullable" | "set" => {
+                    args.first().is_some_and(|a| is_safe_zod(lx, *a, depth + 1))
+                }
+                "union" => args.first().is_some_and(|a| {
+                    let a = unwrap(*a);
+                    let mut c = a.walk();
+                    a.kind() == "array"
+                        && a.named_child_count() > 0
+                        && a.named_children(&mut c)
+                            .all(|x| is_safe_zod(lx, x, depth + 1))
+                }),
+                _ => false,
+            };
+        }
+        if SAFE_STRING.contains(&prop) {
+            string_refined = true;
+        } else if !SAFE_CHAIN.contains(&prop) {
+            return false;
+        }
+        cur = obj;
+    }
+    false
+}
+
+/// JSON-schema `properties`: names whose type cannot carry text.
+fn json_safe_fields(lx: &Lx<'_>, props: Node<'_>) -> Vec<String> {
+    let mut safe = Vec::new();
+    if props.kind() != "object" {
+        return safe;
+    }
+    let mut cursor = props.walk();
+    for c in props.named_children(&mut cursor) {
+        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
+        else {
+            continue;
+        };
+        if json_safe(lx, unwrap(v), 0) {
+            if let Some(k) = lx.key_name(k) {
+                safe.push(k);
+            }
+        }
+    }
+    safe
+}
+
+fn json_safe(lx: &Lx<'_>, v: Node<'_>, depth: u8) -> bool {
+    if v.kind() != "object" || depth > 4 {
+        return false;
+    }
+    if field(lx, v, "enum").is_some() || field(lx, v, "const").is_some() {
+        return true;
+    }
+    let ty = field(lx, v, "type")
+        .and_then(|t| literal_text(lx, t))
+        .map(|(s, _)| s);
+    match ty.as_deref() {
+        Some("number" | "integer" | "boolean" | "null") => true,
+        Some("array") => field(lx, v, "items").is_some_and(|i| json_safe(lx, unwrap(i), depth + 1)),
+        _ => false,
+    }
+}
