@@ -295,7 +295,7 @@ impl Lx<'_> {
         });
         // `client.d1.database.query(…)` is an API namespace, not a handle:
         // only `x.m`, `this.x.m`, `a.x.m` and `getX().m` receivers count.
-        let shallow = obj.is_some_and(|o| member_depth(o) <= 2);
+        let shallow = obj.is_some_and(|o| member_depth(o) <= 1);
         let recv = Receiver {
             name: if shallow { name.as_deref() } else { None },
             is_db,

@@ -349,6 +349,13 @@ impl Lx<'_> {
                 span: span(n),
             };
         }
+        if lowered.len() > 32 {
+            // A long arithmetic chain: one flat node, not a deep tree.
+            return Expr::Opaque {
+                children: lowered,
+                span: span(n),
+            };
+        }
         let mut it = lowered.into_iter();
         let Some(mut acc) = it.next() else {
             return Expr::Lit(Lit::Null, span(n));

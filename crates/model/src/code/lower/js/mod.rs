@@ -42,6 +42,9 @@ pub fn lower(parsed: &Parsed, src: &str) -> CodeFile {
     lx.b.finish()
 }
 
+/// Depth units one nested function costs (see [`Lx::func`]).
+const FUNC_DEPTH_COST: usize = 4;
+
 /// Node kinds that are variable references (for `opaque_below`).
 fn is_name(kind: &str) -> bool {
     matches!(kind, "identifier" | "shorthand_property_identifier")
@@ -124,6 +127,45 @@ impl<'s> Lx<'s> {
     /// Lower a function-like node (declaration, expression, arrow, method)
     /// into a new [`Func`]; returns its id.
     pub fn func(
+        &mut self,
+        node: Node<'_>,
+        name: Option<String>,
+        name_span: Option<Span>,
+        exported: bool,
+    ) -> FuncId {
+        // A function level costs several depth units: its frames are the
+        // largest of the lowering (statements, parameters, body).
+        let mut entered = 0;
+        while entered < FUNC_DEPTH_COST && self.b.enter() {
+            entered += 1;
+        }
+        if entered < FUNC_DEPTH_COST {
+            for _ in 0..entered {
+                self.b.leave();
+            }
+            let e = self.too_deep(node);
+            let id = self.b.reserve_func();
+            let func = Func {
+                name,
+                class: self.cur_class.clone(),
+                parent: Some(self.cur_func),
+                exported,
+                span: span(node),
+                name_span: name_span.unwrap_or_else(|| first_token_span(node)),
+                params: Vec::new(),
+                body: vec![Stmt::Expr(e)],
+            };
+            self.b.set_func(id, func);
+            return id;
+        }
+        let id = self.func_body(node, name, name_span, exported);
+        for _ in 0..entered {
+            self.b.leave();
+        }
+        id
+    }
+
+    fn func_body(
         &mut self,
         node: Node<'_>,
         name: Option<String>,
