@@ -1131,3 +1131,83 @@ fn hostile_nesting_shapes() {
         }
     }
 }
+
+#[test]
+fn prefix_checks_on_unresolved_parameters_are_not_guards() {
+    let src = r#"
+import path from "node:path";
+const ROOT = "/srv/data";
+function f(p, args) {
+  if (p.startsWith(ROOT + path.sep)) g(p);
+  if (args.path.startsWith("/srv/data/")) g(args.path);
+  if (p.startsWith("~/")) g(p);
+  const full = path.join(ROOT, p);
+  if (full.startsWith(ROOT + path.sep)) g(full);
+}
+"#;
+    let d = dump_ts(src);
+    let guards: Vec<&str> = d.lines().filter(|l| l.contains("guard[")).collect();
+    assert_eq!(guards, ["  if guard[path](full)"], "{d}");
+}
+
+/// Parse + lower throughput over the corpus's TS/JS files (run it in
+/// release mode: `cargo test --release -p skillaudit-model --test code_js
+/// throughput -- --ignored --nocapture`). Not a timed test: it prints.
+#[test]
+#[ignore]
+fn throughput() {
+    let mut files = Vec::new();
+    js_files(&corpus_dir(), &mut files);
+    let texts: Vec<(Lang, String, String)> = files
+        .iter()
+        .filter_map(|p| {
+            let path = p.to_string_lossy().to_string();
+            let text = std::fs::read_to_string(p).ok()?;
+            skillaudit_syntax::code::check(&path, &text).ok()?;
+            Some((Lang::from_path(&path)?, path, text))
+        })
+        .collect();
+    let bytes: usize = texts.iter().map(|t| t.2.len()).sum();
+    let start = std::time::Instant::now();
+    let mut parse_time = std::time::Duration::ZERO;
+    let mut funcs = 0;
+    for (lang, _, text) in &texts {
+        let t0 = std::time::Instant::now();
+        let parsed = parse(*lang, text).unwrap();
+        parse_time += t0.elapsed();
+        funcs += lower::lower(&parsed, text).funcs.len();
+    }
+    let total = start.elapsed();
+    let lower_time = total - parse_time;
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{} files, {mb:.1} MB, {funcs} functions: parse+lower {:.2}s ({:.1} MB/s), lowering alone {:.2}s ({:.1} MB/s)",
+        texts.len(),
+        total.as_secs_f64(),
+        mb / total.as_secs_f64(),
+        lower_time.as_secs_f64(),
+        mb / lower_time.as_secs_f64()
+    );
+}
+
+#[test]
+fn deny_lists_are_not_allow_lists() {
+    let src = r#"
+const BLOCKED_COMMANDS = ["rm", "dd"];
+const ALLOWED_COMMANDS = ["ls"];
+function f(cmd: string, extra: RequestHandlerExtra, other: ToolExtra, n: number, mode: "a" | "b", opts: Options) {
+  if (!BLOCKED_COMMANDS.includes(cmd)) g();
+  if (ALLOWED_COMMANDS.includes(cmd)) g();
+}
+"#;
+    let d = dump_ts(src);
+    assert!(
+        d.contains("if Not(BLOCKED_COMMANDS.includes(cmd) !clean)"),
+        "{d}"
+    );
+    assert!(d.contains("if guard[all](cmd)"), "{d}");
+    assert!(
+        d.contains("f in#0 @4(cmd, extra: Context, other: Context, n: Safe, mode: Safe, opts: Named(\"Options\"))"),
+        "{d}"
+    );
+}

@@ -131,6 +131,27 @@ fn is_allow_list(lx: &Lx<'_>, n: Node<'_>) -> bool {
             .unwrap_or(""),
         _ => return false,
     };
+    let words = super::catalog::words(name);
+    let deny = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "deny"
+                | "denied"
+                | "denylist"
+                | "block"
+                | "blocked"
+                | "blocklist"
+                | "blacklist"
+                | "forbidden"
+                | "dangerous"
+                | "banned"
+                | "disallowed"
+        )
+    });
+    if deny {
+        // A deny-list: `!DENY.includes(x)` does not make `x` safe.
+        return false;
+    }
     if lx.const_lists.contains(name) {
         return true;
     }
@@ -140,7 +161,7 @@ fn is_allow_list(lx: &Lx<'_>, n: Node<'_>) -> bool {
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     upper
-        || super::catalog::words(name).iter().any(|w| {
+        || words.iter().any(|w| {
             matches!(
                 w.as_str(),
                 "allowed"
@@ -263,6 +284,21 @@ fn host_subjects(lx: &Lx<'_>, e: &Expr) -> Option<Vec<Expr>> {
     }
 }
 
+/// A parameter of the current function or a field of one: text that was
+/// never resolved (`args.path.startsWith(ROOT + "/")` still passes
+/// `ROOT/../etc`).
+fn is_raw_param(lx: &Lx<'_>, e: &Expr) -> bool {
+    let mut cur = e;
+    for _ in 0..32 {
+        match cur {
+            Expr::Member { obj, .. } => cur = obj,
+            Expr::Name(n, _) => return lx.raw_params.iter().any(|p| p == n),
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn first_arg<'t>(n: Node<'t>, i: usize) -> Option<Node<'t>> {
     let args = n.child_by_field_name("arguments")?;
     let mut cursor = args.walk();
@@ -304,6 +340,9 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
             let a0 = a0?;
             if let Some(p) = rel_subject(lx, obj) {
                 return is_dotdot(lx, a0).then_some(Found::Outside(p));
+            }
+            if is_raw_param(lx, obj) {
+                return None;
             }
             ends_with_sep(lx, a0).then(|| Found::Guard(vec![obj.as_ref().clone()], Kinds::PATH))
         }

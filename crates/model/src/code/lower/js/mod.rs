@@ -89,6 +89,10 @@ pub(crate) struct Lx<'s> {
     pub desc_spans: HashSet<Span>,
     /// Lowering the value of an `arguments` field (prompt arguments).
     pub in_arguments: bool,
+    /// The parameter names of the function being lowered: a prefix check
+    /// on one of them (or a field of one) checks text never resolved, so
+    /// it is not a containment check (`../` passes it).
+    pub raw_params: Vec<String>,
 }
 
 impl<'s> Lx<'s> {
@@ -112,6 +116,7 @@ impl<'s> Lx<'s> {
             cur_owner: None,
             desc_spans: HashSet::new(),
             in_arguments: false,
+            raw_params: Vec::new(),
         }
     }
 
@@ -177,6 +182,11 @@ impl<'s> Lx<'s> {
         self.cur_func = id;
         let (rel_len, url_len) = (self.rel_vars.len(), self.url_vars.len());
         let params = self.params(node);
+        let mut raw = Vec::new();
+        for p in &params {
+            pattern_names(&p.pattern, &mut raw);
+        }
+        let saved_raw = std::mem::replace(&mut self.raw_params, raw);
         let body = match node.child_by_field_name("body") {
             Some(b) if b.kind() == "statement_block" => self.block_items(b),
             Some(b) => {
@@ -185,6 +195,7 @@ impl<'s> Lx<'s> {
             }
             None => Vec::new(),
         };
+        self.raw_params = saved_raw;
         self.rel_vars.truncate(rel_len);
         self.url_vars.truncate(url_len);
         self.cur_func = parent;
@@ -318,7 +329,7 @@ pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
             let name = text(name_node, src);
             let last = name.rsplit('.').next().unwrap_or(name);
             if matches!(last, "RequestHandlerExtra" | "Context" | "ToolContext")
-                || last.ends_with("HandlerExtra")
+                || last.ends_with("Extra")
             {
                 TypeHint::Context
             } else if last.is_empty() {
@@ -332,6 +343,34 @@ pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
             .map(|c| type_hint_of(c, src))
             .unwrap_or_default(),
         _ => TypeHint::Unknown,
+    }
+}
+
+/// The names a pattern binds (bounded).
+fn pattern_names(p: &crate::code::ir::Pattern, out: &mut Vec<String>) {
+    use crate::code::ir::Pattern;
+    if out.len() > 256 {
+        return;
+    }
+    match p {
+        Pattern::Name(n, _) => out.push(n.clone()),
+        Pattern::Object { fields, rest, .. } => {
+            for (_, f) in fields {
+                pattern_names(f, out);
+            }
+            if let Some(r) = rest {
+                pattern_names(r, out);
+            }
+        }
+        Pattern::Seq { items, rest, .. } => {
+            for f in items.iter().flatten() {
+                pattern_names(f, out);
+            }
+            if let Some(r) = rest {
+                pattern_names(r, out);
+            }
+        }
+        Pattern::Target(_) | Pattern::Ignore => {}
     }
 }
 
