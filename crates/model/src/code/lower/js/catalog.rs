@@ -347,6 +347,11 @@ pub(crate) fn by_name(canon: &str, new: bool, args: &[Arg]) -> Option<Effect> {
         Some((m, f)) => (m, f),
         None => (canon, ""),
     };
+    sink_by_name(module, func, new, args).or_else(|| other_by_name(module, func, args))
+}
+
+/// Sinks: processes, evaluation, files, requests.
+fn sink_by_name(module: &str, func: &str, new: bool, args: &[Arg]) -> Option<Effect> {
     match (module, func) {
         // Processes.
         ("child_process", "exec" | "execSync") => one(SinkKind::Shell, ArgRef::Arg(0), func),
@@ -400,6 +405,13 @@ pub(crate) fn by_name(canon: &str, new: bool, args: &[Arg]) -> Option<Effect> {
         ("WebSocket" | "ws" | "isomorphic-ws", "") | ("ws", "WebSocket") => {
             one(SinkKind::Url, ArgRef::Arg(0), "new WebSocket")
         }
+        _ => None,
+    }
+}
+
+/// Sanitizers, clean functions and propagators.
+fn other_by_name(module: &str, func: &str, args: &[Arg]) -> Option<Effect> {
+    match (module, func) {
         // Sanitizers.
         ("shell-quote", "quote") => sanitize(ArgRef::Arg(0), Kinds::SHELL),
         ("shescape", "quote" | "quoteAll" | "escape" | "escapeAll") => {

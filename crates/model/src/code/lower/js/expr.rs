@@ -75,36 +75,15 @@ impl Lx<'_> {
             | "as_expression"
             | "satisfies_expression"
             | "type_assertion"
-            | "yield_expression" => {
-                let mut cursor = n.walk();
-                let inner = n
-                    .named_children(&mut cursor)
-                    .find(|c| !is_type_kind(c.kind()));
-                match inner {
-                    Some(i) => self.expr(i),
-                    None => Expr::Lit(Lit::Null, s),
-                }
-            }
+            | "yield_expression" => self.first_expr(n),
             "member_expression" => self.member(n),
             "subscript_expression" => self.subscript(n),
             "call_expression" => self.call(n),
             "new_expression" => self.new_call(n),
             "object" => self.object(n),
-            "array" => {
-                let mut items = Vec::new();
-                let mut cursor = n.walk();
-                for c in n.named_children(&mut cursor) {
-                    if c.kind() != "comment" {
-                        items.push(self.expr(c));
-                    }
-                }
-                Expr::Array { items, span: s }
-            }
+            "array" => self.array(n),
             "spread_element" => {
-                let inner = n
-                    .named_child(0)
-                    .map(|c| self.expr(c))
-                    .unwrap_or(Expr::Lit(Lit::Null, s));
+                let inner = self.first_expr(n);
                 Expr::Spread(Box::new(inner), s)
             }
             k if is_function_kind(k) => self.named_func(n, None, false),
@@ -115,43 +94,9 @@ impl Lx<'_> {
                     span: s,
                 }
             }
-            "ternary_expression" => {
-                let cond = self.field_expr(n, "condition");
-                let then = self.field_expr(n, "consequence");
-                let els = self.field_expr(n, "alternative");
-                Expr::Cond {
-                    cond: Box::new(cond),
-                    then: Box::new(then),
-                    els: Box::new(els),
-                    span: s,
-                }
-            }
+            "ternary_expression" => self.ternary(n),
             "binary_expression" => self.binary(n),
-            "unary_expression" => {
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.t(o))
-                    .unwrap_or("");
-                let arg = self.field_expr(n, "argument");
-                let op = match op {
-                    "!" => UnOp::Not,
-                    "delete" => UnOp::Other,
-                    _ => UnOp::Numeric,
-                };
-                Expr::Unary {
-                    op,
-                    expr: Box::new(arg),
-                    span: s,
-                }
-            }
-            "update_expression" => {
-                let arg = self.field_expr(n, "argument");
-                Expr::Unary {
-                    op: UnOp::Numeric,
-                    expr: Box::new(arg),
-                    span: s,
-                }
-            }
+            "unary_expression" | "update_expression" => self.unary(n),
             "assignment_expression" | "augmented_assignment_expression" => {
                 let (target, value) = self.assignment(n);
                 Expr::Assign {
@@ -161,6 +106,64 @@ impl Lx<'_> {
                 }
             }
             _ => self.opaque_children(n),
+        }
+    }
+
+    /// The first non-type child, lowered (parentheses, `await`, casts).
+    fn first_expr(&mut self, n: Node<'_>) -> Expr {
+        let mut cursor = n.walk();
+        let inner = n
+            .named_children(&mut cursor)
+            .find(|c| !is_type_kind(c.kind()));
+        match inner {
+            Some(i) => self.expr(i),
+            None => Expr::Lit(Lit::Null, span(n)),
+        }
+    }
+
+    fn array(&mut self, n: Node<'_>) -> Expr {
+        let mut items = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            if c.kind() != "comment" {
+                items.push(self.expr(c));
+            }
+        }
+        Expr::Array {
+            items,
+            span: span(n),
+        }
+    }
+
+    fn ternary(&mut self, n: Node<'_>) -> Expr {
+        let cond = self.field_expr(n, "condition");
+        let then = self.field_expr(n, "consequence");
+        let els = self.field_expr(n, "alternative");
+        Expr::Cond {
+            cond: Box::new(cond),
+            then: Box::new(then),
+            els: Box::new(els),
+            span: span(n),
+        }
+    }
+
+    /// `!x` (a negation the engine follows), `typeof x`, `-x`, `x++`
+    /// (never text), `delete x`.
+    fn unary(&mut self, n: Node<'_>) -> Expr {
+        let op = n
+            .child_by_field_name("operator")
+            .map(|o| self.t(o))
+            .unwrap_or("");
+        let arg = self.field_expr(n, "argument");
+        let op = match (n.kind(), op) {
+            ("unary_expression", "!") => UnOp::Not,
+            ("unary_expression", "delete") => UnOp::Other,
+            _ => UnOp::Numeric,
+        };
+        Expr::Unary {
+            op,
+            expr: Box::new(arg),
+            span: span(n),
         }
     }
 
@@ -533,80 +536,8 @@ impl Lx<'_> {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 Pattern::Name(self.t(n).to_string(), span(n))
             }
-            "object_pattern" => {
-                let mut fields = Vec::new();
-                let mut rest = None;
-                let mut cursor = n.walk();
-                for c in n.named_children(&mut cursor) {
-                    match c.kind() {
-                        "shorthand_property_identifier_pattern" => {
-                            let k = self.t(c).to_string();
-                            fields.push((k.clone(), Pattern::Name(k, span(c))));
-                        }
-                        "object_assignment_pattern" => {
-                            if let Some(l) = c.child_by_field_name("left") {
-                                let k = self.t(l).to_string();
-                                let p = self.pattern(l);
-                                fields.push((k, p));
-                            }
-                        }
-                        "pair_pattern" => {
-                            let (Some(k), Some(v)) =
-                                (c.child_by_field_name("key"), c.child_by_field_name("value"))
-                            else {
-                                continue;
-                            };
-                            let Some(key) = self.key_name(k) else {
-                                continue;
-                            };
-                            let p = self.pattern(v);
-                            fields.push((key, p));
-                        }
-                        "rest_pattern" => {
-                            if let Some(inner) = c.named_child(0) {
-                                rest = Some(Box::new(self.pattern(inner)));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Pattern::Object {
-                    fields,
-                    rest,
-                    span: span(n),
-                }
-            }
-            "array_pattern" => {
-                let mut items: Vec<Option<Pattern>> = vec![None];
-                let mut rest = None;
-                let mut cursor = n.walk();
-                for c in n.children(&mut cursor) {
-                    match c.kind() {
-                        "," => items.push(None),
-                        "[" | "]" | "comment" => {}
-                        "rest_pattern" => {
-                            if let Some(inner) = c.named_child(0) {
-                                rest = Some(Box::new(self.pattern(inner)));
-                            }
-                        }
-                        _ if c.is_named() => {
-                            let p = self.pattern(c);
-                            if let Some(last) = items.last_mut() {
-                                *last = Some(p);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                if rest.is_some() || items.last().is_some_and(|l| l.is_none()) {
-                    items.pop();
-                }
-                Pattern::Seq {
-                    items,
-                    rest,
-                    span: span(n),
-                }
-            }
+            "object_pattern" => self.object_pattern(n),
+            "array_pattern" => self.array_pattern(n),
             "assignment_pattern" => match n.child_by_field_name("left") {
                 Some(l) => self.pattern(l),
                 None => Pattern::Ignore,
@@ -623,6 +554,82 @@ impl Lx<'_> {
                 }
             }
             _ => Pattern::Ignore,
+        }
+    }
+
+    fn object_pattern(&mut self, n: Node<'_>) -> Pattern {
+        let mut fields = Vec::new();
+        let mut rest = None;
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "shorthand_property_identifier_pattern" => {
+                    let k = self.t(c).to_string();
+                    fields.push((k.clone(), Pattern::Name(k, span(c))));
+                }
+                "object_assignment_pattern" => {
+                    if let Some(l) = c.child_by_field_name("left") {
+                        let k = self.t(l).to_string();
+                        let p = self.pattern(l);
+                        fields.push((k, p));
+                    }
+                }
+                "pair_pattern" => {
+                    let (Some(k), Some(v)) =
+                        (c.child_by_field_name("key"), c.child_by_field_name("value"))
+                    else {
+                        continue;
+                    };
+                    let Some(key) = self.key_name(k) else {
+                        continue;
+                    };
+                    let p = self.pattern(v);
+                    fields.push((key, p));
+                }
+                "rest_pattern" => {
+                    if let Some(inner) = c.named_child(0) {
+                        rest = Some(Box::new(self.pattern(inner)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Pattern::Object {
+            fields,
+            rest,
+            span: span(n),
+        }
+    }
+
+    fn array_pattern(&mut self, n: Node<'_>) -> Pattern {
+        let mut items: Vec<Option<Pattern>> = vec![None];
+        let mut rest = None;
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            match c.kind() {
+                "," => items.push(None),
+                "[" | "]" | "comment" => {}
+                "rest_pattern" => {
+                    if let Some(inner) = c.named_child(0) {
+                        rest = Some(Box::new(self.pattern(inner)));
+                    }
+                }
+                _ if c.is_named() => {
+                    let p = self.pattern(c);
+                    if let Some(last) = items.last_mut() {
+                        *last = Some(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if rest.is_some() || items.last().is_some_and(|l| l.is_none()) {
+            items.pop();
+        }
+        Pattern::Seq {
+            items,
+            rest,
+            span: span(n),
         }
     }
 }

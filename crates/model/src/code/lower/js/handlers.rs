@@ -50,7 +50,7 @@ pub(super) struct Reg {
     prev_owner: Option<String>,
 }
 
-fn arg_nodes(n: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn arg_nodes(n: Node<'_>) -> Vec<Node<'_>> {
     let Some(args) = n.child_by_field_name("arguments") else {
         return Vec::new();
     };
@@ -187,7 +187,7 @@ pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
 }
 
 /// The value node of `key` in an object literal node.
-fn field<'t>(lx: &Lx<'_>, obj: Node<'t>, key: &str) -> Option<Node<'t>> {
+pub(super) fn field<'t>(lx: &Lx<'_>, obj: Node<'t>, key: &str) -> Option<Node<'t>> {
     let mut cursor = obj.walk();
     let found = obj
         .named_children(&mut cursor)
@@ -255,10 +255,18 @@ fn annotation_keys(lx: &Lx<'_>, obj: Node<'_>) -> bool {
 
 /// Finish a registration once its arguments are lowered: the handler,
 /// its sources, its description.
-pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, call: &mut Call) {
-    lx.cur_owner = reg.prev_owner.take();
-    let args = arg_nodes(n);
-    let (func_expr, description, schema, template) = match reg.style {
+/// What a registration's arguments say: the handler expression, the
+/// description, the schema's safe fields (`Some(None)`: a schema whose
+/// fields are unknown), and whether a resource is a URI template.
+type Parts = (
+    Option<Expr>,
+    Option<(String, Span)>,
+    Option<Option<Vec<String>>>,
+    bool,
+);
+
+fn registration_parts(lx: &Lx<'_>, style: Style, args: &[Node<'_>], call: &Call) -> Parts {
+    match style {
         Style::Positional(_) => {
             let middle = &args[1..args.len() - 1];
             let mut desc = None;
@@ -269,7 +277,7 @@ pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, ca
                     desc = Some(t);
                 } else if mu.kind() == "object" && annotation_keys(lx, mu) {
                 } else if schema.is_none() {
-                    schema = Some(schema_safe_fields(lx, mu));
+                    schema = Some(super::schema::schema_safe_fields(lx, mu));
                 }
             }
             (
@@ -304,7 +312,8 @@ pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, ca
                 } else {
                     "inputSchema"
                 };
-                let schema = field(lx, config, key).map(|s| schema_safe_fields(lx, s));
+                let schema =
+                    field(lx, config, key).map(|s| super::schema::schema_safe_fields(lx, s));
                 (desc, schema)
             } else {
                 (None, None)
@@ -326,10 +335,69 @@ pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, ca
                 .and_then(|a| lowered_field(&a.value, key))
                 .cloned();
             let desc = field(lx, obj, "description").and_then(|d| literal_text(lx, d));
-            let schema = field(lx, obj, "parameters").map(|s| schema_safe_fields(lx, s));
+            let schema =
+                field(lx, obj, "parameters").map(|s| super::schema::schema_safe_fields(lx, s));
             (func, desc, Some(schema.flatten()), false)
         }
-    };
+    }
+}
+
+/// The parameters that carry model data, and the index of the context
+/// parameter (`extra`).
+fn registration_sources(
+    lx: &Lx<'_>,
+    style: Style,
+    kind: HandlerKind,
+    parts: &Parts,
+    local_params: Option<usize>,
+    args: &[Node<'_>],
+) -> (Vec<SourceParam>, usize) {
+    let (_, _, schema, template) = parts;
+    let template = *template;
+    let mut sources = Vec::new();
+    let context_param;
+    match style {
+        Style::LowLevel(_) => {
+            sources.push(source(0, SourceRole::Request, Vec::new(), None));
+            context_param = 1;
+        }
+        Style::Fast(_) => {
+            if kind != HandlerKind::Resource || lx.t(args[0]).contains("uriTemplate") {
+                let safe = schema.clone().flatten().unwrap_or_default();
+                sources.push(source(0, SourceRole::Arguments, safe, None));
+            }
+            context_param = 1;
+        }
+        Style::Resource | Style::Register(HandlerKind::Resource) => {
+            if template {
+                sources.push(source(0, SourceRole::Arguments, Vec::new(), Some("uri")));
+                sources.push(source(1, SourceRole::Arguments, Vec::new(), None));
+                context_param = 2;
+            } else {
+                context_param = 1;
+            }
+        }
+        _ => {
+            // With a schema the handler is `(args, extra)`, else `(extra)`.
+            let has_schema =
+                schema.is_some() || local_params.is_some_and(|p| p >= 2) || local_params.is_none();
+            if has_schema {
+                let safe = schema.clone().flatten().unwrap_or_default();
+                sources.push(source(0, SourceRole::Arguments, safe, None));
+                context_param = 1;
+            } else {
+                context_param = 0;
+            }
+        }
+    }
+    (sources, context_param)
+}
+
+pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, call: &mut Call) {
+    lx.cur_owner = reg.prev_owner.take();
+    let args = arg_nodes(n);
+    let parts = registration_parts(lx, reg.style, &args, call);
+    let func_expr = parts.0.clone();
     let Some(func) = func_expr.as_ref().and_then(handler_func) else {
         return;
     };
@@ -341,42 +409,10 @@ pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, ca
         Style::Positional(k) | Style::Register(k) | Style::LowLevel(k) | Style::Fast(k) => k,
         Style::Resource => HandlerKind::Resource,
     };
-    let mut sources = Vec::new();
-    let context_param;
-    match reg.style {
-        Style::LowLevel(_) => {
-            sources.push(source(0, SourceRole::Request, Vec::new(), None));
-            context_param = Some(1);
-        }
-        Style::Fast(_) => {
-            if kind != HandlerKind::Resource || lx.t(args[0]).contains("uriTemplate") {
-                let safe = schema.clone().flatten().unwrap_or_default();
-                sources.push(source(0, SourceRole::Arguments, safe, None));
-            }
-            context_param = Some(1);
-        }
-        Style::Resource | Style::Register(HandlerKind::Resource) => {
-            if template {
-                sources.push(source(0, SourceRole::Arguments, Vec::new(), Some("uri")));
-                sources.push(source(1, SourceRole::Arguments, Vec::new(), None));
-                context_param = Some(2);
-            } else {
-                context_param = Some(1);
-            }
-        }
-        _ => {
-            // With a schema the handler is `(args, extra)`, else `(extra)`.
-            let has_schema =
-                schema.is_some() || local_params.is_some_and(|p| p >= 2) || local_params.is_none();
-            if has_schema {
-                let safe = schema.clone().flatten().unwrap_or_default();
-                sources.push(source(0, SourceRole::Arguments, safe, None));
-                context_param = Some(1);
-            } else {
-                context_param = Some(0);
-            }
-        }
-    }
+    let (sources, context_param) =
+        registration_sources(lx, reg.style, kind, &parts, local_params, &args);
+    let context_param = Some(context_param);
+    let description = parts.1.clone();
     if let (HandlerFunc::Local(id), Some(ci)) = (&func, context_param) {
         if let Some(p) =
             lx.b.file
@@ -480,7 +516,7 @@ pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
     let is_describe = f
         .child_by_field_name("property")
         .is_some_and(|p| lx.t(p) == "describe");
-    if !is_describe || !zod_rooted(lx, f) {
+    if !is_describe || !super::schema::zod_rooted(lx, f) {
         return;
     }
     let Some(a) = arg_nodes(n).first().copied() else {
@@ -490,34 +526,6 @@ pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
         let owner = lx.cur_owner.clone();
         add_description(lx, text, at, DescriptionOf::Parameter, owner);
     }
-}
-
-fn is_zod_name(lx: &Lx<'_>, n: Node<'_>) -> bool {
-    n.kind() == "identifier"
-        && (lx.t(n) == "z"
-            || lx
-                .aliases
-                .get(lx.t(n))
-                .is_some_and(|a| a.starts_with("zod")))
-}
-
-/// Whether a method chain starts at `z` (`z.string().min(1)`).
-fn zod_rooted(lx: &Lx<'_>, mut n: Node<'_>) -> bool {
-    for _ in 0..64 {
-        n = unwrap(n);
-        match n.kind() {
-            "member_expression" => match n.child_by_field_name("object") {
-                Some(o) => n = o,
-                None => return false,
-            },
-            "call_expression" => match n.child_by_field_name("function") {
-                Some(f) => n = f,
-                None => return false,
-            },
-            _ => return is_zod_name(lx, n),
-        }
-    }
-    false
 }
 
 /// `new McpServer(info, { instructions })`, `new Server(…)`, `new
@@ -538,236 +546,5 @@ pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
         if let Some((text, at)) = field(lx, a, "instructions").and_then(|v| literal_text(lx, v)) {
             add_description(lx, text, at, DescriptionOf::Server, None);
         }
-    }
-}
-
-/// The fields of a schema that cannot carry text, when `n` is a schema:
-/// a zod raw shape, `z.object({…})`, a JSON schema with `properties`, or
-/// a name bound to one of these. `None` when `n` is not a schema.
-pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>> {
-    let n = unwrap(n);
-    match n.kind() {
-        "identifier" => lx.schemas.get(lx.t(n)).cloned(),
-        "member_expression" => {
-            let o = n.child_by_field_name("object")?;
-            let p = n.child_by_field_name("property")?;
-            (lx.t(p) == "shape")
-                .then(|| schema_safe_fields(lx, o))
-                .flatten()
-        }
-        "call_expression" => {
-            // `z.object({…})` with `.strict()`, `.describe()` … after it.
-            let mut cur = n;
-            for _ in 0..32 {
-                let f = unwrap(cur.child_by_field_name("function")?);
-                if f.kind() != "member_expression" {
-                    return None;
-                }
-                let obj = unwrap(f.child_by_field_name("object")?);
-                let prop = lx.t(f.child_by_field_name("property")?);
-                if is_zod_name(lx, obj) {
-                    if prop != "object" && prop != "strictObject" {
-                        return None;
-                    }
-                    let shape = arg_nodes(cur).first().copied()?;
-                    return zod_shape(lx, unwrap(shape));
-                }
-                if obj.kind() != "call_expression" {
-                    return None;
-                }
-                cur = obj;
-            }
-            None
-        }
-        "object" => {
-            if let Some(props) = field(lx, n, "properties") {
-                return Some(json_safe_fields(lx, unwrap(props)));
-            }
-            zod_shape(lx, n)
-        }
-        _ => None,
-    }
-}
-
-/// A zod raw shape `{ a: z.number(), b: z.string() }` → safe field names;
-/// `None` if no value is a zod schema.
-fn zod_shape(lx: &Lx<'_>, obj: Node<'_>) -> Option<Vec<String>> {
-    if obj.kind() != "object" {
-        return None;
-    }
-    let mut safe = Vec::new();
-    let mut any_zod = obj.named_child_count() == 0;
-    let mut cursor = obj.walk();
-    for c in obj.named_children(&mut cursor) {
-        if c.kind() != "pair" {
-            continue;
-        }
-        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
-        else {
-            continue;
-        };
-        if zod_rooted(lx, v) {
-            any_zod = true;
-        }
-        if is_safe_zod(lx, v, 0) {
-            if let Some(k) = lx.key_name(k) {
-                safe.push(k);
-            }
-        }
-    }
-    any_zod.then_some(safe)
-}
-
-const SAFE_BASES: &[&str] = &[
-    "number",
-    "boolean",
-    "enum",
-    "nativeEnum",
-    "literal",
-    "bigint",
-    "date",
-    "nan",
-    "null",
-    "undefined",
-    "void",
-    "never",
-    "int",
-    "int32",
-    "float32",
-    "float64",
-    "uuid",
-    "uuidv4",
-];
-
-/// Methods after a base that keep the value as safe as the base.
-const SAFE_CHAIN: &[&str] = &[
-    "optional",
-    "nullable",
-    "nullish",
-    "default",
-    "describe",
-    "int",
-    "min",
-    "max",
-    "positive",
-    "negative",
-    "nonnegative",
-    "nonpositive",
-    "finite",
-    "safe",
-    "multipleOf",
-    "step",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "length",
-    "nonempty",
-    "catch",
-    "readonly",
-    "meta",
-    "brand",
-];
-
-/// String refinements that leave no room for attacker text.
-const SAFE_STRING: &[&str] = &[
-    "uuid", "cuid", "cuid2", "ulid", "datetime", "date", "time", "ip", "ipv4", "ipv6", "cidr",
-    "duration", "nanoid",
-];
-
-fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
-    if depth > 8 {
-        return false;
-    }
-    let mut cur = unwrap(n);
-    let mut string_refined = false;
-    for _ in 0..64 {
-        if cur.kind() != "call_expression" {
-            return false;
-        }
-        let Some(f) = cur.child_by_field_name("function").map(unwrap) else {
-            return false;
-        };
-        if f.kind() != "member_expression" {
-            return false;
-        }
-        let (Some(obj), Some(p)) = (
-            f.child_by_field_name("object"),
-            f.child_by_field_name("property"),
-        ) else {
-            return false;
-        };
-        let obj = unwrap(obj);
-        let prop = lx.t(p);
-        let base = is_zod_name(lx, obj)
-            || (obj.kind() == "member_expression"
-                && obj
-                    .child_by_field_name("object")
-                    .is_some_and(|o| is_zod_name(lx, o))
-                && lx.t(obj).ends_with(".coerce"));
-        if base {
-            let args = arg_nodes(cur);
-            return match prop {
-                p if SAFE_BASES.contains(&p) => true,
-                "string" => string_refined,
-                "array" | "optional" | "nullable" | "set" => {
-                    args.first().is_some_and(|a| is_safe_zod(lx, *a, depth + 1))
-                }
-                "union" => args.first().is_some_and(|a| {
-                    let a = unwrap(*a);
-                    let mut c = a.walk();
-                    a.kind() == "array"
-                        && a.named_child_count() > 0
-                        && a.named_children(&mut c)
-                            .all(|x| is_safe_zod(lx, x, depth + 1))
-                }),
-                _ => false,
-            };
-        }
-        if SAFE_STRING.contains(&prop) {
-            string_refined = true;
-        } else if !SAFE_CHAIN.contains(&prop) {
-            return false;
-        }
-        cur = obj;
-    }
-    false
-}
-
-/// JSON-schema `properties`: names whose type cannot carry text.
-fn json_safe_fields(lx: &Lx<'_>, props: Node<'_>) -> Vec<String> {
-    let mut safe = Vec::new();
-    if props.kind() != "object" {
-        return safe;
-    }
-    let mut cursor = props.walk();
-    for c in props.named_children(&mut cursor) {
-        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
-        else {
-            continue;
-        };
-        if json_safe(lx, unwrap(v), 0) {
-            if let Some(k) = lx.key_name(k) {
-                safe.push(k);
-            }
-        }
-    }
-    safe
-}
-
-fn json_safe(lx: &Lx<'_>, v: Node<'_>, depth: u8) -> bool {
-    if v.kind() != "object" || depth > 4 {
-        return false;
-    }
-    if field(lx, v, "enum").is_some() || field(lx, v, "const").is_some() {
-        return true;
-    }
-    let ty = field(lx, v, "type")
-        .and_then(|t| literal_text(lx, t))
-        .map(|(s, _)| s);
-    match ty.as_deref() {
-        Some("number" | "integer" | "boolean" | "null") => true,
-        Some("array") => field(lx, v, "items").is_some_and(|i| json_safe(lx, unwrap(i), depth + 1)),
-        _ => false,
     }
 }

@@ -19,6 +19,8 @@ mod expr;
 mod guards;
 mod handlers;
 mod prepass;
+mod regex;
+mod schema;
 mod stmt;
 mod text;
 

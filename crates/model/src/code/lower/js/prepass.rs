@@ -7,7 +7,7 @@ use skillaudit_syntax::code::tree_sitter::Node;
 use super::super::span;
 use super::catalog::lib_module;
 use super::text::{plain_template, string_value};
-use super::{guards, handlers, Lx};
+use super::{guards, schema, Lx};
 use crate::code::ir::Import;
 
 /// Walk every node once (iteratively) and record what [`Lx`] needs.
@@ -235,7 +235,7 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
     if super::catalog::is_db_constructor(lx, v) {
         lx.db_names.insert(local.clone());
     }
-    if let Some(safe) = handlers::schema_safe_fields(lx, v) {
+    if let Some(safe) = schema::schema_safe_fields(lx, v) {
         lx.schemas.insert(local, safe);
     }
 }

@@ -53,23 +53,7 @@ impl Lx<'_> {
                 self.class(n, name, exported);
                 Vec::new()
             }
-            "export_statement" => {
-                if let Some(d) = n.child_by_field_name("declaration") {
-                    return self.stmt_inner(d, true);
-                }
-                match n.child_by_field_name("value") {
-                    Some(v) if is_function_kind(v.kind()) => {
-                        let e = self.named_func(v, None, true);
-                        vec![Stmt::Expr(e)]
-                    }
-                    Some(v) if v.kind() == "class" => {
-                        self.class(v, None, true);
-                        Vec::new()
-                    }
-                    Some(v) => vec![Stmt::Expr(self.expr(v))],
-                    None => Vec::new(),
-                }
-            }
+            "export_statement" => self.export(n),
             "return_statement" => {
                 let e = n.named_child(0).map(|c| self.expr(c));
                 vec![Stmt::Return(e, s)]
@@ -78,40 +62,10 @@ impl Lx<'_> {
                 let e = n.named_child(0).map(|c| self.expr(c));
                 vec![Stmt::Throw(e, s)]
             }
-            "if_statement" => {
-                let cond = self.field_expr(n, "condition");
-                let then = self.body(n.child_by_field_name("consequence"));
-                let els = match n.child_by_field_name("alternative") {
-                    Some(alt) => {
-                        let inner = alt.named_child(0);
-                        self.body(inner)
-                    }
-                    None => Vec::new(),
-                };
-                vec![Stmt::If {
-                    cond,
-                    then,
-                    els,
-                    span: s,
-                }]
-            }
+            "if_statement" => self.if_stmt(n),
             "switch_statement" => self.switch(n),
             "for_statement" => self.for_loop(n),
-            "for_in_statement" => {
-                let left = n.child_by_field_name("left");
-                let pat = match left {
-                    Some(l) => self.pattern(l),
-                    None => Pattern::Ignore,
-                };
-                let right = self.field_expr(n, "right");
-                let body = self.body(n.child_by_field_name("body"));
-                vec![Stmt::Loop {
-                    bind: Some((pat, right)),
-                    cond: None,
-                    body,
-                    span: s,
-                }]
-            }
+            "for_in_statement" => self.for_in(n),
             "while_statement" | "do_statement" => {
                 let cond = n.child_by_field_name("condition").map(|c| self.expr(c));
                 let body = self.body(n.child_by_field_name("body"));
@@ -122,24 +76,7 @@ impl Lx<'_> {
                     span: s,
                 }]
             }
-            "try_statement" => {
-                let body = self.body(n.child_by_field_name("body"));
-                let mut catches = Vec::new();
-                if let Some(h) = n.child_by_field_name("handler") {
-                    let p = h.child_by_field_name("parameter").map(|p| self.pattern(p));
-                    let b = self.body(h.child_by_field_name("body"));
-                    catches.push((p, b));
-                }
-                let finally = match n.child_by_field_name("finalizer") {
-                    Some(f) => self.body(f.child_by_field_name("body")),
-                    None => Vec::new(),
-                };
-                vec![Stmt::Try {
-                    body,
-                    catches,
-                    finally,
-                }]
-            }
+            "try_statement" => self.try_stmt(n),
             "statement_block" => vec![Stmt::Block(self.block_items(n))],
             "labeled_statement" => self.body(n.child_by_field_name("body")),
             "break_statement" => vec![Stmt::Break],
@@ -173,6 +110,79 @@ impl Lx<'_> {
                 }
             }
         }
+    }
+
+    fn export(&mut self, n: Node<'_>) -> Vec<Stmt> {
+        if let Some(d) = n.child_by_field_name("declaration") {
+            return self.stmt_inner(d, true);
+        }
+        match n.child_by_field_name("value") {
+            Some(v) if is_function_kind(v.kind()) => {
+                let e = self.named_func(v, None, true);
+                vec![Stmt::Expr(e)]
+            }
+            Some(v) if v.kind() == "class" => {
+                self.class(v, None, true);
+                Vec::new()
+            }
+            Some(v) => vec![Stmt::Expr(self.expr(v))],
+            None => Vec::new(),
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node<'_>) -> Vec<Stmt> {
+        let s = span(n);
+        let cond = self.field_expr(n, "condition");
+        let then = self.body(n.child_by_field_name("consequence"));
+        let els = match n.child_by_field_name("alternative") {
+            Some(alt) => {
+                let inner = alt.named_child(0);
+                self.body(inner)
+            }
+            None => Vec::new(),
+        };
+        vec![Stmt::If {
+            cond,
+            then,
+            els,
+            span: s,
+        }]
+    }
+
+    fn for_in(&mut self, n: Node<'_>) -> Vec<Stmt> {
+        let s = span(n);
+        let left = n.child_by_field_name("left");
+        let pat = match left {
+            Some(l) => self.pattern(l),
+            None => Pattern::Ignore,
+        };
+        let right = self.field_expr(n, "right");
+        let body = self.body(n.child_by_field_name("body"));
+        vec![Stmt::Loop {
+            bind: Some((pat, right)),
+            cond: None,
+            body,
+            span: s,
+        }]
+    }
+
+    fn try_stmt(&mut self, n: Node<'_>) -> Vec<Stmt> {
+        let body = self.body(n.child_by_field_name("body"));
+        let mut catches = Vec::new();
+        if let Some(h) = n.child_by_field_name("handler") {
+            let p = h.child_by_field_name("parameter").map(|p| self.pattern(p));
+            let b = self.body(h.child_by_field_name("body"));
+            catches.push((p, b));
+        }
+        let finally = match n.child_by_field_name("finalizer") {
+            Some(f) => self.body(f.child_by_field_name("body")),
+            None => Vec::new(),
+        };
+        vec![Stmt::Try {
+            body,
+            catches,
+            finally,
+        }]
     }
 
     /// A statement used as a body (block or single statement).
