@@ -420,3 +420,41 @@ server.registerTool("c", { description: "C", inputSchema: Json }, async (args) =
         ]
     );
 }
+
+#[test]
+fn mutating_calls_assign_their_receiver() {
+    let src = r#"
+function f(name, ns) {
+  const args = ["get", "pods"];
+  args.push(name);
+  args.push("-n", ns);
+  this.flags.unshift(name);
+  Object.assign(opts, { ns });
+  const q = new URLSearchParams();
+  q.set("name", name);
+  console.log(name);
+}
+"#;
+    insta::assert_snapshot!(dump_ts(src));
+}
+
+#[test]
+fn tool_definition_objects() {
+    let src = r#"
+import { z } from "zod";
+export default defineTool({
+  name: "add_note",
+  description: ["Add a note.", "", "<hints>Be brief.</hints>"].join("\n"),
+  inputSchema: { text: z.string().describe("The note"), count: z.number() },
+  annotations: { readOnlyHint: false },
+  async handler(params, context: ServerContext) {
+    return params.text;
+  },
+});
+export const tools = [
+  { name: "run", description: "Run it", inputSchema: { type: "object", properties: { n: { type: "integer" } } }, execute: async (args) => args.cmd },
+];
+const notATool = { name: "x", handler: () => 1 };
+"#;
+    insta::assert_snapshot!(dump_ts(src));
+}

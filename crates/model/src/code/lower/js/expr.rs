@@ -387,6 +387,7 @@ impl Lx<'_> {
         if let Some(o) = saved_owner {
             self.cur_owner = o;
         }
+        super::handlers::definition_handler(self, n, &e);
         e
     }
 

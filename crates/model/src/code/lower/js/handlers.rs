@@ -70,6 +70,31 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
         "string" => Some((string_value(n, lx.src), span(n))),
         "template_string" => plain_template(n, lx.src).map(|s| (s, span(n))),
         "identifier" => lx.const_strs.get(lx.t(n)).cloned(),
+        // `["line 1", "line 2"].join("\n")`.
+        "call_expression" => {
+            let f = unwrap(n.child_by_field_name("function")?);
+            if f.kind() != "member_expression"
+                || f.child_by_field_name("property").map(|p| lx.t(p)) != Some("join")
+            {
+                return None;
+            }
+            let arr = unwrap(f.child_by_field_name("object")?);
+            if arr.kind() != "array" {
+                return None;
+            }
+            let sep = match arg_nodes(n).first() {
+                Some(a) => literal_text(lx, *a)?.0,
+                None => ",".to_string(),
+            };
+            let mut parts = Vec::new();
+            let mut cursor = arr.walk();
+            for item in arr.named_children(&mut cursor) {
+                if item.kind() != "comment" {
+                    parts.push(literal_text(lx, item)?.0);
+                }
+            }
+            Some((parts.join(&sep), span(n)))
+        }
         "binary_expression" => {
             let op = n.child_by_field_name("operator").map(|o| lx.t(o));
             if op != Some("+") {
@@ -437,6 +462,12 @@ pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, ca
         Style::Fast(_) => "fastmcp",
         _ => "mcp-sdk",
     };
+    // A registration of a tool definition object replaces the definition's handler.
+    if let HandlerFunc::Local(id) = &func {
+        lx.b.file
+            .handlers
+            .retain(|h| !matches!(h.func, HandlerFunc::Local(x) if x == *id));
+    }
     lx.b.file.handlers.push(Handler {
         kind,
         name: reg.name,
@@ -547,4 +578,58 @@ pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
             add_description(lx, text, at, DescriptionOf::Server, None);
         }
     }
+}
+
+/// A tool definition object, registered elsewhere (`defineTool({ name,
+/// description, inputSchema, async handler(params, context) { … } })`,
+/// a list of `{ name, inputSchema, execute }`): its function receives the
+/// tool's arguments.
+pub(super) fn definition_handler(lx: &mut Lx<'_>, n: Node<'_>, lowered: &Expr) {
+    let Some(name) = field(lx, n, "name").and_then(|v| name_text(lx, v)) else {
+        return;
+    };
+    let schema_node = ["inputSchema", "parameters", "input_schema", "schema"]
+        .iter()
+        .find_map(|k| field(lx, n, k));
+    let Some(schema_node) = schema_node else {
+        return;
+    };
+    let Expr::Object { entries, .. } = lowered else {
+        return;
+    };
+    let func = entries.iter().find_map(|e| match e {
+        Entry::Field(k, Expr::Func(id, _), _)
+            if matches!(
+                k.as_str(),
+                "handler" | "execute" | "run" | "call" | "callback" | "func" | "fn"
+            ) =>
+        {
+            Some(*id)
+        }
+        _ => None,
+    });
+    let Some(id) = func else { return };
+    let safe = super::schema::schema_safe_fields(lx, schema_node).unwrap_or_default();
+    if let Some(p) =
+        lx.b.file
+            .funcs
+            .get_mut(id.0 as usize)
+            .and_then(|f| f.params.get_mut(1))
+    {
+        if p.ty == TypeHint::Unknown {
+            p.ty = TypeHint::Context;
+        }
+    }
+    let description = field(lx, n, "description")
+        .and_then(|d| literal_text(lx, d))
+        .map(|(t, _)| t);
+    lx.b.file.handlers.push(Handler {
+        kind: HandlerKind::Tool,
+        name: Some(name),
+        span: span(n),
+        func: HandlerFunc::Local(id),
+        sources: vec![source(0, SourceRole::Arguments, safe, None)],
+        description,
+        framework: "tool-definition",
+    });
 }

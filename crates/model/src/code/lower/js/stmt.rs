@@ -215,7 +215,15 @@ impl Lx<'_> {
             }
             _ => {}
         }
-        Stmt::Expr(self.expr(e))
+        let value = self.expr(e);
+        match mutated_target(&value) {
+            Some(target) => Stmt::Assign {
+                target,
+                value,
+                span: s,
+            },
+            None => Stmt::Expr(value),
+        }
     }
 
     /// `process.exit(…)`, `process.abort()`: control does not continue.
@@ -428,5 +436,31 @@ impl Lx<'_> {
             }
         }
         self.cur_class = saved;
+    }
+}
+
+/// A call that puts its arguments into its receiver (`args.push(x)`,
+/// `params.set(k, v)`, `Object.assign(target, x)`) as a statement: lowered
+/// as an assignment of the call to the receiver, so the receiver carries
+/// what was put in it.
+fn mutated_target(e: &Expr) -> Option<Pattern> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Member { obj, prop, .. } = &c.callee else {
+        return None;
+    };
+    if c.args.is_empty() {
+        return None;
+    }
+    let target = match prop.as_str() {
+        "push" | "unshift" | "splice" | "set" | "append" | "add" => obj.as_ref(),
+        "assign" if matches!(obj.as_ref(), Expr::Name(n, _) if n == "Object") => &c.args[0].value,
+        _ => return None,
+    };
+    match target {
+        Expr::Name(n, s) => Some(Pattern::Name(n.clone(), *s)),
+        Expr::Member { .. } | Expr::Index { .. } | Expr::This(_) => {
+            Some(Pattern::Target(Box::new(target.clone())))
+        }
+        _ => None,
     }
 }
