@@ -458,3 +458,11 @@ const notATool = { name: "x", handler: () => 1 };
 "#;
     insta::assert_snapshot!(dump_ts(src));
 }
+
+#[test]
+fn or_is_a_default_or_a_condition() {
+    let d = dump_ts("function f(a, b, c) {\n  const n = a.name || \"\";\n  if (b === 1 || c) g();\n  if (b || c) g();\n}\n");
+    assert!(d.contains("n = (a.name Coalesce \"\")"), "{d}");
+    assert!(d.contains("if (guard[all](b) Or c)"), "{d}");
+    assert!(d.contains("if (b Coalesce c)"), "{d}");
+}

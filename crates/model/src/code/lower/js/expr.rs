@@ -295,6 +295,9 @@ impl Lx<'_> {
             "===" | "==" => BinOp::Eq,
             "!==" | "!=" => BinOp::Ne,
             "&&" => BinOp::And,
+            // `input.name || ""` is a default (either side's value);
+            // `a.startsWith(x) || b === c` is a condition.
+            "||" if !is_boolish(&left) && !is_boolish(&right) => BinOp::Coalesce,
             "||" => BinOp::Or,
             "??" => BinOp::Coalesce,
             "in" => BinOp::In,
@@ -638,4 +641,15 @@ impl Lx<'_> {
 /// Statement kinds (an `ERROR` node's children may be statements).
 pub(crate) fn is_statement_kind(kind: &str) -> bool {
     kind.ends_with("_statement") || kind.ends_with("_declaration") || kind == "statement_block"
+}
+
+/// An expression whose value is a boolean (a test), not data.
+fn is_boolish(e: &Expr) -> bool {
+    match e {
+        Expr::Guard { .. } | Expr::Lit(Lit::Bool(_), _) => true,
+        Expr::Unary { op, .. } => *op == UnOp::Not,
+        Expr::Binary { op, .. } => !matches!(op, BinOp::Add | BinOp::Coalesce),
+        Expr::Call(c) => c.effect == crate::code::ir::Effect::Clean,
+        _ => false,
+    }
 }
