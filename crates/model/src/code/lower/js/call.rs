@@ -56,7 +56,7 @@ impl Lx<'_> {
         if depth > 8 {
             return None;
         }
-        let (root, props) = self.member_chain(n);
+        let root = self.chain_root(n);
         let base = match root.kind() {
             "identifier" => self.aliases.get(self.t(root)).cloned()?,
             "call_expression" => {
@@ -68,17 +68,34 @@ impl Lx<'_> {
             }
             _ => return None,
         };
+        let (_, props) = self.member_chain(n);
         Some(props.iter().fold(base, |acc, p| join(&acc, p)))
+    }
+
+    /// The root of a member chain (`a` of `a.b["c"].d`), without allocating.
+    fn chain_root<'t>(&self, n: Node<'t>) -> Node<'t> {
+        let mut cur = unwrap(n);
+        for _ in 0..64 {
+            let next = match cur.kind() {
+                "member_expression" | "subscript_expression" => self.f(cur, "object"),
+                _ => None,
+            };
+            match next {
+                Some(o) => cur = unwrap(o),
+                None => break,
+            }
+        }
+        cur
     }
 
     /// `promisify(f)` / `util.promisify(f)`: the path of `f`.
     fn promisified(&self, call: Node<'_>, depth: u8) -> Option<String> {
-        let f = call.child_by_field_name("function")?;
+        let f = self.f(call, "function")?;
         let callee = self.lib_path_depth(f, depth + 1)?;
         if callee != "util.promisify" {
             return None;
         }
-        let arg = call.child_by_field_name("arguments")?.named_child(0)?;
+        let arg = self.f(call, "arguments")?.named_child(0)?;
         self.lib_path_depth(arg, depth + 1)
     }
 
@@ -90,20 +107,15 @@ impl Lx<'_> {
         loop {
             match cur.kind() {
                 "member_expression" => {
-                    let (Some(o), Some(p)) = (
-                        cur.child_by_field_name("object"),
-                        cur.child_by_field_name("property"),
-                    ) else {
+                    let (Some(o), Some(p)) = (self.f(cur, "object"), self.f(cur, "property"))
+                    else {
                         break;
                     };
                     props.push(self.t(p).to_string());
                     cur = unwrap(o);
                 }
                 "subscript_expression" => {
-                    let (Some(o), Some(i)) = (
-                        cur.child_by_field_name("object"),
-                        cur.child_by_field_name("index"),
-                    ) else {
+                    let (Some(o), Some(i)) = (self.f(cur, "object"), self.f(cur, "index")) else {
                         break;
                     };
                     if i.kind() != "string" {
@@ -125,10 +137,16 @@ impl Lx<'_> {
     /// A global function or namespace member (`fetch`, `JSON.stringify`,
     /// `globalThis.fetch`) not shadowed by the file.
     pub fn global_path(&self, n: Node<'_>) -> Option<String> {
-        let (root, mut props) = self.member_chain(n);
+        let root = self.chain_root(n);
         if root.kind() != "identifier" {
             return None;
         }
+        let root_name = self.t(root);
+        let via_global = matches!(root_name, "globalThis" | "window" | "global" | "self");
+        if !via_global && !GLOBALS.contains(&root_name) {
+            return None;
+        }
+        let (root, mut props) = self.member_chain(n);
         let mut name = self.t(root).to_string();
         if matches!(name.as_str(), "globalThis" | "window" | "global" | "self") && !props.is_empty()
         {
@@ -149,11 +167,9 @@ impl Lx<'_> {
         let obj = unwrap(obj);
         match obj.kind() {
             "identifier" => Some(self.t(obj).to_string()),
-            "member_expression" => obj
-                .child_by_field_name("property")
-                .map(|p| self.t(p).to_string()),
+            "member_expression" => self.f(obj, "property").map(|p| self.t(p).to_string()),
             "call_expression" => {
-                let f = obj.child_by_field_name("function")?;
+                let f = self.f(obj, "function")?;
                 self.receiver_name(f)
             }
             _ => None,
@@ -198,10 +214,10 @@ impl Lx<'_> {
 
     /// A call expression (also tagged templates).
     pub fn call(&mut self, n: Node<'_>) -> Expr {
-        let Some(f) = n.child_by_field_name("function") else {
+        let Some(f) = self.f(n, "function") else {
             return self.opaque_children(n);
         };
-        let args_node = n.child_by_field_name("arguments");
+        let args_node = self.f(n, "arguments");
         let tagged = args_node.is_some_and(|a| a.kind() == "template_string");
         let reg = if tagged {
             None
@@ -239,11 +255,11 @@ impl Lx<'_> {
 
     /// `new X(…)`.
     pub fn new_call(&mut self, n: Node<'_>) -> Expr {
-        let Some(ctor) = n.child_by_field_name("constructor") else {
+        let Some(ctor) = self.f(n, "constructor") else {
             return self.opaque_children(n);
         };
         let callee = self.expr(ctor);
-        let args = self.args(n.child_by_field_name("arguments"));
+        let args = self.args(self.f(n, "arguments"));
         let qualified = self.lib_path(ctor);
         let effect = self.effect(ctor, qualified.as_deref(), true, &args, &callee);
         handlers::server_instructions(self, n);
@@ -283,19 +299,18 @@ impl Lx<'_> {
         let Expr::Member { prop, .. } = callee else {
             return Effect::Unknown;
         };
-        let obj = f.child_by_field_name("object");
+        let obj = self.f(f, "object");
         let name = obj.and_then(|o| self.receiver_name(o));
         let is_db = obj.is_some_and(|o| {
             let o = unwrap(o);
             let simple = o.kind() == "identifier"
                 || (o.kind() == "member_expression"
-                    && o.child_by_field_name("object")
-                        .is_some_and(|x| x.kind() == "this"));
+                    && self.f(o, "object").is_some_and(|x| x.kind() == "this"));
             simple && name.as_ref().is_some_and(|nm| self.db_names.contains(nm))
         });
         // `client.d1.database.query(…)` is an API namespace, not a handle:
         // only `x.m`, `this.x.m`, `a.x.m` and `getX().m` receivers count.
-        let shallow = obj.is_some_and(|o| member_depth(o) <= 1);
+        let shallow = obj.is_some_and(|o| member_depth(self, o) <= 1);
         let recv = Receiver {
             name: if shallow { name.as_deref() } else { None },
             is_db,
@@ -374,12 +389,12 @@ impl Lx<'_> {
 }
 
 /// How many member accesses a receiver is made of (`a` 0, `this.db` 1).
-fn member_depth(n: Node<'_>) -> usize {
+fn member_depth(lx: &Lx<'_>, n: Node<'_>) -> usize {
     let mut depth = 0;
     let mut cur = unwrap(n);
     while cur.kind() == "member_expression" && depth < 8 {
         depth += 1;
-        match cur.child_by_field_name("object") {
+        match lx.f(cur, "object") {
             Some(o) => cur = unwrap(o),
             None => break,
         }

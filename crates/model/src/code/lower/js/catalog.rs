@@ -112,8 +112,8 @@ pub(crate) fn is_db_constructor(
     v: skillaudit_syntax::code::tree_sitter::Node<'_>,
 ) -> bool {
     let (callee, _new) = match v.kind() {
-        "new_expression" => (v.child_by_field_name("constructor"), true),
-        "call_expression" => (v.child_by_field_name("function"), false),
+        "new_expression" => (lx.f(v, "constructor"), true),
+        "call_expression" => (lx.f(v, "function"), false),
         _ => return false,
     };
     let Some(callee) = callee else { return false };

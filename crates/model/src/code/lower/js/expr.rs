@@ -49,7 +49,7 @@ impl Lx<'_> {
             Some((n, s)) => (Some(n), Some(s)),
             None => (None, None),
         };
-        let name = name.or_else(|| n.child_by_field_name("name").map(|x| self.t(x).to_string()));
+        let name = name.or_else(|| self.f(n, "name").map(|x| self.t(x).to_string()));
         let id: FuncId = self.func(n, name, at, exported);
         Expr::Func(id, span(n))
     }
@@ -150,10 +150,7 @@ impl Lx<'_> {
     /// `!x` (a negation the engine follows), `typeof x`, `-x`, `x++`
     /// (never text), `delete x`.
     fn unary(&mut self, n: Node<'_>) -> Expr {
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| self.t(o))
-            .unwrap_or("");
+        let op = self.f(n, "operator").map(|o| self.t(o)).unwrap_or("");
         let arg = self.field_expr(n, "argument");
         let op = match (n.kind(), op) {
             ("unary_expression", "!") => UnOp::Not,
@@ -202,7 +199,7 @@ impl Lx<'_> {
     }
 
     pub fn field_expr(&mut self, n: Node<'_>, field: &str) -> Expr {
-        match n.child_by_field_name(field) {
+        match self.f(n, field) {
             Some(c) => self.expr(c),
             None => Expr::Lit(Lit::Null, span(n)),
         }
@@ -210,8 +207,8 @@ impl Lx<'_> {
 
     fn member(&mut self, n: Node<'_>) -> Expr {
         let obj = self.field_expr(n, "object");
-        let prop = n
-            .child_by_field_name("property")
+        let prop = self
+            .f(n, "property")
             .map(|p| self.t(p).to_string())
             .unwrap_or_default();
         Expr::Member {
@@ -223,7 +220,7 @@ impl Lx<'_> {
 
     fn subscript(&mut self, n: Node<'_>) -> Expr {
         let obj = self.field_expr(n, "object");
-        let index = n.child_by_field_name("index");
+        let index = self.f(n, "index");
         if let Some(i) = index.filter(|i| i.kind() == "string") {
             return Expr::Member {
                 obj: Box::new(obj),
@@ -280,15 +277,12 @@ impl Lx<'_> {
     }
 
     fn binary(&mut self, n: Node<'_>) -> Expr {
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| self.t(o))
-            .unwrap_or("");
+        let op = self.f(n, "operator").map(|o| self.t(o)).unwrap_or("");
         if op == "+" {
             return self.concat(n);
         }
-        let left_node = n.child_by_field_name("left");
-        let right_node = n.child_by_field_name("right");
+        let left_node = self.f(n, "left");
+        let right_node = self.f(n, "right");
         let left = self.field_expr(n, "left");
         let right = self.field_expr(n, "right");
         let bop = match op {
@@ -320,17 +314,15 @@ impl Lx<'_> {
         let mut cur = n;
         loop {
             let is_plus = cur.kind() == "binary_expression"
-                && cur
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| self.t(o) == "+");
+                && self.f(cur, "operator").is_some_and(|o| self.t(o) == "+");
             if !is_plus || operands.len() > 100_000 {
                 operands.push(cur);
                 break;
             }
-            if let Some(r) = cur.child_by_field_name("right") {
+            if let Some(r) = self.f(cur, "right") {
                 operands.push(r);
             }
-            match cur.child_by_field_name("left") {
+            match self.f(cur, "left") {
                 Some(l) => cur = l,
                 None => break,
             }
@@ -400,9 +392,7 @@ impl Lx<'_> {
         for c in n.named_children(&mut cursor) {
             match c.kind() {
                 "pair" => {
-                    let (Some(k), Some(v)) =
-                        (c.child_by_field_name("key"), c.child_by_field_name("value"))
-                    else {
+                    let (Some(k), Some(v)) = (self.f(c, "key"), self.f(c, "value")) else {
                         continue;
                     };
                     let key = self.key_name(k);
@@ -440,8 +430,8 @@ impl Lx<'_> {
                     entries.push(Entry::Spread(inner));
                 }
                 "method_definition" => {
-                    let name = c.child_by_field_name("name").map(|x| self.t(x).to_string());
-                    let at = c.child_by_field_name("name").map(span);
+                    let name = self.f(c, "name").map(|x| self.t(x).to_string());
+                    let at = self.f(c, "name").map(span);
                     let id = self.func(c, name.clone(), at, false);
                     if let Some(k) = name {
                         entries.push(Entry::Field(k, Expr::Func(id, span(c)), span(c)));
@@ -471,13 +461,10 @@ impl Lx<'_> {
     /// An assignment: the target pattern and the value (compound
     /// assignment `x += y` as string building of `x` and `y`).
     pub fn assignment(&mut self, n: Node<'_>) -> (Pattern, Expr) {
-        let left = n.child_by_field_name("left");
+        let left = self.f(n, "left");
         let target = left.map(|l| self.pattern(l)).unwrap_or(Pattern::Ignore);
-        let right = n.child_by_field_name("right");
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| self.t(o))
-            .unwrap_or("=");
+        let right = self.f(n, "right");
+        let op = self.f(n, "operator").map(|o| self.t(o)).unwrap_or("=");
         let value = match right {
             Some(r) if is_function_kind(r.kind()) => {
                 let name = left.and_then(|l| self.assigned_name(l));
@@ -518,7 +505,7 @@ impl Lx<'_> {
         match left.kind() {
             "identifier" => Some((self.t(left).to_string(), span(left))),
             "member_expression" => {
-                let p = left.child_by_field_name("property")?;
+                let p = self.f(left, "property")?;
                 Some((self.t(p).to_string(), span(p)))
             }
             _ => None,
@@ -542,7 +529,7 @@ impl Lx<'_> {
             }
             "object_pattern" => self.object_pattern(n),
             "array_pattern" => self.array_pattern(n),
-            "assignment_pattern" => match n.child_by_field_name("left") {
+            "assignment_pattern" => match self.f(n, "left") {
                 Some(l) => self.pattern(l),
                 None => Pattern::Ignore,
             },
@@ -572,16 +559,14 @@ impl Lx<'_> {
                     fields.push((k.clone(), Pattern::Name(k, span(c))));
                 }
                 "object_assignment_pattern" => {
-                    if let Some(l) = c.child_by_field_name("left") {
+                    if let Some(l) = self.f(c, "left") {
                         let k = self.t(l).to_string();
                         let p = self.pattern(l);
                         fields.push((k, p));
                     }
                 }
                 "pair_pattern" => {
-                    let (Some(k), Some(v)) =
-                        (c.child_by_field_name("key"), c.child_by_field_name("value"))
-                    else {
+                    let (Some(k), Some(v)) = (self.f(c, "key"), self.f(c, "value")) else {
                         continue;
                     };
                     let Some(key) = self.key_name(k) else {

@@ -97,17 +97,13 @@ pub(crate) fn is_literal_collection(lx: &Lx<'_>, n: Node<'_>) -> bool {
         }
         "object" => n.named_child_count() > 0,
         "new_expression" => {
-            let ctor = n.child_by_field_name("constructor").map(|c| lx.t(c));
-            let arg = n
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0));
+            let ctor = lx.f(n, "constructor").map(|c| lx.t(c));
+            let arg = lx.f(n, "arguments").and_then(|a| a.named_child(0));
             matches!(ctor, Some("Set" | "Map")) && arg.is_some_and(|a| is_literal_collection(lx, a))
         }
         "call_expression" => {
-            let f = n.child_by_field_name("function").map(|c| lx.t(c));
-            let arg = n
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0));
+            let f = lx.f(n, "function").map(|c| lx.t(c));
+            let arg = lx.f(n, "arguments").and_then(|a| a.named_child(0));
             matches!(f, Some("Object.freeze" | "Object.keys" | "Object.values"))
                 && arg.is_some_and(|a| is_literal_collection(lx, a) || is_allow_list(lx, a))
         }
@@ -125,10 +121,7 @@ fn is_allow_list(lx: &Lx<'_>, n: Node<'_>) -> bool {
     }
     let name = match n.kind() {
         "identifier" => lx.t(n),
-        "member_expression" => n
-            .child_by_field_name("property")
-            .map(|p| lx.t(p))
-            .unwrap_or(""),
+        "member_expression" => lx.f(n, "property").map(|p| lx.t(p)).unwrap_or(""),
         _ => return false,
     };
     let words = super::catalog::words(name);
@@ -206,12 +199,8 @@ pub(crate) fn ends_with_sep(lx: &Lx<'_>, n: Node<'_>) -> bool {
     let n = unwrap(n);
     match n.kind() {
         "binary_expression" => {
-            let plus = n
-                .child_by_field_name("operator")
-                .is_some_and(|o| lx.t(o) == "+");
-            plus && n
-                .child_by_field_name("right")
-                .is_some_and(|r| is_sep_node(lx, r))
+            let plus = lx.f(n, "operator").is_some_and(|o| lx.t(o) == "+");
+            plus && lx.f(n, "right").is_some_and(|r| is_sep_node(lx, r))
         }
         "template_string" => {
             let raw = lx.t(n);
@@ -228,13 +217,9 @@ pub(crate) fn ends_with_sep(lx: &Lx<'_>, n: Node<'_>) -> bool {
             })
         }
         "ternary_expression" => {
-            let cond = n
-                .child_by_field_name("condition")
-                .map(|c| lx.t(c))
-                .unwrap_or("");
+            let cond = lx.f(n, "condition").map(|c| lx.t(c)).unwrap_or("");
             cond.contains("endsWith")
-                && n.child_by_field_name("alternative")
-                    .is_some_and(|a| ends_with_sep(lx, a))
+                && lx.f(n, "alternative").is_some_and(|a| ends_with_sep(lx, a))
         }
         _ => is_sep_node(lx, n),
     }
@@ -299,8 +284,8 @@ fn is_raw_param(lx: &Lx<'_>, e: &Expr) -> bool {
     false
 }
 
-fn first_arg<'t>(n: Node<'t>, i: usize) -> Option<Node<'t>> {
-    let args = n.child_by_field_name("arguments")?;
+fn first_arg<'t>(lx: &Lx<'_>, n: Node<'t>, i: usize) -> Option<Node<'t>> {
+    let args = lx.f(n, "arguments")?;
     let mut cursor = args.walk();
     let found = args
         .named_children(&mut cursor)
@@ -331,9 +316,9 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
     let Expr::Member { obj, prop, .. } = &call.callee else {
         return None;
     };
-    let f = unwrap(n.child_by_field_name("function")?);
-    let obj_node = f.child_by_field_name("object");
-    let a0 = first_arg(n, 0);
+    let f = unwrap(lx.f(n, "function")?);
+    let obj_node = lx.f(f, "object");
+    let a0 = first_arg(lx, n, 0);
     let arg = |i: usize| call.args.get(i).map(|a| a.value.clone());
     match prop.as_str() {
         "startsWith" => {
@@ -364,7 +349,7 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
             .then(|| arg(0).map(|a| Found::Guard(vec![a], Kinds::ALL)))
             .flatten(),
         "hasOwn" if matches!(obj.as_ref(), Expr::Name(o, _) if o == "Object") => {
-            is_allow_list(lx, first_arg(n, 0)?)
+            is_allow_list(lx, first_arg(lx, n, 0)?)
                 .then(|| arg(1).map(|a| Found::Guard(vec![a], Kinds::ALL)))
                 .flatten()
         }
@@ -382,11 +367,8 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
             if r.kind() != "regex" {
                 return None;
             }
-            let pattern = r.child_by_field_name("pattern").map(|p| lx.t(p))?;
-            let flags = r
-                .child_by_field_name("flags")
-                .map(|p| lx.t(p))
-                .unwrap_or("");
+            let pattern = lx.f(r, "pattern").map(|p| lx.t(p))?;
+            let flags = lx.f(r, "flags").map(|p| lx.t(p)).unwrap_or("");
             let kinds = super::regex::regex_kinds(pattern, flags)?;
             Some(Found::Guard(vec![arg(0)?], kinds))
         }
@@ -439,10 +421,7 @@ fn is_const_text(lx: &Lx<'_>, n: Node<'_>) -> bool {
         "identifier" => lx.const_strs.contains_key(lx.t(n)),
         "member_expression" => {
             // `Tools.RUN`, `CONFIG.HOST`: an enum member or constant.
-            let p = n
-                .child_by_field_name("property")
-                .map(|p| lx.t(p))
-                .unwrap_or("");
+            let p = lx.f(n, "property").map(|p| lx.t(p)).unwrap_or("");
             p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         }
         _ => false,

@@ -50,8 +50,8 @@ pub(super) struct Reg {
     prev_owner: Option<String>,
 }
 
-pub(super) fn arg_nodes(n: Node<'_>) -> Vec<Node<'_>> {
-    let Some(args) = n.child_by_field_name("arguments") else {
+pub(super) fn arg_nodes<'t>(lx: &Lx<'_>, n: Node<'t>) -> Vec<Node<'t>> {
+    let Some(args) = lx.f(n, "arguments") else {
         return Vec::new();
     };
     let mut cursor = args.walk();
@@ -72,17 +72,17 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
         "identifier" => lx.const_strs.get(lx.t(n)).cloned(),
         // `["line 1", "line 2"].join("\n")`.
         "call_expression" => {
-            let f = unwrap(n.child_by_field_name("function")?);
+            let f = unwrap(lx.f(n, "function")?);
             if f.kind() != "member_expression"
-                || f.child_by_field_name("property").map(|p| lx.t(p)) != Some("join")
+                || lx.f(f, "property").map(|p| lx.t(p)) != Some("join")
             {
                 return None;
             }
-            let arr = unwrap(f.child_by_field_name("object")?);
+            let arr = unwrap(lx.f(f, "object")?);
             if arr.kind() != "array" {
                 return None;
             }
-            let sep = match arg_nodes(n).first() {
+            let sep = match arg_nodes(lx, n).first() {
                 Some(a) => literal_text(lx, *a)?.0,
                 None => ",".to_string(),
             };
@@ -96,12 +96,12 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
             Some((parts.join(&sep), span(n)))
         }
         "binary_expression" => {
-            let op = n.child_by_field_name("operator").map(|o| lx.t(o));
+            let op = lx.f(n, "operator").map(|o| lx.t(o));
             if op != Some("+") {
                 return None;
             }
-            let (l, _) = literal_text(lx, n.child_by_field_name("left")?)?;
-            let (r, _) = literal_text(lx, n.child_by_field_name("right")?)?;
+            let (l, _) = literal_text(lx, lx.f(n, "left")?)?;
+            let (r, _) = literal_text(lx, lx.f(n, "right")?)?;
             Some((l + &r, span(n)))
         }
         _ => None,
@@ -114,9 +114,9 @@ fn name_text(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
         return Some(s);
     }
     let n = unwrap(n);
-    let op = n.child_by_field_name("operator").map(|o| lx.t(o));
+    let op = lx.f(n, "operator").map(|o| lx.t(o));
     if n.kind() == "binary_expression" && matches!(op, Some("||" | "??")) {
-        return literal_text(lx, n.child_by_field_name("right")?).map(|(s, _)| s);
+        return literal_text(lx, lx.f(n, "right")?).map(|(s, _)| s);
     }
     None
 }
@@ -144,12 +144,12 @@ fn schema_name(lx: &Lx<'_>, n: Node<'_>) -> Option<HandlerKind> {
 /// Is this call a registration? Sets the owner of descriptions met while
 /// its arguments are lowered.
 pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
-    let f = unwrap(n.child_by_field_name("function")?);
+    let f = unwrap(lx.f(n, "function")?);
     if f.kind() != "member_expression" {
         return None;
     }
-    let method = lx.t(f.child_by_field_name("property")?);
-    let args = arg_nodes(n);
+    let method = lx.t(lx.f(f, "property")?);
+    let args = arg_nodes(lx, n);
     let last = *args.last()?;
     let first = args[0];
     let style = match method {
@@ -218,11 +218,11 @@ pub(super) fn field<'t>(lx: &Lx<'_>, obj: Node<'t>, key: &str) -> Option<Node<'t
         .named_children(&mut cursor)
         .find_map(|c| match c.kind() {
             "pair" => {
-                let k = c.child_by_field_name("key")?;
-                (lx.key_name(k).as_deref() == Some(key)).then(|| c.child_by_field_name("value"))?
+                let k = lx.f(c, "key")?;
+                (lx.key_name(k).as_deref() == Some(key)).then(|| lx.f(c, "value"))?
             }
             "method_definition" => {
-                let k = c.child_by_field_name("name")?;
+                let k = lx.f(c, "name")?;
                 (lx.t(k) == key).then_some(c)
             }
             "shorthand_property_identifier" => (lx.t(c) == key).then_some(c),
@@ -266,7 +266,7 @@ fn annotation_keys(lx: &Lx<'_>, obj: Node<'_>) -> bool {
     let mut cursor = obj.walk();
     let mut any = false;
     let all = obj.named_children(&mut cursor).all(|c| {
-        let Some(k) = c.child_by_field_name("key") else {
+        let Some(k) = lx.f(c, "key") else {
             return c.kind() == "comment";
         };
         any = true;
@@ -420,7 +420,7 @@ fn registration_sources(
 
 pub(super) fn registration_finish(lx: &mut Lx<'_>, mut reg: Reg, n: Node<'_>, call: &mut Call) {
     lx.cur_owner = reg.prev_owner.take();
-    let args = arg_nodes(n);
+    let args = arg_nodes(lx, n);
     let parts = registration_parts(lx, reg.style, &args, call);
     let func_expr = parts.0.clone();
     let Some(func) = func_expr.as_ref().and_then(handler_func) else {
@@ -512,6 +512,9 @@ pub(super) fn add_description(
 /// description }` under `arguments`). Returns the owner to use for the
 /// descriptions nested in it (a tool definition's name).
 pub(super) fn object_descriptions(lx: &mut Lx<'_>, n: Node<'_>) -> Option<String> {
+    if !has_any_key(lx, n, &["name", "description"]) {
+        return None;
+    }
     let name = field(lx, n, "name")
         .and_then(|v| literal_text(lx, v))
         .map(|(s, _)| s);
@@ -544,13 +547,11 @@ pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
     if f.kind() != "member_expression" {
         return;
     }
-    let is_describe = f
-        .child_by_field_name("property")
-        .is_some_and(|p| lx.t(p) == "describe");
+    let is_describe = lx.f(f, "property").is_some_and(|p| lx.t(p) == "describe");
     if !is_describe || !super::schema::zod_rooted(lx, f) {
         return;
     }
-    let Some(a) = arg_nodes(n).first().copied() else {
+    let Some(a) = arg_nodes(lx, n).first().copied() else {
         return;
     };
     if let Some((text, at)) = literal_text(lx, a) {
@@ -562,14 +563,14 @@ pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
 /// `new McpServer(info, { instructions })`, `new Server(…)`, `new
 /// FastMCP({ instructions })`: the server's instructions.
 pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
-    let Some(ctor) = n.child_by_field_name("constructor") else {
+    let Some(ctor) = lx.f(n, "constructor") else {
         return;
     };
     let c = lx.t(ctor);
     if !(c.ends_with("Server") || c.ends_with("FastMCP")) {
         return;
     }
-    for a in arg_nodes(n) {
+    for a in arg_nodes(lx, n) {
         let a = unwrap(a);
         if a.kind() != "object" {
             continue;
@@ -585,6 +586,9 @@ pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
 /// a list of `{ name, inputSchema, execute }`): its function receives the
 /// tool's arguments.
 pub(super) fn definition_handler(lx: &mut Lx<'_>, n: Node<'_>, lowered: &Expr) {
+    if !has_any_key(lx, n, &["name"]) {
+        return;
+    }
     let Some(name) = field(lx, n, "name").and_then(|v| name_text(lx, v)) else {
         return;
     };
@@ -632,4 +636,23 @@ pub(super) fn definition_handler(lx: &mut Lx<'_>, n: Node<'_>, lowered: &Expr) {
         description,
         framework: "tool-definition",
     });
+}
+
+/// Whether an object literal has one of these (plain) keys: a cheap test
+/// before looking fields up one by one.
+fn has_any_key(lx: &Lx<'_>, obj: Node<'_>, keys: &[&str]) -> bool {
+    let mut cursor = obj.walk();
+    let found = obj.named_children(&mut cursor).any(|c| {
+        let k = match c.kind() {
+            "pair" => lx.f(c, "key"),
+            "shorthand_property_identifier" => Some(c),
+            _ => None,
+        };
+        k.is_some_and(|k| {
+            let t = lx.t(k);
+            let t = t.trim_matches(|ch| ch == '"' || ch == '\'');
+            keys.contains(&t)
+        })
+    });
+    found
 }

@@ -37,11 +37,84 @@ use crate::Span;
 pub fn lower(parsed: &Parsed, src: &str) -> CodeFile {
     let root = parsed.tree.root_node();
     let mut lx = Lx::new(root, src);
+    let language = parsed.tree.language();
+    for (slot, name) in lx.field_ids.iter_mut().zip(FIELDS) {
+        *slot = language.field_id_for_name(name);
+    }
     prepass::run(&mut lx, root);
     let body = lx.block_items(root);
     lx.b.file.funcs[0].body = body;
     lx.mark_exported();
     lx.b.finish()
+}
+
+/// Field names looked up by the frontend, resolved once per file into the
+/// grammar's field ids (`child_by_field_name` compares names on every call).
+const FIELDS: [&str; 29] = [
+    "name",
+    "property",
+    "object",
+    "value",
+    "function",
+    "body",
+    "left",
+    "arguments",
+    "right",
+    "key",
+    "operator",
+    "constructor",
+    "condition",
+    "pattern",
+    "parameter",
+    "index",
+    "alternative",
+    "type",
+    "source",
+    "parameters",
+    "initializer",
+    "increment",
+    "handler",
+    "flags",
+    "finalizer",
+    "declaration",
+    "consequence",
+    "alias",
+    "argument",
+];
+
+fn field_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "name" => 0,
+        "property" => 1,
+        "object" => 2,
+        "value" => 3,
+        "function" => 4,
+        "body" => 5,
+        "left" => 6,
+        "arguments" => 7,
+        "right" => 8,
+        "key" => 9,
+        "operator" => 10,
+        "constructor" => 11,
+        "condition" => 12,
+        "pattern" => 13,
+        "parameter" => 14,
+        "index" => 15,
+        "alternative" => 16,
+        "type" => 17,
+        "source" => 18,
+        "parameters" => 19,
+        "initializer" => 20,
+        "increment" => 21,
+        "handler" => 22,
+        "flags" => 23,
+        "finalizer" => 24,
+        "declaration" => 25,
+        "consequence" => 26,
+        "alias" => 27,
+        "argument" => 28,
+        _ => return None,
+    })
 }
 
 /// Depth units one nested function costs (see [`Lx::func`]).
@@ -91,6 +164,8 @@ pub(crate) struct Lx<'s> {
     pub desc_spans: HashSet<Span>,
     /// Lowering the value of an `arguments` field (prompt arguments).
     pub in_arguments: bool,
+    /// `FIELDS` as the grammar's field ids.
+    field_ids: [Option<std::num::NonZeroU16>; FIELDS.len()],
     /// The parameter names of the function being lowered: a prefix check
     /// on one of them (or a field of one) checks text never resolved, so
     /// it is not a containment check (`../` passes it).
@@ -119,6 +194,15 @@ impl<'s> Lx<'s> {
             desc_spans: HashSet::new(),
             in_arguments: false,
             raw_params: Vec::new(),
+            field_ids: [None; FIELDS.len()],
+        }
+    }
+
+    /// The child of `n` in field `name` (one of `FIELDS`).
+    pub fn f<'t>(&self, n: Node<'t>, name: &str) -> Option<Node<'t>> {
+        match field_index(name).and_then(|i| self.field_ids[i]) {
+            Some(id) => n.child_by_field_id(id.get()),
+            None => n.child_by_field_name(name),
         }
     }
 
@@ -189,7 +273,7 @@ impl<'s> Lx<'s> {
             pattern_names(&p.pattern, &mut raw);
         }
         let saved_raw = std::mem::replace(&mut self.raw_params, raw);
-        let body = match node.child_by_field_name("body") {
+        let body = match self.f(node, "body") {
             Some(b) if b.kind() == "statement_block" => self.block_items(b),
             Some(b) => {
                 let e = self.expr(b);
@@ -217,7 +301,7 @@ impl<'s> Lx<'s> {
     }
 
     fn params(&mut self, node: Node<'_>) -> Vec<Param> {
-        if let Some(p) = node.child_by_field_name("parameter") {
+        if let Some(p) = self.f(node, "parameter") {
             return vec![Param {
                 pattern: self.pattern(p),
                 span: span(p),
@@ -226,7 +310,7 @@ impl<'s> Lx<'s> {
                 default: None,
             }];
         }
-        let Some(list) = node.child_by_field_name("parameters") else {
+        let Some(list) = self.f(node, "parameters") else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -242,17 +326,17 @@ impl<'s> Lx<'s> {
     fn param(&mut self, p: Node<'_>) -> Option<Param> {
         let (pat_node, ty, default) = match p.kind() {
             "required_parameter" | "optional_parameter" => {
-                let pat = p.child_by_field_name("pattern")?;
-                let ty = p
-                    .child_by_field_name("type")
+                let pat = self.f(p, "pattern")?;
+                let ty = self
+                    .f(p, "type")
                     .map(|t| self.type_hint(t))
                     .unwrap_or_default();
-                let default = p.child_by_field_name("value").map(|v| self.expr(v));
+                let default = self.f(p, "value").map(|v| self.expr(v));
                 (pat, ty, default)
             }
             "assignment_pattern" => {
-                let left = p.child_by_field_name("left")?;
-                let default = p.child_by_field_name("right").map(|v| self.expr(v));
+                let left = self.f(p, "left")?;
+                let default = self.f(p, "right").map(|v| self.expr(v));
                 (left, TypeHint::Unknown, default)
             }
             "comment" => return None,

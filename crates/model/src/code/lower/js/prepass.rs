@@ -16,7 +16,9 @@ pub(super) fn run(lx: &mut Lx<'_>, root: Node<'_>) {
     'walk: loop {
         let n = cursor.node();
         visit(lx, n);
-        if cursor.goto_first_child() {
+        // Literals hold no declarations: do not walk their tokens.
+        let leaf = matches!(n.kind(), "string" | "comment" | "regex" | "number");
+        if !leaf && cursor.goto_first_child() {
             continue;
         }
         loop {
@@ -35,12 +37,12 @@ fn visit(lx: &mut Lx<'_>, n: Node<'_>) {
         "import_statement" => import(lx, n),
         "variable_declarator" => declarator(lx, n),
         "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = lx.f(n, "name") {
                 lx.declared.insert(lx.t(name).to_string());
             }
         }
         "export_specifier" => {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = lx.f(n, "name") {
                 lx.exported_names.insert(lx.t(name).to_string());
             }
         }
@@ -88,7 +90,7 @@ fn is_sql_library(lib: &str) -> bool {
 }
 
 fn import(lx: &mut Lx<'_>, n: Node<'_>) {
-    let Some(source) = n.child_by_field_name("source") else {
+    let Some(source) = lx.f(n, "source") else {
         return;
     };
     let module = string_value(source, lx.src);
@@ -116,12 +118,12 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
                     if spec.kind() != "import_specifier" {
                         continue;
                     }
-                    let Some(name) = spec.child_by_field_name("name") else {
+                    let Some(name) = lx.f(spec, "name") else {
                         continue;
                     };
                     let member = import_name(lx, name);
-                    let local = spec
-                        .child_by_field_name("alias")
+                    let local = lx
+                        .f(spec, "alias")
                         .map(|a| lx.t(a).to_string())
                         .unwrap_or_else(|| member.clone());
                     add_import(lx, &local, &module, Some(&member), spec);
@@ -180,21 +182,21 @@ pub(crate) fn required_module(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
     if n.kind() != "call_expression" {
         return None;
     }
-    let f = n.child_by_field_name("function")?;
+    let f = lx.f(n, "function")?;
     let is_require = (f.kind() == "identifier" && lx.t(f) == "require") || f.kind() == "import";
     if !is_require {
         return None;
     }
-    let args = n.child_by_field_name("arguments")?;
+    let args = lx.f(n, "arguments")?;
     let first = args.named_child(0)?;
     (first.kind() == "string").then(|| string_value(first, lx.src))
 }
 
 fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
-    let Some(name) = n.child_by_field_name("name") else {
+    let Some(name) = lx.f(n, "name") else {
         return;
     };
-    let Some(value) = n.child_by_field_name("value") else {
+    let Some(value) = lx.f(n, "value") else {
         if name.kind() == "identifier" {
             lx.declared.insert(lx.t(name).to_string());
         }
@@ -247,15 +249,13 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
     let (module, member) = if let Some(m) = required_module(lx, v) {
         (m, None)
     } else if v.kind() == "member_expression" {
-        let Some(obj) = v.child_by_field_name("object") else {
+        let Some(obj) = lx.f(v, "object") else {
             return false;
         };
         let Some(m) = required_module(lx, obj) else {
             return false;
         };
-        let prop = v
-            .child_by_field_name("property")
-            .map(|p| lx.t(p).to_string());
+        let prop = lx.f(v, "property").map(|p| lx.t(p).to_string());
         (m, prop)
     } else {
         return false;
@@ -273,10 +273,7 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
                         (lx.t(field).to_string(), lx.t(field).to_string())
                     }
                     "pair_pattern" => {
-                        let (Some(k), Some(v)) = (
-                            field.child_by_field_name("key"),
-                            field.child_by_field_name("value"),
-                        ) else {
+                        let (Some(k), Some(v)) = (lx.f(field, "key"), lx.f(field, "value")) else {
                             continue;
                         };
                         if v.kind() != "identifier" {
@@ -300,12 +297,12 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
 
 /// `module.exports = { a, b }`, `module.exports.a = …`, `exports.a = …`.
 fn module_exports(lx: &mut Lx<'_>, n: Node<'_>) {
-    let Some(left) = n.child_by_field_name("left") else {
+    let Some(left) = lx.f(n, "left") else {
         return;
     };
     let l = lx.t(left);
     if l == "module.exports" {
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = lx.f(n, "right") else {
             return;
         };
         let right = unwrap(right);
@@ -319,7 +316,7 @@ fn module_exports(lx: &mut Lx<'_>, n: Node<'_>) {
                         lx.exported_names.insert(lx.t(e).to_string());
                     }
                     "pair" => {
-                        if let Some(v) = e.child_by_field_name("value") {
+                        if let Some(v) = lx.f(e, "value") {
                             if v.kind() == "identifier" {
                                 lx.exported_names.insert(lx.t(v).to_string());
                             }

@@ -21,11 +21,11 @@ pub(super) fn zod_rooted(lx: &Lx<'_>, mut n: Node<'_>) -> bool {
     for _ in 0..64 {
         n = unwrap(n);
         match n.kind() {
-            "member_expression" => match n.child_by_field_name("object") {
+            "member_expression" => match lx.f(n, "object") {
                 Some(o) => n = o,
                 None => return false,
             },
-            "call_expression" => match n.child_by_field_name("function") {
+            "call_expression" => match lx.f(n, "function") {
                 Some(f) => n = f,
                 None => return false,
             },
@@ -43,8 +43,8 @@ pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>
     match n.kind() {
         "identifier" => lx.schemas.get(lx.t(n)).cloned(),
         "member_expression" => {
-            let o = n.child_by_field_name("object")?;
-            let p = n.child_by_field_name("property")?;
+            let o = lx.f(n, "object")?;
+            let p = lx.f(n, "property")?;
             (lx.t(p) == "shape")
                 .then(|| schema_safe_fields(lx, o))
                 .flatten()
@@ -53,17 +53,17 @@ pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>
             // `z.object({…})` with `.strict()`, `.describe()` … after it.
             let mut cur = n;
             for _ in 0..32 {
-                let f = unwrap(cur.child_by_field_name("function")?);
+                let f = unwrap(lx.f(cur, "function")?);
                 if f.kind() != "member_expression" {
                     return None;
                 }
-                let obj = unwrap(f.child_by_field_name("object")?);
-                let prop = lx.t(f.child_by_field_name("property")?);
+                let obj = unwrap(lx.f(f, "object")?);
+                let prop = lx.t(lx.f(f, "property")?);
                 if is_zod_name(lx, obj) {
                     if prop != "object" && prop != "strictObject" {
                         return None;
                     }
-                    let shape = arg_nodes(cur).first().copied()?;
+                    let shape = arg_nodes(lx, cur).first().copied()?;
                     return zod_shape(lx, unwrap(shape));
                 }
                 if obj.kind() != "call_expression" {
@@ -96,8 +96,7 @@ fn zod_shape(lx: &Lx<'_>, obj: Node<'_>) -> Option<Vec<String>> {
         if c.kind() != "pair" {
             continue;
         }
-        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
-        else {
+        let (Some(k), Some(v)) = (lx.f(c, "key"), lx.f(c, "value")) else {
             continue;
         };
         if zod_rooted(lx, v) {
@@ -179,28 +178,23 @@ fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
         if cur.kind() != "call_expression" {
             return false;
         }
-        let Some(f) = cur.child_by_field_name("function").map(unwrap) else {
+        let Some(f) = lx.f(cur, "function").map(unwrap) else {
             return false;
         };
         if f.kind() != "member_expression" {
             return false;
         }
-        let (Some(obj), Some(p)) = (
-            f.child_by_field_name("object"),
-            f.child_by_field_name("property"),
-        ) else {
+        let (Some(obj), Some(p)) = (lx.f(f, "object"), lx.f(f, "property")) else {
             return false;
         };
         let obj = unwrap(obj);
         let prop = lx.t(p);
         let base = is_zod_name(lx, obj)
             || (obj.kind() == "member_expression"
-                && obj
-                    .child_by_field_name("object")
-                    .is_some_and(|o| is_zod_name(lx, o))
+                && lx.f(obj, "object").is_some_and(|o| is_zod_name(lx, o))
                 && lx.t(obj).ends_with(".coerce"));
         if base {
-            let args = arg_nodes(cur);
+            let args = arg_nodes(lx, cur);
             return match prop {
                 p if SAFE_BASES.contains(&p) => true,
                 "string" => string_refined,
@@ -236,8 +230,7 @@ fn json_safe_fields(lx: &Lx<'_>, props: Node<'_>) -> Vec<String> {
     }
     let mut cursor = props.walk();
     for c in props.named_children(&mut cursor) {
-        let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value"))
-        else {
+        let (Some(k), Some(v)) = (lx.f(c, "key"), lx.f(c, "value")) else {
             continue;
         };
         if json_safe(lx, unwrap(v), 0) {

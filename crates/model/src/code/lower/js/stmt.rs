@@ -39,7 +39,7 @@ impl Lx<'_> {
             },
             "lexical_declaration" | "variable_declaration" => self.declaration(n, exported),
             "function_declaration" | "generator_function_declaration" => {
-                let name = n.child_by_field_name("name");
+                let name = self.f(n, "name");
                 let id = self.func(
                     n,
                     name.map(|x| self.t(x).to_string()),
@@ -49,7 +49,7 @@ impl Lx<'_> {
                 vec![Stmt::Func(id)]
             }
             "class_declaration" | "abstract_class_declaration" => {
-                let name = n.child_by_field_name("name").map(|x| self.t(x).to_string());
+                let name = self.f(n, "name").map(|x| self.t(x).to_string());
                 self.class(n, name, exported);
                 Vec::new()
             }
@@ -67,8 +67,8 @@ impl Lx<'_> {
             "for_statement" => self.for_loop(n),
             "for_in_statement" => self.for_in(n),
             "while_statement" | "do_statement" => {
-                let cond = n.child_by_field_name("condition").map(|c| self.expr(c));
-                let body = self.body(n.child_by_field_name("body"));
+                let cond = self.f(n, "condition").map(|c| self.expr(c));
+                let body = self.body(self.f(n, "body"));
                 vec![Stmt::Loop {
                     bind: None,
                     cond,
@@ -78,10 +78,10 @@ impl Lx<'_> {
             }
             "try_statement" => self.try_stmt(n),
             "statement_block" => vec![Stmt::Block(self.block_items(n))],
-            "labeled_statement" => self.body(n.child_by_field_name("body")),
+            "labeled_statement" => self.body(self.f(n, "body")),
             "break_statement" => vec![Stmt::Break],
             "continue_statement" => vec![Stmt::Continue],
-            "internal_module" | "module" => match n.child_by_field_name("body") {
+            "internal_module" | "module" => match self.f(n, "body") {
                 Some(b) => vec![Stmt::Block(self.block_items(b))],
                 None => Vec::new(),
             },
@@ -99,7 +99,7 @@ impl Lx<'_> {
             "with_statement" => {
                 let obj = self.field_expr(n, "object");
                 let mut b = vec![Stmt::Expr(obj)];
-                b.extend(self.body(n.child_by_field_name("body")));
+                b.extend(self.body(self.f(n, "body")));
                 vec![Stmt::Block(b)]
             }
             _ => {
@@ -113,10 +113,10 @@ impl Lx<'_> {
     }
 
     fn export(&mut self, n: Node<'_>) -> Vec<Stmt> {
-        if let Some(d) = n.child_by_field_name("declaration") {
+        if let Some(d) = self.f(n, "declaration") {
             return self.stmt_inner(d, true);
         }
-        match n.child_by_field_name("value") {
+        match self.f(n, "value") {
             Some(v) if is_function_kind(v.kind()) => {
                 let e = self.named_func(v, None, true);
                 vec![Stmt::Expr(e)]
@@ -133,8 +133,8 @@ impl Lx<'_> {
     fn if_stmt(&mut self, n: Node<'_>) -> Vec<Stmt> {
         let s = span(n);
         let cond = self.field_expr(n, "condition");
-        let then = self.body(n.child_by_field_name("consequence"));
-        let els = match n.child_by_field_name("alternative") {
+        let then = self.body(self.f(n, "consequence"));
+        let els = match self.f(n, "alternative") {
             Some(alt) => {
                 let inner = alt.named_child(0);
                 self.body(inner)
@@ -151,13 +151,13 @@ impl Lx<'_> {
 
     fn for_in(&mut self, n: Node<'_>) -> Vec<Stmt> {
         let s = span(n);
-        let left = n.child_by_field_name("left");
+        let left = self.f(n, "left");
         let pat = match left {
             Some(l) => self.pattern(l),
             None => Pattern::Ignore,
         };
         let right = self.field_expr(n, "right");
-        let body = self.body(n.child_by_field_name("body"));
+        let body = self.body(self.f(n, "body"));
         vec![Stmt::Loop {
             bind: Some((pat, right)),
             cond: None,
@@ -167,15 +167,15 @@ impl Lx<'_> {
     }
 
     fn try_stmt(&mut self, n: Node<'_>) -> Vec<Stmt> {
-        let body = self.body(n.child_by_field_name("body"));
+        let body = self.body(self.f(n, "body"));
         let mut catches = Vec::new();
-        if let Some(h) = n.child_by_field_name("handler") {
-            let p = h.child_by_field_name("parameter").map(|p| self.pattern(p));
-            let b = self.body(h.child_by_field_name("body"));
+        if let Some(h) = self.f(n, "handler") {
+            let p = self.f(h, "parameter").map(|p| self.pattern(p));
+            let b = self.body(self.f(h, "body"));
             catches.push((p, b));
         }
-        let finally = match n.child_by_field_name("finalizer") {
-            Some(f) => self.body(f.child_by_field_name("body")),
+        let finally = match self.f(n, "finalizer") {
+            Some(f) => self.body(self.f(f, "body")),
             None => Vec::new(),
         };
         vec![Stmt::Try {
@@ -207,8 +207,8 @@ impl Lx<'_> {
                 };
             }
             "call_expression" if self.is_exit(inner) => {
-                let arg = inner
-                    .child_by_field_name("arguments")
+                let arg = self
+                    .f(inner, "arguments")
                     .and_then(|a| a.named_child(0))
                     .map(|a| self.expr(a));
                 return Stmt::Throw(arg, s);
@@ -228,7 +228,7 @@ impl Lx<'_> {
 
     /// `process.exit(…)`, `process.abort()`: control does not continue.
     fn is_exit(&self, call: Node<'_>) -> bool {
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = self.f(call, "function") else {
             return false;
         };
         matches!(self.t(f), "process.exit" | "process.abort" | "Deno.exit")
@@ -241,10 +241,10 @@ impl Lx<'_> {
             if d.kind() != "variable_declarator" {
                 continue;
             }
-            let Some(name) = d.child_by_field_name("name") else {
+            let Some(name) = self.f(d, "name") else {
                 continue;
             };
-            let Some(value) = d.child_by_field_name("value") else {
+            let Some(value) = self.f(d, "value") else {
                 continue;
             };
             let unwrapped = super::prepass::unwrap(value);
@@ -311,14 +311,14 @@ impl Lx<'_> {
         let on = self.field_expr(n, "value");
         let mut cases: Vec<Case> = Vec::new();
         let mut pending: Vec<Expr> = Vec::new();
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = self.f(n, "body") {
             let mut cursor = body.walk();
             for c in body.named_children(&mut cursor) {
                 let is_default = c.kind() == "switch_default";
                 if c.kind() != "switch_case" && !is_default {
                     continue;
                 }
-                if let Some(v) = c.child_by_field_name("value") {
+                if let Some(v) = self.f(c, "value") {
                     pending.push(self.expr(v));
                 }
                 let mut stmts = Vec::new();
@@ -354,15 +354,15 @@ impl Lx<'_> {
 
     fn for_loop(&mut self, n: Node<'_>) -> Vec<Stmt> {
         let mut out = Vec::new();
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = self.f(n, "initializer") {
             if init.kind().ends_with("declaration") {
                 out.extend(self.declaration(init, false));
             } else if init.kind() != "empty_statement" {
                 out.extend(self.stmt(init));
             }
         }
-        let cond = n
-            .child_by_field_name("condition")
+        let cond = self
+            .f(n, "condition")
             .filter(|c| c.kind() != "empty_statement")
             .map(|c| match c.kind() {
                 "expression_statement" => c
@@ -371,8 +371,8 @@ impl Lx<'_> {
                     .unwrap_or(Expr::Lit(Lit::Bool(true), span(c))),
                 _ => self.expr(c),
             });
-        let mut body = self.body(n.child_by_field_name("body"));
-        if let Some(inc) = n.child_by_field_name("increment") {
+        let mut body = self.body(self.f(n, "body"));
+        if let Some(inc) = self.f(n, "increment") {
             body.push(Stmt::Expr(self.expr(inc)));
         }
         out.push(Stmt::Loop {
@@ -387,8 +387,8 @@ impl Lx<'_> {
     /// A class: each method becomes a function with `class` set; field
     /// initialisers that are functions become methods.
     pub fn class(&mut self, n: Node<'_>, name: Option<String>, exported: bool) {
-        let name = name.or_else(|| n.child_by_field_name("name").map(|x| self.t(x).to_string()));
-        let Some(body) = n.child_by_field_name("body") else {
+        let name = name.or_else(|| self.f(n, "name").map(|x| self.t(x).to_string()));
+        let Some(body) = self.f(n, "body") else {
             return;
         };
         let saved = std::mem::replace(&mut self.cur_class, name);
@@ -396,14 +396,12 @@ impl Lx<'_> {
         for m in body.named_children(&mut cursor) {
             match m.kind() {
                 "method_definition" => {
-                    let nm = m.child_by_field_name("name");
+                    let nm = self.f(m, "name");
                     self.func(m, nm.map(|x| self.t(x).to_string()), nm.map(span), exported);
                 }
                 "public_field_definition" | "field_definition" => {
-                    let nm = m
-                        .child_by_field_name("name")
-                        .or_else(|| m.child_by_field_name("property"));
-                    if let Some(v) = m.child_by_field_name("value") {
+                    let nm = self.f(m, "name").or_else(|| self.f(m, "property"));
+                    if let Some(v) = self.f(m, "value") {
                         if is_function_kind(v.kind()) {
                             let name = nm.map(|x| (self.t(x).to_string(), span(x)));
                             self.named_func(v, name, exported);
@@ -417,7 +415,7 @@ impl Lx<'_> {
                     let id = self.b.reserve_func();
                     let saved_func = self.cur_func;
                     self.cur_func = id;
-                    let stmts = match m.child_by_field_name("body") {
+                    let stmts = match self.f(m, "body") {
                         Some(b) => self.block_items(b),
                         None => Vec::new(),
                     };
