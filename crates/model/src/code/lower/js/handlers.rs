@@ -68,7 +68,10 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
     let n = unwrap(n);
     match n.kind() {
         "string" => Some((string_value(n, lx.src), span(n))),
-        "template_string" => plain_template(n, lx.src).map(|s| (s, span(n))),
+        "template_string" => match plain_template(n, lx.src) {
+            Some(s) => Some((s, span(n))),
+            None => template_of_constants(lx, n).map(|s| (s, span(n))),
+        },
         "identifier" => lx.const_strs.get(lx.t(n)).cloned(),
         // `["line 1", "line 2"].join("\n")`.
         "call_expression" => {
@@ -106,6 +109,34 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
         }
         _ => None,
     }
+}
+
+/// `` `Search ${PRODUCT} docs` `` whose substitutions are all names of
+/// string constants: the text with them filled in.
+fn template_of_constants(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
+    let raw = lx.t(n);
+    let start = n.start_byte() + 1;
+    let end = n.end_byte().checked_sub(1)?;
+    if !raw.ends_with('`') || end < start {
+        return None;
+    }
+    let mut out = String::new();
+    let mut pos = start;
+    let mut cursor = n.walk();
+    for c in n.named_children(&mut cursor) {
+        if c.kind() != "template_substitution" {
+            continue;
+        }
+        out.push_str(&super::text::unescape(lx.src.get(pos..c.start_byte())?));
+        let inner = c.named_child(0)?;
+        if inner.kind() != "identifier" {
+            return None;
+        }
+        out.push_str(&lx.const_strs.get(lx.t(inner))?.0);
+        pos = c.end_byte();
+    }
+    out.push_str(&super::text::unescape(lx.src.get(pos..end)?));
+    Some(out)
 }
 
 /// A registered name: a literal, or the default of `toolName || "x"`.
