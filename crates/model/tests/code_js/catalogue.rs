@@ -38,6 +38,8 @@ import SqlString from "sqlstring";
 const execAsync = promisify(exec);
 const pool = new Pool();
 const db = new Database("x.db");
+const SHELL_OPTS = { shell: true, cwd: "/" };
+const PLAIN_OPTS = { shell: false };
 "#;
 
 /// (code inside a function with parameter `x`, text expected in the dump).

@@ -285,6 +285,30 @@ impl Lx<'_> {
             .map(str::to_string)
             .or_else(|| self.global_path(f));
         if let Some(c) = &canon {
+            let named_shell = args
+                .iter()
+                .any(|a| matches!(&a.value, Expr::Name(n, _) if self.shell_opts.contains(n)));
+            let with_shell;
+            let args = if named_shell {
+                // The options are a name bound to `{ shell: true }`.
+                let mut v = args.to_vec();
+                v.push(Arg {
+                    name: None,
+                    value: Expr::Object {
+                        entries: vec![crate::code::ir::Entry::Field(
+                            "shell".into(),
+                            Expr::Lit(Lit::Bool(true), callee_span(callee)),
+                            callee_span(callee),
+                        )],
+                        span: callee_span(callee),
+                    },
+                    spread: false,
+                });
+                with_shell = v;
+                &with_shell[..]
+            } else {
+                args
+            };
             if let Some(e) = catalog::by_name(c, new, args) {
                 return e;
             }
@@ -386,6 +410,10 @@ impl Lx<'_> {
             span: call.span,
         })
     }
+}
+
+fn callee_span(e: &Expr) -> crate::Span {
+    super::guards::expr_span(e)
 }
 
 /// How many member accesses a receiver is made of (`a` 0, `this.db` 1).

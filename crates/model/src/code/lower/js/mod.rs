@@ -144,6 +144,9 @@ pub(crate) struct Lx<'s> {
     pub schemas: HashMap<String, Vec<String>>,
     /// Names whose value ends with a path separator (`root + path.sep`).
     pub sep_names: HashSet<String>,
+    /// Names bound to an options object with a true `shell` (`const opts =
+    /// { shell: true }; spawn(cmd, args, opts)`).
+    pub shell_opts: HashSet<String>,
     /// Names holding a database handle (`new Database(…)`, `new Pool()`).
     pub db_names: HashSet<String>,
     /// The file imports a SQL client library.
@@ -184,6 +187,7 @@ impl<'s> Lx<'s> {
             schemas: HashMap::new(),
             sep_names: HashSet::new(),
             db_names: HashSet::new(),
+            shell_opts: HashSet::new(),
             sql_lib: false,
             rel_vars: Vec::new(),
             url_vars: Vec::new(),

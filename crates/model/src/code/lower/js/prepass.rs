@@ -234,6 +234,19 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
     if guards::ends_with_sep(lx, v) {
         lx.sep_names.insert(local.clone());
     }
+    if v.kind() == "object" {
+        let mut cursor = v.walk();
+        let shell = v.named_children(&mut cursor).any(|c| {
+            c.kind() == "pair"
+                && lx.f(c, "key").is_some_and(|k| lx.t(k) == "shell")
+                && lx
+                    .f(c, "value")
+                    .is_some_and(|x| !matches!(lx.t(x), "false" | "undefined" | "null"))
+        });
+        if shell {
+            lx.shell_opts.insert(local.clone());
+        }
+    }
     if super::catalog::is_db_constructor(lx, v) {
         lx.db_names.insert(local.clone());
     }
