@@ -431,3 +431,67 @@ function f(cmd: string, extra: RequestHandlerExtra, other: ToolExtra, n: number,
         "{d}"
     );
 }
+
+/// The shapes of CVE-2025-53967 (a curl command built in a helper of
+/// another file) and CVE-2025-53355 (kubectl commands built with
+/// `execSync`): the helper is exported with its shell sink, the tool file
+/// imports it by a relative path for the resolver.
+#[test]
+fn cve_shapes_across_files() {
+    let helper = r#"
+import { exec } from "child_process";
+import { promisify } from "util";
+const execAsync = promisify(exec);
+export async function fetchWithRetry(url: string, options: RequestInit = {}) {
+  try {
+    return await fetch(url, options);
+  } catch {
+    const curlHeaders = Object.entries(options.headers ?? {}).map(([k, v]) => `-H "${k}: ${v}"`);
+    const curlCommand = `curl -s -S --fail-with-body -L ${curlHeaders.join(" ")} "${url}"`;
+    const { stdout } = await execAsync(curlCommand);
+    return JSON.parse(stdout);
+  }
+}
+"#;
+    let d = dump_ts(helper);
+    assert!(d.contains("func#1 fetchWithRetry in#0 exported"), "{d}");
+    assert!(
+        d.contains(r#"execAsync(curlCommand) <child_process.exec> !sink[Shell@0 "exec"]"#),
+        "{d}"
+    );
+    assert!(
+        d.contains(r#"curlCommand = tpl("curl -s -S --fail-with-body -L " ++ curlHeaders.join(" ") !propagate[recv] ++ " \"" ++ url ++ "\"")"#),
+        "{d}"
+    );
+    let tool = r#"
+import { fetchWithRetry } from "../utils/fetch-with-retry.js";
+import { execSync } from "node:child_process";
+export function registerTools(server: McpServer) {
+  server.tool("get_figma_data", "Get data", { fileKey: z.string(), nodeId: z.string().optional() }, async ({ fileKey, nodeId }) => {
+    return fetchWithRetry(`https://api.figma.com/v1/files/${fileKey}/nodes?ids=${nodeId}`);
+  });
+}
+export async function deletePod(input: { name: string; namespace?: string }) {
+  const command = `kubectl delete pod ${input.name} -n ${input.namespace || "default"}`;
+  return execSync(command).toString();
+}
+"#;
+    let d = dump_ts(tool);
+    assert!(
+        d.contains("import fetchWithRetry = ../utils/fetch-with-retry.js . fetchWithRetry"),
+        "{d}"
+    );
+    assert!(
+        d.contains(r#"handler Tool "get_figma_data" @5 [mcp-sdk] func#2 sources=[p0:Arguments]"#),
+        "{d}"
+    );
+    assert!(
+        d.contains(r#"return fetchWithRetry(tpl("https://api.figma.com/v1/files/" ++ fileKey ++ "/nodes?ids=" ++ nodeId))"#),
+        "{d}"
+    );
+    assert!(
+        d.contains(r#"execSync(command) <child_process.execSync> !sink[Shell@0 "execSync"]"#),
+        "{d}"
+    );
+    assert!(d.contains("func#3 deletePod in#0 exported"), "{d}");
+}
