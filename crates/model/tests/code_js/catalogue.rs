@@ -495,3 +495,16 @@ export async function deletePod(input: { name: string; namespace?: string }) {
     );
     assert!(d.contains("func#3 deletePod in#0 exported"), "{d}");
 }
+
+#[test]
+fn long_concatenated_descriptions_are_kept() {
+    let pieces: Vec<String> = (0..60).map(|i| format!("\"line {i}. \"")).collect();
+    let src = format!(
+        "server.tool(\"t\", {}, {{ q: z.string() }}, async ({{ q }}) => q);\n",
+        pieces.join(" +\n  ")
+    );
+    let f = lower_src(Lang::TypeScript, &src);
+    assert_eq!(f.descriptions.len(), 1);
+    assert!(f.descriptions[0].text.starts_with("line 0. line 1. "));
+    assert!(f.descriptions[0].text.ends_with("line 59. "));
+}

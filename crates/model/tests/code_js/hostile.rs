@@ -125,3 +125,44 @@ fn hostile_nesting_shapes() {
         }
     }
 }
+
+/// Deep shapes met by the helpers that look at syntax directly (allow-list
+/// constants, separators, descriptions, type unions, schema names).
+#[test]
+fn hostile_shapes_for_syntax_helpers() {
+    let n = 5_000;
+    let srcs = [
+        format!(
+            "const X = {}[1]{};\n",
+            "Object.freeze(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!("const S = {}c;\n", "x.endsWith(\"/\") ? y : ".repeat(n)),
+        format!(
+            "server.tool(\"n\", {}\"a\", {{}}, async (a) => a);\n",
+            "\"a\" + ".repeat(n)
+        ),
+        format!("function f(x: {}number) {{}}\n", "1 | ".repeat(n)),
+        format!(
+            "server.tool(\"n\", \"d\", X{}, async (a) => a);\n",
+            ".shape".repeat(n)
+        ),
+        format!(
+            "const s = {}root + path.sep;\n",
+            "(".repeat(n / 10) + &")".repeat(n / 10)
+        ),
+        format!(
+            "if (a.startsWith({}b + path.sep{})) g();\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!("const x = {}{{}}{};\n", "{ a: ".repeat(n), " }".repeat(n)),
+        format!("f(x){};\n", ".bind(this)".repeat(n)),
+    ];
+    for src in &srcs {
+        for lang in [Lang::TypeScript, Lang::JavaScript] {
+            let f = lower_src(lang, src);
+            assert!(!dump(&f, src).is_empty());
+        }
+    }
+}

@@ -164,14 +164,17 @@ impl Lx<'_> {
     /// The name of a receiver, for method catalogues: the last identifier
     /// or property (`db` of `this.db`, `getDb` of `getDb()`).
     fn receiver_name(&self, obj: Node<'_>) -> Option<String> {
-        let obj = unwrap(obj);
+        let mut obj = unwrap(obj);
+        // `getDb().query`: the called function's name (through `a()()`).
+        for _ in 0..8 {
+            if obj.kind() != "call_expression" {
+                break;
+            }
+            obj = unwrap(self.f(obj, "function")?);
+        }
         match obj.kind() {
             "identifier" => Some(self.t(obj).to_string()),
             "member_expression" => self.f(obj, "property").map(|p| self.t(p).to_string()),
-            "call_expression" => {
-                let f = self.f(obj, "function")?;
-                self.receiver_name(f)
-            }
             _ => None,
         }
     }

@@ -84,6 +84,16 @@ fn not(e: Expr) -> Expr {
 /// Literal collections: `["a", "b"]`, `new Set([...])`, object literals
 /// (keys are the allowed names), through `as const`/`Object.freeze`.
 pub(crate) fn is_literal_collection(lx: &Lx<'_>, n: Node<'_>) -> bool {
+    literal_collection(lx, n, 0)
+}
+
+/// Helpers that look at syntax directly stop this deep.
+pub(crate) const HELPER_DEPTH: u8 = 32;
+
+fn literal_collection(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
+    if depth > HELPER_DEPTH {
+        return false;
+    }
     let n = unwrap(n);
     match n.kind() {
         "array" => {
@@ -99,13 +109,16 @@ pub(crate) fn is_literal_collection(lx: &Lx<'_>, n: Node<'_>) -> bool {
         "new_expression" => {
             let ctor = lx.f(n, "constructor").map(|c| lx.t(c));
             let arg = lx.f(n, "arguments").and_then(|a| a.named_child(0));
-            matches!(ctor, Some("Set" | "Map")) && arg.is_some_and(|a| is_literal_collection(lx, a))
+            matches!(ctor, Some("Set" | "Map"))
+                && arg.is_some_and(|a| literal_collection(lx, a, depth + 1))
         }
         "call_expression" => {
             let f = lx.f(n, "function").map(|c| lx.t(c));
             let arg = lx.f(n, "arguments").and_then(|a| a.named_child(0));
             matches!(f, Some("Object.freeze" | "Object.keys" | "Object.values"))
-                && arg.is_some_and(|a| is_literal_collection(lx, a) || is_allow_list(lx, a))
+                && arg.is_some_and(|a| {
+                    literal_collection(lx, a, depth + 1) || allow_list(lx, a, depth + 1)
+                })
         }
         _ => false,
     }
@@ -115,8 +128,12 @@ pub(crate) fn is_literal_collection(lx: &Lx<'_>, n: Node<'_>) -> bool {
 /// bound to one, an UPPER_CASE constant, or a name that says so
 /// (`allowedCommands`, `SUPPORTED_FORMATS`, `validTools`).
 fn is_allow_list(lx: &Lx<'_>, n: Node<'_>) -> bool {
+    allow_list(lx, n, 0)
+}
+
+fn allow_list(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
     let n = unwrap(n);
-    if is_literal_collection(lx, n) {
+    if literal_collection(lx, n, depth + 1) {
         return true;
     }
     let name = match n.kind() {
@@ -196,6 +213,13 @@ fn is_sep_node(lx: &Lx<'_>, n: Node<'_>) -> bool {
 /// A value that ends with a path separator: `root + path.sep`, `root +
 /// "/"`, `` `${root}/` ``, `"/srv/data/"`, a name bound to one.
 pub(crate) fn ends_with_sep(lx: &Lx<'_>, n: Node<'_>) -> bool {
+    sep_at_end(lx, n, 0)
+}
+
+fn sep_at_end(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
+    if depth > HELPER_DEPTH {
+        return false;
+    }
     let n = unwrap(n);
     match n.kind() {
         "binary_expression" => {
@@ -219,7 +243,9 @@ pub(crate) fn ends_with_sep(lx: &Lx<'_>, n: Node<'_>) -> bool {
         "ternary_expression" => {
             let cond = lx.f(n, "condition").map(|c| lx.t(c)).unwrap_or("");
             cond.contains("endsWith")
-                && lx.f(n, "alternative").is_some_and(|a| ends_with_sep(lx, a))
+                && lx
+                    .f(n, "alternative")
+                    .is_some_and(|a| sep_at_end(lx, a, depth + 1))
         }
         _ => is_sep_node(lx, n),
     }

@@ -65,6 +65,13 @@ pub(super) fn arg_nodes<'t>(lx: &Lx<'_>, n: Node<'t>) -> Vec<Node<'t>> {
 /// A literal text: a string, a template without substitutions, a name
 /// bound to one, or a `+` of those; with the span of the literal.
 pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
+    literal_text_at(lx, n, 0)
+}
+
+fn literal_text_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<(String, Span)> {
+    if depth > super::guards::HELPER_DEPTH {
+        return None;
+    }
     let n = unwrap(n);
     match n.kind() {
         "string" => Some((string_value(n, lx.src), span(n))),
@@ -86,26 +93,34 @@ pub(super) fn literal_text(lx: &Lx<'_>, n: Node<'_>) -> Option<(String, Span)> {
                 return None;
             }
             let sep = match arg_nodes(lx, n).first() {
-                Some(a) => literal_text(lx, *a)?.0,
+                Some(a) => literal_text_at(lx, *a, depth + 1)?.0,
                 None => ",".to_string(),
             };
             let mut parts = Vec::new();
             let mut cursor = arr.walk();
             for item in arr.named_children(&mut cursor) {
                 if item.kind() != "comment" {
-                    parts.push(literal_text(lx, item)?.0);
+                    parts.push(literal_text_at(lx, item, depth + 1)?.0);
                 }
             }
             Some((parts.join(&sep), span(n)))
         }
         "binary_expression" => {
-            let op = lx.f(n, "operator").map(|o| lx.t(o));
-            if op != Some("+") {
-                return None;
+            // A `+` chain of literals, walked down its left spine.
+            let mut rights = Vec::new();
+            let mut cur = n;
+            while cur.kind() == "binary_expression" && rights.len() < 10_000 {
+                if lx.f(cur, "operator").map(|o| lx.t(o)) != Some("+") {
+                    return None;
+                }
+                rights.push(lx.f(cur, "right")?);
+                cur = unwrap(lx.f(cur, "left")?);
             }
-            let (l, _) = literal_text(lx, lx.f(n, "left")?)?;
-            let (r, _) = literal_text(lx, lx.f(n, "right")?)?;
-            Some((l + &r, span(n)))
+            let mut text = literal_text_at(lx, cur, depth + 1)?.0;
+            for r in rights.iter().rev() {
+                text.push_str(&literal_text_at(lx, *r, depth + 1)?.0);
+            }
+            Some((text, span(n)))
         }
         _ => None,
     }

@@ -390,6 +390,13 @@ impl<'s> Lx<'s> {
 
 /// What a type node says about the data a value of it can hold.
 pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
+    type_hint_at(ty, src, 0)
+}
+
+fn type_hint_at(ty: Node<'_>, src: &str, depth: u8) -> TypeHint {
+    if depth > guards::HELPER_DEPTH {
+        return TypeHint::Unknown;
+    }
     match ty.kind() {
         "predefined_type" => match text(ty, src) {
             "number" | "boolean" | "bigint" => TypeHint::Safe,
@@ -407,7 +414,7 @@ pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
             let mut cursor = ty.walk();
             let all_safe = ty
                 .named_children(&mut cursor)
-                .all(|c| type_hint_of(c, src) == TypeHint::Safe);
+                .all(|c| type_hint_at(c, src, depth + 1) == TypeHint::Safe);
             if all_safe {
                 TypeHint::Safe
             } else {
@@ -430,7 +437,7 @@ pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
         }
         "parenthesized_type" => ty
             .named_child(0)
-            .map(|c| type_hint_of(c, src))
+            .map(|c| type_hint_at(c, src, depth + 1))
             .unwrap_or_default(),
         _ => TypeHint::Unknown,
     }

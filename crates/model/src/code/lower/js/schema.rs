@@ -39,6 +39,13 @@ pub(super) fn zod_rooted(lx: &Lx<'_>, mut n: Node<'_>) -> bool {
 /// a zod raw shape, `z.object({…})`, a JSON schema with `properties`, or
 /// a name bound to one of these. `None` when `n` is not a schema.
 pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>> {
+    safe_fields_at(lx, n, 0)
+}
+
+fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
+    if depth > super::guards::HELPER_DEPTH {
+        return None;
+    }
     let n = unwrap(n);
     match n.kind() {
         "identifier" => lx.schemas.get(lx.t(n)).cloned(),
@@ -46,7 +53,7 @@ pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>
             let o = lx.f(n, "object")?;
             let p = lx.f(n, "property")?;
             (lx.t(p) == "shape")
-                .then(|| schema_safe_fields(lx, o))
+                .then(|| safe_fields_at(lx, o, depth + 1))
                 .flatten()
         }
         "call_expression" => {
