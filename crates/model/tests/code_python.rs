@@ -277,6 +277,8 @@ def f(p, cmd, url, names, name):
         pass
     if os.path.commonpath([ROOT, real]) != ROOT:
         raise ValueError()
+    if os.path.commonprefix([ROOT, real]) == ROOT:
+        pass
     if Path(ROOT) in q.parents:
         pass
     if cmd not in ALLOWED:

@@ -4,7 +4,7 @@
 //! `asyncio.to_thread(f, …)`/`loop.run_in_executor(None, f, …)` as a call
 //! of `f`.
 
-use super::{count, nth};
+use super::{count, field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::expr::{dict_value, push_text};
@@ -26,10 +26,10 @@ const RUNNERS: &[&str] = &[
 impl Ctx<'_> {
     pub fn call(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let Some(f) = n.child_by_field_name("function") else {
+        let Some(f) = field(n, "function") else {
             return self.opaque(n);
         };
-        let args_node = n.child_by_field_name("arguments");
+        let args_node = field(n, "arguments");
         if let Some(e) = self.special_call(n, f, args_node) {
             return e;
         }
@@ -102,7 +102,7 @@ impl Ctx<'_> {
         if f.kind() != "attribute" {
             return None;
         }
-        f.child_by_field_name("attribute").map(|a| self.text(a))
+        field(f, "attribute").map(|a| self.text(a))
     }
 
     pub fn args(&mut self, a: Node<'_>) -> Vec<Arg> {
@@ -125,10 +125,8 @@ impl Ctx<'_> {
     fn arg(&mut self, k: Node<'_>) -> Arg {
         match k.kind() {
             "keyword_argument" => {
-                let name = k
-                    .child_by_field_name("name")
-                    .map(|x| self.text(x).to_string());
-                let value = match k.child_by_field_name("value") {
+                let name = field(k, "name").map(|x| self.text(x).to_string());
+                let value = match field(k, "value") {
                     Some(v) => self.expr(v),
                     None => Expr::Lit(Lit::Null, span(k)),
                 };
@@ -169,15 +167,15 @@ impl Ctx<'_> {
                     break;
                 }
                 "attribute" => {
-                    segs.push(self.text(cur.child_by_field_name("attribute")?));
-                    cur = cur.child_by_field_name("object")?;
+                    segs.push(self.text(field(cur, "attribute")?));
+                    cur = field(cur, "object")?;
                 }
                 _ => return None,
             }
         }
         segs.reverse();
         let root = segs[0];
-        if self.is_param(root) || self.fact(root).is_some() {
+        if self.shadowed(root) {
             return None;
         }
         let b = self.facts.bindings.get(root)?;
@@ -205,19 +203,12 @@ impl Ctx<'_> {
         (!shadowed).then(|| format!("builtins.{name}"))
     }
 
-    /// A parameter of a function being lowered (shadows an import).
-    pub fn is_param(&self, name: &str) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| s.params.iter().any(|p| p == name))
-    }
-
     fn special_call(&mut self, n: Node<'_>, f: Node<'_>, args: Option<Node<'_>>) -> Option<Expr> {
         if f.kind() != "attribute" {
             return None;
         }
-        let obj = f.child_by_field_name("object")?;
-        let method = self.text(f.child_by_field_name("attribute")?);
+        let obj = field(f, "object")?;
+        let method = self.text(field(f, "attribute")?);
         let args = args.filter(|a| a.kind() == "argument_list")?;
         match method {
             "format" => {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{count, nth};
+use super::{count, field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::facts::{field_call_description, literal_string};
@@ -31,7 +31,7 @@ impl Ctx<'_> {
         let id = self.b.reserve_func();
         let parent = self.func();
         let class = self.class_body.take();
-        let name_node = n.child_by_field_name("name");
+        let name_node = field(n, "name");
         let name = name_node.map(|x| self.text(x).to_string());
         if let Some(nm) = &name {
             if class.is_none() {
@@ -42,7 +42,7 @@ impl Ctx<'_> {
             params,
             docs,
             paths,
-        } = match n.child_by_field_name("parameters") {
+        } = match field(n, "parameters") {
             Some(p) => self.params(p),
             None => Params::default(),
         };
@@ -50,7 +50,7 @@ impl Ctx<'_> {
             .clone()
             .or_else(|| self.self_class().map(str::to_string));
         self.enter_scope(id, self_class, paths, &params);
-        let body_node = n.child_by_field_name("body");
+        let body_node = field(n, "body");
         let docstring = body_node.and_then(|b| self.docstring(b));
         let body = body_node.map(|b| self.block(b)).unwrap_or_default();
         self.scopes.pop();
@@ -90,7 +90,13 @@ impl Ctx<'_> {
         paths: Vec<String>,
         params: &[Param],
     ) {
-        let mut locals = HashMap::new();
+        let mut locals: HashMap<String, Fact> = params
+            .iter()
+            .filter_map(|p| match &p.pattern {
+                Pattern::Name(n, _) => Some((n.clone(), Fact::default())),
+                _ => None,
+            })
+            .collect();
         for n in paths {
             locals.insert(
                 n,
@@ -138,20 +144,12 @@ impl Ctx<'_> {
                     let inner = nth(p, 0);
                     let rest = inner.is_some_and(|i| i.kind() != "identifier");
                     let name = inner.map(|i| if rest { nth(i, 0).unwrap_or(i) } else { i });
-                    (name, p.child_by_field_name("type"), None, rest)
+                    (name, field(p, "type"), None, rest)
                 }
-                "default_parameter" => (
-                    p.child_by_field_name("name"),
-                    None,
-                    p.child_by_field_name("value"),
-                    false,
-                ),
-                "typed_default_parameter" => (
-                    p.child_by_field_name("name"),
-                    p.child_by_field_name("type"),
-                    p.child_by_field_name("value"),
-                    false,
-                ),
+                "default_parameter" => (field(p, "name"), None, field(p, "value"), false),
+                "typed_default_parameter" => {
+                    (field(p, "name"), field(p, "type"), field(p, "value"), false)
+                }
                 "list_splat_pattern" | "dictionary_splat_pattern" => (nth(p, 0), None, None, true),
                 "tuple_pattern" => (Some(p), None, None, false),
                 _ => continue, // `*` and `/` separators
@@ -197,13 +195,13 @@ impl Ctx<'_> {
     pub fn lambda(&mut self, n: Node<'_>) -> Expr {
         let id = self.b.reserve_func();
         let parent = self.func();
-        let Params { params, paths, .. } = match n.child_by_field_name("parameters") {
+        let Params { params, paths, .. } = match field(n, "parameters") {
             Some(p) => self.params(p),
             None => Params::default(),
         };
         let class = self.self_class().map(str::to_string);
         self.enter_scope(id, class, paths, &params);
-        let body = match n.child_by_field_name("body") {
+        let body = match field(n, "body") {
             Some(b) => {
                 let e = self.expr(b);
                 vec![Stmt::Return(Some(e), span(b))]
@@ -230,10 +228,7 @@ impl Ctx<'_> {
     /// A class: methods become functions of the class; other statements
     /// of its body run here, binding class attributes.
     pub fn class_def(&mut self, n: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(name) = n
-            .child_by_field_name("name")
-            .map(|x| self.text(x).to_string())
-        else {
+        let Some(name) = field(n, "name").map(|x| self.text(x).to_string()) else {
             return;
         };
         let outer = self.class_body.replace(name);
@@ -251,7 +246,7 @@ impl Ctx<'_> {
             .named_children(&mut c)
             .filter(|k| k.kind() == "decorator")
             .collect();
-        let Some(def) = n.child_by_field_name("definition") else {
+        let Some(def) = field(n, "definition") else {
             return;
         };
         if def.kind() == "class_definition" {

@@ -2,7 +2,7 @@
 //! attributes and subscripts, literals and string building, operators,
 //! collections, comprehensions, lambdas.
 
-use super::nth;
+use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::facts::string_value;
@@ -57,7 +57,7 @@ impl Ctx<'_> {
             | "type"
             | "as_pattern" => {
                 let inner = if n.kind() == "keyword_argument" {
-                    n.child_by_field_name("value")
+                    field(n, "value")
                 } else {
                     nth(n, 0)
                 };
@@ -103,7 +103,7 @@ impl Ctx<'_> {
     /// `not x`, `-x`, `~x`.
     fn unary(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let inner = match n.child_by_field_name("argument") {
+        let inner = match field(n, "argument") {
             Some(a) => self.expr(a),
             None => Expr::Lit(Lit::Other, sp),
         };
@@ -127,8 +127,8 @@ impl Ctx<'_> {
     /// `(name := value)`.
     fn walrus(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let target = n.child_by_field_name("name").map(|t| self.pattern(t));
-        let value = match n.child_by_field_name("value") {
+        let target = field(n, "name").map(|t| self.pattern(t));
+        let value = match field(n, "value") {
             Some(v) => self.expr(v),
             None => Expr::Lit(Lit::Null, sp),
         };
@@ -159,7 +159,7 @@ impl Ctx<'_> {
     fn name(&mut self, n: Node<'_>) -> Expr {
         let name = self.text(n);
         if let Some(c) = self.facts.consts.get(name) {
-            if self.fact(name).is_none() {
+            if !self.shadowed(name) {
                 return Expr::Lit(Lit::Str(c.text.clone()), span(n));
             }
         }
@@ -203,10 +203,7 @@ impl Ctx<'_> {
         if let Some(s) = self.enum_member(self.text(n)) {
             return Expr::Lit(Lit::Str(s), sp);
         }
-        let (Some(o), Some(a)) = (
-            n.child_by_field_name("object"),
-            n.child_by_field_name("attribute"),
-        ) else {
+        let (Some(o), Some(a)) = (field(n, "object"), field(n, "attribute")) else {
             return self.opaque(n);
         };
         let obj = self.expr(o);
@@ -238,7 +235,7 @@ impl Ctx<'_> {
 
     fn subscript(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let Some(v) = n.child_by_field_name("value") else {
+        let Some(v) = field(n, "value") else {
             return self.opaque(n);
         };
         let obj = self.expr(v);
@@ -302,11 +299,11 @@ impl Ctx<'_> {
                 "string_start" => prefix = Prefix::of(self.text(k)),
                 "string_content" => push_text(parts, decode(self.text(k), prefix), span(k)),
                 "interpolation" => {
-                    let Some(e) = k.child_by_field_name("expression") else {
+                    let Some(e) = field(k, "expression") else {
                         continue;
                     };
                     let v = self.expr(e);
-                    let numeric = k.child_by_field_name("format_specifier").is_some_and(|f| {
+                    let numeric = field(k, "format_specifier").is_some_and(|f| {
                         self.text(f)
                             .chars()
                             .last()
@@ -386,16 +383,10 @@ impl Ctx<'_> {
 
     fn binary(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let (Some(ln), Some(rn)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(ln), Some(rn)) = (field(n, "left"), field(n, "right")) else {
             return self.opaque(n);
         };
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| self.text(o))
-            .unwrap_or("");
+        let op = field(n, "operator").map(|o| self.text(o)).unwrap_or("");
         let l = self.expr(ln);
         let r = self.expr(rn);
         match op {
@@ -432,15 +423,10 @@ impl Ctx<'_> {
     /// value; in conditions both are booleans.
     fn boolean(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        let (Some(ln), Some(rn)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(ln), Some(rn)) = (field(n, "left"), field(n, "right")) else {
             return self.opaque(n);
         };
-        let is_or = n
-            .child_by_field_name("operator")
-            .is_some_and(|o| self.text(o) == "or");
+        let is_or = field(n, "operator").is_some_and(|o| self.text(o) == "or");
         let l = self.expr(ln);
         let r = self.expr(rn);
         let op = match (is_or, self.in_cond) {
@@ -476,9 +462,7 @@ impl Ctx<'_> {
         for k in kids {
             match k.kind() {
                 "pair" => {
-                    let (Some(kn), Some(vn)) =
-                        (k.child_by_field_name("key"), k.child_by_field_name("value"))
-                    else {
+                    let (Some(kn), Some(vn)) = (field(k, "key"), field(k, "value")) else {
                         continue;
                     };
                     let value = self.expr(vn);
@@ -527,7 +511,7 @@ impl Ctx<'_> {
                             children.push(self.expr(r));
                         }
                     }
-                    if let Some(l) = k.child_by_field_name("left") {
+                    if let Some(l) = field(k, "left") {
                         let p = self.pattern(l);
                         self.track_assignment(&p, &Expr::Lit(Lit::Other, span(l)));
                     }
@@ -540,7 +524,7 @@ impl Ctx<'_> {
                 }
                 "pair" => {
                     for f in ["key", "value"] {
-                        if let Some(x) = k.child_by_field_name(f) {
+                        if let Some(x) = field(k, f) {
                             children.push(self.expr(x));
                         }
                     }

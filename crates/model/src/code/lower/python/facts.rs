@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::{count, nth};
+use super::{count, field, nth};
 
+use super::libraries::is_library;
 use super::strings::{decode, Prefix};
 use super::types::{is_safe_type, TypeEnv};
 use crate::code::ir::Import;
@@ -70,143 +71,34 @@ pub struct Facts {
     pub params: HashSet<String>,
 }
 
-/// Recursion bound of the helpers that look into nested syntax here.
-const MAX_NESTING: usize = 64;
-
-/// Stdlib and well-known third-party top-level modules whose calls the
-/// catalogue may know: calls through their imports get `qualified`.
-const LIBRARIES: &[&str] = &[
-    "abc",
-    "aiofiles",
-    "aiohttp",
-    "aiosqlite",
-    "anyio",
-    "argparse",
-    "ast",
-    "asyncio",
-    "asyncpg",
-    "base64",
-    "builtins",
-    "cPickle",
-    "clickhouse_connect",
-    "codecs",
-    "collections",
-    "commands",
-    "contextlib",
-    "copy",
-    "csv",
-    "ctypes",
-    "dataclasses",
-    "datetime",
-    "dill",
-    "django",
-    "docker",
-    "duckdb",
-    "email",
-    "enum",
-    "fastapi",
-    "fastmcp",
-    "fileinput",
-    "flask",
-    "fnmatch",
-    "functools",
-    "git",
-    "glob",
-    "hashlib",
-    "hmac",
-    "html",
-    "http",
-    "httpx",
-    "importlib",
-    "inspect",
-    "io",
-    "ipaddress",
-    "itertools",
-    "joblib",
-    "json",
-    "jsonpickle",
-    "linecache",
-    "logging",
-    "marshal",
-    "math",
-    "mcp",
-    "multiprocessing",
-    "MySQLdb",
-    "numpy",
-    "np",
-    "operator",
-    "os",
-    "pandas",
-    "paramiko",
-    "pathlib",
-    "pexpect",
-    "pickle",
-    "pipes",
-    "platform",
-    "plumbum",
-    "posixpath",
-    "psycopg",
-    "psycopg2",
-    "pty",
-    "pydantic",
-    "pymysql",
-    "random",
-    "re",
-    "requests",
-    "runpy",
-    "secrets",
-    "shelve",
-    "shlex",
-    "shutil",
-    "signal",
-    "socket",
-    "sqlalchemy",
-    "sqlite3",
-    "ssl",
-    "starlette",
-    "string",
-    "struct",
-    "subprocess",
-    "sys",
-    "tarfile",
-    "tempfile",
-    "textwrap",
-    "threading",
-    "time",
-    "torch",
-    "traceback",
-    "typing",
-    "typing_extensions",
-    "urllib",
-    "urllib3",
-    "uuid",
-    "werkzeug",
-    "yaml",
-    "zipfile",
-    "_pickle",
-    "_thread",
-    "websockets",
-    "ftplib",
-    "cloudpickle",
-    "tomllib",
-    "gzip",
-    "bz2",
-    "lzma",
-    "decimal",
-    "trio",
-    "psycopg_pool",
-    "snowflake",
-    "mysql",
-    "urllib2",
-    "ntpath",
-    "typer",
-    "click",
+/// The nodes the first pass walks into: statements and their parts.
+const STRUCTURE: &[&str] = &[
+    "module",
+    "block",
+    "function_definition",
+    "class_definition",
+    "decorated_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "with_clause",
+    "with_item",
+    "as_pattern",
+    "match_statement",
+    "case_clause",
+    "expression_statement",
+    "ERROR",
 ];
 
-pub fn is_library(module: &str) -> bool {
-    let top = module.split('.').next().unwrap_or("");
-    LIBRARIES.contains(&top)
-}
+/// Recursion bound of the helpers that look into nested syntax here.
+const MAX_NESTING: usize = 64;
 
 /// A callee that constructs an MCP server: `FastMCP(...)`,
 /// `Server(...)`, `McpServer(...)`, `ErrorPreservingFastMCP(...)`,
@@ -226,20 +118,15 @@ impl Facts {
         let mut class_nodes = Vec::new();
         'walk: loop {
             let n = cursor.node();
-            let mut descend = true;
+            // Statements only: expressions are left to the lowering (the
+            // bindings inside them — walrus, comprehension and lambda
+            // variables — shadow constants there, see `Ctx::name`).
+            let descend = STRUCTURE.contains(&n.kind());
             match n.kind() {
-                "import_statement" | "import_from_statement" => {
-                    f.import(n, src);
-                    descend = false;
-                }
+                "import_statement" | "import_from_statement" => f.import(n, src),
                 "assignment" => f.assignment(n, src),
-                "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(l) = n.child_by_field_name("left") {
-                        f.count_targets(l, src);
-                    }
-                }
-                "named_expression" => {
-                    if let Some(l) = n.child_by_field_name("name") {
+                "augmented_assignment" | "for_statement" => {
+                    if let Some(l) = field(n, "left") {
                         f.count_targets(l, src);
                     }
                 }
@@ -249,10 +136,10 @@ impl Facts {
                     f.count_targets(n, src);
                     f.count_targets(n, src);
                 }
-                "parameters" | "lambda_parameters" => f.parameters(n, src),
+                "parameters" => f.parameters(n, src),
                 "class_definition" => class_nodes.push(n),
                 "function_definition" => {
-                    if let Some(name) = n.child_by_field_name("name") {
+                    if let Some(name) = field(n, "name") {
                         f.count(text(name, src));
                     }
                 }
@@ -319,7 +206,7 @@ impl Facts {
         for p in n.named_children(&mut c) {
             let name = match p.kind() {
                 "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "default_parameter" | "typed_default_parameter" => field(p, "name"),
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     first_identifier(p)
                 }
@@ -328,7 +215,7 @@ impl Facts {
             if let Some(name) = name {
                 self.params.insert(text(name, src).to_string());
             }
-            if let Some(ty) = p.child_by_field_name("type") {
+            if let Some(ty) = field(p, "type") {
                 if server_type(text(ty, src)) {
                     if let Some(name) = name {
                         self.servers.insert(text(name, src).to_string());
@@ -339,18 +226,28 @@ impl Facts {
     }
 
     fn assignment(&mut self, n: Node<'_>, src: &str) {
-        let Some(left) = n.child_by_field_name("left") else {
+        let Some(left) = field(n, "left") else {
             return;
         };
         self.count_targets(left, src);
-        let Some(right) = n.child_by_field_name("right") else {
+        let Some(right) = field(n, "right") else {
             return;
         };
+        if right.kind() == "assignment" {
+            // `a = b = value`: each target holds the value.
+            self.assignment(right, src);
+            if let Some(inner) = field(right, "right") {
+                if left.kind() == "identifier" && inner.kind() == "call" {
+                    self.not_servers.insert(text(left, src).to_string());
+                }
+            }
+            return;
+        }
         let right = unwrap_await(right);
         if right.kind() != "call" {
             return;
         }
-        let Some(func) = right.child_by_field_name("function") else {
+        let Some(func) = field(right, "function") else {
             return;
         };
         let callee = text(func, src);
@@ -383,7 +280,7 @@ impl Facts {
             }
             return;
         }
-        let Some(module_node) = n.child_by_field_name("module_name") else {
+        let Some(module_node) = field(n, "module_name") else {
             return;
         };
         let module = text(module_node, src).replace(char::is_whitespace, "");
@@ -451,15 +348,12 @@ impl Facts {
         for s in stmts {
             match s.kind() {
                 "function_definition" | "class_definition" => {
-                    if let Some(name) = s.child_by_field_name("name") {
+                    if let Some(name) = field(s, "name") {
                         self.module_names.insert(text(name, src).to_string());
                     }
                 }
                 "decorated_definition" => {
-                    if let Some(name) = s
-                        .child_by_field_name("definition")
-                        .and_then(|d| d.child_by_field_name("name"))
-                    {
+                    if let Some(name) = field(s, "definition").and_then(|d| field(d, "name")) {
                         self.module_names.insert(text(name, src).to_string());
                     }
                 }
@@ -475,10 +369,7 @@ impl Facts {
     }
 
     fn module_assignment(&mut self, a: Node<'_>, src: &str) {
-        let (Some(left), Some(right)) = (
-            a.child_by_field_name("left"),
-            a.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (field(a, "left"), field(a, "right")) else {
             return;
         };
         if left.kind() != "identifier" {
@@ -525,11 +416,11 @@ impl Facts {
         // Bases and enum-ness first, so fields can use in-file enums.
         let mut parsed = Vec::new();
         for &n in nodes {
-            let Some(name) = n.child_by_field_name("name") else {
+            let Some(name) = field(n, "name") else {
                 continue;
             };
             let mut class = Class::default();
-            if let Some(sup) = n.child_by_field_name("superclasses") {
+            if let Some(sup) = field(n, "superclasses") {
                 let mut c = sup.walk();
                 for b in sup.named_children(&mut c) {
                     if b.kind() != "keyword_argument" {
@@ -573,7 +464,7 @@ impl Facts {
 }
 
 fn class_body(node: Node<'_>, src: &str, env: &TypeEnv<'_>, class: &mut Class) {
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = field(node, "body") else {
         return;
     };
     let mut c = body.walk();
@@ -581,26 +472,23 @@ fn class_body(node: Node<'_>, src: &str, env: &TypeEnv<'_>, class: &mut Class) {
         let Some(a) = nth(s, 0).filter(|a| a.kind() == "assignment") else {
             continue;
         };
-        let Some(left) = a
-            .child_by_field_name("left")
-            .filter(|l| l.kind() == "identifier")
-        else {
+        let Some(left) = field(a, "left").filter(|l| l.kind() == "identifier") else {
             continue;
         };
-        let field = text(left, src).to_string();
-        let right = a.child_by_field_name("right");
-        if let Some(ty) = a.child_by_field_name("type") {
+        let name = text(left, src).to_string();
+        let right = field(a, "right");
+        if let Some(ty) = field(a, "type") {
             class
                 .fields
-                .push((field.clone(), is_safe_type(ty, src, env)));
+                .push((name.clone(), is_safe_type(ty, src, env)));
             if let Some(d) = ty_field_description(ty, src)
                 .or_else(|| right.and_then(|r| field_call_description(r, src)))
             {
-                class.field_docs.push((field.clone(), d.0, d.1));
+                class.field_docs.push((name.clone(), d.0, d.1));
             }
         }
         if let Some(s) = right.and_then(|r| literal_string(r, src)) {
-            class.consts.insert(field, s);
+            class.consts.insert(name, s);
         }
     }
 }
@@ -626,11 +514,11 @@ pub fn field_call_description(n: Node<'_>, src: &str) -> Option<(String, Span)> 
     if n.kind() != "call" {
         return None;
     }
-    let f = text(n.child_by_field_name("function")?, src);
+    let f = text(field(n, "function")?, src);
     if f.rsplit('.').next() != Some("Field") {
         return None;
     }
-    let args = n.child_by_field_name("arguments")?;
+    let args = field(n, "arguments")?;
     let v = keyword_arg(args, "description", src)?;
     literal_string(v, src).map(|s| (s, span(v)))
 }
@@ -641,11 +529,8 @@ pub fn keyword_arg<'t>(args: Node<'t>, name: &str, src: &str) -> Option<Node<'t>
     let found = args
         .named_children(&mut c)
         .filter(|k| k.kind() == "keyword_argument")
-        .find(|k| {
-            k.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == name)
-        })
-        .and_then(|k| k.child_by_field_name("value"));
+        .find(|k| field(*k, "name").is_some_and(|n| text(n, src) == name))
+        .and_then(|k| field(k, "value"));
     found
 }
 
@@ -715,17 +600,14 @@ fn collection_at(n: Node<'_>, src: &str, depth: usize) -> bool {
             let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
             !kids.is_empty()
                 && kids.iter().all(|p| {
-                    p.kind() == "pair"
-                        && p.child_by_field_name("key")
-                            .is_some_and(|k| is_literal(k, src, d))
+                    p.kind() == "pair" && field(*p, "key").is_some_and(|k| is_literal(k, src, d))
                 })
         }
         "call" => {
-            let f = n.child_by_field_name("function").map(|f| text(f, src));
-            let arg = n.child_by_field_name("arguments").and_then(|a| nth(a, 0));
+            let f = field(n, "function").map(|f| text(f, src));
+            let arg = field(n, "arguments").and_then(|a| nth(a, 0));
             matches!(f, Some("frozenset" | "set" | "tuple" | "list"))
-                && n.child_by_field_name("arguments")
-                    .is_some_and(|a| count(a) == 1)
+                && field(n, "arguments").is_some_and(|a| count(a) == 1)
                 && arg.is_some_and(|a| collection_at(a, src, d))
         }
         "parenthesized_expression" => nth(n, 0).is_some_and(|k| collection_at(k, src, d)),
@@ -737,9 +619,7 @@ fn is_literal(n: Node<'_>, src: &str, depth: usize) -> bool {
     match n.kind() {
         "integer" | "float" | "true" | "false" | "none" => true,
         "string" | "concatenated_string" => literal_string(n, src).is_some(),
-        "unary_operator" => n
-            .child_by_field_name("argument")
-            .is_some_and(|a| is_literal(a, src, depth + 1)),
+        "unary_operator" => field(n, "argument").is_some_and(|a| is_literal(a, src, depth + 1)),
         "tuple" => collection_at(n, src, depth + 1),
         _ => false,
     }
@@ -747,11 +627,8 @@ fn is_literal(n: Node<'_>, src: &str, depth: usize) -> bool {
 
 fn aliased<'s>(n: Node<'_>, src: &'s str) -> (&'s str, Option<&'s str>) {
     if n.kind() == "aliased_import" {
-        let name = n
-            .child_by_field_name("name")
-            .map(|x| text(x, src))
-            .unwrap_or("");
-        let alias = n.child_by_field_name("alias").map(|x| text(x, src));
+        let name = field(n, "name").map(|x| text(x, src)).unwrap_or("");
+        let alias = field(n, "alias").map(|x| text(x, src));
         (name, alias)
     } else {
         (text(n, src), None)

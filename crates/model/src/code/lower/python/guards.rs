@@ -7,7 +7,7 @@
 //! the separator is not a guard (CVE-2025-53110), nor is a containment
 //! check of a path still holding `..` (joined and not normalised).
 
-use super::nth;
+use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::track::fact_of_value;
@@ -277,10 +277,8 @@ impl Ctx<'_> {
     /// local bound to one, an enum's members.
     pub fn is_allow_list(&self, e: &Expr) -> bool {
         match e {
-            Expr::Name(n, _) => match self.fact(n) {
-                Some(f) => f.allow_list,
-                None => self.facts.allow_lists.contains(n) && !self.is_param(n),
-            },
+            Expr::Name(n, _) if self.shadowed(n) => self.fact(n).is_some_and(|f| f.allow_list),
+            Expr::Name(n, _) => self.facts.allow_lists.contains(n),
             Expr::Member { obj, prop, .. } => {
                 if matches!(
                     prop.as_str(),
@@ -472,7 +470,7 @@ impl Ctx<'_> {
     /// In a condition, `[v for v in xs if v not in ALLOWED]` is true when
     /// some item is not allowed: `not guard(xs)`.
     pub fn comprehension_guard(&mut self, n: Node<'_>) -> Option<Expr> {
-        let body = n.child_by_field_name("body")?;
+        let body = field(n, "body")?;
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         let fors: Vec<&Node<'_>> = kids
@@ -483,12 +481,9 @@ impl Ctx<'_> {
         let ([f], [i]) = (fors.as_slice(), ifs.as_slice()) else {
             return None;
         };
-        let var = f
-            .child_by_field_name("left")
-            .filter(|l| l.kind() == "identifier")?;
-        let iter = f
-            .child_by_field_name("right")
-            .filter(|r| matches!(r.kind(), "identifier" | "attribute"))?;
+        let var = field(**f, "left").filter(|l| l.kind() == "identifier")?;
+        let iter =
+            field(**f, "right").filter(|r| matches!(r.kind(), "identifier" | "attribute"))?;
         if body.kind() != "identifier" || self.text(body) != self.text(var) {
             return None;
         }

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use super::nth;
+use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::facts::{keyword_arg, literal_string, ty_field_description};
@@ -167,10 +167,7 @@ fn chain(e: &Expr) -> Option<String> {
 pub fn decorator(cx: &mut Ctx<'_>, d: Node<'_>, id: FuncId) {
     let Some(e) = nth(d, 0) else { return };
     let (f, args) = if e.kind() == "call" {
-        (
-            e.child_by_field_name("function"),
-            e.child_by_field_name("arguments"),
-        )
+        (field(e, "function"), field(e, "arguments"))
     } else {
         (Some(e), None)
     };
@@ -187,10 +184,7 @@ pub fn decorator(cx: &mut Ctx<'_>, d: Node<'_>, id: FuncId) {
     if f.kind() != "attribute" {
         return;
     }
-    let (Some(obj), Some(m)) = (
-        f.child_by_field_name("object"),
-        f.child_by_field_name("attribute"),
-    ) else {
+    let (Some(obj), Some(m)) = (field(f, "object"), field(f, "attribute")) else {
         return;
     };
     let (kind, framework, layout) = match cx.text(m) {
@@ -420,7 +414,7 @@ fn schema_texts(cx: &mut Ctx<'_>, call: &Call, of: DescriptionOf) {
         .or_else(|| super::catalog::kw(call, "input_schema"));
     match schema {
         Some(Expr::Object { entries, .. }) => {
-            let Some(props) = field(entries, "properties") else {
+            let Some(props) = entry(entries, "properties") else {
                 return;
             };
             let Expr::Object { entries: props, .. } = props else {
@@ -430,10 +424,10 @@ fn schema_texts(cx: &mut Ctx<'_>, call: &Call, of: DescriptionOf) {
                 let Entry::Field(pname, Expr::Object { entries: spec, .. }, _) = p else {
                     continue;
                 };
-                let safe = field(spec, "enum").is_some()
-                    || matches!(field(spec, "type"), Some(Expr::Lit(Lit::Str(t), _)) if matches!(t.as_str(), "integer" | "number" | "boolean"));
+                let safe = entry(spec, "enum").is_some()
+                    || matches!(entry(spec, "type"), Some(Expr::Lit(Lit::Str(t), _)) if matches!(t.as_str(), "integer" | "number" | "boolean"));
                 merge_field(cx, pname, safe);
-                if let Some(text) = field(spec, "description").and_then(|e| expr_text(cx, e)) {
+                if let Some(text) = entry(spec, "description").and_then(|e| expr_text(cx, e)) {
                     push_description(cx, text, DescriptionOf::Parameter, owner.clone());
                 }
             }
@@ -463,7 +457,7 @@ fn merge_field(cx: &mut Ctx<'_>, name: &str, safe: bool) {
     *e &= safe;
 }
 
-fn field<'e>(entries: &'e [Entry], key: &str) -> Option<&'e Expr> {
+fn entry<'e>(entries: &'e [Entry], key: &str) -> Option<&'e Expr> {
     entries.iter().find_map(|e| match e {
         Entry::Field(k, v, _) if k == key => Some(v),
         _ => None,

@@ -2,18 +2,19 @@
 //! MCP handler discovery (FastMCP and the official SDK, on any server
 //! variable), and the catalogue of sinks, sanitizers and propagators.
 //!
-//! One pass ([`facts`]) collects what must be known before a use (imports,
+//! One pass (`facts`) collects what must be known before a use (imports,
 //! module constants and allow-lists, classes, server variables); the
 //! lowering pass then walks statements in order, keeping a few facts about
-//! local variables ([`track`]: HTTP clients, database cursors, paths and
+//! local variables (`track`: HTTP clients, database cursors, paths and
 //! whether they were normalised, parsed URLs) that decide what a method
 //! call is and whether a check is a guard.
 //!
-//! Modules: [`stmt`] statements, [`expr`] expressions, [`strings`] string
-//! literals and format strings, [`call`] calls (names, special forms),
-//! [`catalog`] and [`process`] the catalogue, [`guards`] checks that make a
-//! value safe, [`handlers`] registrations and descriptions, [`types`]
-//! annotations.
+//! Modules: `stmt` statements, `defs` functions, lambdas and classes,
+//! `expr` expressions, `strings` string literals and format strings,
+//! `call` calls (names, special forms), `libraries` which imports are
+//! libraries, `catalog` and `process` the catalogue, `guards` checks
+//! that make a value safe, `handlers` registrations and descriptions,
+//! `types` annotations.
 
 mod call;
 mod catalog;
@@ -22,6 +23,7 @@ mod expr;
 mod facts;
 mod guards;
 mod handlers;
+mod libraries;
 mod process;
 mod stmt;
 mod strings;
@@ -103,12 +105,47 @@ pub(super) struct Ctx<'s> {
 /// The `i`-th named child that is not a comment (comments are named
 /// nodes that may sit anywhere, even inside parentheses).
 pub(super) fn nth(n: Node<'_>, i: usize) -> Option<Node<'_>> {
-    let mut c = n.walk();
-    let found = n
-        .named_children(&mut c)
-        .filter(|k| k.kind() != "comment")
-        .nth(i);
-    found
+    let mut seen = 0;
+    for j in 0..n.named_child_count() {
+        let k = n.named_child(j)?;
+        if k.kind() == "comment" {
+            continue;
+        }
+        if seen == i {
+            return Some(k);
+        }
+        seen += 1;
+    }
+    None
+}
+
+thread_local! {
+    /// Field ids of the Python grammar by field name (the address of the
+    /// `&'static str`), so that lookups skip tree-sitter's string search.
+    static FIELDS: std::cell::RefCell<Vec<(usize, u16)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The child of `n` in field `name` (`child_by_field_name` with the field's
+/// id cached).
+pub(super) fn field<'t>(n: Node<'t>, name: &'static str) -> Option<Node<'t>> {
+    let key = name.as_ptr() as usize;
+    let id = FIELDS
+        .try_with(|cell| {
+            let mut cache = cell.try_borrow_mut().ok()?;
+            if let Some((_, id)) = cache.iter().find(|(k, _)| *k == key) {
+                return Some(*id);
+            }
+            let id = n.language().field_id_for_name(name).map_or(0, |x| x.get());
+            cache.push((key, id));
+            Some(id)
+        })
+        .ok()
+        .flatten();
+    match id {
+        Some(0) => None,
+        Some(id) => n.child_by_field_id(id),
+        None => n.child_by_field_name(name),
+    }
 }
 
 /// How many named children that are not comments.
@@ -146,6 +183,15 @@ impl<'s> Ctx<'s> {
         self.scopes.iter().rev().find_map(|s| s.locals.get(name))
     }
 
+    /// A name bound in a function being lowered (a local or a parameter):
+    /// it hides the module's variable, constant or import of that name.
+    pub fn shadowed(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .skip(1)
+            .any(|s| s.locals.contains_key(name) || s.params.iter().any(|p| p == name))
+    }
+
     /// The fact about a name or `self.attr` expression.
     pub fn fact_of(&self, e: &Expr) -> Option<&Fact> {
         match e {
@@ -161,19 +207,14 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    /// Record (or forget) what a target now holds.
+    /// Record what a target now holds. A local bound to something the
+    /// lowering knows nothing about gets an empty fact: it shadows the
+    /// module's variable (and constant) of the same name.
     pub fn set_fact(&mut self, target: &Expr, fact: Option<Fact>) {
         match target {
             Expr::Name(n, _) => {
                 if let Some(scope) = self.scopes.last_mut() {
-                    match fact {
-                        Some(f) => {
-                            scope.locals.insert(n.clone(), f);
-                        }
-                        None => {
-                            scope.locals.remove(n);
-                        }
-                    }
+                    scope.locals.insert(n.clone(), fact.unwrap_or_default());
                 }
             }
             Expr::Member { obj, prop, .. } => {

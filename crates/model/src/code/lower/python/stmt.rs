@@ -1,7 +1,7 @@
 //! Statements: blocks, assignments, control flow, `with`, `match`,
 //! function and class definitions.
 
-use super::nth;
+use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::track::fact_of_value;
@@ -22,8 +22,8 @@ impl Ctx<'_> {
     }
 
     /// The statements of a field holding a block (`body`, `consequence`).
-    pub fn block_of(&mut self, n: Node<'_>, field: &str) -> Vec<Stmt> {
-        match n.child_by_field_name(field) {
+    pub fn block_of(&mut self, n: Node<'_>, name: &'static str) -> Vec<Stmt> {
+        match field(n, name) {
             Some(b) => self.block(b),
             None => Vec::new(),
         }
@@ -57,7 +57,7 @@ impl Ctx<'_> {
             "raise_statement" => {
                 let e = n
                     .named_child(0)
-                    .filter(|v| n.child_by_field_name("cause").map(|c| c.id()) != Some(v.id()))
+                    .filter(|v| field(n, "cause").map(|c| c.id()) != Some(v.id()))
                     .map(|v| self.expr(v));
                 out.push(Stmt::Throw(e, sp));
             }
@@ -145,10 +145,10 @@ impl Ctx<'_> {
         let mut targets = Vec::new();
         let mut cur = n;
         let value_node = loop {
-            if let Some(l) = cur.child_by_field_name("left") {
+            if let Some(l) = field(cur, "left") {
                 targets.push(l);
             }
-            match cur.child_by_field_name("right") {
+            match field(cur, "right") {
                 Some(r) if r.kind() == "assignment" => cur = r,
                 Some(r) => break Some(r),
                 None => break None,
@@ -228,16 +228,10 @@ impl Ctx<'_> {
     }
 
     fn augmented(&mut self, n: Node<'_>, out: &mut Vec<Stmt>) {
-        let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
+        let (Some(l), Some(r)) = (field(n, "left"), field(n, "right")) else {
             return;
         };
-        let op = n
-            .child_by_field_name("operator")
-            .map(|o| self.text(o))
-            .unwrap_or("");
+        let op = field(n, "operator").map(|o| self.text(o)).unwrap_or("");
         let sp = span(n);
         let target = self.pattern(l);
         let current = self.expr(l);
@@ -351,7 +345,7 @@ impl Ctx<'_> {
     }
 
     fn if_stmt(&mut self, n: Node<'_>) -> Stmt {
-        let cond = match n.child_by_field_name("condition") {
+        let cond = match field(n, "condition") {
             Some(c) => self.cond(c),
             None => Expr::Lit(Lit::Other, span(n)),
         };
@@ -378,7 +372,7 @@ impl Ctx<'_> {
         if !self.b.enter() {
             return vec![Stmt::Expr(self.too_deep(*first))];
         }
-        let cond = match first.child_by_field_name("condition") {
+        let cond = match field(*first, "condition") {
             Some(c) => self.cond(c),
             None => Expr::Lit(Lit::Other, span(*first)),
         };
@@ -394,10 +388,7 @@ impl Ctx<'_> {
     }
 
     fn for_stmt(&mut self, n: Node<'_>, out: &mut Vec<Stmt>) {
-        let bind = match (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) {
+        let bind = match (field(n, "left"), field(n, "right")) {
             (Some(l), Some(r)) => {
                 let iter = self.expr(r);
                 let p = self.pattern(l);
@@ -413,14 +404,14 @@ impl Ctx<'_> {
             body,
             span: span(n),
         });
-        if let Some(e) = n.child_by_field_name("alternative") {
+        if let Some(e) = field(n, "alternative") {
             let b = self.block_of(e, "body");
             out.push(Stmt::Block(b));
         }
     }
 
     fn while_stmt(&mut self, n: Node<'_>, out: &mut Vec<Stmt>) {
-        let cond = n.child_by_field_name("condition").map(|c| self.cond(c));
+        let cond = field(n, "condition").map(|c| self.cond(c));
         let body = self.block_of(n, "body");
         out.push(Stmt::Loop {
             bind: None,
@@ -428,7 +419,7 @@ impl Ctx<'_> {
             body,
             span: span(n),
         });
-        if let Some(e) = n.child_by_field_name("alternative") {
+        if let Some(e) = field(n, "alternative") {
             let b = self.block_of(e, "body");
             out.push(Stmt::Block(b));
         }
@@ -451,7 +442,7 @@ impl Ctx<'_> {
                         match p.kind() {
                             "block" => block = self.block(p),
                             "as_pattern" => {
-                                if let Some(t) = p.child_by_field_name("alias") {
+                                if let Some(t) = field(p, "alias") {
                                     alias = Some(self.pattern(t));
                                 }
                             }
@@ -491,12 +482,12 @@ impl Ctx<'_> {
             let mut cc = clause.walk();
             let items: Vec<Node<'_>> = clause.named_children(&mut cc).collect();
             for item in items {
-                let Some(v) = item.child_by_field_name("value") else {
+                let Some(v) = field(item, "value") else {
                     continue;
                 };
                 if v.kind() == "as_pattern" {
                     let value = nth(v, 0).map(|x| self.expr(x));
-                    let target = v.child_by_field_name("alias").map(|t| self.pattern(t));
+                    let target = field(v, "alias").map(|t| self.pattern(t));
                     match (target, value) {
                         (Some(t), Some(val)) => {
                             self.track_assignment(&t, &val);
@@ -522,9 +513,9 @@ impl Ctx<'_> {
     }
 
     fn match_stmt(&mut self, n: Node<'_>) -> Stmt {
-        let on = n.child_by_field_name("subject").map(|s| self.expr(s));
+        let on = field(n, "subject").map(|s| self.expr(s));
         let mut cases = Vec::new();
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = field(n, "body") {
             let mut c = body.walk();
             let clauses: Vec<Node<'_>> = body
                 .named_children(&mut c)
@@ -556,7 +547,7 @@ impl Ctx<'_> {
             tests.clear();
         }
         let mut body = self.block_of(clause, "consequence");
-        if let Some(g) = clause.child_by_field_name("guard") {
+        if let Some(g) = field(clause, "guard") {
             if let Some(cond) = nth(g, 0) {
                 let cond = self.cond(cond);
                 body = vec![Stmt::If {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::nth;
+use super::{field, nth};
 
 use super::facts::{string_value, Class};
 use crate::code::ir::TypeHint;
@@ -132,12 +132,8 @@ fn classify(n: Node<'_>, src: &str, env: &TypeEnv<'_>, depth: usize) -> Ty {
             None => Ty::Unknown,
         },
         "binary_operator" => {
-            let l = n
-                .child_by_field_name("left")
-                .map(|x| classify(x, src, env, d));
-            let r = n
-                .child_by_field_name("right")
-                .map(|x| classify(x, src, env, d));
+            let l = field(n, "left").map(|x| classify(x, src, env, d));
+            let r = field(n, "right").map(|x| classify(x, src, env, d));
             union(l.into_iter().chain(r).collect())
         }
         "generic_type" => {
@@ -152,10 +148,7 @@ fn classify(n: Node<'_>, src: &str, env: &TypeEnv<'_>, depth: usize) -> Ty {
             generic(name, &params, src, env, d)
         }
         "subscript" => {
-            let name = n
-                .child_by_field_name("value")
-                .map(|x| text(x, src))
-                .unwrap_or("");
+            let name = field(n, "value").map(|x| text(x, src)).unwrap_or("");
             let mut c = n.walk();
             let params: Vec<Node<'_>> = n.children_by_field_name("subscript", &mut c).collect();
             generic(name, &params, src, env, d)
