@@ -258,6 +258,7 @@ from urllib.parse import urlparse
 ROOT = "/srv/data"
 ALLOWED = {"status", "log"}
 HOSTS = ("api.example.com",)
+API = "https://api.example.com/v1/"
 
 def f(p, cmd, url, names, name):
     real = os.path.realpath(p)
@@ -316,6 +317,8 @@ def f(p, cmd, url, names, name):
     except ValueError:
         return None
     if p.startswith("/srv/data/"):
+        pass
+    if url.startswith(API):
         pass
 "#
     ));
@@ -982,6 +985,42 @@ fn catalogue_entries() {
         "{} catalogue rows failed:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn annotated_parameters_are_clients_handles_and_paths() {
+    let src = r#"
+import httpx, sqlite3
+from requests import Session
+from sqlalchemy.orm import Session as DbSession
+from pathlib import Path
+
+def f(c: httpx.AsyncClient, s: Session, cur: "sqlite3.Cursor", db: DbSession, p: Path | None, u, q):
+    c.get(u)
+    s.post(u)
+    cur.execute(q)
+    db.query(q)
+    p.open()
+"#;
+    let out = show(src);
+    for expected in [
+        "c.get(u) !sink[Url@0",
+        "s.post(u) !sink[Url@0",
+        "cur.execute(q) !sink[Sql@0",
+        "db.query(q) !sink[Sql@0",
+        "p.open() !sink[Path(Read)@recv",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+    // A parameter hides the module's client of the same name.
+    let src =
+        "import httpx\nc = httpx.Client()\ndef f(c, u):\n    c.get(u)\ndef g(u):\n    c.get(u)\n";
+    let out = show(src);
+    assert!(out.contains("  c.get(u)\nfunc#2"), "{out}");
+    assert!(
+        out.trim_end().ends_with("c.get(u) !sink[Url@0 \"get\"]"),
+        "{out}"
     );
 }
 

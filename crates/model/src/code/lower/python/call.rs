@@ -214,7 +214,14 @@ impl Ctx<'_> {
             "format" => {
                 let fmt = literal_string(obj, self.src)?;
                 let pieces = split_brace(&fmt)?;
-                let lowered = self.args(args);
+                let lowered = self
+                    .args(args)
+                    .into_iter()
+                    .map(|mut a| {
+                        a.value = self.fold(a.value);
+                        a
+                    })
+                    .collect();
                 Some(format_template(pieces, lowered, span(n)))
             }
             "join" => {
@@ -233,7 +240,8 @@ impl Ctx<'_> {
                     if i > 0 {
                         push_text(&mut parts, sep.clone(), span(obj));
                     }
-                    match self.expr(item) {
+                    let e = self.expr(item);
+                    match self.fold(e) {
                         Expr::Lit(Lit::Str(s), sp) => push_text(&mut parts, s, sp),
                         e => parts.push(e),
                     }

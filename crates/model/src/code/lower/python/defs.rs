@@ -20,8 +20,8 @@ pub struct Params {
     pub params: Vec<Param>,
     /// (parameter, description text, its literal's span).
     pub docs: Vec<(String, String, Span)>,
-    /// Parameters annotated as a `Path`.
-    pub paths: Vec<String>,
+    /// Parameters annotated as a path, an HTTP client, a database handle.
+    pub objs: Vec<(String, Obj)>,
 }
 
 impl Ctx<'_> {
@@ -38,18 +38,14 @@ impl Ctx<'_> {
                 self.func_names.insert((parent.0, nm.clone()), id);
             }
         }
-        let Params {
-            params,
-            docs,
-            paths,
-        } = match field(n, "parameters") {
+        let Params { params, docs, objs } = match field(n, "parameters") {
             Some(p) => self.params(p),
             None => Params::default(),
         };
         let self_class = class
             .clone()
             .or_else(|| self.self_class().map(str::to_string));
-        self.enter_scope(id, self_class, paths, &params);
+        self.enter_scope(id, self_class, objs, &params);
         let body_node = field(n, "body");
         let docstring = body_node.and_then(|b| self.docstring(b));
         let body = body_node.map(|b| self.block(b)).unwrap_or_default();
@@ -81,13 +77,13 @@ impl Ctx<'_> {
         id
     }
 
-    /// Start the scope of a function whose parameters `paths` are
-    /// annotated `Path`.
+    /// Start the scope of a function; `objs` are parameters whose
+    /// annotation says what object they hold.
     fn enter_scope(
         &mut self,
         id: FuncId,
         class: Option<String>,
-        paths: Vec<String>,
+        objs: Vec<(String, Obj)>,
         params: &[Param],
     ) {
         let mut locals: HashMap<String, Fact> = params
@@ -97,11 +93,11 @@ impl Ctx<'_> {
                 _ => None,
             })
             .collect();
-        for n in paths {
+        for (n, obj) in objs {
             locals.insert(
                 n,
                 Fact {
-                    obj: Some(Obj::Path),
+                    obj: Some(obj),
                     ..Fact::default()
                 },
             );
@@ -164,13 +160,10 @@ impl Ctx<'_> {
                 classes: &self.facts.classes,
             };
             let hint = ty.map(|t| type_hint(t, self.src, &env)).unwrap_or_default();
-            let annotated_path = ty.is_some_and(|t| {
-                let s = self.text(t);
-                s.ends_with("Path") || s.starts_with("Path ") || s.contains("Path |")
-            });
+            let obj = ty.and_then(|t| annotated_obj(&self.type_path(t)));
             if let Pattern::Name(pn, _) = &pattern {
-                if annotated_path && hint == TypeHint::Unknown {
-                    out.paths.push(pn.clone());
+                if let Some(obj) = obj.filter(|_| hint != TypeHint::Safe) {
+                    out.objs.push((pn.clone(), obj));
                 }
                 let doc = ty
                     .and_then(|t| handlers::annotated_description(t, self.src))
@@ -191,16 +184,33 @@ impl Ctx<'_> {
         out
     }
 
+    /// The main type of an annotation resolved through the imports
+    /// (`Session` after `from requests import Session` is
+    /// `requests.Session`); `Optional[T]`, `T | None` and quotes removed.
+    fn type_path(&self, ty: Node<'_>) -> String {
+        let t = self.text(ty).trim_matches(|c| c == '"' || c == '\'');
+        let main = t.split('|').next().unwrap_or(t).trim();
+        let main = main
+            .strip_prefix("Optional[")
+            .and_then(|m| m.strip_suffix(']'))
+            .unwrap_or(main);
+        let root = main.split('.').next().unwrap_or(main);
+        match self.facts.bindings.get(root) {
+            Some(b) => format!("{}{}", b.path, &main[root.len()..]),
+            None => main.to_string(),
+        }
+    }
+
     /// `lambda a, b: …`: a function whose body returns the expression.
     pub fn lambda(&mut self, n: Node<'_>) -> Expr {
         let id = self.b.reserve_func();
         let parent = self.func();
-        let Params { params, paths, .. } = match field(n, "parameters") {
+        let Params { params, objs, .. } = match field(n, "parameters") {
             Some(p) => self.params(p),
             None => Params::default(),
         };
         let class = self.self_class().map(str::to_string);
-        self.enter_scope(id, class, paths, &params);
+        self.enter_scope(id, class, objs, &params);
         let body = match field(n, "body") {
             Some(b) => {
                 let e = self.expr(b);
@@ -261,5 +271,37 @@ impl Ctx<'_> {
         if !in_class {
             out.push(Stmt::Func(id));
         }
+    }
+}
+
+/// What an annotation says a parameter holds: `Path`, `httpx.AsyncClient`,
+/// `requests.Session`, `sqlite3.Cursor`, `asyncpg.Connection`, … (`full`
+/// is the annotation's main type resolved through the imports).
+fn annotated_obj(full: &str) -> Option<Obj> {
+    let last = full.rsplit('.').next().unwrap_or(full);
+    let top = full.split('.').next().unwrap_or(full);
+    match (top, last) {
+        (_, "Path" | "PurePath" | "PosixPath") => Some(Obj::Path),
+        ("requests", "Session")
+        | ("aiohttp", "ClientSession")
+        | ("httpx", "Client" | "AsyncClient") => Some(Obj::Http),
+        (
+            "sqlite3" | "aiosqlite" | "psycopg" | "psycopg2" | "psycopg_pool" | "asyncpg"
+            | "sqlalchemy" | "pymysql" | "duckdb" | "clickhouse_connect",
+            "Cursor"
+            | "AsyncCursor"
+            | "Connection"
+            | "AsyncConnection"
+            | "Pool"
+            | "Engine"
+            | "AsyncEngine"
+            | "Session"
+            | "AsyncSession"
+            | "ConnectionPool"
+            | "AsyncConnectionPool"
+            | "DuckDBPyConnection"
+            | "Client",
+        ) => Some(Obj::Db),
+        _ => None,
     }
 }

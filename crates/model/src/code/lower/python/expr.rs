@@ -157,13 +157,22 @@ impl Ctx<'_> {
 
     /// A variable; a module-level string constant becomes its literal.
     fn name(&mut self, n: Node<'_>) -> Expr {
-        let name = self.text(n);
-        if let Some(c) = self.facts.consts.get(name) {
-            if !self.shadowed(name) {
-                return Expr::Lit(Lit::Str(c.text.clone()), span(n));
+        Expr::Name(self.text(n).to_string(), span(n))
+    }
+
+    /// A module-level string constant used where its text matters — in
+    /// string building, a list (a command line), a comparison — becomes
+    /// its literal, with the span of the use (whose source text is the
+    /// name, not a quote: that is how a folded constant is told apart).
+    pub fn fold(&self, e: Expr) -> Expr {
+        if let Expr::Name(n, sp) = &e {
+            if let Some(c) = self.facts.consts.get(n) {
+                if !self.shadowed(n) {
+                    return Expr::Lit(Lit::Str(c.text.clone()), *sp);
+                }
             }
         }
-        Expr::Name(name.to_string(), span(n))
+        e
     }
 
     /// `a.b.c` in a case pattern.
@@ -303,6 +312,7 @@ impl Ctx<'_> {
                         continue;
                     };
                     let v = self.expr(e);
+                    let v = self.fold(v);
                     let numeric = field(k, "format_specifier").is_some_and(|f| {
                         self.text(f)
                             .chars()
@@ -351,6 +361,7 @@ impl Ctx<'_> {
     /// `a + b`: string building when either side is text we can see
     /// (a literal, an f-string, another `+` of text), else `Binary::Add`.
     pub fn add(&mut self, l: Expr, r: Expr, sp: Span) -> Expr {
+        let (l, r) = (self.fold(l), self.fold(r));
         let texty = |e: &Expr| matches!(e, Expr::Lit(Lit::Str(_), _) | Expr::Template { .. });
         if !texty(&l) && !texty(&r) {
             return Expr::Binary {
@@ -391,16 +402,16 @@ impl Ctx<'_> {
         let r = self.expr(rn);
         match op {
             "+" => self.add(l, r, sp),
-            "%" => match &l {
-                Expr::Lit(Lit::Str(fmt), _) => match split_percent(fmt) {
+            "%" => match (self.fold(l), self.fold(r)) {
+                (Expr::Lit(Lit::Str(fmt), fsp), r) => match split_percent(&fmt) {
                     Some(pieces) => percent_template(pieces, r, sp),
                     None => Expr::Opaque {
-                        children: vec![l, r],
+                        children: vec![Expr::Lit(Lit::Str(fmt), fsp), r],
                         span: sp,
                     },
                 },
-                _ if is_numeric(&l) => other(l, r, sp),
-                _ => Expr::Opaque {
+                (l, r) if is_numeric(&l) => other(l, r, sp),
+                (l, r) => Expr::Opaque {
                     children: vec![l, r],
                     span: sp,
                 },
@@ -448,7 +459,13 @@ impl Ctx<'_> {
             .named_children(&mut c)
             .filter(|k| k.kind() != "comment")
             .collect();
-        let items = kids.into_iter().map(|k| self.expr(k)).collect();
+        let items = kids
+            .into_iter()
+            .map(|k| {
+                let e = self.expr(k);
+                self.fold(e)
+            })
+            .collect();
         Expr::Array {
             items,
             span: span(n),

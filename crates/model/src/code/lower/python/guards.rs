@@ -82,7 +82,7 @@ pub fn call_guard(cx: &mut Ctx<'_>, call: Call, key: Option<&str>) -> Expr {
             }
             _ => Expr::Call(Box::new(call)),
         },
-        "startswith" => match arg0 {
+        "startswith" => match arg0.map(|a| cx.fold(a)) {
             Some(prefix) => startswith(cx, obj, &prefix, call),
             None => Expr::Call(Box::new(call)),
         },
@@ -346,7 +346,13 @@ impl Ctx<'_> {
                     .join(" ")
             })
             .collect();
-        let values: Vec<Expr> = operands.iter().map(|o| self.expr(*o)).collect();
+        let values: Vec<Expr> = operands
+            .iter()
+            .map(|o| {
+                let e = self.expr(*o);
+                self.fold(e)
+            })
+            .collect();
         if ops.len() > 16 {
             // A long chain `a < b < c …`: one value, not a deep tree.
             return Expr::Opaque {
