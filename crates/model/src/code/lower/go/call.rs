@@ -3,7 +3,7 @@
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::stmt::ident;
+use super::assign::ident;
 use super::{is_numeric_type, Lower, VarKind};
 use crate::code::ir::{Arg, ArgRef, Call, Effect, Expr, Lit, Pattern, Stmt, UnOp};
 use crate::code::lower::span;

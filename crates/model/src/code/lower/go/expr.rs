@@ -2,7 +2,8 @@
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::stmt::{ident, kind_of_type};
+use super::assign::ident;
+use super::func::kind_of_type;
 use super::{is_numeric_type, lit, Lower, VarKind};
 use crate::code::ir::{BinOp, Entry, Expr, Lit, UnOp};
 use crate::code::lower::span;
@@ -41,6 +42,33 @@ impl Lower<'_> {
             "binary_expression" => self.binary(node),
             "unary_expression" => self.unary(node),
             "call_expression" => self.call(node),
+            "selector_expression" | "index_expression" | "slice_expression" => self.access(node),
+            "type_assertion_expression" | "type_conversion_expression" => {
+                let Some(operand) = node.child_by_field_name("operand") else {
+                    return self.opaque_children(node);
+                };
+                let ty = node
+                    .child_by_field_name("type")
+                    .map(|t| self.text(t))
+                    .unwrap_or("");
+                let inner = self.expr(operand);
+                numeric_if(is_numeric_type(ty), inner, at)
+            }
+            "composite_literal" => self.composite(node),
+            "literal_value" => self.literal_value(node, false),
+            "func_literal" => self.func_literal(node, None),
+            "type_instantiation_expression"
+            | "generic_type"
+            | "qualified_type"
+            | "type_identifier" => Expr::Lit(Lit::Other, at),
+            _ => self.opaque_children(node),
+        }
+    }
+
+    /// `obj.field`, `obj[index]` (a constant key is a member), `obj[a:b]`.
+    fn access(&mut self, node: Node<'_>) -> Expr {
+        let at = span(node);
+        match node.kind() {
             "selector_expression" => {
                 let (Some(obj), Some(field)) = (
                     node.child_by_field_name("operand"),
@@ -95,24 +123,6 @@ impl Lower<'_> {
                     span: at,
                 }
             }
-            "type_assertion_expression" | "type_conversion_expression" => {
-                let Some(operand) = node.child_by_field_name("operand") else {
-                    return self.opaque_children(node);
-                };
-                let ty = node
-                    .child_by_field_name("type")
-                    .map(|t| self.text(t))
-                    .unwrap_or("");
-                let inner = self.expr(operand);
-                numeric_if(is_numeric_type(ty), inner, at)
-            }
-            "composite_literal" => self.composite(node),
-            "literal_value" => self.literal_value(node, false),
-            "func_literal" => self.func_literal(node, None),
-            "type_instantiation_expression"
-            | "generic_type"
-            | "qualified_type"
-            | "type_identifier" => Expr::Lit(Lit::Other, at),
             _ => self.opaque_children(node),
         }
     }

@@ -22,8 +22,8 @@
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
+use super::assign::ident;
 use super::expr::is_separator;
-use super::stmt::ident;
 use super::{Lower, VarKind};
 use crate::code::ir::{BinOp, Expr, Kinds, Lit, UnOp};
 use crate::code::lower::span;

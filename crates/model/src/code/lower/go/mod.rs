@@ -23,9 +23,12 @@
 //! - `x.(float64)`, `int(x)` and other numeric conversions are
 //!   `Unary(Numeric)`: a value of a numeric type never carries text.
 
+mod assign;
 mod call;
 mod catalog;
+mod describe;
 mod expr;
+mod func;
 mod guards;
 mod handlers;
 pub mod lit;
@@ -423,7 +426,7 @@ impl<'t> Lower<'t> {
             }
             let fields = self.struct_fields(ty);
             for f in &fields {
-                if let Some(k) = stmt::kind_of_type(&f.ty) {
+                if let Some(k) = func::kind_of_type(&f.ty) {
                     if !matches!(k, VarKind::Map) {
                         self.field_kinds.insert(f.name.clone(), k);
                     }
@@ -468,7 +471,7 @@ impl<'t> Lower<'t> {
                         let placeholder = Expr::Lit(crate::code::ir::Lit::Other, span(*v));
                         self.kind_of_value(*v, &placeholder)
                     }
-                    _ => ty.and_then(|t| stmt::kind_of_type(self.text(t))),
+                    _ => ty.and_then(|t| func::kind_of_type(self.text(t))),
                 };
                 if let Some(k) = kind {
                     self.scopes[0].kinds.insert(name.clone(), k);
