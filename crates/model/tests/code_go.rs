@@ -434,6 +434,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -498,7 +499,15 @@ func f(p, cmd, raw string) {
 	if !strings.HasPrefix(raw, "https://api.example.com") {
 		return
 	}
+	if !validName.MatchString(cmd) {
+		return
+	}
+	if !regexp.MustCompile(`^[a-z]+`).MatchString(cmd) {
+		return
+	}
 }
+
+var validName = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
 "#;
     insta::assert_snapshot!(dumped(src));
 }
@@ -880,7 +889,9 @@ import (
 	"github.com/go-resty/resty/v2"
 	"github.com/kballard/go-shellquote"
 	"github.com/lib/pq"
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mitchellh/mapstructure"
+	"regexp"
 )
 
 func f(x string, ctx context.Context, db *sql.DB, n int, xs []string, request Req, client *http.Client) {{
@@ -936,6 +947,18 @@ fn catalogue_entries() {
         (
             r#"os.StartProcess(x, xs, nil)"#,
             "Program@0 \"os.StartProcess\"; ProgramArgs@1",
+        ),
+        (
+            "shell, flag := \"sh\", \"-c\"\n\tif n > 0 {\n\t\tshell, flag = \"cmd\", \"/C\"\n\t}\n\texec.Command(shell, flag, x)",
+            "!sink[Shell@2",
+        ),
+        (
+            "prog := \"git\"\n\texec.Command(prog, \"log\", x)",
+            "!sink[ProgramArg { after_dashes: false }@2",
+        ),
+        (
+            "prog := \"git\"\n\tprog = x\n\texec.Command(prog, \"log\")",
+            "!sink[Program@0",
         ),
         (r#"plugin.Open(x)"#, "Program@0 \"plugin.Open\""),
         // paths
@@ -1057,7 +1080,18 @@ fn catalogue_entries() {
             "json.NewDecoder(r).Decode(&v)",
             "v = json.NewDecoder(r) <encoding/json.NewDecoder>.Decode() !propagate[recv whole]",
         ),
+        ("mcp.ParseString(request, \"host\", \"\")", "request.ParseString(\"host\", \"\") <github.com/mark3labs/mcp-go/mcp.ParseString> !argument[0]"),
+        ("mcp.ParseInt(request, \"n\", 0)", "!clean"),
+        // generic functions
+        ("requiredParam[string](request, \"path\")", "requiredParam(request, \"path\")"),
+        ("optional[int](request)", "optional(request)"),
         // guards
+        (
+            "re := regexp.MustCompile(\"^[a-z0-9-]+$\")\n\tif !re.MatchString(x) {\n\t\treturn\n\t}",
+            "Not(guard[shell|path](x))",
+        ),
+        ("regexp.MatchString(`^\\d+$`, x)", "guard[shell|path|sql](x)"),
+        ("regexp.MatchString(`^.+$`, x)", "!clean"),
         ("slices.Contains(xs, x)", "guard[all](x)"),
         ("filepath.IsLocal(x)", "guard[path](x)"),
         ("strings.HasPrefix(x, \"/srv/\")", "guard[path](x)"),

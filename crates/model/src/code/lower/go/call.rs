@@ -101,7 +101,16 @@ impl Lower<'_> {
             }
             return self.method_call(node, operand, &method, &arg_nodes);
         }
-        let callee = self.expr(f);
+        // `f[T](x, y)`: the generic function `f`.
+        let callee = match f.kind() {
+            "index_expression" => match f.child_by_field_name("operand") {
+                Some(o) if o.kind() == "identifier" => {
+                    Expr::Name(self.text(o).to_string(), span(o))
+                }
+                _ => self.expr(f),
+            },
+            _ => self.expr(f),
+        };
         let args = self.args(&arg_nodes);
         call_expr(callee, args, at, None, Effect::Unknown)
     }
@@ -170,6 +179,9 @@ impl Lower<'_> {
         if let Some(t) = self.template_call(path, func, &args, arg_nodes, at) {
             return t;
         }
+        if let Some(e) = mcp_parse(path, func, &args, at) {
+            return e;
+        }
         self.library_registration(path, func, node, arg_nodes, &args);
         self.out_params(path, func, arg_nodes, &args);
         let effect = self.library_effect(path, func, arg_nodes, &args);
@@ -197,7 +209,8 @@ impl Lower<'_> {
         self.method_registration(node, method, arg_nodes, &args);
         self.method_out_params(operand, &recv, method, arg_nodes, &args, at);
         let effect = self.method_effect(operand, method, arg_nodes, &args);
-        call_expr(callee, args, at, None, effect)
+        let call = call_expr(callee, args, at, None, effect);
+        self.regex_guard(operand, method, arg_nodes, call)
     }
 
     /// `json.Unmarshal(data, &v)`, `mapstructure.Decode(in, &v)`, builders
@@ -354,6 +367,39 @@ impl Lower<'_> {
             _ => false,
         }
     }
+}
+
+/// mcp-go's `mcp.ParseString(request, "key", "")`, `mcp.ParseInt(…)`: an
+/// argument read on the request (written as one: `request.ParseString("key", "")`).
+fn mcp_parse(path: &str, func: &str, args: &[Arg], at: crate::Span) -> Option<Expr> {
+    if path != "github.com/mark3labs/mcp-go/mcp" || args.len() < 2 {
+        return None;
+    }
+    let effect = match func {
+        "ParseString" | "ParseArgument" | "ParseStringMap" => Effect::Argument {
+            name: ArgRef::Arg(0),
+        },
+        f if f.starts_with("ParseInt")
+            || f.starts_with("ParseUInt")
+            || f.starts_with("ParseFloat")
+            || f == "ParseBoolean" =>
+        {
+            Effect::Clean
+        }
+        _ => return None,
+    };
+    let callee = Expr::Member {
+        obj: Box::new(args[0].value.clone()),
+        prop: func.to_string(),
+        span: at,
+    };
+    Some(call_expr(
+        callee,
+        args[1..].to_vec(),
+        at,
+        Some(format!("{path}.{func}")),
+        effect,
+    ))
 }
 
 pub(crate) fn call_expr(

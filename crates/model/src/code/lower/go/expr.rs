@@ -22,7 +22,15 @@ impl Lower<'_> {
     fn expr_inner(&mut self, node: Node<'_>) -> Expr {
         let at = span(node);
         match node.kind() {
-            "identifier" => Expr::Name(self.text(node).to_string(), at),
+            "identifier" => {
+                let name = self.text(node);
+                // A package-level string constant is its value (a fixed
+                // origin in `apiBase + "/users/" + id` stays visible).
+                match self.consts.get(name) {
+                    Some(v) if !self.is_local(name) => Expr::Lit(Lit::Str(v.clone()), at),
+                    _ => Expr::Name(name.to_string(), at),
+                }
+            }
             "nil" => Expr::Lit(Lit::Null, at),
             "true" => Expr::Lit(Lit::Bool(true), at),
             "false" => Expr::Lit(Lit::Bool(false), at),
@@ -43,6 +51,25 @@ impl Lower<'_> {
             "unary_expression" => self.unary(node),
             "call_expression" => self.call(node),
             "selector_expression" | "index_expression" | "slice_expression" => self.access(node),
+            "type_conversion_expression" if self.generic_call(node) => {
+                // `f[T](x)`: a call of a generic function.
+                let callee = node
+                    .child_by_field_name("type")
+                    .and_then(|t| t.child_by_field_name("type"))
+                    .map(|t| Expr::Name(self.text(t).to_string(), span(t)))
+                    .unwrap_or(Expr::Lit(Lit::Other, at));
+                let args = node
+                    .child_by_field_name("operand")
+                    .map(|o| {
+                        vec![crate::code::ir::Arg {
+                            name: None,
+                            value: self.expr(o),
+                            spread: false,
+                        }]
+                    })
+                    .unwrap_or_default();
+                super::call::call_expr(callee, args, at, None, crate::code::ir::Effect::Unknown)
+            }
             "type_assertion_expression" | "type_conversion_expression" => {
                 let Some(operand) = node.child_by_field_name("operand") else {
                     return self.opaque_children(node);
@@ -125,6 +152,17 @@ impl Lower<'_> {
             }
             _ => self.opaque_children(node),
         }
+    }
+
+    /// `f[T](x)` that is a call: the generic type is not a struct of this file.
+    fn generic_call(&self, node: Node<'_>) -> bool {
+        let Some(t) = node.child_by_field_name("type") else {
+            return false;
+        };
+        t.kind() == "generic_type"
+            && t.child_by_field_name("type").is_some_and(|b| {
+                b.kind() == "type_identifier" && !self.structs.contains_key(self.text(b))
+            })
     }
 
     /// `Opaque` over the named children that are expressions.
@@ -505,6 +543,12 @@ impl Lower<'_> {
                 Some(VarKind::Sql)
             }
             (None, "Begin" | "BeginTx" | "Beginx" | "MustBegin") => Some(VarKind::Sql),
+            (Some("regexp"), "MustCompile" | "Compile" | "MustCompilePOSIX")
+            | (Some("lazyregexp"), "New") => {
+                let pattern = self.str_value(*self.arg_nodes(n).first()?)?;
+                let k = super::regex::kinds(&pattern);
+                (k != crate::code::ir::Kinds::NONE).then_some(VarKind::Regex(k))
+            }
             _ => None,
         }
     }

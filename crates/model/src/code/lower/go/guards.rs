@@ -58,6 +58,17 @@ impl Lower<'_> {
                 }
                 guard(subjects, Kinds::PATH, call, at)
             }
+            ("regexp", "MatchString", [pattern, x]) => {
+                let k = self
+                    .str_value(*pattern)
+                    .map(|p| super::regex::kinds(&p))
+                    .unwrap_or_default();
+                let subjects: Vec<Expr> = self.subject_of(*x).into_iter().collect();
+                if k == Kinds::NONE || subjects.is_empty() {
+                    return call;
+                }
+                guard(subjects, k, call, at)
+            }
             ("slices" | "golang.org/x/exp/slices" | "github.com/samber/lo", "Contains", [_, x]) => {
                 let (subjects, kinds) = self.member_subjects(*x);
                 if subjects.is_empty() {
@@ -67,6 +78,33 @@ impl Lower<'_> {
             }
             _ => call,
         }
+    }
+
+    /// `re.MatchString(x)` with `re` an anchored allow-list pattern.
+    pub fn regex_guard(
+        &mut self,
+        recv: Node<'_>,
+        method: &str,
+        nodes: &[Node<'_>],
+        call: Expr,
+    ) -> Expr {
+        let [x] = nodes else { return call };
+        if !matches!(method, "MatchString" | "Match") {
+            return call;
+        }
+        let k = match ident(recv, self.src).and_then(|r| self.kind(r)) {
+            Some(VarKind::Regex(k)) => *k,
+            _ => match self.kind_of_value(recv, &Expr::Lit(Lit::Other, span(recv))) {
+                Some(VarKind::Regex(k)) => k,
+                _ => return call,
+            },
+        };
+        let subjects: Vec<Expr> = self.subject_of(*x).into_iter().collect();
+        if subjects.is_empty() {
+            return call;
+        }
+        let at = call_span(&call);
+        guard(subjects, k, call, at)
     }
 
     fn prefix_guard(&mut self, s: Node<'_>, p: Node<'_>, call: Expr, at: crate::Span) -> Expr {

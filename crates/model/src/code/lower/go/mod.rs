@@ -33,6 +33,7 @@ mod guards;
 mod handlers;
 pub mod lit;
 mod process;
+mod regex;
 mod stmt;
 
 use std::collections::{HashMap, HashSet};
@@ -106,14 +107,17 @@ pub(crate) enum VarKind {
     Concat,
     /// A string ending with a path separator (`root + string(os.PathSeparator)`).
     SepTerminated,
+    /// A compiled anchored pattern; a match makes the value safe for these.
+    Regex(Kinds),
 }
 
 /// The names of one function being lowered.
 #[derive(Default)]
 pub(crate) struct Scope {
     pub locals: HashSet<String>,
-    /// Names holding a string constant (assigned once from a literal).
-    pub strs: HashMap<String, Option<String>>,
+    /// Names holding string literals: the values assigned to them, `None`
+    /// once anything else is.
+    pub strs: HashMap<String, Option<Vec<String>>>,
     pub kinds: HashMap<String, VarKind>,
     /// The function's name, for tools returned by it.
     pub func_name: Option<String>,
@@ -281,8 +285,17 @@ impl<'t> Lower<'t> {
         }
     }
 
-    /// The constant string a name holds, if known.
+    /// The constant string a name holds, if known (one possible value).
     pub fn const_str(&self, name: &str) -> Option<String> {
+        match self.const_strs(name)?.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// The literal values a name may hold (`shell := "sh"; if windows {
+    /// shell = "cmd" }`), if it only ever holds literals.
+    pub fn const_strs(&self, name: &str) -> Option<Vec<String>> {
         for s in self.scopes.iter().rev() {
             if let Some(v) = s.strs.get(name) {
                 return v.clone();
@@ -291,9 +304,10 @@ impl<'t> Lower<'t> {
                 return None;
             }
         }
-        self.consts.get(name).cloned()
+        self.consts.get(name).map(|v| vec![v.clone()])
     }
 
+    /// Record an assignment of `value` (a literal, or `None`) to `name`.
     pub fn set_str(&mut self, name: &str, value: Option<String>) {
         if name == "_" {
             return;
@@ -301,15 +315,17 @@ impl<'t> Lower<'t> {
         let Some(s) = self.scopes.last_mut() else {
             return;
         };
-        match s.strs.get(name) {
-            // Assigned twice: no longer a constant.
-            Some(_) => {
-                s.strs.insert(name.to_string(), None);
+        let next = match (s.strs.remove(name), value) {
+            (None, v) => v.map(|v| vec![v]),
+            (Some(Some(mut vs)), Some(v)) if vs.len() < 4 => {
+                if !vs.contains(&v) {
+                    vs.push(v);
+                }
+                Some(vs)
             }
-            None => {
-                s.strs.insert(name.to_string(), value);
-            }
-        }
+            _ => None,
+        };
+        s.strs.insert(name.to_string(), next);
     }
 
     /// The top-level declarations other declarations refer to: imports,
@@ -467,7 +483,7 @@ impl<'t> Lower<'t> {
             };
             for (i, name) in names.iter().enumerate() {
                 let kind = match values.get(i) {
-                    Some(v) if v.kind() == "composite_literal" => {
+                    Some(v) if matches!(v.kind(), "composite_literal" | "call_expression") => {
                         let placeholder = Expr::Lit(crate::code::ir::Lit::Other, span(*v));
                         self.kind_of_value(*v, &placeholder)
                     }

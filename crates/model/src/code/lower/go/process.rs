@@ -23,7 +23,8 @@ use crate::code::ir::{Arg, ArgRef, Effect, SinkKind, SinkSite};
 /// One item of a process's argument list.
 struct Item {
     at: ArgRef,
-    lit: Option<String>,
+    /// The literal values it may have (empty: not a literal).
+    lit: Vec<String>,
     /// A spread (`args...`) or an argv variable: many items.
     many: bool,
 }
@@ -32,6 +33,15 @@ impl Lower<'_> {
     /// The value of a string literal or constant.
     pub fn str_value(&self, node: Node<'_>) -> Option<String> {
         self.lit_text(node).map(|(s, _)| s)
+    }
+
+    /// The literal values a node may have (a literal, or a variable only
+    /// ever assigned literals); empty when unknown.
+    fn str_values(&self, node: Node<'_>) -> Vec<String> {
+        if node.kind() == "identifier" {
+            return self.const_strs(self.text(node)).unwrap_or_default();
+        }
+        self.str_value(node).into_iter().collect()
     }
 
     /// `exec.Command`-like: the program is argument `offset`, its items
@@ -46,7 +56,7 @@ impl Lower<'_> {
         if nodes.len() <= offset {
             return Effect::Unknown;
         }
-        let program = self.str_value(nodes[offset]);
+        let program = self.str_values(nodes[offset]);
         let mut items = Vec::new();
         for (i, node) in nodes.iter().enumerate().skip(offset + 1) {
             let spread = args.get(i).is_some_and(|a| a.spread);
@@ -57,7 +67,7 @@ impl Lower<'_> {
                     Some(lit) => items.extend(self.argv_items(lit, i as u16, 0)),
                     None => items.push(Item {
                         at: ArgRef::From(i as u16),
-                        lit: None,
+                        lit: Vec::new(),
                         many: true,
                     }),
                 }
@@ -65,7 +75,7 @@ impl Lower<'_> {
             }
             items.push(Item {
                 at: ArgRef::Arg(i as u16),
-                lit: self.str_value(*node),
+                lit: self.str_values(*node),
                 many: false,
             });
         }
@@ -78,14 +88,14 @@ impl Lower<'_> {
         if nodes.len() < 2 {
             return Effect::Unknown;
         }
-        let program = self.str_value(nodes[0]);
+        let program = self.str_values(nodes[0]);
         let argv = nodes[1];
         let items = if argv.kind() == "composite_literal" {
             self.argv_items(argv, 1, 1)
         } else {
             vec![Item {
                 at: ArgRef::Arg(1),
-                lit: None,
+                lit: Vec::new(),
                 many: true,
             }]
         };
@@ -105,14 +115,14 @@ impl Lower<'_> {
             .skip(skip)
             .map(|(i, e)| Item {
                 at: ArgRef::Elem(n, i as u16),
-                lit: self.str_value(e),
+                lit: self.str_values(e),
                 many: false,
             })
             .collect()
     }
 }
 
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Family {
     Shell,
     Cmd,
@@ -147,62 +157,72 @@ fn is_shell_flag(s: &str) -> bool {
         && s.contains('c')
 }
 
-fn classify(program: Option<String>, at: ArgRef, items: &[Item], what: &str) -> Effect {
-    let fam = program.as_deref().map(family).unwrap_or(Family::Other);
-    fn lit(i: &Item) -> Option<&str> {
-        i.lit.as_deref()
+/// Whether `flag` is the command flag of a program of family `fam`.
+fn is_flag(fam: Family, flag: &str, unknown_program: bool) -> bool {
+    match fam {
+        Family::Shell => is_shell_flag(flag),
+        Family::Cmd => flag.eq_ignore_ascii_case("/c") || flag.eq_ignore_ascii_case("/k"),
+        Family::PowerShell => {
+            flag.eq_ignore_ascii_case("-command") || flag.eq_ignore_ascii_case("-c")
+        }
+        Family::Interpreter(flags) => flags.contains(&flag),
+        Family::Other => unknown_program && flag == "-c",
     }
-    let flag_at = items.iter().position(|i| match (&fam, lit(i)) {
-        (Family::Shell, Some(s)) => is_shell_flag(s),
-        (Family::Cmd, Some(s)) => s.eq_ignore_ascii_case("/c") || s.eq_ignore_ascii_case("/k"),
-        (Family::PowerShell, Some(s)) => {
-            s.eq_ignore_ascii_case("-command") || s.eq_ignore_ascii_case("-c")
-        }
-        (Family::Interpreter(flags), Some(s)) => flags.contains(&s),
-        (Family::Other, Some("-c")) => program.is_none(),
-        _ => false,
-    });
-    let name = program.as_deref().unwrap_or("…");
+}
+
+/// The sinks of a process started with `programs` (its possible literal
+/// values; empty when not a literal) and `items`.
+fn classify(programs: Vec<String>, at: ArgRef, items: &[Item], what: &str) -> Effect {
+    let unknown = programs.is_empty();
+    let fams: Vec<Family> = if unknown {
+        vec![Family::Other]
+    } else {
+        programs.iter().map(|p| family(p)).collect()
+    };
+    let flag_of = |i: &Item| {
+        fams.iter()
+            .find(|f| i.lit.iter().any(|l| is_flag(**f, l, unknown)))
+            .copied()
+    };
     let mut sinks = Vec::new();
-    if let Some(k) = flag_at {
-        let flag = lit(&items[k]).unwrap_or("");
-        let (kind, label) = match fam {
-            Family::Interpreter(_) => {
-                (SinkKind::Eval, format!("{what}(\"{name}\", \"{flag}\", …)"))
-            }
-            _ => (
-                SinkKind::Shell,
-                format!("{what}(\"{name}\", \"{flag}\", …)"),
-            ),
+    if unknown {
+        sinks.push(site(SinkKind::Program, at.clone(), what));
+    }
+    if let Some((k, fam)) = items
+        .iter()
+        .enumerate()
+        .find_map(|(k, i)| Some((k, flag_of(i)?)))
+    {
+        let name = programs.first().map(String::as_str).unwrap_or("…");
+        let flag = items[k].lit.first().map(String::as_str).unwrap_or("");
+        let label = format!("{what}(\"{name}\", \"{flag}\", …)");
+        let kind = match fam {
+            Family::Interpreter(_) => SinkKind::Eval,
+            _ => SinkKind::Shell,
         };
-        if program.is_none() {
-            sinks.push(site(SinkKind::Program, at.clone(), what));
-        }
         let after = &items[k + 1..];
-        let take = if fam == Family::Cmd { after.len() } else { 1 };
+        // cmd joins every item after /c into the command line.
+        let take = if fams.contains(&Family::Cmd) {
+            after.len()
+        } else {
+            1
+        };
         for item in after.iter().take(take) {
-            if item.lit.is_none() {
+            if item.lit.is_empty() {
                 sinks.push(site(kind, item.at.clone(), &label));
             }
         }
-        if sinks.is_empty() {
-            return Effect::Clean;
-        }
-        return Effect::Sinks(sinks);
-    }
-    if program.is_none() {
-        sinks.push(site(SinkKind::Program, at, what));
+        return finish(sinks);
     }
     // A shell or interpreter without its flag runs its first item as a script.
-    let runs_script = !matches!(fam, Family::Other);
-    let mut first_operand = runs_script;
+    let mut first_operand = fams.iter().any(|f| *f != Family::Other);
     let mut after_dashes = false;
     for item in items {
-        if let Some(s) = lit(item) {
-            if s == "--" {
+        if !item.lit.is_empty() {
+            if item.lit.iter().any(|l| l == "--") {
                 after_dashes = true;
             }
-            if !s.starts_with('-') {
+            if item.lit.iter().any(|l| !l.starts_with('-')) {
                 first_operand = false;
             }
             continue;
@@ -217,10 +237,15 @@ fn classify(program: Option<String>, at: ArgRef, items: &[Item], what: &str) -> 
         first_operand = false;
         sinks.push(site(kind, item.at.clone(), what));
     }
+    finish(sinks)
+}
+
+fn finish(sinks: Vec<SinkSite>) -> Effect {
     if sinks.is_empty() {
-        return Effect::Clean;
+        Effect::Clean
+    } else {
+        Effect::Sinks(sinks)
     }
-    Effect::Sinks(sinks)
 }
 
 fn site(kind: SinkKind, at: ArgRef, what: &str) -> SinkSite {
