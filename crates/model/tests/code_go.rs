@@ -1214,6 +1214,16 @@ fn deep_nesting_is_bounded() {
             "filepath.Clean(".repeat(n),
             ")".repeat(n)
         ),
+        format!(
+            "package p\nimport \"github.com/mark3labs/mcp-go/server\"\nvar d = server.WithInstructions({}\"a\"{})\n",
+            "(\"a\" + ".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "package p\nimport \"os/exec\"\nfunc f() {{ exec.Command({}\"a\"{}) }}\n",
+            "(\"a\" + ".repeat(n),
+            ")".repeat(n)
+        ),
     ];
     for src in &cases {
         // One long line: `check` would skip it as minified; lower it anyway.

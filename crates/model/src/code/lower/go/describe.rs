@@ -56,19 +56,27 @@ impl Lower<'_> {
     /// A literal text: a string literal, literals joined with `+`, or a
     /// string constant.
     pub fn lit_text(&self, node: Node<'_>) -> Option<(String, Span)> {
+        self.lit_text_at(node, 0)
+    }
+
+    fn lit_text_at(&self, node: Node<'_>, depth: u8) -> Option<(String, Span)> {
+        if depth > 16 {
+            return None;
+        }
         match node.kind() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 super::lit::string_value(self.text(node)).map(|s| (s, span(node)))
             }
             "identifier" => self.const_str(self.text(node)).map(|s| (s, span(node))),
-            "parenthesized_expression" => self.lit_text(node.named_child(0)?),
-            "literal_element" => self.lit_text(node.named_child(0)?),
+            "parenthesized_expression" | "literal_element" => {
+                self.lit_text_at(node.named_child(0)?, depth + 1)
+            }
             "binary_expression" => {
                 let mut pieces = Vec::new();
                 let mut at = node;
                 for _ in 0..4096 {
                     if at.kind() != "binary_expression" {
-                        pieces.push(self.lit_text(at)?.0);
+                        pieces.push(self.lit_text_at(at, depth + 1)?.0);
                         break;
                     }
                     let op = at.child_by_field_name("operator").map(|o| self.text(o));
@@ -76,10 +84,7 @@ impl Lower<'_> {
                         return None;
                     }
                     let r = at.child_by_field_name("right")?;
-                    if r.kind() == "binary_expression" {
-                        return None;
-                    }
-                    pieces.push(self.lit_text(r)?.0);
+                    pieces.push(self.lit_text_at(r, depth + 1)?.0);
                     at = at.child_by_field_name("left")?;
                 }
                 pieces.reverse();
