@@ -612,6 +612,7 @@ func main() {
 	})
 	srv.AddTool(newGrepTool(), mcp.NewTypedToolHandler(grep))
 	srv.AddTool(mcp.NewTool("remote"), tools.Remote)
+	srv.AddSessionTool(sessionID, mcp.NewTool("session_only"), tools.Remote)
 	srv.AddTools(server.ServerTool{
 		Tool:    mcp.NewTool("ping", mcp.WithDescription("Ping a host")),
 		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil },
@@ -679,7 +680,8 @@ func main() {
             .all(|h| h.name.as_deref() != Some("docs://readme")),
         "static resources take no input"
     );
-    assert_eq!(f.handlers.len(), 7);
+    assert_eq!(handler(&f, "session_only").sources, vec![request(1)]);
+    assert_eq!(f.handlers.len(), 8);
 
     let descs: Vec<(DescriptionOf, &str)> = f
         .descriptions
@@ -959,6 +961,10 @@ fn catalogue_entries() {
         (
             "prog := \"git\"\n\tprog = x\n\texec.Command(prog, \"log\")",
             "!sink[Program@0",
+        ),
+        (
+            "session, _ := conn.NewSession()\n\tsession.CombinedOutput(\"ls \" + x)",
+            "Shell@0 \"ssh.Session.CombinedOutput\"",
         ),
         (r#"plugin.Open(x)"#, "Program@0 \"plugin.Open\""),
         // paths

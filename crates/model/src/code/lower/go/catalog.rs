@@ -394,6 +394,21 @@ impl Lower<'_> {
                 what: method.to_string(),
             }]);
         }
+        let ssh = recv.direct
+            && matches!(
+                recv.root.as_deref().and_then(|r| self.kind(r)),
+                Some(VarKind::SshSession)
+            );
+        if ssh
+            && nodes.len() == 1
+            && matches!(method, "Run" | "Output" | "CombinedOutput" | "Start")
+        {
+            return Effect::Sinks(vec![SinkSite {
+                kind: SinkKind::Shell,
+                at: ArgRef::Arg(0),
+                what: format!("ssh.Session.{method}"),
+            }]);
+        }
         if self.is_http_client(&recv, method, nodes.len()) {
             return url_sink(0, &format!("http.Client.{method}"));
         }

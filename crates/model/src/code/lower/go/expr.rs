@@ -543,6 +543,7 @@ impl Lower<'_> {
                 Some(VarKind::Sql)
             }
             (None, "Begin" | "BeginTx" | "Beginx" | "MustBegin") => Some(VarKind::Sql),
+            (None, "NewSession") => Some(VarKind::SshSession),
             (Some("regexp"), "MustCompile" | "Compile" | "MustCompilePOSIX")
             | (Some("lazyregexp"), "New") => {
                 let pattern = self.str_value(*self.arg_nodes(n).first()?)?;

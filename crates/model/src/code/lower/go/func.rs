@@ -238,6 +238,7 @@ pub(crate) fn kind_of_type(ty: &str) -> Option<VarKind> {
         | "pgxpool.Pool" | "pgxpool.Conn" | "gorm.DB" => Some(VarKind::Sql),
         "http.Client" => Some(VarKind::HttpClient),
         "strings.Builder" | "bytes.Buffer" => Some(VarKind::Builder),
+        "ssh.Session" => Some(VarKind::SshSession),
         _ => None,
     }
 }

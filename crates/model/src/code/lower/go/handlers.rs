@@ -138,7 +138,8 @@ impl Lower<'_> {
         }
     }
 
-    /// `s.AddTool(tool, handler)`, `s.AddPrompt(…)`, `s.AddResourceTemplate(…)`.
+    /// `s.AddTool(tool, handler)`, `s.AddSessionTool(id, tool, handler)`,
+    /// `s.AddPrompt(…)`, `s.AddResourceTemplate(…)`.
     pub fn method_registration(
         &mut self,
         node: Node<'_>,
@@ -146,15 +147,15 @@ impl Lower<'_> {
         nodes: &[Node<'_>],
         args: &[Arg],
     ) {
-        let kind = match method {
-            "AddTool" => HandlerKind::Tool,
-            "AddPrompt" => HandlerKind::Prompt,
-            "AddResourceTemplate" => HandlerKind::Resource,
+        // `AddSessionTool(sessionID, tool, handler)`: the same, one later.
+        let (kind, skip) = match (method, nodes.len()) {
+            ("AddTool", 2) => (HandlerKind::Tool, 0),
+            ("AddSessionTool", 3) => (HandlerKind::Tool, 1),
+            ("AddPrompt", 2) => (HandlerKind::Prompt, 0),
+            ("AddResourceTemplate", 2) => (HandlerKind::Resource, 0),
             _ => return,
         };
-        if nodes.len() != 2 {
-            return;
-        }
+        let (nodes, args) = (&nodes[skip..], &args[skip..]);
         let (go, sdk) = self.imports_mcp();
         if !go && !sdk {
             return;

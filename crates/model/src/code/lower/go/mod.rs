@@ -89,6 +89,9 @@ pub(crate) enum VarKind {
     HttpClient,
     /// A `strings.Builder`/`bytes.Buffer`.
     Builder,
+    /// An `*ssh.Session` (golang.org/x/crypto/ssh): `Run(cmd)` runs `cmd`
+    /// with the remote user's shell.
+    SshSession,
     /// A map (ranging over it binds its keys, which may be model text).
     Map,
     /// A map or slice literal of constants (an allow-list).
