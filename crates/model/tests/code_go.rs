@@ -613,6 +613,8 @@ func main() {
 	srv.AddTool(newGrepTool(), mcp.NewTypedToolHandler(grep))
 	srv.AddTool(mcp.NewTool("remote"), tools.Remote)
 	srv.AddSessionTool(sessionID, mcp.NewTool("session_only"), tools.Remote)
+	local := func(ctx context.Context, request mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil }
+	srv.AddTool(mcp.NewTool("local"), local)
 	srv.AddTools(server.ServerTool{
 		Tool:    mcp.NewTool("ping", mcp.WithDescription("Ping a host")),
 		Handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil },
@@ -681,7 +683,12 @@ func main() {
         "static resources take no input"
     );
     assert_eq!(handler(&f, "session_only").sources, vec![request(1)]);
-    assert_eq!(f.handlers.len(), 8);
+    assert!(matches!(handler(&f, "local").func, HandlerFunc::Local(_)));
+    assert_eq!(
+        f.handlers.len(),
+        9,
+        "a registered literal is not found again by its signature"
+    );
 
     let descs: Vec<(DescriptionOf, &str)> = f
         .descriptions

@@ -90,10 +90,22 @@ impl Lower<'_> {
             return Some(RegFunc::Local(*id));
         }
         match node.kind() {
-            "identifier" => Some(RegFunc::Named {
-                callee: value.clone(),
-                method: false,
-            }),
+            "identifier" => {
+                // `h := func(…) {…}; s.AddTool(t, h)`: that literal.
+                let name = self.text(node);
+                let cur = Some(self.cur);
+                let local = self.b.file.funcs.iter().rposition(|f| {
+                    f.parent == cur && f.class.is_none() && f.name.as_deref() == Some(name)
+                });
+                if let (Some(i), true) = (local, self.is_local(name)) {
+                    self.registered.insert(i as u32);
+                    return Some(RegFunc::Local(FuncId(i as u32)));
+                }
+                Some(RegFunc::Named {
+                    callee: value.clone(),
+                    method: false,
+                })
+            }
             "selector_expression" => {
                 let operand = node.child_by_field_name("operand")?;
                 let package =
