@@ -470,6 +470,9 @@ func f(p, cmd, raw string) {
 	if !strings.HasPrefix(joined, root+"/") {
 		return
 	}
+	if !strings.HasPrefix(p, root+"/") {
+		return
+	}
 	rel, err := filepath.Rel(root, full)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return
@@ -1107,7 +1110,8 @@ fn catalogue_entries() {
         ("regexp.MatchString(`^.+$`, x)", "!clean"),
         ("slices.Contains(xs, x)", "guard[all](x)"),
         ("filepath.IsLocal(x)", "guard[path](x)"),
-        ("strings.HasPrefix(x, \"/srv/\")", "guard[path](x)"),
+        ("strings.HasPrefix(filepath.Clean(x), \"/srv/\")", "guard[path](x)"),
+        ("strings.HasPrefix(x, \"/srv/\")", "!clean"),
         ("strings.HasPrefix(x, \"/srv\")", "!clean"),
     ];
     let mut failures = Vec::new();

@@ -544,6 +544,8 @@ impl Lower<'_> {
             }
             (None, "Begin" | "BeginTx" | "Beginx" | "MustBegin") => Some(VarKind::Sql),
             (None, "NewSession") => Some(VarKind::SshSession),
+            (Some("filepath" | "path"), "Join" | "Clean" | "Abs" | "EvalSymlinks")
+            | (Some("securejoin"), "SecureJoin" | "SecureJoinVFS") => Some(VarKind::Resolved),
             (Some("regexp"), "MustCompile" | "Compile" | "MustCompilePOSIX")
             | (Some("lazyregexp"), "New") => {
                 let pattern = self.str_value(*self.arg_nodes(n).first()?)?;

@@ -3,8 +3,9 @@
 //! - containment with the separator: `strings.HasPrefix(p, root +
 //!   string(os.PathSeparator))`, `strings.HasPrefix(p, root + "/")`, a
 //!   prefix variable built that way, a literal prefix ending in `/`
-//!   (`"/srv/data/"`) — not when `p` is itself a plain concatenation (its
-//!   `..` were never resolved); `filepath.Rel(root, p)` then
+//!   (`"/srv/data/"`) — only when `p` was resolved (`filepath.Join`,
+//!   `Clean`, `Abs`, `EvalSymlinks`): on the raw input or a plain
+//!   concatenation its `..` were never resolved; `filepath.Rel(root, p)` then
 //!   `strings.HasPrefix(rel, "..")` / `strings.Contains(rel, "..")` (a
 //!   negated guard) or `filepath.IsLocal(rel)`; `filepath.IsLocal(p)`.
 //!   `strings.HasPrefix(p, root)` without the separator is not a guard
@@ -127,9 +128,7 @@ impl Lower<'_> {
             Some(v) => v.len() > 1 && (v.ends_with('/') || v.ends_with('\\')),
             None => self.sep_terminated(p, &call),
         };
-        let concat =
-            ident(s, self.src).is_some_and(|n| matches!(self.kind(n), Some(VarKind::Concat)));
-        if !sep || concat {
+        if !sep || !self.resolved(s) {
             return call;
         }
         let subjects = self.path_subjects(s, 0);
@@ -137,6 +136,21 @@ impl Lower<'_> {
             return call;
         }
         guard(subjects, Kinds::PATH, call, at)
+    }
+
+    /// A path whose `..` were resolved before the prefix check: a variable
+    /// assigned from `filepath.Join`/`Clean`/`Abs`/`EvalSymlinks`, or such a
+    /// call written in the check. (`strings.HasPrefix(p, root+"/")` on the
+    /// raw input passes `root/../../etc/passwd`.)
+    fn resolved(&self, s: Node<'_>) -> bool {
+        if let Some(n) = ident(s, self.src) {
+            return matches!(self.kind(n), Some(VarKind::Resolved));
+        }
+        s.kind() == "call_expression"
+            && matches!(
+                self.kind_of_value(s, &Expr::Lit(Lit::Other, span(s))),
+                Some(VarKind::Resolved)
+            )
     }
 
     /// The prefix argument ends with a path separator.

@@ -108,6 +108,9 @@ pub(crate) enum VarKind {
     /// A path built by plain concatenation (a prefix check on it is not a
     /// containment check: `..` was never resolved).
     Concat,
+    /// A path with its `..` resolved: from `filepath.Join`/`Clean`/`Abs`/
+    /// `EvalSymlinks` (a prefix check on it is a containment check).
+    Resolved,
     /// A string ending with a path separator (`root + string(os.PathSeparator)`).
     SepTerminated,
     /// A compiled anchored pattern; a match makes the value safe for these.
