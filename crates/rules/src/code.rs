@@ -30,38 +30,128 @@ impl<'a> CodeCx<'a> {
     }
 }
 
-/// How a flow's source reads in a message: `tool "git_log" passes its
-/// argument "repo"`, `parameter "repo" of gitLog`.
-pub fn source_phrase(cx: &CodeCx<'_>, f: &Flow) -> String {
-    match &f.source {
-        FlowSource::Handler { kind, .. } => {
-            let noun = kind.noun();
-            let who = match &f.tool {
-                Some(t) => format!("{noun} \"{t}\""),
-                None => format!("an MCP {noun}"),
-            };
-            match &f.argument {
-                Some(a) => format!("{who} passes its argument \"{a}\""),
-                None => format!("{who} passes its arguments"),
-            }
+/// How the sources of flows that reach one sink read in a message, with
+/// the verb: `tool "git_log" passes its argument "repo"`, `tool "k" passes
+/// its arguments "name", "namespace"`, `tools "a", "b" and 3 more pass
+/// their arguments`, `parameter "repo" of gitLog flows`.
+pub fn subject(cx: &CodeCx<'_>, flows: &[&Flow]) -> String {
+    let Some(first) = flows.first() else {
+        return String::new();
+    };
+    if let FlowSource::Param { unit, func, .. } = &first.source {
+        let name = cx
+            .unit(*unit)
+            .code
+            .funcs
+            .get(*func as usize)
+            .and_then(|f| f.name.as_deref())
+            .unwrap_or("a function");
+        return match &first.argument {
+            Some(a) => format!("parameter \"{a}\" of {name} flows"),
+            None => format!("a parameter of {name} flows"),
+        };
+    }
+    let noun = match first.source {
+        FlowSource::Handler { kind, .. } => kind.noun(),
+        FlowSource::Param { .. } => "tool",
+    };
+    let mut tools: Vec<&str> = Vec::new();
+    let mut args: Vec<&str> = Vec::new();
+    let mut unnamed = false;
+    for f in flows {
+        match f.tool.as_deref() {
+            Some(t) if !tools.contains(&t) => tools.push(t),
+            None => unnamed = true,
+            _ => {}
         }
-        FlowSource::Param { unit, func, .. } => {
-            let name = cx
-                .unit(*unit)
-                .code
-                .funcs
-                .get(*func as usize)
-                .and_then(|f| f.name.as_deref())
-                .unwrap_or("a function");
-            match &f.argument {
-                Some(a) => format!("parameter \"{a}\" of {name}"),
-                None => format!("a parameter of {name}"),
+        if let Some(a) = f.argument.as_deref() {
+            if !args.contains(&a) {
+                args.push(a);
             }
         }
     }
+    let quoted = |v: &[&str]| -> String {
+        let shown: Vec<String> = v.iter().take(3).map(|x| format!("\"{x}\"")).collect();
+        match v.len() {
+            0..=3 => shown.join(", "),
+            n => format!("{} and {} more", shown.join(", "), n - 3),
+        }
+    };
+    if tools.len() > 1 || (unnamed && !tools.is_empty()) {
+        let extra = if unnamed { " and an unnamed one" } else { "" };
+        return format!("{noun}s {}{extra} pass their arguments", quoted(&tools));
+    }
+    let who = match tools.first() {
+        Some(t) => format!("{noun} \"{t}\""),
+        None => format!("an MCP {noun}"),
+    };
+    match args.len() {
+        0 => format!("{who} passes its arguments"),
+        1 => format!("{who} passes its argument {}", quoted(&args)),
+        _ => format!("{who} passes its arguments {}", quoted(&args)),
+    }
 }
 
-/// A finding at a flow's sink with the flow as related locations.
+/// One finding per sink: the flows reaching one call (several arguments,
+/// several tools sharing a helper) are one problem. The finding is at the
+/// sink, with the first flow's path as related locations (source first)
+/// and where each other tool's input enters. `message` gets the
+/// [`subject`] of the group and its first flow.
+pub fn report(
+    cx: &CodeCx<'_>,
+    rule: &'static RuleMeta,
+    flows: Vec<&Flow>,
+    message: impl Fn(&str, &Flow) -> String,
+    fix: &str,
+    out: &mut Vec<Finding>,
+) {
+    let mut groups: Vec<Vec<&Flow>> = Vec::new();
+    let mut index: std::collections::HashMap<(u32, skillaudit_model::Span), usize> =
+        std::collections::HashMap::new();
+    for f in flows {
+        let key = (f.sink.unit, f.sink.span);
+        match index.get(&key) {
+            Some(&g) => groups[g].push(f),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![f]);
+            }
+        }
+    }
+    for mut group in groups {
+        // The most certain, then the shortest path first.
+        group.sort_by_key(|f| (std::cmp::Reverse(f.confidence), f.steps.len()));
+        let first = group[0];
+        let text = message(&subject(cx, &group), first);
+        let mut finding = flow_finding(cx, rule, first, text);
+        let mut others = 0;
+        let mut seen = vec![first.tool.clone()];
+        for f in &group[1..] {
+            if seen.contains(&f.tool) || others >= 10 {
+                continue;
+            }
+            seen.push(f.tool.clone());
+            if let Some(s) = f.steps.first() {
+                finding = finding.related_span(
+                    cx.unit(s.file).file,
+                    s.span,
+                    format!(
+                        "also {}",
+                        f.tool
+                            .as_deref()
+                            .map(|t| format!("tool \"{t}\": {}", s.message))
+                            .unwrap_or_else(|| s.message.clone())
+                    ),
+                );
+                others += 1;
+            }
+        }
+        out.push(finding.fix(fix, crate::Applicability::Manual));
+    }
+}
+
+/// A finding at a flow's sink with the flow as related locations, its
+/// steps numbered in order (source first).
 pub fn flow_finding(
     cx: &CodeCx<'_>,
     rule: &'static RuleMeta,
@@ -77,8 +167,12 @@ pub fn flow_finding(
     if unit.test {
         finding.severity = finding.severity.min(Severity::Low);
     }
-    for s in &f.steps {
-        finding = finding.related_span(cx.unit(s.file).file, s.span, s.message.clone());
+    for (i, s) in f.steps.iter().enumerate() {
+        finding = finding.related_span(
+            cx.unit(s.file).file,
+            s.span,
+            format!("{}. {}", i + 1, s.message),
+        );
     }
     finding.flow = true;
     finding

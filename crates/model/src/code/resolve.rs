@@ -12,6 +12,7 @@
 //! the helper that finally runs the command. Library callees (with
 //! `Call::qualified`) are never resolved into the repository.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::ir::{CodeFile, Expr, FuncId, Lang};
@@ -41,6 +42,9 @@ fn family(lang: Option<Lang>) -> u8 {
     }
 }
 
+/// A module lookup: (importing unit, module as written, imported member).
+type ModuleKey = (u32, String, Option<String>);
+
 /// Lookup tables over every unit, built once.
 pub struct Resolver<'a> {
     units: &'a [CodeUnit],
@@ -56,6 +60,10 @@ pub struct Resolver<'a> {
     exported: HashMap<(u8, &'a str), Vec<GFn>>,
     /// Units by path.
     by_path: HashMap<&'a str, u32>,
+    /// Units by file name (`exec.ts`, `__init__.py`), for suffix lookups.
+    by_name: HashMap<&'a str, Vec<u32>>,
+    /// Module lookups already answered: (unit, module, member) → unit.
+    modules: RefCell<HashMap<ModuleKey, Option<u32>>>,
     /// Go: units by (directory, package).
     go_dirs: HashMap<&'a str, Vec<u32>>,
 }
@@ -89,12 +97,16 @@ impl<'a> Resolver<'a> {
             method_names: HashMap::new(),
             exported: HashMap::new(),
             by_path: HashMap::new(),
+            by_name: HashMap::new(),
+            modules: RefCell::new(HashMap::new()),
             go_dirs: HashMap::new(),
         };
         for (ui, u) in units.iter().enumerate() {
             let ui = ui as u32;
             let fam = family(u.code.lang);
             r.by_path.insert(u.path.as_str(), ui);
+            let name = u.path.rsplit('/').next().unwrap_or(&u.path);
+            r.by_name.entry(name).or_default().push(ui);
             if fam == 2 {
                 r.go_dirs.entry(dir_of(&u.path)).or_default().push(ui);
             }
@@ -305,6 +317,16 @@ impl<'a> Resolver<'a> {
 
     /// The unit a module specifier names, seen from unit `ui`.
     pub fn module(&self, ui: u32, module: &str, member: Option<&str>) -> Option<u32> {
+        let key = (ui, module.to_string(), member.map(str::to_string));
+        if let Some(found) = self.modules.borrow().get(&key) {
+            return *found;
+        }
+        let found = self.module_uncached(ui, module, member);
+        self.modules.borrow_mut().insert(key, found);
+        found
+    }
+
+    fn module_uncached(&self, ui: u32, module: &str, member: Option<&str>) -> Option<u32> {
         let unit = self.unit(ui);
         match family(unit.code.lang) {
             0 => self.js_module(&unit.path, module),
@@ -343,11 +365,15 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// The one unit whose path ends with `rest` + one of `exts` (at a
+    /// directory boundary); `None` when none or several do.
     fn by_suffix(&self, rest: &str, exts: &[&str]) -> Option<u32> {
         let mut found = None;
-        for (path, &u) in &self.by_path {
-            for e in exts {
-                let want = format!("{rest}{e}");
+        for e in exts {
+            let want = format!("{rest}{e}");
+            let name = want.rsplit('/').next().unwrap_or(&want);
+            for &u in self.by_name.get(name).into_iter().flatten() {
+                let path = self.units[u as usize].path.as_str();
                 if path.ends_with(&want)
                     && (path.len() == want.len() || path[..path.len() - want.len()].ends_with('/'))
                 {

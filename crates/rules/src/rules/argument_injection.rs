@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, runs_anything, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, runs_anything, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -45,21 +45,29 @@ impl Rule for ArgumentInjection {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            let what = match f.sink.kind {
-                SinkKind::Program => "as the program run by",
-                SinkKind::ProgramArg { .. } => "as an argument (it may start with `-`) of",
-                SinkKind::ProgramArgs => "into the argument list of",
-                _ => continue,
-            };
-            if runs_anything(cx, f) {
-                continue; // shell-tool
-            }
-            let message = format!("{} {what} {}", source_phrase(cx, f), f.sink.what);
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "put `--` before the value, reject values starting with `-`, or check it against an allow-list; never let the model choose the program",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| {
+                matches!(
+                    f.sink.kind,
+                    SinkKind::Program | SinkKind::ProgramArg { .. } | SinkKind::ProgramArgs
+                ) && !runs_anything(cx, f)
+            })
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                let what = match f.sink.kind {
+                    SinkKind::Program => "as the program run by",
+                    SinkKind::ProgramArg { .. } => "as an argument (it may start with `-`) of",
+                    _ => "into the argument list of",
+                };
+                format!("{who} {what} {}", f.sink.what)
+            },
+            "put `--` before the value, reject values starting with `-`, or check it against an allow-list; never let the model choose the program",
+            out,
+        );
     }
 }

@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -41,17 +41,24 @@ impl Rule for CodeEvaluation {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            let what = match f.sink.kind {
-                SinkKind::Eval => "as code evaluated by",
-                SinkKind::Deserialize => "into data deserialised by",
-                _ => continue,
-            };
-            let message = format!("{} {what} {}", source_phrase(cx, f), f.sink.what);
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "parse the input instead of evaluating it (a real parser, ast.literal_eval, yaml.safe_load, JSON)",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| matches!(f.sink.kind, SinkKind::Eval | SinkKind::Deserialize))
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                let what = if f.sink.kind == SinkKind::Eval {
+                    "as code evaluated by"
+                } else {
+                    "into data deserialised by"
+                };
+                format!("{who} {what} {}", f.sink.what)
+            },
+            "parse the input instead of evaluating it (a real parser, ast.literal_eval, yaml.safe_load, JSON)",
+            out,
+        );
     }
 }

@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -58,19 +58,22 @@ impl Rule for CommandInjection {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            if f.sink.kind != SinkKind::Shell || f.attrs.whole {
-                continue;
-            }
-            let message = format!(
-                "{} into a shell command run by {}: shell syntax in it runs as commands",
-                source_phrase(cx, f),
-                f.sink.what
-            );
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "run the program without a shell, with the value as one argument after `--`; or quote it (shlex.quote, shell-quote) and validate it",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| f.sink.kind == SinkKind::Shell && !f.attrs.whole)
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                format!(
+                    "{who} into a shell command run by {}: shell syntax in it runs as commands",
+                    f.sink.what
+                )
+            },
+            "run the program without a shell, with the value as one argument after `--`; or quote it (shlex.quote, shell-quote) and validate it",
+            out,
+        );
     }
 }

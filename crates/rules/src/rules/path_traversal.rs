@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -53,20 +53,26 @@ impl Rule for PathTraversal {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            let SinkKind::Path(op) = f.sink.kind else {
-                continue;
-            };
-            let message = format!(
-                "{} into a path {} by {} without a containment check: `../` leaves the intended folder",
-                source_phrase(cx, f),
-                op.verb(),
-                f.sink.what
-            );
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "resolve the path and refuse it unless it is inside the root, checked with the separator (startsWith(root + sep), is_relative_to, filepath.Rel)",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| matches!(f.sink.kind, SinkKind::Path(_)))
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                let verb = match f.sink.kind {
+                    SinkKind::Path(op) => op.verb(),
+                    _ => "used",
+                };
+                format!(
+                    "{who} into a path {verb} by {} without a containment check: `../` leaves the intended folder",
+                    f.sink.what
+                )
+            },
+            "resolve the path and refuse it unless it is inside the root, checked with the separator (startsWith(root + sep), is_relative_to, filepath.Rel)",
+            out,
+        );
     }
 }

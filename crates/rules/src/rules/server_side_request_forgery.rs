@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -43,19 +43,22 @@ impl Rule for ServerSideRequestForgery {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            if f.sink.kind != SinkKind::Url {
-                continue;
-            }
-            let message = format!(
-                "{} as the URL requested by {}: the model chooses the host, internal addresses included",
-                source_phrase(cx, f),
-                f.sink.what
-            );
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "fix the origin in code and let the model choose only path or query values, or check the URL's host against an allow-list",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| f.sink.kind == SinkKind::Url)
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                format!(
+                    "{who} as the URL requested by {}: the model chooses the host, internal addresses included",
+                    f.sink.what
+                )
+            },
+            "fix the origin in code and let the model choose only path or query values, or check the URL's host against an allow-list",
+            out,
+        );
     }
 }

@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, runs_anything, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, runs_anything, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 use skillaudit_model::code::taint::FlowConfidence;
 
@@ -49,24 +49,26 @@ impl Rule for ShellTool {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            if f.confidence != FlowConfidence::High {
-                continue;
-            }
-            let shell = f.sink.kind == SinkKind::Shell && f.attrs.whole;
-            let process = f.sink.kind == SinkKind::Program && f.attrs.whole && runs_anything(cx, f);
-            if !(shell || process) {
-                continue;
-            }
-            let message = format!(
-                "{} to {} as the whole command: the model can run anything the server can",
-                source_phrase(cx, f),
-                f.sink.what
-            );
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "replace the general command tool with specific tools whose arguments are validated, or run it only in a hardened container",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| f.confidence == FlowConfidence::High)
+            .filter(|f| {
+                (f.sink.kind == SinkKind::Shell && f.attrs.whole)
+                    || (f.sink.kind == SinkKind::Program && f.attrs.whole && runs_anything(cx, f))
+            })
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                format!(
+                    "{who} to {} as the whole command: the model can run anything the server can",
+                    f.sink.what
+                )
+            },
+            "replace the general command tool with specific tools whose arguments are validated, or run it only in a hardened container",
+            out,
+        );
     }
 }

@@ -1,5 +1,5 @@
-use crate::code::{flow_finding, source_phrase, CodeCx};
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta};
+use crate::code::{report, CodeCx};
+use crate::{declare_rule, Finding, Rule, RuleMeta};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -43,19 +43,22 @@ impl Rule for SqlInjection {
     }
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        for f in cx.flows() {
-            if f.sink.kind != SinkKind::Sql || f.attrs.whole {
-                continue;
-            }
-            let message = format!(
-                "{} into SQL text run by {} instead of a bound parameter",
-                source_phrase(cx, f),
-                f.sink.what
-            );
-            out.push(flow_finding(cx, &Self::META, f, message).fix(
-                "bind the value as a query parameter; check identifiers against an allow-list",
-                Applicability::Manual,
-            ));
-        }
+        let flows = cx
+            .flows()
+            .filter(|f| f.sink.kind == SinkKind::Sql && !f.attrs.whole)
+            .collect();
+        report(
+            cx,
+            &Self::META,
+            flows,
+            |who, f| {
+                format!(
+                    "{who} into SQL text run by {} instead of a bound parameter",
+                    f.sink.what
+                )
+            },
+            "bind the value as a query parameter; check identifiers against an allow-list",
+            out,
+        );
     }
 }

@@ -79,6 +79,18 @@ pub struct ParamReturn {
 pub struct Summary {
     pub sinks: Vec<ParamSink>,
     pub returns: Vec<ParamReturn>,
+    /// The function can throw (a `throw`, or a call of one that throws).
+    pub throws: bool,
+    /// It never returns normally (`function fail(m) { throw new Error(m) }`):
+    /// a call to it ends the branch like a `throw`.
+    pub diverges: bool,
+    /// Parameters it checks, throwing when the check fails: a validator
+    /// (`assertSafeArgv(args)`, `validate_name(name)`). After a call, the
+    /// argument is trusted.
+    pub validates: Vec<u16>,
+    /// Parameters its boolean result guards: every `return` is a guard on
+    /// them (`function isInside(p) { return p.startsWith(ROOT + sep) }`).
+    pub guards: Vec<(u16, crate::code::ir::Kinds)>,
 }
 
 /// At most this many sink entries per summary.

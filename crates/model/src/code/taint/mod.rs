@@ -163,10 +163,17 @@ fn run_handler(eng: &Engine<'_>, ui: u32, hi: u32, h: &Handler, f: GFn) -> Vec<H
                 continue;
             }
         };
-        let name = s.name.clone().or_else(|| match (&param.pattern, h.kind) {
+        // A dispatcher's arguments dict is an object of arguments.
+        let declared = s.name.clone().or_else(|| match (&param.pattern, h.kind) {
             (Pattern::Name(n, _), HandlerKind::Resource | HandlerKind::Prompt) => Some(n.clone()),
             _ => None,
         });
+        let object = h.kind == HandlerKind::Dispatch
+            || matches!(
+                declared.as_deref(),
+                Some("arguments" | "args" | "kwargs" | "params")
+            );
+        let name = declared.filter(|_| !object);
         let message = match &name {
             Some(n) => format!("{} argument `{n}`", h.kind.noun()),
             None => format!("{} arguments", h.kind.noun()),
@@ -224,7 +231,12 @@ fn untraced(
             continue;
         }
         let func = &units[f.0 as usize].code.funcs[f.1 as usize];
-        if !matches!(func.parent, None | Some(FuncId::TOP)) || func.params.is_empty() {
+        // Named functions only: an anonymous callback handed to a
+        // framework (`app.post("/x", (c) => …)`) is called, just not by us.
+        if !matches!(func.parent, None | Some(FuncId::TOP))
+            || func.params.is_empty()
+            || func.name.is_none()
+        {
             continue;
         }
         let Some(s) = eng.summary(f) else { continue };

@@ -212,26 +212,42 @@ impl Value {
     }
 }
 
-/// Whether constant text before a value pins a URL's scheme and host:
-/// `https://api.example.com/` (a path may follow), not `https://` or
-/// `https://api.example.com` (a value right after the host could extend
-/// it: `.evil.com`), nor text with a value in it (`\0` marks one).
+/// Whether the text before a value keeps that value out of a URL's scheme
+/// and host. In `before`, `\0` stands for model data and `\u{1}` for a
+/// value the server chose itself (a constant, its configuration,
+/// `this.apiPrefix`).
+///
+/// The value is after the origin when a `scheme://host/` precedes it —
+/// `https://api.example.com/`, `${protocol}://${host}/api/` (whoever
+/// chose `host`: if the model did, that other value is the finding) — or
+/// when something then a `/` precedes it (`${base}/repos/`), or a server
+/// value alone (`${API_BASE}${path}`: a base URL of the server's own).
+/// Not after it: nothing before it, `https://` or `https://api.example.com`
+/// (a value right after the host extends it: `.evil.com`, `@evil.com`),
+/// model data alone before it.
 pub fn fixes_origin(before: &str) -> bool {
-    let Some(i) = before.find("://") else {
+    if let Some(i) = before.find("://") {
+        let scheme = &before[..i];
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '\u{1}' | '\0'))
+        {
+            return false;
+        }
+        let rest = &before[i + 3..];
+        return match rest.find(['/', '?', '#']) {
+            Some(end) => end > 0 && !rest[..end].ends_with('@'),
+            None => false,
+        };
+    }
+    let Some(first) = before.chars().next() else {
         return false;
     };
-    let scheme = &before[..i];
-    if scheme.is_empty()
-        || !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-    {
-        return false;
-    }
-    let rest = &before[i + 3..];
-    match rest.find(['/', '?', '#']) {
-        Some(end) => end > 0 && !rest[..end].contains('\0') && !rest[..end].ends_with('@'),
-        None => false,
+    match first {
+        '\u{1}' | '\0' if before[first.len_utf8()..].contains(['/', '?']) => true,
+        '\u{1}' => !before.contains('\0'),
+        _ => false,
     }
 }
 
@@ -257,8 +273,19 @@ mod tests {
         assert!(!fixes_origin("https://"));
         assert!(!fixes_origin("https://api.example.com"));
         assert!(!fixes_origin("curl "));
-        assert!(!fixes_origin("https://\0/path"));
+        assert!(
+            fixes_origin("https://\0/path/"),
+            "the host's own value is the finding"
+        );
+        assert!(fixes_origin("\0/repos/"));
+        assert!(!fixes_origin("\0"));
+        assert!(!fixes_origin("/relative/"));
         assert!(!fixes_origin("https://user@"));
+        assert!(fixes_origin("\u{1}"), "a base URL of the server's own");
+        assert!(fixes_origin("\u{1}://\u{1}/api/0"));
+        assert!(!fixes_origin("\u{1}://"));
+        assert!(!fixes_origin("\u{1}\0"));
+        assert!(!fixes_origin("https://\u{1}"));
     }
 
     #[test]

@@ -448,7 +448,10 @@ fn other_by_name(module: &str, func: &str, args: &[Arg]) -> Option<Effect> {
         ("Buffer", "from") => propagate(vec![ArgRef::Arg(0)], true),
         ("util", "promisify") => propagate(vec![ArgRef::Arg(0)], true),
         ("URL", "") if args.len() <= 1 => propagate(vec![ArgRef::Arg(0)], true),
-        ("URL" | "Request", "") => propagate(all_args(args), false),
+        ("URL", "") => propagate(all_args(args), false),
+        // A Request is its URL as far as requests go: the init object's
+        // body and headers do not choose where it is sent.
+        ("Request", "") => propagate(vec![ArgRef::Arg(0)], true),
         ("encodeURI" | "escape" | "unescape", "") => propagate(vec![ArgRef::Arg(0)], false),
         ("path", _)
         | ("url", _)

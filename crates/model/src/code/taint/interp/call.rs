@@ -33,7 +33,7 @@ impl Frame<'_, '_> {
                 }
                 let (value, items) = match &a.value {
                     Expr::Array { items, .. } => {
-                        let vals: Vec<Value> = items.iter().map(|x| self.expr(x)).collect();
+                        let vals: Vec<Value> = self.items(items);
                         let mut all = Value::clean();
                         for v in &vals {
                             all.join(v.clone());
@@ -199,6 +199,7 @@ impl Frame<'_, '_> {
             let skip = match site.kind {
                 SinkKind::Url => l.attrs.after_origin,
                 SinkKind::ProgramArg { after_dashes } => after_dashes || l.attrs.prefixed,
+                SinkKind::ProgramArgs => l.attrs.prefixed,
                 SinkKind::Sql => l.attrs.whole,
                 _ => false,
             };
@@ -236,12 +237,73 @@ impl Frame<'_, '_> {
             hits: Vec::new(),
             ret: Value::clean(),
             inline: self.inline + 1,
+            threw: false,
+            diverged: false,
+            validated: Vec::new(),
+            returned_guards: None,
         };
         for p in &f.params {
             inner.bind(&p.pattern, params.clone());
         }
         inner.block(&f.body);
         self.hits.append(&mut inner.hits);
+        // A callback that checks captured parameters (`xs.forEach(x => {
+        // if (bad(x)) throw … })`) validates them for the function.
+        self.validated.append(&mut inner.validated);
+    }
+
+    /// `obj.method(x)` with Python's `self` or Go's receiver as the first
+    /// parameter: the arguments start at parameter 1.
+    fn shift(&self, target: (u32, u32), c: &Call) -> usize {
+        let callee = self
+            .eng
+            .resolver
+            .unit(target.0)
+            .code
+            .funcs
+            .get(target.1 as usize);
+        match (&c.callee, callee) {
+            (Expr::Member { .. }, Some(f)) if f.class.is_some() => match f.params.first() {
+                Some(Param {
+                    pattern: Pattern::Name(n, _),
+                    ..
+                }) if n == "self"
+                    || n == "cls"
+                    || self.eng.resolver.unit(target.0).code.lang == Some(Lang::Go) =>
+                {
+                    1
+                }
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// The member path of the argument a call gives for parameter `p`.
+    fn arg_key(&self, c: &Call, p: u16, shift: usize) -> Option<String> {
+        let idx = (p as usize).checked_sub(shift)?;
+        let arg = c.args.iter().filter(|a| a.name.is_none()).nth(idx)?;
+        super::key(&arg.value)
+    }
+
+    /// The facts a call to a guard function of the repository establishes
+    /// when it returns true (`if (!isInside(p)) throw …`).
+    pub(super) fn guard_call(&self, c: &Call) -> Vec<(String, Kinds)> {
+        if c.qualified.is_some() || c.effect != Effect::Unknown {
+            return Vec::new();
+        }
+        let Some(target) = self.eng.resolver.callee(self.unit, self.func, &c.callee) else {
+            return Vec::new();
+        };
+        let Some(summary) = self.eng.summary(target) else {
+            return Vec::new();
+        };
+        let shift = self.shift(target, c);
+        summary
+            .guards
+            .iter()
+            .filter_map(|&(p, kinds)| Some((self.arg_key(c, p, shift)?, kinds)))
+            .collect()
     }
 
     /// A call to a function of the repository: its summary, applied to
@@ -271,22 +333,15 @@ impl Frame<'_, '_> {
         let callee_name = callee
             .and_then(|f| f.name.as_deref())
             .unwrap_or("a function");
-        // `obj.method(x)` with Python's `self` or Go's receiver first: shift.
-        let shift = match (&c.callee, callee) {
-            (Expr::Member { .. }, Some(f)) if f.class.is_some() => match f.params.first() {
-                Some(Param {
-                    pattern: Pattern::Name(n, _),
-                    ..
-                }) if n == "self"
-                    || n == "cls"
-                    || self.eng.resolver.unit(target.0).code.lang == Some(Lang::Go) =>
-                {
-                    1
-                }
-                _ => 0,
-            },
-            _ => 0,
-        };
+        let shift = self.shift(target, c);
+        self.threw |= summary.throws;
+        self.diverged |= summary.diverges;
+        // A validator: what it checked is trusted after the call.
+        for &p in &summary.validates {
+            if let Some(k) = self.arg_key(c, p, shift) {
+                self.apply(&[(k, Kinds::ALL)]);
+            }
+        }
         let param_value = |p: u16| -> Value {
             let Some(f) = callee else {
                 return Value::clean();
@@ -355,6 +410,7 @@ impl Frame<'_, '_> {
                 let skip = match s.sink.kind {
                     SinkKind::Url => l.attrs.after_origin,
                     SinkKind::ProgramArg { after_dashes } => after_dashes || l.attrs.prefixed,
+                    SinkKind::ProgramArgs => l.attrs.prefixed,
                     SinkKind::Sql => l.attrs.whole,
                     _ => false,
                 };

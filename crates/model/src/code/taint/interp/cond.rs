@@ -13,6 +13,8 @@ impl Frame<'_, '_> {
         let (when_true, when_false) = self.facts(cond);
         let tool = self.dispatch_tool(cond);
         self.expr(cond);
+        let checked = self.params_in(cond);
+        let threw_before = std::mem::take(&mut self.threw);
         let before = self.env.clone();
         let saved_tool = self.tool.clone();
         self.apply(&when_true);
@@ -20,10 +22,17 @@ impl Frame<'_, '_> {
             self.tool = tool;
         }
         let then_continues = self.block(then);
+        let then_threw = std::mem::take(&mut self.threw) && !then_continues;
         self.tool = saved_tool;
         let then_env = std::mem::replace(&mut self.env, before);
         self.apply(&when_false);
         let else_continues = self.block(els);
+        let else_threw = self.threw && !else_continues;
+        self.threw |= threw_before || then_threw;
+        if then_threw || else_threw {
+            // A check that throws on failure validates what it looked at.
+            self.validated.extend(checked);
+        }
         let else_env = std::mem::take(&mut self.env);
         self.env = match (then_continues, else_continues) {
             (true, true) => join_envs(then_env, else_env),
@@ -144,6 +153,7 @@ impl Frame<'_, '_> {
                 let (t, f) = self.facts(expr);
                 (f, t)
             }
+            Expr::Call(c) => (self.guard_call(c), Vec::new()),
             Expr::Binary {
                 op, left, right, ..
             } => match op {
@@ -208,7 +218,7 @@ impl Frame<'_, '_> {
     }
 
     /// The value at a member path not bound itself (`args.path`).
-    fn path_value(&self, k: &str) -> Value {
+    pub(super) fn path_value(&self, k: &str) -> Value {
         let mut parts = k.split('.');
         let Some(root) = parts.next() else {
             return Value::clean();

@@ -41,6 +41,15 @@ pub struct Frame<'e, 'r> {
     pub hits: Vec<Hit>,
     pub ret: Value,
     inline: u32,
+    /// A throw happened since this was last cleared (validators).
+    threw: bool,
+    /// The last call never returns (set by calls, read by statements).
+    diverged: bool,
+    /// Parameters checked by a condition whose branch throws.
+    validated: Vec<u16>,
+    /// Guards every `return` of this function makes (None: no return yet;
+    /// an empty list once one returns without a guard).
+    returned_guards: Option<Vec<(String, Kinds)>>,
 }
 
 /// Facts a condition establishes: (key, kinds) when it is true / false.
@@ -65,6 +74,107 @@ pub(super) fn lit_str(e: &Expr) -> Option<&str> {
 
 pub(super) fn is_literal(e: &Expr) -> bool {
     matches!(e, Expr::Lit(..))
+}
+
+/// Member names of objects that wrap the arguments rather than name one.
+const WRAPPERS: &[&str] = &[
+    "data",
+    "params",
+    "args",
+    "arguments",
+    "input",
+    "body",
+    "payload",
+    "options",
+    "opts",
+    "value",
+    "values",
+    "kwargs",
+];
+
+/// Calls that check a value's type or size, not its content.
+const TYPE_CHECKS: &[&str] = &[
+    "isinstance",
+    "isArray",
+    "hasattr",
+    "callable",
+    "len",
+    "length",
+    "size",
+    "count",
+    "typeof",
+    "isNaN",
+    "isFinite",
+    "isInteger",
+    "exists",
+    "existsSync",
+];
+
+/// The names and member paths whose content a condition checks (see
+/// `Frame::params_in`), collected into `out`.
+fn content_keys(e: &Expr, out: &mut Vec<String>, depth: u32) {
+    if depth > 32 {
+        return;
+    }
+    let all_keys = |e: &Expr, out: &mut Vec<String>| {
+        crate::code::taint::visit_expr(e, &mut |x| {
+            if let Some(k) = key(x) {
+                out.push(k);
+            }
+        });
+    };
+    match e {
+        Expr::Unary {
+            op: UnOp::Not,
+            expr,
+            ..
+        } => content_keys(expr, out, depth + 1),
+        Expr::Binary {
+            op, left, right, ..
+        } => match op {
+            BinOp::And | BinOp::Or => {
+                content_keys(left, out, depth + 1);
+                content_keys(right, out, depth + 1);
+            }
+            BinOp::Eq | BinOp::Ne => {
+                let meaningful = |x: &Expr| match x {
+                    Expr::Lit(Lit::Str(s), _) => !s.is_empty(),
+                    Expr::Lit(Lit::Num, _) => false,
+                    _ => false,
+                };
+                if meaningful(right) && !is_size(left) {
+                    all_keys(left, out);
+                } else if meaningful(left) && !is_size(right) {
+                    all_keys(right, out);
+                }
+            }
+            BinOp::In | BinOp::NotIn => all_keys(left, out),
+            _ => {}
+        },
+        Expr::Guard { check, .. } => all_keys(check, out),
+        Expr::Call(c) => {
+            if c.callee_name().is_some_and(|n| TYPE_CHECKS.contains(&n)) {
+                return;
+            }
+            all_keys(&c.callee, out);
+            for a in &c.args {
+                all_keys(&a.value, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `x.length`, `len(x)`: a size, not content.
+fn is_size(e: &Expr) -> bool {
+    match e {
+        Expr::Member { prop, .. } => matches!(prop.as_str(), "length" | "size"),
+        Expr::Call(c) => c.callee_name().is_some_and(|n| TYPE_CHECKS.contains(&n)),
+        Expr::Unary {
+            op: UnOp::Numeric, ..
+        } => true,
+        _ => false,
+    }
 }
 
 /// Member access on a labelled value: requests open up into arguments,
@@ -104,7 +214,11 @@ pub(super) fn member(v: Value, prop: &str) -> Value {
                     {
                         continue;
                     }
-                    l.name = Some(prop.into());
+                    // `parsed.data.path`, `input.value`: a wrapper, not yet
+                    // the argument; the next member names it.
+                    if !WRAPPERS.contains(&prop) {
+                        l.name = Some(prop.into());
+                    }
                 }
             }
         }
@@ -124,6 +238,10 @@ impl<'e, 'r> Frame<'e, 'r> {
             hits: Vec::new(),
             ret: Value::clean(),
             inline: 0,
+            threw: false,
+            diverged: false,
+            validated: Vec::new(),
+            returned_guards: None,
         }
     }
 
@@ -196,10 +314,12 @@ impl<'e, 'r> Frame<'e, 'r> {
                 true
             }
             Stmt::Expr(e) => {
+                self.diverged = false;
                 self.expr(e);
-                true
+                !std::mem::take(&mut self.diverged)
             }
             Stmt::Return(e, span) => {
+                self.note_return(e.as_ref());
                 if let Some(e) = e {
                     let v = self.expr(e);
                     if v.is_tainted() {
@@ -215,6 +335,7 @@ impl<'e, 'r> Frame<'e, 'r> {
                 if let Some(e) = e {
                     self.expr(e);
                 }
+                self.threw = true;
                 false
             }
             Stmt::If {
@@ -335,8 +456,8 @@ impl<'e, 'r> Frame<'e, 'r> {
             }
             Expr::Array { items, .. } => {
                 let mut v = Value::clean();
-                for x in items {
-                    v.join(self.expr(x));
+                for x in self.items(items) {
+                    v.join(x);
                 }
                 v.func = None;
                 v
@@ -403,6 +524,26 @@ impl<'e, 'r> Frame<'e, 'r> {
         }
     }
 
+    /// The values of a list's items. An item right after a literal long
+    /// option without `=` (`["show", "--inline", sql]`) is that option's
+    /// value: the program reads it as such even when it starts with `-`,
+    /// so it counts as having text before it.
+    pub(super) fn items(&mut self, items: &[Expr]) -> Vec<Value> {
+        let mut out = Vec::with_capacity(items.len());
+        let mut after_option = false;
+        for x in items {
+            let v = self.expr(x);
+            out.push(if after_option {
+                v.map_attrs(|a| a.prefixed = true)
+            } else {
+                v
+            });
+            after_option = matches!(lit_str(x), Some(s)
+                if s.starts_with("--") && s.len() > 2 && !s.contains('='));
+        }
+        out
+    }
+
     fn template(&mut self, parts: &[Expr]) -> Value {
         let refs: Vec<&Expr> = parts.iter().collect();
         self.template_of(&refs)
@@ -425,12 +566,17 @@ impl<'e, 'r> Frame<'e, 'r> {
             pieces += 1;
             let prefixed = !before.is_empty();
             let origin = fixes_origin(&before);
+            // What precedes the next part: model text (`\0`) or text the
+            // server chose (`\u{1}`: a constant, configuration, a field).
+            // A value whose every label already sits after a fixed origin is
+            // itself a URL the server pinned (`url += "&q=" + q`).
+            let pinned = v.labels.iter().all(|l| l.attrs.after_origin);
+            before.push(if pinned { '\u{1}' } else { '\0' });
             for mut l in v.labels {
                 l.attrs.prefixed |= prefixed;
                 l.attrs.after_origin |= origin;
                 out.add(l);
             }
-            before.push('\0');
         }
         if pieces > 1 {
             out = out.derived();
@@ -439,10 +585,64 @@ impl<'e, 'r> Frame<'e, 'r> {
         out
     }
 
+    /// A `return`: the guards its value makes, intersected over returns.
+    fn note_return(&mut self, e: Option<&Expr>) {
+        let facts = match e {
+            Some(Expr::Lit(Lit::Bool(false), _)) => return,
+            Some(e) => self.facts(e).0,
+            None => Vec::new(),
+        };
+        self.returned_guards = Some(match self.returned_guards.take() {
+            None => facts,
+            Some(prev) => prev
+                .into_iter()
+                .filter(|(k, kinds)| {
+                    facts
+                        .iter()
+                        .any(|(k2, k2s)| k2 == k && k2s.contains(*kinds))
+                })
+                .collect(),
+        });
+    }
+
+    /// The parameters (of the function being summarised) whose *content*
+    /// a condition checks: method calls on them or taking them
+    /// (`tok.startsWith("-")`, `DANGEROUS.has(name)`, `re.test(x)`),
+    /// comparisons with a non-empty literal, `in` tests. Presence and type
+    /// checks (`!x`, `x == null`, `typeof x`, `isinstance`, lengths) check
+    /// nothing about what the value says and validate nothing.
+    fn params_in(&mut self, e: &Expr) -> Vec<u16> {
+        let mut keys = Vec::new();
+        content_keys(e, &mut keys, 0);
+        let mut out = Vec::new();
+        for k in keys {
+            let v = match self.env.get(&k) {
+                Some(v) => v.clone(),
+                None => self.path_value(&k),
+            };
+            for l in v.labels {
+                if let Origin::Param(i) = l.origin {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
     /// The summary of this function: what its parameters reach.
     pub fn summarise(mut self, params: &[Param]) -> super::flow::Summary {
+        let method = self.code().funcs[self.func as usize].class.is_some();
         for (i, p) in params.iter().enumerate() {
             if p.ty == TypeHint::Safe || p.ty == TypeHint::Context {
+                continue;
+            }
+            // The object a method is called on (`self`, `cls`, a Go
+            // receiver) is the server's own state, not data passed in.
+            let receiver = i == 0
+                && method
+                && (matches!(&p.pattern, Pattern::Name(n, _) if n == "self" || n == "cls")
+                    || self.code().lang == Some(Lang::Go));
+            if receiver {
                 continue;
             }
             let l = Label {
@@ -458,8 +658,26 @@ impl<'e, 'r> Frame<'e, 'r> {
             self.bind(&p.pattern, v);
         }
         let body = &self.code().funcs[self.func as usize].body;
-        self.block(body);
-        let mut s = super::flow::Summary::default();
+        let continues = self.block(body);
+        let mut s = super::flow::Summary {
+            throws: self.threw,
+            diverges: !continues && self.threw && self.returned_guards.is_none(),
+            ..Default::default()
+        };
+        let index = |name: &str| {
+            params
+                .iter()
+                .position(|p| matches!(&p.pattern, Pattern::Name(n, _) if n == name))
+                .map(|i| i as u16)
+        };
+        for (k, kinds) in self.returned_guards.take().unwrap_or_default() {
+            if let Some(i) = index(&k) {
+                s.guards.push((i, kinds));
+            }
+        }
+        s.validates = std::mem::take(&mut self.validated);
+        s.validates.sort_unstable();
+        s.validates.dedup();
         for h in std::mem::take(&mut self.hits) {
             if let Origin::Param(param) = h.label.origin {
                 s.add_sink(ParamSink {
