@@ -187,6 +187,9 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
             tool_version: "0.0.0-old".into(),
             findings: Vec::new(),
             notices: Vec::new(),
+            incomplete: false,
+            repository_ignores: 0,
+            omitted: Vec::new(),
         })
         .unwrap();
 
@@ -504,7 +507,7 @@ fn a_symlinked_dockerfile_to_etc_passwd_leaks_nothing_into_the_stored_audit() {
 }
 
 #[test]
-fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
+fn finished_jobs_past_the_memory_bound_are_read_back_from_the_store() {
     let repos = Repos::new();
     repos.add("a", &[("Dockerfile", DOCKERFILE)]);
     repos.add("b", &[("Dockerfile", DOCKERFILE)]);
@@ -521,7 +524,17 @@ fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
     };
     let b = service.submit(&server.url("/b.git"), client()).unwrap();
     finished(&service, &b.job);
-    assert_eq!(service.job(&a.job), None);
+    // Out of memory (the bound is one job), still in the store.
+    assert_eq!(
+        service.job(&a.job),
+        Some(JobStatus::Done {
+            audit,
+            reused: false
+        })
+    );
+    let info = service.job_info(&a.job).unwrap();
+    assert_eq!(info.source, format!("http://{}/a", server.host()));
+    assert!(info.started_at.is_some() && info.finished_at >= info.started_at);
     assert!(store.audit(audit).unwrap().is_some());
     // An empty repository fails with a reason, not a panic.
     let e = service.submit(&server.url("/empty.git"), client()).unwrap();
@@ -529,7 +542,7 @@ fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
         panic!()
     };
     assert!(reason.contains("empty"), "{reason}");
-    assert_eq!(service.job(&b.job), None);
+    assert!(matches!(service.job(&b.job), Some(JobStatus::Done { .. })));
     service.shutdown();
 }
 

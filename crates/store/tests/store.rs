@@ -44,6 +44,9 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         tool_version: "0.1.0".into(),
         findings,
         notices: vec![],
+        incomplete: false,
+        repository_ignores: 0,
+        omitted: vec![],
     }
 }
 
@@ -84,6 +87,15 @@ fn full_audit() -> NewAudit {
     a.notices = vec![NoticeRecord {
         path: "big.yaml".into(),
         message: "skipped: larger than 8 MiB".into(),
+        limit: true,
+    }];
+    a.incomplete = true;
+    a.repository_ignores = 2;
+    a.omitted = vec![skillaudit_store::OmittedRecord {
+        rule: "docker-socket-mount".into(),
+        severity: "critical".into(),
+        path: "compose.yaml".into(),
+        count: 40,
     }];
     a
 }
@@ -101,9 +113,13 @@ fn stored(a: &NewAudit, id: AuditId) -> skillaudit_store::Audit {
             grade: a.grade,
             summary: a.summary,
             tool_version: a.tool_version.clone(),
+            incomplete: a.incomplete,
+            repository_ignores: a.repository_ignores,
+            omitted_findings: a.omitted.iter().map(|o| o.count).sum(),
         },
         findings: a.findings.clone(),
         notices: a.notices.clone(),
+        omitted: a.omitted.clone(),
     }
 }
 
@@ -190,6 +206,7 @@ fn hostile_text_round_trips_unchanged() {
     a.notices = vec![NoticeRecord {
         path: nasty[0].into(),
         message: nasty[2].into(),
+        limit: false,
     }];
     let id = store.insert_audit(&a).unwrap();
     assert_eq!(store.audit(id).unwrap(), Some(stored(&a, id)));

@@ -64,6 +64,9 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         tool_version: skillaudit_store::TOOL_VERSION.into(),
         findings,
         notices: vec![],
+        incomplete: false,
+        repository_ignores: 0,
+        omitted: vec![],
     }
 }
 
@@ -93,6 +96,14 @@ fn hostile() -> NewAudit {
     a.notices = vec![NoticeRecord {
         path: format!("n{IMG}"),
         message: SCRIPT.into(),
+        limit: true,
+    }];
+    a.incomplete = true;
+    a.omitted = vec![skillaudit_store::OmittedRecord {
+        rule: format!("rule{IMG}"),
+        severity: "critical".into(),
+        path: format!("p{SCRIPT}"),
+        count: 3,
     }];
     a.commit = Some(format!("c{IMG}"));
     a
