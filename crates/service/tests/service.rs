@@ -583,3 +583,114 @@ fn shutdown_fails_queued_jobs_lets_running_ones_finish_and_refuses_new_ones() {
     service.shutdown();
     assert!(entries(&work).is_empty());
 }
+
+#[test]
+fn job_statuses_survive_a_restart_and_unfinished_jobs_fail_with_a_reason() {
+    let repos = Repos::new();
+    repos.add("a", &[("Dockerfile", DOCKERFILE)]);
+    repos.add("b", &[("Dockerfile", DOCKERFILE)]);
+    let server = repos.serve();
+    let work = work_dir(&repos);
+    let db = repos.scratch("db").join("audits.db");
+    let open = || -> Arc<dyn Store> { Arc::new(SqliteStore::open(&db).unwrap()) };
+    let mut cfg = config(&server, &work);
+    cfg.workers = 1;
+
+    let first = AuditService::start(cfg.clone(), open());
+    let a = first.submit(&server.url("/a.git"), client()).unwrap();
+    let JobStatus::Done { audit, .. } = finished(&first, &a.job) else {
+        panic!()
+    };
+    // A job left running when the process stops (the server holds the clone).
+    server.pause();
+    let b = first.submit(&server.url("/b.git"), client()).unwrap();
+    wait_running(&first, &b.job);
+    let store = open();
+    assert_eq!(
+        store.job(&b.job.0).unwrap().unwrap().state,
+        skillaudit_store::JobState::Running
+    );
+    drop(store);
+
+    // A new process on the same database.
+    let second = AuditService::start(cfg, open());
+    assert_eq!(
+        second.job(&a.job),
+        Some(JobStatus::Done {
+            audit,
+            reused: false
+        })
+    );
+    assert_eq!(
+        second.job(&b.job),
+        Some(JobStatus::Failed {
+            reason: skillaudit_service::RESTART_REASON.into()
+        })
+    );
+    server.resume();
+    first.shutdown();
+    second.shutdown();
+}
+
+#[test]
+fn findings_are_stored_up_to_the_caps_and_the_rest_counted() {
+    let repos = Repos::new();
+    let mut compose = String::from("services:\n");
+    for i in 0..300 {
+        compose.push_str(&format!(
+            "  s{i}:\n    image: nginx\n    privileged: true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"
+        ));
+    }
+    repos.add("many", &[("compose.yaml", compose.as_bytes())]);
+    let server = repos.serve();
+    let work = work_dir(&repos);
+    let mut cfg = config(&server, &work);
+    cfg.caps = skillaudit_store::Caps {
+        per_rule_and_file: 20,
+        total: 100,
+    };
+    let (service, store) = start(cfg);
+    let job = service.submit(&server.url("/many.git"), client()).unwrap();
+    let JobStatus::Done { audit, .. } = finished(&service, &job.job) else {
+        panic!("{:?}", service.job(&job.job))
+    };
+    let a = store.audit(audit).unwrap().unwrap();
+    let counted = a.summary.summary.total();
+    assert!(counted >= 300 * 2, "{counted}");
+    assert_eq!(a.findings.len(), 100);
+    assert_eq!(
+        a.findings.len() as u64 + a.summary.omitted_findings,
+        counted
+    );
+    assert_eq!(
+        a.omitted.iter().map(|o| o.count).sum::<u64>(),
+        a.summary.omitted_findings
+    );
+    let mut per_rule = std::collections::HashMap::new();
+    for f in &a.findings {
+        *per_rule.entry(f.rule.as_str()).or_insert(0) += 1;
+    }
+    assert!(per_rule.values().all(|&n| n <= 20), "{per_rule:?}");
+    // The most severe are kept first: both socket and privileged rules in full.
+    assert_eq!(
+        per_rule.get("privileged-container"),
+        Some(&20),
+        "{per_rule:?}"
+    );
+    assert_eq!(
+        per_rule.get("docker-socket-mount"),
+        Some(&20),
+        "{per_rule:?}"
+    );
+    assert!(!per_rule.contains_key("missing-pids-limit"), "{per_rule:?}");
+    // The corpus view counts every finding, stored or not.
+    let stats = store.corpus_stats().unwrap();
+    let privileged = stats
+        .rules
+        .iter()
+        .find(|r| r.rule == "privileged-container")
+        .unwrap();
+    assert_eq!(privileged.findings, 300);
+    assert_eq!(privileged.repositories, 1);
+    service.shutdown();
+}
