@@ -297,6 +297,9 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         }
         FileKind::ShellScript => {
             let script = shell::parse(text);
+            // Not its syntax errors (above), but a limit that stopped the
+            // parser: the script was not (all) read, which must show.
+            errors.extend(script.limit_error().cloned());
             p.builds = shell_script::builds(&script, &|s| s);
             shell_script::containers(UNASSIGNED, &script, &|s| s)
         }
