@@ -213,3 +213,50 @@ fn ignore_comments_gitignore_and_oversized_files_cannot_buy_a_grade() {
         badge.body
     );
 }
+
+#[test]
+fn every_report_of_an_incomplete_scan_says_so() {
+    // A clean Dockerfile and a hardened compose file over --max-file-size 1.
+    let mut big = SILENCED.lines().take(11).collect::<Vec<_>>().join("\n");
+    big.push('\n');
+    while big.len() < 3 << 19 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    let dir = plain(&[
+        ("compose.yaml", big.as_bytes()),
+        (
+            "Dockerfile",
+            b"FROM gcr.io/distroless/nodejs22-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY --chown=nonroot app /app\nUSER nonroot\nCMD [\"/app/s.js\"]\n",
+        ),
+    ]);
+    let json = scan(dir.path(), &["--max-file-size", "1"]);
+    assert_eq!(json["incomplete"], true);
+    assert_eq!(json["grade"], "C", "{json}");
+    let complete = scan(dir.path(), &[]);
+    assert_eq!(complete["incomplete"], false);
+    assert!(
+        ["A", "B"].contains(&complete["grade"].as_str().unwrap()),
+        "{complete}"
+    );
+    for (format, says) in [
+        ("text", "Incomplete: a file was skipped"),
+        ("markdown", "**Incomplete**"),
+        ("html", "class=\"sa-incomplete\""),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
+            .args([
+                "scan",
+                "--max-file-size",
+                "1",
+                "--fail-on",
+                "never",
+                "--format",
+                format,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says), "{format}: {text}");
+    }
+}
