@@ -120,3 +120,22 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
         .unwrap();
     assert_eq!(a.summary.grade, 'D');
 }
+
+#[test]
+fn serve_refuses_bad_limits_and_public_urls() {
+    for args in [
+        ["--scan-timeout", "0"],
+        ["--scan-timeout", "ten"],
+        ["--public-url", "audit.example"],
+        ["--public-url", "https://a.example/\"><x"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
+            .arg("serve")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[0]), "{args:?}: {err}");
+    }
+}
