@@ -160,7 +160,9 @@ impl ScanOptions {
         self.deadline.is_some_and(|d| d.passed())
     }
 
-    fn check_deadline(&self) -> Result<(), TargetError> {
+    /// `Err` with [`TIME_LIMIT_MESSAGE`] once the deadline has passed:
+    /// every stage checks it (`?`) before it starts and between its files.
+    pub fn check_deadline(&self) -> Result<(), TargetError> {
         if self.expired() {
             Err(TargetError(TIME_LIMIT_MESSAGE.into()))
         } else {
