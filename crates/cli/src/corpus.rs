@@ -298,13 +298,9 @@ fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result
         ..options.clone()
     };
     let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
-    Ok(NewAudit::from_scan(
-        &result,
-        &source.key,
-        commit.as_deref(),
-        started,
-        now_ms(),
-    ))
+    let mut new = NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms());
+    new.untrusted = options.trust == Trust::Untrusted;
+    Ok(new)
 }
 
 /// Counters for the progress bar.

@@ -39,7 +39,8 @@ pub(crate) fn audit(
     let asked = Instant::now();
     let head = fetch::remote_head(url, policy).map_err(|e| fetch_failure(url, e))?;
     match store.latest_for_commit(key, &head) {
-        Ok(Some(previous)) if previous.tool_version == TOOL_VERSION => {
+        // Only an audit made the way this service makes them.
+        Ok(Some(previous)) if previous.tool_version == TOOL_VERSION && previous.untrusted => {
             return Ok((previous.id, true));
         }
         Ok(_) => {}
@@ -164,6 +165,7 @@ fn scan_checkout(
         now_ms(),
         caps,
     );
+    new.untrusted = options.trust == Trust::Untrusted;
     drop(result);
     drop(checkout);
     scrub_audit(&mut new, &hide);

@@ -173,25 +173,32 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
     let mut cfg = config(&server, &work);
     cfg.workers = 1;
     let (service, store) = start(cfg);
-    // An audit of this very commit by another version of skillaudit is not reused.
-    let old = store
-        .insert_audit(&skillaudit_store::NewAudit {
-            source: format!("http://{}/app", server.host()),
-            commit: Some(head.clone()),
-            started_at: 1,
-            finished_at: 2,
-            files_scanned: 0,
-            score: 100,
-            grade: 'A',
-            summary: Default::default(),
-            tool_version: "0.0.0-old".into(),
-            findings: Vec::new(),
-            notices: Vec::new(),
-            incomplete: false,
-            repository_ignores: 0,
-            omitted: Vec::new(),
-        })
-        .unwrap();
+    // Audits of this very commit are not reused when another version of
+    // skillaudit made them, or when the repository's own comments applied
+    // (an audit stored before hosted audits were untrusted).
+    let stored = |version: &str, untrusted: bool| {
+        store
+            .insert_audit(&skillaudit_store::NewAudit {
+                source: format!("http://{}/app", server.host()),
+                commit: Some(head.clone()),
+                started_at: 1,
+                finished_at: 2,
+                files_scanned: 0,
+                score: 100,
+                grade: 'A',
+                summary: Default::default(),
+                tool_version: version.into(),
+                findings: Vec::new(),
+                notices: Vec::new(),
+                incomplete: false,
+                repository_ignores: 0,
+                omitted: Vec::new(),
+                untrusted,
+            })
+            .unwrap()
+    };
+    let old = stored("0.0.0-old", true);
+    let trusted = stored(skillaudit_store::TOOL_VERSION, false);
 
     server.pause();
     let first = service.submit(&server.url("/app.git"), client()).unwrap();
@@ -213,6 +220,8 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
     };
     assert!(!reused);
     assert_ne!(audit, old);
+    assert_ne!(audit, trusted);
+    assert!(store.audit(audit).unwrap().unwrap().summary.untrusted);
     assert_eq!(server.fetches(), 1, "{:?}", server.requests());
 
     // Finished: a new submission is a new job, served from the store.
@@ -232,7 +241,7 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
             .audits(skillaudit_store::Page::first(10))
             .unwrap()
             .len(),
-        2
+        3
     );
 
     // A new commit is audited again.

@@ -7,6 +7,11 @@
 -- * Findings beyond the per-audit caps are not stored one by one:
 --   omitted_findings counts them per rule and file (path '' for a count
 --   over several files), audits.omitted_findings is their total.
+-- * audits.trust: 'untrusted' when the repository was scanned as someone
+--   else's (hosted audits, fetched corpus sources: its ignore comments,
+--   configuration and .gitignore disregarded), 'own' otherwise. Audits
+--   stored before this migration honoured a repository's comments: 'own',
+--   so the hosted audit never reuses them.
 -- * jobs: the status of every submission, so that a job's page survives a
 --   restart. Shaped to grow into a shared queue (a lease column, workers
 --   claiming rows) without changing what is there.
@@ -14,6 +19,7 @@
 ALTER TABLE audits ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1));
 ALTER TABLE audits ADD COLUMN repository_ignores INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE audits ADD COLUMN omitted_findings INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE audits ADD COLUMN trust TEXT NOT NULL DEFAULT 'own' CHECK (trust IN ('own', 'untrusted'));
 ALTER TABLE notices ADD COLUMN limit_skip INTEGER NOT NULL DEFAULT 0 CHECK (limit_skip IN (0, 1));
 
 CREATE TABLE omitted_findings (

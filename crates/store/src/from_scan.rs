@@ -202,6 +202,8 @@ impl NewAudit {
             incomplete: result.incomplete(),
             repository_ignores: result.repository_ignores as u64,
             omitted,
+            // The caller knows whose repository it scanned.
+            untrusted: false,
         }
     }
 }

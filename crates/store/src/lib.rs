@@ -104,6 +104,10 @@ pub struct AuditSummary {
     /// Findings counted in `summary` but not stored (beyond the caps of
     /// [`Caps`]); [`Audit::omitted`] says which.
     pub omitted_findings: u64,
+    /// Scanned as someone else's repository (its ignore comments,
+    /// configuration and `.gitignore` disregarded): only such an audit
+    /// may stand for a hosted one.
+    pub untrusted: bool,
 }
 
 /// A stored audit with everything it found.
@@ -205,6 +209,8 @@ pub struct NewAudit {
     pub repository_ignores: u64,
     /// Findings counted in `summary` but not stored.
     pub omitted: Vec<OmittedRecord>,
+    /// See [`AuditSummary::untrusted`].
+    pub untrusted: bool,
 }
 
 /// A page of the audit history, newest first: at most `limit` audits, all

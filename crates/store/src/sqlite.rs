@@ -35,7 +35,7 @@ fn err(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
 
 /// The columns of an [`AuditSummary`], in [`summary_row`]'s order.
 const SUMMARY_COLUMNS: &str =
-    "a.id, a.source, a.commit_sha, a.started_at, a.finished_at, a.files_scanned, a.score, a.grade, a.critical, a.high, a.medium, a.low, a.info, a.tool_version, a.incomplete, a.repository_ignores, a.omitted_findings";
+    "a.id, a.source, a.commit_sha, a.started_at, a.finished_at, a.files_scanned, a.score, a.grade, a.critical, a.high, a.medium, a.low, a.info, a.tool_version, a.incomplete, a.repository_ignores, a.omitted_findings, a.trust";
 
 /// The latest audit of every source: the repositories of the corpus view.
 const LATEST: &str = "WITH latest AS (SELECT max(id) AS id FROM audits GROUP BY source)";
@@ -91,6 +91,7 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<AuditSummary> {
         incomplete: r.get(14)?,
         repository_ignores: count(r.get(15)?),
         omitted_findings: count(r.get(16)?),
+        untrusted: r.get::<_, String>(17)? == "untrusted",
     })
 }
 
@@ -196,8 +197,8 @@ impl Store for SqliteStore {
             .map_err(err("cannot start a transaction"))?;
         let s = &a.summary;
         tx.execute(
-            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version, incomplete, repository_ignores, omitted_findings)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version, incomplete, repository_ignores, omitted_findings, trust)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 a.source,
                 a.commit,
@@ -214,7 +215,8 @@ impl Store for SqliteStore {
                 a.tool_version,
                 a.incomplete,
                 a.repository_ignores as i64,
-                a.omitted.iter().map(|o| o.count).sum::<u64>() as i64
+                a.omitted.iter().map(|o| o.count).sum::<u64>() as i64,
+                if a.untrusted { "untrusted" } else { "own" }
             ],
         )
         .map_err(err("cannot store the audit"))?;

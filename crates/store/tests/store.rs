@@ -47,6 +47,7 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         incomplete: false,
         repository_ignores: 0,
         omitted: vec![],
+        untrusted: true,
     }
 }
 
@@ -116,6 +117,7 @@ fn stored(a: &NewAudit, id: AuditId) -> skillaudit_store::Audit {
             incomplete: a.incomplete,
             repository_ignores: a.repository_ignores,
             omitted_findings: a.omitted.iter().map(|o| o.count).sum(),
+            untrusted: a.untrusted,
         },
         findings: a.findings.clone(),
         notices: a.notices.clone(),
@@ -609,6 +611,8 @@ fn a_version_2_database_is_upgraded_and_its_audits_read_back() {
     );
     assert!(a.omitted.is_empty());
     assert!(!a.notices[0].limit);
+    // It honoured the repository's comments: never reused by the hosted audit.
+    assert!(!a.summary.untrusted);
     store.health().unwrap();
 }
 

@@ -118,9 +118,10 @@ fn compose(n: usize) -> String {
 #[test]
 fn a_job_past_the_scan_timeout_fails_while_healthz_answers_and_the_worker_is_free_again() {
     let repos = Repos::new();
-    // Four files of 10,000 services: far more than 100 ms of scanning.
+    // Eight files of 10,000 services: seconds of scanning (about four per
+    // file in a debug build, half a second in a release one).
     let big = compose(10_000);
-    let files: Vec<(String, Vec<u8>)> = (0..4)
+    let files: Vec<(String, Vec<u8>)> = (0..8)
         .map(|i| (format!("d{i}/compose.yaml"), big.clone().into_bytes()))
         .collect();
     let files: Vec<(&str, &[u8])> = files
@@ -134,7 +135,7 @@ fn a_job_past_the_scan_timeout_fails_while_healthz_answers_and_the_worker_is_fre
     );
     let git = repos.serve();
     let mut cfg = config(&git, &repos);
-    cfg.scan_timeout = Duration::from_millis(100);
+    cfg.scan_timeout = Duration::from_secs(1);
     let web = start(cfg, WebConfig::default());
 
     let job = submit(web.addr, &git.url("/o/huge.git"));
@@ -157,24 +158,25 @@ fn a_job_past_the_scan_timeout_fails_while_healthz_answers_and_the_worker_is_fre
     assert!(page.body.contains("took longer than"), "{}", page.body);
     assert!(page.body.contains("id=\"retry\""));
 
-    // The worker (the only one) takes the next job.
-    let next = submit(web.addr, &git.url("/o/small.git"));
-    let done = wait(web.addr, &next, |_| {});
-    assert_eq!(done["status"], "done", "{done}");
     let h = get(web.addr, "/healthz").json();
     assert_eq!(
         (h["queued"].as_u64(), h["running"].as_u64()),
         (Some(0), Some(0))
     );
-    // The abandoned scan ends by itself and deletes its checkout.
+    // The abandoned scan ends by itself (after the files it was reading)
+    // and deletes its checkout.
     assert!(
-        skillaudit_testgit::wait_until(Duration::from_secs(60), || entries(
+        skillaudit_testgit::wait_until(Duration::from_secs(120), || entries(
             &repos.scratch("checkouts")
         )
         .is_empty()),
         "{:?}",
         entries(&repos.scratch("checkouts"))
     );
+    // The worker (the only one) takes the next job.
+    let next = submit(web.addr, &git.url("/o/small.git"));
+    let done = wait(web.addr, &next, |_| {});
+    assert_eq!(done["status"], "done", "{done}");
 }
 
 #[test]

@@ -67,6 +67,7 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         incomplete: false,
         repository_ignores: 0,
         omitted: vec![],
+        untrusted: true,
     }
 }
 

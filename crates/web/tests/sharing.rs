@@ -58,6 +58,7 @@ fn audit(source: &str, findings: Vec<FindingRecord>) -> NewAudit {
         incomplete: false,
         repository_ignores: 0,
         omitted: vec![],
+        untrusted: true,
     }
 }
 
