@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use clap::ValueEnum;
 use serde::Serialize;
 use skillaudit_engine::fetch::{self, FetchPolicy};
-use skillaudit_engine::{target, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_engine::{target, ScanOptions, Trust, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_store::{now_ms, CorpusStats, Counts, NewAudit, SqliteStore, Store};
 
 use crate::fetch_args::FetchArgs;
@@ -284,18 +284,23 @@ fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result
             (root, commit)
         }
     };
+    // A fetched repository is someone else's: its ignore comments,
+    // configuration and ignore files do not apply (as in `serve`), and no
+    // fix edits are computed. A directory is scanned as given.
+    let trust = match &source.kind {
+        SourceKind::Url(_) => Trust::Untrusted,
+        _ => options.trust,
+    };
     let options = ScanOptions {
         targets: vec![root.to_string_lossy().into_owned()],
+        trust,
+        fix_edits: false,
         ..options.clone()
     };
     let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
-    Ok(NewAudit::from_scan(
-        &result,
-        &source.key,
-        commit.as_deref(),
-        started,
-        now_ms(),
-    ))
+    let mut new = NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms());
+    new.untrusted = options.trust == Trust::Untrusted;
+    Ok(new)
 }
 
 /// Counters for the progress bar.
@@ -360,8 +365,8 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
-    // As for a git URL given to `scan`: the repositories' own skillaudit.toml
-    // is not read (it is someone else's file), inline ignore comments apply.
+    // The repositories' own skillaudit.toml is not read; fetched repositories
+    // are scanned as untrusted (see `audit`).
     let options = ScanOptions {
         targets: Vec::new(),
         min_severity: severity(args.min_severity),

@@ -327,6 +327,7 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         no_ignores: args.no_ignores,
         baseline,
         record_baseline: args.write_baseline.is_some(),
+        ..ScanOptions::default()
     };
     if args.diff || args.fix || args.unsafe_fixes {
         return run_fix(&args, &options, threshold);

@@ -49,9 +49,31 @@ pub struct ServeArgs {
     /// Largest checkout (working tree and .git), in MiB.
     #[arg(long, default_value_t = 200, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     max_repo_size: u64,
-    /// Skip files larger than this many MiB.
+    /// Skip files larger than this many MiB (the audit is then marked incomplete).
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_SIZE >> 20, value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
     max_file_size: u64,
+    /// Time limit of one audit's scan, in seconds (the job fails past it).
+    #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    scan_timeout: u64,
+    /// The address this service is reached at (https://audit.example), for
+    /// absolute URLs in badge snippets.
+    #[arg(long, value_name = "URL", value_parser = parse_public_url)]
+    public_url: Option<String>,
+}
+
+/// An http(s) URL without query or fragment; a trailing `/` is dropped.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let ok = (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() > "https://".len()
+        && !s.contains(['?', '#', '"', '<', '>', ' ', '\\'])
+        && !s.chars().any(char::is_control);
+    if ok {
+        Ok(s.trim_end_matches('/').to_string())
+    } else {
+        Err(format!(
+            "expected an http(s) URL like https://audit.example, got {s:?}"
+        ))
+    }
 }
 
 /// `N/min`, `N/m` or plain `N`.
@@ -119,10 +141,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 .max(1),
         },
         max_file_size: args.max_file_size << 20,
+        scan_timeout: Duration::from_secs(args.scan_timeout),
         ..ServiceConfig::default()
     };
     let web = WebConfig {
         trust_forwarded_for: args.trust_forwarded_for,
+        public_url: args.public_url.clone(),
+        ..WebConfig::default()
     };
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(&args.bind).await {
@@ -178,7 +203,18 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_rate;
+    use super::{parse_public_url, parse_rate};
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            parse_public_url("https://audit.example/").as_deref(),
+            Ok("https://audit.example")
+        );
+        assert!(parse_public_url("audit.example").is_err());
+        assert!(parse_public_url("https://a.example/\"><x").is_err());
+        assert!(parse_public_url("https://a.example/?q").is_err());
+    }
 
     #[test]
     fn rates() {

@@ -6,6 +6,9 @@
 //! to the report, and reads the grade and the findings; the rule link is
 //! followed; the page must raise no console error (script errors, CSP
 //! violations, failed loads) and carry the Content-Security-Policy header.
+//! The report's sharing part is used as a user would: the badge snippet
+//! (absolute URLs from `--public-url`), the three downloads, and the link
+//! to the repository's permanent page.
 //! Screenshots go to `target/browser/` (desktop and phone width).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/install-browser`);
@@ -23,6 +26,9 @@ use skillaudit_webdriver::{http, skip_requested, Browser, Element, LogEntry, Opt
 /// Audits clone, scan and store: generous for a loaded machine.
 const AUDIT_WAIT: Duration = Duration::from_secs(180);
 const WAIT: Duration = Duration::from_secs(30);
+
+/// Where the service says it is reached (for the badge snippet).
+const PUBLIC_URL: &str = "https://audit.example";
 
 /// A compose service name that would run script if it reached the page
 /// unescaped (or if the CSP let inline script run).
@@ -101,6 +107,95 @@ fn text_of(e: &Element<'_>) -> String {
     e.text().unwrap()
 }
 
+/// The report's sharing part: the badge shown and its Markdown with
+/// absolute URLs, the downloads (fetched from the links the page shows),
+/// the repository's permanent page. Ends back on the report.
+fn share(b: &Browser, serve: &Serving, audit: i64, stored: &serde_json::Value, host: &str) {
+    let repo = format!("{}/acme/mcp-server", host.replace(':', "%3A"));
+    let badge = b.find("#share img").unwrap();
+    assert!(badge.is_displayed().unwrap());
+    // The badge image loaded (an SVG of some width).
+    let loaded = b
+        .execute(
+            "return document.querySelector('#share img').naturalWidth;",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        loaded.as_u64().unwrap_or(0) > 0,
+        "badge not loaded: {loaded}"
+    );
+    let snippet = b.find("#badge-markdown").unwrap();
+    assert!(snippet.is_displayed().unwrap());
+    assert_eq!(
+        snippet.property("value").unwrap().as_str(),
+        Some(
+            format!("[![skillaudit]({PUBLIC_URL}/badge/{repo}.svg)]({PUBLIC_URL}/repos/{repo})")
+                .as_str()
+        )
+    );
+    assert_eq!(
+        snippet.attribute("readonly").unwrap().as_deref(),
+        Some("true")
+    );
+
+    let findings = stored["findings"].as_array().unwrap().len();
+    for (id, content_type) in [
+        ("download-sarif", "application/sarif+json"),
+        ("download-json", "application/json"),
+        ("download-markdown", "text/markdown; charset=utf-8"),
+    ] {
+        let link = b.find(&format!("#{id}")).unwrap();
+        assert!(link.is_displayed().unwrap(), "{id}");
+        assert!(link.attribute("download").unwrap().is_some(), "{id}");
+        let href = link.property("href").unwrap();
+        let href = href.as_str().unwrap();
+        let got = http::request("GET", href, None, WAIT).unwrap();
+        assert_eq!(got.status, 200, "{href}");
+        assert_eq!(got.header("content-type"), Some(content_type), "{href}");
+        assert!(
+            got.header("content-disposition")
+                .is_some_and(|d| d.starts_with("attachment; filename=\"skillaudit-")),
+            "{href}: {:?}",
+            got.headers
+        );
+        let text = got.text();
+        match id {
+            "download-sarif" => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(v["version"], "2.1.0");
+                assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), findings);
+            }
+            "download-json" => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(v["id"], audit);
+                assert_eq!(v["findings"].as_array().unwrap().len(), findings);
+            }
+            _ => {
+                assert!(text.starts_with("# skillaudit: grade F for "), "{text}");
+                assert!(text.contains("docker-socket-mount"), "{text}");
+            }
+        }
+    }
+
+    // The repository's permanent page shows this audit as its latest.
+    b.find("#repository-page").unwrap().click().unwrap();
+    b.wait_until(WAIT, "the repository page", |b| {
+        Ok(b.current_url()?
+            .ends_with(&format!("/repos/{repo}"))
+            .then_some(()))
+    })
+    .unwrap();
+    let permalink = b.wait_for("#permalink", WAIT).unwrap();
+    assert_eq!(
+        permalink.attribute("href").unwrap().as_deref(),
+        Some(format!("/audits/{audit}").as_str())
+    );
+    assert!(b.find("#rescan").unwrap().is_displayed().unwrap());
+    b.goto(&serve.url(&format!("/audits/{audit}"))).unwrap();
+    b.wait_for("#grade", WAIT).unwrap();
+}
+
 #[test]
 fn a_user_audits_a_repository_in_the_browser() {
     let repos = Repos::new();
@@ -123,6 +218,8 @@ fn a_user_audits_a_repository_in_the_browser() {
         "1",
         "--fetch-timeout",
         "120",
+        "--public-url",
+        PUBLIC_URL,
     ]);
     let Some(b) = browser(Options::default()) else {
         return;
@@ -196,6 +293,8 @@ fn a_user_audits_a_repository_in_the_browser() {
     b.screenshot_full_page(&full).unwrap();
     assert!(std::fs::metadata(&full).unwrap().len() > 1000);
 
+    share(&b, &serve, audit, &stored, &host);
+
     // No script error, CSP violation or failed load on the way.
     let errors = page_errors(&b);
     assert!(errors.is_empty(), "console errors: {errors:?}");
@@ -210,11 +309,13 @@ fn a_user_audits_a_repository_in_the_browser() {
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 
     // The rule's documentation, one click away.
-    article
-        .find("a[href=\"/rules/docker-socket-mount\"]")
-        .unwrap()
-        .click()
-        .unwrap();
+    // (The sharing part navigated away and back: find the article again.)
+    b.find(
+        "article.finding[data-rule=\"docker-socket-mount\"] a[href=\"/rules/docker-socket-mount\"]",
+    )
+    .unwrap()
+    .click()
+    .unwrap();
     b.wait_until(WAIT, "the rule page", |b| {
         Ok(b.current_url()?
             .ends_with("/rules/docker-socket-mount")

@@ -25,7 +25,8 @@ fn serve_binds_prints_and_answers() {
     let db = dir.path().join("audits.db");
     let s = serve(&["--bind", "127.0.0.1:0", "--db", db.to_str().unwrap()]);
     let health = common::get(s.addr, "/healthz");
-    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["store"], "ok");
     assert!(health
         .header("content-security-policy")
         .unwrap()
@@ -118,4 +119,23 @@ fn serve_audits_an_allowed_local_repository_and_stops_on_sigterm() {
         .unwrap()
         .unwrap();
     assert_eq!(a.summary.grade, 'D');
+}
+
+#[test]
+fn serve_refuses_bad_limits_and_public_urls() {
+    for args in [
+        ["--scan-timeout", "0"],
+        ["--scan-timeout", "ten"],
+        ["--public-url", "audit.example"],
+        ["--public-url", "https://a.example/\"><x"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
+            .arg("serve")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[0]), "{args:?}: {err}");
+    }
 }

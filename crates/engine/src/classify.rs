@@ -208,20 +208,19 @@ pub fn process_with(
     if let Some(text) = text {
         return analyse(c, text.as_bytes().to_vec());
     }
-    let notice = |message: String| Notice {
-        path: c.display.clone(),
-        message,
-    };
+    let notice = |message: String| Notice::new(c.display.clone(), message);
+    let limit = |message: String| Notice::limit(c.display.clone(), message);
     let meta = std::fs::metadata(&c.abs).map_err(|e| notice(format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(notice("not a regular file; skipped".into()));
     }
     if meta.len() > max_size {
-        // A big YAML/JSON file of unknown purpose (a lock file) is simply not ours.
-        if c.name_kind.sniffed() && !c.explicit {
+        // A big YAML/JSON file of unknown purpose (a lock file) is simply
+        // not ours, unless its beginning says it is.
+        if c.name_kind.sniffed() && !c.explicit && !head_looks_like_ours(c) {
             return Ok(None);
         }
-        return Err(notice(format!(
+        return Err(limit(format!(
             "file is {} MiB, over the {} MiB limit; skipped",
             meta.len() >> 20,
             max_size >> 20
@@ -232,12 +231,46 @@ pub fn process_with(
         .and_then(|f| f.take(max_size + 1).read_to_end(&mut bytes))
         .map_err(|e| notice(format!("cannot read: {e}")))?;
     if bytes.len() as u64 > max_size {
-        return Err(notice(format!(
+        return Err(limit(format!(
             "file grew past the {} MiB limit while being read; skipped",
             max_size >> 20
         )));
     }
     analyse(c, bytes)
+}
+
+/// Bytes of an oversized YAML/JSON/TOML file read to tell whether it is one of ours.
+const HEAD_BYTES: u64 = 64 << 10;
+
+/// Does the beginning of an oversized candidate look like a container
+/// description (a compose file's `services:`, a manifest's `apiVersion:`,
+/// an MCP configuration's server table)? Such a file is skipped with a
+/// limit notice (the audit is incomplete) instead of silently.
+fn head_looks_like_ours(c: &Candidate) -> bool {
+    let mut head = Vec::new();
+    if File::open(&c.abs)
+        .and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut head))
+        .is_err()
+    {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    match c.name_kind {
+        NameKind::Yaml => head.lines().any(|l| {
+            ["services:", "apiVersion:", "kind:"]
+                .iter()
+                .any(|k| l.starts_with(k))
+        }),
+        NameKind::Json | NameKind::Toml => [
+            "\"mcpServers\"",
+            "\"context_servers\"",
+            "\"mcp_servers\"",
+            "[mcp_servers",
+        ]
+        .iter()
+        .any(|k| head.contains(k)),
+        _ => false,
+    }
 }
 
 /// Recognise, parse and normalise a file's content.
@@ -346,6 +379,9 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         }
         FileKind::ShellScript => {
             let script = shell::parse(text);
+            // Not its syntax errors (above), but a limit that stopped the
+            // parser: the script was not (all) read, which must show.
+            errors.extend(script.limit_error().cloned());
             p.builds = shell_script::builds(&script, &|s| s);
             shell_script::containers(UNASSIGNED, &script, &|s| s)
         }

@@ -42,6 +42,21 @@ pub fn walk_excluding(
     notices: &Mutex<Vec<Notice>>,
     exclude: Option<(PathSet, String)>,
 ) -> Vec<Candidate> {
+    walk_with(root, prefix, notices, exclude, true)
+}
+
+/// [`walk_excluding`], with `ignore_files` saying whether `.gitignore`,
+/// `.git/info/exclude` and `.ignore` files (here and in parent
+/// directories) prune the walk. They do not for `--no-ignores` and for an
+/// untrusted repository: a committed file listed in `.gitignore` is in
+/// every checkout, so it is read.
+pub fn walk_with(
+    root: &Path,
+    prefix: &str,
+    notices: &Mutex<Vec<Notice>>,
+    exclude: Option<(PathSet, String)>,
+    ignore_files: bool,
+) -> Vec<Candidate> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Vec::new());
     let exclude = exclude.map(|(set, glob_prefix)| (set, glob_prefix, root.to_path_buf()));
@@ -62,8 +77,10 @@ pub fn walk_excluding(
     });
     let walker = builder
         .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
+        .git_ignore(ignore_files)
+        .git_exclude(ignore_files)
+        .ignore(ignore_files)
+        .parents(ignore_files)
         .git_global(false)
         .require_git(false)
         .follow_links(true)
@@ -135,7 +152,7 @@ fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {
     notices
         .lock()
         .expect("notices")
-        .push(Notice { path, message });
+        .push(Notice::new(path, message));
 }
 
 /// `root/a/b` → `prefix` + `a/b`, with `/` separators.

@@ -14,7 +14,10 @@
 //!    `--min-severity`.
 //!
 //! `--no-ignores` skips 1 and the dropping and downgrading parts of 3;
-//! severity overrides and excludes still apply.
+//! severity overrides and excludes still apply. An untrusted repository
+//! ([`crate::Trust::Untrusted`]) has no configuration and its comments do
+//! not apply. Whenever comments are disregarded, the findings they would
+//! have hidden are counted (`repository_ignores`).
 
 use skillaudit_model::Project;
 use skillaudit_rules::{Finding, Severity};
@@ -40,6 +43,9 @@ pub struct Filtered {
     pub baselined: usize,
     /// What `--write-baseline` writes (empty unless asked for).
     pub record: Vec<Entry>,
+    /// Findings at or above the minimum severity that ignore comments
+    /// would have hidden, when comments are disregarded.
+    pub repository_ignores: usize,
 }
 
 /// `glob_paths[file]`: the path of each file relative to the scan root, as
@@ -50,13 +56,25 @@ pub fn filter(
     options: &ScanOptions,
     glob_paths: &[String],
 ) -> Filtered {
-    let config = options.config.as_ref();
+    let config = options.project_config();
+    let honour = options.honours_ignores();
     let line_of = |f: &Finding| project.file(f.file).lines().line_of(f.span.start);
 
     // 1. Inline ignores.
     let mut all: Vec<(Finding, bool)> = Vec::with_capacity(findings.len());
-    if options.no_ignores {
-        all.extend(findings.into_iter().map(|f| (f, false)));
+    let mut repository_ignores = 0;
+    if !honour {
+        // Counted, not applied: the author sees both views.
+        let mut ignores = Ignores::read(project);
+        for f in findings {
+            if !ignores.is_empty()
+                && f.severity >= options.min_severity
+                && ignores.suppresses(f.file, line_of(&f), f.rule.id)
+            {
+                repository_ignores += 1;
+            }
+            all.push((f, false));
+        }
     } else {
         let mut ignores = Ignores::read(project);
         if ignores.is_empty() {
@@ -91,6 +109,7 @@ pub fn filter(
         ignored: 0,
         baselined: 0,
         record: Vec::new(),
+        repository_ignores,
     };
     for (mut f, mut ignored) in all {
         let file = project.file(f.file);
@@ -107,7 +126,7 @@ pub fn filter(
             if let Some(s) = c.severity_of(f.rule.id) {
                 f.severity = s;
             }
-            if !options.no_ignores {
+            if honour {
                 ignored |= c.is_disabled(f.rule.id) || c.ignore_for(f.rule.id, path).is_some();
                 if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
                     f.severity = Severity::Info;

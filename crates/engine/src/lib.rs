@@ -30,6 +30,7 @@ pub mod target;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use skillaudit_model::link::{self, normalize};
@@ -52,7 +53,68 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 << 20;
 pub struct Notice {
     pub path: String,
     pub message: String,
+    /// The file was skipped because of a limit (its size): the scan did
+    /// not read everything it should have, so the audit is incomplete
+    /// ([`ScanResult::incomplete`]).
+    pub limit: bool,
 }
+
+impl Notice {
+    /// A notice about an entry that is not ours to read (a link out of the
+    /// target, a loop, an unreadable entry).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Notice {
+        Notice {
+            path: path.into(),
+            message: message.into(),
+            limit: false,
+        }
+    }
+
+    /// A file skipped because of a limit: the audit is incomplete.
+    pub fn limit(path: impl Into<String>, message: impl Into<String>) -> Notice {
+        Notice {
+            limit: true,
+            ..Notice::new(path, message)
+        }
+    }
+}
+
+/// Whose repository is scanned, and so what the repository itself may say
+/// about its own audit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Trust {
+    /// The user's own (the command line): ignore comments, the project
+    /// configuration and `.gitignore` apply (unless `no_ignores`).
+    #[default]
+    Own,
+    /// Someone else's (the hosted audit, `corpus` of fetched repositories):
+    /// the repository cannot silence or hide anything. Its ignore comments,
+    /// its `skillaudit.toml` and its `.gitignore`/`.ignore` files are
+    /// disregarded (`.dockerignore` still decides what a build context
+    /// sends, as it does for Docker); what its comments would have
+    /// suppressed is counted ([`ScanResult::repository_ignores`]).
+    Untrusted,
+}
+
+/// The moment a scan gives up ([`ScanOptions::deadline`]): checked between
+/// files and between stages, so a scan stops at most one file's work
+/// after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadline(pub Instant);
+
+impl Deadline {
+    /// `limit` from now.
+    pub fn after(limit: Duration) -> Deadline {
+        Deadline(Instant::now() + limit)
+    }
+
+    pub fn passed(&self) -> bool {
+        Instant::now() >= self.0
+    }
+}
+
+/// The error of a scan that reached its [`Deadline`].
+pub const TIME_LIMIT_MESSAGE: &str = "the scan did not finish within its time limit";
 
 /// What to scan and what to show.
 #[derive(Clone, Debug)]
@@ -69,6 +131,46 @@ pub struct ScanOptions {
     pub baseline: Option<baseline::Baseline>,
     /// Collect [`ScanResult::baseline_entries`] (`--write-baseline`).
     pub record_baseline: bool,
+    /// Whose repository this is ([`Trust::Untrusted`]: the hosted audit).
+    pub trust: Trust,
+    /// Resolve each shown finding's fix into text edits, so that reports
+    /// say whether `--fix` can act (a fix no editor can make is `manual`).
+    /// Off where nobody applies fixes (the hosted audit): the fix keeps the
+    /// rule's applicability and no edit is computed.
+    pub fix_edits: bool,
+    /// Give up (with [`TIME_LIMIT_MESSAGE`]) once this passes.
+    pub deadline: Option<Deadline>,
+}
+
+impl ScanOptions {
+    /// Do the repository's ignore comments and the configuration's
+    /// `disable`, `[[ignore]]` and `[allow.*]` apply?
+    pub fn honours_ignores(&self) -> bool {
+        !self.no_ignores && self.trust == Trust::Own
+    }
+
+    /// The project configuration, unless the repository is someone else's.
+    pub fn project_config(&self) -> Option<&config::Config> {
+        match self.trust {
+            Trust::Own => self.config.as_ref(),
+            Trust::Untrusted => None,
+        }
+    }
+
+    /// Has the deadline passed?
+    pub fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| d.passed())
+    }
+
+    /// `Err` with [`TIME_LIMIT_MESSAGE`] once the deadline has passed:
+    /// every stage checks it (`?`) before it starts and between its files.
+    pub fn check_deadline(&self) -> Result<(), TargetError> {
+        if self.expired() {
+            Err(TargetError(TIME_LIMIT_MESSAGE.into()))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl Default for ScanOptions {
@@ -81,6 +183,9 @@ impl Default for ScanOptions {
             no_ignores: false,
             baseline: None,
             record_baseline: false,
+            trust: Trust::Own,
+            fix_edits: true,
+            deadline: None,
         }
     }
 }
@@ -148,11 +253,21 @@ pub struct ScanResult {
     /// Every finding after ignores and configuration, whatever its
     /// severity, when `record_baseline` was asked for.
     pub baseline_entries: Vec<baseline::Entry>,
+    /// Findings (at or above the minimum severity) that the repository's
+    /// own ignore comments would have hidden, counted when they are
+    /// disregarded (`no_ignores`, [`Trust::Untrusted`]).
+    pub repository_ignores: usize,
 }
 
 impl ScanResult {
     pub fn files_scanned(&self) -> usize {
         self.project.files.len()
+    }
+
+    /// Was a file skipped because of a limit? Then the grade is at best
+    /// [`score::INCOMPLETE_CAP`].
+    pub fn incomplete(&self) -> bool {
+        self.notices.iter().any(|n| n.limit)
     }
 }
 
@@ -200,12 +315,13 @@ pub fn scan_with(
             target::Kind::Dir => {
                 // Excluded paths are not even read.
                 let exclude = options
-                    .config
-                    .as_ref()
+                    .project_config()
                     .and_then(|c| c.exclude.clone())
                     .map(|set| (set, glob_prefixes[ti].clone()));
+                // Ignore files are the repository's word too (`--no-ignores`, untrusted).
+                let ignore_files = options.honours_ignores();
                 candidates.extend(
-                    discover::walk_excluding(&t.root, &t.prefix, &notices, exclude)
+                    discover::walk_with(&t.root, &t.prefix, &notices, exclude, ignore_files)
                         .into_iter()
                         .map(|c| (c, ti)),
                 );
@@ -226,11 +342,15 @@ pub fn scan_with(
 
     progress.set_discovered(candidates.len());
     progress.set_phase(Phase::Reading);
+    options.check_deadline()?;
 
     // Stages 2–3: read, parse, normalise — in parallel, one read per file.
     let processed: Vec<(classify::Processed, usize)> = candidates
         .par_iter()
         .filter_map(|(c, ti)| {
+            if options.expired() {
+                return None;
+            }
             match progress.counted(classify::process_with(
                 c,
                 options.max_file_size,
@@ -245,9 +365,10 @@ pub fn scan_with(
             }
         })
         .collect();
+    options.check_deadline()?;
 
     let mut project = Project::default();
-    if let Some(c) = &options.config {
+    if let Some(c) = options.project_config() {
         project.settings = c.settings();
     }
     let mut file_targets = Vec::new();
@@ -311,6 +432,9 @@ pub fn scan_with(
                 image: &project.images[index],
             };
             let mut out = Vec::new();
+            if options.expired() {
+                return out;
+            }
             for rule in RULES {
                 rule.check_image(&cx, &mut out);
             }
@@ -326,6 +450,9 @@ pub fn scan_with(
                         container: &project.containers[index],
                     };
                     let mut out = Vec::new();
+                    if options.expired() {
+                        return out;
+                    }
                     for rule in RULES {
                         rule.check_container(&cx, &mut out);
                     }
@@ -350,11 +477,17 @@ pub fn scan_with(
         ));
     }
 
+    options.check_deadline()?;
+
     // Stage 6: filter (sorted, fingerprinted).
     let mut filtered = filter::filter(&project, findings, options, &glob_paths);
+    options.check_deadline()?;
 
-    // Fixes: each remedy of a shown finding resolved into text edits (or the fix is manual).
-    fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
+    // Fixes: each remedy of a shown finding resolved into text edits (or
+    // the fix is manual) — only when a report or `--fix` needs them.
+    if options.fix_edits {
+        fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
+    }
 
     // Stage 7: score, and positions for rendering.
     let (score, grade) = score::score(
@@ -363,6 +496,13 @@ pub fn scan_with(
             .iter()
             .map(|k| (k.finding.rule.id, k.finding.severity)),
     );
+    // A file skipped for a limit could hold anything: never A or B.
+    let incomplete = notices.lock().expect("notices").iter().any(|n| n.limit);
+    let grade = if incomplete {
+        score::cap_incomplete(grade)
+    } else {
+        grade
+    };
     let mut summary = Summary::default();
     let shown: Vec<Shown> = filtered
         .kept
@@ -435,6 +575,7 @@ pub fn scan_with(
         ignored: filtered.ignored,
         baselined: filtered.baselined,
         baseline_entries: filtered.record,
+        repository_ignores: filtered.repository_ignores,
     })
 }
 

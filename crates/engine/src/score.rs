@@ -59,10 +59,27 @@ pub fn score<'a>(findings: impl IntoIterator<Item = (&'a str, Severity)>) -> (u3
     (score, by_score.max(cap))
 }
 
+/// The best grade of an incomplete audit (a file was skipped for a
+/// limit): whatever the skipped file holds, the grade never says A or B.
+pub const INCOMPLETE_CAP: char = 'C';
+
+/// `grade`, at best [`INCOMPLETE_CAP`].
+pub fn cap_incomplete(grade: char) -> char {
+    grade.max(INCOMPLETE_CAP)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Severity::*;
+
+    #[test]
+    fn an_incomplete_audit_is_never_a_or_b() {
+        assert_eq!(cap_incomplete('A'), 'C');
+        assert_eq!(cap_incomplete('B'), 'C');
+        assert_eq!(cap_incomplete('C'), 'C');
+        assert_eq!(cap_incomplete('F'), 'F');
+    }
 
     #[test]
     fn clean_is_a_hundred_and_a() {

@@ -210,6 +210,9 @@ fn header(out: &mut String, result: &ScanResult) {
         plural(files),
         targets.join(", ")
     );
+    if result.incomplete() {
+        out.push_str("<p class=\"sa-incomplete\"><strong>Incomplete:</strong> a file was skipped because of a limit (see Skipped files), so the grade is at best C.</p>\n");
+    }
     out.push_str("<ul class=\"sa-counts\">\n");
     for sev in Severity::ALL {
         let n = result.summary.get(sev);

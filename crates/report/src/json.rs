@@ -23,6 +23,12 @@ struct Report<'a> {
     /// Findings at or above `--min-severity` left out because `--baseline`
     /// has them (added field).
     baselined: usize,
+    /// A file was skipped because of a limit; the grade is at best C
+    /// (added field).
+    incomplete: bool,
+    /// Findings the repository's ignore comments would have hidden, when
+    /// they were disregarded (`--no-ignores`; added field).
+    repository_ignores: usize,
 }
 
 #[derive(Serialize)]
@@ -74,6 +80,8 @@ struct Fix<'a> {
 struct Notice<'a> {
     path: &'a str,
     message: &'a str,
+    /// Skipped because of a limit (added field).
+    limit: bool,
 }
 
 fn finding(s: &Shown) -> Finding<'_> {
@@ -131,10 +139,13 @@ pub fn render(result: &ScanResult) -> String {
             .map(|n| Notice {
                 path: &n.path,
                 message: &n.message,
+                limit: n.limit,
             })
             .collect(),
         ignored: result.ignored,
         baselined: result.baselined,
+        incomplete: result.incomplete(),
+        repository_ignores: result.repository_ignores,
     };
     let mut out = serde_json::to_string_pretty(&report).expect("report serialises");
     out.push('\n');

@@ -121,6 +121,11 @@ pub fn render(result: &ScanResult) -> String {
         "## {TOOL_NAME}: grade {}, security score {}/100\n",
         result.grade, result.score
     );
+    if result.incomplete() {
+        out.push_str(
+            "**Incomplete**: a file was skipped because of a limit, so the grade is at best C.\n\n",
+        );
+    }
     let s = result.summary;
     let total = result.findings.len();
     if total == 0 {

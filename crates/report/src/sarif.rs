@@ -10,7 +10,8 @@ use skillaudit_rules::{RuleMeta, Severity, Target};
 use crate::common::{rule_doc_url, uri_path as uri};
 use crate::{INFORMATION_URI, TOOL_NAME, TOOL_VERSION};
 
-fn level(s: Severity) -> &'static str {
+/// SARIF's level of a severity.
+pub fn level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -42,7 +43,8 @@ fn pascal(id: &str) -> String {
         .collect()
 }
 
-fn rule(m: &RuleMeta) -> Value {
+/// A rule's `reportingDescriptor` (documentation, level, security-severity).
+pub fn rule(m: &RuleMeta) -> Value {
     let doc = m.documentation();
     json!({
         "id": m.id,

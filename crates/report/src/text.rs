@@ -179,6 +179,20 @@ pub fn render(result: &ScanResult, color: bool) -> String {
             if n == 1 { "" } else { "s" }
         );
     }
+    if result.repository_ignores > 0 {
+        let n = result.repository_ignores;
+        let _ = writeln!(
+            out,
+            "{n} of these finding{} would be hidden by the repository's ignore comments.",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    if result.incomplete() {
+        let _ = writeln!(
+            out,
+            "Incomplete: a file was skipped because of a limit (see above), so the grade is at best C (--max-file-size reads larger files)."
+        );
+    }
     out
 }
 

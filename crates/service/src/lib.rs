@@ -12,17 +12,26 @@
 //!   when the store already has an audit of that repository at that commit
 //!   by this version of skillaudit, the job is done without cloning.
 //!   Otherwise it clones ([`fetch::fetch`], under the policy's limits),
-//!   scans the checkout (the repository's own `skillaudit.toml` is not
-//!   read: it is someone else's file), stores the audit and deletes the
-//!   checkout.
-//! - Job statuses are kept in memory: queued and running jobs (bounded by
-//!   the queue and the workers) and the last `finished_jobs_kept` finished
-//!   ones. The audits themselves are in the store.
+//!   scans the checkout as an untrusted repository (its ignore comments,
+//!   `skillaudit.toml` and `.gitignore` do not apply: it cannot silence or
+//!   hide anything; no fix edits are computed), within the scan time limit
+//!   ([`run`] says how it is enforced), stores the audit with its findings
+//!   capped ([`skillaudit_store::Caps`]) and deletes the checkout.
+//! - Job statuses are kept in memory (queued and running jobs, bounded by
+//!   the queue and the workers, and the last `finished_jobs_kept` finished
+//!   ones) and written through to the store, so that a job's page survives
+//!   a restart: at start, jobs a previous process left unfinished fail
+//!   with a reason (submit again), and jobs not in memory are read from
+//!   the store.
+//! - Pasted addresses are normalised first ([`forms::normalise`]:
+//!   `github.com/o/r`, `…/tree/main/dir`).
 //!
 //! Failure reasons are written for the person who submitted the URL: they
 //! never contain a path of the server's file system.
 
+pub mod forms;
 mod rate;
+mod run;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -31,9 +40,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use skillaudit_engine::fetch::{self, FetchError, FetchPolicy};
-use skillaudit_engine::{ScanOptions, DEFAULT_MAX_FILE_SIZE};
-use skillaudit_store::{now_ms, AuditId, NewAudit, Store, TOOL_VERSION};
+use skillaudit_engine::fetch::{self, FetchPolicy};
+use skillaudit_engine::DEFAULT_MAX_FILE_SIZE;
+use skillaudit_store::{now_ms, AuditId, Caps, JobRecord, JobState, Store};
 
 pub use rate::client_key;
 
@@ -50,10 +59,17 @@ pub struct ServiceConfig {
     pub rate: RateLimit,
     /// Files larger than this are not read (bytes; the scan's `--max-file-size`).
     pub max_file_size: u64,
-    /// Statuses of finished jobs remembered (default 10,000); older ones are
-    /// forgotten ([`AuditService::job`] returns `None`), their audits stay
-    /// in the store.
+    /// Statuses of finished jobs kept in memory (default 10,000); older
+    /// ones are read from the store.
     pub finished_jobs_kept: usize,
+    /// Wall-clock limit of one job's scan (default 60 s): the job fails
+    /// with a reason, the worker takes the next one.
+    pub scan_timeout: Duration,
+    /// Findings stored one by one per audit; the rest are counted.
+    pub caps: Caps,
+    /// Finished jobs older than this are deleted from the store when the
+    /// service starts (default 30 days; their audits stay).
+    pub job_retention: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -65,6 +81,9 @@ impl Default for ServiceConfig {
             rate: RateLimit::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             finished_jobs_kept: 10_000,
+            scan_timeout: Duration::from_secs(60),
+            caps: Caps::default(),
+            job_retention: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -190,13 +209,42 @@ pub enum JobStatus {
     },
 }
 
-#[derive(Clone, Debug)]
-enum Stage {
-    Queued,
-    Running,
-    Done { audit: AuditId, reused: bool },
-    Failed { reason: String },
+impl From<&JobState> for JobStatus {
+    fn from(s: &JobState) -> JobStatus {
+        match s {
+            // A stored job that is queued without a place in this
+            // process's queue cannot be: it is reported as first.
+            JobState::Queued => JobStatus::Queued { position: 1 },
+            JobState::Running => JobStatus::Running,
+            JobState::Done { audit, reused } => JobStatus::Done {
+                audit: *audit,
+                reused: *reused,
+            },
+            JobState::Failed { reason } => JobStatus::Failed {
+                reason: reason.clone(),
+            },
+        }
+    }
 }
+
+/// A job's status with what its page shows: the repository and the times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobInfo {
+    pub status: JobStatus,
+    /// The repository's name (its audits' source).
+    pub source: String,
+    /// The URL fetched.
+    pub url: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+/// What a restarted service says about the jobs it found unfinished.
+pub const RESTART_REASON: &str = "the service restarted before this audit finished; run it again";
+
+type Stage = JobState;
 
 struct Job {
     /// The URL to fetch (rebuilt from its checked parts).
@@ -204,6 +252,9 @@ struct Job {
     /// The repository's name in the store, and the de-duplication key.
     key: String,
     stage: Stage,
+    created_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
 }
 
 struct State {
@@ -216,6 +267,8 @@ struct State {
     /// Finished jobs, oldest first.
     finished: VecDeque<JobId>,
     limiter: rate::Limiter,
+    /// Jobs being audited now.
+    running: usize,
     /// Recent audit durations, smoothed (for `Busy`'s retry-after).
     typical: Duration,
     shutting_down: bool,
@@ -245,9 +298,20 @@ pub struct AuditService {
 }
 
 impl AuditService {
-    /// Start `config.workers` worker threads (at least one).
+    /// Start `config.workers` worker threads (at least one). Jobs the
+    /// store holds as queued or running (a previous process stopped) fail
+    /// with [`RESTART_REASON`]; finished jobs older than
+    /// `config.job_retention` are deleted.
     pub fn start(config: ServiceConfig, store: Arc<dyn Store>) -> AuditService {
         let workers = config.workers.max(1);
+        let now = now_ms();
+        if let Err(e) = store.fail_unfinished_jobs(RESTART_REASON, now) {
+            eprintln!("skillaudit service: cannot close the jobs of a previous run: {e}");
+        }
+        let retention = i64::try_from(config.job_retention.as_millis()).unwrap_or(i64::MAX);
+        if let Err(e) = store.forget_jobs(now.saturating_sub(retention)) {
+            eprintln!("skillaudit service: cannot forget old jobs: {e}");
+        }
         let inner = Arc::new(Inner {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
@@ -255,6 +319,7 @@ impl AuditService {
                 in_flight: HashMap::new(),
                 finished: VecDeque::new(),
                 limiter: rate::Limiter::new(config.rate),
+                running: 0,
                 typical: Duration::from_secs(5),
                 shutting_down: false,
             }),
@@ -281,8 +346,12 @@ impl AuditService {
     /// Take a URL to audit for `client`. Synchronous and fast (no network):
     /// the URL's form and allow-list, the client's rate limit, an identical
     /// repository already in flight (joined), the queue bound.
+    ///
+    /// The job is recorded in the store too (a local write; call it where
+    /// blocking is allowed).
     pub fn submit(&self, url: &str, client: IpAddr) -> Result<Submitted, Refused> {
-        let checked = fetch::check_url(url, &self.inner.config.policy)
+        let url = forms::normalise(url);
+        let checked = fetch::check_url(&url, &self.inner.config.policy)
             .map_err(|e| Refused::Url(e.to_string()))?;
         let key = checked.source_key();
         let mut st = self.inner.lock();
@@ -314,16 +383,33 @@ impl AuditService {
                 break id;
             }
         };
+        let created_at = now_ms();
+        let record = JobRecord {
+            id: id.0.clone(),
+            source: key.clone(),
+            url: checked.url(),
+            state: JobState::Queued,
+            created_at,
+            started_at: None,
+            finished_at: None,
+        };
         st.jobs.insert(
             id.clone(),
             Job {
                 url: checked.url(),
                 key: key.clone(),
                 stage: Stage::Queued,
+                created_at,
+                started_at: None,
+                finished_at: None,
             },
         );
         st.queue.push_back(id.clone());
         st.in_flight.insert(key, id.clone());
+        // Recorded before a worker can move it on (the state lock is held).
+        if let Err(e) = self.inner.store.insert_job(&record) {
+            eprintln!("skillaudit service: cannot record job {id}: {e}");
+        }
         drop(st);
         self.inner.work.notify_one();
         Ok(Submitted {
@@ -332,24 +418,48 @@ impl AuditService {
         })
     }
 
-    /// A job's status; `None` for an unknown id or a finished job that was
-    /// forgotten.
+    /// A job's status; `None` for an unknown id. Jobs this process does
+    /// not hold in memory are read from the store (a local read).
     pub fn job(&self, id: &JobId) -> Option<JobStatus> {
-        let st = self.inner.lock();
-        let job = st.jobs.get(id)?;
-        Some(match &job.stage {
-            Stage::Queued => JobStatus::Queued {
-                position: st.queue.iter().position(|q| q == id).map_or(1, |p| p + 1),
-            },
-            Stage::Running => JobStatus::Running,
-            Stage::Done { audit, reused } => JobStatus::Done {
-                audit: *audit,
-                reused: *reused,
-            },
-            Stage::Failed { reason } => JobStatus::Failed {
-                reason: reason.clone(),
-            },
-        })
+        self.job_info(id).map(|j| j.status)
+    }
+
+    /// A job's status, repository and times (memory first, then the store).
+    pub fn job_info(&self, id: &JobId) -> Option<JobInfo> {
+        {
+            let st = self.inner.lock();
+            if let Some(job) = st.jobs.get(id) {
+                let status = match &job.stage {
+                    Stage::Queued => JobStatus::Queued {
+                        position: st.queue.iter().position(|q| q == id).map_or(1, |p| p + 1),
+                    },
+                    other => JobStatus::from(other),
+                };
+                return Some(JobInfo {
+                    status,
+                    source: job.key.clone(),
+                    url: job.url.clone(),
+                    created_at: job.created_at,
+                    started_at: job.started_at,
+                    finished_at: job.finished_at,
+                });
+            }
+        }
+        match self.inner.store.job(&id.0) {
+            Ok(Some(r)) => Some(JobInfo {
+                status: JobStatus::from(&r.state),
+                source: r.source,
+                url: r.url,
+                created_at: r.created_at,
+                started_at: r.started_at,
+                finished_at: r.finished_at,
+            }),
+            Ok(None) => None,
+            Err(e) => {
+                eprintln!("skillaudit service: cannot read job {id}: {e}");
+                None
+            }
+        }
     }
 
     /// The store the audits go into (for the pages that read them).
@@ -360,6 +470,21 @@ impl AuditService {
     /// Jobs waiting for a worker now.
     pub fn queued(&self) -> usize {
         self.inner.lock().queue.len()
+    }
+
+    /// Jobs being audited now.
+    pub fn running(&self) -> usize {
+        self.inner.lock().running
+    }
+
+    /// Worker threads.
+    pub fn workers(&self) -> usize {
+        self.inner.config.workers.max(1)
+    }
+
+    /// The scan time limit of one job.
+    pub fn scan_timeout(&self) -> Duration {
+        self.inner.config.scan_timeout
     }
 
     /// Stop taking jobs: queued jobs fail ("the service is shutting down"),
@@ -373,7 +498,7 @@ impl AuditService {
             for id in queued {
                 finish(
                     &mut st,
-                    &self.inner.config,
+                    &self.inner,
                     &id,
                     Stage::Failed {
                         reason: "the service shut down before this audit could run; submit it again later".into(),
@@ -393,13 +518,19 @@ impl AuditService {
     }
 }
 
-/// Record a job's end: its stage, out of the in-flight map, into the
-/// bounded list of finished jobs.
-fn finish(st: &mut State, config: &ServiceConfig, id: &JobId, stage: Stage) {
+/// Record a job's end: its stage (in the store too), out of the in-flight
+/// map, into the bounded list of finished jobs.
+fn finish(st: &mut State, inner: &Inner, id: &JobId, stage: Stage) {
+    let config = &inner.config;
     let Some(job) = st.jobs.get_mut(id) else {
         return;
     };
+    let at = now_ms();
+    if let Err(e) = inner.store.set_job_state(&id.0, &stage, at) {
+        eprintln!("skillaudit service: cannot record the end of job {id}: {e}");
+    }
     job.stage = stage;
+    job.finished_at = Some(at);
     let key = job.key.clone();
     if st.in_flight.get(&key) == Some(id) {
         st.in_flight.remove(&key);
@@ -419,8 +550,15 @@ fn worker(inner: &Inner) {
             loop {
                 if let Some(id) = st.queue.pop_front() {
                     if let Some(job) = st.jobs.get_mut(&id) {
+                        let at = now_ms();
                         job.stage = Stage::Running;
-                        break (id, job.url.clone(), job.key.clone());
+                        job.started_at = Some(at);
+                        let (url, key) = (job.url.clone(), job.key.clone());
+                        st.running += 1;
+                        if let Err(e) = inner.store.set_job_state(&id.0, &Stage::Running, at) {
+                            eprintln!("skillaudit service: cannot record job {id} as running: {e}");
+                        }
+                        break (id, url, key);
                     }
                     continue;
                 }
@@ -432,7 +570,7 @@ fn worker(inner: &Inner) {
         };
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            audit(&inner.config, inner.store.as_ref(), &url, &key)
+            run::audit(&inner.config, inner.store.as_ref(), &url, &key)
         }));
         let stage = match outcome {
             Ok(Ok((audit, reused))) => Stage::Done { audit, reused },
@@ -446,101 +584,8 @@ fn worker(inner: &Inner) {
         };
         let mut st = inner.lock();
         st.typical = (st.typical * 3 + started.elapsed()) / 4;
-        finish(&mut st, &inner.config, &id, stage);
-    }
-}
-
-/// One audit: the remote head, the store, or a clone and a scan.
-fn audit(
-    config: &ServiceConfig,
-    store: &dyn Store,
-    url: &str,
-    key: &str,
-) -> Result<(AuditId, bool), String> {
-    let policy = &config.policy;
-    let asked = Instant::now();
-    let head = fetch::remote_head(url, policy).map_err(|e| fetch_failure(url, e))?;
-    match store.latest_for_commit(key, &head) {
-        Ok(Some(previous)) if previous.tool_version == TOOL_VERSION => {
-            return Ok((previous.id, true));
-        }
-        Ok(_) => {}
-        Err(e) => return Err(store_failure(url, &e)),
-    }
-    let started = now_ms();
-    // The time limit covers the whole job: the clone gets what the head
-    // lookup left of it.
-    let left = policy
-        .timeout
-        .saturating_sub(asked.elapsed())
-        .max(Duration::from_secs(1));
-    let checkout =
-        fetch::fetch(url, &policy.clone().timeout(left)).map_err(|e| fetch_failure(url, e))?;
-    let hide = [
-        checkout.dir().to_path_buf(),
-        checkout.dir().canonicalize().unwrap_or_default(),
-    ];
-    let options = ScanOptions {
-        targets: vec![checkout.root().to_string_lossy().into_owned()],
-        max_file_size: config.max_file_size,
-        ..ScanOptions::default()
-    };
-    let result = skillaudit_engine::scan(&options).map_err(|e| {
-        eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
-        format!("the checkout could not be scanned: {}", scrub(&e.0, &hide))
-    })?;
-    let mut new = NewAudit::from_scan(&result, key, Some(&checkout.commit), started, now_ms());
-    drop(result);
-    // The checkout goes before the (possibly slow) insert.
-    drop(checkout);
-    scrub_audit(&mut new, &hide);
-    let id = store
-        .insert_audit(&new)
-        .map_err(|e| store_failure(url, &e))?;
-    Ok((id, false))
-}
-
-fn fetch_failure(url: &str, e: FetchError) -> String {
-    match e {
-        FetchError::Io(detail) => {
-            eprintln!("skillaudit service: fetching {url}: {detail}");
-            "the server could not fetch this repository (a problem on our side); try again later"
-                .into()
-        }
-        other => other.to_string(),
-    }
-}
-
-fn store_failure(url: &str, e: &skillaudit_store::StoreError) -> String {
-    eprintln!("skillaudit service: storing the audit of {url}: {e}");
-    "the audit could not be stored (a problem on our side); try again later".into()
-}
-
-/// `text` with every occurrence of these directories replaced.
-fn scrub(text: &str, hide: &[std::path::PathBuf]) -> String {
-    let mut out = text.to_string();
-    for dir in hide.iter().filter(|d| !d.as_os_str().is_empty()) {
-        let shown = dir.display().to_string();
-        if out.contains(&shown) {
-            out = out.replace(&shown, "<checkout>");
-        }
-    }
-    out
-}
-
-/// No path of the server in what the audit stores: notices and messages
-/// are the engine's own text, but a message naming a file could name the
-/// checkout's absolute path.
-fn scrub_audit(audit: &mut NewAudit, hide: &[std::path::PathBuf]) {
-    for n in &mut audit.notices {
-        n.path = scrub(&n.path, hide);
-        n.message = scrub(&n.message, hide);
-    }
-    for f in &mut audit.findings {
-        f.message = scrub(&f.message, hide);
-        for r in &mut f.related {
-            r.message = scrub(&r.message, hide);
-        }
+        st.running = st.running.saturating_sub(1);
+        finish(&mut st, inner, &id, stage);
     }
 }
 

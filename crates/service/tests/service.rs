@@ -173,22 +173,32 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
     let mut cfg = config(&server, &work);
     cfg.workers = 1;
     let (service, store) = start(cfg);
-    // An audit of this very commit by another version of skillaudit is not reused.
-    let old = store
-        .insert_audit(&skillaudit_store::NewAudit {
-            source: format!("http://{}/app", server.host()),
-            commit: Some(head.clone()),
-            started_at: 1,
-            finished_at: 2,
-            files_scanned: 0,
-            score: 100,
-            grade: 'A',
-            summary: Default::default(),
-            tool_version: "0.0.0-old".into(),
-            findings: Vec::new(),
-            notices: Vec::new(),
-        })
-        .unwrap();
+    // Audits of this very commit are not reused when another version of
+    // skillaudit made them, or when the repository's own comments applied
+    // (an audit stored before hosted audits were untrusted).
+    let stored = |version: &str, untrusted: bool| {
+        store
+            .insert_audit(&skillaudit_store::NewAudit {
+                source: format!("http://{}/app", server.host()),
+                commit: Some(head.clone()),
+                started_at: 1,
+                finished_at: 2,
+                files_scanned: 0,
+                score: 100,
+                grade: 'A',
+                summary: Default::default(),
+                tool_version: version.into(),
+                findings: Vec::new(),
+                notices: Vec::new(),
+                incomplete: false,
+                repository_ignores: 0,
+                omitted: Vec::new(),
+                untrusted,
+            })
+            .unwrap()
+    };
+    let old = stored("0.0.0-old", true);
+    let trusted = stored(skillaudit_store::TOOL_VERSION, false);
 
     server.pause();
     let first = service.submit(&server.url("/app.git"), client()).unwrap();
@@ -210,6 +220,8 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
     };
     assert!(!reused);
     assert_ne!(audit, old);
+    assert_ne!(audit, trusted);
+    assert!(store.audit(audit).unwrap().unwrap().summary.untrusted);
     assert_eq!(server.fetches(), 1, "{:?}", server.requests());
 
     // Finished: a new submission is a new job, served from the store.
@@ -229,7 +241,7 @@ fn identical_submissions_share_one_job_and_one_clone_and_a_known_commit_is_not_c
             .audits(skillaudit_store::Page::first(10))
             .unwrap()
             .len(),
-        2
+        3
     );
 
     // A new commit is audited again.
@@ -504,7 +516,7 @@ fn a_symlinked_dockerfile_to_etc_passwd_leaks_nothing_into_the_stored_audit() {
 }
 
 #[test]
-fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
+fn finished_jobs_past_the_memory_bound_are_read_back_from_the_store() {
     let repos = Repos::new();
     repos.add("a", &[("Dockerfile", DOCKERFILE)]);
     repos.add("b", &[("Dockerfile", DOCKERFILE)]);
@@ -521,7 +533,17 @@ fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
     };
     let b = service.submit(&server.url("/b.git"), client()).unwrap();
     finished(&service, &b.job);
-    assert_eq!(service.job(&a.job), None);
+    // Out of memory (the bound is one job), still in the store.
+    assert_eq!(
+        service.job(&a.job),
+        Some(JobStatus::Done {
+            audit,
+            reused: false
+        })
+    );
+    let info = service.job_info(&a.job).unwrap();
+    assert_eq!(info.source, format!("http://{}/a", server.host()));
+    assert!(info.started_at.is_some() && info.finished_at >= info.started_at);
     assert!(store.audit(audit).unwrap().is_some());
     // An empty repository fails with a reason, not a panic.
     let e = service.submit(&server.url("/empty.git"), client()).unwrap();
@@ -529,7 +551,7 @@ fn finished_jobs_are_forgotten_past_the_bound_but_their_audits_stay() {
         panic!()
     };
     assert!(reason.contains("empty"), "{reason}");
-    assert_eq!(service.job(&b.job), None);
+    assert!(matches!(service.job(&b.job), Some(JobStatus::Done { .. })));
     service.shutdown();
 }
 
@@ -569,4 +591,115 @@ fn shutdown_fails_queued_jobs_lets_running_ones_finish_and_refuses_new_ones() {
     // Again: nothing to do.
     service.shutdown();
     assert!(entries(&work).is_empty());
+}
+
+#[test]
+fn job_statuses_survive_a_restart_and_unfinished_jobs_fail_with_a_reason() {
+    let repos = Repos::new();
+    repos.add("a", &[("Dockerfile", DOCKERFILE)]);
+    repos.add("b", &[("Dockerfile", DOCKERFILE)]);
+    let server = repos.serve();
+    let work = work_dir(&repos);
+    let db = repos.scratch("db").join("audits.db");
+    let open = || -> Arc<dyn Store> { Arc::new(SqliteStore::open(&db).unwrap()) };
+    let mut cfg = config(&server, &work);
+    cfg.workers = 1;
+
+    let first = AuditService::start(cfg.clone(), open());
+    let a = first.submit(&server.url("/a.git"), client()).unwrap();
+    let JobStatus::Done { audit, .. } = finished(&first, &a.job) else {
+        panic!()
+    };
+    // A job left running when the process stops (the server holds the clone).
+    server.pause();
+    let b = first.submit(&server.url("/b.git"), client()).unwrap();
+    wait_running(&first, &b.job);
+    let store = open();
+    assert_eq!(
+        store.job(&b.job.0).unwrap().unwrap().state,
+        skillaudit_store::JobState::Running
+    );
+    drop(store);
+
+    // A new process on the same database.
+    let second = AuditService::start(cfg, open());
+    assert_eq!(
+        second.job(&a.job),
+        Some(JobStatus::Done {
+            audit,
+            reused: false
+        })
+    );
+    assert_eq!(
+        second.job(&b.job),
+        Some(JobStatus::Failed {
+            reason: skillaudit_service::RESTART_REASON.into()
+        })
+    );
+    server.resume();
+    first.shutdown();
+    second.shutdown();
+}
+
+#[test]
+fn findings_are_stored_up_to_the_caps_and_the_rest_counted() {
+    let repos = Repos::new();
+    let mut compose = String::from("services:\n");
+    for i in 0..300 {
+        compose.push_str(&format!(
+            "  s{i}:\n    image: nginx\n    privileged: true\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"
+        ));
+    }
+    repos.add("many", &[("compose.yaml", compose.as_bytes())]);
+    let server = repos.serve();
+    let work = work_dir(&repos);
+    let mut cfg = config(&server, &work);
+    cfg.caps = skillaudit_store::Caps {
+        per_rule_and_file: 20,
+        total: 100,
+    };
+    let (service, store) = start(cfg);
+    let job = service.submit(&server.url("/many.git"), client()).unwrap();
+    let JobStatus::Done { audit, .. } = finished(&service, &job.job) else {
+        panic!("{:?}", service.job(&job.job))
+    };
+    let a = store.audit(audit).unwrap().unwrap();
+    let counted = a.summary.summary.total();
+    assert!(counted >= 300 * 2, "{counted}");
+    assert_eq!(a.findings.len(), 100);
+    assert_eq!(
+        a.findings.len() as u64 + a.summary.omitted_findings,
+        counted
+    );
+    assert_eq!(
+        a.omitted.iter().map(|o| o.count).sum::<u64>(),
+        a.summary.omitted_findings
+    );
+    let mut per_rule = std::collections::HashMap::new();
+    for f in &a.findings {
+        *per_rule.entry(f.rule.as_str()).or_insert(0) += 1;
+    }
+    assert!(per_rule.values().all(|&n| n <= 20), "{per_rule:?}");
+    // The most severe are kept first: both socket and privileged rules in full.
+    assert_eq!(
+        per_rule.get("privileged-container"),
+        Some(&20),
+        "{per_rule:?}"
+    );
+    assert_eq!(
+        per_rule.get("docker-socket-mount"),
+        Some(&20),
+        "{per_rule:?}"
+    );
+    assert!(!per_rule.contains_key("missing-pids-limit"), "{per_rule:?}");
+    // The corpus view counts every finding, stored or not.
+    let stats = store.corpus_stats().unwrap();
+    let privileged = stats
+        .rules
+        .iter()
+        .find(|r| r.rule == "privileged-container")
+        .unwrap();
+    assert_eq!(privileged.findings, 300);
+    assert_eq!(privileged.repositories, 1);
+    service.shutdown();
 }

@@ -1,12 +1,38 @@
 //! A scan result as records to store.
 
+use std::collections::BTreeMap;
+
 use skillaudit_engine::{ScanResult, Shown};
-use skillaudit_rules::Applicability;
+use skillaudit_rules::{Applicability, Severity};
 
 use skillaudit_report::html::finding_lines;
 use skillaudit_report::Redactor;
 
-use crate::{Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, RelatedRecord, SourceLine};
+use crate::{
+    Counts, FindingRecord, FixRecord, NewAudit, NoticeRecord, OmittedRecord, RelatedRecord,
+    SourceLine,
+};
+
+/// How many findings of an audit are stored one by one; the rest are
+/// counted per rule and file ([`OmittedRecord`]). A compose file of 10,000
+/// copies of one mistake is 10,000 findings that say the same thing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caps {
+    /// Findings of one rule in one file.
+    pub per_rule_and_file: usize,
+    /// Findings of the whole audit (the most severe are kept).
+    pub total: usize,
+}
+
+impl Default for Caps {
+    /// 20 per rule and file, 2,000 per audit.
+    fn default() -> Caps {
+        Caps {
+            per_rule_and_file: 20,
+            total: 2_000,
+        }
+    }
+}
 
 /// The tool version recorded with each audit.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -61,8 +87,61 @@ impl FindingRecord {
     }
 }
 
+/// Which findings of `result` to store (indices, in report order) under
+/// `caps`, and the others counted per rule and file.
+fn select(result: &ScanResult, caps: Caps) -> (Vec<usize>, Vec<OmittedRecord>) {
+    let mut per_key: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    let mut left: Vec<usize> = Vec::new();
+    for (i, s) in result.findings.iter().enumerate() {
+        let n = per_key.entry((s.finding.rule.id, &s.path)).or_default();
+        *n += 1;
+        if *n <= caps.per_rule_and_file {
+            kept.push(i);
+        } else {
+            left.push(i);
+        }
+    }
+    if kept.len() > caps.total {
+        // The most severe first, then report order.
+        kept.sort_by_key(|&i| (std::cmp::Reverse(result.findings[i].finding.severity), i));
+        left.extend(kept.drain(caps.total..));
+        kept.sort_unstable();
+    }
+    // The rest, per rule and file (per rule alone beyond `total` groups).
+    let mut groups: BTreeMap<(&str, &str), (Severity, u64)> = BTreeMap::new();
+    for &i in &left {
+        let s = &result.findings[i];
+        let g = groups
+            .entry((&s.path, s.finding.rule.id))
+            .or_insert((s.finding.severity, 0));
+        g.0 = g.0.max(s.finding.severity);
+        g.1 += 1;
+    }
+    if groups.len() > caps.total {
+        let mut by_rule: BTreeMap<(&str, &str), (Severity, u64)> = BTreeMap::new();
+        for ((_, rule), (sev, n)) in groups {
+            let g = by_rule.entry(("", rule)).or_insert((sev, 0));
+            g.0 = g.0.max(sev);
+            g.1 += n;
+        }
+        groups = by_rule;
+    }
+    let omitted = groups
+        .into_iter()
+        .map(|((path, rule), (severity, count))| OmittedRecord {
+            rule: rule.to_string(),
+            severity: severity.name().to_string(),
+            path: path.to_string(),
+            count,
+        })
+        .collect();
+    (kept, omitted)
+}
+
 impl NewAudit {
-    /// The audit of `source` (at `commit`, when known) that produced `result`.
+    /// The audit of `source` (at `commit`, when known) that produced
+    /// `result`, every finding stored.
     pub fn from_scan(
         result: &ScanResult,
         source: &str,
@@ -70,6 +149,24 @@ impl NewAudit {
         started_at: i64,
         finished_at: i64,
     ) -> NewAudit {
+        let caps = Caps {
+            per_rule_and_file: usize::MAX,
+            total: usize::MAX,
+        };
+        NewAudit::from_scan_capped(result, source, commit, started_at, finished_at, caps)
+    }
+
+    /// [`NewAudit::from_scan`], storing at most `caps` findings one by one;
+    /// the summary still counts every finding.
+    pub fn from_scan_capped(
+        result: &ScanResult,
+        source: &str,
+        commit: Option<&str>,
+        started_at: i64,
+        finished_at: i64,
+        caps: Caps,
+    ) -> NewAudit {
+        let (kept, omitted) = select(result, caps);
         let s = result.summary;
         NewAudit {
             source: source.to_string(),
@@ -89,10 +186,8 @@ impl NewAudit {
             tool_version: TOOL_VERSION.to_string(),
             findings: {
                 let redactor = Redactor::new(result);
-                result
-                    .findings
-                    .iter()
-                    .map(|s| FindingRecord::from_shown(result, &redactor, s))
+                kept.iter()
+                    .map(|&i| FindingRecord::from_shown(result, &redactor, &result.findings[i]))
                     .collect()
             },
             notices: result
@@ -101,8 +196,14 @@ impl NewAudit {
                 .map(|n| NoticeRecord {
                     path: n.path.clone(),
                     message: n.message.clone(),
+                    limit: n.limit,
                 })
                 .collect(),
+            incomplete: result.incomplete(),
+            repository_ignores: result.repository_ignores as u64,
+            omitted,
+            // The caller knows whose repository it scanned.
+            untrusted: false,
         }
     }
 }

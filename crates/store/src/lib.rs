@@ -14,9 +14,12 @@
 //! the plain records below and [`StoreError`].
 
 mod from_scan;
-pub use from_scan::TOOL_VERSION;
+pub use from_scan::{Caps, TOOL_VERSION};
+mod jobs;
 pub mod migrate;
 mod sqlite;
+
+pub use jobs::{JobRecord, JobState};
 
 use serde::Serialize;
 
@@ -93,6 +96,18 @@ pub struct AuditSummary {
     pub grade: char,
     pub summary: Counts,
     pub tool_version: String,
+    /// A file was skipped because of a limit (size): the grade is at best C.
+    pub incomplete: bool,
+    /// Findings the repository's own ignore comments would have hidden
+    /// (they are disregarded in hosted audits).
+    pub repository_ignores: u64,
+    /// Findings counted in `summary` but not stored (beyond the caps of
+    /// [`Caps`]); [`Audit::omitted`] says which.
+    pub omitted_findings: u64,
+    /// Scanned as someone else's repository (its ignore comments,
+    /// configuration and `.gitignore` disregarded): only such an audit
+    /// may stand for a hosted one.
+    pub untrusted: bool,
 }
 
 /// A stored audit with everything it found.
@@ -102,6 +117,19 @@ pub struct Audit {
     pub summary: AuditSummary,
     pub findings: Vec<FindingRecord>,
     pub notices: Vec<NoticeRecord>,
+    /// Findings not stored, counted by rule and file.
+    pub omitted: Vec<OmittedRecord>,
+}
+
+/// Findings of one rule in one file that were counted but not stored (the
+/// per-audit caps); `path` is empty for a count over several files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OmittedRecord {
+    pub rule: String,
+    /// The highest severity among them.
+    pub severity: String,
+    pub path: String,
+    pub count: u64,
 }
 
 /// One finding, as the JSON report shows it.
@@ -159,6 +187,8 @@ pub struct FixRecord {
 pub struct NoticeRecord {
     pub path: String,
     pub message: String,
+    /// Skipped because of a limit (the audit is incomplete).
+    pub limit: bool,
 }
 
 /// An audit to store; [`NewAudit::from_scan`] builds one from a scan.
@@ -175,6 +205,12 @@ pub struct NewAudit {
     pub tool_version: String,
     pub findings: Vec<FindingRecord>,
     pub notices: Vec<NoticeRecord>,
+    pub incomplete: bool,
+    pub repository_ignores: u64,
+    /// Findings counted in `summary` but not stored.
+    pub omitted: Vec<OmittedRecord>,
+    /// See [`AuditSummary::untrusted`].
+    pub untrusted: bool,
 }
 
 /// A page of the audit history, newest first: at most `limit` audits, all
@@ -261,6 +297,22 @@ pub trait Store: Send + Sync {
     fn latest_for_commit(&self, source: &str, commit: &str) -> Result<Option<AuditSummary>>;
     /// The corpus view over the latest audit of every source.
     fn corpus_stats(&self) -> Result<CorpusStats>;
+    /// The audit of `source` made just before `before` (what changed since).
+    fn previous_audit(&self, source: &str, before: AuditId) -> Result<Option<AuditSummary>>;
+    /// Can the store be read? (`/healthz`)
+    fn health(&self) -> Result<()>;
+
+    /// Record a new job.
+    fn insert_job(&self, job: &JobRecord) -> Result<()>;
+    /// Move a job to `state` at `at` (ms since the epoch).
+    fn set_job_state(&self, id: &str, state: &JobState, at: i64) -> Result<()>;
+    /// A job by id.
+    fn job(&self, id: &str) -> Result<Option<JobRecord>>;
+    /// Jobs still queued or running (left by a process that stopped) fail
+    /// with `reason`; returns how many.
+    fn fail_unfinished_jobs(&self, reason: &str, at: i64) -> Result<u64>;
+    /// Forget jobs that finished before `before` (their audits stay).
+    fn forget_jobs(&self, before: i64) -> Result<u64>;
 }
 
 /// Open the store named by `location`: a file path for SQLite (created when

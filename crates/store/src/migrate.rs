@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_snippets.sql",
         sql: include_str!("../migrations/0002_snippets.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_hosted.sql",
+        sql: include_str!("../migrations/0003_hosted.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -1,21 +1,32 @@
 //! The SQLite backend: one file (or memory), migrated on open.
+//!
+//! A file is opened in write-ahead-log mode with one writing connection
+//! (behind a mutex: SQLite serialises writers anyway) and a pool of
+//! read-only connections, so that pages read while an audit is written and
+//! several pages read at once ([`MAX_IDLE_READERS`] kept open, more opened
+//! when needed). A database in memory has only its one connection.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::{
-    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord,
-    GradeCount, NewAudit, NoticeRecord, Page, RelatedRecord, Result, RuleStat, SourceLine, Store,
-    StoreError, GRADES,
+    jobs, migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord,
+    GradeCount, JobRecord, JobState, NewAudit, NoticeRecord, OmittedRecord, Page, RelatedRecord,
+    Result, RuleStat, SourceLine, Store, StoreError, GRADES,
 };
 
-/// A SQLite database. The connection is behind a mutex: SQLite serialises
-/// writers anyway, and the queries here are short.
+/// Read-only connections kept open between reads.
+pub const MAX_IDLE_READERS: usize = 8;
+
+/// A SQLite database.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// The file, for read-only connections (`None` in memory).
+    path: Option<PathBuf>,
+    readers: Mutex<Vec<Connection>>,
 }
 
 fn err(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
@@ -24,13 +35,13 @@ fn err(what: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
 
 /// The columns of an [`AuditSummary`], in [`summary_row`]'s order.
 const SUMMARY_COLUMNS: &str =
-    "a.id, a.source, a.commit_sha, a.started_at, a.finished_at, a.files_scanned, a.score, a.grade, a.critical, a.high, a.medium, a.low, a.info, a.tool_version";
+    "a.id, a.source, a.commit_sha, a.started_at, a.finished_at, a.files_scanned, a.score, a.grade, a.critical, a.high, a.medium, a.low, a.info, a.tool_version, a.incomplete, a.repository_ignores, a.omitted_findings, a.trust";
 
 /// The latest audit of every source: the repositories of the corpus view.
 const LATEST: &str = "WITH latest AS (SELECT max(id) AS id FROM audits GROUP BY source)";
 
 /// A severity's rank, for taking the highest in SQL.
-const SEVERITY_RANK: &str = "CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END";
+const SEVERITY_RANK: &str = "CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END";
 const SEVERITY_NAMES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
 
 fn count(v: i64) -> u64 {
@@ -77,6 +88,10 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<AuditSummary> {
             info: count(r.get(12)?),
         },
         tool_version: r.get(13)?,
+        incomplete: r.get(14)?,
+        repository_ignores: count(r.get(15)?),
+        omitted_findings: count(r.get(16)?),
+        untrusted: r.get::<_, String>(17)? == "untrusted",
     })
 }
 
@@ -96,17 +111,18 @@ impl SqliteStore {
         // write-ahead logging lets readers go on while one writes.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| StoreError(format!("cannot open the database {}: {e}", path.display())))?;
-        SqliteStore::init(conn)
+        SqliteStore::init(conn, Some(path.to_path_buf()))
     }
 
     /// A database in memory, gone when dropped.
     pub fn in_memory() -> Result<SqliteStore> {
         SqliteStore::init(
             Connection::open_in_memory().map_err(err("cannot open a database in memory"))?,
+            None,
         )
     }
 
-    fn init(mut conn: Connection) -> Result<SqliteStore> {
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<SqliteStore> {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(err("cannot set the busy timeout"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -114,7 +130,39 @@ impl SqliteStore {
         migrate::apply(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            path,
+            readers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Run `f` on a read-only connection from the pool (the one connection
+    /// of a database in memory).
+    fn read<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.path else {
+            return f(&mut self.lock());
+        };
+        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|e| {
+                    StoreError(format!("cannot open the database {}: {e}", path.display()))
+                })?;
+                c.busy_timeout(std::time::Duration::from_secs(10))
+                    .map_err(err("cannot set the busy timeout"))?;
+                c
+            }
+        };
+        let out = f(&mut conn);
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        out
     }
 
     /// The schema version of the open database.
@@ -133,10 +181,11 @@ impl SqliteStore {
         sql: &str,
         params: impl rusqlite::Params,
     ) -> Result<Option<AuditSummary>> {
-        let conn = self.lock();
-        conn.query_row(sql, params, summary_row)
-            .optional()
-            .map_err(err("cannot read an audit"))
+        self.read(|conn| {
+            conn.query_row(sql, params, summary_row)
+                .optional()
+                .map_err(err("cannot read an audit"))
+        })
     }
 }
 
@@ -148,8 +197,8 @@ impl Store for SqliteStore {
             .map_err(err("cannot start a transaction"))?;
         let s = &a.summary;
         tx.execute(
-            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version, incomplete, repository_ignores, omitted_findings, trust)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 a.source,
                 a.commit,
@@ -163,7 +212,11 @@ impl Store for SqliteStore {
                 s.medium as i64,
                 s.low as i64,
                 s.info as i64,
-                a.tool_version
+                a.tool_version,
+                a.incomplete,
+                a.repository_ignores as i64,
+                a.omitted.iter().map(|o| o.count).sum::<u64>() as i64,
+                if a.untrusted { "untrusted" } else { "own" }
             ],
         )
         .map_err(err("cannot store the audit"))?;
@@ -218,11 +271,25 @@ impl Store for SqliteStore {
                 }
             }
             let mut notice =
-                tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message) VALUES (?1, ?2, ?3, ?4)").map_err(err("cannot store the notices"))?;
+                tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message, limit_skip) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(err("cannot store the notices"))?;
             for (i, n) in a.notices.iter().enumerate() {
                 notice
-                    .execute(params![id, i as i64, n.path, n.message])
+                    .execute(params![id, i as i64, n.path, n.message, n.limit])
                     .map_err(err("cannot store a notice"))?;
+            }
+            let mut omitted =
+                tx.prepare("INSERT INTO omitted_findings (audit_id, ordinal, rule, severity, path, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").map_err(err("cannot store the omitted findings"))?;
+            for (i, o) in a.omitted.iter().enumerate() {
+                omitted
+                    .execute(params![
+                        id,
+                        i as i64,
+                        o.rule,
+                        o.severity,
+                        o.path,
+                        o.count as i64
+                    ])
+                    .map_err(err("cannot store an omitted finding"))?;
             }
         }
         tx.commit().map_err(err("cannot commit the audit"))?;
@@ -230,115 +297,20 @@ impl Store for SqliteStore {
     }
 
     fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction()
-            .map_err(err("cannot start a transaction"))?;
-        let Some(summary) = tx
-            .query_row(
-                &format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.id = ?1"),
-                [id.0],
-                summary_row,
-            )
-            .optional()
-            .map_err(err("cannot read the audit"))?
-        else {
-            return Ok(None);
-        };
-        let mut related = by_finding(
-            &tx,
-            "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
-             WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
-            id,
-            "cannot read related locations",
-            |r| Ok(RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? }),
-        )?;
-        let mut snippets = by_finding(
-            &tx,
-            "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
-             WHERE f.audit_id = ?1 ORDER BY l.finding_id, l.line",
-            id,
-            "cannot read source lines",
-            |r| {
-                let highlight = match (r.get::<_, Option<u32>>(3)?, r.get::<_, Option<u32>>(4)?) {
-                    (Some(a), Some(b)) => Some((a, b)),
-                    _ => None,
-                };
-                Ok(SourceLine { line: r.get(1)?, text: r.get(2)?, highlight })
-            },
-        )?;
-        let findings = {
-            let mut q = tx
-                .prepare(
-                    "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
-                     FROM findings WHERE audit_id = ?1 ORDER BY ordinal",
-                )
-                .map_err(err("cannot read the findings"))?;
-            let rows = q
-                .query_map([id.0], |r| {
-                    let fid: i64 = r.get(0)?;
-                    let fix = match (
-                        r.get::<_, Option<String>>(11)?,
-                        r.get::<_, Option<String>>(12)?,
-                    ) {
-                        (Some(description), Some(applicability)) => Some(FixRecord {
-                            description,
-                            applicability,
-                        }),
-                        _ => None,
-                    };
-                    Ok(FindingRecord {
-                        rule: r.get(1)?,
-                        severity: r.get(2)?,
-                        confidence: r.get(3)?,
-                        message: r.get(4)?,
-                        path: r.get(5)?,
-                        line: r.get(6)?,
-                        column: r.get(7)?,
-                        end_line: r.get(8)?,
-                        end_column: r.get(9)?,
-                        related: related.remove(&fid).unwrap_or_default(),
-                        fix,
-                        fingerprint: r.get(10)?,
-                        snippet: snippets.remove(&fid).unwrap_or_default(),
-                    })
-                })
-                .map_err(err("cannot read the findings"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(err("cannot read a finding"))?
-        };
-        let notices = {
-            let mut q = tx
-                .prepare("SELECT path, message FROM notices WHERE audit_id = ?1 ORDER BY ordinal")
-                .map_err(err("cannot read the notices"))?;
-            let rows = q
-                .query_map([id.0], |r| {
-                    Ok(NoticeRecord {
-                        path: r.get(0)?,
-                        message: r.get(1)?,
-                    })
-                })
-                .map_err(err("cannot read the notices"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(err("cannot read a notice"))?
-        };
-        Ok(Some(Audit {
-            summary,
-            findings,
-            notices,
-        }))
+        self.read(|conn| read_audit(conn, id))
     }
 
     fn audits(&self, page: Page) -> Result<Vec<AuditSummary>> {
-        let conn = self.lock();
-        let mut q = conn
-            .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE ?1 IS NULL OR a.id < ?1 ORDER BY a.id DESC LIMIT ?2"))
-            .map_err(err("cannot read the audit history"))?;
-        let rows = q
-            .query_map(params![page.before.map(|b| b.0), page.limit], summary_row)
-            .map_err(err("cannot read the audit history"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(err("cannot read the audit history"))
+        self.read(|conn| {
+            let mut q = conn
+                .prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE ?1 IS NULL OR a.id < ?1 ORDER BY a.id DESC LIMIT ?2"))
+                .map_err(err("cannot read the audit history"))?;
+            let rows = q
+                .query_map(params![page.before.map(|b| b.0), page.limit], summary_row)
+                .map_err(err("cannot read the audit history"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(err("cannot read the audit history"))
+        })
     }
 
     fn latest_for_source(&self, source: &str) -> Result<Option<AuditSummary>> {
@@ -352,13 +324,179 @@ impl Store for SqliteStore {
         )
     }
 
+    fn previous_audit(&self, source: &str, before: AuditId) -> Result<Option<AuditSummary>> {
+        self.one_summary(
+            &format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.source = ?1 AND a.id < ?2 ORDER BY a.id DESC LIMIT 1"),
+            params![source, before.0],
+        )
+    }
+
     fn corpus_stats(&self) -> Result<CorpusStats> {
-        let mut conn = self.lock();
-        // One read transaction: the three queries see the same audits.
-        let tx = conn
-            .transaction()
-            .map_err(err("cannot start a transaction"))?;
-        let (repositories, files_scanned, findings) = tx
+        self.read(corpus_stats)
+    }
+
+    fn health(&self) -> Result<()> {
+        self.read(|conn| {
+            conn.query_row("SELECT max(version) FROM schema_version", [], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
+            .map_err(err("cannot read the database"))?;
+            Ok(())
+        })?;
+        // The writer too: a store that can be read but not written is not healthy.
+        let conn = self.lock();
+        conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+            .map_err(err("cannot use the database"))?;
+        Ok(())
+    }
+
+    fn insert_job(&self, job: &JobRecord) -> Result<()> {
+        jobs::insert(&self.lock(), job)
+    }
+
+    fn set_job_state(&self, id: &str, state: &JobState, at: i64) -> Result<()> {
+        jobs::set_state(&self.lock(), id, state, at)
+    }
+
+    fn job(&self, id: &str) -> Result<Option<JobRecord>> {
+        self.read(|conn| jobs::get(conn, id))
+    }
+
+    fn fail_unfinished_jobs(&self, reason: &str, at: i64) -> Result<u64> {
+        jobs::fail_unfinished(&self.lock(), reason, at)
+    }
+
+    fn forget_jobs(&self, before: i64) -> Result<u64> {
+        jobs::forget(&self.lock(), before)
+    }
+}
+
+/// One audit with its findings, notices and omitted counts, in one read
+/// transaction.
+fn read_audit(conn: &mut Connection, id: AuditId) -> Result<Option<Audit>> {
+    let tx = conn
+        .transaction()
+        .map_err(err("cannot start a transaction"))?;
+    let Some(summary) = tx
+        .query_row(
+            &format!("SELECT {SUMMARY_COLUMNS} FROM audits a WHERE a.id = ?1"),
+            [id.0],
+            summary_row,
+        )
+        .optional()
+        .map_err(err("cannot read the audit"))?
+    else {
+        return Ok(None);
+    };
+    let mut related = by_finding(
+            &tx,
+            "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
+             WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
+            id,
+            "cannot read related locations",
+            |r| Ok(RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? }),
+        )?;
+    let mut snippets = by_finding(
+            &tx,
+            "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
+             WHERE f.audit_id = ?1 ORDER BY l.finding_id, l.line",
+            id,
+            "cannot read source lines",
+            |r| {
+                let highlight = match (r.get::<_, Option<u32>>(3)?, r.get::<_, Option<u32>>(4)?) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => None,
+                };
+                Ok(SourceLine { line: r.get(1)?, text: r.get(2)?, highlight })
+            },
+        )?;
+    let findings = {
+        let mut q = tx
+                .prepare(
+                    "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
+                     FROM findings WHERE audit_id = ?1 ORDER BY ordinal",
+                )
+                .map_err(err("cannot read the findings"))?;
+        let rows = q
+            .query_map([id.0], |r| {
+                let fid: i64 = r.get(0)?;
+                let fix = match (
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                ) {
+                    (Some(description), Some(applicability)) => Some(FixRecord {
+                        description,
+                        applicability,
+                    }),
+                    _ => None,
+                };
+                Ok(FindingRecord {
+                    rule: r.get(1)?,
+                    severity: r.get(2)?,
+                    confidence: r.get(3)?,
+                    message: r.get(4)?,
+                    path: r.get(5)?,
+                    line: r.get(6)?,
+                    column: r.get(7)?,
+                    end_line: r.get(8)?,
+                    end_column: r.get(9)?,
+                    related: related.remove(&fid).unwrap_or_default(),
+                    fix,
+                    fingerprint: r.get(10)?,
+                    snippet: snippets.remove(&fid).unwrap_or_default(),
+                })
+            })
+            .map_err(err("cannot read the findings"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err("cannot read a finding"))?
+    };
+    let notices = {
+        let mut q = tx
+            .prepare("SELECT path, message, limit_skip FROM notices WHERE audit_id = ?1 ORDER BY ordinal")
+            .map_err(err("cannot read the notices"))?;
+        let rows = q
+            .query_map([id.0], |r| {
+                Ok(NoticeRecord {
+                    path: r.get(0)?,
+                    message: r.get(1)?,
+                    limit: r.get(2)?,
+                })
+            })
+            .map_err(err("cannot read the notices"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err("cannot read a notice"))?
+    };
+    let omitted = {
+        let mut q = tx
+                .prepare("SELECT rule, severity, path, count FROM omitted_findings WHERE audit_id = ?1 ORDER BY ordinal")
+                .map_err(err("cannot read the omitted findings"))?;
+        let rows = q
+            .query_map([id.0], |r| {
+                Ok(OmittedRecord {
+                    rule: r.get(0)?,
+                    severity: r.get(1)?,
+                    path: r.get(2)?,
+                    count: count(r.get(3)?),
+                })
+            })
+            .map_err(err("cannot read the omitted findings"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err("cannot read an omitted finding"))?
+    };
+    Ok(Some(Audit {
+        summary,
+        findings,
+        notices,
+        omitted,
+    }))
+}
+
+fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
+    // One read transaction: the three queries see the same audits.
+    let tx = conn
+        .transaction()
+        .map_err(err("cannot start a transaction"))?;
+    let (repositories, files_scanned, findings) = tx
             .query_row(
                 &format!(
                     "{LATEST} SELECT count(*), coalesce(sum(a.files_scanned), 0), coalesce(sum(a.critical), 0), coalesce(sum(a.high), 0),
@@ -375,59 +513,61 @@ impl Store for SqliteStore {
                 },
             )
             .map_err(err("cannot compute the corpus totals"))?;
-        let rules = {
-            // A repository counts once per rule, however many findings it has.
-            let mut q = tx
+    let rules = {
+        // A repository counts once per rule, however many findings it has.
+        let mut q = tx
                 .prepare(&format!(
-                    "{LATEST} SELECT f.rule, max({SEVERITY_RANK}) AS rank, count(DISTINCT f.audit_id) AS repositories, count(*) AS findings
-                     FROM findings f JOIN latest l ON l.id = f.audit_id
-                     GROUP BY f.rule ORDER BY repositories DESC, rank DESC, f.rule"
+                    "{LATEST}, counted AS (
+                       SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
+                       UNION ALL
+                       SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
+                     SELECT rule, max({SEVERITY_RANK}) AS rank, count(DISTINCT audit_id) AS repositories, sum(n) AS findings
+                     FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
                 ))
                 .map_err(err("cannot compute the corpus view"))?;
-            let rows = q
-                .query_map([], |r| {
-                    let rank: i64 = r.get(1)?;
-                    let affected = count(r.get(2)?);
-                    Ok(RuleStat {
-                        rule: r.get(0)?,
-                        severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
-                        repositories: affected,
-                        share: if repositories == 0 {
-                            0.0
-                        } else {
-                            affected as f64 / repositories as f64
-                        },
-                        findings: count(r.get(3)?),
-                    })
+        let rows = q
+            .query_map([], |r| {
+                let rank: i64 = r.get(1)?;
+                let affected = count(r.get(2)?);
+                Ok(RuleStat {
+                    rule: r.get(0)?,
+                    severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
+                    repositories: affected,
+                    share: if repositories == 0 {
+                        0.0
+                    } else {
+                        affected as f64 / repositories as f64
+                    },
+                    findings: count(r.get(3)?),
                 })
-                .map_err(err("cannot compute the corpus view"))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(err("cannot compute the corpus view"))?
-        };
-        let grades = {
-            let mut q = tx
+            })
+            .map_err(err("cannot compute the corpus view"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(err("cannot compute the corpus view"))?
+    };
+    let grades = {
+        let mut q = tx
                 .prepare(&format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"))
                 .map_err(err("cannot count the grades"))?;
-            let rows = q
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?))))
-                .map_err(err("cannot count the grades"))?;
-            let counted: HashMap<String, u64> = rows
-                .collect::<rusqlite::Result<_>>()
-                .map_err(err("cannot count the grades"))?;
-            GRADES
-                .iter()
-                .map(|&g| GradeCount {
-                    grade: g,
-                    repositories: counted.get(&g.to_string()).copied().unwrap_or(0),
-                })
-                .collect()
-        };
-        Ok(CorpusStats {
-            repositories,
-            files_scanned,
-            findings,
-            rules,
-            grades,
-        })
-    }
+        let rows = q
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?))))
+            .map_err(err("cannot count the grades"))?;
+        let counted: HashMap<String, u64> = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(err("cannot count the grades"))?;
+        GRADES
+            .iter()
+            .map(|&g| GradeCount {
+                grade: g,
+                repositories: counted.get(&g.to_string()).copied().unwrap_or(0),
+            })
+            .collect()
+    };
+    Ok(CorpusStats {
+        repositories,
+        files_scanned,
+        findings,
+        rules,
+        grades,
+    })
 }

@@ -44,6 +44,10 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         tool_version: "0.1.0".into(),
         findings,
         notices: vec![],
+        incomplete: false,
+        repository_ignores: 0,
+        omitted: vec![],
+        untrusted: true,
     }
 }
 
@@ -84,6 +88,15 @@ fn full_audit() -> NewAudit {
     a.notices = vec![NoticeRecord {
         path: "big.yaml".into(),
         message: "skipped: larger than 8 MiB".into(),
+        limit: true,
+    }];
+    a.incomplete = true;
+    a.repository_ignores = 2;
+    a.omitted = vec![skillaudit_store::OmittedRecord {
+        rule: "docker-socket-mount".into(),
+        severity: "critical".into(),
+        path: "compose.yaml".into(),
+        count: 40,
     }];
     a
 }
@@ -101,9 +114,14 @@ fn stored(a: &NewAudit, id: AuditId) -> skillaudit_store::Audit {
             grade: a.grade,
             summary: a.summary,
             tool_version: a.tool_version.clone(),
+            incomplete: a.incomplete,
+            repository_ignores: a.repository_ignores,
+            omitted_findings: a.omitted.iter().map(|o| o.count).sum(),
+            untrusted: a.untrusted,
         },
         findings: a.findings.clone(),
         notices: a.notices.clone(),
+        omitted: a.omitted.clone(),
     }
 }
 
@@ -190,6 +208,7 @@ fn hostile_text_round_trips_unchanged() {
     a.notices = vec![NoticeRecord {
         path: nasty[0].into(),
         message: nasty[2].into(),
+        limit: false,
     }];
     let id = store.insert_audit(&a).unwrap();
     assert_eq!(store.audit(id).unwrap(), Some(stored(&a, id)));
@@ -552,4 +571,165 @@ fn stored_source_lines_never_hold_a_whole_secret() {
             assert!(!l.text.contains(token), "{l:?}");
         }
     }
+}
+
+#[test]
+fn a_version_2_database_is_upgraded_and_its_audits_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("audits.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(migrate::current(&conn).unwrap(), 0);
+        for m in &migrate::MIGRATIONS[..2] {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, 0)",
+                rusqlite::params![m.version, m.name],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "INSERT INTO audits (source, commit_sha, started_at, finished_at, files_scanned, score, grade, critical, high, medium, low, info, tool_version)
+             VALUES ('https://github.com/o/r', NULL, 1, 2, 3, 98, 'B', 0, 0, 0, 1, 0, '0.1.0')",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO notices (audit_id, ordinal, path, message) VALUES (1, 0, 'big.yaml', 'skipped')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), migrate::latest());
+    let a = store.audit(AuditId(1)).unwrap().unwrap();
+    assert_eq!((a.summary.grade, a.summary.score), ('B', 98));
+    assert!(!a.summary.incomplete);
+    assert_eq!(
+        (a.summary.repository_ignores, a.summary.omitted_findings),
+        (0, 0)
+    );
+    assert!(a.omitted.is_empty());
+    assert!(!a.notices[0].limit);
+    // It honoured the repository's comments: never reused by the hosted audit.
+    assert!(!a.summary.untrusted);
+    store.health().unwrap();
+}
+
+#[test]
+fn jobs_move_on_survive_and_are_forgotten() {
+    use skillaudit_store::{JobRecord, JobState};
+    let store = SqliteStore::in_memory().unwrap();
+    let job = |id: &str| JobRecord {
+        id: id.into(),
+        source: "https://github.com/o/r".into(),
+        url: "https://github.com/o/r.git".into(),
+        state: JobState::Queued,
+        created_at: 100,
+        started_at: None,
+        finished_at: None,
+    };
+    store.insert_job(&job("a")).unwrap();
+    store.insert_job(&job("b")).unwrap();
+    store.insert_job(&job("c")).unwrap();
+    assert!(store.insert_job(&job("a")).is_err(), "ids are unique");
+    let audit = store.insert_audit(&full_audit()).unwrap();
+    store.set_job_state("a", &JobState::Running, 200).unwrap();
+    store
+        .set_job_state(
+            "a",
+            &JobState::Done {
+                audit,
+                reused: true,
+            },
+            300,
+        )
+        .unwrap();
+    store.set_job_state("b", &JobState::Running, 250).unwrap();
+    let a = store.job("a").unwrap().unwrap();
+    assert_eq!(
+        a.state,
+        JobState::Done {
+            audit,
+            reused: true
+        }
+    );
+    assert_eq!((a.started_at, a.finished_at), (Some(200), Some(300)));
+    assert_eq!(store.job("zz").unwrap(), None);
+    // A restart: what was queued or running fails with the reason.
+    assert_eq!(store.fail_unfinished_jobs("restarted", 400).unwrap(), 2);
+    for id in ["b", "c"] {
+        let j = store.job(id).unwrap().unwrap();
+        assert_eq!(
+            j.state,
+            JobState::Failed {
+                reason: "restarted".into()
+            }
+        );
+        assert_eq!(j.finished_at, Some(400));
+    }
+    assert_eq!(store.job("a").unwrap().unwrap().finished_at, Some(300));
+    // Old finished jobs go; the audit stays.
+    assert_eq!(store.forget_jobs(350).unwrap(), 1);
+    assert_eq!(store.job("a").unwrap(), None);
+    assert!(store.job("b").unwrap().is_some());
+    assert!(store.audit(audit).unwrap().is_some());
+}
+
+#[test]
+fn the_previous_audit_is_the_same_source_just_before() {
+    let store = SqliteStore::in_memory().unwrap();
+    let first = store
+        .insert_audit(&audit("https://github.com/o/r", 'F', vec![]))
+        .unwrap();
+    let other = store
+        .insert_audit(&audit("https://github.com/o/x", 'A', vec![]))
+        .unwrap();
+    let second = store
+        .insert_audit(&audit("https://github.com/o/r", 'C', vec![]))
+        .unwrap();
+    let third = store
+        .insert_audit(&audit("https://github.com/o/r", 'B', vec![]))
+        .unwrap();
+    let prev = |id| {
+        store
+            .previous_audit("https://github.com/o/r", id)
+            .unwrap()
+            .map(|a| a.id)
+    };
+    assert_eq!(prev(third), Some(second));
+    assert_eq!(prev(second), Some(first));
+    assert_eq!(prev(first), None);
+    assert_eq!(
+        store
+            .previous_audit("https://github.com/o/x", other)
+            .unwrap(),
+        None
+    );
+}
+
+#[test]
+fn a_file_store_reads_from_many_threads_while_one_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&tmp.path().join("audits.db")).unwrap());
+    let id = store.insert_audit(&full_audit()).unwrap();
+    let readers: Vec<_> = (0..8)
+        .map(|_| {
+            let s = Arc::clone(&store);
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    assert!(s.audit(id).unwrap().is_some());
+                    assert!(!s.audits(Page::first(5)).unwrap().is_empty());
+                }
+            })
+        })
+        .collect();
+    for _ in 0..20 {
+        store.insert_audit(&full_audit()).unwrap();
+    }
+    for r in readers {
+        r.join().unwrap();
+    }
+    assert_eq!(store.audits(Page::first(100)).unwrap().len(), 21);
+    store.health().unwrap();
 }

@@ -4,7 +4,9 @@
 use crate::html::esc;
 
 /// Background of the value part for a grade; grey for anything else.
-fn colour(grade: &str) -> &'static str {
+fn colour(value: &str) -> &'static str {
+    // `C incomplete`: the grade's colour.
+    let grade = value.split(' ').next().unwrap_or(value);
     match grade {
         "A" => "#1a7f37",
         "B" => "#4c9a2a",

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use skillaudit_report::html::{escape, markdown_from};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
-use skillaudit_store::{Audit, AuditSummary, CorpusStats, FindingRecord, SourceLine};
+use skillaudit_store::{AuditSummary, CorpusStats};
 
 /// The severities, worst first, as the store spells them.
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -32,7 +32,7 @@ pub fn segment(s: &str) -> String {
     out
 }
 
-fn title_case(sev: &str) -> &'static str {
+pub(crate) fn title_case(sev: &str) -> &'static str {
     match sev {
         "critical" => "Critical",
         "high" => "High",
@@ -43,7 +43,7 @@ fn title_case(sev: &str) -> &'static str {
     }
 }
 
-fn plural(n: u64) -> &'static str {
+pub(crate) fn plural(n: u64) -> &'static str {
     if n == 1 {
         ""
     } else {
@@ -52,7 +52,7 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// A grade as a class-name-safe letter (anything unexpected becomes `X`).
-fn grade_letter(g: char) -> char {
+pub(crate) fn grade_letter(g: char) -> char {
     if skillaudit_store::GRADES.contains(&g) {
         g
     } else {
@@ -164,18 +164,40 @@ fn audit_table(m: &mut String, audits: &[AuditSummary]) {
     m.push_str("</tbody>\n</table>\n</div>\n");
 }
 
-/// A job that is still queued or running: the page reloads itself every
-/// second (a meta refresh, no script).
-pub fn job_waiting(status: &str, detail: &str) -> String {
+/// What a job page shows besides its state.
+pub struct JobView<'a> {
+    /// The repository (its audits' source).
+    pub source: &'a str,
+    /// Seconds since the submission (waiting) or that the audit took (failed).
+    pub elapsed_secs: u64,
+}
+
+/// `2 min 5 s`, `42 s`.
+pub fn duration(secs: u64) -> String {
+    if secs >= 60 {
+        format!("{} min {} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+/// A job that is still queued or running: the repository, how long it
+/// has been, and a page that reloads itself every second (a meta refresh,
+/// no script).
+pub fn job_waiting(job: &JobView<'_>, status: &str, detail: &str) -> String {
     let m = format!(
-        "<h1>Audit in progress</h1>\n<p class=\"status\" role=\"status\" id=\"status\" data-status=\"{s}\">{s}{d}</p>\n\
+        "<h1>Auditing <span class=\"source\" id=\"job-source\">{src}</span></h1>\n\
+<p class=\"status\" role=\"status\" id=\"status\" data-status=\"{s}\">{s}{d} · <span id=\"elapsed\" data-seconds=\"{secs}\">{el}</span> since it was submitted</p>\n\
 <p>This page reloads every second until the report is ready.</p>\n",
+        src = esc(job.source),
         s = esc(status),
         d = if detail.is_empty() {
             String::new()
         } else {
             format!(" — {}", esc(detail))
-        }
+        },
+        secs = job.elapsed_secs,
+        el = duration(job.elapsed_secs),
     );
     layout_with(
         "Audit in progress",
@@ -184,12 +206,35 @@ pub fn job_waiting(status: &str, detail: &str) -> String {
     )
 }
 
-/// A job that failed, with why.
-pub fn job_failed(reason: &str) -> String {
-    let m = format!(
-        "<h1>The audit failed</h1>\n<p class=\"error\" role=\"alert\">{}</p>\n<p><a href=\"/\">Audit another repository</a></p>\n",
-        esc(reason)
+/// The form that submits `source` again (retry, re-scan).
+pub fn resubmit_form(source: &str, label: &str, id: &str) -> String {
+    format!(
+        "<form class=\"resubmit\" method=\"post\" action=\"/audits\"><input type=\"hidden\" name=\"url\" value=\"{}\">\
+<button type=\"submit\" id=\"{}\">{}</button></form>\n",
+        esc(source),
+        esc(id),
+        esc(label)
+    )
+}
+
+/// Can this source be submitted again (a URL, not a directory)?
+pub fn resubmittable(source: &str) -> bool {
+    source.starts_with("https://") || source.starts_with("http://")
+}
+
+/// A job that failed: the repository, why, after how long, and a retry.
+pub fn job_failed(job: &JobView<'_>, reason: &str) -> String {
+    let mut m = format!(
+        "<h1>The audit of <span class=\"source\" id=\"job-source\">{}</span> failed</h1>\n\
+<p class=\"error\" role=\"alert\">{}</p>\n<p class=\"meta\">after {}</p>\n",
+        esc(job.source),
+        esc(reason),
+        duration(job.elapsed_secs)
     );
+    if resubmittable(job.source) {
+        m.push_str(&resubmit_form(job.source, "Try again", "retry"));
+    }
+    m.push_str("<p><a href=\"/\">Audit another repository</a></p>\n");
     layout("Audit failed", &m)
 }
 
@@ -201,207 +246,6 @@ pub fn message(title: &str, text: &str) -> String {
         esc(text)
     );
     layout(title, &m)
-}
-
-/// The badge address of a `https://host/owner/repo` source (or `http://`).
-pub fn badge_path(source: &str) -> Option<String> {
-    let rest = source
-        .strip_prefix("https://")
-        .or_else(|| source.strip_prefix("http://"))?;
-    let rest = rest.strip_suffix(".git").unwrap_or(rest);
-    let parts: Vec<&str> = rest.split('/').collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
-        return None;
-    }
-    Some(format!(
-        "/badge/{}/{}/{}.svg",
-        segment(parts[0]),
-        segment(parts[1]),
-        segment(parts[2])
-    ))
-}
-
-/// The report of a stored audit.
-pub fn report(a: &Audit) -> String {
-    let s = &a.summary;
-    let g = grade_letter(s.grade);
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        "<header class=\"report-head\">\n\
-<div class=\"grade sa-grade sa-grade-{g}\" id=\"grade\" data-grade=\"{g}\" role=\"img\" aria-label=\"Security grade {g}\">{g}</div>\n\
-<div>\n<h1>Audit of <span class=\"source\">{src}</span></h1>\n\
-<p class=\"score\" id=\"score\" data-score=\"{score}\">Security score <strong>{score}</strong>/100 · grade {g}</p>\n\
-<p class=\"meta\">{files} file{fp} scanned{commit} · {when} · skillaudit {ver}</p>\n</div>\n</header>",
-        src = esc(&s.source),
-        score = s.score,
-        files = s.files_scanned,
-        fp = plural(s.files_scanned),
-        commit = match &s.commit {
-            Some(c) => format!(
-                " at commit <code title=\"{}\">{}</code>",
-                esc(c),
-                esc(&c.chars().take(12).collect::<String>())
-            ),
-            None => String::new(),
-        },
-        when = date(s.finished_at),
-        ver = esc(&s.tool_version),
-    );
-    m.push_str("<ul class=\"sa-counts counts\" aria-label=\"Findings by severity\">\n");
-    for sev in SEVERITIES {
-        let n = s.summary.get(sev);
-        if n > 0 {
-            let _ = writeln!(m, "<li class=\"sa-sev-{sev}\"><a href=\"#{sev}\"><span class=\"sa-n\">{n}</span> {sev}</a></li>");
-        } else {
-            let _ = writeln!(
-                m,
-                "<li class=\"sa-sev-{sev}\"><span class=\"sa-n\">0</span> {sev}</li>"
-            );
-        }
-    }
-    m.push_str("</ul>\n");
-    if a.findings.is_empty() {
-        let _ = writeln!(
-            m,
-            "<p class=\"none\">No findings in {} file{} scanned.</p>",
-            s.files_scanned,
-            plural(s.files_scanned)
-        );
-    }
-    for sev in SEVERITIES {
-        let group: Vec<&FindingRecord> = a.findings.iter().filter(|f| f.severity == sev).collect();
-        if group.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            m,
-            "<section class=\"group\" id=\"{sev}\" aria-labelledby=\"h-{sev}\">\n<h2 id=\"h-{sev}\">{} <span class=\"n\">({})</span></h2>",
-            title_case(sev),
-            group.len()
-        );
-        for f in group {
-            finding(&mut m, f);
-        }
-        m.push_str("</section>\n");
-    }
-    // Findings with a severity the store does not know (never written by
-    // this program, but the page shows whatever is stored).
-    let other: Vec<&FindingRecord> = a
-        .findings
-        .iter()
-        .filter(|f| !SEVERITIES.contains(&f.severity.as_str()))
-        .collect();
-    if !other.is_empty() {
-        m.push_str("<section class=\"group\" id=\"other\">\n<h2>Other</h2>\n");
-        for f in other {
-            finding(&mut m, f);
-        }
-        m.push_str("</section>\n");
-    }
-    if !a.notices.is_empty() {
-        m.push_str(
-            "<section class=\"notices\">\n<h2>Skipped files</h2>\n<ul class=\"sa-notices\">\n",
-        );
-        for n in &a.notices {
-            let _ = writeln!(
-                m,
-                "<li><code>{}</code>: {}</li>",
-                esc(&n.path),
-                esc(&n.message)
-            );
-        }
-        m.push_str("</ul>\n</section>\n");
-    }
-    m.push_str("<section class=\"share\">\n<h2>Use this report</h2>\n<ul>\n");
-    let _ = writeln!(
-        m,
-        "<li><a href=\"/api/audits/{}\">This audit as JSON</a></li>",
-        s.id
-    );
-    if let Some(badge) = badge_path(&s.source) {
-        let _ = writeln!(
-            m,
-            "<li>Badge: <img src=\"{b}\" alt=\"skillaudit grade {g}\" height=\"20\"> <code>{b}</code></li>",
-            b = esc(&badge)
-        );
-    }
-    m.push_str("</ul>\n</section>\n");
-    layout(&format!("Grade {g} for {}", s.source), &m)
-}
-
-fn finding(m: &mut String, f: &FindingRecord) {
-    let sev = segment(&f.severity);
-    let rule = esc(&f.rule);
-    let _ = writeln!(
-        m,
-        "<article class=\"finding sa-finding sa-sev-{sev}\" data-rule=\"{rule}\" id=\"f-{fp}\">\n\
-<header><span class=\"sa-badge\">{sevtext}</span><a class=\"sa-rule\" href=\"/rules/{link}\">{rule}</a>\
-<span class=\"sa-conf\">confidence {conf}</span></header>\n\
-<p class=\"sa-msg message\">{msg}</p>\n\
-<p class=\"sa-loc\"><code class=\"location\">{path}:{line}:{col}</code></p>",
-        fp = segment(&f.fingerprint),
-        sevtext = esc(&f.severity),
-        link = esc(&segment(&f.rule)),
-        conf = esc(&f.confidence),
-        msg = esc(&f.message),
-        path = esc(&f.path),
-        line = f.line,
-        col = f.column,
-    );
-    if !f.snippet.is_empty() {
-        snippet(m, f);
-    }
-    if !f.related.is_empty() {
-        m.push_str("<div class=\"sa-related\"><h3>Related</h3>\n<ul>\n");
-        for r in &f.related {
-            let _ = writeln!(
-                m,
-                "<li><code>{}:{}:{}</code> {}</li>",
-                esc(&r.path),
-                r.line,
-                r.column,
-                esc(&r.message)
-            );
-        }
-        m.push_str("</ul></div>\n");
-    }
-    if let Some(fix) = &f.fix {
-        let _ = writeln!(
-            m,
-            "<p class=\"sa-fix fix\"><strong>Fix</strong><span class=\"sa-app\">{}</span>{}</p>",
-            esc(&fix.applicability),
-            esc(&fix.description)
-        );
-    }
-    m.push_str("</article>\n");
-}
-
-fn snippet(m: &mut String, f: &FindingRecord) {
-    let own = f.line..=f.end_line.max(f.line);
-    m.push_str("<pre class=\"sa-snippet snippet\"><code>");
-    for l in &f.snippet {
-        let _ = write!(
-            m,
-            "<span class=\"sa-line{}\"><span class=\"sa-ln\">{}</span>",
-            if own.contains(&l.line) { " sa-hit" } else { "" },
-            l.line
-        );
-        source_line(m, l);
-        m.push_str("\n</span>");
-    }
-    m.push_str("</code></pre>\n");
-}
-
-/// One stored source line, escaped, with its highlight in `<mark>` (a
-/// highlight that does not fall on character boundaries is dropped).
-fn source_line(m: &mut String, l: &SourceLine) {
-    let highlight = l.highlight.and_then(|(a, b)| {
-        let (a, b) = (a as usize, b as usize);
-        (a <= b && l.text.is_char_boundary(a) && l.text.is_char_boundary(b) && b <= l.text.len())
-            .then_some((a, b))
-    });
-    skillaudit_report::html::source_line(m, &l.text, highlight);
 }
 
 /// The history: newest first, `older` is the id to continue from.
@@ -569,43 +413,5 @@ mod tests {
     fn segments_are_percent_encoded() {
         assert_eq!(segment("missing-user"), "missing-user");
         assert_eq!(segment("a/b\"<c> d"), "a%2Fb%22%3Cc%3E%20d");
-    }
-
-    #[test]
-    fn badge_paths() {
-        assert_eq!(
-            badge_path("https://github.com/o/r.git").as_deref(),
-            Some("/badge/github.com/o/r.svg")
-        );
-        assert_eq!(badge_path("https://github.com/o"), None);
-        assert_eq!(badge_path("/tmp/x"), None);
-        assert_eq!(
-            badge_path("https://h/o\"/r").as_deref(),
-            Some("/badge/h/o%22/r.svg")
-        );
-    }
-
-    #[test]
-    fn bad_highlights_are_dropped_not_panicked_on() {
-        let mut m = String::new();
-        source_line(
-            &mut m,
-            &SourceLine {
-                line: 1,
-                text: "é<x>".into(),
-                highlight: Some((1, 9)),
-            },
-        );
-        assert_eq!(m, "é&lt;x&gt;");
-        let mut m = String::new();
-        source_line(
-            &mut m,
-            &SourceLine {
-                line: 1,
-                text: "ab<x>".into(),
-                highlight: Some((2, 5)),
-            },
-        );
-        assert_eq!(m, "ab<mark>&lt;x&gt;</mark>");
     }
 }

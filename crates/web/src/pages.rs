@@ -1,13 +1,16 @@
 //! Handlers of the pages that only read the store.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::http::StatusCode;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde::Deserialize;
-use skillaudit_store::{AuditId, AuditSummary, Page};
+use serde_json::json;
+use skillaudit_store::{Audit, AuditId, AuditSummary, Page, Store};
 
-use crate::{badge, html, page, App, STORE_FAILURE};
+use crate::report::{self, ReportView};
+use crate::{badge, html, links, page, App, STORE_FAILURE};
 
 /// Audits on one history page.
 pub const HISTORY_PAGE: u32 = 50;
@@ -48,13 +51,119 @@ pub(crate) fn audit_id(s: &str) -> Option<AuditId> {
     s.parse().ok().map(AuditId)
 }
 
-pub(crate) async fn audit(State(app): State<App>, Path(id): Path<String>) -> Response {
+#[derive(Deserialize)]
+pub(crate) struct ReportQuery {
+    page: Option<String>,
+}
+
+impl ReportQuery {
+    /// The page of findings asked for (1 when absent or not a number).
+    fn page(&self) -> usize {
+        self.page
+            .as_deref()
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1)
+    }
+}
+
+/// An audit and the previous audit of its repository.
+fn with_previous(s: &dyn Store, a: Audit) -> skillaudit_store::Result<(Audit, Option<Audit>)> {
+    let previous = match s.previous_audit(&a.summary.source, a.summary.id)? {
+        Some(p) => s.audit(p.id)?,
+        None => None,
+    };
+    Ok((a, previous))
+}
+
+/// The base of absolute URLs for this request.
+fn base(app: &App, headers: &HeaderMap) -> Option<String> {
+    links::base(
+        app.config().public_url.as_deref(),
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    )
+}
+
+pub(crate) async fn audit(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> Response {
     let Some(id) = audit_id(&id) else {
         return not_found().await;
     };
-    match app.query(move |s| s.audit(id)).await {
-        Ok(Some(a)) => page(StatusCode::OK, html::report(&a)),
+    let found = app
+        .query(move |s| match s.audit(id)? {
+            Some(a) => with_previous(s, a).map(Some),
+            None => Ok(None),
+        })
+        .await;
+    match found {
+        Ok(Some((a, previous))) => page(
+            StatusCode::OK,
+            report::page(&ReportView {
+                audit: &a,
+                previous: previous.as_ref(),
+                page: q.page(),
+                base: base(&app, &headers),
+                latest: false,
+            }),
+        ),
         Ok(None) => not_found().await,
+        Err(_) => store_failure(),
+    }
+}
+
+/// The latest audit of any of `sources`.
+fn latest_of(s: &dyn Store, sources: &[String]) -> skillaudit_store::Result<Option<AuditSummary>> {
+    let mut best: Option<AuditSummary> = None;
+    for source in sources {
+        if let Some(a) = s.latest_for_source(source)? {
+            if best.as_ref().is_none_or(|b| a.id > b.id) {
+                best = Some(a);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// `/repos/{host}/{owner}/{repo}`: the repository's permanent page, its
+/// latest audit (404 when it has none).
+pub(crate) async fn repository(
+    State(app): State<App>,
+    Path((host, owner, repo)): Path<(String, String, String)>,
+    Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let sources = links::sources(&host, &owner, &repo);
+    let found = app
+        .query(move |s| match latest_of(s, &sources)? {
+            Some(latest) => match s.audit(latest.id)? {
+                Some(a) => with_previous(s, a).map(Some),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        })
+        .await;
+    match found {
+        Ok(Some((a, previous))) => page(
+            StatusCode::OK,
+            report::page(&ReportView {
+                audit: &a,
+                previous: previous.as_ref(),
+                page: q.page(),
+                base: base(&app, &headers),
+                latest: true,
+            }),
+        ),
+        Ok(None) => page(
+            StatusCode::NOT_FOUND,
+            html::message(
+                "Not audited yet",
+                "This repository has not been audited here yet: paste its URL on the start page.",
+            ),
+        ),
         Err(_) => store_failure(),
     }
 }
@@ -131,28 +240,10 @@ pub(crate) async fn badge(
     let Some(repo) = repo.strip_suffix(".svg") else {
         return not_found().await;
     };
-    let host = host.to_ascii_lowercase();
-    let sources: Vec<String> = ["https", "http"]
-        .iter()
-        .flat_map(|scheme| {
-            let base = format!("{scheme}://{host}/{owner}/{repo}");
-            [format!("{base}.git"), base]
-        })
-        .collect();
-    let latest = app
-        .query(move |s| {
-            let mut best: Option<skillaudit_store::AuditSummary> = None;
-            for source in &sources {
-                if let Some(a) = s.latest_for_source(source)? {
-                    if best.as_ref().is_none_or(|b| a.id > b.id) {
-                        best = Some(a);
-                    }
-                }
-            }
-            Ok(best)
-        })
-        .await;
+    let sources = links::sources(&host, &owner, repo);
+    let latest = app.query(move |s| latest_of(s, &sources)).await;
     let (status, value) = match latest {
+        Ok(Some(a)) if a.incomplete => (StatusCode::OK, format!("{} incomplete", a.grade)),
         Ok(Some(a)) => (StatusCode::OK, a.grade.to_string()),
         Ok(None) => (StatusCode::OK, "unknown".to_string()),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error".to_string()),
@@ -168,16 +259,24 @@ pub(crate) async fn badge(
         .into_response()
 }
 
-pub(crate) async fn healthz() -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        "ok\n",
-    )
-        .into_response()
+/// `/healthz`: 200 when the store answers, 503 when it does not; the
+/// queue's depth either way.
+pub(crate) async fn healthz(State(app): State<App>) -> Response {
+    let store_ok = app.query(|s| s.health()).await.is_ok();
+    let service = app.service();
+    let body = json!({
+        "status": if store_ok { "ok" } else { "unavailable" },
+        "store": if store_ok { "ok" } else { "unavailable" },
+        "queued": service.queued(),
+        "running": service.running(),
+        "workers": service.workers(),
+    });
+    let status = if store_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }
 
 pub(crate) async fn style() -> Response {

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use skillaudit_service::{whole_seconds, JobId, JobStatus, Refused};
+use skillaudit_service::{whole_seconds, JobId, JobInfo, JobStatus, Refused, Submitted};
+use skillaudit_store::now_ms;
 
 use crate::api::error;
 use crate::pages::{not_found, render_home};
@@ -78,6 +79,18 @@ fn see_other(location: &str) -> Response {
         .into_response()
 }
 
+/// Submit on the blocking pool (the service records the job in the store).
+async fn submit(app: &App, url: String, client: std::net::IpAddr) -> Result<Submitted, Refused> {
+    app.blocking(move |s| s.submit(&url, client))
+        .await
+        .unwrap_or(Err(Refused::ShuttingDown))
+}
+
+/// A job's status from the service (memory, then the store).
+async fn job_info(app: &App, id: JobId) -> Option<JobInfo> {
+    app.blocking(move |s| s.job_info(&id)).await.flatten()
+}
+
 /// `POST /audits` (the home page's form).
 pub(crate) async fn form(
     State(app): State<App>,
@@ -105,7 +118,7 @@ pub(crate) async fn form(
             .await
         }
     };
-    match app.service().submit(&url, client) {
+    match submit(&app, url.clone(), client).await {
         Ok(s) => see_other(&format!("/jobs/{}", s.job.0)),
         Err(r) => {
             let (status, message, retry) = refusal(&r);
@@ -116,20 +129,32 @@ pub(crate) async fn form(
 
 /// `GET /jobs/{job}`: the report once done, a self-refreshing page before.
 pub(crate) async fn job_page(State(app): State<App>, Path(job): Path<String>) -> Response {
-    let Some(status) = job_id(&job).and_then(|id| app.service().job(&id)) else {
+    let Some(id) = job_id(&job) else {
         return not_found().await;
     };
-    match status {
+    let Some(info) = job_info(&app, id).await else {
+        return not_found().await;
+    };
+    let seconds = |from: i64, to: i64| u64::try_from(to.saturating_sub(from) / 1000).unwrap_or(0);
+    let view = html::JobView {
+        source: &info.source,
+        elapsed_secs: seconds(info.created_at, info.finished_at.unwrap_or_else(now_ms)),
+    };
+    match info.status {
         JobStatus::Queued { position } => page(
             StatusCode::OK,
-            html::job_waiting("queued", &format!("position {position} in the queue")),
+            html::job_waiting(
+                &view,
+                "queued",
+                &format!("position {position} in the queue"),
+            ),
         ),
         JobStatus::Running => page(
             StatusCode::OK,
-            html::job_waiting("running", "cloning and scanning"),
+            html::job_waiting(&view, "running", "cloning and scanning"),
         ),
         JobStatus::Done { audit, .. } => see_other(&format!("/audits/{audit}")),
-        JobStatus::Failed { reason } => page(StatusCode::OK, html::job_failed(&reason)),
+        JobStatus::Failed { reason } => page(StatusCode::OK, html::job_failed(&view, &reason)),
     }
 }
 
@@ -148,7 +173,7 @@ pub(crate) async fn api_submit(
             )
         }
     };
-    match app.service().submit(&url, client) {
+    match submit(&app, url, client).await {
         Ok(s) => {
             let status = app
                 .service()
@@ -187,10 +212,18 @@ pub(crate) async fn api_job(State(app): State<App>, Path(job): Path<String>) -> 
     let Some(id) = job_id(&job) else {
         return error(StatusCode::NOT_FOUND, "no such job");
     };
-    let Some(status) = app.service().job(&id) else {
+    let Some(info) = job_info(&app, id.clone()).await else {
         return error(StatusCode::NOT_FOUND, "no such job");
     };
-    let mut body = json!({ "job": id.0, "status": status_name(&status) });
+    let status = info.status;
+    let mut body = json!({
+        "job": id.0,
+        "status": status_name(&status),
+        "source": info.source,
+        "submitted_at": info.created_at,
+        "started_at": info.started_at,
+        "finished_at": info.finished_at,
+    });
     match &status {
         JobStatus::Queued { position } => body["position"] = json!(position),
         JobStatus::Running => {}

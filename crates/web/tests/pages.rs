@@ -64,6 +64,10 @@ fn audit(source: &str, grade: char, findings: Vec<FindingRecord>) -> NewAudit {
         tool_version: skillaudit_store::TOOL_VERSION.into(),
         findings,
         notices: vec![],
+        incomplete: false,
+        repository_ignores: 0,
+        omitted: vec![],
+        untrusted: true,
     }
 }
 
@@ -93,6 +97,14 @@ fn hostile() -> NewAudit {
     a.notices = vec![NoticeRecord {
         path: format!("n{IMG}"),
         message: SCRIPT.into(),
+        limit: true,
+    }];
+    a.incomplete = true;
+    a.omitted = vec![skillaudit_store::OmittedRecord {
+        rule: format!("rule{IMG}"),
+        severity: "critical".into(),
+        path: format!("p{SCRIPT}"),
+        count: 3,
     }];
     a.commit = Some(format!("c{IMG}"));
     a
@@ -318,7 +330,11 @@ async fn report_page_shows_grade_findings_snippets_and_fixes() {
         b.contains("<article class=\"finding sa-finding sa-sev-high\" data-rule=\"missing-user\"")
     );
     assert!(b.contains("final stage runs as root"));
-    assert!(b.contains("<code class=\"location\">Dockerfile:2:3</code>"));
+    // file:line links to the file at the audited commit on GitHub.
+    assert!(
+        b.contains("<a class=\"location\" href=\"https://github.com/o/r/blob/0123456789abcdef0123456789abcdef01234567/Dockerfile#L2\" rel=\"nofollow noopener noreferrer\"><code>Dockerfile:2:3</code></a>"),
+        "{b}"
+    );
     assert!(b.contains("<mark>RUN</mark> echo hi"), "{b}");
     assert!(b.contains("FROM node:22"));
     assert!(b.contains("href=\"/rules/missing-user\""));
@@ -377,7 +393,12 @@ async fn hostile_values_are_escaped_on_every_page_and_in_the_badge() {
     )
     .await;
     assert_eq!(badge.status, StatusCode::OK);
-    assert!(badge.body.contains(">D</text>"), "{}", badge.body);
+    // Incomplete audits say so on the badge.
+    assert!(
+        badge.body.contains(">D incomplete</text>"),
+        "{}",
+        badge.body
+    );
     assert_inert("badge", &badge.body);
     // The API gives the values as JSON strings, unchanged.
     let api = get(&app, &format!("/api/audits/{id}")).await;
@@ -575,7 +596,16 @@ async fn badge_shows_the_latest_grade() {
 async fn health_style_and_api_errors() {
     let (app, _) = app();
     let h = get(&app, "/healthz").await;
-    assert_eq!((h.status, h.body.as_str()), (StatusCode::OK, "ok\n"));
+    assert_eq!(h.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&h.body).unwrap();
+    assert_eq!(
+        (v["status"].as_str(), v["store"].as_str()),
+        (Some("ok"), Some("ok"))
+    );
+    assert_eq!(
+        (v["queued"].as_u64(), v["running"].as_u64()),
+        (Some(0), Some(0))
+    );
     let css = get(&app, "/static/style.css").await;
     assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
     assert!(css.body.contains(".sa-finding"));

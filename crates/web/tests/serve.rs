@@ -492,6 +492,7 @@ fn forwarded_for_counts_only_when_trusted() {
         one,
         WebConfig {
             trust_forwarded_for: true,
+            ..WebConfig::default()
         },
     );
     let first = post_json_from(web.addr, "198.51.100.7, 203.0.113.1", &a);

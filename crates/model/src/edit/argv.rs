@@ -19,7 +19,7 @@
 use skillaudit_syntax::Span;
 
 use super::compose::loopback_edit;
-use super::{line_end, line_prefix, line_start, newline, next_line_start};
+use super::{line_end, line_prefix, line_start, newline_at, next_line_start};
 use crate::container::{ArgSyntax, CommandLine, Container, MountKind};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::project::SourceFile;
@@ -270,7 +270,7 @@ impl Words<'_> {
                     let line = &self.text[next..line_end(self.text, next)];
                     line[..line.len() - line.trim_start_matches([' ', '\t']).len()].to_string()
                 };
-                let nl = newline(self.text);
+                let nl = newline_at(self.text, at);
                 let items: String = flags
                     .iter()
                     .map(|f| format!(",{nl}{indent}\"{f}\""))

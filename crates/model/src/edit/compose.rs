@@ -19,6 +19,13 @@
 //! merge key (`<<: *common`) is not overridden (that would drop the merged
 //! items). Line endings follow the file (CRLF stays CRLF); indentation is
 //! copied, never a tab.
+//!
+//! Linear in the file: what every edit looks up across services (a service
+//! by name, whether a mapping is a service body, the file's `- item`
+//! indentation) is computed once per file ([`Services`]), so a file of N
+//! services costs O(N), not O(N²).
+
+use std::collections::{HashMap, HashSet};
 
 use skillaudit_syntax::yaml::{Document, NodeId, NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
@@ -93,26 +100,71 @@ pub(crate) struct Cx<'a> {
     text: &'a str,
     doc: &'a Document,
     nl: &'static str,
+    /// The file's services, indexed once (absent for other YAML files).
+    services: Option<&'a Services>,
 }
 
-/// The edits for `remedy` on the service `name`.
+/// What edits look up across a compose file's services, computed once per
+/// file (one pass over the services).
+#[derive(Debug, Default)]
+pub struct Services {
+    /// Service name → its body (the first entry of that name, as
+    /// [`Cx::own`] finds it).
+    by_name: HashMap<String, NodeId>,
+    bodies: HashSet<NodeId>,
+    /// The `- item` offset past its key in the first service that has a
+    /// block sequence under a key.
+    sequence_offset: Option<usize>,
+    /// The file's line ending.
+    nl: &'static str,
+}
+
+impl Services {
+    /// Index the services of the first document of `stream`.
+    pub fn new(file: &SourceFile, stream: &Stream) -> Services {
+        let cx_nl = newline(&file.text);
+        let mut out = Services {
+            nl: cx_nl,
+            ..Services::default()
+        };
+        let Some(doc) = stream.documents.first() else {
+            return out;
+        };
+        let cx = Cx::with_newline(file, doc, cx_nl);
+        let Some((_, services)) = doc.root.and_then(|r| cx.own(r, "services")) else {
+            return out;
+        };
+        if let NodeKind::Mapping(pairs) = cx.kind(services) {
+            for &(k, v) in pairs {
+                if let Some(name) = cx.scalar(k) {
+                    out.by_name.entry(name.to_string()).or_insert(v);
+                }
+                out.bodies.insert(v);
+                if out.sequence_offset.is_none() {
+                    out.sequence_offset = cx.own_sequence_offset(v);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The edits for `remedy` on the service `name`; `services` is
+/// [`Services::new`] of this file.
 pub fn edits(
     file: &SourceFile,
     stream: &Stream,
+    services: &Services,
     name: &str,
     c: &Container,
     remedy: &Remedy,
 ) -> Option<Vec<TextEdit>> {
     let doc = stream.documents.first()?;
     let cx = Cx {
-        file,
-        text: &file.text,
-        doc,
-        nl: newline(&file.text),
+        services: Some(services),
+        ..Cx::with_newline(file, doc, services.nl)
     };
-    let root = doc.root?;
-    let services = cx.own(root, "services")?.1;
-    let body = cx.own(services, name)?.1;
+    let body = *services.by_name.get(name)?;
     if !cx.is_mapping(body) || cx.anchored(body) {
         return None;
     }
@@ -248,12 +300,19 @@ pub(crate) fn loopback_edit(file: &SourceFile, spec: &str, start: usize) -> Opti
 }
 
 impl<'a> Cx<'a> {
-    pub(crate) fn new(file: &'a SourceFile, doc: &'a Document) -> Cx<'a> {
+    /// A context for `doc` of `file`, whose line ending is `nl` (read once
+    /// per file: [`super::newline`] reads the whole text).
+    pub(crate) fn with_newline(
+        file: &'a SourceFile,
+        doc: &'a Document,
+        nl: &'static str,
+    ) -> Cx<'a> {
         Cx {
             file,
             text: &file.text,
             doc,
-            nl: newline(&file.text),
+            nl,
+            services: None,
         }
     }
     fn kind(&self, id: NodeId) -> &'a NodeKind {
@@ -519,6 +578,9 @@ impl<'a> Cx<'a> {
 
     /// Is this mapping a service body (a value of the top-level `services`)?
     fn is_service(&self, map: NodeId) -> bool {
+        if let Some(s) = self.services {
+            return s.bodies.contains(&map);
+        }
         let Some(root) = self.doc.root else {
             return false;
         };
@@ -531,32 +593,38 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// How far this file indents `- item` lines past their key, read from
-    /// a block sequence of the mapping (or of any service); 2 by default.
-    fn sequence_offset(&self, map: NodeId) -> usize {
+    /// How far `- item` lines are indented past their key in a block
+    /// sequence of this mapping, if it has one.
+    fn own_sequence_offset(&self, m: NodeId) -> Option<usize> {
         let key_col = |k: NodeId| {
             self.span(k).start as usize - line_start(self.text, self.span(k).start as usize)
         };
-        let from = |m: NodeId| -> Option<usize> {
-            let NodeKind::Mapping(pairs) = self.kind(m) else {
-                return None;
-            };
-            pairs.iter().find_map(|&(k, v)| {
-                if !matches!(self.kind(v), NodeKind::Sequence(_)) || self.is_flow(v) {
-                    return None;
-                }
-                let dash = self.span(v).start as usize;
-                let dash_col = dash - line_start(self.text, dash);
-                (line_start(self.text, dash) != line_start(self.text, self.span(k).start as usize))
-                    .then(|| dash_col.saturating_sub(key_col(k)))
-            })
+        let NodeKind::Mapping(pairs) = self.kind(m) else {
+            return None;
         };
-        if let Some(off) = from(map) {
+        pairs.iter().find_map(|&(k, v)| {
+            if !matches!(self.kind(v), NodeKind::Sequence(_)) || self.is_flow(v) {
+                return None;
+            }
+            let dash = self.span(v).start as usize;
+            let dash_col = dash - line_start(self.text, dash);
+            (line_start(self.text, dash) != line_start(self.text, self.span(k).start as usize))
+                .then(|| dash_col.saturating_sub(key_col(k)))
+        })
+    }
+
+    /// How far this file indents `- item` lines past their key, read from
+    /// a block sequence of the mapping (or of any service); 2 by default.
+    fn sequence_offset(&self, map: NodeId) -> usize {
+        if let Some(off) = self.own_sequence_offset(map) {
             return off;
+        }
+        if let Some(s) = self.services {
+            return s.sequence_offset.unwrap_or(2);
         }
         if let Some((_, services)) = self.doc.root.and_then(|r| self.own(r, "services")) {
             if let NodeKind::Mapping(pairs) = self.kind(services) {
-                if let Some(off) = pairs.iter().find_map(|&(_, v)| from(v)) {
+                if let Some(off) = pairs.iter().find_map(|&(_, v)| self.own_sequence_offset(v)) {
                     return off;
                 }
             }
@@ -639,7 +707,8 @@ mod tests {
         let crate::ContainerSource::ComposeService { name } = &c.source else {
             unreachable!()
         };
-        let edits = edits(&file, &stream, name, c, &remedy)?;
+        let services = Services::new(&file, &stream);
+        let edits = edits(&file, &stream, &services, name, c, &remedy)?;
         let out = apply(text, &edits.iter().collect::<Vec<_>>())?;
         let again = skillaudit_syntax::yaml::parse(&out);
         assert!(

@@ -16,7 +16,10 @@
 //! A read-only root filesystem needs a writable volume for `/tmp` at the
 //! pod level; that fix stays manual.
 
-use skillaudit_syntax::yaml::{Document, NodeId, NodeKind, Stream};
+use std::collections::HashMap;
+
+use skillaudit_syntax::yaml::{NodeId, NodeKind, Stream};
+use skillaudit_syntax::Span;
 
 use super::compose::{Cx, Value};
 use crate::container::Container;
@@ -26,11 +29,13 @@ use crate::remedy::{Remedy, TextEdit};
 pub fn edits(
     file: &SourceFile,
     stream: &Stream,
+    containers: &Containers,
     c: &Container,
     remedy: &Remedy,
 ) -> Option<Vec<TextEdit>> {
-    let (doc, container) = find(stream, c)?;
-    let cx = Cx::new(file, doc);
+    let &(d, container) = containers.by_definition.get(&c.definition)?;
+    let doc = stream.documents.get(d)?;
+    let cx = Cx::with_newline(file, doc, containers.nl);
     if cx.anchored(container) || cx.is_flow(container) {
         return None;
     }
@@ -120,22 +125,39 @@ pub fn edits(
 }
 
 /// The mapping whose own `name:` entry is the container's definition.
-fn find<'s>(stream: &'s Stream, c: &Container) -> Option<(&'s Document, NodeId)> {
-    for doc in &stream.documents {
-        for (i, node) in doc.nodes.iter().enumerate() {
-            let NodeKind::Mapping(pairs) = &node.kind else {
-                continue;
-            };
-            let named = pairs.iter().any(|&(k, v)| {
-                matches!(&doc.node(k).kind, NodeKind::Scalar { value, .. } if value == "name")
-                    && doc.node(k).span.cover(doc.node(v).span) == c.definition
-            });
-            if named {
-                return Some((doc, NodeId(i as u32)));
+/// Every mapping with a `name:` entry of a manifest file, by the span of
+/// that entry (a container's `definition`): built once per file, so that
+/// finding a container costs nothing per edit.
+#[derive(Debug, Default)]
+pub struct Containers {
+    by_definition: HashMap<Span, (usize, NodeId)>,
+    /// The file's line ending.
+    nl: &'static str,
+}
+
+impl Containers {
+    pub fn new(file: &SourceFile, stream: &Stream) -> Containers {
+        let mut by_definition = HashMap::new();
+        for (d, doc) in stream.documents.iter().enumerate() {
+            for (i, node) in doc.nodes.iter().enumerate() {
+                let NodeKind::Mapping(pairs) = &node.kind else {
+                    continue;
+                };
+                for &(k, v) in pairs {
+                    if matches!(&doc.node(k).kind, NodeKind::Scalar { value, .. } if value == "name")
+                    {
+                        let span = doc.node(k).span.cover(doc.node(v).span);
+                        // The first mapping of a definition, as a search would find it.
+                        by_definition.entry(span).or_insert((d, NodeId(i as u32)));
+                    }
+                }
             }
         }
+        Containers {
+            by_definition,
+            nl: super::newline(&file.text),
+        }
     }
-    None
 }
 
 #[cfg(test)]
@@ -157,7 +179,13 @@ mod tests {
             POD.into(),
         );
         let cs = kubernetes::containers(FileId(0), &stream);
-        let e = edits(&file, &stream, &cs[index], &remedy)?;
+        let e = edits(
+            &file,
+            &stream,
+            &Containers::new(&file, &stream),
+            &cs[index],
+            &remedy,
+        )?;
         let out = apply(POD, &e.iter().collect::<Vec<_>>())?;
         let again = skillaudit_syntax::yaml::parse(&out);
         assert!(

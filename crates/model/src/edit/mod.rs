@@ -25,10 +25,13 @@ use crate::container::ContainerSource;
 use crate::project::{FileId, FileKind, Project};
 use crate::remedy::{Remedy, Subject, TextEdit};
 
-/// Turns remedies into edits; keeps each YAML file it re-parses.
+/// Turns remedies into edits; keeps each YAML file it re-parses, and each
+/// compose file's index of services.
 pub struct Editor<'p> {
     project: &'p Project,
     yaml: HashMap<FileId, Stream>,
+    services: HashMap<FileId, compose::Services>,
+    manifests: HashMap<FileId, kubernetes::Containers>,
 }
 
 impl<'p> Editor<'p> {
@@ -36,6 +39,8 @@ impl<'p> Editor<'p> {
         Editor {
             project,
             yaml: HashMap::new(),
+            services: HashMap::new(),
+            manifests: HashMap::new(),
         }
     }
 
@@ -56,10 +61,22 @@ impl<'p> Editor<'p> {
                 let file = project.files.get(c.file.0 as usize)?;
                 match (&c.source, file.kind) {
                     (ContainerSource::ComposeService { name }, FileKind::Compose) => {
-                        compose::edits(file, self.yaml(c.file, &file.text)?, name, c, remedy)?
+                        self.yaml(c.file, &file.text)?;
+                        let stream = self.yaml.get(&c.file)?;
+                        let services = self
+                            .services
+                            .entry(c.file)
+                            .or_insert_with(|| compose::Services::new(file, stream));
+                        compose::edits(file, stream, services, name, c, remedy)?
                     }
                     (ContainerSource::Kubernetes { .. }, FileKind::Kubernetes) => {
-                        kubernetes::edits(file, self.yaml(c.file, &file.text)?, c, remedy)?
+                        self.yaml(c.file, &file.text)?;
+                        let stream = self.yaml.get(&c.file)?;
+                        let containers = self
+                            .manifests
+                            .entry(c.file)
+                            .or_insert_with(|| kubernetes::Containers::new(file, stream));
+                        kubernetes::edits(file, stream, containers, c, remedy)?
                     }
                     _ => argv::edits(file, c, c.command_line.as_ref()?, remedy)?,
                 }
@@ -77,12 +94,25 @@ impl<'p> Editor<'p> {
     }
 }
 
-/// The file's line ending: CRLF if it uses any, else LF.
+/// The file's line ending: CRLF if it uses any, else LF. It reads the
+/// whole text: editors of files with many edits ask once per file
+/// ([`compose::Services`], [`kubernetes::Containers`]) or use
+/// [`newline_at`].
 pub(crate) fn newline(text: &str) -> &'static str {
     if text.contains("\r\n") {
         "\r\n"
     } else {
         "\n"
+    }
+}
+
+/// The line ending of the line holding `pos` (the file's, for a last line
+/// without one).
+pub(crate) fn newline_at(text: &str, pos: usize) -> &'static str {
+    match next_line_start(text, pos) {
+        Some(next) if next >= 2 && text.as_bytes()[next - 2] == b'\r' => "\r\n",
+        Some(_) => "\n",
+        None => newline(text),
     }
 }
 

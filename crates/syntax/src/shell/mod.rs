@@ -21,6 +21,16 @@ pub struct Script {
     pub errors: Vec<SyntaxError>,
 }
 
+impl Script {
+    /// The error saying the parser stopped at one of its limits (time,
+    /// size, word budget): the script, or its rest, was not read.
+    pub fn limit_error(&self) -> Option<&SyntaxError> {
+        self.errors
+            .iter()
+            .find(|e| parse::LIMIT_MESSAGES.contains(&e.message.as_str()))
+    }
+}
+
 /// One simple command: `[VAR=x ...] name arg ...` with its redirections dropped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {

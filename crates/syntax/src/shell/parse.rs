@@ -75,6 +75,14 @@ const PARSE_TIME_PER_MIB: Duration = Duration::from_secs(4);
 const WORD_BUDGET_FACTOR: usize = 8;
 const WORD_BUDGET_BASE: usize = 1 << 20;
 
+const TOO_LARGE: &str = "shell script too large to parse";
+const TOO_COMPLEX: &str = "shell script too complex to parse (time limit exceeded)";
+const WORDS_EXHAUSTED: &str =
+    "shell script too large or too deeply nested; the rest was not analysed";
+
+/// The messages of the errors that mean a limit stopped the parser.
+pub(super) const LIMIT_MESSAGES: [&str; 3] = [TOO_LARGE, TOO_COMPLEX, WORDS_EXHAUSTED];
+
 /// Character used to mask `${{ … }}` before parsing: a plain word character.
 const MASK_BYTE: u8 = b'x';
 
@@ -108,10 +116,7 @@ fn parse_within(text: &str, limit: Duration, placeholders: bool) -> Script {
         // tree-sitter and `Span` both use 32-bit offsets.
         return Script {
             commands: Vec::new(),
-            errors: vec![SyntaxError::new(
-                "shell script too large to parse",
-                Span::empty(0),
-            )],
+            errors: vec![SyntaxError::new(TOO_LARGE, Span::empty(0))],
         };
     }
 
@@ -126,10 +131,7 @@ fn parse_within(text: &str, limit: Duration, placeholders: bool) -> Script {
     let Some(tree) = parse_tree(&masked, limit) else {
         return Script {
             commands: Vec::new(),
-            errors: vec![SyntaxError::new(
-                "shell script too complex to parse (time limit exceeded)",
-                Span::new(0, text.len()),
-            )],
+            errors: vec![SyntaxError::new(TOO_COMPLEX, Span::new(0, text.len()))],
         };
     };
 
@@ -641,10 +643,9 @@ impl<'s, 't> Walker<'s, 't> {
         self.budget = self.budget.saturating_sub(end - start);
         if self.budget == 0 && !self.exhausted {
             self.exhausted = true;
-            self.script.errors.push(SyntaxError::new(
-                "shell script too large or too deeply nested; the rest was not analysed",
-                Span::new(start, end),
-            ));
+            self.script
+                .errors
+                .push(SyntaxError::new(WORDS_EXHAUSTED, Span::new(start, end)));
         }
         Word {
             value,
@@ -1097,7 +1098,11 @@ mod tests {
         assert!(s.commands.is_empty());
         assert_eq!(s.errors.len(), 1);
         assert!(s.errors[0].message.contains("too complex"));
+        assert_eq!(s.limit_error(), Some(&s.errors[0]));
         // The parser is reset, so the next call works normally.
         assert_eq!(parse("echo ok").commands.len(), 1);
+        // An ordinary syntax error is not a limit.
+        assert!(!parse("echo (").errors.is_empty());
+        assert_eq!(parse("echo (").limit_error(), None);
     }
 }
