@@ -455,9 +455,12 @@ fn source(
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
-    let code = crate::code::lower_file(lang, &c.display, &text).map_err(|skip| Notice {
-        path: c.display.clone(),
-        message: skip.message(),
+    // Minified bundles are generated code whose source is analysed instead;
+    // a file too large or too slow to parse is a limit (the audit is
+    // incomplete).
+    let code = crate::code::lower_file(lang, &c.display, &text).map_err(|skip| match skip {
+        skillaudit_syntax::code::Skip::Minified { .. } => Notice::new(&c.display, skip.message()),
+        _ => Notice::limit(&c.display, skip.message()),
     })?;
     Ok(Some(Processed {
         display: c.display.clone(),

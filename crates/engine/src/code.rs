@@ -72,7 +72,7 @@ pub fn is_test_path(path: &str) -> bool {
 /// interpreter recurses over expressions (bounded by the lowering's depth
 /// limit) and into closures (bounded too), and must not depend on the
 /// caller's stack size.
-pub fn analyse(units: &[CodeUnit]) -> Analysis {
+pub fn analyse(units: &[CodeUnit], deadline: Option<std::time::Instant>) -> Analysis {
     if units
         .iter()
         .all(|u| u.code.handlers.is_empty() && u.code.funcs.len() <= 1)
@@ -83,7 +83,7 @@ pub fn analyse(units: &[CodeUnit]) -> Analysis {
         std::thread::Builder::new()
             .name("taint".into())
             .stack_size(256 << 20)
-            .spawn_scoped(s, || taint::analyse(units))
+            .spawn_scoped(s, || taint::analyse_until(units, deadline))
             .ok()
             .and_then(|h| h.join().ok())
             .unwrap_or_else(|| Analysis {

@@ -412,15 +412,18 @@ pub fn scan_with(
     // Stage 4: link.
     link::link(&mut project);
     project.contexts = build_contexts(&project, &resolved, &file_targets);
-    project.code.analysis = code::analyse(&project.code.units);
+    options.check_deadline()?;
+    project.code.analysis = code::analyse(&project.code.units, options.deadline.map(|d| d.0));
+    options.check_deadline()?;
     project.code.servers = skillaudit_model::code::link::servers(&project);
-    notices
-        .lock()
-        .expect("notices")
-        .extend(project.code.analysis.notes.iter().map(|m| Notice {
-            path: options.targets.join(" "),
-            message: m.clone(),
-        }));
+    notices.lock().expect("notices").extend(
+        project
+            .code
+            .analysis
+            .notes
+            .iter()
+            .map(|m| Notice::limit(options.targets.join(" "), m.clone())),
+    );
 
     // Stage 5: rules, in parallel over models.
     let mut findings: Vec<Finding> = (0..project.images.len())

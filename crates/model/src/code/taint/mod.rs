@@ -54,13 +54,27 @@ pub struct Engine<'r> {
     summaries: RefCell<Vec<Vec<Option<Arc<Summary>>>>>,
     budget: Cell<u64>,
     exhausted: Cell<bool>,
+    deadline: Option<std::time::Instant>,
 }
+
+/// The clock is read once per this many units of work.
+const CLOCK_EVERY: u64 = 4096;
 
 impl<'r> Engine<'r> {
     /// Spend one unit of work; `false` once the budget is gone.
     pub fn tick(&self) -> bool {
         let b = self.budget.get();
         if b == 0 {
+            self.exhausted.set(true);
+            return false;
+        }
+        if b.is_multiple_of(CLOCK_EVERY)
+            && self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            // Out of time: spend the rest of the budget at once.
+            self.budget.set(0);
             self.exhausted.set(true);
             return false;
         }
@@ -79,6 +93,11 @@ impl<'r> Engine<'r> {
 
 /// Analyse every unit.
 pub fn analyse(units: &[CodeUnit]) -> Analysis {
+    analyse_until(units, None)
+}
+
+/// Analyse every unit, stopping (with a note) at `deadline`.
+pub fn analyse_until(units: &[CodeUnit], deadline: Option<std::time::Instant>) -> Analysis {
     let resolver = Resolver::new(units);
     let nodes: u64 = units.iter().map(|u| size(&u.code) as u64).sum();
     let eng = Engine {
@@ -91,6 +110,7 @@ pub fn analyse(units: &[CodeUnit]) -> Analysis {
         ),
         budget: Cell::new(BUDGET_BASE.saturating_add(nodes.saturating_mul(BUDGET_PER_NODE))),
         exhausted: Cell::new(false),
+        deadline,
     };
     let graph = CallGraph::build(units, &resolver);
     for scc in graph.sccs() {
@@ -128,9 +148,9 @@ pub fn analyse(units: &[CodeUnit]) -> Analysis {
     untraced(&eng, units, &graph, &handler_funcs, &mut analysis.flows);
     dedup(&mut analysis.flows);
     if eng.exhausted.get() {
-        analysis
-            .notes
-            .push("code analysis reached its work limit; some flows may not be reported".into());
+        analysis.notes.push(
+            "code analysis reached its work or time limit; some flows may not be reported".into(),
+        );
     }
     analysis
 }
