@@ -10,8 +10,10 @@
 #   CHECKOV_SUBSET [q1/copy-000]  part of the corpus the slow tools are also timed on
 #   FULL_SLOW [1]        1: also time Checkov and Semgrep on the whole corpus,
 #                        once each (Checkov takes about 20 minutes there); 0: skip
-#   SEMGREP_CONFIG [bench/semgrep]  Semgrep rules; the default is a local rule
-#                        set (registry packs such as p/dockerfile need the network)
+#   SEMGREP_CONFIG [bench/semgrep/container-rules.yaml]  Semgrep rules; the default
+#                        is a local rule set (registry packs such as p/dockerfile
+#                        need the network)
+#   CODE [1]             1: then run bench/code.sh (the source-code comparison)
 #   SKIP_INSTALL [0]     1: do not pip/apt install the comparison tools
 set -euo pipefail
 
@@ -24,7 +26,7 @@ NOISE_MB=${NOISE_MB:-100}
 CHECKOV_SUBSET=${CHECKOV_SUBSET:-q1/copy-000}
 SKIP_INSTALL=${SKIP_INSTALL:-0}
 FULL_SLOW=${FULL_SLOW:-1}
-SEMGREP_CONFIG=${SEMGREP_CONFIG:-bench/semgrep}
+SEMGREP_CONFIG=${SEMGREP_CONFIG:-bench/semgrep/container-rules.yaml}
 VENV=$ROOT/bench/.venv
 CORPUS=target/bench-corpus
 RESULTS=target/bench-results.tsv
@@ -214,3 +216,8 @@ for key, frac in (("sa_q1", "1/4"), ("sa_q12", "1/2"), ("sa_full", "1")):
         rel = f"{t[key] / base:.2f}x of 1/4" if base else ""
         print(f"  {frac:>3} corpus: {t[key]:8.3f} s   {rel}   (linear: {dict(sa_q1=1, sa_q12=2, sa_full=4)[key]}x)")
 PY
+
+# ---------------------------------------------------------------- source code
+if [[ ${CODE:-1} == 1 ]]; then
+  SKIP_BUILD=1 REPS=$REPS SLOW_REPS=$SLOW_REPS bench/code.sh
+fi

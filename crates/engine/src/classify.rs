@@ -455,13 +455,13 @@ fn source(
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
-    // Minified bundles are generated code whose source is analysed instead;
-    // a file too large or too slow to parse is a limit (the audit is
-    // incomplete).
-    let code = crate::code::lower_file(lang, &c.display, &text).map_err(|skip| match skip {
-        skillaudit_syntax::code::Skip::Minified { .. } => Notice::new(&c.display, skip.message()),
-        _ => Notice::limit(&c.display, skip.message()),
-    })?;
+    // Only the roots are parsed here; the files they import are parsed
+    // after the walk (`code::lower_reached`), the others never.
+    let code = if skillaudit_model::code::reach::is_root(lang, &text) {
+        Some(crate::code::lower_or_notice(lang, &c.display, &text)?)
+    } else {
+        None
+    };
     Ok(Some(Processed {
         display: c.display.clone(),
         abs: c.abs.clone(),
@@ -471,7 +471,7 @@ fn source(
         containers: Vec::new(),
         builds: Vec::new(),
         errors: Vec::new(),
-        code: Some(code),
+        code,
         manifest: None,
     }))
 }

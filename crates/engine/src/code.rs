@@ -1,20 +1,147 @@
-//! The code stages of the pipeline: check, parse and lower one source file
-//! (in the parallel read stage); after linking, the taint analysis over
-//! every lowered file.
+//! The code stages of the pipeline: check, parse and lower the root source
+//! files (in the parallel read stage), then the files they import
+//! ([`lower_reached`], see `skillaudit_model::code::reach`); after linking,
+//! the taint analysis over every lowered file.
 
 use std::path::Path;
+use std::sync::Mutex;
 
+use rayon::prelude::*;
+use skillaudit_model::code::modules::{family, ModuleIndex};
+use skillaudit_model::code::reach;
 use skillaudit_model::code::resolve::CodeUnit;
-use skillaudit_model::code::taint::{self, Analysis};
+use skillaudit_model::code::taint::{self, Analysis, FlowSource};
 use skillaudit_model::code::{dump, lower, CodeFile};
-use skillaudit_model::FileId;
+use skillaudit_model::{FileId, FileKind, SourceFile};
 use skillaudit_syntax::code::{self as syntax_code, Lang, Skip};
+
+use crate::Notice;
 
 /// Parse and lower one source file, or say why it is not analysed.
 pub fn lower_file(lang: Lang, path: &str, text: &str) -> Result<CodeFile, Skip> {
     syntax_code::check(path, text)?;
     let parsed = syntax_code::parse(lang, text)?;
     Ok(lower::lower(&parsed, text))
+}
+
+/// [`lower_file`], a file that cannot be analysed being a notice: minified
+/// bundles are generated code whose source is analysed instead; a file too
+/// large or too slow to parse is a limit (the audit is incomplete).
+pub fn lower_or_notice(lang: Lang, path: &str, text: &str) -> Result<CodeFile, Notice> {
+    lower_file(lang, path, text).map_err(|skip| match skip {
+        Skip::Minified { .. } => Notice::new(path, skip.message()),
+        _ => Notice::limit(path, skip.message()),
+    })
+}
+
+/// Parse and lower the source files the lowered ones import, round after
+/// round (each in parallel), until no new file is reached; the units end
+/// in file order, as if every file had been lowered while reading.
+pub fn lower_reached(
+    files: &[SourceFile],
+    units: &mut Vec<CodeUnit>,
+    notices: &Mutex<Vec<Notice>>,
+) {
+    let sources: Vec<(&SourceFile, Lang)> = files
+        .iter()
+        .filter_map(|f| match f.kind {
+            FileKind::Source(lang) => Some((f, lang)),
+            _ => None,
+        })
+        .collect();
+    let index = ModuleIndex::new(
+        sources
+            .iter()
+            .map(|(f, lang)| (f.path.as_str(), family(Some(*lang)))),
+    );
+    let at: std::collections::HashMap<FileId, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (f.id, i))
+        .collect();
+    let mut done = vec![false; sources.len()];
+    for u in units.iter() {
+        if let Some(&i) = at.get(&u.file) {
+            done[i] = true;
+        }
+    }
+    let mut frontier: Vec<usize> = (0..units.len()).collect();
+    while !frontier.is_empty() {
+        let mut next: Vec<usize> = Vec::new();
+        for &ui in &frontier {
+            let u = &units[ui];
+            for t in reach::imported(&index, &u.path, &u.code) {
+                let t = t as usize;
+                if !done[t] {
+                    done[t] = true;
+                    next.push(t);
+                }
+            }
+        }
+        let lowered: Vec<(usize, Result<CodeFile, Notice>)> = next
+            .par_iter()
+            .map(|&t| {
+                let (f, lang) = sources[t];
+                (t, lower_or_notice(lang, &f.path, &f.text))
+            })
+            .collect();
+        let start = units.len();
+        for (t, result) in lowered {
+            let f = sources[t].0;
+            match result {
+                Ok(code) => units.push(unit(f.id, &f.path, code)),
+                Err(n) => notices.lock().expect("notices").push(n),
+            }
+        }
+        frontier = (start..units.len()).collect();
+    }
+    units.sort_by_key(|u| u.file);
+}
+
+/// Drop the flows from a parameter of a function "nothing calls" when a
+/// source file that was not parsed (no root reaches it) names the
+/// function: that file may well call it, and parsing every file would
+/// have found the call (`reach`). Whole-word, same language family.
+pub fn drop_called_elsewhere(files: &[SourceFile], units: &[CodeUnit], analysis: &mut Analysis) {
+    let parsed: std::collections::HashSet<FileId> = units.iter().map(|u| u.file).collect();
+    let unparsed: Vec<(&str, u8)> = files
+        .iter()
+        .filter(|f| !parsed.contains(&f.id))
+        .filter_map(|f| match f.kind {
+            FileKind::Source(lang) => Some((f.text.as_str(), family(Some(lang)))),
+            _ => None,
+        })
+        .collect();
+    if unparsed.is_empty() {
+        return;
+    }
+    analysis.flows.retain(|flow| {
+        let FlowSource::Param { unit, func, .. } = flow.source else {
+            return true;
+        };
+        let u = &units[unit as usize];
+        let Some(name) = u
+            .code
+            .funcs
+            .get(func as usize)
+            .and_then(|f| f.name.as_deref())
+        else {
+            return true;
+        };
+        let fam = family(u.code.lang);
+        !unparsed
+            .iter()
+            .any(|&(text, f)| f == fam && names_word(text, name))
+    });
+}
+
+/// `text` contains `word` with no identifier character on either side.
+fn names_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(ident)
+            && !text[i + word.len()..].chars().next().is_some_and(ident)
+    })
 }
 
 /// `skillaudit debug-code FILE`: the lowered model of one file as text.
@@ -96,6 +223,14 @@ pub fn analyse(units: &[CodeUnit], deadline: Option<std::time::Instant>) -> Anal
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_words() {
+        assert!(names_word("x = run_git(a)", "run_git"));
+        assert!(!names_word("x = run_git_all(a)", "run_git"));
+        assert!(!names_word("x = $run_git(a)", "run_git"));
+        assert!(!names_word("", "run_git"));
+    }
 
     #[test]
     fn test_paths() {

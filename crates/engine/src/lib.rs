@@ -409,11 +409,20 @@ pub fn scan_with(
 
     progress.set_phase(Phase::Analysing);
 
+    // The source files the roots import (`code::lower_reached`).
+    code::lower_reached(&project.files, &mut project.code.units, &notices);
+    options.check_deadline()?;
+
     // Stage 4: link.
     link::link(&mut project);
     project.contexts = build_contexts(&project, &resolved, &file_targets);
     options.check_deadline()?;
     project.code.analysis = code::analyse(&project.code.units, options.deadline.map(|d| d.0));
+    code::drop_called_elsewhere(
+        &project.files,
+        &project.code.units,
+        &mut project.code.analysis,
+    );
     options.check_deadline()?;
     project.code.servers = skillaudit_model::code::link::servers(&project);
     notices.lock().expect("notices").extend(

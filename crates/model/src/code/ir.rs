@@ -47,6 +47,9 @@ pub struct CodeFile {
     /// method, lambda and closure of the file follows, each once.
     pub funcs: Vec<Func>,
     pub imports: Vec<Import>,
+    /// JS: modules re-exported (`export * from "./x"`, `export { a } from
+    /// "./y"`): the files a barrel module leads to.
+    pub reexports: Vec<String>,
     /// MCP tools, prompts and resources registered in this file.
     pub handlers: Vec<Handler>,
     /// Texts the model reads: tool, parameter, prompt and resource

@@ -2,7 +2,11 @@
 //!
 //! - [`ir`] — the language-neutral code model (functions, statements,
 //!   calls with catalogue effects, imports, handlers, descriptions);
+//! - [`reach`] — which files are worth lowering (markers) and what a
+//!   lowered file imports, so only those are parsed;
 //! - [`lower`] — per-language frontends from tree-sitter trees to [`ir`];
+//! - [`modules`] — the path-only module index (JS, Python, Go lookups)
+//!   shared by [`reach`] and [`resolve`];
 //! - [`resolve`] — which repository function a call or handler names,
 //!   across files;
 //! - [`taint`] — flows from handler parameters to sinks;
@@ -14,6 +18,8 @@ pub mod dump;
 pub mod ir;
 pub mod link;
 pub mod lower;
+pub mod modules;
+pub mod reach;
 pub mod resolve;
 pub mod taint;
 

@@ -15,7 +15,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::ir::{CodeFile, Expr, FuncId, Lang};
+use super::ir::{CodeFile, Expr, FuncId};
+use super::modules::{dir_of, family, ModuleIndex};
 use crate::FileId;
 
 /// A lowered file of the project.
@@ -31,16 +32,6 @@ pub struct CodeUnit {
 
 /// A function of the project: (unit index, function index).
 pub type GFn = (u32, u32);
-
-/// Languages whose files see each other's names.
-fn family(lang: Option<Lang>) -> u8 {
-    match lang {
-        Some(Lang::TypeScript | Lang::Tsx | Lang::JavaScript) => 0,
-        Some(Lang::Python) => 1,
-        Some(Lang::Go) => 2,
-        None => 3,
-    }
-}
 
 /// A module lookup: (importing unit, module as written, imported member).
 type ModuleKey = (u32, String, Option<String>);
@@ -58,33 +49,10 @@ pub struct Resolver<'a> {
     method_names: HashMap<(u8, &'a str), Vec<GFn>>,
     /// Exported top-level functions by (family, name).
     exported: HashMap<(u8, &'a str), Vec<GFn>>,
-    /// Units by path.
-    by_path: HashMap<&'a str, u32>,
-    /// Units by file name (`exec.ts`, `__init__.py`), for suffix lookups.
-    by_name: HashMap<&'a str, Vec<u32>>,
+    /// Units by path, file name and Go directory.
+    index: ModuleIndex<'a>,
     /// Module lookups already answered: (unit, module, member) → unit.
     modules: RefCell<HashMap<ModuleKey, Option<u32>>>,
-    /// Go: units by (directory, package).
-    go_dirs: HashMap<&'a str, Vec<u32>>,
-}
-
-fn dir_of(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
-/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut out: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                out.pop()?;
-            }
-            p => out.push(p),
-        }
-    }
-    Some(out.join("/"))
 }
 
 impl<'a> Resolver<'a> {
@@ -96,20 +64,12 @@ impl<'a> Resolver<'a> {
             methods: HashMap::new(),
             method_names: HashMap::new(),
             exported: HashMap::new(),
-            by_path: HashMap::new(),
-            by_name: HashMap::new(),
+            index: ModuleIndex::new(units.iter().map(|u| (u.path.as_str(), family(u.code.lang)))),
             modules: RefCell::new(HashMap::new()),
-            go_dirs: HashMap::new(),
         };
         for (ui, u) in units.iter().enumerate() {
             let ui = ui as u32;
             let fam = family(u.code.lang);
-            r.by_path.insert(u.path.as_str(), ui);
-            let name = u.path.rsplit('/').next().unwrap_or(&u.path);
-            r.by_name.entry(name).or_default().push(ui);
-            if fam == 2 {
-                r.go_dirs.entry(dir_of(&u.path)).or_default().push(ui);
-            }
             let mut top = HashMap::new();
             let mut nested = HashMap::new();
             for (fi, f) in u.code.funcs.iter().enumerate().skip(1) {
@@ -188,7 +148,7 @@ impl<'a> Resolver<'a> {
         }
         if family(unit.code.lang) == 2 {
             // Same package: every file of the directory.
-            for &other in self.go_dirs.get(dir_of(&unit.path))? {
+            for &other in self.index.go_dir(dir_of(&unit.path)) {
                 if let Some(&f) = self.top[other as usize].get(name) {
                     return Some((other, f));
                 }
@@ -252,7 +212,7 @@ impl<'a> Resolver<'a> {
                 } else {
                     format!("{}.{m}", imp.module)
                 };
-                if let Some(target) = self.py_module(&unit.path, &spec, None) {
+                if let Some(target) = self.index.py_module(&unit.path, &spec, None) {
                     if let Some(&f) = self.top[target as usize].get(prop) {
                         return Some((target, f));
                     }
@@ -265,7 +225,7 @@ impl<'a> Resolver<'a> {
                 .find(|i| &i.local == alias && i.member.is_none())
             {
                 if fam == 2 {
-                    for target in self.go_package(&imp.module) {
+                    for target in self.index.go_package(&imp.module) {
                         if let Some(&f) = self.top[target as usize].get(prop) {
                             return Some((target, f));
                         }
@@ -328,139 +288,15 @@ impl<'a> Resolver<'a> {
 
     fn module_uncached(&self, ui: u32, module: &str, member: Option<&str>) -> Option<u32> {
         let unit = self.unit(ui);
-        match family(unit.code.lang) {
-            0 => self.js_module(&unit.path, module),
-            1 => self.py_module(&unit.path, module, member),
-            _ => None,
-        }
-    }
-
-    fn js_module(&self, from: &str, module: &str) -> Option<u32> {
-        let base = if module.starts_with('.') {
-            normalize(&format!("{}/{}", dir_of(from), module))?
-        } else if let Some(rest) = module
-            .strip_prefix("@/")
-            .or_else(|| module.strip_prefix("~/"))
-        {
-            // A `paths` alias for the source root: find it by suffix.
-            return self.by_suffix(rest, JS_EXTENSIONS);
-        } else {
-            return None;
-        };
-        let stem = base
-            .strip_suffix(".js")
-            .or_else(|| base.strip_suffix(".mjs"))
-            .or_else(|| base.strip_suffix(".cjs"))
-            .or_else(|| base.strip_suffix(".jsx"))
-            .unwrap_or(&base);
-        for candidate in [base.clone()]
-            .into_iter()
-            .chain(JS_EXTENSIONS.iter().map(|e| format!("{stem}{e}")))
-            .chain(JS_EXTENSIONS.iter().map(|e| format!("{stem}/index{e}")))
-        {
-            if let Some(&u) = self.by_path.get(candidate.as_str()) {
-                return Some(u);
-            }
-        }
-        None
-    }
-
-    /// The one unit whose path ends with `rest` + one of `exts` (at a
-    /// directory boundary); `None` when none or several do.
-    fn by_suffix(&self, rest: &str, exts: &[&str]) -> Option<u32> {
-        let mut found = None;
-        for e in exts {
-            let want = format!("{rest}{e}");
-            let name = want.rsplit('/').next().unwrap_or(&want);
-            for &u in self.by_name.get(name).into_iter().flatten() {
-                let path = self.units[u as usize].path.as_str();
-                if path.ends_with(&want)
-                    && (path.len() == want.len() || path[..path.len() - want.len()].ends_with('/'))
-                {
-                    if found.is_some_and(|f| f != u) {
-                        return None;
-                    }
-                    found = Some(u);
-                }
-            }
-        }
-        found
-    }
-
-    fn py_module(&self, from: &str, module: &str, member: Option<&str>) -> Option<u32> {
-        let dots = module.len() - module.trim_start_matches('.').len();
-        let rest = module.trim_start_matches('.').replace('.', "/");
-        let try_paths = |base: &str| -> Option<u32> {
-            let mut cands = Vec::new();
-            if let Some(m) = member {
-                let with = if base.is_empty() {
-                    m.to_string()
-                } else {
-                    format!("{base}/{m}")
-                };
-                cands.push(format!("{with}.py"));
-                cands.push(format!("{with}/__init__.py"));
-            }
-            if !base.is_empty() {
-                cands.push(format!("{base}.py"));
-                cands.push(format!("{base}/__init__.py"));
-            }
-            cands
-                .iter()
-                .find_map(|c| self.by_path.get(c.as_str()).copied())
-        };
-        if dots > 0 {
-            let mut dir = dir_of(from).to_string();
-            for _ in 1..dots {
-                dir = dir_of(&dir).to_string();
-            }
-            let base = match (dir.is_empty(), rest.is_empty()) {
-                (true, _) => rest.clone(),
-                (false, true) => dir,
-                (false, false) => format!("{dir}/{rest}"),
-            };
-            return try_paths(&base);
-        }
-        // An absolute import of the repository's own package: by suffix.
-        if let Some(m) = member {
-            if let Some(u) = self.by_suffix(&format!("{rest}/{m}"), &[".py", "/__init__.py"]) {
-                return Some(u);
-            }
-        }
-        self.by_suffix(&rest, &[".py", "/__init__.py"])
-    }
-
-    /// Go: the units of the package an import path names (the directory
-    /// whose path is the longest suffix of the import path).
-    fn go_package(&self, import: &str) -> Vec<u32> {
-        let parts: Vec<&str> = import.split('/').collect();
-        for start in 0..parts.len() {
-            let suffix = parts[start..].join("/");
-            let mut found: Vec<u32> = self
-                .go_dirs
-                .iter()
-                .filter(|(dir, _)| {
-                    **dir == suffix
-                        || (dir.ends_with(&suffix)
-                            && dir[..dir.len() - suffix.len()].ends_with('/'))
-                })
-                .flat_map(|(_, us)| us.iter().copied())
-                .collect();
-            if !found.is_empty() {
-                found.sort_unstable();
-                return found;
-            }
-        }
-        Vec::new()
+        self.index
+            .module(family(unit.code.lang), &unit.path, module, member)
     }
 }
-
-const JS_EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::ir::{Func, Import};
+    use crate::code::ir::{Func, Import, Lang};
     use crate::Span;
 
     fn unit(
@@ -599,11 +435,5 @@ mod tests {
         };
         assert_eq!(r.callee(1, 0, &call("fetchImage")), Some((0, 1)));
         assert_eq!(r.callee(1, 0, &call("get")), None, "two methods named get");
-    }
-
-    #[test]
-    fn paths_normalise() {
-        assert_eq!(normalize("a/b/../c/./d").as_deref(), Some("a/c/d"));
-        assert_eq!(normalize("../x"), None);
     }
 }

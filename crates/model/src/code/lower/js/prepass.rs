@@ -47,6 +47,12 @@ fn visit(lx: &mut Lx<'_>, n: Node<'_>) {
             }
         }
         "assignment_expression" => module_exports(lx, n),
+        "export_statement" => {
+            if let Some(source) = lx.f(n, "source") {
+                let module = string_value(source, lx.src);
+                lx.b.file.reexports.push(module);
+            }
+        }
         _ => {}
     }
 }

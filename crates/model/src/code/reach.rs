@@ -1,0 +1,294 @@
+//! Which source files the analysis needs to parse.
+//!
+//! Parsing is most of the cost of the code analysis (tree-sitter reads
+//! about 13 MB/s), and most of a server's files can carry no finding: a
+//! flow starts at an MCP handler, so only the files that register or define
+//! handlers, and the files those import (transitively), can hold one. The
+//! other file rules look for constructs with a fixed spelling (a shell or
+//! interpreter call with no known caller, TLS switches, network transports,
+//! secrets of a known format, descriptions changed at run time).
+//!
+//! So the engine parses the *roots* — files whose text contains one of the
+//! markers below, found in one pass of an Aho–Corasick automaton built once
+//! — then the files they import ([`imported`]), until nothing new is
+//! reached. A file no root reaches is read but never parsed. The markers
+//! are deliberately broad (a marker in a comment makes a root too): a
+//! missed root loses findings, an extra one only costs a parse.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::ir::{CodeFile, Lang};
+use super::modules::{dir_of, family, ModuleIndex};
+
+/// Markers shared by every language: TLS switches, transports, secrets of
+/// a known format, run-time description changes.
+const COMMON: &[&str] = &[
+    "StreamableHTTP",
+    "streamable-http",
+    "streamable_http",
+    "SSEServer",
+    "SseServer",
+    "sse_app",
+    "\"sse\"",
+    "'sse'",
+    ".listen(",
+    "Listen(",
+    "ListenAndServe",
+    "rejectUnauthorized",
+    "REJECT_UNAUTHORIZED",
+    "verify=",
+    "verify =",
+    "verify_ssl",
+    "ssl_verify",
+    "CERT_NONE",
+    "check_hostname",
+    "unverified_context",
+    "InsecureSkipVerify",
+    "__doc__",
+    "list_changed",
+    "ListChanged",
+    "listChanged",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "ghu_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xapp-",
+    "\"sk-",
+    "'sk-",
+    "`sk-",
+    "sk_live_",
+    "rk_live_",
+    "AKIA",
+    "ASIA",
+    "AIza",
+    "eyJ",
+    "-----BEGIN",
+    "\"hf_",
+    "'hf_",
+    "\"npm_",
+    "'npm_",
+    "pypi-",
+];
+
+/// JavaScript and TypeScript: MCP registrations and tool definitions,
+/// processes and interpreters.
+const JS: &[&str] = &[
+    "fastmcp",
+    "FastMCP",
+    "McpServer",
+    "registerTool",
+    "registerPrompt",
+    "registerResource",
+    "setRequestHandler",
+    ".tool(",
+    ".prompt(",
+    ".resource(",
+    "addTool",
+    "addPrompt",
+    "addResource",
+    "inputSchema",
+    "input_schema",
+    "argsSchema",
+    "parameters:",
+    "schema:",
+    "child_process",
+    "execa",
+    "shelljs",
+    "zx",
+    "eval(",
+    "Function(",
+    "vm.",
+    "node:vm",
+    "\"vm\"",
+    "'vm'",
+];
+
+/// Python: MCP servers and registrations, processes and interpreters.
+const PYTHON: &[&str] = &[
+    "FastMCP",
+    "fastmcp",
+    "Server(",
+    ".tool",
+    ".prompt(",
+    ".prompt\n",
+    ".resource(",
+    ".resource\n",
+    "call_tool()",
+    "list_tools()",
+    "get_prompt()",
+    "read_resource()",
+    "add_tool",
+    "inputSchema",
+    "input_schema",
+    "subprocess",
+    "os.system",
+    "popen",
+    "pexpect",
+    "import pty",
+    "pty.spawn",
+    "exec(",
+    "os.exec",
+    "os.spawn",
+    "eval(",
+    "pickle",
+    "yaml.",
+    "marshal",
+    "uvicorn",
+];
+
+/// Go: mcp-go and the official SDK, processes.
+const GO: &[&str] = &[
+    "mcp-go",
+    "go-sdk",
+    "AddTool",
+    "AddPrompt",
+    "AddResource",
+    "AddSessionTool",
+    "NewTool",
+    "ServerTool",
+    "CallTool",
+    "os/exec",
+    "syscall",
+    "Getenv",
+];
+
+fn automaton(parts: &[&[&str]]) -> AhoCorasick {
+    let patterns: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
+    AhoCorasick::new(patterns).expect("the marker patterns are valid")
+}
+
+static JS_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, JS]));
+static PYTHON_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, PYTHON]));
+static GO_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, GO]));
+
+/// Whether a file must be parsed whatever imports it (see the module doc).
+pub fn is_root(lang: Lang, text: &str) -> bool {
+    let ac = match lang {
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => &*JS_ROOTS,
+        Lang::Python => &*PYTHON_ROOTS,
+        Lang::Go => &*GO_ROOTS,
+    };
+    ac.is_match(text)
+}
+
+/// The files (indices of `index`) a parsed file at `from` imports: JS
+/// imports, `require`s and re-exports; Python imports (a `from pkg import
+/// mod` names the submodule); Go's imported packages and its own package's
+/// other files.
+pub fn imported(index: &ModuleIndex<'_>, from: &str, code: &CodeFile) -> Vec<u32> {
+    let fam = family(code.lang);
+    let mut out = Vec::new();
+    match fam {
+        0 => {
+            let modules = code.imports.iter().map(|i| i.module.as_str());
+            for m in modules.chain(code.reexports.iter().map(String::as_str)) {
+                out.extend(index.js_module(from, m));
+            }
+        }
+        1 => {
+            for i in &code.imports {
+                out.extend(index.py_module(from, &i.module, i.member.as_deref()));
+                if i.member.is_some() {
+                    out.extend(index.py_module(from, &i.module, None));
+                }
+            }
+        }
+        2 => {
+            out.extend_from_slice(index.go_dir(dir_of(from)));
+            for i in &code.imports {
+                out.extend(index.go_package(&i.module));
+            }
+        }
+        _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::ir::Import;
+    use crate::Span;
+
+    #[test]
+    fn roots_by_marker() {
+        assert!(is_root(
+            Lang::TypeScript,
+            "server.registerTool('x', {}, async () => {})"
+        ));
+        assert!(is_root(
+            Lang::JavaScript,
+            "import { exec } from 'child_process'"
+        ));
+        assert!(is_root(
+            Lang::Python,
+            "from mcp.server.fastmcp import FastMCP"
+        ));
+        assert!(is_root(Lang::Go, "import \"os/exec\""));
+        assert!(!is_root(
+            Lang::TypeScript,
+            "export function add(a: number, b: number) { return a + b }"
+        ));
+        assert!(!is_root(Lang::Python, "def add(a, b):\n    return a + b\n"));
+        assert!(!is_root(
+            Lang::Go,
+            "package util\nfunc Add(a, b int) int { return a + b }"
+        ));
+    }
+
+    fn import(module: &str, member: Option<&str>) -> Import {
+        Import {
+            local: "x".into(),
+            module: module.into(),
+            member: member.map(str::to_string),
+            span: Span::empty(0),
+        }
+    }
+
+    #[test]
+    fn imports_and_reexports_lead_to_files() {
+        let ix = ModuleIndex::new([
+            ("src/index.ts", 0),
+            ("src/tools/index.ts", 0),
+            ("src/tools/git.ts", 0),
+            ("pkg/server.py", 1),
+            ("pkg/tools/run.py", 1),
+            ("cmd/main.go", 2),
+            ("cmd/tools.go", 2),
+            ("internal/run/run.go", 2),
+        ]);
+        let barrel = CodeFile {
+            lang: Some(Lang::TypeScript),
+            reexports: vec!["./git.js".into()],
+            ..CodeFile::default()
+        };
+        assert_eq!(imported(&ix, "src/tools/index.ts", &barrel), vec![2]);
+        let index = CodeFile {
+            lang: Some(Lang::TypeScript),
+            imports: vec![import("./tools/index.js", None), import("zod", None)],
+            ..CodeFile::default()
+        };
+        assert_eq!(imported(&ix, "src/index.ts", &index), vec![1]);
+        let server = CodeFile {
+            lang: Some(Lang::Python),
+            imports: vec![import(".tools", Some("run"))],
+            ..CodeFile::default()
+        };
+        assert_eq!(imported(&ix, "pkg/server.py", &server), vec![4]);
+        let main = CodeFile {
+            lang: Some(Lang::Go),
+            imports: vec![import("github.com/o/r/internal/run", None)],
+            ..CodeFile::default()
+        };
+        assert_eq!(imported(&ix, "cmd/main.go", &main), vec![5, 6, 7]);
+    }
+}
