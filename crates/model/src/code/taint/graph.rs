@@ -67,7 +67,7 @@ pub fn visit_stmts(stmts: &[Stmt], on_stmt: &mut dyn FnMut(&Stmt), on_expr: &mut
     }
 }
 
-fn visit_pattern(p: &Pattern, on_expr: &mut dyn FnMut(&Expr)) {
+pub fn visit_pattern(p: &Pattern, on_expr: &mut dyn FnMut(&Expr)) {
     match p {
         Pattern::Target(e) => visit_expr(e, on_expr),
         Pattern::Object { fields, rest, .. } => {

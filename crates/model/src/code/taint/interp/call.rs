@@ -1,9 +1,14 @@
 //! Calls: the catalogue's effects, sinks, summaries of the repository's
 //! functions, and callbacks.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::{lit_str, Frame, Hit, MAX_INLINE};
+use super::{key, lit_str, Frame, Hit, MAX_INLINE};
+use crate::code::taint::graph::{visit_expr, visit_pattern, visit_stmts};
+
+/// An environment this small is copied whole into a closure.
+const SMALL_ENV: usize = 32;
 use crate::code::ir::*;
 use crate::code::taint::flow::SinkRef;
 use crate::code::taint::value::{push, steps, Attrs, Label, Role, Step, Value};
@@ -228,11 +233,12 @@ impl Frame<'_, '_> {
         let Some(f) = self.code().funcs.get(id.0 as usize) else {
             return;
         };
+        let env = self.captured(id);
         let mut inner = Frame {
             eng: self.eng,
             unit: self.unit,
             func: id.0,
-            env: self.env.clone(),
+            env,
             tool: self.tool.clone(),
             hits: Vec::new(),
             ret: Value::clean(),
@@ -250,6 +256,58 @@ impl Frame<'_, '_> {
         // A callback that checks captured parameters (`xs.forEach(x => {
         // if (bad(x)) throw … })`) validates them for the function.
         self.validated.append(&mut inner.validated);
+    }
+
+    /// The variables a closure can see: the whole environment when it is
+    /// small, else only the entries under the names and member paths the
+    /// closure (and the closures inside it that will be analysed) mention.
+    /// Copying the whole environment for each of N declarations in one
+    /// scope would be quadratic (`function f0 … function f99999` at the top
+    /// level of a module).
+    fn captured(&self, id: FuncId) -> HashMap<String, Value> {
+        if self.env.len() <= SMALL_ENV {
+            return self.env.clone();
+        }
+        let code = self.code();
+        let mut keys: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<u32> = HashSet::new();
+        let mut todo = vec![(id.0, self.inline + 1)];
+        while let Some((fid, depth)) = todo.pop() {
+            if depth > MAX_INLINE || !seen.insert(fid) {
+                continue;
+            }
+            let Some(f) = code.funcs.get(fid as usize) else {
+                continue;
+            };
+            let mut on_expr = |e: &Expr| match e {
+                Expr::Func(inner, _) => todo.push((inner.0, depth + 1)),
+                _ => {
+                    if let Some(k) = key(e) {
+                        keys.insert(k);
+                    }
+                }
+            };
+            let mut nested = Vec::new();
+            for p in &f.params {
+                if let Some(d) = &p.default {
+                    visit_expr(d, &mut on_expr);
+                }
+                visit_pattern(&p.pattern, &mut on_expr);
+            }
+            visit_stmts(
+                &f.body,
+                &mut |st| {
+                    if let Stmt::Func(inner) = st {
+                        nested.push((inner.0, depth + 1));
+                    }
+                },
+                &mut on_expr,
+            );
+            todo.extend(nested);
+        }
+        keys.into_iter()
+            .filter_map(|k| self.env.get(&k).map(|v| (k, v.clone())))
+            .collect()
     }
 
     /// `obj.method(x)` with Python's `self` or Go's receiver as the first
