@@ -47,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &path_traversal::PathTraversal,
     &server_side_request_forgery::ServerSideRequestForgery,
     &sql_injection::SqlInjection,
+    &tool_poisoning::ToolPoisoning,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -136,7 +137,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 43);
+        assert_eq!(RULES.len(), 44);
     }
 
     #[test]
