@@ -166,6 +166,7 @@ const SECRET_RULES: &[&str] = &[
     "secret-in-image",
     "secret-in-environment",
     "hardcoded-password",
+    "secret-in-source",
 ];
 
 /// Keeps credentials out of source snippets. Messages carry secrets masked

@@ -48,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &server_side_request_forgery::ServerSideRequestForgery,
     &sql_injection::SqlInjection,
     &tool_poisoning::ToolPoisoning,
+    &secret_in_source::SecretInSource,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -137,7 +138,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 44);
+        assert_eq!(RULES.len(), 45);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod runs_as_root;
 pub mod secret_file_in_image;
 pub mod secret_in_environment;
 pub mod secret_in_image;
+pub mod secret_in_source;
 pub mod security_profile_disabled;
 pub mod sensitive_host_mount;
 pub mod server_side_request_forgery;
