@@ -49,6 +49,7 @@ pub static RULES: &[&dyn Rule] = &[
     &sql_injection::SqlInjection,
     &tool_poisoning::ToolPoisoning,
     &secret_in_source::SecretInSource,
+    &tool_definition_mutation::ToolDefinitionMutation,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -138,7 +139,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 45);
+        assert_eq!(RULES.len(), 46);
     }
 
     #[test]
