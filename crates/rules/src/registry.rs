@@ -50,6 +50,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tool_poisoning::ToolPoisoning,
     &secret_in_source::SecretInSource,
     &tool_definition_mutation::ToolDefinitionMutation,
+    &tls_verification_disabled::TlsVerificationDisabled,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -139,7 +140,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 46);
+        assert_eq!(RULES.len(), 47);
     }
 
     #[test]

@@ -42,7 +42,6 @@ fn spec_rules(text: &str) -> BTreeMap<String, String> {
 
 /// Rules of the specification that an open issue adds later.
 const PENDING: &[(&str, &str)] = &[
-    ("tls-verification-disabled", "issue 13"),
     ("unauthenticated-network-transport", "issue 13"),
     ("missing-origin-check", "issue 13"),
 ];

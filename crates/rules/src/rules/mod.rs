@@ -40,6 +40,7 @@ pub mod shell_tool;
 pub mod sql_injection;
 pub mod sudo_in_image;
 pub mod syntax_error;
+pub mod tls_verification_disabled;
 pub mod tool_definition_mutation;
 pub mod tool_poisoning;
 pub mod unpinned_base_image;
