@@ -51,6 +51,8 @@ pub static RULES: &[&dyn Rule] = &[
     &secret_in_source::SecretInSource,
     &tool_definition_mutation::ToolDefinitionMutation,
     &tls_verification_disabled::TlsVerificationDisabled,
+    &unauthenticated_network_transport::UnauthenticatedNetworkTransport,
+    &missing_origin_check::MissingOriginCheck,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -140,7 +142,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 47);
+        assert_eq!(RULES.len(), 49);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::ContainerCx;
 
 mod mounts;
 pub mod poisoning;
+pub mod transport;
 pub use mounts::*;
 
 /// Capability name without `CAP_`, upper-case.
