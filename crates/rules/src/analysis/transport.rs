@@ -97,6 +97,7 @@ fn scan_unit(unit: &CodeUnit, index: usize, facts: &mut Facts) {
     let mut binds: Vec<(Span, String, usize)> = Vec::new();
     let mut py_runs: Vec<PyRun> = Vec::new();
     let mut py_host: Option<String> = None;
+    let apps = python_apps(unit);
     let mut auth = false;
     let mut reads: Vec<usize> = Vec::new();
     let mut origin = false;
@@ -134,7 +135,7 @@ fn scan_unit(unit: &CodeUnit, index: usize, facts: &mut Facts) {
                 Some(Lang::TypeScript | Lang::Tsx | Lang::JavaScript) => {
                     ts_call(unit, index, c, &mut transports, &mut binds, root)
                 }
-                Some(Lang::Python) => py_call(c, &mut py_runs, &mut py_host, root),
+                Some(Lang::Python) => py_call(c, &mut py_runs, &mut py_host, &apps, root),
                 Some(Lang::Go) => go_call(unit, index, c, &mut transports, &mut binds, root),
                 None => {}
             }
@@ -227,6 +228,48 @@ fn python_transports(
             binds.push((span, format!("host=\"{}\"", host.unwrap_or_default()), root));
         }
     }
+}
+
+/// `serve({ fetch, port, hostname })`: a bind when the hostname is missing
+/// or every interface.
+fn hono_serve(span: Span, opts: &Expr, binds: &mut Vec<(Span, String, usize)>, root: usize) {
+    match field(opts, "hostname") {
+        None => binds.push((
+            span,
+            "serve({ fetch, port }) without a hostname".into(),
+            root,
+        )),
+        Some(h) => {
+            if let Some(h) = literal_host(h).filter(|h| ALL_INTERFACES.contains(&h.as_str())) {
+                binds.push((span, format!("hostname \"{h}\""), root));
+            }
+        }
+    }
+}
+
+/// The ASGI apps of an MCP server this Python file builds
+/// (`mcp.streamable_http_app()`, `mcp.sse_app()`, `mcp.http_app()`).
+fn python_apps(unit: &CodeUnit) -> Vec<&'static str> {
+    if unit.code.lang != Some(Lang::Python) {
+        return Vec::new();
+    }
+    let mut apps = Vec::new();
+    for func in &unit.code.funcs {
+        visit_stmts(&func.body, &mut |_| {}, &mut |e| {
+            if let Expr::Call(c) = e {
+                let app = match c.callee_name() {
+                    Some("streamable_http_app") => "streamable_http_app",
+                    Some("sse_app") => "sse_app",
+                    Some("http_app") => "http_app",
+                    _ => return,
+                };
+                if !apps.contains(&app) {
+                    apps.push(app);
+                }
+            }
+        });
+    }
+    apps
 }
 
 /// What a member access shows: (reads a credential from a request,
@@ -351,6 +394,16 @@ fn ts_call(
         });
         return;
     }
+    // `@hono/node-server`'s `serve({ fetch: app.fetch, port })` listens on
+    // every interface unless given a `hostname`.
+    if name == "serve" && !c.new {
+        if let Some(opts) = c.args.first().map(|a| &a.value) {
+            if field(opts, "fetch").is_some() {
+                hono_serve(c.span, opts, binds, root);
+            }
+        }
+        return;
+    }
     if name != "listen" || !matches!(c.callee, Expr::Member { .. }) {
         return;
     }
@@ -358,7 +411,11 @@ fn ts_call(
         return;
     };
     if let Expr::Object { .. } = &first.value {
+        // Fastify's `listen({ port })` defaults to localhost; Node's to
+        // every interface.
+        let fastify = unit.code.imports.iter().any(|i| i.module == "fastify");
         match field(&first.value, "host") {
+            None if fastify => {}
             None => binds.push((c.span, "listen({ port }) without a host".into(), root)),
             Some(h) => {
                 if let Some(h) = literal_host(h).filter(|h| ALL_INTERFACES.contains(&h.as_str())) {
@@ -390,7 +447,13 @@ fn kw<'c>(c: &'c Call, name: &str) -> Option<&'c Expr> {
 /// Python: `mcp.run(transport="streamable-http"|"sse"|"http", host=…)`,
 /// `uvicorn.run(mcp.streamable_http_app(), host=…)`, and the host given
 /// to `FastMCP(…, host=…)` (the default host otherwise).
-fn py_call(c: &Call, runs: &mut Vec<PyRun>, host: &mut Option<String>, root: usize) {
+fn py_call(
+    c: &Call,
+    runs: &mut Vec<PyRun>,
+    host: &mut Option<String>,
+    apps: &[&'static str],
+    root: usize,
+) {
     let name = c.callee_name().unwrap_or("");
     if name == "FastMCP" {
         if let Some(h) = kw(c, "host").and_then(literal_host) {
@@ -405,6 +468,9 @@ fn py_call(c: &Call, runs: &mut Vec<PyRun>, host: &mut Option<String>, root: usi
         Some(Expr::Lit(Lit::Str(s), _)) => s.as_str(),
         _ => match c.args.first().map(|a| &a.value) {
             Some(Expr::Call(inner)) => inner.callee_name().unwrap_or(""),
+            // `uvicorn.run(app, …)` with `app = mcp.streamable_http_app()`
+            // in this file.
+            Some(Expr::Name(..)) if name == "run" => apps.first().copied().unwrap_or(""),
             _ => "",
         },
     };

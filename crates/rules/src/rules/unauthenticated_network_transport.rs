@@ -10,10 +10,13 @@ declare_rule! {
     ///
     /// - TypeScript: a `StreamableHTTPServerTransport`/`SSEServerTransport`
     ///   in a file whose server calls `listen(port)` without a host (Node
-    ///   then listens on all interfaces), `listen(port, "0.0.0.0")`, or
-    ///   `listen({ port })`;
-    /// - Python: `mcp.run(transport="streamable-http"|"sse"|"http")` or
-    ///   `uvicorn.run(mcp.streamable_http_app())` with `host="0.0.0.0"`
+    ///   and express then listen on all interfaces), `listen(port,
+    ///   "0.0.0.0")`, `listen({ port })` (not with fastify, whose default
+    ///   is localhost), or hono's `serve({ fetch, port })` without a
+    ///   `hostname`;
+    /// - Python: `mcp.run(transport="streamable-http"|"sse"|"http")`,
+    ///   `uvicorn.run(mcp.streamable_http_app())` or `uvicorn.run(app)`
+    ///   with `app = mcp.sse_app()` in the file, with `host="0.0.0.0"`
     ///   (in the call, in `FastMCP(host=…)`, `settings.host = …`, or as the
     ///   default of `os.getenv("HOST", "0.0.0.0")`);
     /// - Go: mcp-go `NewStreamableHTTPServer`/`NewSSEServer` or a go-sdk
