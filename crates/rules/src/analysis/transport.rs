@@ -11,6 +11,8 @@
 use skillaudit_model::code::ir::{BinOp, Call, Entry, Expr, Lang, Lit, Pattern, Stmt};
 use skillaudit_model::code::resolve::CodeUnit;
 use skillaudit_model::code::taint::visit_stmts;
+use std::collections::HashSet;
+
 use skillaudit_model::{FileId, Project, Span};
 
 /// An MCP HTTP transport created in the code.
@@ -50,16 +52,21 @@ pub struct Bind {
 pub struct Facts {
     pub transports: Vec<Transport>,
     pub binds: Vec<Bind>,
-    /// Some code authenticates requests: an SDK auth helper, an auth
-    /// provider or verifier, a function named for auth.
-    pub auth: bool,
+    /// The package (directory of the nearest package manifest) of each
+    /// unit, by unit index: authentication and Origin checks count within
+    /// their package, so one server of a monorepo does not vouch for
+    /// another.
+    pub package: Vec<usize>,
+    /// Packages where some code authenticates requests: an SDK auth
+    /// helper, an auth provider or verifier, a function named for auth.
+    pub auth: HashSet<usize>,
     /// Code that reads a credential from a request (`Authorization` or an
     /// API-key header, an `apiKey` route parameter or query value), by
     /// (unit, outermost function): it protects the listeners of its own
     /// function, or every listener when its function has none.
     pub reads: Vec<(usize, usize)>,
-    /// Some code validates Origin or Host itself.
-    pub origin: bool,
+    /// Packages where some code validates Origin or Host itself.
+    pub origin: HashSet<usize>,
 }
 
 const ALL_INTERFACES: &[&str] = &["0.0.0.0", "::", "[::]", "*", ""];
@@ -81,7 +88,10 @@ fn is_auth_name(name: &str) -> bool {
 const AUTH_HEADERS: &[&str] = &["authorization", "x-api-key", "api-key", "x-auth-token"];
 
 pub fn facts(project: &Project) -> Facts {
-    let mut facts = Facts::default();
+    let mut facts = Facts {
+        package: packages(project),
+        ..Facts::default()
+    };
     for (i, unit) in project.code.units.iter().enumerate() {
         if unit.test {
             continue;
@@ -149,9 +159,7 @@ fn scan_unit(unit: &CodeUnit, index: usize, facts: &mut Facts) {
         }
     }
     python_transports(unit, index, py_runs, py_host, &mut transports, &mut binds);
-    facts.auth |= auth;
-    facts.origin |= origin;
-    facts.reads.extend(reads.iter().map(|r| (index, *r)));
+    record(facts, index, auth, origin, &reads);
     if transports.is_empty() {
         return;
     }
@@ -172,15 +180,67 @@ fn scan_unit(unit: &CodeUnit, index: usize, facts: &mut Facts) {
         }));
 }
 
+/// What unit `index` shows about authentication and Origin checks.
+fn record(facts: &mut Facts, index: usize, auth: bool, origin: bool, reads: &[usize]) {
+    let package = facts.package.get(index).copied().unwrap_or(0);
+    if auth {
+        facts.auth.insert(package);
+    }
+    if origin {
+        facts.origin.insert(package);
+    }
+    facts.reads.extend(reads.iter().map(|r| (index, *r)));
+}
+
 impl Facts {
+    fn package_of(&self, unit: usize) -> usize {
+        self.package.get(unit).copied().unwrap_or(0)
+    }
+
     /// Does something authenticate the requests `bind` serves?
     pub fn authenticates(&self, bind: &Bind) -> bool {
-        self.auth
+        let package = self.package_of(bind.unit);
+        self.auth.contains(&package)
             || self.reads.iter().any(|&(u, r)| {
                 (u == bind.unit && r == bind.root)
-                    || !self.binds.iter().any(|b| b.unit == u && b.root == r)
+                    || (self.package_of(u) == package
+                        && !self.binds.iter().any(|b| b.unit == u && b.root == r))
             })
     }
+
+    /// Does the package of transport `t` validate Origin or Host itself?
+    pub fn checks_origin(&self, t: &Transport) -> bool {
+        self.origin.contains(&self.package_of(t.unit))
+    }
+}
+
+/// For each unit, its package: an index standing for the directory of the
+/// nearest package manifest above it (0 when there is none).
+fn packages(project: &Project) -> Vec<usize> {
+    let mut dirs: Vec<String> = project
+        .code
+        .manifests
+        .iter()
+        .filter_map(|(f, _)| project.files.get(f.0 as usize))
+        .map(|f| match f.path.rfind('/') {
+            Some(i) => f.path[..=i].to_string(),
+            None => String::new(),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    project
+        .code
+        .units
+        .iter()
+        .map(|u| {
+            dirs.iter()
+                .enumerate()
+                .filter(|(_, d)| u.path.starts_with(d.as_str()))
+                .max_by_key(|(_, d)| d.len())
+                .map_or(0, |(i, _)| i + 1)
+        })
+        .collect()
 }
 
 /// The outermost function containing function `fi` (0: top level).

@@ -15,7 +15,8 @@ declare_rule! {
     ///   (on a loopback host the SDK turns the protection on itself);
     /// - Go: an mcp-go `NewStreamableHTTPServer`/`NewSSEServer`.
     ///
-    /// Not reported when the project checks on its own: it reads the
+    /// Not reported when its package (the directory of the nearest
+    /// `package.json`, `pyproject.toml` or `go.mod`) checks on its own: it reads the
     /// request's `Origin` or `Host` header, or uses a host-validation
     /// middleware (`hostHeaderValidation`, `localhostHostValidation`, the
     /// SDK's `createMcpExpressApp`, Go's `CrossOriginProtection`), nor
@@ -58,11 +59,8 @@ impl Rule for MissingOriginCheck {
 
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         let facts = transport::facts(cx.project);
-        if facts.origin {
-            return;
-        }
         for t in &facts.transports {
-            if t.origin_checked || !t.judged_for_origin || t.authed_here {
+            if t.origin_checked || !t.judged_for_origin || t.authed_here || facts.checks_origin(t) {
                 continue;
             }
             let f = Finding::new(

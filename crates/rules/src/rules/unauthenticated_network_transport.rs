@@ -5,8 +5,10 @@ use crate::{declare_rule, Applicability, Confidence, Finding, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags an MCP server with a streamable-HTTP or SSE transport that
-    /// listens on every interface with no authentication anywhere in the
-    /// project:
+    /// listens on every interface with no authentication anywhere in its
+    /// package (the directory of the nearest `package.json`,
+    /// `pyproject.toml` or `go.mod`; one server of a monorepo does not
+    /// vouch for another):
     ///
     /// - TypeScript: a `StreamableHTTPServerTransport`/`SSEServerTransport`
     ///   in a file whose server calls `listen(port)` without a host (Node
@@ -79,7 +81,7 @@ impl Rule for UnauthenticatedNetworkTransport {
                 bind.file,
                 bind.span,
                 format!(
-                    "the MCP server's {} transport listens on every interface ({}) and nothing in the project authenticates requests: anyone who can reach the port can call its tools",
+                    "the MCP server's {} transport listens on every interface ({}) and nothing in its package authenticates requests: anyone who can reach the port can call its tools",
                     t.kind, bind.how
                 ),
             )
