@@ -8,7 +8,7 @@ use skillaudit_model::code::CodeFile;
 use skillaudit_model::normalise::manifest::{self, Manifest};
 use skillaudit_model::normalise::{
     compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
-    server_json, shell_script, workflow,
+    server_json, shell_script, tool_texts, workflow,
 };
 use skillaudit_model::{Container, FileId, FileKind, Image};
 use skillaudit_syntax::code::Lang;
@@ -187,6 +187,8 @@ pub struct Processed {
     /// Source files: the lowered code model.
     pub code: Option<CodeFile>,
     pub manifest: Option<Manifest>,
+    /// Texts the model reads (server.json, bundle manifests).
+    pub descriptions: Vec<skillaudit_model::code::ir::Description>,
 }
 
 /// Placeholder id until the project numbers its files.
@@ -305,6 +307,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
             errors: Vec::new(),
             code: None,
             manifest: Some(m),
+            descriptions: Vec::new(),
         }));
     }
     let text = match String::from_utf8(bytes) {
@@ -350,6 +353,7 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         errors: Vec::new(),
         code: None,
         manifest: None,
+        descriptions: Vec::new(),
     };
     if let Some(at) = nul {
         p.errors.push(SyntaxError::new(
@@ -429,7 +433,14 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         FileKind::ServerJson => {
             let s = stream.unwrap_or_else(|| json::parse(text));
             tree_errors(&s, text, &mut errors);
+            p.descriptions = tool_texts::descriptions(&s);
             server_json::containers(UNASSIGNED, &s)
+        }
+        FileKind::BundleManifest => {
+            let s = stream.unwrap_or_else(|| json::parse(text));
+            tree_errors(&s, text, &mut errors);
+            p.descriptions = tool_texts::descriptions(&s);
+            Vec::new()
         }
     };
     p.containers = containers;
@@ -473,6 +484,7 @@ fn source(
         errors: Vec::new(),
         code,
         manifest: None,
+        descriptions: Vec::new(),
     }))
 }
 
@@ -535,12 +547,16 @@ fn sniff_json(text: &str) -> Option<(FileKind, Stream)> {
     ]
     .iter()
     .any(|k| text.contains(k));
-    if !(mcp_like || registry_like) {
+    let bundle_like = text.contains("\"manifest_version\"") || text.contains("\"dxt_version\"");
+    if !(mcp_like || registry_like || bundle_like) {
         return None;
     }
     let s = json::parse(text);
     if s.error.is_some() {
         return None;
+    }
+    if bundle_like && tool_texts::looks_like_bundle_manifest(&s) {
+        return Some((FileKind::BundleManifest, s));
     }
     if registry_like && server_json::looks_like_server_json(&s) {
         return Some((FileKind::ServerJson, s));

@@ -400,6 +400,10 @@ pub fn scan_with(
         if let Some(m) = p.manifest {
             project.code.manifests.push((id, m));
         }
+        project
+            .code
+            .texts
+            .extend(p.descriptions.into_iter().map(|d| (id, d)));
         glob_paths.push(glob_path(&resolved[ti], &glob_prefixes[ti], &p.display));
         project
             .files

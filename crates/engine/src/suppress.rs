@@ -55,7 +55,9 @@ impl Syntax {
             FileKind::Dockerfile | FileKind::ShellScript => Syntax::Shell,
             FileKind::Makefile => Syntax::Make,
             FileKind::Readme => Syntax::Markdown,
-            FileKind::ServerJson | FileKind::Devcontainer => Syntax::Json,
+            FileKind::ServerJson | FileKind::BundleManifest | FileKind::Devcontainer => {
+                Syntax::Json
+            }
             // Python's `#` comments and (triple-)quoted strings lex as
             // TOML's; `//` and `/* */` outside strings as JSONC's (JS
             // template literals and Go raw strings are read as code, which

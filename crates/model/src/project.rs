@@ -27,6 +27,8 @@ pub enum FileKind {
     McpConfig,
     /// An MCP registry `server.json`.
     ServerJson,
+    /// An MCP bundle (Desktop Extension) `manifest.json`: texts the model reads.
+    BundleManifest,
     /// A `devcontainer.json`.
     Devcontainer,
     /// Kubernetes manifests.
@@ -49,6 +51,7 @@ impl FileKind {
             FileKind::Workflow => "GitHub Actions workflow",
             FileKind::McpConfig => "MCP client configuration",
             FileKind::ServerJson => "server.json",
+            FileKind::BundleManifest => "MCP bundle manifest",
             FileKind::Devcontainer => "devcontainer.json",
             FileKind::Kubernetes => "Kubernetes manifest",
             FileKind::Readme => "README",
@@ -119,6 +122,9 @@ pub struct CodeModel {
     pub manifests: Vec<(FileId, crate::normalise::manifest::Manifest)>,
     /// The servers of the repository and what runs them.
     pub servers: Vec<crate::code::link::Server>,
+    /// Texts the model reads that are not in code: `server.json` and MCP
+    /// bundle manifest descriptions (`normalise::tool_texts`), by file.
+    pub texts: Vec<(FileId, crate::code::ir::Description)>,
 }
 
 /// What rules need to know about a build context: the engine lists it and

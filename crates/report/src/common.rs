@@ -166,6 +166,7 @@ const SECRET_RULES: &[&str] = &[
     "secret-in-image",
     "secret-in-environment",
     "hardcoded-password",
+    "secret-in-source",
 ];
 
 /// Keeps credentials out of source snippets. Messages carry secrets masked
@@ -317,9 +318,78 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
 }
 
+/// Characters that hide text from a reader of quoted source: bidi
+/// controls, zero-width characters and Unicode tag characters (invisible
+/// ASCII, `tool-poisoning`). Source quotes show them as code points.
+pub fn is_invisible(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(c, '\u{e0000}'..='\u{e007f}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{180e}')
+}
+
+/// Quoted source with every invisible character (and every control no
+/// terminal should receive) written as its code point (`\u{e0073}`), and
+/// where the original byte offsets moved to.
+pub struct Revealed<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    /// (original offset of a replaced character, bytes added up to and
+    /// including it), in order.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Revealed<'_> {
+    /// Where an original byte offset is in [`Revealed::text`].
+    pub fn map(&self, offset: usize) -> usize {
+        let i = self.shifts.partition_point(|&(at, _)| at < offset);
+        offset + i.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+}
+
+/// Make invisible characters of quoted source visible (see [`Revealed`]).
+pub fn reveal(source: std::borrow::Cow<'_, str>) -> Revealed<'_> {
+    let hides = |c: char| is_invisible(c) || is_bad_control(c);
+    if !source.chars().any(hides) {
+        return Revealed {
+            text: source,
+            shifts: Vec::new(),
+        };
+    }
+    let mut text = String::with_capacity(source.len() + 16);
+    let mut shifts = Vec::new();
+    let mut added = 0;
+    for (at, c) in source.char_indices() {
+        if hides(c) {
+            let repr = control_repr(c);
+            added += repr.len() - c.len_utf8();
+            shifts.push((at, added));
+            text.push_str(&repr);
+        } else {
+            text.push(c);
+        }
+    }
+    Revealed {
+        text: std::borrow::Cow::Owned(text),
+        shifts,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revealed_source_shows_hidden_characters_and_keeps_spans() {
+        let src = "a\u{200b}b\u{e0073}c";
+        let r = reveal(std::borrow::Cow::Borrowed(src));
+        assert_eq!(r.text, "a\\u{200b}b\\u{e0073}c");
+        // `b` and `c` keep pointing at themselves.
+        let b = src.find('b').unwrap();
+        let c = src.find('c').unwrap();
+        assert_eq!(&r.text[r.map(b)..r.map(b) + 1], "b");
+        assert_eq!(&r.text[r.map(c)..r.map(c) + 1], "c");
+        assert_eq!(r.map(0), 0);
+        let plain = reveal(std::borrow::Cow::Borrowed("abc"));
+        assert!(matches!(plain.text, std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn uri_path_encodes() {

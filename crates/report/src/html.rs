@@ -23,8 +23,8 @@ use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
 
 use crate::common::{
-    applicability, control_repr, escape_with, is_bad_control, is_bidi_control, plural,
-    snippet_lines, title, Redactor, SnippetLine,
+    applicability, control_repr, escape_with, is_bad_control, is_invisible, plural, snippet_lines,
+    title, Redactor, SnippetLine,
 };
 use crate::{TOOL_NAME, TOOL_VERSION};
 
@@ -52,7 +52,7 @@ pub fn escape(s: &str) -> String {
 fn escape_source(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if is_bad_control(c) || is_bidi_control(c) {
+        if is_bad_control(c) || is_invisible(c) {
             let _ = write!(out, "<span class=\"sa-ctrl\">{}</span>", control_repr(c));
         } else {
             out.push_str(&escape(c.encode_utf8(&mut [0; 4])));

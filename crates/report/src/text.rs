@@ -2,7 +2,6 @@
 //! rustc, ruff and zizmor show them; colour only when asked (on a terminal).
 //! Credentials in the quoted lines are starred out ([`Redactor`]).
 
-use std::borrow::Cow;
 use std::fmt::Write;
 
 use annotate_snippets::renderer::DecorStyle;
@@ -12,7 +11,7 @@ use skillaudit_model::project::SourceFile;
 use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
 
-use crate::common::Redactor;
+use crate::common::{reveal, Redactor, Revealed};
 
 /// Lines of context: snippets show the lines of the span only; related
 /// spans in the same file within this many lines share the snippet.
@@ -40,10 +39,12 @@ fn line_window(file: &SourceFile, first: u32, last: u32) -> (usize, usize) {
 }
 
 /// Clamp a span into a window and make it relative to it.
-fn relative(span: Span, window: (usize, usize)) -> std::ops::Range<usize> {
+/// Clamp a span into a window and make it relative to it, in the window's
+/// revealed text (invisible characters written as code points).
+fn relative(span: Span, window: (usize, usize), shown: &Revealed<'_>) -> std::ops::Range<usize> {
     let s = (span.start as usize).clamp(window.0, window.1) - window.0;
     let e = (span.end as usize).clamp(window.0, window.1) - window.0;
-    s..e.max(s)
+    shown.map(s)..shown.map(e.max(s))
 }
 
 fn render_one(
@@ -71,7 +72,7 @@ fn render_one(
         last = last.max(r.end.line);
     }
     let window = line_window(file, first, last);
-    let source = redactor.window(file, window.0..window.1);
+    let source = reveal(redactor.window(file, window.0..window.1));
     // Related locations elsewhere get their own snippets; their (redacted)
     // source must outlive the groups that borrow it.
     let far: Vec<&ShownRelated> = shown
@@ -79,26 +80,26 @@ fn render_one(
         .iter()
         .filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r)))
         .collect();
-    let far_sources: Vec<Option<(Cow<'_, str>, Window)>> = far
+    let far_sources: Vec<Option<(Revealed<'_>, Window)>> = far
         .iter()
         .map(|r| {
             r.span.map(|(id, _)| {
                 let rf = result.project.file(id);
                 let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
-                (redactor.window(rf, w.0..w.1), w)
+                (reveal(redactor.window(rf, w.0..w.1)), w)
             })
         })
         .collect();
-    let mut snippet = Snippet::source(source.as_ref())
+    let mut snippet = Snippet::source(source.text.as_ref())
         .line_start(first as usize)
         .path(shown.path.as_str())
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(relative(f.span, window)));
+        .annotation(AnnotationKind::Primary.span(relative(f.span, window, &source)));
     for r in &near {
         if let Some((_, span)) = r.span {
             snippet = snippet.annotation(
                 AnnotationKind::Context
-                    .span(relative(span, window))
+                    .span(relative(span, window, &source))
                     .label(r.message.as_str()),
             );
         }
@@ -112,11 +113,11 @@ fn render_one(
             (Some((_, span)), Some((text, w))) => {
                 groups.push(
                     Group::with_title(Level::NOTE.secondary_title(r.message.as_str())).element(
-                        Snippet::source(text.as_ref())
+                        Snippet::source(text.text.as_ref())
                             .line_start(r.start.line as usize)
                             .path(r.path.as_str())
                             .fold(true)
-                            .annotation(AnnotationKind::Context.span(relative(span, *w))),
+                            .annotation(AnnotationKind::Context.span(relative(span, *w, text))),
                     ),
                 );
             }

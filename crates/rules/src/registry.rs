@@ -47,6 +47,12 @@ pub static RULES: &[&dyn Rule] = &[
     &path_traversal::PathTraversal,
     &server_side_request_forgery::ServerSideRequestForgery,
     &sql_injection::SqlInjection,
+    &tool_poisoning::ToolPoisoning,
+    &secret_in_source::SecretInSource,
+    &tool_definition_mutation::ToolDefinitionMutation,
+    &tls_verification_disabled::TlsVerificationDisabled,
+    &unauthenticated_network_transport::UnauthenticatedNetworkTransport,
+    &missing_origin_check::MissingOriginCheck,
     // Compound
     &host_takeover_chain::HostTakeoverChain,
     &prompt_to_host_chain::PromptToHostChain,
@@ -136,7 +142,7 @@ mod tests {
                 assert!(doc.contains(heading), "{} lacks {heading}", m.id);
             }
         }
-        assert_eq!(RULES.len(), 43);
+        assert_eq!(RULES.len(), 49);
     }
 
     #[test]

@@ -15,4 +15,5 @@ pub mod readme;
 pub mod runtime;
 pub mod server_json;
 pub mod shell_script;
+pub mod tool_texts;
 pub mod workflow;

@@ -8,6 +8,8 @@ use skillaudit_model::{Container, Image, ImageRef, Origin, Settings, Stage};
 use crate::ContainerCx;
 
 mod mounts;
+pub mod poisoning;
+pub mod transport;
 pub use mounts::*;
 
 /// Capability name without `CAP_`, upper-case.
