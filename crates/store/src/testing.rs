@@ -50,6 +50,16 @@ impl TestDb {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// Drop the database now, under whatever is connected to it (a
+    /// database server lost mid-job).
+    pub fn drop_now(&self) {
+        let mut admin = postgres::Client::connect(&self.server, NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to {URL_VAR}: {e}"));
+        admin
+            .batch_execute(&format!("DROP DATABASE {} WITH (FORCE)", self.name))
+            .unwrap_or_else(|e| panic!("cannot drop the test database: {e}"));
+    }
 }
 
 impl Drop for TestDb {

@@ -59,6 +59,11 @@ fn refusal(r: &Refused) -> (StatusCode, String, Option<u64>) {
             "The service is restarting; try again in a minute.".to_string(),
             Some(60),
         ),
+        Refused::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The audit queue cannot be reached right now; try again in a minute.".to_string(),
+            Some(30),
+        ),
     }
 }
 

@@ -31,6 +31,9 @@ type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// Connections kept by one process: its workers, the web handlers and the
 /// lease keeper.
 pub const POOL_SIZE: u32 = 16;
+/// How long waiting for a pooled connection may take (a database that
+/// went away answers requests within this).
+const POOL_WAIT: Duration = Duration::from_secs(5);
 /// How long opening a connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The advisory lock held while migrating ("skilaudt" in ASCII).
@@ -191,7 +194,7 @@ impl PostgresStore {
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
-            .connection_timeout(CONNECT_TIMEOUT)
+            .connection_timeout(POOL_WAIT)
             .build_unchecked(PostgresConnectionManager::new(config, NoTls));
         Ok(PostgresStore { pool, shown })
     }
