@@ -172,7 +172,16 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        let service = AuditService::start(config, store);
+        // Starting reaches the store (PostgreSQL's client blocks): off
+        // the runtime's threads.
+        let service =
+            match tokio::task::spawn_blocking(move || AuditService::start(config, store)).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot start the audit workers: {e}");
+                    return ExitCode::from(2);
+                }
+            };
         match skillaudit_web::serve(listener, App::new(service, web), shutdown_signal()).await {
             Ok(()) => {
                 eprintln!("stopped");
