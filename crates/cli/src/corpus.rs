@@ -38,8 +38,14 @@ use crate::{progress, severity, SeverityArg};
 pub struct CorpusArgs {
     /// Repositories to audit: directories, git URLs, or @FILE, a list of
     /// them (one a line, `#` starts a comment line; @- reads standard input).
-    #[arg(required = true, value_name = "SOURCE")]
-    sources: Vec<String>,
+    /// None with --db postgres://…: print the table of what is stored.
+    #[arg(value_name = "SOURCE")]
+    pub(crate) sources: Vec<String>,
+    /// With --db postgres://…: put the git URLs into the shared queue for
+    /// `skillaudit worker`s instead of auditing them here (repositories
+    /// already audited or in flight are skipped, so a crawl resumes).
+    #[arg(long)]
+    pub(crate) enqueue: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CorpusFormat::Text)]
     format: CorpusFormat,
@@ -47,9 +53,9 @@ pub struct CorpusArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also store every audit (findings and fingerprints) in this SQLite
-    /// database, created when missing.
-    #[arg(long, value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// database (created when missing) or postgres://… database.
+    #[arg(long, value_name = "PATH|URL")]
+    pub(crate) db: Option<String>,
     /// Show only the N most common rules.
     #[arg(long, value_name = "N")]
     top: Option<usize>,
@@ -66,7 +72,7 @@ pub struct CorpusArgs {
     #[arg(long, short = 'q')]
     quiet: bool,
     #[command(flatten)]
-    fetch: FetchArgs,
+    pub(crate) fetch: FetchArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,17 +85,17 @@ enum CorpusFormat {
 
 /// One source to audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Source {
+pub(crate) struct Source {
     /// As the user wrote it (a list entry joined to the list's directory).
-    display: String,
+    pub(crate) display: String,
     /// What the store records: a git URL without credentials, or a
     /// directory's canonical path.
-    key: String,
-    kind: SourceKind,
+    pub(crate) key: String,
+    pub(crate) kind: SourceKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum SourceKind {
+pub(crate) enum SourceKind {
     Url(String),
     Dir(PathBuf),
     /// Known to fail before scanning (missing, not a repository).
@@ -97,14 +103,17 @@ enum SourceKind {
 }
 
 /// A source's outcome.
-struct Outcome {
+pub(crate) struct Outcome {
     source: Source,
     result: Result<NewAudit, String>,
 }
 
 /// Expand lists and drop repeated sources; also returns notes on the
 /// arguments skipped. A list that cannot be read is a usage error.
-fn expand(args: &[String], policy: &FetchPolicy) -> Result<(Vec<Source>, Vec<String>), String> {
+pub(crate) fn expand(
+    args: &[String],
+    policy: &FetchPolicy,
+) -> Result<(Vec<Source>, Vec<String>), String> {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     for a in args {
@@ -337,6 +346,9 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
+    if args.enqueue || args.sources.is_empty() {
+        return crate::crawl::run(&args);
+    }
     let sources = match expand(&args.sources, &policy) {
         Ok((sources, notes)) => {
             for n in notes {
@@ -355,7 +367,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     // The database is opened (and migrated) before any scan: a bad path is a
     // usage error, not an hour of scanning lost.
     let db = match &args.db {
-        Some(path) => match SqliteStore::open(path) {
+        Some(location) => match skillaudit_store::open(location) {
             Ok(s) => Some(s),
             Err(e) => return fail(e.to_string()),
         },
@@ -414,7 +426,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
                     ))
                 });
                 if let Ok(a) = &result {
-                    for store in std::iter::once(&memory).chain(db.as_ref()) {
+                    for store in std::iter::once(&memory as &dyn Store).chain(db.as_deref()) {
                         if let Err(e) = store.insert_audit(a) {
                             store_errors
                                 .lock()
@@ -445,19 +457,21 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
-    let rendered = render(&stats, &outcomes, args.format, args.top);
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &rendered) {
-                return fail(format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        None => {
-            crate::print(&rendered);
-        }
+    if let Err(e) = write_table(&args, &stats, &outcomes) {
+        return fail(e);
     }
+    if failed_any(&outcomes, store_errors) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The audits that failed, and the audits that could not be stored, on
+/// standard error; true when there was any.
+fn failed_any(outcomes: &[Outcome], store_errors: Mutex<Vec<String>>) -> bool {
     let mut failed = false;
-    for o in &outcomes {
+    for o in outcomes {
         if let Err(e) = &o.result {
             eprintln!("error: {e}");
             failed = true;
@@ -467,10 +481,23 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         eprintln!("error: cannot store the audit of {e}");
         failed = true;
     }
-    if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
+    failed
+}
+
+/// Render the table in the chosen format to `--output` or standard output.
+pub(crate) fn write_table(
+    args: &CorpusArgs,
+    stats: &CorpusStats,
+    outcomes: &[Outcome],
+) -> Result<(), String> {
+    let rendered = render(stats, outcomes, args.format, args.top);
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            crate::print(&rendered);
+            Ok(())
+        }
     }
 }
 

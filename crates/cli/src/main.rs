@@ -1,6 +1,7 @@
 //! The `skillaudit` command line.
 
 mod corpus;
+mod crawl;
 mod fetch_args;
 mod progress;
 mod serve;
