@@ -199,3 +199,69 @@ fn what_cannot_be_queued_is_refused() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn bad_database_settings_are_clear_errors() {
+    // Nothing listens on port 1 of loopback: a clear error, the password
+    // never shown, no panic.
+    for role in [
+        &["worker", "--db", "postgres://u:hunter2pw@127.0.0.1:1/db"][..],
+        &["corpus", "--db", "postgres://u:hunter2pw@127.0.0.1:1/db"][..],
+    ] {
+        let out = skillaudit(role);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("cannot connect to PostgreSQL at postgres://u:***@127.0.0.1:1/db"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("hunter2pw") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+    // Not a URL PostgreSQL understands.
+    let out = skillaudit(&["worker", "--db", "postgres://u@127.0.0.1:notaport/db"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is not a valid PostgreSQL URL"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A password file that cannot be read is named, before connecting.
+    let out = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
+        .args(["worker", "--db", "postgres://u@127.0.0.1:1/db"])
+        .env("SKILLAUDIT_DB_PASSWORD_FILE", "/nonexistent/db_password")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot read the database password from /nonexistent/db_password (SKILLAUDIT_DB_PASSWORD_FILE)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_password_in_the_url_wins_over_the_password_file() {
+    let Some(db) = TestDb::create("a_password_in_the_url_wins_over_the_password_file") else {
+        return;
+    };
+    // The test server trusts its socket, so any password logs in; the
+    // file does not exist, so reading it would be an error.
+    let url = db
+        .url()
+        .replacen("://skillaudit@", "://skillaudit:inurl@", 1);
+    assert_ne!(url, db.url(), "the test server's URL names its user");
+    let out = Command::new(env!("CARGO_BIN_EXE_skillaudit"))
+        .args(["corpus", "--db", &url])
+        .env("SKILLAUDIT_DB_PASSWORD_FILE", "/nonexistent/db_password")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("queue: 0 queued"),
+        "{}",
+        text(&out.stderr)
+    );
+}

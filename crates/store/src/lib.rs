@@ -26,7 +26,7 @@ mod sqlite;
 pub mod testing;
 
 pub use jobs::{JobRecord, JobState};
-pub use postgres::{redact_url, PostgresStore};
+pub use postgres::{redact_url, PostgresStore, PASSWORD_FILE_VAR};
 pub use queue::{Claimed, Enqueued, JobQueue, NewJob, QueueCounts, MAX_ATTEMPTS};
 
 use serde::Serialize;

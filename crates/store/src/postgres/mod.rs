@@ -162,11 +162,38 @@ fn small(v: i64) -> u32 {
     u32::try_from(v).unwrap_or(0)
 }
 
+/// The variable naming a file that holds the database password (a
+/// container secret), used when the URL has none: the password then
+/// appears in no command line and no environment.
+pub const PASSWORD_FILE_VAR: &str = "SKILLAUDIT_DB_PASSWORD_FILE";
+
+/// The password from [`PASSWORD_FILE_VAR`]'s file (without a final line
+/// break) when the URL gives none.
+fn read_password_file(config: &mut postgres::Config) -> Result<()> {
+    if config.get_password().is_some() {
+        return Ok(());
+    }
+    let Some(path) = std::env::var_os(PASSWORD_FILE_VAR) else {
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    let password = std::fs::read_to_string(&path).map_err(|e| {
+        StoreError(format!(
+            "cannot read the database password from {} ({PASSWORD_FILE_VAR}): {e}",
+            path.display()
+        ))
+    })?;
+    config.password(password.trim_end_matches(['\n', '\r']));
+    Ok(())
+}
+
 impl PostgresStore {
     /// Connect to the database at `url` (`postgres://user:password@host:port/db`,
     /// or `postgresql:///db?host=/socket/dir`) and bring its schema up to
     /// date. An invalid URL, an unreachable server, a refused login and a
-    /// database newer than this program are errors that say which.
+    /// database newer than this program are errors that say which. A URL
+    /// without a password takes it from the file named by
+    /// [`PASSWORD_FILE_VAR`] when that is set.
     pub fn open(url: &str) -> Result<PostgresStore> {
         let shown = redact_url(url);
         let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
@@ -175,6 +202,7 @@ impl PostgresStore {
                 describe(&e)
             ))
         })?;
+        read_password_file(&mut config)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
