@@ -254,3 +254,46 @@ fn a_lost_database_refuses_submissions_without_panicking() {
     assert!(service.queue_counts().unwrap().is_err());
     service.shutdown();
 }
+
+#[test]
+fn connections_lost_mid_job_are_replaced_and_the_audit_is_stored_once() {
+    let Some(db) = TestDb::create("connections_lost_mid_job") else {
+        return;
+    };
+    let repos = Repos::new();
+    repos.add("app", &[("compose.yaml", COMPOSE)]);
+    let server = repos.serve();
+    let work = repos.scratch("work");
+    let service = AuditService::start(config(&server, &work), store(&db));
+    // The job is running (its clone waits on the paused server) when every
+    // connection of the service is cut, as a database restart or a network
+    // failure would.
+    server.pause();
+    let job = service
+        .submit(&server.url("/app.git"), client())
+        .unwrap()
+        .job;
+    assert!(wait_until(Duration::from_secs(30), || service.job(&job)
+        == Some(JobStatus::Running)));
+    let mut admin = postgres::Client::connect(db.url(), postgres::NoTls).unwrap();
+    let cut: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(cut > 0, "the service held connections");
+    server.resume();
+    let JobStatus::Done { reused, .. } = finished(&service, &job) else {
+        panic!("{:?}", service.job(&job));
+    };
+    assert!(!reused);
+    let audits: i64 = admin
+        .query_one("SELECT count(*) FROM audits", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(audits, 1, "stored exactly once");
+    service.shutdown();
+}
