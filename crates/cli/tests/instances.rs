@@ -121,7 +121,7 @@ fn two_web_instances_and_a_worker_audit_every_repository_exactly_once() {
         "--allow-private",
     ];
     let mut a = Serving::start(&serve_args);
-    let b = Serving::start(&serve_args);
+    let mut b = Serving::start(&serve_args);
     // Nothing fetches until every job is queued and A holds some.
     server.pause();
 
@@ -225,13 +225,24 @@ fn two_web_instances_and_a_worker_audit_every_repository_exactly_once() {
         (Some("shared"), Some(0), Some(0), Some(REPOSITORIES as u64)),
         "{health}"
     );
+    // A graceful stop: SIGTERM, a clean exit (the store closes off the
+    // web server's runtime).
+    signal("-TERM", b.child.id());
+    let status = b.child.wait().unwrap();
+    let said: Vec<String> = b.stderr.try_iter().collect();
+    assert!(status.success(), "{status}: {said:?}");
+    assert!(!said.iter().any(|l| l.contains("panicked")), "{said:?}");
     drop(worker);
 }
 
 /// SIGKILL: the process gets no chance to hand its jobs back.
 fn sigkill(pid: u32) {
+    signal("-KILL", pid);
+}
+
+fn signal(which: &str, pid: u32) {
     let status = Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
+        .args([which, &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());

@@ -41,7 +41,8 @@ const MIGRATION_LOCK: i64 = 0x736b_696c_6175_6474;
 
 /// A PostgreSQL database.
 pub struct PostgresStore {
-    pool: Pool,
+    /// `Some` until the store is dropped ([`Drop`] takes it).
+    pool: Option<Pool>,
     /// The URL with its password masked, for messages.
     shown: String,
 }
@@ -187,6 +188,34 @@ fn read_password_file(config: &mut postgres::Config) -> Result<()> {
     Ok(())
 }
 
+impl Drop for PostgresStore {
+    /// `postgres::Client` closes its connection with a blocking call that
+    /// panics on an async runtime's thread, where a web server drops its
+    /// last reference to the store: the pool is dropped on a thread of its
+    /// own.
+    fn drop(&mut self) {
+        let Some(pool) = self.pool.take() else {
+            return;
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Pool>();
+        match std::thread::Builder::new()
+            .name("postgres-close".into())
+            .spawn(move || drop(rx.recv()))
+        {
+            Ok(closer) => {
+                if let Err(unsent) = tx.send(pool) {
+                    // The closer is gone: leave the connections to the
+                    // server's end of the sockets.
+                    std::mem::forget(unsent.0);
+                }
+                let _ = closer.join();
+            }
+            // No thread: the connections end with the process.
+            Err(_) => std::mem::forget(pool),
+        }
+    }
+}
+
 impl PostgresStore {
     /// Connect to the database at `url` (`postgres://user:password@host:port/db`,
     /// or `postgresql:///db?host=/socket/dir`) and bring its schema up to
@@ -224,13 +253,19 @@ impl PostgresStore {
             .min_idle(Some(1))
             .connection_timeout(POOL_WAIT)
             .build_unchecked(PostgresConnectionManager::new(config, NoTls));
-        Ok(PostgresStore { pool, shown })
+        Ok(PostgresStore {
+            pool: Some(pool),
+            shown,
+        })
     }
 
     /// A connection from the pool (a broken one is replaced).
     pub(crate) fn conn(&self) -> Result<Conn> {
-        self.pool
-            .get()
+        let pool = self
+            .pool
+            .as_ref()
+            .ok_or_else(|| StoreError("the PostgreSQL store is closed".into()))?;
+        pool.get()
             .map_err(|e| StoreError(format!("cannot reach PostgreSQL at {}: {e}", self.shown)))
     }
 
