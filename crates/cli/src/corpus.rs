@@ -12,13 +12,13 @@
 //! anyone.
 //!
 //! Every audit goes into a store in memory, and the table is that store's
-//! corpus view (the query the web service's corpus page runs); `--db PATH`
-//! also writes every audit into a SQLite file. Exit code: 0 when every
+//! corpus view (the query the web service's corpus page runs); `--db`
+//! also writes every audit into a SQLite file or a PostgreSQL database
+//! (where `--enqueue` queues a crawl instead, `crawl.rs`). Exit code: 0 when every
 //! source was audited, 2 when one could not be (the others are still
 //! audited and shown) or on a usage error.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -26,20 +26,28 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use clap::ValueEnum;
-use serde::Serialize;
 use skillaudit_engine::fetch::{self, FetchPolicy};
 use skillaudit_engine::{target, ScanOptions, Trust, DEFAULT_MAX_FILE_SIZE};
-use skillaudit_store::{now_ms, CorpusStats, Counts, NewAudit, SqliteStore, Store};
+use skillaudit_store::{now_ms, CorpusStats, NewAudit, SqliteStore, Store};
 
 use crate::fetch_args::FetchArgs;
 use crate::{progress, severity, SeverityArg};
+
+mod render;
+use render::render;
 
 #[derive(clap::Args)]
 pub struct CorpusArgs {
     /// Repositories to audit: directories, git URLs, or @FILE, a list of
     /// them (one a line, `#` starts a comment line; @- reads standard input).
-    #[arg(required = true, value_name = "SOURCE")]
-    sources: Vec<String>,
+    /// None with --db postgres://…: print the table of what is stored.
+    #[arg(value_name = "SOURCE")]
+    pub(crate) sources: Vec<String>,
+    /// With --db postgres://…: put the git URLs into the shared queue for
+    /// `skillaudit worker`s instead of auditing them here (repositories
+    /// already audited or in flight are skipped, so a crawl resumes).
+    #[arg(long)]
+    pub(crate) enqueue: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CorpusFormat::Text)]
     format: CorpusFormat,
@@ -47,9 +55,9 @@ pub struct CorpusArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Also store every audit (findings and fingerprints) in this SQLite
-    /// database, created when missing.
-    #[arg(long, value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// database (created when missing) or postgres://… database.
+    #[arg(long, value_name = "PATH|URL")]
+    pub(crate) db: Option<String>,
     /// Show only the N most common rules.
     #[arg(long, value_name = "N")]
     top: Option<usize>,
@@ -66,7 +74,7 @@ pub struct CorpusArgs {
     #[arg(long, short = 'q')]
     quiet: bool,
     #[command(flatten)]
-    fetch: FetchArgs,
+    pub(crate) fetch: FetchArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,17 +87,17 @@ enum CorpusFormat {
 
 /// One source to audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Source {
+pub(crate) struct Source {
     /// As the user wrote it (a list entry joined to the list's directory).
-    display: String,
+    pub(crate) display: String,
     /// What the store records: a git URL without credentials, or a
     /// directory's canonical path.
-    key: String,
-    kind: SourceKind,
+    pub(crate) key: String,
+    pub(crate) kind: SourceKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum SourceKind {
+pub(crate) enum SourceKind {
     Url(String),
     Dir(PathBuf),
     /// Known to fail before scanning (missing, not a repository).
@@ -97,14 +105,17 @@ enum SourceKind {
 }
 
 /// A source's outcome.
-struct Outcome {
+pub(crate) struct Outcome {
     source: Source,
     result: Result<NewAudit, String>,
 }
 
 /// Expand lists and drop repeated sources; also returns notes on the
 /// arguments skipped. A list that cannot be read is a usage error.
-fn expand(args: &[String], policy: &FetchPolicy) -> Result<(Vec<Source>, Vec<String>), String> {
+pub(crate) fn expand(
+    args: &[String],
+    policy: &FetchPolicy,
+) -> Result<(Vec<Source>, Vec<String>), String> {
     let mut out = Vec::new();
     let mut notes = Vec::new();
     for a in args {
@@ -337,6 +348,9 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
+    if args.enqueue || args.sources.is_empty() {
+        return crate::crawl::run(&args);
+    }
     let sources = match expand(&args.sources, &policy) {
         Ok((sources, notes)) => {
             for n in notes {
@@ -355,7 +369,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     // The database is opened (and migrated) before any scan: a bad path is a
     // usage error, not an hour of scanning lost.
     let db = match &args.db {
-        Some(path) => match SqliteStore::open(path) {
+        Some(location) => match skillaudit_store::open(location) {
             Ok(s) => Some(s),
             Err(e) => return fail(e.to_string()),
         },
@@ -414,7 +428,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
                     ))
                 });
                 if let Ok(a) = &result {
-                    for store in std::iter::once(&memory).chain(db.as_ref()) {
+                    for store in std::iter::once(&memory as &dyn Store).chain(db.as_deref()) {
                         if let Err(e) = store.insert_audit(a) {
                             store_errors
                                 .lock()
@@ -445,19 +459,21 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
-    let rendered = render(&stats, &outcomes, args.format, args.top);
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &rendered) {
-                return fail(format!("cannot write {}: {e}", path.display()));
-            }
-        }
-        None => {
-            crate::print(&rendered);
-        }
+    if let Err(e) = write_table(&args, &stats, &outcomes) {
+        return fail(e);
     }
+    if failed_any(&outcomes, store_errors) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The audits that failed, and the audits that could not be stored, on
+/// standard error; true when there was any.
+fn failed_any(outcomes: &[Outcome], store_errors: Mutex<Vec<String>>) -> bool {
     let mut failed = false;
-    for o in &outcomes {
+    for o in outcomes {
         if let Err(e) = &o.result {
             eprintln!("error: {e}");
             failed = true;
@@ -467,303 +483,29 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         eprintln!("error: cannot store the audit of {e}");
         failed = true;
     }
-    if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
+    failed
 }
 
-// ---------------------------------------------------------------- rendering
-
-fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
-}
-
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
-}
-
-fn failures(outcomes: &[Outcome]) -> impl Iterator<Item = (&Source, &str)> {
-    outcomes
-        .iter()
-        .filter_map(|o| o.result.as_ref().err().map(|e| (&o.source, e.as_str())))
-}
-
-fn counts_line(c: &Counts) -> String {
-    format!(
-        "{} critical, {} high, {} medium, {} low, {} info",
-        c.critical, c.high, c.medium, c.low, c.info
-    )
-}
-
-fn totals(stats: &CorpusStats, outcomes: &[Outcome]) -> String {
-    let failed = failures(outcomes).count();
-    let repos = if stats.repositories == 1 {
-        "repository"
-    } else {
-        "repositories"
-    };
-    let failed = if failed > 0 {
-        format!(" ({failed} could not be audited)")
-    } else {
-        String::new()
-    };
-    format!(
-        "{} {repos} audited{failed}, {} files scanned, {} findings: {}",
-        stats.repositories,
-        stats.files_scanned,
-        stats.findings.total(),
-        counts_line(&stats.findings)
-    )
-}
-
-fn render(
+/// Render the table in the chosen format to `--output` or standard output.
+pub(crate) fn write_table(
+    args: &CorpusArgs,
     stats: &CorpusStats,
     outcomes: &[Outcome],
-    format: CorpusFormat,
-    top: Option<usize>,
-) -> String {
-    let rules = &stats.rules[..top.unwrap_or(usize::MAX).min(stats.rules.len())];
-    match format {
-        CorpusFormat::Text => text(stats, rules, outcomes),
-        CorpusFormat::Markdown => markdown(stats, rules, outcomes),
-        CorpusFormat::Csv => csv(rules),
-        CorpusFormat::Json => json(stats, rules, outcomes),
-    }
-}
-
-fn text(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
-    let mut out = String::new();
-    let width = rules
-        .iter()
-        .map(|r| r.rule.len())
-        .max()
-        .unwrap_or(0)
-        .max("rule".len());
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}",
-        "rule", "severity", "repositories", "share", "findings"
-    );
-    for r in rules {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:<8}  {:>12}  {:>5}  {:>8}",
-            r.rule,
-            r.severity,
-            r.repositories,
-            percent(r.share),
-            r.findings
-        );
-    }
-    if rules.is_empty() {
-        let _ = writeln!(out, "(no findings)");
-    }
-    if rules.len() < stats.rules.len() {
-        let _ = writeln!(out, "… and {} more rules", stats.rules.len() - rules.len());
-    }
-    let _ = writeln!(out, "\ngrade  repositories  share");
-    for g in &stats.grades {
-        let _ = writeln!(
-            out,
-            "{:<5}  {:>12}  {:>5}",
-            g.grade,
-            g.repositories,
-            percent(share(g.repositories, stats.repositories))
-        );
-    }
-    let _ = writeln!(out, "\n{}", totals(stats, outcomes));
-    out
-}
-
-/// A Markdown table cell: no `|` or line break escapes the cell.
-fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
-fn markdown(
-    stats: &CorpusStats,
-    rules: &[skillaudit_store::RuleStat],
-    outcomes: &[Outcome],
-) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "## Corpus: {} repositories\n", stats.repositories);
-    let _ = writeln!(
-        out,
-        "| Rule | Severity | Repositories | Share | Findings |\n|---|---|---:|---:|---:|"
-    );
-    for r in rules {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} |",
-            md_cell(&r.rule),
-            r.severity,
-            r.repositories,
-            percent(r.share),
-            r.findings
-        );
-    }
-    if rules.is_empty() {
-        let _ = writeln!(out, "| (no findings) | | | | |");
-    }
-    if rules.len() < stats.rules.len() {
-        let _ = writeln!(
-            out,
-            "\n… and {} more rules.",
-            stats.rules.len() - rules.len()
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\n### Grades\n\n| Grade | Repositories | Share |\n|---|---:|---:|"
-    );
-    for g in &stats.grades {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            g.grade,
-            g.repositories,
-            percent(share(g.repositories, stats.repositories))
-        );
-    }
-    let _ = writeln!(out, "\n{}.", totals(stats, outcomes));
-    let failed: Vec<_> = failures(outcomes).collect();
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\n### Not audited\n");
-        for (s, e) in failed {
-            let _ = writeln!(
-                out,
-                "- `{}`: {}",
-                md_cell(&s.display).replace('`', "'"),
-                md_cell(e)
-            );
+) -> Result<(), String> {
+    let rendered = render(stats, outcomes, args.format, args.top);
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            crate::print(&rendered);
+            Ok(())
         }
     }
-    out
-}
-
-/// A CSV field (RFC 4180), quoted when it needs to be.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The rule table alone, one header line: what a spreadsheet wants.
-fn csv(rules: &[skillaudit_store::RuleStat]) -> String {
-    let mut out = String::from("rule,severity,repositories,share,findings\n");
-    for r in rules {
-        let _ = writeln!(
-            out,
-            "{},{},{},{:.4},{}",
-            csv_field(&r.rule),
-            csv_field(&r.severity),
-            r.repositories,
-            r.share,
-            r.findings
-        );
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    tool: JsonTool,
-    repositories: u64,
-    files_scanned: u64,
-    findings: Counts,
-    rules: &'a [skillaudit_store::RuleStat],
-    grades: Vec<JsonGrade>,
-    audits: Vec<JsonAudit<'a>>,
-    errors: Vec<JsonError<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonTool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct JsonGrade {
-    grade: char,
-    repositories: u64,
-    share: f64,
-}
-
-#[derive(Serialize)]
-struct JsonAudit<'a> {
-    source: &'a str,
-    commit: Option<&'a str>,
-    files_scanned: u64,
-    score: u32,
-    grade: char,
-    summary: Counts,
-}
-
-#[derive(Serialize)]
-struct JsonError<'a> {
-    source: &'a str,
-    error: &'a str,
-}
-
-fn json(stats: &CorpusStats, rules: &[skillaudit_store::RuleStat], outcomes: &[Outcome]) -> String {
-    let report = JsonReport {
-        tool: JsonTool {
-            name: skillaudit_report::TOOL_NAME,
-            version: skillaudit_report::TOOL_VERSION,
-        },
-        repositories: stats.repositories,
-        files_scanned: stats.files_scanned,
-        findings: stats.findings,
-        rules,
-        grades: stats
-            .grades
-            .iter()
-            .map(|g| JsonGrade {
-                grade: g.grade,
-                repositories: g.repositories,
-                share: share(g.repositories, stats.repositories),
-            })
-            .collect(),
-        audits: outcomes
-            .iter()
-            .filter_map(|o| {
-                let a = o.result.as_ref().ok()?;
-                Some(JsonAudit {
-                    source: &o.source.display,
-                    commit: a.commit.as_deref(),
-                    files_scanned: a.files_scanned,
-                    score: a.score,
-                    grade: a.grade,
-                    summary: a.summary,
-                })
-            })
-            .collect(),
-        errors: failures(outcomes)
-            .map(|(s, e)| JsonError {
-                source: &s.display,
-                error: e,
-            })
-            .collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&report)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise the report: {e}\"}}"));
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::render::{csv_field, md_cell};
     use super::*;
 
     #[test]

@@ -1,9 +1,11 @@
 //! The `skillaudit` command line.
 
 mod corpus;
+mod crawl;
 mod fetch_args;
 mod progress;
 mod serve;
+mod worker;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -42,6 +44,8 @@ enum Command {
     Corpus(corpus::CorpusArgs),
     /// Run the hosted audit web service (pages, JSON API, badges).
     Serve(serve::ServeArgs),
+    /// Run audit workers only (no HTTP) on the shared queue of a PostgreSQL store.
+    Worker(worker::WorkerArgs),
     /// Print the full documentation of one rule.
     Explain {
         /// A rule id, e.g. missing-user.
@@ -203,6 +207,7 @@ fn main() -> ExitCode {
         Command::GenerateDocs { check, dir } => generate_docs(&dir, check),
         Command::Corpus(args) => corpus::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Worker(args) => worker::run(args),
         Command::DebugCode { file } => match skillaudit_engine::code::dump_file(&file) {
             Ok(text) => print(&text),
             Err(e) => {

@@ -15,8 +15,10 @@ pub struct ServeArgs {
     /// Address to listen on (port 0: any free port; the chosen address is printed).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     bind: String,
-    /// The audit database (a SQLite file, created when missing).
-    #[arg(long, default_value = "skillaudit.db", value_name = "PATH")]
+    /// The audit database: a SQLite file (created when missing), or a
+    /// postgres://USER:PASSWORD@HOST:PORT/DB URL whose queue and rate limit
+    /// are shared by every `serve` and `worker` using it.
+    #[arg(long, default_value = "skillaudit.db", value_name = "PATH|URL")]
     db: String,
     /// Audits that run at the same time.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
@@ -55,6 +57,11 @@ pub struct ServeArgs {
     /// Time limit of one audit's scan, in seconds (the job fails past it).
     #[arg(long, default_value_t = 60, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     scan_timeout: u64,
+    /// With PostgreSQL: seconds a running job's lease lasts without renewal
+    /// (renewed every third of it); a stopped instance's jobs run again
+    /// elsewhere this long after it died.
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    lease: u64,
     /// The address this service is reached at (https://audit.example), for
     /// absolute URLs in badge snippets.
     #[arg(long, value_name = "URL", value_parser = parse_public_url)]
@@ -142,6 +149,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         },
         max_file_size: args.max_file_size << 20,
         scan_timeout: Duration::from_secs(args.scan_timeout),
+        lease: Duration::from_secs(args.lease),
         ..ServiceConfig::default()
     };
     let web = WebConfig {
@@ -164,7 +172,16 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        let service = AuditService::start(config, store);
+        // Starting reaches the store (PostgreSQL's client blocks): off
+        // the runtime's threads.
+        let service =
+            match tokio::task::spawn_blocking(move || AuditService::start(config, store)).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot start the audit workers: {e}");
+                    return ExitCode::from(2);
+                }
+            };
         match skillaudit_web::serve(listener, App::new(service, web), shutdown_signal()).await {
             Ok(()) => {
                 eprintln!("stopped");
@@ -179,7 +196,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 /// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -198,7 +215,7 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    eprintln!("shutting down: finishing running audits");
+    eprintln!("shutting down");
 }
 
 #[cfg(test)]

@@ -26,12 +26,18 @@
 //! - Pasted addresses are normalised first ([`forms::normalise`]:
 //!   `github.com/o/r`, `…/tree/main/dir`).
 //!
+//! With a store that has a shared queue (PostgreSQL), the queue, the job
+//! statuses and the rate limit are the store's instead of this process's
+//! memory, so several processes (`skillaudit serve`, `skillaudit worker`)
+//! share them; [`shared`] says how. SQLite keeps the in-process queue.
+//!
 //! Failure reasons are written for the person who submitted the URL: they
 //! never contain a path of the server's file system.
 
 pub mod forms;
 mod rate;
 mod run;
+mod shared;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -45,6 +51,8 @@ use skillaudit_engine::DEFAULT_MAX_FILE_SIZE;
 use skillaudit_store::{now_ms, AuditId, Caps, JobRecord, JobState, Store};
 
 pub use rate::client_key;
+pub use shared::INTERRUPTED_REASON;
+pub use skillaudit_store::QueueCounts;
 
 /// How the service runs.
 #[derive(Clone, Debug)]
@@ -70,6 +78,13 @@ pub struct ServiceConfig {
     /// Finished jobs older than this are deleted from the store when the
     /// service starts (default 30 days; their audits stay).
     pub job_retention: Duration,
+    /// With a shared queue: how long a claimed job is held without being
+    /// renewed (default 30 s; renewed every third of it). A process that
+    /// dies loses its jobs to others this long after its last renewal.
+    pub lease: Duration,
+    /// With a shared queue: how often an idle worker looks for a job
+    /// queued by another process (default 500 ms).
+    pub poll: Duration,
 }
 
 impl Default for ServiceConfig {
@@ -84,6 +99,8 @@ impl Default for ServiceConfig {
             scan_timeout: Duration::from_secs(60),
             caps: Caps::default(),
             job_retention: Duration::from_secs(30 * 24 * 3600),
+            lease: Duration::from_secs(30),
+            poll: Duration::from_millis(500),
         }
     }
 }
@@ -112,7 +129,7 @@ impl Default for RateLimit {
 pub struct JobId(pub String);
 
 impl JobId {
-    fn random() -> JobId {
+    pub(crate) fn random() -> JobId {
         let mut bytes = [0u8; 16];
         if getrandom::fill(&mut bytes).is_err() {
             // No system randomness: fall back to hashing the time and a
@@ -161,6 +178,8 @@ pub enum Refused {
     Busy { retry_after: Duration },
     /// The service is stopping.
     ShuttingDown,
+    /// The shared queue cannot be reached now (its database is down).
+    Unavailable,
 }
 
 impl fmt::Display for Refused {
@@ -178,6 +197,9 @@ impl fmt::Display for Refused {
                 whole_seconds(*retry_after)
             ),
             Refused::ShuttingDown => f.write_str("the service is shutting down; try again later"),
+            Refused::Unavailable => {
+                f.write_str("the audit queue cannot be reached right now; try again in a minute")
+            }
         }
     }
 }
@@ -241,6 +263,10 @@ pub struct JobInfo {
     pub finished_at: Option<i64>,
 }
 
+/// How long stopping waits for the workers of a shared queue (their jobs
+/// are handed back already).
+pub const SHARED_STOP_WAIT: Duration = Duration::from_secs(2);
+
 /// What a restarted service says about the jobs it found unfinished.
 pub const RESTART_REASON: &str = "the service restarted before this audit finished; run it again";
 
@@ -280,7 +306,11 @@ struct Inner {
     state: Mutex<State>,
     /// Signalled when a job is queued or the service shuts down.
     work: Condvar,
+    /// Signalled when the service shuts down (the lease keeper waits on it).
+    stopping: Condvar,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// This process's part of a shared queue, when the store has one.
+    shared: Option<shared::Shared>,
 }
 
 impl Inner {
@@ -302,10 +332,19 @@ impl AuditService {
     /// store holds as queued or running (a previous process stopped) fail
     /// with [`RESTART_REASON`]; finished jobs older than
     /// `config.job_retention` are deleted.
+    ///
+    /// With a shared queue (PostgreSQL) nothing is failed at start (other
+    /// processes' jobs are running): jobs whose lease ran out go back to
+    /// the queue instead, and a keeper thread renews this process's leases.
     pub fn start(config: ServiceConfig, store: Arc<dyn Store>) -> AuditService {
         let workers = config.workers.max(1);
         let now = now_ms();
-        if let Err(e) = store.fail_unfinished_jobs(RESTART_REASON, now) {
+        let shared = store.queue().map(|_| shared::Shared::new());
+        if let Some(queue) = store.queue() {
+            if let Err(e) = queue.requeue_expired(now, INTERRUPTED_REASON) {
+                eprintln!("skillaudit service: cannot requeue expired jobs: {e}");
+            }
+        } else if let Err(e) = store.fail_unfinished_jobs(RESTART_REASON, now) {
             eprintln!("skillaudit service: cannot close the jobs of a previous run: {e}");
         }
         let retention = i64::try_from(config.job_retention.as_millis()).unwrap_or(i64::MAX);
@@ -326,14 +365,28 @@ impl AuditService {
             config,
             store,
             work: Condvar::new(),
+            stopping: Condvar::new(),
             workers: Mutex::new(Vec::new()),
+            shared,
         });
-        let mut handles = Vec::with_capacity(workers);
-        for n in 0..workers {
+        let mut handles = Vec::with_capacity(workers + 1);
+        for n in 0..=workers {
             let inner = Arc::clone(&inner);
+            let keeper = n == workers;
+            if keeper && inner.shared.is_none() {
+                break;
+            }
             let handle = std::thread::Builder::new()
-                .name(format!("audit-worker-{n}"))
-                .spawn(move || worker(&inner));
+                .name(if keeper {
+                    "audit-lease-keeper".into()
+                } else {
+                    format!("audit-worker-{n}")
+                })
+                .spawn(move || match (inner.store.queue(), inner.shared.as_ref()) {
+                    (Some(q), Some(sh)) if keeper => shared::keeper(&inner, q, sh),
+                    (Some(q), Some(sh)) => shared::worker(&inner, q, sh),
+                    _ => worker(&inner),
+                });
             match handle {
                 Ok(h) => handles.push(h),
                 Err(e) => eprintln!("skillaudit service: cannot start a worker thread: {e}"),
@@ -354,6 +407,9 @@ impl AuditService {
         let checked = fetch::check_url(&url, &self.inner.config.policy)
             .map_err(|e| Refused::Url(e.to_string()))?;
         let key = checked.source_key();
+        if let Some(queue) = self.inner.store.queue() {
+            return self.submit_shared(queue, &checked, key, client);
+        }
         let mut st = self.inner.lock();
         if st.shutting_down {
             return Err(Refused::ShuttingDown);
@@ -418,6 +474,65 @@ impl AuditService {
         })
     }
 
+    /// [`submit`](Self::submit) into the shared queue: the shared rate
+    /// limit, then a row (or the repository's job in flight).
+    fn submit_shared(
+        &self,
+        queue: &dyn skillaudit_store::JobQueue,
+        checked: &fetch::CheckedUrl,
+        key: String,
+        client: IpAddr,
+    ) -> Result<Submitted, Refused> {
+        use skillaudit_store::{Enqueued, NewJob};
+        if self.inner.lock().shutting_down {
+            return Err(Refused::ShuttingDown);
+        }
+        let unavailable = |e: skillaudit_store::StoreError| {
+            eprintln!("skillaudit service: the shared queue: {e}");
+            Refused::Unavailable
+        };
+        let rate = self.inner.config.rate;
+        let who = client_key(client).to_string();
+        queue
+            .take_token(&who, rate.per_minute, rate.burst, now_ms())
+            .map_err(unavailable)?
+            .map_err(|retry_after| Refused::RateLimited { retry_after })?;
+        let id = JobId::random();
+        let job = NewJob {
+            id: id.0.clone(),
+            source: key,
+            url: checked.url(),
+            client: Some(who.clone()),
+            created_at: now_ms(),
+        };
+        let capacity = self.inner.config.queue_capacity as u64;
+        match queue.enqueue(&job, Some(capacity)).map_err(unavailable)? {
+            Enqueued::Queued => {
+                self.inner.work.notify_one();
+                Ok(Submitted {
+                    job: id,
+                    joined: false,
+                })
+            }
+            Enqueued::Joined(existing) => Ok(Submitted {
+                job: JobId(existing),
+                joined: true,
+            }),
+            Enqueued::Full { queued } => {
+                if let Err(e) = queue.refund_token(&who, rate.burst) {
+                    eprintln!("skillaudit service: cannot refund a token: {e}");
+                }
+                let typical = self.inner.lock().typical;
+                let rounds = (queued / self.inner.config.workers.max(1) as u64).max(1) as u32;
+                Err(Refused::Busy {
+                    retry_after: typical
+                        .saturating_mul(rounds)
+                        .clamp(Duration::from_secs(1), Duration::from_secs(120)),
+                })
+            }
+        }
+    }
+
     /// A job's status; `None` for an unknown id. Jobs this process does
     /// not hold in memory are read from the store (a local read).
     pub fn job(&self, id: &JobId) -> Option<JobStatus> {
@@ -447,7 +562,16 @@ impl AuditService {
         }
         match self.inner.store.job(&id.0) {
             Ok(Some(r)) => Some(JobInfo {
-                status: JobStatus::from(&r.state),
+                status: match (&r.state, self.inner.store.queue()) {
+                    (JobState::Queued, Some(queue)) => JobStatus::Queued {
+                        position: queue
+                            .position(&r.id)
+                            .ok()
+                            .flatten()
+                            .map_or(1, |p| p as usize),
+                    },
+                    (state, _) => JobStatus::from(state),
+                },
                 source: r.source,
                 url: r.url,
                 created_at: r.created_at,
@@ -467,14 +591,27 @@ impl AuditService {
         &self.inner.store
     }
 
-    /// Jobs waiting for a worker now.
+    /// Jobs waiting for a worker now (in this process's queue; see
+    /// [`queue_counts`](Self::queue_counts) for a shared one).
     pub fn queued(&self) -> usize {
         self.inner.lock().queue.len()
     }
 
-    /// Jobs being audited now.
+    /// Jobs being audited by this process now.
     pub fn running(&self) -> usize {
         self.inner.lock().running
+    }
+
+    /// Is the queue shared with other processes (in the store)?
+    pub fn is_shared(&self) -> bool {
+        self.inner.shared.is_some()
+    }
+
+    /// The shared queue's jobs per state over every process (a store
+    /// read; call it where blocking is allowed); `None` without a shared
+    /// queue, an error when the store cannot be read.
+    pub fn queue_counts(&self) -> Option<Result<QueueCounts, skillaudit_store::StoreError>> {
+        self.inner.store.queue().map(|q| q.counts())
     }
 
     /// Worker threads.
@@ -490,7 +627,28 @@ impl AuditService {
     /// Stop taking jobs: queued jobs fail ("the service is shutting down"),
     /// running audits finish, the workers are joined. Idempotent; a call
     /// from a worker thread (never made by this crate) would not join.
+    ///
+    /// With a shared queue, the jobs this process is running are handed
+    /// back to the queue at once for other processes, and the workers are
+    /// waited for at most [`SHARED_STOP_WAIT`] (their results are dropped).
     pub fn shutdown(&self) {
+        if let (Some(queue), Some(shared)) = (self.inner.store.queue(), self.inner.shared.as_ref())
+        {
+            self.inner.lock().shutting_down = true;
+            self.inner.work.notify_all();
+            self.inner.stopping.notify_all();
+            let n = shared::hand_back(queue, shared);
+            if n > 0 {
+                eprintln!("skillaudit service: {n} running job(s) handed back to the queue");
+            }
+            let handles: Vec<JoinHandle<()>> =
+                std::mem::take(&mut *self.inner.workers.lock().unwrap_or_else(|e| e.into_inner()));
+            let until = Instant::now() + SHARED_STOP_WAIT;
+            while Instant::now() < until && handles.iter().any(|h| !h.is_finished()) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            return;
+        }
         {
             let mut st = self.inner.lock();
             st.shutting_down = true;
@@ -574,7 +732,9 @@ fn worker(inner: &Inner) {
         }));
         let stage = match outcome {
             Ok(Ok((audit, reused))) => Stage::Done { audit, reused },
-            Ok(Err(reason)) => Stage::Failed { reason },
+            Ok(Err(failure)) => Stage::Failed {
+                reason: failure.reason,
+            },
             Err(_) => {
                 eprintln!("skillaudit service: job {id}: the audit panicked");
                 Stage::Failed {

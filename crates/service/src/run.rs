@@ -28,20 +28,67 @@ use crate::ServiceConfig;
 /// own stop, and the thread is gone).
 const GRACE: Duration = Duration::from_millis(500);
 
-/// One audit: the remote head, the store, or a clone and a scan.
+/// Why an audit could not be made.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// For the person who submitted the URL.
+    pub reason: String,
+    /// A problem on our side (the store, the local disk) that may pass:
+    /// with a shared queue the job is tried again (up to
+    /// `skillaudit_store::MAX_ATTEMPTS` times).
+    pub retry: bool,
+}
+
+impl Failure {
+    fn fin(reason: String) -> Failure {
+        Failure {
+            reason,
+            retry: false,
+        }
+    }
+}
+
+/// What an audit produced, before it is stored.
+pub(crate) enum Prepared {
+    /// The store has an audit of this commit made this way already.
+    Reused(AuditId),
+    /// A new audit to store.
+    Scanned(Box<NewAudit>),
+}
+
+/// One audit, stored: the remote head, the store, or a clone and a scan.
 pub(crate) fn audit(
     config: &ServiceConfig,
     store: &dyn Store,
     url: &str,
     key: &str,
-) -> Result<(AuditId, bool), String> {
+) -> Result<(AuditId, bool), Failure> {
+    match prepare(config, store, url, key)? {
+        Prepared::Reused(id) => Ok((id, true)),
+        Prepared::Scanned(new) => {
+            let id = store
+                .insert_audit(&new)
+                .map_err(|e| store_failure(url, &e))?;
+            Ok((id, false))
+        }
+    }
+}
+
+/// One audit up to storing it: the remote head, a stored audit of that
+/// commit, or a clone and a bounded scan.
+pub(crate) fn prepare(
+    config: &ServiceConfig,
+    store: &dyn Store,
+    url: &str,
+    key: &str,
+) -> Result<Prepared, Failure> {
     let policy = &config.policy;
     let asked = Instant::now();
     let head = fetch::remote_head(url, policy).map_err(|e| fetch_failure(url, e))?;
     match store.latest_for_commit(key, &head) {
         // Only an audit made the way this service makes them.
         Ok(Some(previous)) if previous.tool_version == TOOL_VERSION && previous.untrusted => {
-            return Ok((previous.id, true));
+            return Ok(Prepared::Reused(previous.id));
         }
         Ok(_) => {}
         Err(e) => return Err(store_failure(url, &e)),
@@ -54,11 +101,8 @@ pub(crate) fn audit(
         .max(Duration::from_secs(1));
     let checkout =
         fetch::fetch(url, &policy.clone().timeout(left)).map_err(|e| fetch_failure(url, e))?;
-    let new = scan_bounded(config, checkout, url, key, started)?;
-    let id = store
-        .insert_audit(&new)
-        .map_err(|e| store_failure(url, &e))?;
-    Ok((id, false))
+    let new = scan_bounded(config, checkout, url, key, started).map_err(Failure::fin)?;
+    Ok(Prepared::Scanned(Box::new(new)))
 }
 
 /// The message of a scan that reached the service's time limit.
@@ -172,20 +216,25 @@ fn scan_checkout(
     Ok(new)
 }
 
-fn fetch_failure(url: &str, e: FetchError) -> String {
+fn fetch_failure(url: &str, e: FetchError) -> Failure {
     match e {
         FetchError::Io(detail) => {
             eprintln!("skillaudit service: fetching {url}: {detail}");
-            "the server could not fetch this repository (a problem on our side); try again later"
-                .into()
+            Failure {
+                reason: "the server could not fetch this repository (a problem on our side); try again later".into(),
+                retry: true,
+            }
         }
-        other => other.to_string(),
+        other => Failure::fin(other.to_string()),
     }
 }
 
-fn store_failure(url: &str, e: &skillaudit_store::StoreError) -> String {
+pub(crate) fn store_failure(url: &str, e: &skillaudit_store::StoreError) -> Failure {
     eprintln!("skillaudit service: storing the audit of {url}: {e}");
-    "the audit could not be stored (a problem on our side); try again later".into()
+    Failure {
+        reason: "the audit could not be stored (a problem on our side); try again later".into(),
+        retry: true,
+    }
 }
 
 /// `text` with every occurrence of these directories replaced.

@@ -2,13 +2,16 @@
 //! fingerprint, related locations and fix) and notice, and the corpus view
 //! over them.
 //!
-//! The [`Store`] trait is the whole interface; [`SqliteStore`] (one file,
-//! SQLite bundled into the binary) is the backend today, and a PostgreSQL
-//! one can implement the same trait for several web instances sharing a
-//! database. The SQL of the schema lives in numbered files under
-//! `migrations/` ([`migrate`]), applied in order and recorded in a
-//! `schema_version` table. Every query is parameterised: no value from a
-//! repository is ever spliced into SQL text.
+//! The [`Store`] trait is the whole interface, with two backends:
+//! [`SqliteStore`] (one file, SQLite bundled into the binary) and
+//! [`PostgresStore`] (a PostgreSQL server shared by several instances,
+//! through a connection pool). Only PostgreSQL also offers the shared
+//! [`JobQueue`] (a `jobs` table claimed with `FOR UPDATE SKIP LOCKED` under
+//! leases, and a shared rate limit): [`Store::queue`]. The SQL of the schema
+//! lives in numbered files under `migrations/` ([`migrate`]), the same for
+//! both backends, applied in order and recorded in a `schema_version`
+//! table. Every query is parameterised: no value from a repository is ever
+//! spliced into SQL text.
 //!
 //! Nothing outside this crate depends on the database driver: callers see
 //! the plain records below and [`StoreError`].
@@ -17,9 +20,14 @@ mod from_scan;
 pub use from_scan::{Caps, TOOL_VERSION};
 mod jobs;
 pub mod migrate;
+mod postgres;
+mod queue;
 mod sqlite;
+pub mod testing;
 
 pub use jobs::{JobRecord, JobState};
+pub use postgres::{redact_url, PostgresStore, PASSWORD_FILE_VAR};
+pub use queue::{Claimed, Enqueued, JobQueue, NewJob, QueueCounts, MAX_ATTEMPTS};
 
 use serde::Serialize;
 
@@ -313,17 +321,26 @@ pub trait Store: Send + Sync {
     fn fail_unfinished_jobs(&self, reason: &str, at: i64) -> Result<u64>;
     /// Forget jobs that finished before `before` (their audits stay).
     fn forget_jobs(&self, before: i64) -> Result<u64>;
+
+    /// The queue shared by every process using this store, when the
+    /// backend has one (PostgreSQL); `None` for SQLite, whose one process
+    /// keeps its queue in memory.
+    fn queue(&self) -> Option<&dyn JobQueue> {
+        None
+    }
 }
 
-/// Open the store named by `location`: a file path for SQLite (created when
-/// missing). A `postgres://` URL is recognised and refused until that
-/// backend exists.
+/// Is `location` a PostgreSQL URL (`postgres://…`, `postgresql://…`)?
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// Open the store named by `location`: a `postgres://` or `postgresql://`
+/// URL for PostgreSQL (migrated when needed, under an advisory lock), any
+/// other text is the path of a SQLite file (created when missing).
 pub fn open(location: &str) -> Result<Box<dyn Store>> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(StoreError(
-            "the PostgreSQL backend is not available in this build; give the path of a SQLite file"
-                .into(),
-        ));
+    if is_postgres_url(location) {
+        return Ok(Box::new(PostgresStore::open(location)?));
     }
     Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
 }

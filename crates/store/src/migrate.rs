@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_hosted.sql",
         sql: include_str!("../migrations/0003_hosted.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_shared_queue.sql",
+        sql: include_str!("../migrations/0004_shared_queue.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -48,6 +53,18 @@ const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (
 
 fn sql_error(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| StoreError(format!("{what}: {e}"))
+}
+
+/// A migration's SQL as PostgreSQL runs it: SQLite's row-id keys
+/// (`INTEGER PRIMARY KEY`) become identity columns, and every `INTEGER`
+/// is a `BIGINT` (times are milliseconds). Nothing else differs: the
+/// files are written in the subset both databases accept.
+pub fn postgres_sql(sql: &str) -> String {
+    sql.replace(
+        "INTEGER PRIMARY KEY",
+        "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    )
+    .replace("INTEGER", "BIGINT")
 }
 
 /// The version a database is at (0 for a new one).

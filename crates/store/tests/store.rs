@@ -1,5 +1,8 @@
-//! The SQLite store end to end: migrations, re-opening, round trips, the
-//! corpus query.
+//! The stores end to end: migrations, re-opening, round trips, the corpus
+//! query, jobs. One suite, two backends: every test taking a `&dyn Store`
+//! runs on SQLite (in memory) and on PostgreSQL (a fresh database on the
+//! server of `SKILLAUDIT_TEST_POSTGRES`, see `docs/TESTING.md`), listed in
+//! `on_both!` at the end.
 
 use std::sync::Arc;
 
@@ -157,9 +160,7 @@ fn reopening_keeps_the_audits_and_does_not_migrate_again() {
     assert_eq!(generic.audits(Page::first(10)).unwrap().len(), 1);
 }
 
-#[test]
-fn an_audit_reads_back_as_it_was_written() {
-    let store = SqliteStore::in_memory().unwrap();
+fn an_audit_reads_back_as_it_was_written(store: &dyn Store) {
     let a = full_audit();
     let id = store.insert_audit(&a).unwrap();
     let back = store.audit(id).unwrap().unwrap();
@@ -172,9 +173,7 @@ fn an_audit_reads_back_as_it_was_written() {
     assert_eq!(store.audit(AuditId(id.0 + 1)).unwrap(), None);
 }
 
-#[test]
-fn hostile_text_round_trips_unchanged() {
-    let store = SqliteStore::in_memory().unwrap();
+fn hostile_text_round_trips_unchanged(store: &dyn Store) {
     let nasty = [
         "'); DROP TABLE audits; --",
         "\" OR 1=1 --",
@@ -229,9 +228,7 @@ fn hostile_text_round_trips_unchanged() {
     );
 }
 
-#[test]
-fn a_value_outside_the_schema_is_refused_and_nothing_is_half_written() {
-    let store = SqliteStore::in_memory().unwrap();
+fn a_value_outside_the_schema_is_refused_and_nothing_is_half_written(store: &dyn Store) {
     let mut a = audit(
         "r",
         'C',
@@ -251,9 +248,7 @@ fn a_value_outside_the_schema_is_refused_and_nothing_is_half_written() {
     assert!(store.insert_audit(&a).is_err());
 }
 
-#[test]
-fn the_corpus_counts_each_repository_once_per_rule() {
-    let store = SqliteStore::in_memory().unwrap();
+fn the_corpus_counts_each_repository_once_per_rule(store: &dyn Store) {
     // r1: five findings of one rule in two files.
     let many: Vec<FindingRecord> = (1..=5)
         .map(|i| {
@@ -346,9 +341,7 @@ fn the_corpus_counts_each_repository_once_per_rule() {
     );
 }
 
-#[test]
-fn history_pages_newest_first_and_commits_are_found() {
-    let store = SqliteStore::in_memory().unwrap();
+fn history_pages_newest_first_and_commits_are_found(store: &dyn Store) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let mut a = audit("https://github.com/o/r", 'A', vec![]);
@@ -418,7 +411,23 @@ fn history_pages_newest_first_and_commits_are_found() {
 #[test]
 fn threads_share_one_store() {
     let tmp = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&tmp.path().join("db.sqlite")).unwrap());
+    threads_share(Arc::new(
+        SqliteStore::open(&tmp.path().join("db.sqlite")).unwrap(),
+    ));
+}
+
+#[test]
+fn threads_share_one_postgres_store() {
+    let Some(db) = skillaudit_store::testing::TestDb::create("threads_share_one_postgres_store")
+    else {
+        return;
+    };
+    threads_share(Arc::new(
+        skillaudit_store::PostgresStore::open(db.url()).unwrap(),
+    ));
+}
+
+fn threads_share(store: Arc<dyn Store>) {
     let handles: Vec<_> = (0..4)
         .map(|t| {
             let store = Arc::clone(&store);
@@ -457,10 +466,6 @@ fn unusable_locations_are_errors() {
         .err()
         .unwrap();
     assert!(e.0.contains("cannot open the database"), "{e}");
-    let e = skillaudit_store::open("postgres://db.internal/skillaudit")
-        .err()
-        .unwrap();
-    assert!(e.0.contains("PostgreSQL"), "{e}");
     // Not a database at all.
     let junk = tmp.path().join("junk.db");
     std::fs::write(
@@ -471,8 +476,7 @@ fn unusable_locations_are_errors() {
     assert!(SqliteStore::open(&junk).is_err());
 }
 
-#[test]
-fn a_real_scan_is_stored_whole() {
+fn a_real_scan_is_stored_whole(store: &dyn Store) {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("Dockerfile"),
@@ -491,7 +495,6 @@ fn a_real_scan_is_stored_whole() {
     let result = skillaudit_engine::scan(&options).unwrap();
     assert!(result.findings.len() >= 3);
     let a = NewAudit::from_scan(&result, "local", None, 1, 2);
-    let store = SqliteStore::in_memory().unwrap();
     let id = store.insert_audit(&a).unwrap();
     let back = store.audit(id).unwrap().unwrap();
     assert_eq!(back.summary.grade, result.grade);
@@ -536,8 +539,7 @@ fn a_real_scan_is_stored_whole() {
     );
 }
 
-#[test]
-fn stored_source_lines_never_hold_a_whole_secret() {
+fn stored_source_lines_never_hold_a_whole_secret(store: &dyn Store) {
     let tmp = tempfile::tempdir().unwrap();
     let token = "ghp_R2d7kQ9vXw3LmN8pT5yZa1Bc4De6Fg0Hi2Jk";
     std::fs::write(
@@ -550,7 +552,6 @@ fn stored_source_lines_never_hold_a_whole_secret() {
         ..Default::default()
     };
     let result = skillaudit_engine::scan(&options).unwrap();
-    let store = SqliteStore::in_memory().unwrap();
     let id = store
         .insert_audit(&NewAudit::from_scan(&result, "local", None, 1, 2))
         .unwrap();
@@ -616,13 +617,11 @@ fn a_version_2_database_is_upgraded_and_its_audits_read_back() {
     store.health().unwrap();
 }
 
-#[test]
-fn jobs_move_on_survive_and_are_forgotten() {
+fn jobs_move_on_survive_and_are_forgotten(store: &dyn Store) {
     use skillaudit_store::{JobRecord, JobState};
-    let store = SqliteStore::in_memory().unwrap();
     let job = |id: &str| JobRecord {
         id: id.into(),
-        source: "https://github.com/o/r".into(),
+        source: format!("https://github.com/o/{id}"),
         url: "https://github.com/o/r.git".into(),
         state: JobState::Queued,
         created_at: 100,
@@ -633,6 +632,12 @@ fn jobs_move_on_survive_and_are_forgotten() {
     store.insert_job(&job("b")).unwrap();
     store.insert_job(&job("c")).unwrap();
     assert!(store.insert_job(&job("a")).is_err(), "ids are unique");
+    let mut twin = job("d");
+    twin.source = "https://github.com/o/a".into();
+    assert!(
+        store.insert_job(&twin).is_err(),
+        "one job per repository in flight"
+    );
     let audit = store.insert_audit(&full_audit()).unwrap();
     store.set_job_state("a", &JobState::Running, 200).unwrap();
     store
@@ -676,9 +681,7 @@ fn jobs_move_on_survive_and_are_forgotten() {
     assert!(store.audit(audit).unwrap().is_some());
 }
 
-#[test]
-fn the_previous_audit_is_the_same_source_just_before() {
-    let store = SqliteStore::in_memory().unwrap();
+fn the_previous_audit_is_the_same_source_just_before(store: &dyn Store) {
     let first = store
         .insert_audit(&audit("https://github.com/o/r", 'F', vec![]))
         .unwrap();
@@ -711,7 +714,22 @@ fn the_previous_audit_is_the_same_source_just_before() {
 #[test]
 fn a_file_store_reads_from_many_threads_while_one_writes() {
     let tmp = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(&tmp.path().join("audits.db")).unwrap());
+    reads_while_writing(Arc::new(
+        SqliteStore::open(&tmp.path().join("audits.db")).unwrap(),
+    ));
+}
+
+#[test]
+fn a_postgres_store_reads_from_many_threads_while_one_writes() {
+    let Some(db) = skillaudit_store::testing::TestDb::create("reads_while_writing") else {
+        return;
+    };
+    reads_while_writing(Arc::new(
+        skillaudit_store::PostgresStore::open(db.url()).unwrap(),
+    ));
+}
+
+fn reads_while_writing(store: Arc<dyn Store>) {
     let id = store.insert_audit(&full_audit()).unwrap();
     let readers: Vec<_> = (0..8)
         .map(|_| {
@@ -733,3 +751,37 @@ fn a_file_store_reads_from_many_threads_while_one_writes() {
     assert_eq!(store.audits(Page::first(100)).unwrap().len(), 21);
     store.health().unwrap();
 }
+
+/// Each test function on both backends: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&skillaudit_store::SqliteStore::in_memory().unwrap());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                let Some(db) = skillaudit_store::testing::TestDb::create(stringify!($name)) else {
+                    return;
+                };
+                let store = skillaudit_store::PostgresStore::open(db.url()).unwrap();
+                super::$name(&store);
+            })*
+        }
+    };
+}
+
+on_both!(
+    an_audit_reads_back_as_it_was_written,
+    hostile_text_round_trips_unchanged,
+    a_value_outside_the_schema_is_refused_and_nothing_is_half_written,
+    the_corpus_counts_each_repository_once_per_rule,
+    history_pages_newest_first_and_commits_are_found,
+    a_real_scan_is_stored_whole,
+    stored_source_lines_never_hold_a_whole_secret,
+    jobs_move_on_survive_and_are_forgotten,
+    the_previous_audit_is_the_same_source_just_before
+);

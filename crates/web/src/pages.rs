@@ -262,15 +262,32 @@ pub(crate) async fn badge(
 /// `/healthz`: 200 when the store answers, 503 when it does not; the
 /// queue's depth either way.
 pub(crate) async fn healthz(State(app): State<App>) -> Response {
-    let store_ok = app.query(|s| s.health()).await.is_ok();
+    let service = app.service().clone();
+    let shared = service.is_shared();
+    // With a shared queue, its counts over every instance (a store read).
+    let counts = app
+        .query(move |s| {
+            s.health()?;
+            service.queue_counts().transpose()
+        })
+        .await;
+    let store_ok = counts.is_ok();
     let service = app.service();
-    let body = json!({
+    let mut body = json!({
         "status": if store_ok { "ok" } else { "unavailable" },
         "store": if store_ok { "ok" } else { "unavailable" },
+        "queue": if shared { "shared" } else { "memory" },
         "queued": service.queued(),
         "running": service.running(),
         "workers": service.workers(),
     });
+    if let Ok(Some(c)) = counts {
+        body["queued"] = json!(c.queued);
+        body["running"] = json!(c.running);
+        body["running_here"] = json!(service.running());
+        body["done"] = json!(c.done);
+        body["failed"] = json!(c.failed);
+    }
     let status = if store_ok {
         StatusCode::OK
     } else {

@@ -59,6 +59,11 @@ fn refusal(r: &Refused) -> (StatusCode, String, Option<u64>) {
             "The service is restarting; try again in a minute.".to_string(),
             Some(60),
         ),
+        Refused::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The audit queue cannot be reached right now; try again in a minute.".to_string(),
+            Some(30),
+        ),
     }
 }
 
@@ -175,10 +180,10 @@ pub(crate) async fn api_submit(
     };
     match submit(&app, url, client).await {
         Ok(s) => {
-            let status = app
-                .service()
-                .job(&s.job)
-                .map(|st| status_name(&st))
+            // A status read may reach the store: on the blocking pool.
+            let status = job_info(&app, s.job.clone())
+                .await
+                .map(|info| status_name(&info.status))
                 .unwrap_or("queued");
             (
                 StatusCode::ACCEPTED,
