@@ -25,6 +25,7 @@ pub mod filter;
 pub mod fingerprint;
 pub mod fix;
 pub mod group;
+pub mod hardened;
 pub mod progress;
 pub mod score;
 pub mod suppress;
@@ -504,6 +505,7 @@ pub fn scan_with(
     // the fix is manual) — only when a report or `--fix` needs them.
     if options.fix_edits {
         fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
+        hardened::annotate(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
     }
 
     // Stage 7: score, and positions for rendering.

@@ -364,3 +364,38 @@ fn a_long_syntax_mount_without_type_is_reported_at_medium_confidence_with_a_note
     assert_eq!(typed.confidence, skillaudit_rules::Confidence::High);
     assert!(!typed.message.contains("type:"), "{}", typed.message);
 }
+
+#[test]
+fn a_documentation_example_gets_the_whole_hardened_command_in_its_help() {
+    let dir = repo(&[(
+        "README.md",
+        "```bash\ndocker run -i --rm \\\n  --read-only --tmpfs /tmp \\\n  ghcr.io/acme/mcp-demo:1.0 --port 3\n```\n\n\
+         ```json\n{\"mcpServers\": {\"d\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"ghcr.io/acme/other:2\"]}}}\n```\n",
+    )]);
+    let r = scanned(dir.path());
+    let helps: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|s| s.finding.rule.id == "missing-no-new-privileges")
+        .filter_map(|s| s.finding.fix.as_ref().map(|f| f.description.as_str()))
+        .collect();
+    assert_eq!(helps.len(), 2, "{helps:?}");
+    // Only the missing flags are added; --read-only was there already.
+    assert!(helps[0].ends_with(
+        "the example with every missing flag: `docker run --cap-drop ALL --security-opt no-new-privileges:true --pids-limit 256 --memory 512m --cpus 1.0 -i --rm --read-only --tmpfs /tmp ghcr.io/acme/mcp-demo:1.0 --port 3`"
+    ), "{}", helps[0]);
+    assert!(helps[1].ends_with(
+        "`[\"run\", \"--cap-drop\", \"ALL\", \"--security-opt\", \"no-new-privileges:true\", \"--pids-limit\", \"256\", \"--memory\", \"512m\", \"--cpus\", \"1.0\", \"--read-only\", \"--tmpfs\", \"/tmp\", \"-i\", \"ghcr.io/acme/other:2\"]`"
+    ), "{}", helps[1]);
+    // A deployment's help stays the rule's own.
+    let dep = repo(&[(
+        "run.sh",
+        "#!/bin/sh\ndocker run -i --rm ghcr.io/acme/mcp-demo:1.0\n",
+    )]);
+    let d = scanned(dep.path());
+    assert!(d
+        .findings
+        .iter()
+        .filter_map(|s| s.finding.fix.as_ref())
+        .all(|f| !f.description.contains("every missing flag")));
+}
