@@ -117,6 +117,32 @@ struct ScanArgs {
     /// Disregard inline ignore comments and the config's `disable`, `[[ignore]]` and `[allow.*]`.
     #[arg(long)]
     no_ignores: bool,
+    /// Show only findings of these contexts (where the container or code
+    /// comes from); repeat or separate with commas.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "CONTEXT")]
+    context: Vec<ContextArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ContextArg {
+    Deployment,
+    Documentation,
+    Development,
+    Ci,
+    Test,
+}
+
+impl ContextArg {
+    fn purpose(self) -> skillaudit_engine::Purpose {
+        use skillaudit_engine::Purpose;
+        match self {
+            ContextArg::Deployment => Purpose::Runtime,
+            ContextArg::Documentation => Purpose::Documentation,
+            ContextArg::Development => Purpose::Development,
+            ContextArg::Ci => Purpose::Ci,
+            ContextArg::Test => Purpose::Test,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -332,6 +358,7 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         no_ignores: args.no_ignores,
         baseline,
         record_baseline: args.write_baseline.is_some(),
+        contexts: args.context.iter().map(|c| c.purpose()).collect(),
         ..ScanOptions::default()
     };
     if args.diff || args.fix || args.unsafe_fixes {

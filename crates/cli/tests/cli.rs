@@ -706,3 +706,74 @@ fn explain_of_the_secret_rules_says_what_is_credential_shaped_and_what_is_a_plac
         }
     }
 }
+
+/// Contexts (issue 14): `context` and `occurrences` in JSON, `--context`,
+/// `[context.<name>]` in skillaudit.toml, and the SARIF property.
+#[test]
+fn contexts_filter_and_configure_and_examples_are_grouped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut readme = String::from("# Demo\n\n");
+    for i in 0..3 {
+        readme.push_str(&format!(
+            "```bash\ndocker run -i --rm ghcr.io/acme/mcp-demo:1.{i}\n```\n\n"
+        ));
+    }
+    std::fs::write(dir.path().join("README.md"), readme).expect("write");
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).expect("mkdir");
+    std::fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker run --privileged ghcr.io/o/s:1\n",
+    )
+    .expect("write");
+    let all = json_of(dir.path(), &["--min-severity", "info"]);
+    let findings = all["findings"].as_array().expect("findings");
+    let docs: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["path"] == "README.md")
+        .collect();
+    assert!(!docs.is_empty());
+    for f in &docs {
+        assert_eq!(f["context"], "documentation", "{f}");
+        assert_eq!(f["occurrences"], 3, "{f}");
+        assert_eq!(f["related"].as_array().map(Vec::len), Some(2), "{f}");
+    }
+    assert!(findings.iter().any(|f| f["context"] == "ci"
+        && f["rule"] == "privileged-container"
+        && f["severity"] == "high"));
+
+    let only_ci = json_of(dir.path(), &["--context", "ci", "--min-severity", "info"]);
+    let ci = only_ci["findings"].as_array().expect("findings");
+    assert!(!ci.is_empty());
+    assert!(ci.iter().all(|f| f["context"] == "ci"));
+
+    std::fs::write(
+        dir.path().join("skillaudit.toml"),
+        "[context.ci]\nseverity-offset = -1\n",
+    )
+    .expect("write");
+    let lowered = json_of(dir.path(), &["--context", "ci,documentation"]);
+    let lowered = lowered["findings"].as_array().expect("findings");
+    assert!(lowered.iter().any(|f| f["context"] == "documentation"));
+    assert!(lowered
+        .iter()
+        .any(|f| f["rule"] == "privileged-container" && f["severity"] == "medium"));
+
+    let out = skillaudit()
+        .args(["scan", "--format", "sarif", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results
+        .iter()
+        .any(|r| r["properties"]["context"] == "documentation"
+            && r["properties"]["occurrences"] == 3));
+
+    let bad = skillaudit()
+        .args(["scan", "--context", "prod"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -10,12 +10,14 @@
 //! `/` is anchored at the root (`examples/**`, `deploy/compose.yaml`). A
 //! pattern that matches a directory matches everything under it.
 
+mod context;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use skillaudit_model::settings::ImagePattern;
-use skillaudit_model::Settings;
+use skillaudit_model::{Purpose, Settings};
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::{Allowance, Severity};
 use skillaudit_syntax::LineIndex;
@@ -34,7 +36,10 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "non-root-images",
     "allow",
+    "context",
 ];
+
+pub use context::{shift, ContextConfig};
 
 /// `fail-on`: a severity, or never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +66,8 @@ pub struct Config {
     pub non_root_images: Vec<ImagePattern>,
     /// Deliberate exceptions: findings kept at `info` with a reason.
     pub allow: Vec<Allow>,
+    /// `[context.<name>]`: per-context severity offsets and switches.
+    pub contexts: Vec<(Purpose, ContextConfig)>,
 }
 
 /// `[[ignore]]`: rules ignored for path globs.
@@ -168,6 +175,17 @@ impl Config {
         self.allow
             .iter()
             .find(|x| x.allowance == a && x.paths.as_ref().is_none_or(|p| p.matches(path)))
+    }
+
+    /// What the configuration says about a context (the defaults when
+    /// nothing).
+    pub fn context(&self, p: Purpose) -> ContextConfig {
+        self.contexts
+            .iter()
+            .rev()
+            .find(|(q, _)| *q == p)
+            .map(|(_, c)| *c)
+            .unwrap_or_default()
     }
 
     pub fn excludes(&self, path: &str) -> bool {
@@ -383,6 +401,7 @@ impl Parser<'_> {
                         )?);
                     }
                 }
+                "context" => c.contexts = self.contexts(key, item)?,
                 _ => {
                     return Err(self.error(
                         key.span(),
@@ -729,7 +748,7 @@ paths = ["deploy/compose.yaml"]
 
     #[test]
     fn errors_carry_their_position() {
-        assert_eq!(err("disable = []\nfoo = 1\n"), "skillaudit.toml:2:1: unknown key `foo` (expected one of: fail-on, min-severity, disable, severity, ignore, exclude, non-root-images, allow)");
+        assert_eq!(err("disable = []\nfoo = 1\n"), "skillaudit.toml:2:1: unknown key `foo` (expected one of: fail-on, min-severity, disable, severity, ignore, exclude, non-root-images, allow, context)");
         assert_eq!(
             err("disable = [\"missing-usr\"]"),
             "skillaudit.toml:1:12: unknown rule id `missing-usr` (did you mean missing-user?); `skillaudit rules` lists them"

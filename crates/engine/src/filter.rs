@@ -6,15 +6,18 @@
 //!    cover; comments that cover nothing become `unused-ignore` findings;
 //! 2. every finding — ignored or not — is sorted and fingerprinted, so that
 //!    adding an ignore never changes another finding's fingerprint;
-//! 3. the configuration: `disable` and `[[ignore]]` drop findings,
-//!    `[severity]` overrides severities, `[allow.*]` turns a finding into
-//!    `info` with the project's reason;
-//! 4. what is left is what `--write-baseline` records;
-//! 5. findings in the `--baseline` are dropped, then those below
-//!    `--min-severity`.
+//! 3. the configuration: `disable`, `[[ignore]]` and a context's
+//!    `disable` drop findings, `[severity]` overrides severities, a
+//!    context's `severity-offset` moves them, `[allow.*]` turns a finding
+//!    into `info` with the project's reason;
+//! 4. repetitions of one problem in one file become one finding
+//!    ([`crate::group`]);
+//! 5. what is left is what `--write-baseline` records (every occurrence);
+//! 6. findings in the `--baseline` (any of their occurrences) are
+//!    dropped, then those below `--min-severity` or outside `--context`.
 //!
 //! `--no-ignores` skips 1 and the dropping and downgrading parts of 3;
-//! severity overrides and excludes still apply. An untrusted repository
+//! severity overrides, context offsets and excludes still apply. An untrusted repository
 //! ([`crate::Trust::Untrusted`]) has no configuration and its comments do
 //! not apply. Whenever comments are disregarded, the findings they would
 //! have hidden are counted (`repository_ignores`).
@@ -24,6 +27,7 @@ use skillaudit_rules::{Finding, Severity};
 
 use crate::baseline::Entry;
 use crate::fingerprint::Fingerprinter;
+use crate::group::{self, Occurrence};
 use crate::suppress::Ignores;
 use crate::ScanOptions;
 
@@ -84,7 +88,9 @@ pub fn filter(
                 let hit = ignores.suppresses(f.file, line_of(&f), f.rule.id);
                 all.push((f, hit));
             }
-            for u in ignores.unused() {
+            for mut u in ignores.unused() {
+                let file = project.file(u.file);
+                u.context = crate::context::purpose_of(&file.path, file.kind);
                 let hit = ignores.suppresses(u.file, line_of(&u), u.rule.id);
                 all.push((u, hit));
             }
@@ -111,6 +117,7 @@ pub fn filter(
         record: Vec::new(),
         repository_ignores,
     };
+    let mut survivors = Vec::with_capacity(all.len());
     for (mut f, mut ignored) in all {
         let file = project.file(f.file);
         let line = line_of(&f);
@@ -126,8 +133,12 @@ pub fn filter(
             if let Some(s) = c.severity_of(f.rule.id) {
                 f.severity = s;
             }
+            let context = c.context(f.context);
+            f.severity = context.shift(f.severity);
             if honour {
-                ignored |= c.is_disabled(f.rule.id) || c.ignore_for(f.rule.id, path).is_some();
+                ignored |= c.is_disabled(f.rule.id)
+                    || context.disable
+                    || c.ignore_for(f.rule.id, path).is_some();
                 if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
                     f.severity = Severity::Info;
                     let name = c.path.rsplit(['/', '\\']).next().unwrap_or(&c.path);
@@ -135,26 +146,39 @@ pub fn filter(
                 }
             }
         }
-        let shown = f.severity >= options.min_severity;
         if ignored {
-            out.ignored += shown as usize;
+            out.ignored += (f.severity >= options.min_severity) as usize;
             continue;
         }
-        // 4. The baseline to write.
+        survivors.push(Occurrence {
+            finding: f,
+            fingerprint,
+            line,
+        });
+    }
+
+    // 4. One finding per problem.
+    for g in group::group(project, survivors) {
+        let f = g.finding;
+        let shown = f.severity >= options.min_severity
+            && (options.contexts.is_empty() || options.contexts.contains(&f.context));
+        // 5. The baseline to write: every occurrence.
         if options.record_baseline {
-            out.record.push(Entry {
-                fingerprint: fingerprint.clone(),
-                rule: f.rule.id.to_string(),
-                path: file.path.clone(),
-                line: line as u32 + 1,
-                message: f.message.clone(),
-            });
+            let path = &project.file(f.file).path;
+            out.record
+                .extend(g.members.iter().map(|(fp, line, message)| Entry {
+                    fingerprint: fp.clone(),
+                    rule: f.rule.id.to_string(),
+                    path: path.clone(),
+                    line: *line as u32 + 1,
+                    message: message.clone(),
+                }));
         }
-        // 5. The baseline to compare with, and the minimum severity.
+        // 6. The baseline to compare with, the minimum severity, the contexts.
         if options
             .baseline
             .as_ref()
-            .is_some_and(|b| b.contains(&fingerprint))
+            .is_some_and(|b| g.members.iter().any(|(fp, _, _)| b.contains(fp)))
         {
             out.baselined += shown as usize;
             continue;
@@ -162,7 +186,7 @@ pub fn filter(
         if shown {
             out.kept.push(Kept {
                 finding: f,
-                fingerprint,
+                fingerprint: g.fingerprint,
             });
         }
     }

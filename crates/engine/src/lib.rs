@@ -17,12 +17,15 @@ pub mod baseline;
 pub mod classify;
 pub mod code;
 pub mod config;
+pub mod context;
 pub mod contexts;
 pub mod discover;
 pub mod fetch;
 pub mod filter;
 pub mod fingerprint;
 pub mod fix;
+pub mod group;
+pub mod hardened;
 pub mod progress;
 pub mod score;
 pub mod suppress;
@@ -36,14 +39,16 @@ use rayon::prelude::*;
 use skillaudit_model::link::{self, normalize};
 use skillaudit_model::normalise::shell_script::BuildCommand;
 use skillaudit_model::project::SourceFile;
-use skillaudit_model::{FileId, Project, Purpose};
+use skillaudit_model::{FileId, Project};
 use skillaudit_rules::registry::{self, RULES};
-use skillaudit_rules::{ContainerCx, Finding, ImageCx, Location, Severity};
+use skillaudit_rules::{ContainerCx, Finding, ImageCx, Location, ModelRef, Severity};
 use skillaudit_syntax::source::LineCol;
 
 pub use classify::NameKind;
 pub use discover::Candidate;
 pub use progress::{Phase, Progress};
+/// A finding's context (`deployment`, `documentation`, …): [`context`].
+pub use skillaudit_model::Purpose;
 
 /// Files larger than this are skipped with a notice (memory stays bounded per file).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 << 20;
@@ -140,6 +145,8 @@ pub struct ScanOptions {
     pub fix_edits: bool,
     /// Give up (with [`TIME_LIMIT_MESSAGE`]) once this passes.
     pub deadline: Option<Deadline>,
+    /// `--context`: show only findings of these contexts (empty: all).
+    pub contexts: Vec<skillaudit_model::Purpose>,
 }
 
 impl ScanOptions {
@@ -186,6 +193,7 @@ impl Default for ScanOptions {
             trust: Trust::Own,
             fix_edits: true,
             deadline: None,
+            contexts: Vec::new(),
         }
     }
 }
@@ -375,7 +383,7 @@ pub fn scan_with(
     let mut glob_paths = Vec::new();
     for (p, ti) in processed {
         let id = FileId(project.files.len() as u32);
-        let purpose = purpose_of(&p.display, p.kind);
+        let purpose = context::purpose_of(&p.display, p.kind);
         if let Some(mut image) = p.image {
             image.file = id;
             image.purpose = purpose;
@@ -454,6 +462,9 @@ pub fn scan_with(
             for rule in RULES {
                 rule.check_image(&cx, &mut out);
             }
+            for f in &mut out {
+                f.model = Some(ModelRef::Image(index));
+            }
             out
         })
         .chain(
@@ -471,6 +482,9 @@ pub fn scan_with(
                     }
                     for rule in RULES {
                         rule.check_container(&cx, &mut out);
+                    }
+                    for f in &mut out {
+                        f.model = Some(ModelRef::Container(index));
                     }
                     out
                 }),
@@ -493,6 +507,7 @@ pub fn scan_with(
         ));
     }
 
+    context::assign(&project, &mut findings);
     options.check_deadline()?;
 
     // Stage 6: filter (sorted, fingerprinted).
@@ -503,15 +518,18 @@ pub fn scan_with(
     // the fix is manual) — only when a report or `--fix` needs them.
     if options.fix_edits {
         fix::resolve(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
+        hardened::annotate(&project, filtered.kept.iter_mut().map(|k| &mut k.finding));
     }
 
     // Stage 7: score, and positions for rendering.
-    let (score, grade) = score::score(
-        filtered
-            .kept
-            .iter()
-            .map(|k| (k.finding.rule.id, k.finding.severity)),
-    );
+    let (score, grade) = score::score(filtered.kept.iter().enumerate().map(|(n, k)| {
+        score::Item::new(
+            k.finding.rule.id,
+            k.finding.severity,
+            k.finding.context,
+            group::container_key(&project, &k.finding, n),
+        )
+    }));
     // A file skipped for a limit could hold anything: never A or B.
     let incomplete = notices.lock().expect("notices").iter().any(|n| n.limit);
     let grade = if incomplete {
@@ -634,39 +652,6 @@ fn glob_path(t: &target::Resolved, prefix: &str, display: &str) -> String {
         target::Kind::File { .. } => display.rsplit('/').next().unwrap_or(display),
     };
     format!("{prefix}{rel}")
-}
-
-/// Directory names that hold test infrastructure.
-const TEST_DIRS: &[&str] = &[
-    "test",
-    "tests",
-    "e2e",
-    "testdata",
-    "test-data",
-    "test-services",
-    "__tests__",
-    "integration-tests",
-    "fixtures",
-    "testing",
-];
-
-/// What a file's containers are for: CI jobs run on throwaway runners, and
-/// files under test directories describe test infrastructure.
-fn purpose_of(path: &str, kind: skillaudit_model::FileKind) -> Purpose {
-    if kind == skillaudit_model::FileKind::Workflow {
-        return Purpose::Ci;
-    }
-    if kind == skillaudit_model::FileKind::Devcontainer
-        || path.split('/').any(|d| d == ".devcontainer")
-    {
-        return Purpose::Development;
-    }
-    let mut dirs = path.split('/').rev().skip(1);
-    if dirs.any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str())) {
-        Purpose::Test
-    } else {
-        Purpose::Runtime
-    }
 }
 
 /// 1-based start and (exclusive) end positions of a span.

@@ -141,26 +141,52 @@ fn run_scan(dir: &Path) -> (usize, Vec<Seen>) {
     let findings = result
         .findings
         .iter()
-        .map(|s| Seen {
-            rule: s.finding.rule.id,
-            severity: s.finding.severity,
-            path: s.path.clone(),
-            line: s.start.line,
-            column: s.start.column,
-            message: s.finding.message.clone(),
-            related: s
-                .related
+        .flat_map(|s| {
+            // A grouped finding is checked as its occurrences: the rule
+            // fixtures are about detection (grouping: tests/posture.rs).
+            let own = s.related.len() - s.finding.repeats.len();
+            let seen_related = |rs: &[skillaudit_engine::ShownRelated]| {
+                rs.iter()
+                    .map(|r| SeenRelated {
+                        path: r.path.clone(),
+                        line: r.start.line,
+                        column: r.start.column,
+                        message: r.message.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let first = Seen {
+                rule: s.finding.rule.id,
+                severity: s.finding.severity,
+                path: s.path.clone(),
+                line: s.start.line,
+                column: s.start.column,
+                message: s.finding.message.clone(),
+                related: seen_related(&s.related[..own]),
+                fix: s.finding.fix.as_ref().map(|f| f.description.clone()),
+            };
+            let repeats = s
+                .finding
+                .repeats
                 .iter()
-                .map(|r| SeenRelated {
-                    path: r.path.clone(),
-                    line: r.start.line,
-                    column: r.start.column,
+                .zip(&s.related[own..])
+                .map(|(r, at)| Seen {
+                    rule: r.rule.id,
+                    severity: r.severity,
+                    path: at.path.clone(),
+                    line: at.start.line,
+                    column: at.start.column,
                     message: r.message.clone(),
-                })
-                .collect(),
-            fix: s.finding.fix.as_ref().map(|f| f.description.clone()),
+                    related: Vec::new(),
+                    fix: r.fix.as_ref().map(|f| f.description.clone()),
+                });
+            std::iter::once(first).chain(repeats).collect::<Vec<_>>()
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut findings = findings;
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.rule).cmp(&(&b.path, b.line, b.column, b.rule))
+    });
     (result.files_scanned(), findings)
 }
 

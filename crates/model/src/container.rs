@@ -61,28 +61,65 @@ impl ContainerSource {
     }
 }
 
-/// What a container or image is for, as far as the repository says.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a container or image is for, as far as the repository says: the
+/// **context** of its findings (`context` in every report).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Purpose {
-    /// Something users run: the server itself, its documented setup.
+    /// Something users run: the server itself, its shipped setup (a
+    /// Dockerfile's final stage, compose, Kubernetes, `server.json`, MCP
+    /// client configs, scripts). Context `deployment`.
     #[default]
     Runtime,
-    /// A throwaway container of a CI job (GitHub Actions job containers,
-    /// services and `docker run` steps on an ephemeral runner).
-    Ci,
-    /// Test infrastructure: files under `test/`, `tests/`, `e2e/`, … .
-    Test,
+    /// An example in the documentation (README code blocks): what users
+    /// copy. Context `documentation`.
+    Documentation,
     /// A development environment: dev containers (`devcontainer.json` and
-    /// the Dockerfiles under `.devcontainer/`).
+    /// the Dockerfiles under `.devcontainer/`) and compose files named for
+    /// development (`docker-compose.dev.yml`, `compose.local.yaml`).
+    /// Context `development`.
     Development,
+    /// A throwaway container of a CI job (GitHub Actions job containers,
+    /// services and `docker run` steps on an ephemeral runner). Context `ci`.
+    Ci,
+    /// Test infrastructure: files under `test/`, `tests/`, `e2e/`, … and
+    /// compose files named for tests (`docker-compose.test.yml`). Context
+    /// `test`.
+    Test,
 }
 
 impl Purpose {
+    pub const ALL: [Purpose; 5] = [
+        Purpose::Runtime,
+        Purpose::Documentation,
+        Purpose::Development,
+        Purpose::Ci,
+        Purpose::Test,
+    ];
+
     /// Hardening rules (limits, read-only root, capabilities, published
-    /// ports, default-root images) are about long-running deployments; a
-    /// CI or test container is torn down after the run.
+    /// ports, default-root images) are about long-running deployments and
+    /// the documented ways to run one; a CI, test or development container
+    /// is torn down after the run.
     pub fn is_deployed(self) -> bool {
-        self == Purpose::Runtime
+        matches!(self, Purpose::Runtime | Purpose::Documentation)
+    }
+
+    /// The context's name in reports and configuration (`deployment`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Runtime => "deployment",
+            Purpose::Documentation => "documentation",
+            Purpose::Development => "development",
+            Purpose::Ci => "ci",
+            Purpose::Test => "test",
+        }
+    }
+
+    /// The context named `name` (as [`Purpose::name`] writes it).
+    pub fn parse(name: &str) -> Option<Purpose> {
+        Purpose::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -300,6 +337,11 @@ pub enum MountKind {
     Tmpfs,
     /// Windows named pipe (`\\.\pipe\docker_engine`).
     NamedPipe,
+    /// A compose long-syntax entry with a host-path `source` and no
+    /// `type:`. The compose specification requires `type`, so the entry is
+    /// incomplete, but the intent is a bind mount: the socket and
+    /// sensitive-path rules report it, at medium confidence.
+    UntypedBind,
 }
 
 /// A mount, in any syntax.

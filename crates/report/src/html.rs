@@ -86,6 +86,7 @@ pub const STYLE: &str = r#"
 .sa-sev-critical .sa-badge{background:var(--crit)}.sa-sev-high .sa-badge{background:var(--high)}.sa-sev-medium .sa-badge{background:var(--med)}.sa-sev-low .sa-badge{background:var(--low)}
 .sa-rule{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:600}
 .sa-conf,.sa-loc{color:var(--muted);font-size:.875rem}
+.sa-ctx{font-size:.75rem;padding:0 .4rem;border:1px solid var(--line);border-radius:1rem;color:var(--muted)}
 .sa-msg{margin:.4rem 0;font-weight:500}
 .sa-loc{margin:.25rem 0}
 .sa-snippet{background:var(--card);border:1px solid var(--line);border-radius:.4rem;padding:.5rem 0;overflow-x:auto;margin:.5rem 0;line-height:1.45}
@@ -239,11 +240,16 @@ fn finding(out: &mut String, result: &ScanResult, redactor: &Redactor, s: &Shown
     );
     let _ = writeln!(
         out,
-        "<header><span class=\"sa-badge\">{sev}</span><a class=\"sa-rule\" href=\"#sa-rule-{id}\">{id}</a><span class=\"sa-conf\">confidence {}</span></header>",
+        "<header><span class=\"sa-badge\">{sev}</span><a class=\"sa-rule\" href=\"#sa-rule-{id}\">{id}</a><span class=\"sa-ctx sa-ctx-{ctx}\">{ctx}</span><span class=\"sa-conf\">confidence {}</span></header>",
         f.confidence.name(),
+        ctx = f.context.name(),
         id = escape(f.rule.id)
     );
-    let _ = writeln!(out, "<p class=\"sa-msg\">{}</p>", escape(&f.message));
+    let _ = writeln!(
+        out,
+        "<p class=\"sa-msg\">{}</p>",
+        escape(&skillaudit_engine::group::headline(f))
+    );
     let _ = writeln!(
         out,
         "<p class=\"sa-loc\"><code>{}:{}:{}</code></p>",

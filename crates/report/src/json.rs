@@ -60,6 +60,13 @@ struct Finding<'a> {
     related: Vec<Related<'a>>,
     fix: Option<Fix<'a>>,
     fingerprint: &'a str,
+    /// Where the container or code comes from: deployment, documentation,
+    /// development, ci or test (v2).
+    context: &'static str,
+    /// How many occurrences of the problem in the file this finding stands
+    /// for; the others are the last `occurrences - 1` related locations
+    /// (added field).
+    occurrences: usize,
 }
 
 #[derive(Serialize)]
@@ -106,6 +113,8 @@ fn finding(s: &Shown) -> Finding<'_> {
                 message: &r.message,
             })
             .collect(),
+        context: f.context.name(),
+        occurrences: f.repeats.len() + 1,
         fix: f.fix.as_ref().map(|x| Fix {
             description: &x.description,
             applicability: x.applicability,

@@ -66,7 +66,7 @@ fn location_link(path: &str, line: u32) -> String {
 fn row(s: &Shown) -> String {
     let mut out = String::new();
     let f = &s.finding;
-    let mut cell = escape(&f.message);
+    let mut cell = escape(&skillaudit_engine::group::headline(f));
     if let Some(fix) = &f.fix {
         let _ = write!(
             cell,

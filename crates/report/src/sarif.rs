@@ -107,7 +107,7 @@ fn result(s: &Shown, rule_index: usize) -> Value {
             loc
         })
         .collect();
-    let mut message = f.message.clone();
+    let mut message = skillaudit_engine::group::headline(f).into_owned();
     if let Some(fix) = &f.fix {
         message.push_str(&format!(". Fix: {}", fix.description));
     }
@@ -118,7 +118,12 @@ fn result(s: &Shown, rule_index: usize) -> Value {
         "message": {"text": message},
         "locations": [location(&s.path, (s.start.line, s.start.column), (s.end.line, s.end.column))],
         "partialFingerprints": {"skillaudit/v1": s.fingerprint},
-        "properties": {"severity": f.severity.name(), "confidence": f.confidence.name()},
+        "properties": {
+            "severity": f.severity.name(),
+            "confidence": f.confidence.name(),
+            "context": f.context.name(),
+            "occurrences": f.repeats.len() + 1,
+        },
     });
     if f.flow && !s.related.is_empty() {
         v["codeFlows"] = code_flow(s);

@@ -6,7 +6,8 @@ use std::fmt::Write;
 
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use skillaudit_engine::{ScanResult, Shown, ShownRelated};
+use skillaudit_engine::group::headline;
+use skillaudit_engine::{Purpose, ScanResult, Shown, ShownRelated};
 use skillaudit_model::project::SourceFile;
 use skillaudit_rules::Severity;
 use skillaudit_syntax::Span;
@@ -57,9 +58,12 @@ fn render_one(
     let file = result.project.file(f.file);
     let mut first = shown.start.line;
     let mut last = shown.end.line.max(first);
-    // Related spans in the same file and nearby join the main snippet.
-    let near: Vec<_> = shown
+    // The repeats of a grouped finding are listed in one note, not quoted.
+    let (own, repeats) = shown
         .related
+        .split_at(shown.related.len().saturating_sub(f.repeats.len()));
+    // Related spans in the same file and nearby join the main snippet.
+    let near: Vec<_> = own
         .iter()
         .filter(|r| {
             matches!(r.span, Some((id, _)) if id == f.file)
@@ -75,8 +79,7 @@ fn render_one(
     let source = reveal(redactor.window(file, window.0..window.1));
     // Related locations elsewhere get their own snippets; their (redacted)
     // source must outlive the groups that borrow it.
-    let far: Vec<&ShownRelated> = shown
-        .related
+    let far: Vec<&ShownRelated> = own
         .iter()
         .filter(|r| !near.iter().any(|n| std::ptr::eq(*n, *r)))
         .collect();
@@ -104,8 +107,12 @@ fn render_one(
             );
         }
     }
+    let title = match f.context {
+        Purpose::Runtime => headline(f),
+        other => Cow::Owned(format!("{} [{}]", headline(f), other.name())),
+    };
     let mut groups: Vec<Group<'_>> = vec![level(f.severity)
-        .primary_title(f.message.as_str())
+        .primary_title(title)
         .id(f.rule.id)
         .element(snippet)];
     for (r, src) in far.iter().zip(&far_sources) {
@@ -125,6 +132,14 @@ fn render_one(
                 Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)),
             )),
         }
+    }
+    if !repeats.is_empty() {
+        let lines: Vec<String> = repeats.iter().map(|r| r.start.line.to_string()).collect();
+        groups.push(Group::with_title(Level::NOTE.secondary_title(format!(
+            "the same problem at {}:{}",
+            shown.path,
+            lines.join(", ")
+        ))));
     }
     if let Some(fix) = &f.fix {
         groups.push(Group::with_title(

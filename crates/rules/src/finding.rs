@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::Serialize;
-use skillaudit_model::{FileId, Origin, Remedy, Span, Subject, TextEdit};
+use skillaudit_model::{FileId, Origin, Purpose, Remedy, Span, Subject, TextEdit};
 
 use crate::RuleMeta;
 
@@ -133,6 +133,16 @@ impl Allowance {
     }
 }
 
+/// The model a finding was made on (set by the engine): what "the same
+/// container" means when occurrences are grouped and scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ModelRef {
+    /// `project.images[i]`.
+    Image(usize),
+    /// `project.containers[i]`.
+    Container(usize),
+}
+
 /// One finding.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -148,6 +158,17 @@ pub struct Finding {
     pub allowance: Option<Allowance>,
     /// `related` is a data flow, source first (SARIF `codeFlows`).
     pub flow: bool,
+    /// Where the finding's container or code comes from (`context` in the
+    /// reports: deployment, documentation, development, ci, test); set by
+    /// the engine.
+    pub context: Purpose,
+    /// The Image or Container the rule judged; set by the engine.
+    pub model: Option<ModelRef>,
+    /// The other occurrences of the same problem in the same file (the
+    /// same rule, container or image and message), each with its own
+    /// location and fix; the engine groups them under the first
+    /// occurrence and lists them as related locations.
+    pub repeats: Vec<Finding>,
 }
 
 impl Finding {
@@ -169,6 +190,9 @@ impl Finding {
             fix: None,
             allowance: None,
             flow: false,
+            context: Purpose::Runtime,
+            model: None,
+            repeats: Vec::new(),
         }
     }
 

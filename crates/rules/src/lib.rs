@@ -15,7 +15,7 @@ pub mod rules;
 pub mod secrets;
 
 pub use finding::{
-    Allowance, Applicability, Confidence, Finding, Fix, Location, Related, Severity,
+    Allowance, Applicability, Confidence, Finding, Fix, Location, ModelRef, Related, Severity,
 };
 
 use skillaudit_model::image::Instr;

@@ -328,7 +328,7 @@ pub fn corpus(c: &CorpusStats) -> String {
                 m,
                 "<tr data-rule=\"{rule}\"><th scope=\"row\"><a href=\"/rules/{link}\"><code>{rule}</code></a></th>\
 <td class=\"sev-{sevc}\">{sev}</td><td>{repos}</td>\
-<td><meter min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td><td>{n}</td></tr>",
+<td><meter class=\"warn\" min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td><td>{n}</td></tr>",
                 rule = esc(&r.rule),
                 link = esc(&segment(&r.rule)),
                 sevc = segment(&r.severity),

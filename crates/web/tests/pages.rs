@@ -567,6 +567,70 @@ async fn the_top_five_are_five() {
     assert_eq!(shown, rules[..5], "{top}");
 }
 
+/// "Most common" is the share of repositories, not the number of
+/// findings; equal shares go to the more severe rule first; the share bars
+/// are drawn in a warning colour, never the browser's "good" green.
+#[tokio::test]
+async fn most_common_is_by_share_of_repositories_then_severity() {
+    let (app, store) = app();
+    // r0: 30 findings of one noisy low rule; r0 and r1: one high, one medium.
+    let mut noisy: Vec<FindingRecord> = (1..=30)
+        .map(|l| finding("missing-pids-limit", "low", "m", "README.md", l))
+        .collect();
+    noisy.push(finding(
+        "missing-no-new-privileges",
+        "medium",
+        "m",
+        "compose.yaml",
+        1,
+    ));
+    noisy.push(finding(
+        "privileged-container",
+        "high",
+        "m",
+        "compose.yaml",
+        2,
+    ));
+    store
+        .insert_audit(&audit("https://github.com/a/r0", 'D', noisy))
+        .unwrap();
+    store
+        .insert_audit(&audit(
+            "https://github.com/a/r1",
+            'D',
+            vec![
+                finding(
+                    "missing-no-new-privileges",
+                    "medium",
+                    "m",
+                    "compose.yaml",
+                    1,
+                ),
+                finding("privileged-container", "high", "m", "compose.yaml", 2),
+            ],
+        ))
+        .unwrap();
+    let got = get(&app, "/corpus").await;
+    let table = &got.body[got.body.find("<table class=\"rules\">").unwrap()..];
+    let order: Vec<&str> = table
+        .split("<tr data-rule=\"")
+        .skip(1)
+        .map(|l| &l[..l.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "privileged-container",
+            "missing-no-new-privileges",
+            "missing-pids-limit"
+        ]
+    );
+    assert!(table.contains("<meter class=\"warn\""), "{table}");
+    let css = skillaudit_web::style_sheet();
+    assert!(css.contains("meter.warn::-moz-meter-bar{background:#9a6700}"));
+    assert!(css.contains("meter::-webkit-meter-optimum-value{background:var(--muted)"));
+}
+
 #[tokio::test]
 async fn badge_shows_the_latest_grade() {
     let (app, store) = app();

@@ -405,13 +405,14 @@ fn volume(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<Mount> {
     if !item.is_mapping() {
         return None;
     }
+    let source = item.value("source").and_then(text).unwrap_or_default();
     let kind = match item.value("type").and_then(text).as_deref() {
         Some("bind") => MountKind::Bind,
         Some("tmpfs") => MountKind::Tmpfs,
         Some("npipe") => MountKind::NamedPipe,
+        None if looks_like_host_path(&source) => MountKind::UntypedBind,
         _ => MountKind::Volume,
     };
-    let source = item.value("source").and_then(text).unwrap_or_default();
     let target = item.value("target").and_then(text).unwrap_or_default();
     let read_only = item.value("read_only").and_then(boolean);
     Some(Mount {
@@ -421,6 +422,18 @@ fn volume(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<Mount> {
         read_only,
         origin,
     })
+}
+
+/// A long-syntax `source` that can only be a host path: a volume name
+/// never starts with `/`, `.`, `~` or a variable (`$HOME/.ssh`), nor is a
+/// Windows path (`C:\\Users`, `\\\\.\\pipe\\…`).
+fn looks_like_host_path(source: &str) -> bool {
+    let b = source.as_bytes();
+    matches!(b.first(), Some(b'/' | b'.' | b'~' | b'$' | b'\\'))
+        || (b.len() > 2
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && matches!(b[2], b'\\' | b'/'))
 }
 
 fn port(list: NodeRef<'_>, item: NodeRef<'_>) -> Option<PortMapping> {

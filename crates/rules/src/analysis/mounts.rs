@@ -242,14 +242,23 @@ pub enum MountClass {
 }
 
 pub fn classify_mount(m: &Mount) -> MountClass {
-    if is_engine_socket(&m.source) && matches!(m.kind, MountKind::Bind | MountKind::NamedPipe) {
+    if is_engine_socket(&m.source)
+        && matches!(
+            m.kind,
+            MountKind::Bind | MountKind::NamedPipe | MountKind::UntypedBind
+        )
+    {
         return MountClass::EngineSocket;
     }
-    if m.kind != MountKind::Bind {
+    if !matches!(m.kind, MountKind::Bind | MountKind::UntypedBind) {
         return MountClass::Benign;
     }
     if let Some(why) = sensitive_source(&m.source) {
         return MountClass::Sensitive(why);
+    }
+    // An incomplete entry is reported only for what is plainly dangerous.
+    if m.kind == MountKind::UntypedBind {
+        return MountClass::Benign;
     }
     if is_project_root(&m.source) {
         return MountClass::ProjectRoot;
@@ -260,6 +269,14 @@ pub fn classify_mount(m: &Mount) -> MountClass {
     } else {
         MountClass::Benign
     }
+}
+
+/// The note and confidence for a mount written without `type:` (a compose
+/// long-syntax entry the specification calls incomplete).
+pub fn untyped_note(m: &Mount) -> Option<&'static str> {
+    (m.kind == MountKind::UntypedBind).then_some(
+        " (this long-syntax entry has no `type:`, which the compose specification requires; read as the bind mount it is meant to be)",
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-use crate::analysis::{classify_mount, MountClass};
-use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::analysis::{classify_mount, untyped_note, MountClass};
+use crate::{
+    declare_rule, Allowance, Applicability, Confidence, ContainerCx, Finding, Rule, RuleMeta,
+};
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +11,14 @@ declare_rule! {
     /// Windows `docker_engine` pipe — in every syntax: compose short and long
     /// volumes, `-v`, `--volume`, `--mount type=bind,src=…`, Kubernetes
     /// `hostPath`, devcontainer `mounts`, and compose `use_api_socket: true`.
+    ///
+    /// A compose long-syntax entry without `type:` (`- source:
+    /// /var/run/docker.sock` / `target: …`) is incomplete — the compose
+    /// specification requires `type` — but its intent is plain: it is
+    /// reported at medium confidence, with a note. A short entry with one
+    /// path only (`- /var/run/docker.sock`) is not reported: it is an
+    /// anonymous volume created at that path inside the container, not the
+    /// host's socket.
     ///
     /// ## Why is this bad?
     /// The socket is the engine's API, and the engine runs as root. Anything
@@ -47,13 +57,15 @@ impl Rule for DockerSocketMount {
         let c = cx.container;
         for m in &c.mounts {
             if classify_mount(m) == MountClass::EngineSocket {
+                let note = untyped_note(m);
                 out.push(
                     Finding::at(
                         &Self::META,
                         c.file,
                         m.origin,
-                        format!("{} mounts the container-engine socket {}: full control of the host", c.source.describe(), m.source),
+                        format!("{} mounts the container-engine socket {}: full control of the host{}", c.source.describe(), m.source, note.unwrap_or("")),
                     )
+                    .confidence(if note.is_some() { Confidence::Medium } else { Confidence::High })
                     .fix("remove the socket mount; if the server manages containers, use a restricted socket proxy", Applicability::Manual)
                         .allowance(Allowance::DockerSocket),
                 );

@@ -1,5 +1,5 @@
-use crate::analysis::{classify_mount, MountClass};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::analysis::{classify_mount, untyped_note, MountClass};
+use crate::{declare_rule, Applicability, Confidence, ContainerCx, Finding, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -26,6 +26,11 @@ declare_rule! {
     ///   and are judged like any other bind mount;
     /// * credential files by name, anywhere: `.npmrc`, `.netrc`, `.pypirc`,
     ///   `.git-credentials`, `id_rsa*`, `id_ed25519*`, `id_ecdsa*`.
+    ///
+    /// A compose long-syntax entry with a host-path `source` but no `type:`
+    /// is read as the bind mount it means (medium confidence, with a note
+    /// that the entry is incomplete); a short entry with one path only
+    /// (`- /root/.ssh`) is an anonymous volume, not a host path.
     ///
     /// ## Why is this bad?
     /// A prompt injection that makes the server read or write files now
@@ -62,17 +67,24 @@ impl Rule for SensitiveHostMount {
                 } else {
                     ""
                 };
+                let note = untyped_note(m);
                 out.push(
                     Finding::at(
                         &Self::META,
                         c.file,
                         m.origin,
                         format!(
-                            "{} mounts {} from the host: {why}{ro}",
+                            "{} mounts {} from the host: {why}{ro}{}",
                             c.source.describe(),
-                            m.source
+                            m.source,
+                            note.unwrap_or("")
                         ),
                     )
+                    .confidence(if note.is_some() {
+                        Confidence::Medium
+                    } else {
+                        Confidence::High
+                    })
                     .fix(
                         "mount only the directory the server needs, read-only",
                         Applicability::Manual,
