@@ -2,6 +2,7 @@
 //! rustc, ruff and zizmor show them; colour only when asked (on a terminal).
 //! Credentials in the quoted lines are starred out ([`Redactor`]).
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use annotate_snippets::renderer::DecorStyle;
