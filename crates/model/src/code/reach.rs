@@ -14,6 +14,14 @@
 //! reached. A file no root reaches is read but never parsed. The markers
 //! are deliberately broad (a marker in a comment makes a root too): a
 //! missed root loses findings, an extra one only costs a parse.
+//!
+//! `secret-in-source` also judges high-entropy literals under a secret-like
+//! name (`apiKey = "Zs6N…"`), so a file that spells one of the
+//! [`SECRET_TERMS`] (in any case) is a root too. The bare words `pass`
+//! and `auth` are left out: `pass` is a Python keyword and `auth` is in
+//! every OAuth import, and neither alone names a secret often enough to pay
+//! for parsing every file that contains it (`password`, `auth_token`,
+//! `AUTH_KEY` still match through their other words).
 
 use std::sync::LazyLock;
 
@@ -159,6 +167,33 @@ const GO: &[&str] = &[
     "Getenv",
 ];
 
+/// Words of the secret-like names of `secrets::is_secret_name`, matched
+/// without regard to case: `SECRET_TOKEN`, `apiKey`, `db_password`.
+pub const SECRET_TERMS: &[&str] = &[
+    "passw",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accesskey",
+    "access_key",
+    "privatekey",
+    "private_key",
+    "credential",
+    "creds",
+    "encryption_key",
+    "encryptionkey",
+    "signing_key",
+    "signingkey",
+    "master_key",
+    "masterkey",
+    "auth_key",
+    "authkey",
+];
+
 fn automaton(parts: &[&[&str]]) -> AhoCorasick {
     let patterns: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
     AhoCorasick::new(patterns).expect("the marker patterns are valid")
@@ -167,6 +202,12 @@ fn automaton(parts: &[&[&str]]) -> AhoCorasick {
 static JS_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, JS]));
 static PYTHON_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, PYTHON]));
 static GO_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, GO]));
+static SECRET_NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(SECRET_TERMS)
+        .expect("the secret terms are valid")
+});
 
 /// Whether a file must be parsed whatever imports it (see the module doc).
 pub fn is_root(lang: Lang, text: &str) -> bool {
@@ -175,7 +216,7 @@ pub fn is_root(lang: Lang, text: &str) -> bool {
         Lang::Python => &*PYTHON_ROOTS,
         Lang::Go => &*GO_ROOTS,
     };
-    ac.is_match(text)
+    ac.is_match(text) || SECRET_NAMES.is_match(text)
 }
 
 /// The files (indices of `index`) a parsed file at `from` imports: JS
@@ -234,6 +275,11 @@ mod tests {
             "from mcp.server.fastmcp import FastMCP"
         ));
         assert!(is_root(Lang::Go, "import \"os/exec\""));
+        assert!(is_root(
+            Lang::TypeScript,
+            "const apiKey = \"Zs6Nd1Hy5Jb0Gcq8Vf2Lx9Rt4Wm7Kp3\";"
+        ));
+        assert!(is_root(Lang::Python, "DB_PASSWORD = 'x'\n"));
         assert!(!is_root(
             Lang::TypeScript,
             "export function add(a: number, b: number) { return a + b }"
