@@ -108,7 +108,13 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
     ways.sort_by(|a, b| {
         let pa = &cx.unit(a.0.sink.unit).path;
         let pb = &cx.unit(b.0.sink.unit).path;
-        (pa, a.0.sink.span).cmp(&(pb, b.0.sink.span))
+        (pa, a.0.sink.span, a.1, &a.0.tool).cmp(&(pb, b.0.sink.span, b.1, &b.0.tool))
+    });
+    // One way in per sink, rule and tool: the flows of two arguments into
+    // one call are one way in.
+    ways.dedup_by(|a, b| {
+        (a.0.sink.unit, a.0.sink.span, a.1, &a.0.tool)
+            == (b.0.sink.unit, b.0.sink.span, b.1, &b.0.tool)
     });
     // Host access of the containers that run images carrying this code.
     let mut parts = Vec::new();
