@@ -777,3 +777,37 @@ fn contexts_filter_and_configure_and_examples_are_grouped() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// The README's tour shows real output: every line of each `$ skillaudit
+/// scan examples/…` block (other than the `…` and `...` elisions) is a line
+/// of what the command prints today.
+#[test]
+fn the_readme_tour_shows_what_the_scanner_prints() {
+    let readme = std::fs::read_to_string(examples().join("../README.md")).expect("README");
+    let mut blocks = 0;
+    for block in readme.split("```text\n").skip(1) {
+        let block = block.split("```").next().unwrap_or_default();
+        let Some(rest) = block.strip_prefix("$ skillaudit scan examples/") else {
+            continue;
+        };
+        let (example, shown) = rest.split_once('\n').expect("a command line");
+        blocks += 1;
+        let out = skillaudit()
+            .args(["scan", "--color", "never", "--fail-on", "never"])
+            .arg(examples().join(example))
+            .output()
+            .expect("runs");
+        let printed = String::from_utf8_lossy(&out.stdout);
+        let lines: std::collections::HashSet<&str> = printed.lines().map(str::trim_end).collect();
+        for line in shown.lines().map(str::trim_end) {
+            if line == "…" || line == "..." || line.is_empty() {
+                continue;
+            }
+            assert!(
+                lines.contains(line),
+                "README tour of examples/{example}: this line is not printed any more:\n{line}\n\nprinted:\n{printed}"
+            );
+        }
+    }
+    assert!(blocks >= 2, "the tour shows at least two scans");
+}
