@@ -1,5 +1,5 @@
 use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
-use skillaudit_model::{Remedy, Subject};
+use skillaudit_model::{Purpose, Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -10,7 +10,9 @@ declare_rule! {
     /// Containers of CI jobs (GitHub Actions job containers, services and
     /// `docker run` steps on throwaway runners) and of test infrastructure
     /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// hardening rule. Development setups are: a dev compose file's debugger
+    /// or database port on every interface is open to the developer's whole
+    /// network (a café's Wi-Fi), not only to the developer.
     ///
     /// ## Why is this bad?
     /// Docker publishes on every interface by default and bypasses host
@@ -47,7 +49,7 @@ impl Rule for PublishedOnAllInterfaces {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
+        if matches!(c.purpose, Purpose::Ci | Purpose::Test) {
             return;
         }
         for (index, p) in c.ports.iter().enumerate() {
