@@ -339,6 +339,21 @@ fn pages_scripts_can_be_turned_off() {
     assert_eq!(b.wait_for("#echo", WAIT).unwrap().text().unwrap(), "no js");
 }
 
+/// The console errors read until one contains `needle` or [`WAIT`] passes:
+/// Chromium hands a page's log entries to the driver asynchronously, so on
+/// a loaded machine an entry can arrive after `goto` returns.
+fn errors_until(b: &Browser, needle: &str) -> Vec<skillaudit_webdriver::LogEntry> {
+    let start = std::time::Instant::now();
+    let mut all = Vec::new();
+    loop {
+        all.extend(b.console_errors().unwrap());
+        if all.iter().any(|e| e.message.contains(needle)) || start.elapsed() > WAIT {
+            return all;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn console_log_reports_script_errors_and_csp_violations() {
     let site = Site::start();
@@ -349,7 +364,7 @@ fn console_log_reports_script_errors_and_csp_violations() {
     assert_eq!(b.console_errors().unwrap(), []);
 
     b.goto(&site.url("/broken")).unwrap();
-    let errors = b.console_errors().unwrap();
+    let errors = errors_until(&b, "deliberate failure 4242");
     assert!(
         errors
             .iter()
@@ -365,7 +380,7 @@ fn console_log_reports_script_errors_and_csp_violations() {
         "CSP",
         "the inline script must not have run"
     );
-    let errors = b.console_errors().unwrap();
+    let errors = errors_until(&b, "Content Security Policy");
     assert!(
         errors
             .iter()

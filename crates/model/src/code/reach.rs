@@ -16,16 +16,20 @@
 //! missed root loses findings, an extra one only costs a parse.
 //!
 //! `secret-in-source` also judges high-entropy literals under a secret-like
-//! name (`apiKey = "Zs6N…"`), so a file that spells one of the
-//! [`SECRET_TERMS`] (in any case) is a root too. The bare words `pass`
-//! and `auth` are left out: `pass` is a Python keyword and `auth` is in
-//! every OAuth import, and neither alone names a secret often enough to pay
-//! for parsing every file that contains it (`password`, `auth_token`,
-//! `AUTH_KEY` still match through their other words).
+//! name (`apiKey = "Zs6N…"`), so a file with such an assignment is a root
+//! too: [`SECRET_ASSIGNMENT`] finds a word of the secret-like names (in any
+//! case), then within the line an `=`, `:`, `??`, `||` or `,` and a quoted
+//! literal of at least eight characters without spaces — the shortest value
+//! `secrets::is_strong` can accept. The bare words `pass` and `auth` are
+//! left out: `pass` is a Python keyword and `auth` is in every OAuth import,
+//! and neither alone names a secret often enough to pay for parsing every
+//! file that has one (`password`, `auth_token`, `AUTH_KEY` still match
+//! through their other words).
 
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use regex::Regex;
 
 use super::ir::{CodeFile, Lang};
 use super::modules::{dir_of, family, ModuleIndex};
@@ -167,32 +171,13 @@ const GO: &[&str] = &[
     "Getenv",
 ];
 
-/// Words of the secret-like names of `secrets::is_secret_name`, matched
-/// without regard to case: `SECRET_TOKEN`, `apiKey`, `db_password`.
-pub const SECRET_TERMS: &[&str] = &[
-    "passw",
-    "passphrase",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "api_key",
-    "api-key",
-    "accesskey",
-    "access_key",
-    "privatekey",
-    "private_key",
-    "credential",
-    "creds",
-    "encryption_key",
-    "encryptionkey",
-    "signing_key",
-    "signingkey",
-    "master_key",
-    "masterkey",
-    "auth_key",
-    "authkey",
-];
+/// A secret-like name given a literal on one line: `API_KEY = "…"`,
+/// `apiKey: "…"`, `"token": "…"`, `const key: string = "…"`,
+/// `password := "…"`, `process.env.X_TOKEN ?? "…"`,
+/// `os.environ.get("X_SECRET", "…")`, `f(token="…")`. The words are those
+/// of `secrets::is_secret_name`; a match only makes the file a root, the
+/// rule then judges the literal.
+pub const SECRET_ASSIGNMENT: &str = r#"(?i)(?:passw|passphrase|pwd|secret|token|api_?key|api-key|access_?key|private_?key|credential|creds|encryption_?key|signing_?key|master_?key|auth_?key)\w*["']?[^"'`\n=;(){}]{0,40}?(?:=|:|\?\?|\|\||,)\s*[fbruFBRU]{0,2}["'`][^"'`\s]{8,}["'`]"#;
 
 fn automaton(parts: &[&[&str]]) -> AhoCorasick {
     let patterns: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
@@ -202,12 +187,8 @@ fn automaton(parts: &[&[&str]]) -> AhoCorasick {
 static JS_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, JS]));
 static PYTHON_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, PYTHON]));
 static GO_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, GO]));
-static SECRET_NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(SECRET_TERMS)
-        .expect("the secret terms are valid")
-});
+static SECRET_ASSIGNMENTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(SECRET_ASSIGNMENT).expect("the pattern is valid"));
 
 /// Whether a file must be parsed whatever imports it (see the module doc).
 pub fn is_root(lang: Lang, text: &str) -> bool {
@@ -216,7 +197,7 @@ pub fn is_root(lang: Lang, text: &str) -> bool {
         Lang::Python => &*PYTHON_ROOTS,
         Lang::Go => &*GO_ROOTS,
     };
-    ac.is_match(text) || SECRET_NAMES.is_match(text)
+    ac.is_match(text) || SECRET_ASSIGNMENTS.is_match(text)
 }
 
 /// The files (indices of `index`) a parsed file at `from` imports: JS
@@ -279,7 +260,29 @@ mod tests {
             Lang::TypeScript,
             "const apiKey = \"Zs6Nd1Hy5Jb0Gcq8Vf2Lx9Rt4Wm7Kp3\";"
         ));
-        assert!(is_root(Lang::Python, "DB_PASSWORD = 'x'\n"));
+        assert!(is_root(Lang::Python, "DB_PASSWORD = 'Wm7Kp3Zs6N'\n"));
+        assert!(is_root(
+            Lang::TypeScript,
+            "const key: string = process.env.X_TOKEN ?? `q8Vf2Lx9Rt4W`;"
+        ));
+        assert!(is_root(
+            Lang::Go,
+            "package x\nvar cfg = Config{APIKey: \"Hy5Jb0Gcq8\"}"
+        ));
+        assert!(is_root(
+            Lang::Python,
+            "SECRET = os.environ.get(\"CRM_SECRET\", \"Wm7Kp3Zs6N\")\n"
+        ));
+        // A secret-like name alone, or with a short or spaced literal, is not.
+        assert!(!is_root(Lang::Python, "DB_PASSWORD = 'x'\n"));
+        assert!(!is_root(
+            Lang::TypeScript,
+            "const tokenError = \"invalid token given\";"
+        ));
+        assert!(!is_root(
+            Lang::Python,
+            "def refresh(token):\n    return token\n"
+        ));
         assert!(!is_root(
             Lang::TypeScript,
             "export function add(a: number, b: number) { return a + b }"
