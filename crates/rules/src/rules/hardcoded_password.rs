@@ -1,9 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::secrets::{self, SecretMatch, Verdict};
-use crate::{
-    declare_rule, Applicability, Confidence, ContainerCx, Finding, ImageCx, Rule, RuleMeta,
-};
+use crate::{declare_rule, Applicability, Confidence, ContainerCx, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -66,10 +64,6 @@ const FIX: &str =
     "require a generated password at deploy time and pass it from the environment or a secret store";
 
 impl Rule for HardcodedPassword {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         if !image.purpose.is_deployed() {
