@@ -2,6 +2,7 @@
 
 use crate::rules::*;
 use crate::{Rule, RuleMeta};
+use skillaudit_model::Purpose;
 
 /// All rules, explicitly listed.
 pub static RULES: &[&dyn Rule] = &[
@@ -61,6 +62,15 @@ pub static RULES: &[&dyn Rule] = &[
     // Ignore comments that suppress nothing
     &unused_ignore::UnusedIgnore,
 ];
+
+/// The rules that judge an image or container of this purpose (see
+/// [`RuleMeta::applies_to`]): the engine calls only these on it.
+pub fn judging(purpose: Purpose) -> impl Iterator<Item = &'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(move |r| r.meta().applies_to(purpose))
+}
 
 /// The rule with this id.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
@@ -143,6 +153,21 @@ mod tests {
             }
         }
         assert_eq!(RULES.len(), 49);
+    }
+
+    #[test]
+    fn contexts_decide_which_purposes_a_rule_judges() {
+        let limits = find("missing-resource-limits").expect("rule");
+        assert!(limits.applies_to(Purpose::Runtime) && limits.applies_to(Purpose::Documentation));
+        assert!(!limits.applies_to(Purpose::Development) && !limits.applies_to(Purpose::Ci));
+        let ports = find("published-on-all-interfaces").expect("rule");
+        assert!(ports.applies_to(Purpose::Development));
+        assert!(!ports.applies_to(Purpose::Ci) && !ports.applies_to(Purpose::Test));
+        let socket = find("docker-socket-mount").expect("rule");
+        assert!(Purpose::ALL.into_iter().all(|p| socket.applies_to(p)));
+        let ci: Vec<&str> = judging(Purpose::Ci).map(|r| r.meta().id).collect();
+        assert!(ci.contains(&"docker-socket-mount") && !ci.contains(&"missing-resource-limits"));
+        assert_eq!(judging(Purpose::Runtime).count(), RULES.len());
     }
 
     #[test]

@@ -56,6 +56,7 @@ declare_rule! {
         id: "hardcoded-password",
         severity: Medium,
         target: ImageAndContainer,
+        contexts: Deployed,
         summary: "a secret-like setting holds a weak or default password",
     }
 }
@@ -66,9 +67,6 @@ const FIX: &str =
 impl Rule for HardcodedPassword {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        if !image.purpose.is_deployed() {
-            return;
-        }
         let all = image
             .preamble
             .iter()
@@ -104,9 +102,6 @@ impl Rule for HardcodedPassword {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         for e in &c.env {
             let Some(m) = e.value.as_deref().and_then(|v| weak(&e.key, v)) else {
                 continue;

@@ -9,9 +9,10 @@ declare_rule! {
     /// `allowPrivilegeEscalation: false`).
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// Without it, a setuid binary in the image (`su`, `passwd`, `sudo`,
@@ -40,6 +41,7 @@ declare_rule! {
         id: "missing-no-new-privileges",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "no-new-privileges is not set",
     }
 }
@@ -47,9 +49,6 @@ declare_rule! {
 impl Rule for MissingNoNewPrivileges {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         if c.no_new_privileges.is_none() {
             out.push(
                 Finding::new(

@@ -7,9 +7,10 @@ declare_rule! {
     /// `deploy.resources.limits.pids`, `--pids-limit`).
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// Kubernetes containers are not flagged: the process limit is a kubelet
     /// setting, not something a manifest can set per container.
@@ -36,6 +37,7 @@ declare_rule! {
         id: "missing-pids-limit",
         severity: Low,
         target: Container,
+        contexts: Deployed,
         summary: "no process-count limit",
     }
 }
@@ -43,7 +45,7 @@ declare_rule! {
 impl Rule for MissingPidsLimit {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() || !c.pids_limit_settable {
+        if !c.pids_limit_settable {
             return;
         }
         if c.pids_limit.is_none() {

@@ -10,9 +10,10 @@ declare_rule! {
     /// project root have rules of their own; named volumes are not host paths.
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// A writable host directory is a way out of the container for data and
@@ -37,6 +38,7 @@ declare_rule! {
         id: "writable-bind-mount",
         severity: Low,
         target: Container,
+        contexts: Deployed,
         summary: "a host directory is mounted writable by default",
     }
 }
@@ -44,9 +46,6 @@ declare_rule! {
 impl Rule for WritableBindMount {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         for (index, m) in c.mounts.iter().enumerate() {
             if classify_mount(m) == MountClass::Writable {
                 out.push(

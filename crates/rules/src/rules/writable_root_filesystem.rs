@@ -8,9 +8,10 @@ declare_rule! {
     /// An explicit `read_only: false` is reported at that line.
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// A writable root filesystem lets an attacker who gets code execution
@@ -40,6 +41,7 @@ declare_rule! {
         id: "writable-root-filesystem",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "the root filesystem is writable",
     }
 }
@@ -47,9 +49,6 @@ declare_rule! {
 impl Rule for WritableRootFilesystem {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         let f = match &c.read_only {
             Some(ro) if ro.value => return,
             Some(ro) => Finding::at(
