@@ -214,7 +214,7 @@ fn main() -> ExitCode {
         Command::Explain { rule } => match registry::find(&rule) {
             Some(m) => print(&docs::page(m)),
             None => {
-                let close: Vec<String> = registry::similar(&rule)
+                let close: Vec<String> = registry::did_you_mean(&rule)
                     .iter()
                     .map(|id| format!("`{id}`"))
                     .collect();

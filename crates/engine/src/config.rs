@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use skillaudit_model::settings::ImagePattern;
 use skillaudit_model::{Purpose, Settings};
-use skillaudit_rules::registry::{self, RULES};
+use skillaudit_rules::registry;
 use skillaudit_rules::{Allowance, Severity};
 use skillaudit_syntax::LineIndex;
 use toml_edit::{Item, Key, TableLike, Value};
@@ -624,40 +624,15 @@ impl Parser<'_> {
     }
 }
 
-/// ` (did you mean a, b?)` for an unknown rule id: rule ids that contain it,
-/// that it contains, or that are at most two edits away; empty if none.
+/// ` (did you mean a, b?)` for an unknown rule id, from
+/// [`registry::did_you_mean`]; empty if nothing is close.
 pub fn did_you_mean(id: &str) -> String {
-    let close: Vec<&str> = RULES
-        .iter()
-        .map(|r| r.meta().id)
-        .filter(|r| {
-            (!id.is_empty() && (r.contains(id) || id.contains(r))) || edit_distance(r, id) <= 2
-        })
-        .collect();
+    let close = registry::did_you_mean(id);
     if close.is_empty() {
         String::new()
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     }
-}
-
-/// Levenshtein distance, on bytes (rule ids are ASCII); long inputs are not compared.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &x) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(x != y))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn type_name(item: &Item) -> &'static str {
