@@ -48,6 +48,46 @@ pub enum Threshold {
     Never,
 }
 
+impl Threshold {
+    /// Every threshold, the severities from the highest, then `never`.
+    pub const ALL: [Threshold; 6] = [
+        Threshold::At(Severity::Critical),
+        Threshold::At(Severity::High),
+        Threshold::At(Severity::Medium),
+        Threshold::At(Severity::Low),
+        Threshold::At(Severity::Info),
+        Threshold::Never,
+    ];
+
+    /// `high`, …, `never`, as `fail-on` and `--fail-on` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Threshold::At(s) => s.name(),
+            Threshold::Never => "never",
+        }
+    }
+
+    /// The lowest severity that fails a run, if any does.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Threshold::At(s) => Some(s),
+            Threshold::Never => None,
+        }
+    }
+}
+
+/// `--fail-on never`: the command line takes the names of `fail-on`.
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for Threshold {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Threshold::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 /// A parsed, validated configuration.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -719,6 +759,16 @@ paths = ["deploy/compose.yaml"]
         assert!(c.allow_for(Allowance::DockerSocket, "anything").is_some());
         assert_eq!(c.fail_on, Some(Threshold::Never));
         assert!(parse("", "x").is_ok());
+    }
+
+    #[test]
+    fn every_threshold_name_is_a_fail_on_value() {
+        for t in Threshold::ALL {
+            let c = parse(&format!("fail-on = \"{}\"", t.name()), "x").expect("valid");
+            assert_eq!(c.fail_on, Some(t), "{}", t.name());
+        }
+        assert_eq!(Threshold::Never.severity(), None);
+        assert_eq!(Threshold::ALL[1].severity(), Some(Severity::High));
     }
 
     #[test]
