@@ -31,7 +31,8 @@ use skillaudit_engine::{target, ScanOptions, Trust, DEFAULT_MAX_FILE_SIZE};
 use skillaudit_store::{now_ms, CorpusStats, NewAudit, SqliteStore, Store};
 
 use crate::fetch_args::FetchArgs;
-use crate::{progress, severity, SeverityArg};
+use crate::progress;
+use skillaudit_rules::Severity;
 
 mod render;
 use render::render;
@@ -62,8 +63,8 @@ pub struct CorpusArgs {
     #[arg(long, value_name = "N")]
     top: Option<usize>,
     /// Count findings at or above this severity.
-    #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
-    min_severity: SeverityArg,
+    #[arg(long, value_enum, default_value_t = Severity::Low)]
+    min_severity: Severity,
     /// Repositories audited at once (default: the number of CPUs).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
@@ -383,7 +384,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     // are scanned as untrusted (see `audit`).
     let options = ScanOptions {
         targets: Vec::new(),
-        min_severity: severity(args.min_severity),
+        min_severity: args.min_severity,
         max_file_size: args.max_file_size.saturating_mul(1 << 20),
         ..ScanOptions::default()
     };

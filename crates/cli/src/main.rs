@@ -75,17 +75,17 @@ struct ScanArgs {
     #[arg(default_value = ".")]
     targets: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<std::path::PathBuf>,
     /// Show findings at or above this severity [default: low, or the config's `min-severity`].
     #[arg(long, value_enum)]
-    min_severity: Option<SeverityArg>,
+    min_severity: Option<Severity>,
     /// Exit with 1 when a shown finding is at or above this severity [default: high, or the config's `fail-on`].
     #[arg(long, value_enum)]
-    fail_on: Option<FailOn>,
+    fail_on: Option<Threshold>,
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -120,60 +120,7 @@ struct ScanArgs {
     /// Show only findings of these contexts (where the container or code
     /// comes from); repeat or separate with commas.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "CONTEXT")]
-    context: Vec<ContextArg>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ContextArg {
-    Deployment,
-    Documentation,
-    Development,
-    Ci,
-    Test,
-}
-
-impl ContextArg {
-    fn purpose(self) -> skillaudit_engine::Purpose {
-        use skillaudit_engine::Purpose;
-        match self {
-            ContextArg::Deployment => Purpose::Runtime,
-            ContextArg::Documentation => Purpose::Documentation,
-            ContextArg::Development => Purpose::Development,
-            ContextArg::Ci => Purpose::Ci,
-            ContextArg::Test => Purpose::Test,
-        }
-    }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Text,
-    Json,
-    Sarif,
-    Github,
-    Gitlab,
-    Junit,
-    Markdown,
-    Html,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum SeverityArg {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-    Never,
+    context: Vec<skillaudit_engine::Purpose>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -181,16 +128,6 @@ enum ColorArg {
     Auto,
     Always,
     Never,
-}
-
-fn severity(s: SeverityArg) -> Severity {
-    match s {
-        SeverityArg::Critical => Severity::Critical,
-        SeverityArg::High => Severity::High,
-        SeverityArg::Medium => Severity::Medium,
-        SeverityArg::Low => Severity::Low,
-        SeverityArg::Info => Severity::Info,
-    }
 }
 
 fn main() -> ExitCode {
@@ -214,7 +151,7 @@ fn main() -> ExitCode {
         Command::Explain { rule } => match registry::find(&rule) {
             Some(m) => print(&docs::page(m)),
             None => {
-                let close: Vec<String> = registry::similar(&rule)
+                let close: Vec<String> = registry::did_you_mean(&rule)
                     .iter()
                     .map(|id| format!("`{id}`"))
                     .collect();
@@ -334,21 +271,11 @@ fn run_scan(args: ScanArgs) -> ExitCode {
     // Flags win over the configuration, which wins over the defaults.
     let min_severity = args
         .min_severity
-        .map(severity)
         .or(config.as_ref().and_then(|c| c.min_severity))
         .unwrap_or(Severity::Low);
-    let threshold = match args.fail_on {
-        Some(FailOn::Never) => None,
-        Some(FailOn::Critical) => Some(Severity::Critical),
-        Some(FailOn::High) => Some(Severity::High),
-        Some(FailOn::Medium) => Some(Severity::Medium),
-        Some(FailOn::Low) => Some(Severity::Low),
-        Some(FailOn::Info) => Some(Severity::Info),
-        None => match config.as_ref().and_then(|c| c.fail_on) {
-            Some(Threshold::Never) => None,
-            Some(Threshold::At(s)) => Some(s),
-            None => Some(Severity::High),
-        },
+    let threshold = match args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)) {
+        Some(t) => t.severity(),
+        None => Some(Severity::High),
     };
     let options = ScanOptions {
         targets: args.targets.clone(),
@@ -358,7 +285,7 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         no_ignores: args.no_ignores,
         baseline,
         record_baseline: args.write_baseline.is_some(),
-        contexts: args.context.iter().map(|c| c.purpose()).collect(),
+        contexts: args.context.clone(),
         ..ScanOptions::default()
     };
     if args.diff || args.fix || args.unsafe_fixes {
@@ -397,20 +324,10 @@ fn report(
                 && std::io::stdout().is_terminal()
         }
     };
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-        FormatArg::Gitlab => Format::Gitlab,
-        FormatArg::Junit => Format::Junit,
-        FormatArg::Markdown => Format::Markdown,
-        FormatArg::Html => Format::Html,
-    };
-    let rendered = match format {
+    let rendered = match args.format {
         // --quiet: the findings alone, as ruff prints its diagnostics alone.
         Format::Text if args.quiet => skillaudit_report::text::render_findings(result, color),
-        _ => skillaudit_report::render(result, format, color),
+        _ => skillaudit_report::render(result, args.format, color),
     };
     match &args.output {
         Some(path) => {

@@ -14,7 +14,7 @@ use skillaudit_model::normalise::{
     compose, dockerfile as df_norm, mcp_config, readme, shell_script,
 };
 use skillaudit_model::{link, FileId, FileKind, Project, SourceFile};
-use skillaudit_rules::registry::RULES;
+use skillaudit_rules::registry;
 use skillaudit_rules::{ContainerCx, ImageCx};
 use skillaudit_syntax::{dockerfile, json, markdown, shell, yaml};
 
@@ -134,7 +134,7 @@ fn rules(c: &mut Criterion) {
                         index,
                         image,
                     };
-                    for rule in RULES {
+                    for rule in registry::judging(image.purpose) {
                         rule.check_image(&cx, &mut out);
                     }
                 }
@@ -144,7 +144,7 @@ fn rules(c: &mut Criterion) {
                         index,
                         container,
                     };
-                    for rule in RULES {
+                    for rule in registry::judging(container.purpose) {
                         rule.check_container(&cx, &mut out);
                     }
                 }

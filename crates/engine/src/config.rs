@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use skillaudit_model::settings::ImagePattern;
 use skillaudit_model::{Purpose, Settings};
-use skillaudit_rules::registry::{self, RULES};
+use skillaudit_rules::registry;
 use skillaudit_rules::{Allowance, Severity};
 use skillaudit_syntax::LineIndex;
 use toml_edit::{Item, Key, TableLike, Value};
@@ -46,6 +46,46 @@ pub use context::{shift, ContextConfig};
 pub enum Threshold {
     At(Severity),
     Never,
+}
+
+impl Threshold {
+    /// Every threshold, the severities from the highest, then `never`.
+    pub const ALL: [Threshold; 6] = [
+        Threshold::At(Severity::Critical),
+        Threshold::At(Severity::High),
+        Threshold::At(Severity::Medium),
+        Threshold::At(Severity::Low),
+        Threshold::At(Severity::Info),
+        Threshold::Never,
+    ];
+
+    /// `high`, …, `never`, as `fail-on` and `--fail-on` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Threshold::At(s) => s.name(),
+            Threshold::Never => "never",
+        }
+    }
+
+    /// The lowest severity that fails a run, if any does.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Threshold::At(s) => Some(s),
+            Threshold::Never => None,
+        }
+    }
+}
+
+/// `--fail-on never`: the command line takes the names of `fail-on`.
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for Threshold {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Threshold::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 /// A parsed, validated configuration.
@@ -624,40 +664,15 @@ impl Parser<'_> {
     }
 }
 
-/// ` (did you mean a, b?)` for an unknown rule id: rule ids that contain it,
-/// that it contains, or that are at most two edits away; empty if none.
+/// ` (did you mean a, b?)` for an unknown rule id, from
+/// [`registry::did_you_mean`]; empty if nothing is close.
 pub fn did_you_mean(id: &str) -> String {
-    let close: Vec<&str> = RULES
-        .iter()
-        .map(|r| r.meta().id)
-        .filter(|r| {
-            (!id.is_empty() && (r.contains(id) || id.contains(r))) || edit_distance(r, id) <= 2
-        })
-        .collect();
+    let close = registry::did_you_mean(id);
     if close.is_empty() {
         String::new()
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     }
-}
-
-/// Levenshtein distance, on bytes (rule ids are ASCII); long inputs are not compared.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &x) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &y) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(x != y))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn type_name(item: &Item) -> &'static str {
@@ -744,6 +759,16 @@ paths = ["deploy/compose.yaml"]
         assert!(c.allow_for(Allowance::DockerSocket, "anything").is_some());
         assert_eq!(c.fail_on, Some(Threshold::Never));
         assert!(parse("", "x").is_ok());
+    }
+
+    #[test]
+    fn every_threshold_name_is_a_fail_on_value() {
+        for t in Threshold::ALL {
+            let c = parse(&format!("fail-on = \"{}\"", t.name()), "x").expect("valid");
+            assert_eq!(c.fail_on, Some(t), "{}", t.name());
+        }
+        assert_eq!(Threshold::Never.severity(), None);
+        assert_eq!(Threshold::ALL[1].severity(), Some(Severity::High));
     }
 
     #[test]

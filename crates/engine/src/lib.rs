@@ -459,7 +459,7 @@ pub fn scan_with(
             if options.expired() {
                 return out;
             }
-            for rule in RULES {
+            for rule in registry::judging(cx.image.purpose) {
                 rule.check_image(&cx, &mut out);
             }
             for f in &mut out {
@@ -480,7 +480,7 @@ pub fn scan_with(
                     if options.expired() {
                         return out;
                     }
-                    for rule in RULES {
+                    for rule in registry::judging(cx.container.purpose) {
                         rule.check_container(&cx, &mut out);
                     }
                     for f in &mut out {

@@ -123,6 +123,18 @@ impl Purpose {
     }
 }
 
+/// `--context deployment`: the command line takes the context names.
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for Purpose {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Purpose::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 /// One container definition.
 #[derive(Clone, Debug)]
 pub struct Container {

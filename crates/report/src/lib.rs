@@ -32,22 +32,49 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::Junit,
+        Format::Markdown,
+        Format::Html,
+    ];
+
     pub const NAMES: &'static [&'static str] = &[
         "text", "json", "sarif", "github", "gitlab", "junit", "markdown", "html",
     ];
 
+    /// The format's name (`--format`, the service's `?format=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Format> {
-        Some(match s {
-            "text" => Format::Text,
-            "json" => Format::Json,
-            "sarif" => Format::Sarif,
-            "github" => Format::Github,
-            "gitlab" => Format::Gitlab,
-            "junit" => Format::Junit,
-            "markdown" => Format::Markdown,
-            "html" => Format::Html,
-            _ => return None,
-        })
+        Format::ALL.into_iter().find(|f| f.name() == s)
+    }
+}
+
+/// `--format json`: the command line takes the format names.
+#[cfg(feature = "clap")]
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 

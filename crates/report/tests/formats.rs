@@ -622,8 +622,10 @@ fn html_says_no_findings() {
 
 #[test]
 fn every_format_has_a_name_and_renders_the_empty_and_rich_scans() {
+    assert_eq!(Format::ALL.map(Format::name).as_slice(), Format::NAMES);
     for name in Format::NAMES {
         let format = Format::parse(name).expect(name);
+        assert_eq!(format.name(), *name);
         for r in [scan_fixture("rich"), scan_fixture("clean")] {
             assert!(!render(&r, format, false).is_empty(), "{name}");
         }

@@ -6,7 +6,8 @@
 //! drift apart.
 
 use crate::registry::RULES;
-use crate::{RuleMeta, Target};
+use crate::{Contexts, RuleMeta, Target};
+use skillaudit_model::Purpose;
 
 /// The directory of the generated pages, relative to the repository root.
 pub const DOCS_DIR: &str = "docs/rules";
@@ -36,14 +37,35 @@ fn looks_at(target: Target) -> &'static str {
     }
 }
 
+/// The contexts a rule judges, as a list item; empty for a rule that judges
+/// every context (the engine calls it on every image and container).
+fn contexts(c: Contexts) -> String {
+    let skipped = c.skipped();
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let names = |ps: Vec<Purpose>| ps.into_iter().map(Purpose::name).collect::<Vec<_>>();
+    let judged = Purpose::ALL
+        .into_iter()
+        .filter(|&p| c.includes(p))
+        .collect();
+    format!(
+        "- **Contexts:** {} only (not {})\n",
+        names(judged).join(", "),
+        names(skipped).join(", ")
+    )
+}
+
 /// The Markdown page of one rule: title (the id), severity, what it looks
-/// at, summary, then the documentation of its source file.
+/// at, the contexts it judges (when not all), summary, then the
+/// documentation of its source file.
 pub fn page(m: &RuleMeta) -> String {
     format!(
-        "# {id}\n\n- **Severity:** {sev}\n- **Looks at:** {target}\n- **Summary:** {summary}\n\n{doc}",
+        "# {id}\n\n- **Severity:** {sev}\n- **Looks at:** {target}\n{contexts}- **Summary:** {summary}\n\n{doc}",
         id = m.id,
         sev = m.severity.name(),
         target = looks_at(m.target),
+        contexts = contexts(m.contexts),
         summary = m.summary,
         doc = m.documentation(),
     )
@@ -162,6 +184,23 @@ mod tests {
         );
         assert!(p.contains(&format!("- **Summary:** {}\n\n## What it does", m.summary)));
         assert!(p.ends_with(&m.documentation()));
+        assert!(!p.contains("**Contexts:**"), "{p}");
+    }
+
+    #[test]
+    fn a_page_names_the_contexts_of_a_rule_that_skips_some() {
+        let p = page(crate::registry::find("missing-pids-limit").expect("rule"));
+        assert!(
+            p.contains("- **Contexts:** deployment, documentation only (not development, ci, test)\n- **Summary:**"),
+            "{p}"
+        );
+        let p = page(crate::registry::find("published-on-all-interfaces").expect("rule"));
+        assert!(
+            p.contains(
+                "- **Contexts:** deployment, documentation, development only (not ci, test)\n"
+            ),
+            "{p}"
+        );
     }
 
     #[test]

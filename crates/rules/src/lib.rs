@@ -31,6 +31,9 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// What the rule looks at.
     pub target: Target,
+    /// The contexts whose images and containers the rule judges; the
+    /// engine does not call the rule on the others.
+    pub contexts: Contexts,
     /// The rule file's doc comment (Markdown).
     pub doc: &'static str,
 }
@@ -44,6 +47,46 @@ impl RuleMeta {
             out.push('\n');
         }
         out.trim().to_string() + "\n"
+    }
+
+    /// Whether the rule judges an image or container of this purpose
+    /// (the engine calls `check_image`/`check_container` only then).
+    pub fn applies_to(&self, purpose: Purpose) -> bool {
+        self.contexts.includes(purpose)
+    }
+}
+
+/// The contexts ([`Purpose`]) whose images and containers a rule judges,
+/// declared with the rule (`contexts: Deployed` in [`declare_rule!`]).
+/// A rule whose purpose logic does more than skip a context (a lower
+/// severity, a partial check) judges every context and decides itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contexts {
+    /// Every context (the default).
+    All,
+    /// Deployments and documentation examples ([`Purpose::is_deployed`]):
+    /// hardening rules, which throwaway CI, test and development containers
+    /// are not held to.
+    Deployed,
+    /// Every context but CI jobs and test infrastructure.
+    NotCiOrTest,
+}
+
+impl Contexts {
+    pub fn includes(self, purpose: Purpose) -> bool {
+        match self {
+            Contexts::All => true,
+            Contexts::Deployed => purpose.is_deployed(),
+            Contexts::NotCiOrTest => !matches!(purpose, Purpose::Ci | Purpose::Test),
+        }
+    }
+
+    /// The contexts left out, in [`Purpose::ALL`] order.
+    pub fn skipped(self) -> Vec<Purpose> {
+        Purpose::ALL
+            .into_iter()
+            .filter(|&p| !self.includes(p))
+            .collect()
     }
 }
 
@@ -248,16 +291,37 @@ impl<'a> ContainerCx<'a> {
     }
 }
 
-/// A rule. Implement the hook(s) for what it looks at.
-pub trait Rule: Send + Sync {
+/// What [`declare_rule!`] implements for a rule struct: its metadata.
+pub trait Declared {
     fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A rule. Declare it with [`declare_rule!`] (which implements
+/// [`Declared`]), then implement the hook(s) for what it looks at.
+pub trait Rule: Declared + Send + Sync {
     fn check_image(&self, _cx: &ImageCx<'_>, _out: &mut Vec<Finding>) {}
     fn check_container(&self, _cx: &ContainerCx<'_>, _out: &mut Vec<Finding>) {}
     /// Called once per scan with the whole code model.
     fn check_code(&self, _cx: &code::CodeCx<'_>, _out: &mut Vec<Finding>) {}
 }
 
-/// Declare a rule struct with its metadata; the doc comment becomes its documentation.
+/// Declare a rule struct with its metadata (`META`, and [`Declared::meta`]
+/// returning it); the doc comment becomes its documentation. `contexts:`
+/// (a [`Contexts`] variant, default `All`) is optional:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// …
+///     pub struct MissingPidsLimit {
+///         id: "missing-pids-limit",
+///         severity: Low,
+///         target: Container,
+///         contexts: Deployed,
+///         summary: "no process-count limit",
+///     }
+/// }
+/// ```
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -266,6 +330,7 @@ macro_rules! declare_rule {
             id: $id:literal,
             severity: $sev:ident,
             target: $target:ident,
+            $(contexts: $contexts:ident,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -278,8 +343,21 @@ macro_rules! declare_rule {
                 severity: $crate::Severity::$sev,
                 summary: $summary,
                 target: $crate::Target::$target,
+                contexts: $crate::declare_rule!(@contexts $($contexts)?),
                 doc: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::Declared for $name {
+            fn meta(&self) -> &'static $crate::RuleMeta {
+                &Self::META
+            }
+        }
+    };
+    (@contexts) => {
+        $crate::Contexts::All
+    };
+    (@contexts $contexts:ident) => {
+        $crate::Contexts::$contexts
     };
 }

@@ -2,6 +2,7 @@
 
 use crate::rules::*;
 use crate::{Rule, RuleMeta};
+use skillaudit_model::Purpose;
 
 /// All rules, explicitly listed.
 pub static RULES: &[&dyn Rule] = &[
@@ -62,48 +63,49 @@ pub static RULES: &[&dyn Rule] = &[
     &unused_ignore::UnusedIgnore,
 ];
 
+/// The rules that judge an image or container of this purpose (see
+/// [`RuleMeta::applies_to`]): the engine calls only these on it.
+pub fn judging(purpose: Purpose) -> impl Iterator<Item = &'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(move |r| r.meta().applies_to(purpose))
+}
+
 /// The rule with this id.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
     RULES.iter().map(|r| r.meta()).find(|m| m.id == id)
 }
 
-/// Rule ids close to a mistyped one, best first: ids containing it (or
-/// contained in it), then ids within a small edit distance.
-pub fn similar(id: &str) -> Vec<&'static str> {
-    let id = id.trim().to_ascii_lowercase();
-    if id.is_empty() {
+/// The one "did you mean": rule ids close to a mistyped one, best first
+/// (at most five). Ids containing it (or contained in it) come first, then
+/// ids within a small edit distance (`strsim` Levenshtein, at most a
+/// quarter of the id's length, between one and three edits); case and
+/// surrounding spaces are ignored. Empty when nothing is close.
+pub fn did_you_mean(unknown: &str) -> Vec<&'static str> {
+    let unknown = unknown.trim().to_ascii_lowercase();
+    if unknown.is_empty() {
         return Vec::new();
     }
     let mut scored: Vec<(usize, &'static str)> = RULES
         .iter()
         .map(|r| r.meta().id)
         .filter_map(|candidate| {
-            if candidate.contains(id.as_str()) || id.contains(candidate) {
+            if candidate.contains(unknown.as_str()) || unknown.contains(candidate) {
                 return Some((0, candidate));
             }
-            let d = edit_distance(&id, candidate);
-            (d <= (candidate.len() / 4).clamp(1, 3)).then_some((d, candidate))
+            let most = (candidate.len() / 4).clamp(1, 3);
+            // The distance is at least the difference in length: a long
+            // input is never compared.
+            if unknown.len().abs_diff(candidate.len()) > most {
+                return None;
+            }
+            let d = strsim::levenshtein(&unknown, candidate);
+            (d <= most).then_some((d, candidate))
         })
         .collect();
     scored.sort();
     scored.into_iter().map(|(_, c)| c).take(5).collect()
-}
-
-/// Levenshtein distance over bytes (rule ids are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// Metadata of `syntax-error`, which the pipeline reports itself.
@@ -146,19 +148,42 @@ mod tests {
     }
 
     #[test]
-    fn similar_suggests_close_ids() {
-        assert_eq!(similar("missing-usr"), vec!["missing-user"]);
+    fn contexts_decide_which_purposes_a_rule_judges() {
+        let limits = find("missing-resource-limits").expect("rule");
+        assert!(limits.applies_to(Purpose::Runtime) && limits.applies_to(Purpose::Documentation));
+        assert!(!limits.applies_to(Purpose::Development) && !limits.applies_to(Purpose::Ci));
+        let ports = find("published-on-all-interfaces").expect("rule");
+        assert!(ports.applies_to(Purpose::Development));
+        assert!(!ports.applies_to(Purpose::Ci) && !ports.applies_to(Purpose::Test));
+        let socket = find("docker-socket-mount").expect("rule");
+        assert!(Purpose::ALL.into_iter().all(|p| socket.applies_to(p)));
+        let ci: Vec<&str> = judging(Purpose::Ci).map(|r| r.meta().id).collect();
+        assert!(ci.contains(&"docker-socket-mount") && !ci.contains(&"missing-resource-limits"));
+        assert_eq!(judging(Purpose::Runtime).count(), RULES.len());
+    }
+
+    #[test]
+    fn did_you_mean_suggests_close_ids() {
+        assert_eq!(did_you_mean("missing-usr"), vec!["missing-user"]);
         assert_eq!(
-            similar("socket"),
+            did_you_mean("socket"),
             vec!["docker-socket-in-image", "docker-socket-mount"]
         );
         assert_eq!(
-            similar("privileged"),
+            did_you_mean("privileged"),
             vec!["privileged-container", "privileged-port"]
         );
-        assert_eq!(similar("Root-User"), vec!["root-user"]);
-        assert!(similar("zzzz").is_empty());
-        assert!(similar("").is_empty());
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(did_you_mean("Root-User"), vec!["root-user"]);
+        assert_eq!(did_you_mean(" user "), vec!["missing-user", "root-user"]);
+        // A transposition is two edits; a long id allows three.
+        assert_eq!(
+            did_you_mean("privileged-contianer"),
+            vec!["privileged-container"]
+        );
+        // Closer ids first.
+        assert_eq!(did_you_mean("root-usr"), vec!["root-user"]);
+        assert!(did_you_mean("zzzz").is_empty());
+        assert!(did_you_mean("").is_empty());
+        assert!(did_you_mean(&"x".repeat(100_000)).is_empty());
     }
 }

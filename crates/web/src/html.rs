@@ -357,7 +357,7 @@ pub fn rule(id: &str) -> Option<String> {
 
 /// A rule that does not exist, with the ids that look like it.
 pub fn unknown_rule(id: &str) -> String {
-    let close: Vec<String> = registry::similar(id)
+    let close: Vec<String> = registry::did_you_mean(id)
         .iter()
         .map(|s| {
             format!(

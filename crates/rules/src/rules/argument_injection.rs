@@ -1,5 +1,5 @@
 use crate::code::{report, runs_anything, CodeCx};
-use crate::{declare_rule, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Finding, Rule};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for ArgumentInjection {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         let flows = cx
             .flows()

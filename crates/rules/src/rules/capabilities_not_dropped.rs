@@ -1,5 +1,5 @@
 use crate::analysis::capability_name;
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -8,9 +8,10 @@ declare_rule! {
     /// (`cap_drop: [ALL]`, `--cap-drop=ALL`, `capabilities.drop: [ALL]`).
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// Docker's default set still includes capabilities such as `CHOWN`,
@@ -38,20 +39,14 @@ declare_rule! {
         id: "capabilities-not-dropped",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "capabilities are not dropped with ALL",
     }
 }
 
 impl Rule for CapabilitiesNotDropped {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         if c.cap_drop
             .iter()
             .any(|cap| capability_name(&cap.value) == "ALL")

@@ -1,6 +1,6 @@
 use skillaudit_model::image::{is_root_user, Image, InstrKind, Stage};
 
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for CopyWithoutChown {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         // Each stage that runs; an instruction two of them share is reported once.
         let mut found: Vec<Finding> = Vec::new();

@@ -1,5 +1,5 @@
 use crate::analysis::{capability_name, DANGEROUS_CAPABILITIES};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -31,10 +31,6 @@ declare_rule! {
 }
 
 impl Rule for DangerousCapability {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         for cap in &c.cap_add {

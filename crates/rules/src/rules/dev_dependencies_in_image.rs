@@ -5,7 +5,7 @@ use skillaudit_model::Span;
 use skillaudit_syntax::dockerfile;
 
 use crate::analysis::{base_name, unwrap_command};
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for DevDependenciesInImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         // Each stage that runs; an instruction two of them share is reported once.
         let mut found: Vec<Finding> = Vec::new();

@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -29,10 +29,6 @@ declare_rule! {
 }
 
 impl Rule for DeviceAccess {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         for d in &c.devices {

@@ -1,7 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::analysis::mentions_engine_socket;
-use crate::{declare_rule, Allowance, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +36,6 @@ declare_rule! {
 }
 
 impl Rule for DockerSocketInImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for instr in cx.instructions_of(&cx.run_stages()) {

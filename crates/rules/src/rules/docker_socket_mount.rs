@@ -1,7 +1,5 @@
 use crate::analysis::{classify_mount, untyped_note, MountClass};
-use crate::{
-    declare_rule, Allowance, Applicability, Confidence, ContainerCx, Finding, Rule, RuleMeta,
-};
+use crate::{declare_rule, Allowance, Applicability, Confidence, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +47,6 @@ declare_rule! {
 }
 
 impl Rule for DockerSocketMount {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         for m in &c.mounts {

@@ -1,5 +1,5 @@
 use crate::analysis::full_os_base;
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for FullOsBaseImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for st in cx.run_stages() {

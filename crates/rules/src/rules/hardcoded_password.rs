@@ -1,9 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::secrets::{self, SecretMatch, Verdict};
-use crate::{
-    declare_rule, Applicability, Confidence, ContainerCx, Finding, ImageCx, Rule, RuleMeta,
-};
+use crate::{declare_rule, Applicability, Confidence, ContainerCx, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -58,6 +56,7 @@ declare_rule! {
         id: "hardcoded-password",
         severity: Medium,
         target: ImageAndContainer,
+        contexts: Deployed,
         summary: "a secret-like setting holds a weak or default password",
     }
 }
@@ -66,15 +65,8 @@ const FIX: &str =
     "require a generated password at deploy time and pass it from the environment or a secret store";
 
 impl Rule for HardcodedPassword {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        if !image.purpose.is_deployed() {
-            return;
-        }
         let all = image
             .preamble
             .iter()
@@ -110,9 +102,6 @@ impl Rule for HardcodedPassword {
 
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         for e in &c.env {
             let Some(m) = e.value.as_deref().and_then(|v| weak(&e.key, v)) else {
                 continue;

@@ -3,7 +3,7 @@ use skillaudit_model::NamespaceKind;
 use crate::analysis::{
     capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass,
 };
-use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for HostTakeoverChain {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         // The ways onto the host, with where each is written.

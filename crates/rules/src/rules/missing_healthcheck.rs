@@ -1,7 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::analysis::stage_without_shell;
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -61,10 +61,6 @@ declare_rule! {
 }
 
 impl Rule for MissingHealthcheck {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for st in cx.run_stages() {

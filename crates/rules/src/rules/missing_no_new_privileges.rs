@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -9,9 +9,10 @@ declare_rule! {
     /// `allowPrivilegeEscalation: false`).
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// Without it, a setuid binary in the image (`su`, `passwd`, `sudo`,
@@ -40,20 +41,14 @@ declare_rule! {
         id: "missing-no-new-privileges",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "no-new-privileges is not set",
     }
 }
 
 impl Rule for MissingNoNewPrivileges {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         if c.no_new_privileges.is_none() {
             out.push(
                 Finding::new(

@@ -1,6 +1,6 @@
 use crate::analysis::transport;
 use crate::code::CodeCx;
-use crate::{declare_rule, Applicability, Confidence, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Confidence, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -53,10 +53,6 @@ declare_rule! {
 }
 
 impl Rule for MissingOriginCheck {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         let facts = transport::facts(cx.project);
         for t in &facts.transports {

@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -7,9 +7,10 @@ declare_rule! {
     /// `deploy.resources.limits.pids`, `--pids-limit`).
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// Kubernetes containers are not flagged: the process limit is a kubelet
     /// setting, not something a manifest can set per container.
@@ -36,18 +37,15 @@ declare_rule! {
         id: "missing-pids-limit",
         severity: Low,
         target: Container,
+        contexts: Deployed,
         summary: "no process-count limit",
     }
 }
 
 impl Rule for MissingPidsLimit {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() || !c.pids_limit_settable {
+        if !c.pids_limit_settable {
             return;
         }
         if c.pids_limit.is_none() {

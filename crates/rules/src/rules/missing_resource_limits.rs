@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -9,9 +9,10 @@ declare_rule! {
     /// per container names what is missing.
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// An LLM can ask a server for expensive work, and a prompt injection can
@@ -44,20 +45,14 @@ declare_rule! {
         id: "missing-resource-limits",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "no memory or no CPU limit",
     }
 }
 
 impl Rule for MissingResourceLimits {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         let missing = match (c.memory_limit.is_some(), c.cpu_limit.is_some()) {
             (true, true) => return,
             (false, false) => "no memory limit and no CPU limit",

@@ -3,7 +3,7 @@ use skillaudit_model::remedy::GENERIC_USER;
 use skillaudit_model::{Remedy, Subject};
 
 use crate::analysis::{image_user, ImageUser};
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -91,10 +91,6 @@ declare_rule! {
 }
 
 impl Rule for MissingUser {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for st in cx.run_stages() {

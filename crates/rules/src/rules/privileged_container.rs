@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -37,10 +37,6 @@ declare_rule! {
 }
 
 impl Rule for PrivilegedContainer {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         if let Some(origin) = c.privileged {

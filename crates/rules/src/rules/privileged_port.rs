@@ -1,6 +1,6 @@
 use skillaudit_model::image::InstrKind;
 
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -32,10 +32,6 @@ declare_rule! {
 }
 
 impl Rule for PrivilegedPort {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for instr in cx.instructions_of(&cx.deployed_stages()) {

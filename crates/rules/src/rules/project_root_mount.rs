@@ -1,5 +1,5 @@
 use crate::analysis::{classify_mount, MountClass};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -30,10 +30,6 @@ declare_rule! {
 }
 
 impl Rule for ProjectRootMount {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         for m in &c.mounts {

@@ -7,7 +7,7 @@ use skillaudit_model::Purpose;
 
 use crate::analysis::{host_access, image_user, ImageUser};
 use crate::code::{runs_anything, CodeCx};
-use crate::{declare_rule, Allowance, Applicability, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Allowance, Applicability, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -64,10 +64,6 @@ declare_rule! {
 }
 
 impl Rule for PromptToHostChain {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         for server in &cx.project.code.servers {
             if let Some(f) = chain(cx, server) {

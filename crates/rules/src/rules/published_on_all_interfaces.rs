@@ -1,5 +1,5 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
-use skillaudit_model::{Purpose, Remedy, Subject};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
+use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
     /// ## What it does
@@ -38,20 +38,14 @@ declare_rule! {
         id: "published-on-all-interfaces",
         severity: Medium,
         target: Container,
+        contexts: NotCiOrTest,
         summary: "a port is published on every interface",
     }
 }
 
 impl Rule for PublishedOnAllInterfaces {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if matches!(c.purpose, Purpose::Ci | Purpose::Test) {
-            return;
-        }
         for (index, p) in c.ports.iter().enumerate() {
             if p.on_all_interfaces() {
                 // `-P` publishes every EXPOSEd port (the model's container_port says so).

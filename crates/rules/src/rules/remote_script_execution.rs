@@ -1,7 +1,7 @@
 use skillaudit_model::image::{InstrKind, RunSpec};
 
 use crate::analysis::{base_name, unwrap_command};
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +36,6 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ash", "ksh", "fish"];
 const DOWNLOADERS: &[&str] = &["curl", "wget"];
 
 impl Rule for RemoteScriptExecution {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         for stage in &cx.image.stages {
             for instr in &stage.instructions {

@@ -1,5 +1,5 @@
 use crate::analysis::{image_user, ImageUser};
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -42,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for RootUser {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let mut reported = Vec::new();
         for st in cx.run_stages() {

@@ -1,7 +1,7 @@
 use skillaudit_model::{ContainerSource, ImageRef};
 
 use crate::analysis::{base_runs_as_non_root, image_user, runtime_user_is_root, ImageUser};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -46,10 +46,6 @@ declare_rule! {
 }
 
 impl Rule for RunsAsRoot {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         if let Some(origin) = runtime_user_is_root(c) {

@@ -4,7 +4,7 @@ use skillaudit_syntax::dockerignore::DockerIgnore;
 
 use crate::analysis::{is_whole_context, secret_file_kind};
 use crate::secrets::files::{inspect, is_inspected, FileVerdict};
-use crate::{declare_rule, Applicability, Confidence, Finding, ImageCx, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, Confidence, Finding, ImageCx, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -77,10 +77,6 @@ const FIX_CONTEXT: &str =
     "add the secret files to .dockerignore (e.g. `.env*`, `!.env.example`, `*.pem`)";
 
 impl Rule for SecretFileInImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         let text = &cx.project.file(image.file).text;

@@ -1,6 +1,6 @@
 use crate::analysis::with_article;
 use crate::secrets;
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -61,10 +61,6 @@ declare_rule! {
 }
 
 impl Rule for SecretInEnvironment {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         for e in &c.env {

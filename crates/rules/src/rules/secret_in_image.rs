@@ -2,7 +2,7 @@ use skillaudit_model::image::{Instr, InstrKind};
 
 use crate::analysis::with_article;
 use crate::secrets;
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -64,10 +64,6 @@ declare_rule! {
 }
 
 impl Rule for SecretInImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         let all = image

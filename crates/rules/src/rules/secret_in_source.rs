@@ -7,7 +7,7 @@ use skillaudit_model::Span;
 
 use crate::code::CodeCx;
 use crate::secrets::{self, Verdict};
-use crate::{declare_rule, Applicability, Confidence, Finding, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, Confidence, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -65,10 +65,6 @@ declare_rule! {
 }
 
 impl Rule for SecretInSource {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         for unit in &cx.project.code.units {
             let text = cx

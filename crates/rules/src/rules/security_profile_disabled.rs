@@ -1,6 +1,6 @@
 use skillaudit_model::normalise::runtime::{classify_security_opt, SecurityOpt};
 
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for SecurityProfileDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         if c.seccomp_unset && c.privileged.is_none() && c.purpose.is_deployed() {

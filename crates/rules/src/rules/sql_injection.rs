@@ -1,5 +1,5 @@
 use crate::code::{report, CodeCx};
-use crate::{declare_rule, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Finding, Rule};
 use skillaudit_model::code::ir::SinkKind;
 
 declare_rule! {
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for SqlInjection {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         let flows = cx
             .flows()

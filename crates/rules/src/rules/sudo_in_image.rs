@@ -1,7 +1,7 @@
 use skillaudit_model::image::InstrKind;
 
 use crate::analysis::{base_name, unwrap_command};
-use crate::{declare_rule, Applicability, Finding, ImageCx, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, Finding, ImageCx, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +44,6 @@ const INSTALLERS: &[(&str, &[&str])] = &[
 ];
 
 impl Rule for SudoInImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
         for instr in cx.instructions_of(&cx.run_stages()) {

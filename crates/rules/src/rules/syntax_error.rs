@@ -1,4 +1,4 @@
-use crate::{declare_rule, Rule, RuleMeta};
+use crate::{declare_rule, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -31,8 +31,4 @@ declare_rule! {
 }
 
 /// Reported by the pipeline when parsing fails; it never looks at models.
-impl Rule for SyntaxError {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+impl Rule for SyntaxError {}

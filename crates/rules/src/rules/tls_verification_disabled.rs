@@ -3,7 +3,7 @@ use skillaudit_model::code::resolve::CodeUnit;
 use skillaudit_model::code::taint::{visit_expr, visit_stmts};
 use skillaudit_model::Span;
 
-use crate::{declare_rule, Applicability, Confidence, Finding, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, Confidence, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,6 @@ declare_rule! {
 }
 
 impl Rule for TlsVerificationDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &crate::code::CodeCx<'_>, out: &mut Vec<Finding>) {
         for unit in &cx.project.code.units {
             let mut seen = std::collections::HashSet::new();

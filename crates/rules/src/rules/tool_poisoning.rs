@@ -3,7 +3,7 @@ use skillaudit_model::{FileId, Span};
 
 use crate::analysis::poisoning::{self, Hit, Signal};
 use crate::code::CodeCx;
-use crate::{declare_rule, Applicability, Finding, Rule, RuleMeta, Severity};
+use crate::{declare_rule, Applicability, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -92,10 +92,6 @@ declare_rule! {
 const QUOTE: usize = 80;
 
 impl Rule for ToolPoisoning {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
         for unit in &cx.project.code.units {
             for d in &unit.code.descriptions {

@@ -1,6 +1,6 @@
 use skillaudit_model::ImageRef;
 
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -30,10 +30,6 @@ declare_rule! {
 }
 
 impl Rule for UnpinnedImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
         if c.build.is_some() || cx.image().is_some() {

@@ -1,4 +1,4 @@
-use crate::{declare_rule, Rule, RuleMeta};
+use crate::{declare_rule, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -41,8 +41,4 @@ declare_rule! {
 
 /// Reported by the pipeline's filter stage, which reads ignore comments; it
 /// never looks at models.
-impl Rule for UnusedIgnore {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+impl Rule for UnusedIgnore {}

@@ -1,5 +1,5 @@
 use crate::analysis::{classify_mount, MountClass};
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -10,9 +10,10 @@ declare_rule! {
     /// project root have rules of their own; named volumes are not host paths.
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// A writable host directory is a way out of the container for data and
@@ -37,20 +38,14 @@ declare_rule! {
         id: "writable-bind-mount",
         severity: Low,
         target: Container,
+        contexts: Deployed,
         summary: "a host directory is mounted writable by default",
     }
 }
 
 impl Rule for WritableBindMount {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         for (index, m) in c.mounts.iter().enumerate() {
             if classify_mount(m) == MountClass::Writable {
                 out.push(

@@ -1,4 +1,4 @@
-use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule, RuleMeta};
+use crate::{declare_rule, Applicability, ContainerCx, Finding, Rule};
 use skillaudit_model::{Remedy, Subject};
 
 declare_rule! {
@@ -8,9 +8,10 @@ declare_rule! {
     /// An explicit `read_only: false` is reported at that line.
     ///
     /// Containers of CI jobs (GitHub Actions job containers, services and
-    /// `docker run` steps on throwaway runners) and of test infrastructure
-    /// (files under `test/`, `tests/`, `e2e/`, …) are not held to this
-    /// hardening rule.
+    /// `docker run` steps on throwaway runners), of test infrastructure
+    /// (files under `test/`, `tests/`, `e2e/`, …) and of development setups
+    /// (dev containers, compose files named for development) are not held to
+    /// this hardening rule.
     ///
     /// ## Why is this bad?
     /// A writable root filesystem lets an attacker who gets code execution
@@ -40,20 +41,14 @@ declare_rule! {
         id: "writable-root-filesystem",
         severity: Medium,
         target: Container,
+        contexts: Deployed,
         summary: "the root filesystem is writable",
     }
 }
 
 impl Rule for WritableRootFilesystem {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.purpose.is_deployed() {
-            return;
-        }
         let f = match &c.read_only {
             Some(ro) if ro.value => return,
             Some(ro) => Finding::at(
