@@ -6,6 +6,8 @@
 
 use std::fmt::Write;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 use skillaudit_report::html::{escape, markdown_from};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
@@ -19,17 +21,16 @@ pub fn esc(s: &str) -> String {
     escape(s)
 }
 
+/// Everything but RFC 3986's unreserved characters is percent-encoded.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encode one URL path segment (then it is safe in an attribute too).
 pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 pub(crate) fn title_case(sev: &str) -> &'static str {
@@ -413,5 +414,6 @@ mod tests {
     fn segments_are_percent_encoded() {
         assert_eq!(segment("missing-user"), "missing-user");
         assert_eq!(segment("a/b\"<c> d"), "a%2Fb%22%3Cc%3E%20d");
+        assert_eq!(segment("é~%"), "%C3%A9~%25");
     }
 }
