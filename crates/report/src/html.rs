@@ -121,7 +121,7 @@ pub const STYLE: &str = r#"
 /// into a template (`(value)`) is escaped by maud itself; only
 /// [`PreEscaped`] (the source-line and Markdown renderers, which escape
 /// every piece of text they write) goes in as markup.
-struct Text<'a>(&'a str);
+pub struct Text<'a>(pub &'a str);
 
 impl Render for Text<'_> {
     fn render_to(&self, buffer: &mut String) {
