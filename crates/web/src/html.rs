@@ -8,18 +8,13 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use skillaudit_report::html::{escape, markdown_from, Text};
+use skillaudit_report::html::{markdown_from, Text};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_store::{AuditSummary, CorpusStats};
 
 /// The severities, worst first, as the store spells them.
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
-
-/// Escape for HTML text and quoted attributes.
-pub fn esc(s: &str) -> String {
-    escape(s)
-}
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded.
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
