@@ -19,9 +19,10 @@ use std::time::Duration;
 
 mod serving;
 
+use serving::request;
 use serving::Serving;
 use skillaudit_testgit::Repos;
-use skillaudit_webdriver::{http, skip_requested, Browser, Element, LogEntry, Options};
+use skillaudit_webdriver::{skip_requested, Browser, Element, Locator, LogEntry, Options};
 
 /// Audits clone, scan and store: generous for a loaded machine.
 const AUDIT_WAIT: Duration = Duration::from_secs(180);
@@ -53,11 +54,15 @@ fn test_repo(repos: &Repos) {
     );
 }
 
-fn browser(options: Options) -> Option<Browser> {
+async fn browser(options: Options) -> Option<Browser> {
     if skip_requested() {
         return None;
     }
-    Some(Browser::launch_with(options).unwrap_or_else(|e| panic!("{e}")))
+    Some(
+        Browser::launch_with(options)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
 }
 
 /// How the user sends the form.
@@ -69,73 +74,82 @@ enum SendForm {
 }
 
 /// Home page → form → report, as a user: returns the report's URL.
-fn run_audit_through_the_form(
+async fn run_audit_through_the_form(
     b: &Browser,
     serve: &Serving,
     repo_url: &str,
     send: SendForm,
 ) -> String {
-    b.goto(&serve.url("/")).unwrap();
-    let input = b.find("#url").unwrap();
-    assert_eq!(input.attribute("type").unwrap().as_deref(), Some("url"));
+    b.goto(&serve.url("/")).await.unwrap();
+    let input = find(b, "#url").await;
+    assert_eq!(input.attr("type").await.unwrap().as_deref(), Some("url"));
     // The field is labelled for screen readers.
-    let label = b.find("label[for=\"url\"]").unwrap();
-    assert!(!label.text().unwrap().trim().is_empty());
-    input.send_keys(repo_url).unwrap();
-    let run = b.find("#run").unwrap();
-    assert_eq!(run.text().unwrap(), "Run audit");
+    let label = find(b, "label[for=\"url\"]").await;
+    assert!(!text_of(&label).await.trim().is_empty());
+    input.send_keys(repo_url).await.unwrap();
+    let run = find(b, "#run").await;
+    assert_eq!(text_of(&run).await, "Run audit");
     match send {
-        SendForm::ClickRun => run.click().unwrap(),
-        SendForm::Enter => input.send_keys("\u{E007}").unwrap(),
+        SendForm::ClickRun => run.click().await.unwrap(),
+        SendForm::Enter => input.send_keys("\u{E007}").await.unwrap(),
     }
     // /jobs/{job} refreshes itself (meta refresh, no script) until the
     // audit is done, then redirects to /audits/{id}.
-    b.wait_for("#grade", AUDIT_WAIT).unwrap_or_else(|e| {
-        let page = b.page_source().unwrap_or_default();
+    if let Err(e) = b.wait_for("#grade", AUDIT_WAIT).await {
+        let page = b.source().await.unwrap_or_default();
         panic!("no report: {e}\n{page}")
-    });
-    b.current_url().unwrap()
+    }
+    b.current_url().await.unwrap().to_string()
 }
 
 /// The console errors of the pages (a missing icon, a refused style or
 /// script, a script error all show up here).
-fn page_errors(b: &Browser) -> Vec<LogEntry> {
-    b.console_errors().unwrap()
+async fn page_errors(b: &Browser) -> Vec<LogEntry> {
+    b.console_errors().await.unwrap()
 }
 
-fn text_of(e: &Element<'_>) -> String {
-    e.text().unwrap()
+async fn text_of(e: &Element) -> String {
+    e.text().await.unwrap()
+}
+
+async fn find(b: &Browser, css: &str) -> Element {
+    b.find_css(css).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn displayed(e: &Element) -> bool {
+    e.is_displayed().await.unwrap()
 }
 
 /// The report's sharing part: the badge shown and its Markdown with
 /// absolute URLs, the downloads (fetched from the links the page shows),
 /// the repository's permanent page. Ends back on the report.
-fn share(b: &Browser, serve: &Serving, audit: i64, stored: &serde_json::Value, host: &str) {
+async fn share(b: &Browser, serve: &Serving, audit: i64, stored: &serde_json::Value, host: &str) {
     let repo = format!("{}/acme/mcp-server", host.replace(':', "%3A"));
-    let badge = b.find("#share img").unwrap();
-    assert!(badge.is_displayed().unwrap());
+    let badge = find(b, "#share img").await;
+    assert!(displayed(&badge).await);
     // The badge image loaded (an SVG of some width).
     let loaded = b
         .execute(
             "return document.querySelector('#share img').naturalWidth;",
             vec![],
         )
+        .await
         .unwrap();
     assert!(
         loaded.as_u64().unwrap_or(0) > 0,
         "badge not loaded: {loaded}"
     );
-    let snippet = b.find("#badge-markdown").unwrap();
-    assert!(snippet.is_displayed().unwrap());
+    let snippet = find(b, "#badge-markdown").await;
+    assert!(displayed(&snippet).await);
     assert_eq!(
-        snippet.property("value").unwrap().as_str(),
+        snippet.prop("value").await.unwrap().as_deref(),
         Some(
             format!("[![skillaudit]({PUBLIC_URL}/badge/{repo}.svg)]({PUBLIC_URL}/repos/{repo})")
                 .as_str()
         )
     );
     assert_eq!(
-        snippet.attribute("readonly").unwrap().as_deref(),
+        snippet.attr("readonly").await.unwrap().as_deref(),
         Some("true")
     );
 
@@ -145,12 +159,14 @@ fn share(b: &Browser, serve: &Serving, audit: i64, stored: &serde_json::Value, h
         ("download-json", "application/json"),
         ("download-markdown", "text/markdown; charset=utf-8"),
     ] {
-        let link = b.find(&format!("#{id}")).unwrap();
-        assert!(link.is_displayed().unwrap(), "{id}");
-        assert!(link.attribute("download").unwrap().is_some(), "{id}");
-        let href = link.property("href").unwrap();
-        let href = href.as_str().unwrap();
-        let got = http::request("GET", href, None, WAIT).unwrap();
+        let link = find(b, &format!("#{id}")).await;
+        assert!(displayed(&link).await, "{id}");
+        assert!(link.attr("download").await.unwrap().is_some(), "{id}");
+        let href = link.prop("href").await.unwrap().unwrap();
+        let href = href.as_str();
+        // The download links point at the service itself (on loopback).
+        assert!(href.starts_with(&serve.url("/")), "{href}");
+        let got = request("GET", href, &[], None);
         assert_eq!(got.status, 200, "{href}");
         assert_eq!(got.header("content-type"), Some(content_type), "{href}");
         assert!(
@@ -179,25 +195,24 @@ fn share(b: &Browser, serve: &Serving, audit: i64, stored: &serde_json::Value, h
     }
 
     // The repository's permanent page shows this audit as its latest.
-    b.find("#repository-page").unwrap().click().unwrap();
-    b.wait_until(WAIT, "the repository page", |b| {
-        Ok(b.current_url()?
-            .ends_with(&format!("/repos/{repo}"))
-            .then_some(()))
-    })
-    .unwrap();
-    let permalink = b.wait_for("#permalink", WAIT).unwrap();
+    find(b, "#repository-page").await.click().await.unwrap();
+    b.wait_for_url(&serve.url(&format!("/repos/{repo}")), WAIT)
+        .await
+        .unwrap();
+    let permalink = b.wait_for("#permalink", WAIT).await.unwrap();
     assert_eq!(
-        permalink.attribute("href").unwrap().as_deref(),
+        permalink.attr("href").await.unwrap().as_deref(),
         Some(format!("/audits/{audit}").as_str())
     );
-    assert!(b.find("#rescan").unwrap().is_displayed().unwrap());
-    b.goto(&serve.url(&format!("/audits/{audit}"))).unwrap();
-    b.wait_for("#grade", WAIT).unwrap();
+    assert!(displayed(&find(b, "#rescan").await).await);
+    b.goto(&serve.url(&format!("/audits/{audit}")))
+        .await
+        .unwrap();
+    b.wait_for("#grade", WAIT).await.unwrap();
 }
 
-#[test]
-fn a_user_audits_a_repository_in_the_browser() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_audits_a_repository_in_the_browser() {
     let repos = Repos::new();
     test_repo(&repos);
     let git = repos.serve();
@@ -221,32 +236,31 @@ fn a_user_audits_a_repository_in_the_browser() {
         "--public-url",
         PUBLIC_URL,
     ]);
-    let Some(b) = browser(Options::default()) else {
+    let Some(b) = browser(Options::default()).await else {
         return;
     };
     let shots = screenshot_dir();
 
-    let report_url = run_audit_through_the_form(&b, &serve, &repo_url, SendForm::ClickRun);
+    let report_url = run_audit_through_the_form(&b, &serve, &repo_url, SendForm::ClickRun).await;
     let audit: i64 = report_url
         .strip_prefix(&serve.url("/audits/"))
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("the form ended on {report_url}, not a report"));
 
     // What the browser shows is what the API stored.
-    let api = http::request(
+    let api = request(
         "GET",
         &serve.url(&format!("/api/audits/{audit}")),
+        &[],
         None,
-        WAIT,
-    )
-    .unwrap();
+    );
     assert_eq!(api.status, 200, "{}", api.text());
     let stored: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
-    let grade = b.find("#grade").unwrap();
-    let letter = text_of(&grade);
+    let grade = find(&b, "#grade").await;
+    let letter = text_of(&grade).await;
     assert_eq!(letter.trim(), stored["grade"].as_str().unwrap());
     assert_eq!(
-        grade.attribute("data-grade").unwrap().as_deref(),
+        grade.attr("data-grade").await.unwrap().as_deref(),
         Some(letter.trim())
     );
     // A Docker socket mount is critical: the worst grade.
@@ -258,11 +272,9 @@ fn a_user_audits_a_repository_in_the_browser() {
         .iter()
         .find(|f| f["rule"] == "docker-socket-mount")
         .unwrap_or_else(|| panic!("no docker-socket-mount finding stored: {stored}"));
-    let article = b
-        .find("article.finding[data-rule=\"docker-socket-mount\"]")
-        .unwrap();
-    assert!(article.is_displayed().unwrap());
-    let shown = text_of(&article);
+    let article = find(&b, "article.finding[data-rule=\"docker-socket-mount\"]").await;
+    assert!(displayed(&article).await);
+    let shown = text_of(&article).await;
     let message = socket["message"].as_str().unwrap();
     assert!(
         shown.contains(message),
@@ -270,37 +282,38 @@ fn a_user_audits_a_repository_in_the_browser() {
     );
     // The hostile service name is shown as text, not run.
     assert!(message.contains(HOSTILE), "{message}");
-    assert_ne!(b.title().unwrap(), "pwned");
+    assert_ne!(b.title().await.unwrap(), "pwned");
     let line = socket["line"].as_u64().unwrap();
     assert!(shown.contains(&format!("compose.yaml:{line}:")), "{shown}");
-    let snippet = article.find("pre").unwrap();
+    let snippet = text_of(&article.find(Locator::Css("pre")).await.unwrap()).await;
+    assert!(snippet.contains("/var/run/docker.sock"), "{snippet}");
     assert!(
-        text_of(&snippet).contains("/var/run/docker.sock"),
-        "{}",
-        text_of(&snippet)
-    );
-    assert!(
-        !article.find_all("pre mark").unwrap().is_empty(),
+        !article
+            .find_all(Locator::Css("pre mark"))
+            .await
+            .unwrap()
+            .is_empty(),
         "the offending part is highlighted"
     );
     // The root-user Dockerfile finding too.
     assert!(!b
-        .find_all("article.finding[data-rule=\"missing-user\"]")
+        .find_all(Locator::Css("article.finding[data-rule=\"missing-user\"]"))
+        .await
         .unwrap()
         .is_empty());
 
     let full = shots.join("report.png");
-    b.screenshot_full_page(&full).unwrap();
+    b.save_full_page_screenshot(&full).await.unwrap();
     assert!(std::fs::metadata(&full).unwrap().len() > 1000);
 
-    share(&b, &serve, audit, &stored, &host);
+    share(&b, &serve, audit, &stored, &host).await;
 
     // No script error, CSP violation or failed load on the way.
-    let errors = page_errors(&b);
+    let errors = page_errors(&b).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
 
     // The response carries the strict CSP.
-    let page = http::request("GET", &report_url, None, WAIT).unwrap();
+    let page = request("GET", &report_url, &[], None);
     assert_eq!(page.status, 200);
     let csp = page
         .header("content-security-policy")
@@ -310,49 +323,54 @@ fn a_user_audits_a_repository_in_the_browser() {
 
     // The rule's documentation, one click away.
     // (The sharing part navigated away and back: find the article again.)
-    b.find(
+    find(
+        &b,
         "article.finding[data-rule=\"docker-socket-mount\"] a[href=\"/rules/docker-socket-mount\"]",
     )
-    .unwrap()
+    .await
     .click()
+    .await
     .unwrap();
-    b.wait_until(WAIT, "the rule page", |b| {
-        Ok(b.current_url()?
-            .ends_with("/rules/docker-socket-mount")
-            .then_some(()))
-    })
-    .unwrap();
+    b.wait_for_url(&serve.url("/rules/docker-socket-mount"), WAIT)
+        .await
+        .unwrap();
     let doc = b
         .wait_for("main [data-rule=\"docker-socket-mount\"]", WAIT)
+        .await
         .unwrap();
-    let doc = text_of(&doc);
+    let doc = text_of(&doc).await;
     assert!(
         doc.contains("docker-socket-mount") && doc.contains("critical"),
         "{doc}"
     );
     // The page's one top heading is the rule.
-    let h1: Vec<String> = b.find_all("h1").unwrap().iter().map(text_of).collect();
+    let mut h1 = Vec::new();
+    for e in b.find_all(Locator::Css("h1")).await.unwrap() {
+        h1.push(text_of(&e).await);
+    }
     assert_eq!(h1, ["docker-socket-mount"]);
-    assert_eq!(page_errors(&b), []);
+    assert_eq!(page_errors(&b).await, []);
     drop(b);
 
     // On a phone, with JavaScript off: the same flow works (the pages have
     // no script) and the page does not scroll sideways. (The form is sent
     // with Enter: chromedriver's emulated tap on the button takes 30 s to
     // return when mobile emulation and disabled scripts are combined.)
-    let Some(p) = browser(Options::phone().without_javascript()) else {
+    let Some(p) = browser(Options::phone().without_javascript()).await else {
         return;
     };
-    let again = run_audit_through_the_form(&p, &serve, &repo_url, SendForm::Enter);
+    let again = run_audit_through_the_form(&p, &serve, &repo_url, SendForm::Enter).await;
     assert!(again.starts_with(&serve.url("/audits/")), "{again}");
     assert!(p
-        .find("article.finding[data-rule=\"docker-socket-mount\"]")
+        .find_css("article.finding[data-rule=\"docker-socket-mount\"]")
+        .await
         .is_ok());
     let width = p
         .execute(
             "return [window.innerWidth, document.documentElement.scrollWidth];",
             vec![],
         )
+        .await
         .unwrap();
     assert_eq!(
         width[0], 412,
@@ -362,8 +380,11 @@ fn a_user_audits_a_repository_in_the_browser() {
         width[1].as_u64().unwrap() <= 412,
         "the report scrolls sideways on a phone: {width}"
     );
-    p.screenshot(&shots.join("report-phone.png")).unwrap();
-    p.screenshot_full_page(&shots.join("report-phone-full.png"))
+    p.save_screenshot(&shots.join("report-phone.png"))
+        .await
         .unwrap();
-    assert_eq!(page_errors(&p), []);
+    p.save_full_page_screenshot(&shots.join("report-phone-full.png"))
+        .await
+        .unwrap();
+    assert_eq!(page_errors(&p).await, []);
 }

@@ -15,24 +15,21 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use serving::Serving;
+use serving::{request, Serving};
 use skillaudit_store::testing::TestDb;
 use skillaudit_testgit::{wait_until, Repos};
-use skillaudit_webdriver::http;
 
 const REPOSITORIES: usize = 50;
 const CLIENTS: usize = 10;
 
 fn post_audit(instance: &Serving, url: &str, client: &str) -> (u16, Value) {
     let body = serde_json::json!({ "url": url }).to_string();
-    let res = http::request_with_headers(
+    let res = request(
         "POST",
         &instance.url("/api/audits"),
         &[("X-Forwarded-For", client)],
-        Some(("application/json", body.as_bytes())),
-        Duration::from_secs(30),
-    )
-    .unwrap();
+        Some(&body),
+    );
     (
         res.status,
         serde_json::from_slice(&res.body).unwrap_or(Value::Null),
@@ -40,13 +37,7 @@ fn post_audit(instance: &Serving, url: &str, client: &str) -> (u16, Value) {
 }
 
 fn healthz(instance: &Serving) -> Value {
-    let res = http::request(
-        "GET",
-        &instance.url("/healthz"),
-        None,
-        Duration::from_secs(30),
-    )
-    .unwrap();
+    let res = request("GET", &instance.url("/healthz"), &[], None);
     serde_json::from_slice(&res.body).unwrap()
 }
 
@@ -183,13 +174,7 @@ fn two_web_instances_and_a_worker_audit_every_repository_exactly_once() {
     });
     assert!(done, "{}", healthz(&b));
     for (job, repo) in &jobs {
-        let res = http::request(
-            "GET",
-            &b.url(&format!("/api/jobs/{job}")),
-            None,
-            Duration::from_secs(30),
-        )
-        .unwrap();
+        let res = request("GET", &b.url(&format!("/api/jobs/{job}")), &[], None);
         let body: Value = serde_json::from_slice(&res.body).unwrap();
         assert_eq!(body["status"], "done", "{repo}: {body}");
     }

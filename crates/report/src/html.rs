@@ -6,8 +6,11 @@
 //!
 //! The page is [`page`] around [`fragment`]; a web service embeds the
 //! fragment in its own page with [`STYLE`] (every class is `sa-` prefixed).
-//! Every value that comes from the scanned repository or the rules (paths,
-//! messages, source lines, documentation) goes through [`escape`]; control
+//! The markup is `maud` templates, so every value spliced into the page is
+//! escaped unless marked otherwise; values from the scanned repository or
+//! the rules (paths, messages, ids) go in as [`Text`] (maud's escaping plus
+//! `'`), and only the source-line and Markdown renderers below, which
+//! escape every piece of text they write, produce markup themselves; control
 //! and bidirectional-override characters in source lines are shown as
 //! visible `\u{…}` marks, and credentials in source lines are starred out
 //! (the page may be published).
@@ -16,6 +19,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::ops::RangeInclusive;
 
+use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use skillaudit_engine::{ScanResult, Shown, ShownRelated};
 use skillaudit_rules::registry;
@@ -112,177 +116,172 @@ pub const STYLE: &str = r#"
 @media (max-width:40rem){.sa-report{padding:.5rem;font-size:15px}.sa-finding{padding:.5rem .6rem}.sa-grade{width:3.5rem;height:3.5rem;font-size:2rem}}
 "#;
 
+/// Text in a template, escaped as [`escape`] does: maud's escaping plus
+/// `'`, so the page stays byte for byte what it was. Any other value spliced
+/// into a template (`(value)`) is escaped by maud itself; only
+/// [`PreEscaped`] (the source-line and Markdown renderers, which escape
+/// every piece of text they write) goes in as markup.
+pub struct Text<'a>(pub &'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&escape(self.0));
+    }
+}
+
 /// A whole page around [`fragment`].
 pub fn page(result: &ScanResult) -> String {
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
-    // No request may leave the page, whatever a value manages to smuggle in.
-    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    let _ = writeln!(
-        out,
-        "<title>{TOOL_NAME} report: grade {}, score {}/100</title>",
-        result.grade, result.score
-    );
-    let _ = writeln!(
-        out,
-        "<style>{STYLE}</style>\n</head>\n<body style=\"margin:0\">"
-    );
-    out.push_str(&fragment(result));
-    out.push_str("</body>\n</html>\n");
-    out
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n" meta charset="utf-8";
+                "\n" meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n" meta name="color-scheme" content="light dark";
+                // No request may leave the page, whatever a value manages to smuggle in.
+                "\n" meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+                "\n" meta name="referrer" content="no-referrer";
+                "\n" title { (TOOL_NAME) " report: grade " (result.grade) ", score " (result.score) "/100" }
+                "\n" style { (PreEscaped(STYLE)) }
+                "\n"
+            }
+            "\n"
+            body style="margin:0" { "\n" (PreEscaped(fragment(result))) }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
 }
 
 /// The report itself, a `<div class="sa-report">`, for any page to embed.
 pub fn fragment(result: &ScanResult) -> String {
     let redactor = Redactor::new(result);
-    let mut out = String::from("<div class=\"sa-report\">\n");
-    header(&mut out, result);
-    if result.findings.is_empty() {
-        let files = result.files_scanned();
-        let _ = writeln!(
-            out,
-            "<p class=\"sa-none\">✅ No findings in {files} file{} scanned.</p>",
-            plural(files)
-        );
-    }
-    for sev in Severity::ALL {
+    let files = result.files_scanned();
+    let groups = Severity::ALL.into_iter().filter_map(|sev| {
         let group: Vec<&Shown> = result
             .findings
             .iter()
             .filter(|s| s.finding.severity == sev)
             .collect();
-        if group.is_empty() {
-            continue;
+        (!group.is_empty()).then_some((sev, group))
+    });
+    html! {
+        div class="sa-report" {
+            "\n"
+            (header(result))
+            @if result.findings.is_empty() {
+                p class="sa-none" { "✅ No findings in " (files) " file" (plural(files)) " scanned." } "\n"
+            }
+            @for (sev, group) in groups {
+                section class="sa-group" id={ "sa-" (sev.name()) } {
+                    "\n"
+                    details open[sev >= Severity::Medium] {
+                        summary { h2 { (title(sev)) " " span class="sa-conf" { "(" (group.len()) ")" } } } "\n"
+                        @for s in group { (finding(result, &redactor, s)) }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            @if !result.notices.is_empty() {
+                section class="sa-notices" {
+                    "\n" h2 { "Skipped files" } "\n"
+                    ul {
+                        "\n"
+                        @for n in &result.notices {
+                            li { code { (Text(&n.path)) } ": " (Text(&n.message)) } "\n"
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            (rules(result))
+            p class="sa-foot" { "Generated by " (TOOL_NAME) " " (TOOL_VERSION) "." } "\n"
         }
-        let open = if sev >= Severity::Medium { " open" } else { "" };
-        let _ = writeln!(
-            out,
-            "<section class=\"sa-group\" id=\"sa-{}\">\n<details{open}><summary><h2>{} <span class=\"sa-conf\">({})</span></h2></summary>",
-            sev.name(),
-            title(sev),
-            group.len()
-        );
-        for s in group {
-            finding(&mut out, result, &redactor, s);
-        }
-        out.push_str("</details>\n</section>\n");
+        "\n"
     }
-    if !result.notices.is_empty() {
-        out.push_str("<section class=\"sa-notices\">\n<h2>Skipped files</h2>\n<ul>\n");
-        for n in &result.notices {
-            let _ = writeln!(
-                out,
-                "<li><code>{}</code>: {}</li>",
-                escape(&n.path),
-                escape(&n.message)
-            );
-        }
-        out.push_str("</ul>\n</section>\n");
-    }
-    rules(&mut out, result);
-    let _ = writeln!(
-        out,
-        "<p class=\"sa-foot\">Generated by {TOOL_NAME} {TOOL_VERSION}.</p>\n</div>"
-    );
-    out
+    .into_string()
 }
 
-fn header(out: &mut String, result: &ScanResult) {
+fn header(result: &ScanResult) -> Markup {
     let files = result.files_scanned();
-    let grade = escape(&result.grade.to_string());
-    let targets: Vec<String> = result
-        .targets
-        .iter()
-        .map(|t| format!("<code>{}</code>", escape(t)))
-        .collect();
-    let _ = writeln!(out, "<header class=\"sa-head\">\n<div class=\"sa-grade sa-grade-{grade}\" role=\"img\" aria-label=\"grade {grade}\">{grade}</div>");
-    let _ = writeln!(out, "<div>\n<h1>{TOOL_NAME} report</h1>");
-    let _ = writeln!(
-        out,
-        "<p class=\"sa-score\">Security score <strong>{}</strong>/100 · grade {grade}</p>",
-        result.score
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"sa-meta\">{files} file{} scanned in {}</p>\n</div>\n</header>",
-        plural(files),
-        targets.join(", ")
-    );
-    if result.incomplete() {
-        out.push_str("<p class=\"sa-incomplete\"><strong>Incomplete:</strong> a file was skipped because of a limit (see Skipped files), so the grade is at best C.</p>\n");
-    }
-    out.push_str("<ul class=\"sa-counts\">\n");
-    for sev in Severity::ALL {
-        let n = result.summary.get(sev);
-        let name = sev.name();
-        if n > 0 {
-            let _ = writeln!(out, "<li class=\"sa-sev-{name}\"><a href=\"#sa-{name}\"><span class=\"sa-n\">{n}</span>{name}</a></li>");
-        } else {
-            let _ = writeln!(
-                out,
-                "<li class=\"sa-sev-{name}\"><span class=\"sa-n\">0</span>{name}</li>"
-            );
+    let grade = result.grade.to_string();
+    html! {
+        header class="sa-head" {
+            "\n"
+            div class={ "sa-grade sa-grade-" (Text(&grade)) } role="img" aria-label={ "grade " (Text(&grade)) } { (Text(&grade)) } "\n"
+            div {
+                "\n" h1 { (TOOL_NAME) " report" } "\n"
+                p class="sa-score" { "Security score " strong { (result.score) } "/100 · grade " (Text(&grade)) } "\n"
+                p class="sa-meta" {
+                    (files) " file" (plural(files)) " scanned in "
+                    @for (i, t) in result.targets.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { (Text(t)) }
+                    }
+                }
+                "\n"
+            }
+            "\n"
         }
+        "\n"
+        @if result.incomplete() {
+            p class="sa-incomplete" { strong { "Incomplete:" } " a file was skipped because of a limit (see Skipped files), so the grade is at best C." } "\n"
+        }
+        ul class="sa-counts" {
+            "\n"
+            @for sev in Severity::ALL {
+                @let n = result.summary.get(sev);
+                @let name = sev.name();
+                li class={ "sa-sev-" (name) } {
+                    @if n > 0 {
+                        a href={ "#sa-" (name) } { span class="sa-n" { (n) } (name) }
+                    } @else {
+                        span class="sa-n" { "0" } (name)
+                    }
+                }
+                "\n"
+            }
+        }
+        "\n"
     }
-    out.push_str("</ul>\n");
 }
 
-fn finding(out: &mut String, result: &ScanResult, redactor: &Redactor, s: &Shown) {
+fn finding(result: &ScanResult, redactor: &Redactor, s: &Shown) -> Markup {
     let f = &s.finding;
     let sev = f.severity.name();
-    let _ = writeln!(
-        out,
-        "<article class=\"sa-finding sa-sev-{sev}\" id=\"sa-f-{}\">",
-        escape(&s.fingerprint)
-    );
-    let _ = writeln!(
-        out,
-        "<header><span class=\"sa-badge\">{sev}</span><a class=\"sa-rule\" href=\"#sa-rule-{id}\">{id}</a><span class=\"sa-ctx sa-ctx-{ctx}\">{ctx}</span><span class=\"sa-conf\">confidence {}</span></header>",
-        f.confidence.name(),
-        ctx = f.context.name(),
-        id = escape(f.rule.id)
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"sa-msg\">{}</p>",
-        escape(&skillaudit_engine::group::headline(f))
-    );
-    let _ = writeln!(
-        out,
-        "<p class=\"sa-loc\"><code>{}:{}:{}</code></p>",
-        escape(&s.path),
-        s.start.line,
-        s.start.column
-    );
-    if let Some(file) = result.project.files.get(f.file.0 as usize) {
-        snippet(
-            out,
-            file,
-            redactor,
-            f.span,
-            finding_window(s),
-            s.start.line..=s.end.line.max(s.start.line),
-        );
-    }
-    if !s.related.is_empty() {
-        out.push_str("<div class=\"sa-related\"><h3>Related</h3>\n<ul>\n");
-        for r in &s.related {
-            related(out, result, redactor, r);
+    let ctx = f.context.name();
+    html! {
+        article class={ "sa-finding sa-sev-" (sev) } id={ "sa-f-" (Text(&s.fingerprint)) } {
+            "\n"
+            header {
+                span class="sa-badge" { (sev) }
+                a class="sa-rule" href={ "#sa-rule-" (Text(f.rule.id)) } { (Text(f.rule.id)) }
+                span class={ "sa-ctx sa-ctx-" (ctx) } { (ctx) }
+                span class="sa-conf" { "confidence " (f.confidence.name()) }
+            }
+            "\n"
+            p class="sa-msg" { (Text(&skillaudit_engine::group::headline(f))) } "\n"
+            p class="sa-loc" { code { (Text(&s.path)) ":" (s.start.line) ":" (s.start.column) } } "\n"
+            @if let Some(file) = result.project.files.get(f.file.0 as usize) {
+                (snippet(file, redactor, f.span, finding_window(s), s.start.line..=s.end.line.max(s.start.line)))
+            }
+            @if !s.related.is_empty() {
+                div class="sa-related" {
+                    h3 { "Related" } "\n"
+                    ul { "\n" @for r in &s.related { (related(result, redactor, r)) } }
+                }
+                "\n"
+            }
+            @if let Some(fix) = &f.fix {
+                p class="sa-fix" { strong { "Fix" } span class="sa-app" { (applicability(fix.applicability)) } (Text(&fix.description)) } "\n"
+            }
         }
-        out.push_str("</ul></div>\n");
+        "\n"
     }
-    if let Some(fix) = &f.fix {
-        let _ = writeln!(
-            out,
-            "<p class=\"sa-fix\"><strong>Fix</strong><span class=\"sa-app\">{}</span>{}</p>",
-            applicability(fix.applicability),
-            escape(&fix.description)
-        );
-    }
-    out.push_str("</article>\n");
 }
 
 /// The lines a finding's snippet shows: its own lines with one of context
@@ -311,59 +310,63 @@ pub fn finding_lines(result: &ScanResult, redactor: &Redactor, s: &Shown) -> Vec
     }
 }
 
-fn related(out: &mut String, result: &ScanResult, redactor: &Redactor, r: &ShownRelated) {
-    let _ = write!(
-        out,
-        "<li><code>{}:{}:{}</code> {}",
-        escape(&r.path),
-        r.start.line,
-        r.start.column,
-        escape(&r.message)
-    );
-    if let Some((id, span)) = r.span {
-        if let Some(file) = result.project.files.get(id.0 as usize) {
-            let last = r
-                .end
-                .line
-                .max(r.start.line)
-                .min(r.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
-            snippet(
-                out,
-                file,
-                redactor,
-                span,
-                r.start.line..=last,
-                r.start.line..=r.end.line.max(r.start.line),
-            );
+fn related(result: &ScanResult, redactor: &Redactor, r: &ShownRelated) -> Markup {
+    let shown = r.span.and_then(|(id, span)| {
+        let file = result.project.files.get(id.0 as usize)?;
+        let last = r
+            .end
+            .line
+            .max(r.start.line)
+            .min(r.start.line.saturating_add(MAX_SNIPPET_LINES - 1));
+        Some(snippet(
+            file,
+            redactor,
+            span,
+            r.start.line..=last,
+            r.start.line..=r.end.line.max(r.start.line),
+        ))
+    });
+    html! {
+        li {
+            code { (Text(&r.path)) ":" (r.start.line) ":" (r.start.column) } " " (Text(&r.message))
+            @if let Some(snippet) = shown { (snippet) }
         }
+        "\n"
     }
-    out.push_str("</li>\n");
 }
 
 /// The lines `shown` with `span` marked; the lines `hits` (the finding's
 /// own) are tinted.
 fn snippet(
-    out: &mut String,
     file: &skillaudit_model::project::SourceFile,
     redactor: &Redactor,
     span: Span,
     shown: RangeInclusive<u32>,
     hits: RangeInclusive<u32>,
-) {
-    out.push_str("<pre class=\"sa-snippet\"><code>");
-    for line in snippet_lines(file, redactor, span, *shown.start(), *shown.end()) {
-        let hit = hits.contains(&line.number);
-        let _ = write!(
-            out,
-            "<span class=\"sa-line{}\"><span class=\"sa-ln\">{}</span>",
-            if hit { " sa-hit" } else { "" },
-            line.number
-        );
-        source_line(out, &line.text, line.highlight);
-        // The line break inside the block keeps copied text on its lines.
-        out.push_str("\n</span>");
+) -> Markup {
+    let lines = snippet_lines(file, redactor, span, *shown.start(), *shown.end());
+    html! {
+        pre class="sa-snippet" {
+            code {
+                @for line in lines {
+                    span class={ "sa-line" @if hits.contains(&line.number) { " sa-hit" } } {
+                        span class="sa-ln" { (line.number) }
+                        (PreEscaped(source_line_html(&line.text, line.highlight)))
+                        // The line break inside the block keeps copied text on its lines.
+                        "\n"
+                    }
+                }
+            }
+        }
+        "\n"
     }
-    out.push_str("</code></pre>\n");
+}
+
+/// [`source_line`] into a string of its own.
+fn source_line_html(text: &str, highlight: Option<(usize, usize)>) -> String {
+    let mut out = String::new();
+    source_line(&mut out, text, highlight);
+    out
 }
 
 /// One source line, escaped (control and bidirectional characters shown as
@@ -406,29 +409,26 @@ pub fn source_line(out: &mut String, text: &str, highlight: Option<(usize, usize
 
 /// The documentation of every rule that fired, each the target of its rule
 /// id's links.
-fn rules(out: &mut String, result: &ScanResult) {
+fn rules(result: &ScanResult) -> Markup {
     let ids: BTreeSet<&str> = result.findings.iter().map(|s| s.finding.rule.id).collect();
-    if ids.is_empty() {
-        return;
+    let metas: Vec<_> = ids.into_iter().filter_map(registry::find).collect();
+    html! {
+        @if !result.findings.is_empty() {
+            section class="sa-rules" {
+                "\n" h2 { "Rules" } "\n"
+                @for meta in metas {
+                    section id={ "sa-rule-" (Text(meta.id)) } {
+                        "\n" h3 { code { (Text(meta.id)) } " · " (Text(meta.summary)) } "\n"
+                        p class="sa-conf" { (meta.severity.name()) " by default · " (meta.target.name()) } "\n"
+                        div class="sa-doc" { "\n" (PreEscaped(markdown(&meta.documentation()))) }
+                        "\n"
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
     }
-    out.push_str("<section class=\"sa-rules\">\n<h2>Rules</h2>\n");
-    for id in ids {
-        let Some(meta) = registry::find(id) else {
-            continue;
-        };
-        let _ = writeln!(
-            out,
-            "<section id=\"sa-rule-{}\">\n<h3><code>{}</code> · {}</h3>\n<p class=\"sa-conf\">{} by default · {}</p>\n<div class=\"sa-doc\">",
-            escape(meta.id),
-            escape(meta.id),
-            escape(meta.summary),
-            meta.severity.name(),
-            meta.target.name()
-        );
-        out.push_str(&markdown(&meta.documentation()));
-        out.push_str("</div>\n</section>\n");
-    }
-    out.push_str("</section>\n");
 }
 
 /// Markdown to HTML for the rule documentation, with every piece of text

@@ -1,12 +1,14 @@
-//! The pages, rendered by hand: every value that comes from a repository,
-//! the store or the request goes through [`esc`] (or [`source_line`] for
-//! source text), and nothing else is spliced into markup. No page has a
-//! script, an inline style or an event attribute; the style sheet is
-//! `/static/style.css`.
+//! The pages, as `maud` templates: every value spliced into a template is
+//! escaped by the macro (text from a repository, the store or the request
+//! as [`Text`], which also escapes `'`); only markup built by another
+//! template or by the report's source-line and Markdown renderers goes in
+//! as `PreEscaped`. No page has a script, an inline style or an event
+//! attribute; the style sheet is `/static/style.css`.
 
-use std::fmt::Write;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use skillaudit_report::html::{escape, markdown_from};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use skillaudit_report::html::{markdown_from, Text};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_store::{AuditSummary, CorpusStats};
@@ -14,22 +16,16 @@ use skillaudit_store::{AuditSummary, CorpusStats};
 /// The severities, worst first, as the store spells them.
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
-/// Escape for HTML text and quoted attributes.
-pub fn esc(s: &str) -> String {
-    escape(s)
-}
+/// Everything but RFC 3986's unreserved characters is percent-encoded.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Percent-encode one URL path segment (then it is safe in an attribute too).
 pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 pub(crate) fn title_case(sev: &str) -> &'static str {
@@ -87,81 +83,131 @@ pub fn layout(title: &str, main: &str) -> String {
     layout_with(title, main, "")
 }
 
-/// [`layout`] with extra `<head>` elements (already safe markup).
+/// [`layout`] with extra `<head>` elements. `main` and `head` are markup
+/// built by the page's own template (or, for the report page, by
+/// [`crate::report`]).
 pub fn layout_with(title: &str, main: &str, head: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<meta name=\"color-scheme\" content=\"light dark\">\n\
-<meta name=\"referrer\" content=\"no-referrer\">\n{head}\
-<title>{title} · skillaudit</title>\n\
-<link rel=\"stylesheet\" href=\"/static/style.css\">\n<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n</head>\n<body>\n\
-<a class=\"skip\" href=\"#main\">Skip to content</a>\n\
-<header class=\"site\">\n<nav aria-label=\"Main\">\n<a class=\"brand\" href=\"/\">skillaudit</a>\n\
-<ul>\n<li><a href=\"/\">Audit</a></li>\n<li><a href=\"/history\">History</a></li>\n\
-<li><a href=\"/corpus\">Corpus</a></li>\n<li><a href=\"/rules\">Rules</a></li>\n</ul>\n</nav>\n</header>\n\
-<main id=\"main\" class=\"sa-report\">\n{main}</main>\n\
-<footer class=\"site\"><p>skillaudit {version} · security audit of the container setup of MCP servers · \
-<a href=\"/api/corpus\">JSON API</a></p></footer>\n</body>\n</html>\n",
-        title = esc(title),
-        version = esc(skillaudit_store::TOOL_VERSION),
-    )
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n" meta charset="utf-8";
+                "\n" meta name="viewport" content="width=device-width, initial-scale=1";
+                "\n" meta name="color-scheme" content="light dark";
+                "\n" meta name="referrer" content="no-referrer";
+                "\n" (PreEscaped(head))
+                title { (Text(title)) " · skillaudit" } "\n"
+                link rel="stylesheet" href="/static/style.css"; "\n"
+                link rel="icon" href="/static/icon.svg" type="image/svg+xml"; "\n"
+            }
+            "\n"
+            body {
+                "\n" a class="skip" href="#main" { "Skip to content" } "\n"
+                header class="site" {
+                    "\n"
+                    nav aria-label="Main" {
+                        "\n" a class="brand" href="/" { "skillaudit" } "\n"
+                        ul {
+                            "\n" li { a href="/" { "Audit" } }
+                            "\n" li { a href="/history" { "History" } }
+                            "\n" li { a href="/corpus" { "Corpus" } }
+                            "\n" li { a href="/rules" { "Rules" } } "\n"
+                        }
+                        "\n"
+                    }
+                    "\n"
+                }
+                "\n" main id="main" class="sa-report" { "\n" (PreEscaped(main)) } "\n"
+                footer class="site" {
+                    p {
+                        "skillaudit " (Text(skillaudit_store::TOOL_VERSION))
+                        " · security audit of the container setup of MCP servers · "
+                        a href="/api/corpus" { "JSON API" }
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
 }
 
 /// The home page: the form, an error when the last submission was refused,
 /// and the latest audits.
 pub fn home(url: &str, error: Option<&str>, recent: &[AuditSummary]) -> String {
-    let mut m = String::new();
-    m.push_str("<section class=\"intro\">\n<h1>Audit an MCP server's container setup</h1>\n");
-    m.push_str("<p>Paste the URL of a public git repository. skillaudit clones it, reads its Dockerfiles, compose files, \
-<code>docker run</code> lines, MCP client configs and Kubernetes manifests, and grades how safely the server runs.</p>\n</section>\n");
-    if let Some(e) = error {
-        let _ = writeln!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = writeln!(
-        m,
-        "<form class=\"submit\" method=\"post\" action=\"/audits\">\n\
-<label for=\"url\">Repository URL</label>\n\
-<div class=\"row\">\n<input type=\"url\" name=\"url\" id=\"url\" required placeholder=\"https://github.com/owner/repo\" \
-autocomplete=\"url\" spellcheck=\"false\"{}{}>\n\
-<button type=\"submit\" id=\"run\">Run audit</button>\n</div>\n</form>",
-        if url.is_empty() {
-            String::new()
-        } else {
-            format!(" value=\"{}\"", esc(url))
-        },
-        if error.is_some() {
-            " aria-invalid=\"true\""
-        } else {
-            ""
+    let m = html! {
+        section class="intro" {
+            "\n" h1 { "Audit an MCP server's container setup" } "\n"
+            p {
+                "Paste the URL of a public git repository. skillaudit clones it, reads its Dockerfiles, compose files, "
+                code { "docker run" }
+                " lines, MCP client configs and Kubernetes manifests, and grades how safely the server runs."
+            }
+            "\n"
         }
-    );
-    if !recent.is_empty() {
-        m.push_str("<section>\n<h2>Latest audits</h2>\n");
-        audit_table(&mut m, recent);
-        m.push_str("<p><a href=\"/history\">All audits</a></p>\n</section>\n");
-    }
-    layout("Audit", &m)
+        "\n"
+        @if let Some(e) = error {
+            p class="error" role="alert" { (Text(e)) } "\n"
+        }
+        form class="submit" method="post" action="/audits" {
+            "\n" label for="url" { "Repository URL" } "\n"
+            div class="row" {
+                "\n"
+                input type="url" name="url" id="url" required placeholder="https://github.com/owner/repo"
+                    autocomplete="url" spellcheck="false" value=[(!url.is_empty()).then_some(Text(url))]
+                    aria-invalid=[error.is_some().then_some("true")];
+                "\n" button type="submit" id="run" { "Run audit" } "\n"
+            }
+            "\n"
+        }
+        "\n"
+        @if !recent.is_empty() {
+            section {
+                "\n" h2 { "Latest audits" } "\n"
+                (audit_table(recent))
+                p { a href="/history" { "All audits" } } "\n"
+            }
+            "\n"
+        }
+    };
+    layout("Audit", &m.into_string())
 }
 
 /// A table of audits (history, home).
-fn audit_table(m: &mut String, audits: &[AuditSummary]) {
-    m.push_str("<div class=\"scroll\">\n<table class=\"audits\">\n<thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">Repository</th>\
-<th scope=\"col\">Score</th><th scope=\"col\">Findings</th><th scope=\"col\">When</th></tr></thead>\n<tbody>\n");
-    for a in audits {
-        let g = grade_letter(a.grade);
-        let _ = writeln!(
-            m,
-            "<tr><td><span class=\"chip sa-grade-{g}\">{g}</span></td><td><a href=\"/audits/{id}\">{src}</a></td>\
-<td>{score}</td><td>{n}</td><td>{when}</td></tr>",
-            id = a.id,
-            src = esc(&a.source),
-            score = a.score,
-            n = a.summary.total(),
-            when = date(a.finished_at),
-        );
+fn audit_table(audits: &[AuditSummary]) -> Markup {
+    html! {
+        div class="scroll" {
+            "\n"
+            table class="audits" {
+                "\n"
+                thead { tr {
+                    th scope="col" { "Grade" } th scope="col" { "Repository" }
+                    th scope="col" { "Score" } th scope="col" { "Findings" } th scope="col" { "When" }
+                } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for a in audits {
+                        @let g = grade_letter(a.grade);
+                        tr {
+                            td { span class={ "chip sa-grade-" (g) } { (g) } }
+                            td { a href={ "/audits/" (a.id) } { (Text(&a.source)) } }
+                            td { (a.score) }
+                            td { (a.summary.total()) }
+                            td { (date(a.finished_at)) }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    m.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 /// What a job page shows besides its state.
@@ -185,36 +231,34 @@ pub fn duration(secs: u64) -> String {
 /// has been, and a page that reloads itself every second (a meta refresh,
 /// no script).
 pub fn job_waiting(job: &JobView<'_>, status: &str, detail: &str) -> String {
-    let m = format!(
-        "<h1>Auditing <span class=\"source\" id=\"job-source\">{src}</span></h1>\n\
-<p class=\"status\" role=\"status\" id=\"status\" data-status=\"{s}\">{s}{d} · <span id=\"elapsed\" data-seconds=\"{secs}\">{el}</span> since it was submitted</p>\n\
-<p>This page reloads every second until the report is ready.</p>\n",
-        src = esc(job.source),
-        s = esc(status),
-        d = if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" — {}", esc(detail))
-        },
-        secs = job.elapsed_secs,
-        el = duration(job.elapsed_secs),
-    );
+    let m = html! {
+        h1 { "Auditing " span class="source" id="job-source" { (Text(job.source)) } } "\n"
+        p class="status" role="status" id="status" data-status=(Text(status)) {
+            (Text(status))
+            @if !detail.is_empty() { " — " (Text(detail)) }
+            " · " span id="elapsed" data-seconds=(job.elapsed_secs) { (duration(job.elapsed_secs)) }
+            " since it was submitted"
+        }
+        "\n" p { "This page reloads every second until the report is ready." } "\n"
+    };
+    let refresh = html! { meta http-equiv="refresh" content="1"; "\n" };
     layout_with(
         "Audit in progress",
-        &m,
-        "<meta http-equiv=\"refresh\" content=\"1\">\n",
+        &m.into_string(),
+        &refresh.into_string(),
     )
 }
 
 /// The form that submits `source` again (retry, re-scan).
 pub fn resubmit_form(source: &str, label: &str, id: &str) -> String {
-    format!(
-        "<form class=\"resubmit\" method=\"post\" action=\"/audits\"><input type=\"hidden\" name=\"url\" value=\"{}\">\
-<button type=\"submit\" id=\"{}\">{}</button></form>\n",
-        esc(source),
-        esc(id),
-        esc(label)
-    )
+    html! {
+        form class="resubmit" method="post" action="/audits" {
+            input type="hidden" name="url" value=(Text(source));
+            button type="submit" id=(Text(id)) { (Text(label)) }
+        }
+        "\n"
+    }
+    .into_string()
 }
 
 /// Can this source be submitted again (a URL, not a directory)?
@@ -224,177 +268,223 @@ pub fn resubmittable(source: &str) -> bool {
 
 /// A job that failed: the repository, why, after how long, and a retry.
 pub fn job_failed(job: &JobView<'_>, reason: &str) -> String {
-    let mut m = format!(
-        "<h1>The audit of <span class=\"source\" id=\"job-source\">{}</span> failed</h1>\n\
-<p class=\"error\" role=\"alert\">{}</p>\n<p class=\"meta\">after {}</p>\n",
-        esc(job.source),
-        esc(reason),
-        duration(job.elapsed_secs)
-    );
-    if resubmittable(job.source) {
-        m.push_str(&resubmit_form(job.source, "Try again", "retry"));
-    }
-    m.push_str("<p><a href=\"/\">Audit another repository</a></p>\n");
-    layout("Audit failed", &m)
+    let m = html! {
+        h1 { "The audit of " span class="source" id="job-source" { (Text(job.source)) } " failed" } "\n"
+        p class="error" role="alert" { (Text(reason)) } "\n"
+        p class="meta" { "after " (duration(job.elapsed_secs)) } "\n"
+        @if resubmittable(job.source) {
+            (PreEscaped(resubmit_form(job.source, "Try again", "retry")))
+        }
+        p { a href="/" { "Audit another repository" } } "\n"
+    };
+    layout("Audit failed", &m.into_string())
 }
 
 /// A page that says something was not found (or another error).
 pub fn message(title: &str, text: &str) -> String {
-    let m = format!(
-        "<h1>{}</h1>\n<p class=\"error\" role=\"alert\">{}</p>\n<p><a href=\"/\">Back to the start page</a></p>\n",
-        esc(title),
-        esc(text)
-    );
-    layout(title, &m)
+    let m = html! {
+        h1 { (Text(title)) } "\n"
+        p class="error" role="alert" { (Text(text)) } "\n"
+        p { a href="/" { "Back to the start page" } } "\n"
+    };
+    layout(title, &m.into_string())
 }
 
 /// The history: newest first, `older` is the id to continue from.
 pub fn history(audits: &[AuditSummary], older: Option<i64>) -> String {
-    let mut m = String::from("<h1>Audit history</h1>\n");
-    if audits.is_empty() {
-        m.push_str("<p>No audits yet. <a href=\"/\">Run one.</a></p>\n");
-    } else {
-        audit_table(&mut m, audits);
-    }
-    if let Some(id) = older {
-        let _ = writeln!(
-            m,
-            "<nav aria-label=\"Pages\"><a rel=\"next\" href=\"/history?before={id}\">Older audits</a></nav>"
-        );
-    }
-    layout("History", &m)
+    let m = html! {
+        h1 { "Audit history" } "\n"
+        @if audits.is_empty() {
+            p { "No audits yet. " a href="/" { "Run one." } } "\n"
+        } @else {
+            (audit_table(audits))
+        }
+        @if let Some(id) = older {
+            nav aria-label="Pages" { a rel="next" href={ "/history?before=" (id) } { "Older audits" } } "\n"
+        }
+    };
+    layout("History", &m.into_string())
 }
 
 /// The corpus view: grades, and which misconfigurations are most common.
 pub fn corpus(c: &CorpusStats) -> String {
-    let mut m = String::from("<h1>Corpus</h1>\n");
-    let _ = writeln!(
-        m,
-        "<p id=\"corpus-summary\" data-repositories=\"{r}\">Over the latest audit of <strong>{r}</strong> repositor{y} \
-({f} file{fp} scanned, {n} finding{np}).</p>",
-        r = c.repositories,
-        y = if c.repositories == 1 { "y" } else { "ies" },
-        f = c.files_scanned,
-        fp = plural(c.files_scanned),
-        n = c.findings.total(),
-        np = plural(c.findings.total()),
-    );
     let total = c.repositories.max(1) as f64;
-    // The answer operators come for first: the five most common, in words.
-    if !c.rules.is_empty() {
-        m.push_str("<section aria-labelledby=\"h-top\">\n<h2 id=\"h-top\">Top five</h2>\n<ol class=\"top-rules\">\n");
-        for r in c.rules.iter().take(5) {
-            let summary = registry::find(&r.rule).map_or("", |meta| meta.summary);
-            let _ = writeln!(
-                m,
-                "<li data-rule=\"{id}\"><a href=\"/rules/{link}\"><code>{id}</code></a> ({sev}): {summary} \
-<span class=\"share\">{pct:.0}% of repositories</span></li>",
-                id = esc(&r.rule),
-                link = segment(&r.rule),
-                sev = esc(&r.severity),
-                summary = esc(summary),
-                pct = r.share * 100.0,
-            );
+    let m = html! {
+        h1 { "Corpus" } "\n"
+        p id="corpus-summary" data-repositories=(c.repositories) {
+            "Over the latest audit of " strong { (c.repositories) } " repositor"
+            (if c.repositories == 1 { "y" } else { "ies" })
+            " (" (c.files_scanned) " file" (plural(c.files_scanned)) " scanned, "
+            (c.findings.total()) " finding" (plural(c.findings.total())) ")."
         }
-        m.push_str("</ol>\n</section>\n");
-    }
-    m.push_str("<section aria-labelledby=\"h-grades\">\n<h2 id=\"h-grades\">Grades</h2>\n<div class=\"scroll\">\n<table class=\"grades\">\n\
-<thead><tr><th scope=\"col\">Grade</th><th scope=\"col\">Repositories</th><th scope=\"col\">Share</th></tr></thead>\n<tbody>\n");
-    for gc in &c.grades {
-        let g = grade_letter(gc.grade);
-        let share = gc.repositories as f64 / total;
-        let _ = writeln!(
-            m,
-            "<tr data-grade=\"{g}\"><th scope=\"row\"><span class=\"chip sa-grade-{g}\">{g}</span></th><td>{n}</td>\
-<td><meter min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td></tr>",
-            n = gc.repositories,
-            pct = share * 100.0,
-        );
-    }
-    m.push_str("</tbody>\n</table>\n</div>\n</section>\n");
-    m.push_str("<section aria-labelledby=\"h-rules\">\n<h2 id=\"h-rules\">Most common misconfigurations</h2>\n");
-    if c.rules.is_empty() {
-        m.push_str("<p>No findings yet.</p>\n");
-    } else {
-        m.push_str("<div class=\"scroll\">\n<table class=\"rules\">\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">Severity</th>\
-<th scope=\"col\">Repositories</th><th scope=\"col\">Share</th><th scope=\"col\">Findings</th></tr></thead>\n<tbody>\n");
-        for r in &c.rules {
-            let share = if r.share.is_finite() {
-                r.share.clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let _ = writeln!(
-                m,
-                "<tr data-rule=\"{rule}\"><th scope=\"row\"><a href=\"/rules/{link}\"><code>{rule}</code></a></th>\
-<td class=\"sev-{sevc}\">{sev}</td><td>{repos}</td>\
-<td><meter class=\"warn\" min=\"0\" max=\"1\" value=\"{share:.4}\">{pct:.0}%</meter> {pct:.0}%</td><td>{n}</td></tr>",
-                rule = esc(&r.rule),
-                link = esc(&segment(&r.rule)),
-                sevc = segment(&r.severity),
-                sev = esc(&r.severity),
-                repos = r.repositories,
-                pct = share * 100.0,
-                n = r.findings,
-            );
+        "\n"
+        // The answer operators come for first: the five most common, in words.
+        @if !c.rules.is_empty() {
+            section aria-labelledby="h-top" {
+                "\n" h2 id="h-top" { "Top five" } "\n"
+                ol class="top-rules" {
+                    "\n"
+                    @for r in c.rules.iter().take(5) {
+                        @let summary = registry::find(&r.rule).map_or("", |meta| meta.summary);
+                        li data-rule=(Text(&r.rule)) {
+                            a href={ "/rules/" (segment(&r.rule)) } { code { (Text(&r.rule)) } }
+                            " (" (Text(&r.severity)) "): " (Text(summary)) " "
+                            span class="share" { (format!("{:.0}", r.share * 100.0)) "% of repositories" }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
         }
-        m.push_str("</tbody>\n</table>\n</div>\n");
+        (grades_section(c, total))
+        (rules_section(c))
+    };
+    layout("Corpus", &m.into_string())
+}
+
+/// The corpus's grade table.
+fn grades_section(c: &CorpusStats, total: f64) -> Markup {
+    html! {
+        section aria-labelledby="h-grades" {
+            "\n" h2 id="h-grades" { "Grades" } "\n"
+            div class="scroll" {
+                "\n"
+                table class="grades" {
+                    "\n"
+                    thead { tr { th scope="col" { "Grade" } th scope="col" { "Repositories" } th scope="col" { "Share" } } }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for gc in &c.grades {
+                            @let g = grade_letter(gc.grade);
+                            @let share = gc.repositories as f64 / total;
+                            @let pct = format!("{:.0}%", share * 100.0);
+                            tr data-grade=(g) {
+                                th scope="row" { span class={ "chip sa-grade-" (g) } { (g) } }
+                                td { (gc.repositories) }
+                                td { meter min="0" max="1" value=(format!("{share:.4}")) { (pct) } " " (pct) }
+                            }
+                            "\n"
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    m.push_str("</section>\n");
-    layout("Corpus", &m)
+}
+
+/// The corpus's table of rules, most common first.
+fn rules_section(c: &CorpusStats) -> Markup {
+    html! {
+        section aria-labelledby="h-rules" {
+            "\n" h2 id="h-rules" { "Most common misconfigurations" } "\n"
+            @if c.rules.is_empty() {
+                p { "No findings yet." } "\n"
+            } @else {
+                div class="scroll" {
+                    "\n"
+                    table class="rules" {
+                        "\n"
+                        thead { tr {
+                            th scope="col" { "Rule" } th scope="col" { "Severity" }
+                            th scope="col" { "Repositories" } th scope="col" { "Share" } th scope="col" { "Findings" }
+                        } }
+                        "\n"
+                        tbody {
+                            "\n"
+                            @for r in &c.rules {
+                                @let share = if r.share.is_finite() { r.share.clamp(0.0, 1.0) } else { 0.0 };
+                                @let pct = format!("{:.0}%", share * 100.0);
+                                tr data-rule=(Text(&r.rule)) {
+                                    th scope="row" { a href={ "/rules/" (segment(&r.rule)) } { code { (Text(&r.rule)) } } }
+                                    td class={ "sev-" (segment(&r.severity)) } { (Text(&r.severity)) }
+                                    td { (r.repositories) }
+                                    td { meter class="warn" min="0" max="1" value=(format!("{share:.4}")) { (pct) } " " (pct) }
+                                    td { (r.findings) }
+                                }
+                                "\n"
+                            }
+                        }
+                        "\n"
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+        }
+        "\n"
+    }
 }
 
 /// The documentation of one rule.
 pub fn rule(id: &str) -> Option<String> {
     let meta = registry::find(id)?;
-    let m = format!(
-        "<article class=\"rule-doc sa-doc\" data-rule=\"{}\">\n{}</article>\n<p><a href=\"/rules\">All rules</a></p>\n",
-        esc(meta.id),
-        markdown_from(&docs::page(meta), 1)
-    );
-    Some(layout(&format!("Rule {}", meta.id), &m))
+    let m = html! {
+        article class="rule-doc sa-doc" data-rule=(Text(meta.id)) {
+            "\n" (PreEscaped(markdown_from(&docs::page(meta), 1)))
+        }
+        "\n" p { a href="/rules" { "All rules" } } "\n"
+    };
+    Some(layout(&format!("Rule {}", meta.id), &m.into_string()))
 }
 
 /// A rule that does not exist, with the ids that look like it.
 pub fn unknown_rule(id: &str) -> String {
-    let close: Vec<String> = registry::did_you_mean(id)
-        .iter()
-        .map(|s| {
-            format!(
-                "<a href=\"/rules/{}\"><code>{}</code></a>",
-                segment(s),
-                esc(s)
-            )
-        })
-        .collect();
-    let mut m = format!(
-        "<h1>Unknown rule</h1>\n<p class=\"error\" role=\"alert\">There is no rule <code>{}</code>.</p>\n",
-        esc(id)
-    );
-    if !close.is_empty() {
-        let _ = writeln!(m, "<p>Did you mean {}?</p>", close.join(", "));
-    }
-    m.push_str("<p><a href=\"/rules\">All rules</a></p>\n");
-    layout("Unknown rule", &m)
+    let close = registry::did_you_mean(id);
+    let m = html! {
+        h1 { "Unknown rule" } "\n"
+        p class="error" role="alert" { "There is no rule " code { (Text(id)) } "." } "\n"
+        @if !close.is_empty() {
+            p {
+                "Did you mean "
+                @for (i, s) in close.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href={ "/rules/" (segment(s)) } { code { (Text(s)) } }
+                }
+                "?"
+            }
+            "\n"
+        }
+        p { a href="/rules" { "All rules" } } "\n"
+    };
+    layout("Unknown rule", &m.into_string())
 }
 
 /// The catalogue.
 pub fn rules_index() -> String {
-    let mut m = String::from("<h1>Rules</h1>\n<div class=\"scroll\">\n<table class=\"rules\">\n<thead><tr><th scope=\"col\">Rule</th>\
-<th scope=\"col\">Severity</th><th scope=\"col\">Summary</th></tr></thead>\n<tbody>\n");
-    for r in RULES {
-        let meta = r.meta();
-        let _ = writeln!(
-            m,
-            "<tr><th scope=\"row\"><a href=\"/rules/{}\"><code>{}</code></a></th><td>{}</td><td>{}</td></tr>",
-            segment(meta.id),
-            esc(meta.id),
-            meta.severity.name(),
-            esc(meta.summary)
-        );
-    }
-    m.push_str("</tbody>\n</table>\n</div>\n");
-    layout("Rules", &m)
+    let m = html! {
+        h1 { "Rules" } "\n"
+        div class="scroll" {
+            "\n"
+            table class="rules" {
+                "\n"
+                thead { tr { th scope="col" { "Rule" } th scope="col" { "Severity" } th scope="col" { "Summary" } } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for r in RULES {
+                        @let meta = r.meta();
+                        tr {
+                            th scope="row" { a href={ "/rules/" (segment(meta.id)) } { code { (Text(meta.id)) } } }
+                            td { (meta.severity.name()) }
+                            td { (Text(meta.summary)) }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    };
+    layout("Rules", &m.into_string())
 }
 
 #[cfg(test)]
@@ -413,5 +503,6 @@ mod tests {
     fn segments_are_percent_encoded() {
         assert_eq!(segment("missing-user"), "missing-user");
         assert_eq!(segment("a/b\"<c> d"), "a%2Fb%22%3Cc%3E%20d");
+        assert_eq!(segment("é~%"), "%C3%A9~%25");
     }
 }

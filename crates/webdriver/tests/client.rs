@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use skillaudit_webdriver::{http, skip_requested, Browser, Error, Options};
+use serde_json::json;
+use skillaudit_webdriver::{skip_requested, webdriver_code, Browser, Error, Locator, Options};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -53,27 +54,9 @@ fn escape(s: &str) -> String {
 
 /// `application/x-www-form-urlencoded` value decoding.
 fn form_value(body: &str, key: &str) -> Option<String> {
-    body.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then(|| {
-            let bytes = v.as_bytes();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b'+' => out.push(b' '),
-                    b'%' if i + 2 < bytes.len() => {
-                        let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                        out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                        i += 2;
-                    }
-                    b => out.push(b),
-                }
-                i += 1;
-            }
-            String::from_utf8_lossy(&out).into_owned()
-        })
-    })
+    form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn serve(stream: TcpStream, seen: &Seen) {
@@ -174,11 +157,11 @@ fn serve(stream: TcpStream, seen: &Seen) {
 
 /// Starts a browser, or `None` when the skip was requested explicitly. A
 /// missing Chromium or chromedriver fails the test with the reason.
-fn browser(options: Options) -> Option<Browser> {
+async fn browser(options: Options) -> Option<Browser> {
     if skip_requested() {
         return None;
     }
-    match Browser::launch_with(options) {
+    match Browser::launch_with(options).await {
         Ok(b) => Some(b),
         Err(e) => panic!("{e}"),
     }
@@ -192,58 +175,69 @@ fn screenshot_dir() -> PathBuf {
     target.join("browser")
 }
 
-#[test]
-fn fills_a_form_submits_it_and_reads_the_next_page() {
+fn css(selector: &str) -> Locator<'_> {
+    Locator::Css(selector)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fills_a_form_submits_it_and_reads_the_next_page() {
     let site = Site::start();
-    let Some(b) = browser(Options::default()) else {
+    let Some(b) = browser(Options::default()).await else {
         return;
     };
 
-    b.goto(&site.url("/")).unwrap();
-    assert_eq!(b.title().unwrap(), "Form");
-    assert_eq!(b.current_url().unwrap(), site.url("/"));
-    let input = b.find("#name").unwrap();
-    assert_eq!(input.tag_name().unwrap(), "input");
-    assert_eq!(input.attribute("type").unwrap().as_deref(), Some("text"));
+    b.goto(&site.url("/")).await.unwrap();
+    assert_eq!(b.title().await.unwrap(), "Form");
+    assert_eq!(b.current_url().await.unwrap().as_str(), site.url("/"));
+    let input = b.find(css("#name")).await.unwrap();
+    assert_eq!(input.tag_name().await.unwrap(), "input");
+    assert_eq!(input.attr("type").await.unwrap().as_deref(), Some("text"));
     assert_eq!(
-        input.attribute("required").unwrap().as_deref(),
+        input.attr("required").await.unwrap().as_deref(),
         Some("true")
     );
-    assert_eq!(input.attribute("no-such-attribute").unwrap(), None);
+    assert_eq!(input.attr("no-such-attribute").await.unwrap(), None);
+    let link = b.find(css("#link")).await.unwrap();
     assert_eq!(
-        b.find("#link")
-            .unwrap()
-            .attribute("data-kind")
-            .unwrap()
-            .as_deref(),
+        link.attr("data-kind").await.unwrap().as_deref(),
         Some("plain")
     );
-    assert!(!b.find("#hidden").unwrap().is_displayed().unwrap());
-    assert!(b.find("h1").unwrap().is_displayed().unwrap());
+    assert!(!b
+        .find(css("#hidden"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    assert!(b
+        .find(css("h1"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
 
     // An empty required field: the browser refuses to submit.
-    b.find("#go").unwrap().click().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(b.current_url().unwrap(), site.url("/"));
+    b.find(css("#go")).await.unwrap().click().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(b.current_url().await.unwrap().as_str(), site.url("/"));
 
     let typed = "Ada <Lovelace> & \"friends\" é";
-    input.send_keys(typed).unwrap();
-    assert_eq!(input.property("value").unwrap(), typed);
-    b.find("#go").unwrap().click().unwrap();
-    let echo = b.wait_for("#echo", WAIT).unwrap();
-    assert_eq!(echo.text().unwrap(), typed);
-    assert_eq!(echo.attribute("data-len").unwrap().as_deref(), Some("28"));
-    assert_eq!(b.current_url().unwrap(), site.url("/second"));
-    assert_eq!(b.title().unwrap(), "Second");
-    let items: Vec<String> = b
-        .find_all("li.item")
-        .unwrap()
-        .iter()
-        .map(|e| e.text().unwrap())
-        .collect();
+    input.send_keys(typed).await.unwrap();
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some(typed));
+    b.find(css("#go")).await.unwrap().click().await.unwrap();
+    let echo = b.wait_for("#echo", WAIT).await.unwrap();
+    assert_eq!(echo.text().await.unwrap(), typed);
+    assert_eq!(echo.attr("data-len").await.unwrap().as_deref(), Some("28"));
+    assert_eq!(b.current_url().await.unwrap().as_str(), site.url("/second"));
+    assert_eq!(b.title().await.unwrap(), "Second");
+    let mut items = Vec::new();
+    for e in b.find_all(css("li.item")).await.unwrap() {
+        items.push(e.text().await.unwrap());
+    }
     assert_eq!(items, ["one", "two"]);
-    assert!(b.find_all("li.none").unwrap().is_empty());
-    assert!(b.page_source().unwrap().contains("&lt;Lovelace&gt;"));
+    assert!(b.find_all(css("li.none")).await.unwrap().is_empty());
+    assert!(b.source().await.unwrap().contains("&lt;Lovelace&gt;"));
 
     // The server really got one POST with the urlencoded field.
     let posts: Vec<_> = site
@@ -257,39 +251,43 @@ fn fills_a_form_submits_it_and_reads_the_next_page() {
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert_eq!(form_value(&posts[0].2, "name").as_deref(), Some(typed));
 
-    // Back, then submit() instead of a click.
-    b.back().unwrap();
-    b.wait_for("#name", WAIT).unwrap();
-    let input = b.find("#name").unwrap();
-    input.clear().unwrap();
-    input.send_keys("second try").unwrap();
-    input.submit().unwrap();
-    b.wait_until(WAIT, "the echo of the second try", |b| {
-        Ok(b.try_find("#echo")?
-            .map(|e| e.text())
-            .transpose()?
-            .filter(|t| t == "second try"))
-    })
+    // Back, then requestSubmit() (as pressing Enter: validation and submit
+    // events included) instead of a click.
+    b.back().await.unwrap();
+    let input = b.wait_for("#name", WAIT).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("second try").await.unwrap();
+    b.execute(
+        "arguments[0].form.requestSubmit();",
+        vec![serde_json::to_value(&input).unwrap()],
+    )
+    .await
     .unwrap();
-    assert!(b.console_errors().unwrap().is_empty());
+    b.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath("//p[@id='echo' and text()='second try']"))
+        .await
+        .unwrap();
+    assert!(b.console_errors().await.unwrap().is_empty());
 }
 
-#[test]
-fn missing_elements_waits_and_errors_say_what_happened() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_elements_waits_and_errors_say_what_happened() {
     let site = Site::start();
-    let Some(b) = browser(Options::default()) else {
+    let Some(b) = browser(Options::default()).await else {
         return;
     };
-    b.goto(&site.url("/slow")).unwrap();
+    b.goto(&site.url("/slow")).await.unwrap();
     // Not there yet, then there.
-    assert!(b.try_find("#late").unwrap().is_none());
-    let late = b.wait_for("#late", WAIT).unwrap();
-    assert_eq!(late.text().unwrap(), "here");
+    assert!(b.try_find("#late").await.unwrap().is_none());
+    let late = b.wait_for("#late", WAIT).await.unwrap();
+    assert_eq!(late.text().await.unwrap(), "here");
 
-    let err = b.find("#absent").unwrap_err();
+    let err = b.find_css("#absent").await.unwrap_err();
     assert_eq!(err.webdriver_code(), Some("no such element"));
     let err = b
         .wait_for("#absent", Duration::from_millis(400))
+        .await
         .unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, Error::Timeout(_)), "{message}");
@@ -299,72 +297,97 @@ fn missing_elements_waits_and_errors_say_what_happened() {
     );
 
     // An invalid selector is an error at once, not a timeout.
-    let err = b.wait_for("p[", WAIT).unwrap_err();
+    let err = b.wait_for("p[", WAIT).await.unwrap_err();
     assert_eq!(err.webdriver_code(), Some("invalid selector"), "{err}");
 
     // A stale element: it belongs to a page that is gone.
-    b.goto(&site.url("/")).unwrap();
-    let h1 = b.find("h1").unwrap();
-    b.goto(&site.url("/slow")).unwrap();
+    b.goto(&site.url("/")).await.unwrap();
+    let h1 = b.find(css("h1")).await.unwrap();
+    b.goto(&site.url("/slow")).await.unwrap();
     assert_eq!(
-        h1.text().unwrap_err().webdriver_code(),
+        webdriver_code(&h1.text().await.unwrap_err()),
         Some("stale element reference")
     );
 
     // execute returns values.
     let v = b
-        .execute("return arguments[0] + 1;", vec![41.into()])
+        .execute("return arguments[0] + 1;", vec![json!(41)])
+        .await
         .unwrap();
     assert_eq!(v, 42);
 }
 
-#[test]
-fn pages_scripts_can_be_turned_off() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_scripts_can_be_turned_off() {
     let site = Site::start();
-    let Some(b) = browser(Options::default().without_javascript()) else {
+    let Some(b) = browser(Options::default().without_javascript()).await else {
         return;
     };
-    b.goto(&site.url("/broken")).unwrap();
+    b.goto(&site.url("/broken")).await.unwrap();
     // The throwing script did not run…
-    assert_eq!(b.console_errors().unwrap(), []);
+    assert_eq!(b.console_errors().await.unwrap(), []);
     // …nor the one that adds an element; WebDriver's own scripts still do.
-    b.goto(&site.url("/slow")).unwrap();
-    std::thread::sleep(Duration::from_millis(1200));
-    assert!(b.try_find("#late").unwrap().is_none());
-    assert_eq!(b.execute("return 6 * 7;", vec![]).unwrap(), 42);
+    b.goto(&site.url("/slow")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(b.try_find("#late").await.unwrap().is_none());
+    assert_eq!(b.execute("return 6 * 7;", vec![]).await.unwrap(), 42);
     // Forms still submit.
-    b.goto(&site.url("/")).unwrap();
-    b.find("#name").unwrap().send_keys("no js").unwrap();
-    b.find("#go").unwrap().click().unwrap();
-    assert_eq!(b.wait_for("#echo", WAIT).unwrap().text().unwrap(), "no js");
+    b.goto(&site.url("/")).await.unwrap();
+    b.find(css("#name"))
+        .await
+        .unwrap()
+        .send_keys("no js")
+        .await
+        .unwrap();
+    b.find(css("#go")).await.unwrap().click().await.unwrap();
+    let echo = b.wait_for("#echo", WAIT).await.unwrap();
+    assert_eq!(echo.text().await.unwrap(), "no js");
+}
+
+/// A plain HTTP client for what a browser does not expose (status,
+/// headers); the URLs are the loopback test site's.
+fn http_get(url: &str) -> (u16, Option<String>) {
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(WAIT))
+        .build()
+        .into();
+    let r = agent.get(url).call().unwrap();
+    let csp = r
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status().as_u16(), csp)
 }
 
 /// The console errors read until one contains `needle` or [`WAIT`] passes:
 /// Chromium hands a page's log entries to the driver asynchronously, so on
 /// a loaded machine an entry can arrive after `goto` returns.
-fn errors_until(b: &Browser, needle: &str) -> Vec<skillaudit_webdriver::LogEntry> {
+async fn errors_until(b: &Browser, needle: &str) -> Vec<skillaudit_webdriver::LogEntry> {
     let start = std::time::Instant::now();
     let mut all = Vec::new();
     loop {
-        all.extend(b.console_errors().unwrap());
+        all.extend(b.console_errors().await.unwrap());
         if all.iter().any(|e| e.message.contains(needle)) || start.elapsed() > WAIT {
             return all;
         }
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-#[test]
-fn console_log_reports_script_errors_and_csp_violations() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_log_reports_script_errors_and_csp_violations() {
     let site = Site::start();
-    let Some(b) = browser(Options::default()) else {
+    let Some(b) = browser(Options::default()).await else {
         return;
     };
-    b.goto(&site.url("/")).unwrap();
-    assert_eq!(b.console_errors().unwrap(), []);
+    b.goto(&site.url("/")).await.unwrap();
+    assert_eq!(b.console_errors().await.unwrap(), []);
 
-    b.goto(&site.url("/broken")).unwrap();
-    let errors = errors_until(&b, "deliberate failure 4242");
+    b.goto(&site.url("/broken")).await.unwrap();
+    let errors = errors_until(&b, "deliberate failure 4242").await;
     assert!(
         errors
             .iter()
@@ -372,52 +395,54 @@ fn console_log_reports_script_errors_and_csp_violations() {
         "{errors:?}"
     );
     // Handed out once.
-    assert_eq!(b.console_errors().unwrap(), []);
+    assert_eq!(b.console_errors().await.unwrap(), []);
 
-    b.goto(&site.url("/csp")).unwrap();
+    b.goto(&site.url("/csp")).await.unwrap();
     assert_eq!(
-        b.title().unwrap(),
+        b.title().await.unwrap(),
         "CSP",
         "the inline script must not have run"
     );
-    let errors = errors_until(&b, "Content Security Policy");
+    let errors = errors_until(&b, "Content Security Policy").await;
     assert!(
         errors
             .iter()
             .any(|e| e.message.contains("Content Security Policy")),
         "{errors:?}"
     );
-    // The header itself, read with the plain HTTP client.
-    let r = http::request("GET", &site.url("/csp"), None, WAIT).unwrap();
-    assert_eq!(r.status, 200);
-    assert!(r
-        .header("content-security-policy")
-        .unwrap()
-        .contains("script-src 'none'"));
-    let r = http::request("GET", &site.url("/nope"), None, WAIT).unwrap();
-    assert_eq!(r.status, 404);
+    // The header itself, read with a plain HTTP client.
+    let (status, csp) = http_get(&site.url("/csp"));
+    assert_eq!(status, 200);
+    assert!(csp.unwrap().contains("script-src 'none'"));
+    assert_eq!(http_get(&site.url("/nope")).0, 404);
 }
 
-#[test]
-fn screenshots_are_png_files_at_the_window_size() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_are_png_files_at_the_window_size() {
     let site = Site::start();
     let dir = screenshot_dir();
-    let Some(b) = browser(Options::phone()) else {
+    let Some(b) = browser(Options::phone()).await else {
         return;
     };
-    b.goto(&site.url("/")).unwrap();
-    let width = b.execute("return window.innerWidth;", vec![]).unwrap();
+    b.goto(&site.url("/")).await.unwrap();
+    let width = b
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
     assert_eq!(width, 412, "phone-width viewport");
     // Mobile emulation is real: a page without a viewport meta tag is laid
     // out at a desktop width and shrunk, as on a phone.
-    b.goto(&site.url("/slow")).unwrap();
-    let width = b.execute("return window.innerWidth;", vec![]).unwrap();
+    b.goto(&site.url("/slow")).await.unwrap();
+    let width = b
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
     assert!(width.as_u64().unwrap() > 900, "{width}");
-    b.goto(&site.url("/")).unwrap();
+    b.goto(&site.url("/")).await.unwrap();
 
     let path = dir.join("webdriver-selftest-phone.png");
     let _ = std::fs::remove_file(&path);
-    b.screenshot(&path).unwrap();
+    b.save_screenshot(&path).await.unwrap();
     let png = std::fs::read(&path).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     // IHDR: width and height, big-endian, at bytes 16..24.
@@ -425,23 +450,25 @@ fn screenshots_are_png_files_at_the_window_size() {
     assert_eq!(w, 412);
 
     let full = dir.join("webdriver-selftest-full.png");
-    b.screenshot_full_page(&full).unwrap();
+    b.save_full_page_screenshot(&full).await.unwrap();
     let png = std::fs::read(&full).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
 
     let element = dir.join("webdriver-selftest-h1.png");
-    b.find("h1").unwrap().screenshot(&element).unwrap();
+    let shot = b.find(css("h1")).await.unwrap().screenshot().await.unwrap();
+    skillaudit_webdriver::save_png(&element, &shot).unwrap();
     assert!(std::fs::read(&element).unwrap().starts_with(b"\x89PNG"));
+    assert!(skillaudit_webdriver::save_png(&element, b"not a png").is_err());
 }
 
-#[test]
-fn dropping_the_browser_ends_chromium_and_chromedriver() {
-    let Some(b) = browser(Options::default()) else {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_browser_ends_chromium_and_chromedriver() {
+    let Some(b) = browser(Options::default()).await else {
         return;
     };
     let pid = b.driver_pid();
     let home = b.home_dir().to_path_buf();
-    b.goto("about:blank").unwrap();
+    b.goto("about:blank").await.unwrap();
     assert!(
         processes_mentioning(&home.to_string_lossy()) > 0,
         "Chromium runs with its profile under {home:?}"
@@ -456,7 +483,7 @@ fn dropping_the_browser_ends_chromium_and_chromedriver() {
             std::time::Instant::now() < deadline,
             "browser processes left behind"
         );
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -496,13 +523,14 @@ fn group_alive(pgid: u32) -> bool {
     })
 }
 
-#[test]
-fn a_missing_chromium_is_a_clear_error() {
+#[tokio::test]
+async fn a_missing_chromium_is_a_clear_error() {
     let options = Options {
         chromium: PathBuf::from("/nonexistent/chromium"),
         ..Options::default()
     };
     let err = Browser::launch_with(options)
+        .await
         .err()
         .expect("no browser there");
     let message = err.to_string();
@@ -529,6 +557,7 @@ fn a_missing_chromium_is_a_clear_error() {
         ..Options::default()
     };
     let err = Browser::launch_with(options)
+        .await
         .err()
         .expect("no driver there");
     assert!(
