@@ -5,25 +5,14 @@
 //! follows symlinks only while they stay inside the target, and reports
 //! loops and unreadable entries instead of failing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::classify::{kind_by_path, NameKind};
+use crate::candidate::{display_path, kind_by_path, Candidate, NameKind};
 use crate::config::PathSet;
 use crate::Notice;
-
-/// A file the walk found, with what its name says about it.
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub abs: PathBuf,
-    /// Shown in reports: relative to the target, `/`-separated.
-    pub display: String,
-    pub name_kind: NameKind,
-    /// Named on the command line: always scanned, kind sniffed from content.
-    pub explicit: bool,
-}
 
 /// Directories never descended into.
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "vendor", ".hg", ".svn"];
@@ -153,19 +142,6 @@ fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {
         .lock()
         .expect("notices")
         .push(Notice::new(path, message));
-}
-
-/// `root/a/b` → `prefix` + `a/b`, with `/` separators.
-pub fn display_path(root: &Path, path: &Path, prefix: &str) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut s = String::from(prefix);
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            s.push('/');
-        }
-        s.push_str(&c.as_os_str().to_string_lossy());
-    }
-    s
 }
 
 fn walk_error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {

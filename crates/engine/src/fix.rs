@@ -21,7 +21,7 @@ use skillaudit_model::remedy::{self, TextEdit};
 use skillaudit_model::{FileId, Project};
 use skillaudit_rules::{Applicability, Finding};
 
-use crate::discover::Candidate;
+use crate::candidate::{self, Candidate};
 use crate::{classify, scan, scan_with, ScanOptions, ScanResult, TargetError};
 
 /// File texts to scan instead of what is on disk, by path on disk.
@@ -276,7 +276,7 @@ fn parses_alike(project: &Project, file: FileId, after: &str, max_size: u64) -> 
     let candidate = Candidate {
         abs: source.abs.clone(),
         display: source.path.clone(),
-        name_kind: classify::kind_by_path(&source.path),
+        name_kind: candidate::kind_by_path(&source.path),
         explicit: true,
     };
     let Ok(Some(p)) = classify::process_with(&candidate, max_size, Some(after)) else {

@@ -14,6 +14,7 @@
 //! `skillaudit-report` read.
 
 pub mod baseline;
+pub mod candidate;
 pub mod classify;
 pub mod code;
 pub mod config;
@@ -36,16 +37,16 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use skillaudit_model::link::{self, normalize};
-use skillaudit_model::normalise::shell_script::BuildCommand;
+use skillaudit_model::container::BuildCommand;
+use skillaudit_model::file::normalize;
+use skillaudit_model::link;
 use skillaudit_model::project::SourceFile;
 use skillaudit_model::{FileId, Project};
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::{ContainerCx, Finding, ImageCx, Location, ModelRef, Severity};
 use skillaudit_syntax::source::LineCol;
 
-pub use classify::NameKind;
-pub use discover::Candidate;
+pub use candidate::{Candidate, NameKind};
 pub use progress::{Phase, Progress};
 /// A finding's context (`deployment`, `documentation`, …): [`context`].
 pub use skillaudit_model::Purpose;
@@ -339,7 +340,7 @@ pub fn scan_with(
                     Candidate {
                         abs: t.root.clone(),
                         display: display.clone(),
-                        name_kind: classify::kind_by_path(display),
+                        name_kind: candidate::kind_by_path(display),
                         explicit: true,
                     },
                     ti,
@@ -436,7 +437,7 @@ pub fn scan_with(
         &mut project.code.analysis,
     );
     options.check_deadline()?;
-    project.code.servers = skillaudit_model::code::link::servers(&project);
+    project.code.servers = skillaudit_model::link::servers(&project);
     notices.lock().expect("notices").extend(
         project
             .code
@@ -639,7 +640,7 @@ fn glob_prefixes(targets: &[target::Resolved]) -> Vec<String> {
         .iter()
         .map(|t| match canonical(dir_of(t)).strip_prefix(&root) {
             Ok(rel) if rel.as_os_str().is_empty() => String::new(),
-            Ok(rel) => format!("{}/", discover::display_path(Path::new(""), rel, "")),
+            Ok(rel) => format!("{}/", candidate::display_path(Path::new(""), rel, "")),
             Err(_) => String::new(),
         })
         .collect()

@@ -26,7 +26,7 @@ pub struct Resolved {
 impl Resolved {
     /// How a path under this target is shown.
     pub fn display(&self, p: &Path) -> String {
-        crate::discover::display_path(&self.root, p, &self.prefix)
+        crate::candidate::display_path(&self.root, p, &self.prefix)
     }
 }
 

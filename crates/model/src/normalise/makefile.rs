@@ -53,9 +53,10 @@ use std::collections::HashMap;
 use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::OffsetMap;
 
+use crate::container::BuildCommand;
 use crate::container::{Container, MountKind};
-use crate::normalise::shell_script::{self, BuildCommand};
-use crate::project::FileId;
+use crate::file::FileId;
+use crate::normalise::shell_script;
 
 /// Container-engine CLIs: command lines that mention none are not parsed.
 const ENGINES: &[&str] = &["docker", "podman", "nerdctl"];

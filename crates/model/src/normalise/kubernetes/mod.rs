@@ -83,8 +83,8 @@ use skillaudit_syntax::Span;
 use crate::container::{
     Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping,
 };
+use crate::file::FileId;
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
-use crate::project::FileId;
 use crate::{Origin, Spanned};
 
 /// How many mapping entries and list items one file may make us look at.
