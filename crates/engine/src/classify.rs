@@ -3,6 +3,9 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use skillaudit_model::code::CodeFile;
 use skillaudit_model::normalise::manifest::{self, Manifest};
@@ -16,7 +19,41 @@ use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
 
 use crate::candidate::{Candidate, NameKind};
-use crate::Notice;
+use crate::options::{Overlay, ScanOptions};
+use crate::progress::Progress;
+use crate::result::Notice;
+
+/// Stages 2–3 for every candidate, in parallel, one read per file (from
+/// `overlay` when it has the file): the files understood, each with the
+/// index of its target; what cannot be read becomes a notice.
+pub fn read_all(
+    options: &ScanOptions,
+    candidates: &[(Candidate, usize)],
+    overlay: &Overlay,
+    progress: &Progress,
+    notices: &Mutex<Vec<Notice>>,
+) -> Vec<(Processed, usize)> {
+    candidates
+        .par_iter()
+        .filter_map(|(c, ti)| {
+            if options.expired() {
+                return None;
+            }
+            match progress.counted(process_with(
+                c,
+                options.max_file_size,
+                overlay.get(&c.abs).map(String::as_str),
+            )) {
+                Ok(Some(p)) => Some((p, *ti)),
+                Ok(None) => None,
+                Err(n) => {
+                    notices.lock().expect("notices").push(n);
+                    None
+                }
+            }
+        })
+        .collect()
+}
 
 /// A file read and understood.
 pub struct Processed {

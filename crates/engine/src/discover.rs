@@ -12,7 +12,48 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::candidate::{display_path, kind_by_path, Candidate, NameKind};
 use crate::config::PathSet;
-use crate::Notice;
+use crate::options::ScanOptions;
+use crate::result::Notice;
+use crate::target::{Kind, Targets};
+
+/// Stage 1: the files of every target that may describe containers or
+/// servers, each with the index of its target. Directories are walked
+/// (paths the configuration excludes are not even read); a file target is
+/// taken as named.
+pub fn candidates(
+    options: &ScanOptions,
+    targets: &Targets,
+    notices: &Mutex<Vec<Notice>>,
+) -> Vec<(Candidate, usize)> {
+    let mut candidates = Vec::new();
+    for (ti, t) in targets.resolved.iter().enumerate() {
+        match &t.kind {
+            Kind::Dir => {
+                let exclude = options
+                    .project_config()
+                    .and_then(|c| c.exclude.clone())
+                    .map(|set| (set, targets.glob_prefixes[ti].clone()));
+                // Ignore files are the repository's word too (`--no-ignores`, untrusted).
+                let ignore_files = options.honours_ignores();
+                candidates.extend(
+                    walk_with(&t.root, &t.prefix, notices, exclude, ignore_files)
+                        .into_iter()
+                        .map(|c| (c, ti)),
+                );
+            }
+            Kind::File { display } => candidates.push((
+                Candidate {
+                    abs: t.root.clone(),
+                    display: display.clone(),
+                    name_kind: kind_by_path(display),
+                    explicit: true,
+                },
+                ti,
+            )),
+        }
+    }
+    candidates
+}
 
 /// Directories never descended into.
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "vendor", ".hg", ".svn"];
