@@ -33,6 +33,7 @@ use skillaudit_store::{now_ms, CorpusStats, NewAudit, SqliteStore, Store};
 use crate::fetch_args::FetchArgs;
 use crate::{progress, severity, SeverityArg};
 
+mod crawl;
 mod render;
 use render::render;
 
@@ -349,7 +350,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if args.enqueue || args.sources.is_empty() {
-        return crate::crawl::run(&args);
+        return crawl::run(&args);
     }
     let sources = match expand(&args.sources, &policy) {
         Ok((sources, notes)) => {
