@@ -168,61 +168,15 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         return source(c, lang, bytes, nul.is_some());
     }
     if c.name_kind == NameKind::Manifest {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let name = c
-            .display
-            .rsplit('/')
-            .next()
-            .unwrap_or(&c.display)
-            .to_ascii_lowercase();
-        let Some(m) = manifest::read(&name, &text) else {
-            return Ok(None);
-        };
-        return Ok(Some(Processed {
-            display: c.display.clone(),
-            abs: c.abs.clone(),
-            kind: FileKind::Manifest,
-            text,
-            image: None,
-            containers: Vec::new(),
-            builds: Vec::new(),
-            errors: Vec::new(),
-            code: None,
-            manifest: Some(m),
-            descriptions: Vec::new(),
-        }));
+        return Ok(manifest_file(c, &bytes));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
 
-    let (kind, stream) = match c.name_kind {
-        NameKind::Dockerfile => (FileKind::Dockerfile, None),
-        NameKind::Compose => (FileKind::Compose, None),
-        NameKind::ShellScript => (FileKind::ShellScript, None),
-        NameKind::Makefile => (FileKind::Makefile, None),
-        NameKind::Workflow => (FileKind::Workflow, None),
-        NameKind::Devcontainer => (FileKind::Devcontainer, None),
-        NameKind::McpConfig => (FileKind::McpConfig, None),
-        NameKind::Readme => (FileKind::Readme, None),
-        NameKind::Source(_) | NameKind::Manifest => return Ok(None),
-        NameKind::Yaml => match sniff_yaml(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Json => match sniff_json(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Toml => match sniff_toml(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Unknown => match sniff_any(&text) {
-            Some((k, s)) => (k, s),
-            None => return Ok(None),
-        },
+    let Some((kind, stream)) = recognise(c.name_kind, &text) else {
+        return Ok(None);
     };
     let mut p = Processed {
         display: c.display.clone(),
@@ -247,9 +201,48 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         ));
         return Ok(Some(p));
     }
+    normalise(&mut p, stream);
+    Ok(Some(p))
+}
+
+/// What a file is, from its name and, for names that do not say, its
+/// content (with the tree parsed to decide, reused by the normaliser).
+fn recognise(name_kind: NameKind, text: &str) -> Option<(FileKind, Option<Stream>)> {
+    Some(match name_kind {
+        NameKind::Dockerfile => (FileKind::Dockerfile, None),
+        NameKind::Compose => (FileKind::Compose, None),
+        NameKind::ShellScript => (FileKind::ShellScript, None),
+        NameKind::Makefile => (FileKind::Makefile, None),
+        NameKind::Workflow => (FileKind::Workflow, None),
+        NameKind::Devcontainer => (FileKind::Devcontainer, None),
+        NameKind::McpConfig => (FileKind::McpConfig, None),
+        NameKind::Readme => (FileKind::Readme, None),
+        NameKind::Source(_) | NameKind::Manifest => return None,
+        NameKind::Yaml => match sniff_yaml(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Json => match sniff_json(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Toml => match sniff_toml(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Unknown => match sniff_any(text) {
+            Some((k, s)) => (k, s),
+            None => return None,
+        },
+    })
+}
+
+/// Parse and normalise a recognised file into its models, build commands,
+/// texts and syntax errors.
+fn normalise(p: &mut Processed, stream: Option<Stream>) {
     let text = p.text.as_str();
     let mut errors = Vec::new();
-    let containers = match kind {
+    let containers = match p.kind {
         // Handled before content sniffing.
         FileKind::Source(_) | FileKind::Manifest => Vec::new(),
         FileKind::Dockerfile => {
@@ -327,7 +320,31 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     };
     p.containers = containers;
     p.errors = errors;
-    Ok(Some(p))
+}
+
+/// A package manifest: read for the code model (its name and ecosystem).
+fn manifest_file(c: &Candidate, bytes: &[u8]) -> Option<Processed> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let name = c
+        .display
+        .rsplit('/')
+        .next()
+        .unwrap_or(&c.display)
+        .to_ascii_lowercase();
+    let m = manifest::read(&name, &text)?;
+    Some(Processed {
+        display: c.display.clone(),
+        abs: c.abs.clone(),
+        kind: FileKind::Manifest,
+        text,
+        image: None,
+        containers: Vec::new(),
+        builds: Vec::new(),
+        errors: Vec::new(),
+        code: None,
+        manifest: Some(m),
+        descriptions: Vec::new(),
+    })
 }
 
 /// A source file: lowered into the code model, or a notice saying why not.
