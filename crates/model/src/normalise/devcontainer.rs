@@ -65,8 +65,8 @@ use crate::container::{
 };
 use crate::file::FileId;
 use crate::normalise::docker_cli;
-use crate::normalise::kubernetes::{items, Budget, Fields};
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
+use crate::normalise::nodes::{items, Budget, Fields};
 use crate::normalise::runtime::{self, SecurityOpt};
 use crate::{Origin, Spanned};
 
