@@ -34,6 +34,7 @@ use crate::fetch_args::FetchArgs;
 use crate::progress;
 use skillaudit_rules::Severity;
 
+mod crawl;
 mod render;
 use render::render;
 
@@ -350,7 +351,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if args.enqueue || args.sources.is_empty() {
-        return crate::crawl::run(&args);
+        return crawl::run(&args);
     }
     let sources = match expand(&args.sources, &policy) {
         Ok((sources, notes)) => {

@@ -1,7 +1,6 @@
 //! The `skillaudit` command line.
 
 mod corpus;
-mod crawl;
 mod fetch_args;
 mod progress;
 mod serve;

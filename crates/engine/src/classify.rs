@@ -3,6 +3,9 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use skillaudit_model::code::CodeFile;
 use skillaudit_model::normalise::manifest::{self, Manifest};
@@ -15,162 +18,41 @@ use skillaudit_syntax::code::Lang;
 use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
 
-use crate::discover::Candidate;
-use crate::Notice;
+use crate::candidate::{Candidate, NameKind};
+use crate::options::{Overlay, ScanOptions};
+use crate::progress::Progress;
+use crate::result::Notice;
 
-/// What a file's path says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameKind {
-    Dockerfile,
-    Compose,
-    ShellScript,
-    Makefile,
-    Workflow,
-    Devcontainer,
-    /// A file named like an MCP client configuration (`.mcp.json`, `.vscode/mcp.json`, …).
-    McpConfig,
-    Readme,
-    /// Other YAML / JSON / TOML: recognised by content.
-    Yaml,
-    Json,
-    Toml,
-    /// Source code (TypeScript/JavaScript, Python, Go).
-    Source(Lang),
-    /// `package.json`, `pyproject.toml`, `go.mod`.
-    Manifest,
-    Unknown,
-}
-
-impl NameKind {
-    /// Kinds that are only candidates: their content decides, and a file
-    /// that does not parse is simply not one of ours.
-    fn sniffed(self) -> bool {
-        matches!(
-            self,
-            NameKind::Yaml | NameKind::Json | NameKind::Toml | NameKind::Unknown
-        )
-    }
-}
-
-/// Recognise a file by its path (relative, `/`-separated) alone.
-pub fn kind_by_path(path: &str) -> NameKind {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let lower = name.to_ascii_lowercase();
-    let lower_path = path.to_ascii_lowercase();
-    if lower.ends_with(".dockerignore") {
-        return NameKind::Unknown;
-    }
-    if manifest::is_manifest_name(&lower)
-        && !lower_path.split('/').any(|d| GENERATED_DIRS.contains(&d))
-    {
-        return NameKind::Manifest;
-    }
-    if lower == "dockerfile"
-        || lower == "containerfile"
-        || (lower.starts_with("dockerfile.")
-            || lower.starts_with("containerfile.")
-            || lower.starts_with("dockerfile-")
-            || lower.starts_with("dockerfile_"))
-            && !is_source_code(&lower)
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
-    {
-        return NameKind::Dockerfile;
-    }
-    if let Some(lang) = Lang::from_path(&lower) {
-        let generated = lower_path
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|d| GENERATED_DIRS.contains(&d));
-        return if generated {
-            NameKind::Unknown
-        } else {
-            NameKind::Source(lang)
-        };
-    }
-    if lower.ends_with(".sh") || lower.ends_with(".bash") {
-        return NameKind::ShellScript;
-    }
-    if matches!(
-        lower.as_str(),
-        "makefile" | "gnumakefile" | "justfile" | ".justfile"
-    ) || lower.ends_with(".mk")
-    {
-        return NameKind::Makefile;
-    }
-    if lower.starts_with("readme") && (lower.ends_with(".md") || lower.ends_with(".markdown")) {
-        return NameKind::Readme;
-    }
-    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        let stem = lower.trim_end_matches(".yml").trim_end_matches(".yaml");
-        if stem == "compose"
-            || stem == "docker-compose"
-            || stem.starts_with("docker-compose.")
-            || stem.starts_with("compose.")
-        {
-            return NameKind::Compose;
-        }
-        if lower_path.contains(".github/workflows/") {
-            return NameKind::Workflow;
-        }
-        return NameKind::Yaml;
-    }
-    if lower.ends_with(".json") || lower.ends_with(".jsonc") {
-        if devcontainer::is_devcontainer_path(path) {
-            return NameKind::Devcontainer;
-        }
-        if matches!(
-            lower.as_str(),
-            ".mcp.json" | "mcp.json" | "claude_desktop_config.json" | "mcp_config.json"
-        ) {
-            return NameKind::McpConfig;
-        }
-        return NameKind::Json;
-    }
-    if lower.ends_with(".toml") {
-        return NameKind::Toml;
-    }
-    NameKind::Unknown
-}
-
-/// Directories of built, bundled or installed code: its source (if in the
-/// repository) is analysed instead, and installed packages are not the
-/// server's code. Container files in them are still read.
-const GENERATED_DIRS: &[&str] = &[
-    "dist",
-    "build",
-    "out",
-    ".next",
-    ".nuxt",
-    ".svelte-kit",
-    ".output",
-    ".turbo",
-    "coverage",
-    "__pycache__",
-    ".venv",
-    "venv",
-    "site-packages",
-    ".tox",
-    "bower_components",
-    "jspm_packages",
-    ".yarn",
-];
-
-/// `dockerfile.rs`, `dockerfile_test.go`, `Dockerfile-parser.js`: source
-/// code about Dockerfiles, not a Dockerfile (`Dockerfile.dev`,
-/// `Dockerfile.alpine` and `Dockerfile-prod` are).
-fn is_source_code(lower_name: &str) -> bool {
-    const EXTENSIONS: &[&str] = &[
-        "rs", "go", "py", "pyi", "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "java",
-        "kt", "kts", "scala", "rb", "php", "pl", "pm", "c", "h", "cc", "cpp", "hpp", "cs", "fs",
-        "swift", "lua", "ex", "exs", "erl", "hs", "ml", "dart", "r", "jl", "zig", "nim", "groovy",
-        "sh", "bash", "zsh", "ps1", "md", "markdown", "rst", "adoc", "txt", "html", "css", "json",
-        "jsonc", "yml", "yaml", "toml", "xml", "snap", "lock", "svg", "png",
-    ];
-    lower_name
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext))
+/// Stages 2–3 for every candidate, in parallel, one read per file (from
+/// `overlay` when it has the file): the files understood, each with the
+/// index of its target; what cannot be read becomes a notice.
+pub fn read_all(
+    options: &ScanOptions,
+    candidates: &[(Candidate, usize)],
+    overlay: &Overlay,
+    progress: &Progress,
+    notices: &Mutex<Vec<Notice>>,
+) -> Vec<(Processed, usize)> {
+    candidates
+        .par_iter()
+        .filter_map(|(c, ti)| {
+            if options.expired() {
+                return None;
+            }
+            match progress.counted(process_with(
+                c,
+                options.max_file_size,
+                overlay.get(&c.abs).map(String::as_str),
+            )) {
+                Ok(Some(p)) => Some((p, *ti)),
+                Ok(None) => None,
+                Err(n) => {
+                    notices.lock().expect("notices").push(n);
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 /// A file read and understood.
@@ -182,7 +64,7 @@ pub struct Processed {
     pub image: Option<Image>,
     pub containers: Vec<Container>,
     /// `docker build -t` commands (for linking tags to Dockerfiles).
-    pub builds: Vec<shell_script::BuildCommand>,
+    pub builds: Vec<skillaudit_model::container::BuildCommand>,
     pub errors: Vec<SyntaxError>,
     /// Source files: the lowered code model.
     pub code: Option<CodeFile>,
@@ -286,61 +168,15 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         return source(c, lang, bytes, nul.is_some());
     }
     if c.name_kind == NameKind::Manifest {
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let name = c
-            .display
-            .rsplit('/')
-            .next()
-            .unwrap_or(&c.display)
-            .to_ascii_lowercase();
-        let Some(m) = manifest::read(&name, &text) else {
-            return Ok(None);
-        };
-        return Ok(Some(Processed {
-            display: c.display.clone(),
-            abs: c.abs.clone(),
-            kind: FileKind::Manifest,
-            text,
-            image: None,
-            containers: Vec::new(),
-            builds: Vec::new(),
-            errors: Vec::new(),
-            code: None,
-            manifest: Some(m),
-            descriptions: Vec::new(),
-        }));
+        return Ok(manifest_file(c, &bytes));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
 
-    let (kind, stream) = match c.name_kind {
-        NameKind::Dockerfile => (FileKind::Dockerfile, None),
-        NameKind::Compose => (FileKind::Compose, None),
-        NameKind::ShellScript => (FileKind::ShellScript, None),
-        NameKind::Makefile => (FileKind::Makefile, None),
-        NameKind::Workflow => (FileKind::Workflow, None),
-        NameKind::Devcontainer => (FileKind::Devcontainer, None),
-        NameKind::McpConfig => (FileKind::McpConfig, None),
-        NameKind::Readme => (FileKind::Readme, None),
-        NameKind::Source(_) | NameKind::Manifest => return Ok(None),
-        NameKind::Yaml => match sniff_yaml(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Json => match sniff_json(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Toml => match sniff_toml(&text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return Ok(None),
-        },
-        NameKind::Unknown => match sniff_any(&text) {
-            Some((k, s)) => (k, s),
-            None => return Ok(None),
-        },
+    let Some((kind, stream)) = recognise(c.name_kind, &text) else {
+        return Ok(None);
     };
     let mut p = Processed {
         display: c.display.clone(),
@@ -365,9 +201,48 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         ));
         return Ok(Some(p));
     }
+    normalise(&mut p, stream);
+    Ok(Some(p))
+}
+
+/// What a file is, from its name and, for names that do not say, its
+/// content (with the tree parsed to decide, reused by the normaliser).
+fn recognise(name_kind: NameKind, text: &str) -> Option<(FileKind, Option<Stream>)> {
+    Some(match name_kind {
+        NameKind::Dockerfile => (FileKind::Dockerfile, None),
+        NameKind::Compose => (FileKind::Compose, None),
+        NameKind::ShellScript => (FileKind::ShellScript, None),
+        NameKind::Makefile => (FileKind::Makefile, None),
+        NameKind::Workflow => (FileKind::Workflow, None),
+        NameKind::Devcontainer => (FileKind::Devcontainer, None),
+        NameKind::McpConfig => (FileKind::McpConfig, None),
+        NameKind::Readme => (FileKind::Readme, None),
+        NameKind::Source(_) | NameKind::Manifest => return None,
+        NameKind::Yaml => match sniff_yaml(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Json => match sniff_json(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Toml => match sniff_toml(text) {
+            Some((k, s)) => (k, Some(s)),
+            None => return None,
+        },
+        NameKind::Unknown => match sniff_any(text) {
+            Some((k, s)) => (k, s),
+            None => return None,
+        },
+    })
+}
+
+/// Parse and normalise a recognised file into its models, build commands,
+/// texts and syntax errors.
+fn normalise(p: &mut Processed, stream: Option<Stream>) {
     let text = p.text.as_str();
     let mut errors = Vec::new();
-    let containers = match kind {
+    let containers = match p.kind {
         // Handled before content sniffing.
         FileKind::Source(_) | FileKind::Manifest => Vec::new(),
         FileKind::Dockerfile => {
@@ -445,7 +320,31 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     };
     p.containers = containers;
     p.errors = errors;
-    Ok(Some(p))
+}
+
+/// A package manifest: read for the code model (its name and ecosystem).
+fn manifest_file(c: &Candidate, bytes: &[u8]) -> Option<Processed> {
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let name = c
+        .display
+        .rsplit('/')
+        .next()
+        .unwrap_or(&c.display)
+        .to_ascii_lowercase();
+    let m = manifest::read(&name, &text)?;
+    Some(Processed {
+        display: c.display.clone(),
+        abs: c.abs.clone(),
+        kind: FileKind::Manifest,
+        text,
+        image: None,
+        containers: Vec::new(),
+        builds: Vec::new(),
+        errors: Vec::new(),
+        code: None,
+        manifest: Some(m),
+        descriptions: Vec::new(),
+    })
 }
 
 /// A source file: lowered into the code model, or a notice saying why not.
@@ -608,36 +507,4 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
         }
     }
     sniff_yaml(text).map(|(k, s)| (k, Some(s)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dockerfile_names_but_not_source_code_about_dockerfiles() {
-        for name in [
-            "Dockerfile",
-            "Containerfile",
-            "Dockerfile.dev",
-            "Dockerfile.alpine",
-            "Dockerfile-prod",
-            "Dockerfile_arm64",
-            "api.dockerfile",
-            "x/Containerfile.ubi",
-        ] {
-            assert_eq!(kind_by_path(name), NameKind::Dockerfile, "{name}");
-        }
-        for name in [
-            "src/dockerfile.rs",
-            "dockerfile_test.go",
-            "Dockerfile-parser.js",
-            "dockerfile.py",
-            "docs/Dockerfile.md",
-            "Dockerfile.json",
-        ] {
-            assert_ne!(kind_by_path(name), NameKind::Dockerfile, "{name}");
-        }
-        assert_eq!(kind_by_path("dockerfile.sh"), NameKind::ShellScript);
-    }
 }

@@ -15,11 +15,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
+use rayon::prelude::*;
+use skillaudit_model::file::normalize;
 use skillaudit_model::image::InstrKind;
-use skillaudit_model::{BuildContext, ContextFile, Image};
+use skillaudit_model::{BuildContext, ContextFile, Image, Project};
 use skillaudit_rules::analysis::{is_whole_context, secret_file_kind};
 use skillaudit_rules::secrets::files::is_inspected;
 use skillaudit_syntax::dockerignore::DockerIgnore;
+
+use crate::target::{Kind, Resolved};
 
 /// At most this many directory entries are looked at per context.
 const MAX_ENTRIES: usize = 20_000;
@@ -130,6 +134,54 @@ pub fn read_prefix(path: &Path, limit: usize) -> (Option<String>, bool) {
         }
         Err(_) => (None, false),
     }
+}
+
+/// For each image that copies its context or a secret-looking file: the
+/// secret-looking files its build context would send, with their beginning.
+pub fn build_contexts(
+    project: &Project,
+    targets: &[Resolved],
+    file_targets: &[usize],
+) -> Vec<BuildContext> {
+    project
+        .images
+        .par_iter()
+        .enumerate()
+        .map(|(i, image)| {
+            if !needs_listing(image) {
+                return Default::default();
+            }
+            let file = project.file(image.file);
+            let t = &targets[file_targets[image.file.0 as usize]];
+            let mut dirs: Vec<PathBuf> = project.links.runners[i]
+                .iter()
+                .filter_map(|&ci| {
+                    let c = &project.containers[ci];
+                    let b = c.build.as_ref()?;
+                    let base = project.file(c.file).abs.parent()?.to_path_buf();
+                    Some(normalize(&base.join(&b.context)))
+                })
+                .collect();
+            if dirs.is_empty() {
+                dirs.push(file.abs.parent().map(Path::to_path_buf).unwrap_or_default());
+            }
+            dirs.sort();
+            dirs.dedup();
+            let display = |p: &Path| t.display(p);
+            let mut all = BuildContext::default();
+            for d in dirs {
+                // Never list outside the scanned target.
+                if !normalize(&d).starts_with(normalize(&t.root)) && matches!(t.kind, Kind::Dir) {
+                    continue;
+                }
+                all.secret_files
+                    .extend(secret_files(&d, &file.abs, &display).secret_files);
+            }
+            all.secret_files.sort();
+            all.secret_files.dedup();
+            all
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,24 +5,54 @@
 //! follows symlinks only while they stay inside the target, and reports
 //! loops and unreadable entries instead of failing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::classify::{kind_by_path, NameKind};
+use crate::candidate::{display_path, kind_by_path, Candidate, NameKind};
 use crate::config::PathSet;
-use crate::Notice;
+use crate::options::ScanOptions;
+use crate::result::Notice;
+use crate::target::{Kind, Targets};
 
-/// A file the walk found, with what its name says about it.
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub abs: PathBuf,
-    /// Shown in reports: relative to the target, `/`-separated.
-    pub display: String,
-    pub name_kind: NameKind,
-    /// Named on the command line: always scanned, kind sniffed from content.
-    pub explicit: bool,
+/// Stage 1: the files of every target that may describe containers or
+/// servers, each with the index of its target. Directories are walked
+/// (paths the configuration excludes are not even read); a file target is
+/// taken as named.
+pub fn candidates(
+    options: &ScanOptions,
+    targets: &Targets,
+    notices: &Mutex<Vec<Notice>>,
+) -> Vec<(Candidate, usize)> {
+    let mut candidates = Vec::new();
+    for (ti, t) in targets.resolved.iter().enumerate() {
+        match &t.kind {
+            Kind::Dir => {
+                let exclude = options
+                    .project_config()
+                    .and_then(|c| c.exclude.clone())
+                    .map(|set| (set, targets.glob_prefixes[ti].clone()));
+                // Ignore files are the repository's word too (`--no-ignores`, untrusted).
+                let ignore_files = options.honours_ignores();
+                candidates.extend(
+                    walk_with(&t.root, &t.prefix, notices, exclude, ignore_files)
+                        .into_iter()
+                        .map(|c| (c, ti)),
+                );
+            }
+            Kind::File { display } => candidates.push((
+                Candidate {
+                    abs: t.root.clone(),
+                    display: display.clone(),
+                    name_kind: kind_by_path(display),
+                    explicit: true,
+                },
+                ti,
+            )),
+        }
+    }
+    candidates
 }
 
 /// Directories never descended into.
@@ -153,19 +183,6 @@ fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {
         .lock()
         .expect("notices")
         .push(Notice::new(path, message));
-}
-
-/// `root/a/b` → `prefix` + `a/b`, with `/` separators.
-pub fn display_path(root: &Path, path: &Path, prefix: &str) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut s = String::from(prefix);
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            s.push('/');
-        }
-        s.push_str(&c.as_os_str().to_string_lossy());
-    }
-    s
 }
 
 fn walk_error_path(err: &ignore::Error, root: &Path, prefix: &str) -> String {

@@ -26,10 +26,11 @@ use skillaudit_model::Project;
 use skillaudit_rules::{Finding, Severity};
 
 use crate::baseline::Entry;
+use crate::config::Config;
 use crate::fingerprint::Fingerprinter;
 use crate::group::{self, Occurrence};
+use crate::options::ScanOptions;
 use crate::suppress::Ignores;
-use crate::ScanOptions;
 
 /// A finding that is shown, with its fingerprint.
 pub struct Kept {
@@ -60,44 +61,69 @@ pub fn filter(
     options: &ScanOptions,
     glob_paths: &[String],
 ) -> Filtered {
-    let config = options.project_config();
-    let honour = options.honours_ignores();
-    let line_of = |f: &Finding| project.file(f.file).lines().line_of(f.span.start);
-
     // 1. Inline ignores.
+    let (mut all, repository_ignores) = inline_ignores(project, findings, options);
+    // 2. Order (fingerprints follow it).
+    sort(project, &mut all);
+    let mut out = Filtered {
+        kept: Vec::new(),
+        ignored: 0,
+        baselined: 0,
+        record: Vec::new(),
+        repository_ignores,
+    };
+    // 3. The configuration.
+    let survivors = configure(project, all, options, glob_paths, &mut out.ignored);
+    // 4–6. One finding per problem, the baselines, what is shown.
+    keep(project, survivors, options, &mut out);
+    out
+}
+
+fn line_of(project: &Project, f: &Finding) -> usize {
+    project.file(f.file).lines().line_of(f.span.start)
+}
+
+/// Every finding with whether an ignore comment hides it (never when the
+/// repository's comments are disregarded: then counted, the second value),
+/// plus an `unused-ignore` finding per comment that matched nothing.
+fn inline_ignores(
+    project: &Project,
+    findings: Vec<Finding>,
+    options: &ScanOptions,
+) -> (Vec<(Finding, bool)>, usize) {
     let mut all: Vec<(Finding, bool)> = Vec::with_capacity(findings.len());
     let mut repository_ignores = 0;
-    if !honour {
+    let mut ignores = Ignores::read(project);
+    if !options.honours_ignores() {
         // Counted, not applied: the author sees both views.
-        let mut ignores = Ignores::read(project);
         for f in findings {
             if !ignores.is_empty()
                 && f.severity >= options.min_severity
-                && ignores.suppresses(f.file, line_of(&f), f.rule.id)
+                && ignores.suppresses(f.file, line_of(project, &f), f.rule.id)
             {
                 repository_ignores += 1;
             }
             all.push((f, false));
         }
+    } else if ignores.is_empty() {
+        all.extend(findings.into_iter().map(|f| (f, false)));
     } else {
-        let mut ignores = Ignores::read(project);
-        if ignores.is_empty() {
-            all.extend(findings.into_iter().map(|f| (f, false)));
-        } else {
-            for f in findings {
-                let hit = ignores.suppresses(f.file, line_of(&f), f.rule.id);
-                all.push((f, hit));
-            }
-            for mut u in ignores.unused() {
-                let file = project.file(u.file);
-                u.context = crate::context::purpose_of(&file.path, file.kind);
-                let hit = ignores.suppresses(u.file, line_of(&u), u.rule.id);
-                all.push((u, hit));
-            }
+        for f in findings {
+            let hit = ignores.suppresses(f.file, line_of(project, &f), f.rule.id);
+            all.push((f, hit));
+        }
+        for mut u in ignores.unused() {
+            let file = project.file(u.file);
+            u.context = crate::context::purpose_of(&file.path, file.kind);
+            let hit = ignores.suppresses(u.file, line_of(project, &u), u.rule.id);
+            all.push((u, hit));
         }
     }
+    (all, repository_ignores)
+}
 
-    // 2. Order and fingerprints.
+/// Report order: path, start, rule, end, message.
+fn sort(project: &Project, all: &mut [(Finding, bool)]) {
     all.sort_by(|(a, _), (b, _)| {
         let pa = &project.file(a.file).path;
         let pb = &project.file(b.file).path;
@@ -109,45 +135,36 @@ pub fn filter(
             &b.message,
         ))
     });
+}
+
+/// Fingerprint every finding (ignored or not, in report order), apply the
+/// configuration, and keep what is not ignored; `ignored` counts the
+/// dropped ones at or above the minimum severity.
+fn configure(
+    project: &Project,
+    all: Vec<(Finding, bool)>,
+    options: &ScanOptions,
+    glob_paths: &[String],
+    ignored_count: &mut usize,
+) -> Vec<Occurrence> {
+    let config = options.project_config();
+    let honour = options.honours_ignores();
     let mut fingerprints = Fingerprinter::default();
-    let mut out = Filtered {
-        kept: Vec::new(),
-        ignored: 0,
-        baselined: 0,
-        record: Vec::new(),
-        repository_ignores,
-    };
     let mut survivors = Vec::with_capacity(all.len());
     for (mut f, mut ignored) in all {
         let file = project.file(f.file);
-        let line = line_of(&f);
+        let line = line_of(project, &f);
         let range = file.lines().line_range(&file.text, line);
         let fingerprint =
             fingerprints.next_at(f.rule.id, &file.path, range.start, &file.text[range]);
-
-        // 3. The configuration.
         if let Some(c) = config {
             let path = glob_paths
                 .get(f.file.0 as usize)
                 .map_or(file.path.as_str(), String::as_str);
-            if let Some(s) = c.severity_of(f.rule.id) {
-                f.severity = s;
-            }
-            let context = c.context(f.context);
-            f.severity = context.shift(f.severity);
-            if honour {
-                ignored |= c.is_disabled(f.rule.id)
-                    || context.disable
-                    || c.ignore_for(f.rule.id, path).is_some();
-                if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
-                    f.severity = Severity::Info;
-                    let name = c.path.rsplit(['/', '\\']).next().unwrap_or(&c.path);
-                    f.message = format!("{} (allowed by {name}: {})", f.message, allow.reason);
-                }
-            }
+            ignored |= apply_config(c, &mut f, path, honour);
         }
         if ignored {
-            out.ignored += (f.severity >= options.min_severity) as usize;
+            *ignored_count += (f.severity >= options.min_severity) as usize;
             continue;
         }
         survivors.push(Occurrence {
@@ -156,8 +173,35 @@ pub fn filter(
             line,
         });
     }
+    survivors
+}
 
-    // 4. One finding per problem.
+/// Severity overrides and context offsets; and, when the repository's word
+/// counts (`honour`), whether `disable`/`[[ignore]]`/the context drops the
+/// finding and an `[allow.*]` turns it into `info`. Returns "ignored".
+fn apply_config(c: &Config, f: &mut Finding, path: &str, honour: bool) -> bool {
+    if let Some(s) = c.severity_of(f.rule.id) {
+        f.severity = s;
+    }
+    let context = c.context(f.context);
+    f.severity = context.shift(f.severity);
+    if !honour {
+        return false;
+    }
+    let ignored =
+        c.is_disabled(f.rule.id) || context.disable || c.ignore_for(f.rule.id, path).is_some();
+    if let Some(allow) = f.allowance.and_then(|a| c.allow_for(a, path)) {
+        f.severity = Severity::Info;
+        let name = c.path.rsplit(['/', '\\']).next().unwrap_or(&c.path);
+        f.message = format!("{} (allowed by {name}: {})", f.message, allow.reason);
+    }
+    ignored
+}
+
+/// Group the survivors (one finding per problem), record the baseline to
+/// write (every occurrence), drop what the baseline has, and keep what is
+/// at or above the minimum severity and in the asked contexts.
+fn keep(project: &Project, survivors: Vec<Occurrence>, options: &ScanOptions, out: &mut Filtered) {
     for g in group::group(project, survivors) {
         let f = g.finding;
         let shown = f.severity >= options.min_severity
@@ -190,5 +234,4 @@ pub fn filter(
             });
         }
     }
-    out
 }

@@ -1,10 +1,10 @@
 //! The **fix** stage: `--fix`, `--unsafe-fixes`, `--diff`.
 //!
 //! Rules attach a remedy (what to change, in model terms) to a finding;
-//! [`resolve`] turns each into text edits with the per-format editors of
-//! `skillaudit_model::edit`, and a fix with no edit becomes `manual`, so
-//! the applicability shown in reports always says whether `--fix` can
-//! act. [`fix`] then loops: collect the edits of the selected
+//! the scan turns each into text edits ([`crate::remedies`]), and a fix
+//! with no edit becomes `manual`, so the applicability shown in reports
+//! always says whether `--fix` can act. [`fix`], the entry point of
+//! fixing, which the scan never calls, loops: collect the edits of the selected
 //! applicability, drop those that overlap an edit already taken (the
 //! first finding in report order wins; inserts at one offset are applied
 //! in that order), apply them per file in memory, check that every edited
@@ -13,63 +13,23 @@
 //! Files are written once, at the end (`--diff` writes nothing and prints
 //! a unified diff instead), and the report is a scan of the result.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use skillaudit_model::edit::Editor;
 use skillaudit_model::remedy::{self, TextEdit};
 use skillaudit_model::{FileId, Project};
-use skillaudit_rules::{Applicability, Finding};
+use skillaudit_rules::Applicability;
 
-use crate::discover::Candidate;
-use crate::{classify, scan, scan_with, ScanOptions, ScanResult, TargetError};
-
-/// File texts to scan instead of what is on disk, by path on disk.
-pub type Overlay = HashMap<PathBuf, String>;
+use crate::candidate::{self, Candidate};
+use crate::classify;
+use crate::options::{Overlay, ScanOptions};
+use crate::pipeline::{scan, scan_with};
+use crate::progress::Progress;
+use crate::result::{ScanResult, TargetError};
 
 /// Edit → re-scan rounds at most (a fix may make another possible, or an
 /// overlapping one is left for the next round).
 pub const MAX_ROUNDS: usize = 4;
-
-/// Resolve every finding's remedy into edits; a fix without edits (no
-/// remedy, or none the editors can make) is `Manual`. A finding that
-/// stands for several occurrences ([`crate::group`]) carries the edits of
-/// every occurrence, so `--fix` fixes all the examples at once.
-pub fn resolve<'f>(project: &Project, findings: impl IntoIterator<Item = &'f mut Finding>) {
-    let mut editor = Editor::new(project);
-    for f in findings {
-        let asked = f.fix.as_ref().map(|x| x.applicability);
-        resolve_one(&mut editor, f);
-        let mut extra = Vec::new();
-        for r in &mut f.repeats {
-            resolve_one(&mut editor, r);
-            if let Some(x) = &r.fix {
-                extra.extend(x.edits.iter().cloned());
-            }
-        }
-        if let (Some(fix), Some(asked)) = (f.fix.as_mut(), asked) {
-            if !extra.is_empty() && asked != Applicability::Manual {
-                fix.applicability = asked;
-                fix.edits.extend(extra);
-            }
-        }
-    }
-}
-
-fn resolve_one(editor: &mut Editor, f: &mut Finding) {
-    let Some(fix) = f.fix.as_mut() else { return };
-    if fix.applicability == Applicability::Manual {
-        return;
-    }
-    match fix
-        .remedy
-        .as_ref()
-        .and_then(|(subject, r)| editor.edits(*subject, r))
-    {
-        Some(edits) => fix.edits = edits,
-        None => fix.applicability = Applicability::Manual,
-    }
-}
 
 /// What to fix and whether to write.
 #[derive(Clone, Copy, Debug, Default)]
@@ -158,7 +118,7 @@ pub fn fix(
     let mut overlay = Overlay::new();
     let mut originals: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
     let mut outcome = FixOutcome::default();
-    let mut result = scan_with(options, &overlay, &crate::Progress::new())?;
+    let mut result = scan_with(options, &overlay, &Progress::new())?;
     for _ in 0..MAX_ROUNDS {
         let mut changed = false;
         for (file, planned) in plan(&result, fix.unsafe_fixes) {
@@ -185,7 +145,7 @@ pub fn fix(
         if !changed {
             break;
         }
-        result = scan_with(options, &overlay, &crate::Progress::new())?;
+        result = scan_with(options, &overlay, &Progress::new())?;
     }
     for (abs, (path, before)) in originals {
         if let Some(after) = overlay.remove(&abs) {
@@ -276,7 +236,7 @@ fn parses_alike(project: &Project, file: FileId, after: &str, max_size: u64) -> 
     let candidate = Candidate {
         abs: source.abs.clone(),
         display: source.path.clone(),
-        name_kind: classify::kind_by_path(&source.path),
+        name_kind: candidate::kind_by_path(&source.path),
         explicit: true,
     };
     let Ok(Some(p)) = classify::process_with(&candidate, max_size, Some(after)) else {

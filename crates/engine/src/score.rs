@@ -23,8 +23,30 @@
 
 use std::collections::BTreeMap;
 
+use skillaudit_model::Project;
 use skillaudit_model::Purpose;
 use skillaudit_rules::Severity;
+
+use crate::{filter, group};
+
+/// The **score** stage: the score and grade of the kept findings, one
+/// deduction per (rule, container); a file skipped for a limit
+/// (`incomplete`) could hold anything, so the grade is then never A or B.
+pub fn grade(project: &Project, kept: &[filter::Kept], incomplete: bool) -> (u32, char) {
+    let (score, grade) = score(kept.iter().enumerate().map(|(n, k)| {
+        Item::new(
+            k.finding.rule.id,
+            k.finding.severity,
+            k.finding.context,
+            group::container_key(project, &k.finding, n),
+        )
+    }));
+    if incomplete {
+        (score, cap_incomplete(grade))
+    } else {
+        (score, grade)
+    }
+}
 
 pub fn weight(s: Severity) -> f64 {
     match s {

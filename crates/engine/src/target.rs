@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::TargetError;
+use crate::result::TargetError;
 
 pub enum Kind {
     Dir,
@@ -26,7 +26,7 @@ pub struct Resolved {
 impl Resolved {
     /// How a path under this target is shown.
     pub fn display(&self, p: &Path) -> String {
-        crate::discover::display_path(&self.root, p, &self.prefix)
+        crate::candidate::display_path(&self.root, p, &self.prefix)
     }
 }
 
@@ -160,4 +160,76 @@ pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
             _clone: None,
         })
     }
+}
+
+/// The scan's targets, resolved, with where their paths sit for
+/// configuration globs.
+pub struct Targets {
+    pub resolved: Vec<Resolved>,
+    /// Per target: see [`glob_prefixes`].
+    pub glob_prefixes: Vec<String>,
+}
+
+impl Targets {
+    /// Resolve every target (git URLs are cloned).
+    pub fn resolve(targets: &[String]) -> Result<Targets, TargetError> {
+        let mut resolved = Vec::new();
+        for t in targets {
+            resolved.push(resolve(t, targets.len() > 1)?);
+        }
+        let glob_prefixes = glob_prefixes(&resolved);
+        Ok(Targets {
+            resolved,
+            glob_prefixes,
+        })
+    }
+
+    /// The path of a file of target `ti` as configuration globs see it.
+    pub fn glob_path(&self, ti: usize, display: &str) -> String {
+        glob_path(&self.resolved[ti], &self.glob_prefixes[ti], display)
+    }
+}
+
+/// Per target: what to put before a path relative to the target to make it
+/// relative to the scan root (the first target, or a file target's
+/// directory), as configuration globs see paths; empty for a target
+/// outside the scan root, whose paths are taken relative to itself.
+fn glob_prefixes(targets: &[Resolved]) -> Vec<String> {
+    let dir_of = |t: &Resolved| -> PathBuf {
+        match t.kind {
+            Kind::Dir => t.root.clone(),
+            Kind::File { .. } => t.root.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    };
+    let canonical = |p: PathBuf| {
+        let p = if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        };
+        p.canonicalize().unwrap_or(p)
+    };
+    let Some(root) = targets.first().map(|t| canonical(dir_of(t))) else {
+        return Vec::new();
+    };
+    targets
+        .iter()
+        .map(|t| match canonical(dir_of(t)).strip_prefix(&root) {
+            Ok(rel) if rel.as_os_str().is_empty() => String::new(),
+            Ok(rel) => format!(
+                "{}/",
+                crate::candidate::display_path(Path::new(""), rel, "")
+            ),
+            Err(_) => String::new(),
+        })
+        .collect()
+}
+
+/// A file's path as configuration globs see it.
+fn glob_path(t: &Resolved, prefix: &str, display: &str) -> String {
+    let rel = match &t.kind {
+        Kind::Dir => display.strip_prefix(t.prefix.as_str()).unwrap_or(display),
+        Kind::File { .. } => display.rsplit('/').next().unwrap_or(display),
+    };
+    format!("{prefix}{rel}")
 }

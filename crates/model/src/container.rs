@@ -4,7 +4,7 @@
 //! `--read-only` flag and a Kubernetes `readOnlyRootFilesystem: true` all
 //! become `read_only = Some(true)` with the origin of what was written.
 
-use crate::project::FileId;
+use crate::file::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// Where a Container was described.
@@ -438,5 +438,27 @@ pub struct EnvEntry {
     /// `None` when the value is taken from the host environment (`- KEY`, `KEY:`).
     pub value: Option<String>,
     /// The whole entry.
+    pub origin: Origin,
+}
+
+/// A `docker build -t TAG [-f FILE] [--target STAGE] CONTEXT` command (or
+/// a workflow's `docker/build-push-action` step): which tag the build
+/// produces, so a later `docker run TAG` links to the Dockerfile, and which
+/// stage it builds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildCommand {
+    pub tags: Vec<String>,
+    /// `-f` / `--file`, as written (relative to the working directory).
+    pub dockerfile: Option<String>,
+    /// The context argument, as written.
+    pub context: String,
+    /// `--target`: the stage built, when not the last one.
+    pub target: Option<String>,
+    /// The image is pushed to a registry (`--push`, `--output
+    /// type=registry`, `push: true`): it is shipped, not only tested.
+    pub pushes: bool,
+    /// Set by the pipeline from where the command is (see [`Purpose`]).
+    pub purpose: Purpose,
+    /// The whole command.
     pub origin: Origin,
 }

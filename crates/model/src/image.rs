@@ -1,7 +1,7 @@
 //! The Image model: what a Dockerfile builds, stage by stage.
 
+use crate::file::FileId;
 use crate::imageref::ImageRef;
-use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// One Dockerfile, normalised.

@@ -10,9 +10,11 @@
 pub mod code;
 pub mod container;
 pub mod edit;
+pub mod file;
 pub mod image;
 pub mod imageref;
 pub mod link;
+pub mod links;
 pub mod normalise;
 pub mod project;
 pub mod remedy;
@@ -22,9 +24,10 @@ pub use container::{
     ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
     NamespaceKind, PortMapping, Purpose,
 };
+pub use file::{FileId, FileKind};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
-pub use project::{BuildContext, CodeModel, ContextFile, FileId, FileKind, Project, SourceFile};
+pub use project::{BuildContext, CodeModel, ContextFile, Project, SourceFile};
 pub use remedy::{Remedy, Subject, TextEdit};
 pub use settings::Settings;
 pub use skillaudit_syntax::{Span, SyntaxError};

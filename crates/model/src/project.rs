@@ -5,61 +5,9 @@ use std::sync::OnceLock;
 
 use skillaudit_syntax::{LineIndex, SyntaxError};
 
-use crate::link::Links;
+pub use crate::file::{FileId, FileKind};
+pub use crate::links::{Links, RunStage};
 use crate::{Container, Image};
-
-/// Index of a file in [`Project::files`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileId(pub u32);
-
-/// What a file was recognised as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FileKind {
-    Dockerfile,
-    Compose,
-    /// A shell script (`*.sh`, `*.bash`) that may run containers.
-    ShellScript,
-    /// A Makefile or justfile (recipe lines are shell).
-    Makefile,
-    /// A GitHub Actions workflow.
-    Workflow,
-    /// An MCP client configuration (JSON, JSONC, YAML or TOML).
-    McpConfig,
-    /// An MCP registry `server.json`.
-    ServerJson,
-    /// An MCP bundle (Desktop Extension) `manifest.json`: texts the model reads.
-    BundleManifest,
-    /// A `devcontainer.json`.
-    Devcontainer,
-    /// Kubernetes manifests.
-    Kubernetes,
-    /// A README (its code blocks).
-    Readme,
-    /// Source code of the server (TypeScript/JavaScript, Python, Go).
-    Source(crate::code::ir::Lang),
-    /// A package manifest (`package.json`, `pyproject.toml`, `go.mod`).
-    Manifest,
-}
-
-impl FileKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            FileKind::Dockerfile => "Dockerfile",
-            FileKind::Compose => "compose file",
-            FileKind::ShellScript => "shell script",
-            FileKind::Makefile => "Makefile",
-            FileKind::Workflow => "GitHub Actions workflow",
-            FileKind::McpConfig => "MCP client configuration",
-            FileKind::ServerJson => "server.json",
-            FileKind::BundleManifest => "MCP bundle manifest",
-            FileKind::Devcontainer => "devcontainer.json",
-            FileKind::Kubernetes => "Kubernetes manifest",
-            FileKind::Readme => "README",
-            FileKind::Source(lang) => lang.name(),
-            FileKind::Manifest => "package manifest",
-        }
-    }
-}
 
 /// One file read for the scan; its text is read exactly once.
 #[derive(Debug)]
@@ -103,7 +51,7 @@ pub struct Project {
     pub syntax_errors: Vec<(FileId, SyntaxError)>,
     pub links: Links,
     /// `docker build -t …` commands found in scripts, workflows, Makefiles, READMEs.
-    pub builds: Vec<(FileId, crate::normalise::shell_script::BuildCommand)>,
+    pub builds: Vec<(FileId, crate::container::BuildCommand)>,
     /// For each image (by index): what its build context holds.
     pub contexts: Vec<BuildContext>,
     /// What the project's configuration tells rules (filled by the engine).

@@ -7,7 +7,7 @@
 //! syntax there is not one they can change safely (the fix then stays a
 //! description for a person).
 
-use crate::project::FileId;
+use crate::file::FileId;
 use crate::Span;
 
 /// What a remedy is about: an index into `Project::containers` or `Project::images`.

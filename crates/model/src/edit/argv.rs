@@ -339,8 +339,8 @@ impl Words<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::{FileId, FileKind};
     use crate::normalise::{mcp_config, shell_script};
-    use crate::project::{FileId, FileKind};
     use crate::remedy::apply;
 
     fn run(text: &str, kind: FileKind, remedy: Remedy) -> Option<String> {

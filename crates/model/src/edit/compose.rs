@@ -689,8 +689,8 @@ fn flow_scalar(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::{FileId, FileKind};
     use crate::normalise::compose;
-    use crate::project::{FileId, FileKind};
     use crate::remedy::apply;
 
     fn fix(text: &str, remedy: Remedy) -> Option<String> {

@@ -99,8 +99,8 @@ pub fn edits(file: &SourceFile, image: &Image, remedy: &Remedy) -> Option<Vec<Te
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::{FileId, FileKind};
     use crate::normalise::dockerfile;
-    use crate::project::{FileId, FileKind};
     use crate::remedy::apply;
 
     fn fix(text: &str) -> Option<String> {

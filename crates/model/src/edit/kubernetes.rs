@@ -163,8 +163,8 @@ impl Containers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file::{FileId, FileKind};
     use crate::normalise::kubernetes;
-    use crate::project::{FileId, FileKind};
     use crate::remedy::apply;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: server\n      image: mcp/s:1.0\n      securityContext:\n        privileged: true\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: mcp/w:1.0\n";

@@ -22,7 +22,8 @@ use std::collections::HashMap;
 use skillaudit_syntax::yaml::{self, Stream};
 
 use crate::container::ContainerSource;
-use crate::project::{FileId, FileKind, Project};
+use crate::file::{FileId, FileKind};
+use crate::project::Project;
 use crate::remedy::{Remedy, Subject, TextEdit};
 
 /// Turns remedies into edits; keeps each YAML file it re-parses, and each

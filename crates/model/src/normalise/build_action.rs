@@ -12,9 +12,9 @@
 
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 
+use crate::container::BuildCommand;
 use crate::container::Purpose;
 use crate::normalise::nodes::{origin, text};
-use crate::normalise::shell_script::BuildCommand;
 
 /// Every build-push-action step of the workflow.
 pub fn builds(stream: &Stream) -> Vec<BuildCommand> {

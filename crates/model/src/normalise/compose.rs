@@ -12,9 +12,9 @@ use skillaudit_syntax::Span;
 use crate::container::{
     Build, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, PortMapping,
 };
+use crate::file::FileId;
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
 use crate::normalise::runtime::{self, SecurityOpt};
-use crate::project::FileId;
 use crate::{Origin, Spanned};
 
 /// Keys a compose service may have (the compose specification plus the

@@ -63,11 +63,11 @@ use skillaudit_syntax::Span;
 use crate::container::{
     Build, Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping,
 };
+use crate::file::FileId;
 use crate::normalise::docker_cli;
-use crate::normalise::kubernetes::{items, Budget, Fields};
 use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
+use crate::normalise::nodes::{items, Budget, Fields};
 use crate::normalise::runtime::{self, SecurityOpt};
-use crate::project::FileId;
 use crate::{Origin, Spanned};
 
 /// How many entries and items one file may make us look at (aliases can
@@ -773,10 +773,10 @@ mod tests {
         let folder = Path::new("/r/a/.devcontainer");
         for (context, dockerfile, want) in cases {
             if let Some(rel) = want.filter(|w| !w.starts_with('/')) {
-                let linked = crate::link::normalize(&folder.join(context).join(rel));
+                let linked = crate::file::normalize(&folder.join(context).join(rel));
                 assert_eq!(
                     linked,
-                    crate::link::normalize(&folder.join(dockerfile)),
+                    crate::file::normalize(&folder.join(dockerfile)),
                     "{context} {dockerfile}"
                 );
             }

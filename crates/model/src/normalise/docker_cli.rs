@@ -12,8 +12,8 @@ use crate::container::{
     ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
     PortMapping,
 };
+use crate::file::FileId;
 use crate::normalise::runtime::{self, SecurityOpt};
-use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// Long flags of `docker run`/`create` (and podman's common ones) that take no value.

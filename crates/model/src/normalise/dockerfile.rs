@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use skillaudit_syntax::dockerfile::{self, Args, Dockerfile, Instruction};
 use skillaudit_syntax::shell;
 
+use crate::file::FileId;
 use crate::image::{
     Base, CopySpec, Image, Instr, InstrKind, RunSpec, ShellCommand, Stage, User, Var,
 };
 use crate::imageref::ImageRef;
-use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// Shells whose heredoc body (`RUN bash <<EOF`) is a script.

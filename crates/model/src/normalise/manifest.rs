@@ -13,12 +13,7 @@ pub struct Manifest {
     pub name: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ecosystem {
-    Npm,
-    Python,
-    Go,
-}
+pub use crate::code::link::Ecosystem;
 
 /// Is this file name a manifest we read?
 pub fn is_manifest_name(name: &str) -> bool {

@@ -39,9 +39,9 @@ use skillaudit_syntax::shell;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 
 use crate::container::{ArgSyntax, Container, ContainerSource, EnvEntry};
+use crate::file::FileId;
 use crate::normalise::nodes::{entry_origin, origin, text};
 use crate::normalise::{docker_cli, shell_script};
-use crate::project::FileId;
 use crate::{Span, Spanned};
 
 /// Keys under which a server may say where it is (besides `command`).

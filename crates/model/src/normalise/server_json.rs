@@ -37,9 +37,9 @@
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 
 use crate::container::{Container, ContainerSource, EnvEntry};
+use crate::file::FileId;
 use crate::normalise::docker_cli;
 use crate::normalise::nodes::{entry_origin, origin, text};
-use crate::project::FileId;
 use crate::{Origin, Spanned};
 
 /// Does this document look like an MCP registry `server.json`? A top-level

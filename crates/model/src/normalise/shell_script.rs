@@ -7,9 +7,9 @@
 
 use skillaudit_syntax::shell::Script;
 
-use crate::container::{ArgSyntax, Container, ContainerSource, Purpose};
+use crate::container::{ArgSyntax, BuildCommand, Container, ContainerSource, Purpose};
+use crate::file::FileId;
 use crate::normalise::docker_cli;
-use crate::project::FileId;
 use crate::{Origin, Span, Spanned};
 
 /// Container-engine CLIs whose `run` we read.
@@ -117,28 +117,6 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
         out.push(c);
     }
     out
-}
-
-/// A `docker build -t TAG [-f FILE] [--target STAGE] CONTEXT` command (or
-/// a workflow's `docker/build-push-action` step): which tag the build
-/// produces, so a later `docker run TAG` links to the Dockerfile, and which
-/// stage it builds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildCommand {
-    pub tags: Vec<String>,
-    /// `-f` / `--file`, as written (relative to the working directory).
-    pub dockerfile: Option<String>,
-    /// The context argument, as written.
-    pub context: String,
-    /// `--target`: the stage built, when not the last one.
-    pub target: Option<String>,
-    /// The image is pushed to a registry (`--push`, `--output
-    /// type=registry`, `push: true`): it is shipped, not only tested.
-    pub pushes: bool,
-    /// Set by the pipeline from where the command is (see [`Purpose`]).
-    pub purpose: Purpose,
-    /// The whole command.
-    pub origin: Origin,
 }
 
 /// `docker build` flags that take no value.

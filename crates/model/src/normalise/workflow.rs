@@ -54,11 +54,12 @@ use skillaudit_syntax::yaml::embedded::scalar_map;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
 
+use crate::container::BuildCommand;
 use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
+use crate::file::FileId;
 use crate::normalise::nodes::{self, entry_origin, item_origin, origin};
-use crate::normalise::shell_script::{self, BuildCommand};
+use crate::normalise::shell_script;
 use crate::normalise::{build_action, docker_cli, runtime};
-use crate::project::FileId;
 use crate::{Origin, Spanned};
 
 /// How many times the reading of `options` goes on past a word that starts

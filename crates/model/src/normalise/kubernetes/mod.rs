@@ -83,8 +83,8 @@ use skillaudit_syntax::Span;
 use crate::container::{
     Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping,
 };
-use crate::normalise::nodes::{entry_origin, item_origin, origin, text};
-use crate::project::FileId;
+use crate::file::FileId;
+use crate::normalise::nodes::{entry_origin, item_origin, items, origin, text, Budget, Fields};
 use crate::{Origin, Spanned};
 
 /// How many mapping entries and list items one file may make us look at.
@@ -224,97 +224,6 @@ pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
     out
 }
 
-/// A cap on the work done for one file (see the module docs). Shared with
-/// the devcontainer normaliser.
-pub(crate) struct Budget {
-    left: usize,
-}
-
-impl Budget {
-    pub(crate) fn new(units: usize) -> Budget {
-        Budget { left: units }
-    }
-
-    /// Spend `n` units; false (and nothing left) when there are not enough.
-    pub(crate) fn take(&mut self, n: usize) -> bool {
-        match self.left.checked_sub(n) {
-            Some(rest) => {
-                self.left = rest;
-                true
-            }
-            None => {
-                self.left = 0;
-                false
-            }
-        }
-    }
-
-    pub(crate) fn exhausted(&self) -> bool {
-        self.left == 0
-    }
-}
-
-/// A mapping's entries, read once (and charged to the budget).
-#[derive(Default)]
-pub(crate) struct Fields<'a> {
-    entries: Vec<(NodeRef<'a>, NodeRef<'a>)>,
-}
-
-impl<'a> Fields<'a> {
-    /// The entries of `node` if it is a mapping; none otherwise, or when the
-    /// budget cannot pay for them.
-    pub(crate) fn of(node: Option<NodeRef<'a>>, budget: &mut Budget) -> Fields<'a> {
-        let Some(node) = node.filter(|n| n.is_mapping()) else {
-            return Fields::default();
-        };
-        let entries = node.entries();
-        if !budget.take(entries.len() + 1) {
-            return Fields::default();
-        }
-        Fields { entries }
-    }
-
-    /// The `key: value` entry, unless its value is null (`key:`, `key: null`
-    /// mean "not set" to Kubernetes). The first one when written twice.
-    pub(crate) fn entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        let (k, v) = self
-            .entries
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .copied()?;
-        (!v.is_null()).then_some((k, v))
-    }
-
-    /// Every entry, in order (null values included).
-    pub(crate) fn all(&self) -> &[(NodeRef<'a>, NodeRef<'a>)] {
-        &self.entries
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Option<NodeRef<'a>> {
-        self.entry(key).map(|(_, v)| v)
-    }
-
-    pub(crate) fn str(&self, key: &str) -> Option<String> {
-        self.get(key).and_then(text)
-    }
-
-    pub(crate) fn bool(&self, key: &str) -> Option<bool> {
-        self.get(key).and_then(|v| v.as_bool())
-    }
-}
-
-/// Items of a sequence (none for anything else), charged to the budget.
-pub(crate) fn items<'a>(node: Option<NodeRef<'a>>, budget: &mut Budget) -> Vec<NodeRef<'a>> {
-    let Some(node) = node.filter(|n| n.is_sequence()) else {
-        return Vec::new();
-    };
-    let items = node.items();
-    if !budget.take(items.len() + 1) {
-        return Vec::new();
-    }
-    items
-}
-
 /// One Kubernetes object (a document root or an item of a `List`).
 struct Object<'a> {
     fields: Fields<'a>,
@@ -412,9 +321,7 @@ fn pod_template<'a>(kind: &str, object: &Object<'a>, budget: &mut Budget) -> Opt
         "CronJob" => &["spec", "jobTemplate", "spec", "template"],
         _ => return None,
     };
-    let mut current = Fields {
-        entries: object.fields.entries.clone(),
-    };
+    let mut current = object.fields.clone();
     for key in path {
         let next = current.get(key)?;
         current = Fields::of(Some(next), budget);

@@ -15,9 +15,10 @@
 
 use skillaudit_syntax::yaml::NodeRef;
 
-use super::{items, Budget, Fields, Pod};
+use super::Pod;
 use crate::container::Container;
 use crate::normalise::nodes::{entry_origin, item_origin, text};
+use crate::normalise::nodes::{items, Budget, Fields};
 use crate::{Origin, Spanned};
 
 /// What a seccomp setting says.

@@ -52,9 +52,9 @@ mod tree;
 
 use skillaudit_syntax::markdown::{self, CodeBlock};
 
+use crate::container::BuildCommand;
 use crate::container::Container;
-use crate::normalise::shell_script::BuildCommand;
-use crate::project::FileId;
+use crate::file::FileId;
 use crate::Span;
 
 /// Languages of JSON blocks.

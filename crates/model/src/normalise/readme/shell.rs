@@ -5,10 +5,11 @@ use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::{json, OffsetMap};
 
 use super::{map_spans, tree::config_containers};
+use crate::container::BuildCommand;
 use crate::container::{ArgSyntax, Container, EnvEntry};
+use crate::file::FileId;
 use crate::normalise::mcp_config;
-use crate::normalise::shell_script::{self, BuildCommand};
-use crate::project::FileId;
+use crate::normalise::shell_script;
 use crate::{Origin, Span, Spanned};
 
 /// MCP clients whose `mcp add` subcommand takes the server's command line.

@@ -6,9 +6,9 @@ use skillaudit_syntax::{json, toml};
 
 use super::{first_significant, map_spans};
 use crate::container::Container;
+use crate::file::FileId;
 use crate::normalise::nodes::entry_origin;
 use crate::normalise::{compose, kubernetes, mcp_config, server_json};
-use crate::project::FileId;
 use crate::Span;
 
 /// Containers of a JSON block, fragments included.

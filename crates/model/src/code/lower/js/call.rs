@@ -5,7 +5,8 @@ use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::super::span;
 use super::catalog::{self, join, lib_module, Receiver};
-use super::prepass::{required_module, unwrap};
+use super::nodes::unwrap;
+use super::prepass::required_module;
 use super::{guards, handlers, Lx};
 use crate::code::ir::{Arg, ArgRef, Call, Effect, Expr, Kinds, Lit};
 

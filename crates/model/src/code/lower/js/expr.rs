@@ -3,6 +3,7 @@
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::super::span;
+use super::nodes::is_function_kind;
 use super::text::{string_value, unescape};
 use super::{guards, Lx};
 use crate::code::ir::{BinOp, Entry, Expr, FuncId, Lit, Pattern, UnOp};
@@ -17,13 +18,6 @@ fn is_type_kind(kind: &str) -> bool {
             kind,
             "type_annotation" | "type_arguments" | "type_parameters" | "comment" | "decorator"
         )
-}
-
-pub(crate) fn is_function_kind(kind: &str) -> bool {
-    matches!(
-        kind,
-        "arrow_function" | "function_expression" | "function" | "generator_function"
-    )
 }
 
 impl Lx<'_> {

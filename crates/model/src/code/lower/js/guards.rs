@@ -15,7 +15,7 @@
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::prepass::unwrap;
+use super::nodes::{unwrap, HELPER_DEPTH};
 use super::text::string_value;
 use super::Lx;
 use crate::code::ir::{BinOp, Call, Expr, Kinds, Lit, UnOp};
@@ -86,9 +86,6 @@ fn not(e: Expr) -> Expr {
 pub(crate) fn is_literal_collection(lx: &Lx<'_>, n: Node<'_>) -> bool {
     literal_collection(lx, n, 0)
 }
-
-/// Helpers that look at syntax directly stop this deep.
-pub(crate) const HELPER_DEPTH: u8 = 32;
 
 fn literal_collection(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
     if depth > HELPER_DEPTH {

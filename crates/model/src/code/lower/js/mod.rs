@@ -18,6 +18,7 @@ mod catalog;
 mod expr;
 mod guards;
 mod handlers;
+mod nodes;
 mod prepass;
 mod regex;
 mod schema;
@@ -394,7 +395,7 @@ pub(crate) fn type_hint_of(ty: Node<'_>, src: &str) -> TypeHint {
 }
 
 fn type_hint_at(ty: Node<'_>, src: &str, depth: u8) -> TypeHint {
-    if depth > guards::HELPER_DEPTH {
+    if depth > nodes::HELPER_DEPTH {
         return TypeHint::Unknown;
     }
     match ty.kind() {

@@ -6,6 +6,7 @@ use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::super::span;
 use super::catalog::lib_module;
+use super::nodes::unwrap;
 use super::text::{plain_template, string_value};
 use super::{guards, schema, Lx};
 use crate::code::ir::Import;
@@ -155,31 +156,6 @@ fn last_identifier(n: Node<'_>) -> Option<Node<'_>> {
         .filter(|c| c.kind() == "identifier")
         .last();
     found
-}
-
-/// Strip `await`, parentheses and type assertions.
-pub(crate) fn unwrap(mut n: Node<'_>) -> Node<'_> {
-    for _ in 0..32 {
-        match n.kind() {
-            "await_expression"
-            | "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion" => {
-                let mut cursor = n.walk();
-                let inner = n
-                    .named_children(&mut cursor)
-                    .find(|c| !c.kind().ends_with("type") && !c.kind().contains("type_"));
-                match inner {
-                    Some(i) => n = i,
-                    None => return n,
-                }
-            }
-            _ => return n,
-        }
-    }
-    n
 }
 
 /// `require("m")`, `await import("m")`: the module string.

@@ -3,8 +3,7 @@
 
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::handlers::{arg_nodes, field, literal_text};
-use super::prepass::unwrap;
+use super::nodes::{arg_nodes, field, literal_text, unwrap, HELPER_DEPTH};
 use super::Lx;
 
 pub(super) fn is_zod_name(lx: &Lx<'_>, n: Node<'_>) -> bool {
@@ -43,7 +42,7 @@ pub(crate) fn schema_safe_fields(lx: &Lx<'_>, n: Node<'_>) -> Option<Vec<String>
 }
 
 fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
-    if depth > super::guards::HELPER_DEPTH {
+    if depth > HELPER_DEPTH {
         return None;
     }
     let n = unwrap(n);

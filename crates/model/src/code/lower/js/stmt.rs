@@ -3,7 +3,7 @@
 use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::super::span;
-use super::expr::is_function_kind;
+use super::nodes::is_function_kind;
 use super::Lx;
 use crate::code::ir::{Case, Expr, Lit, Pattern, Stmt};
 
@@ -196,7 +196,7 @@ impl Lx<'_> {
 
     fn expression_statement(&mut self, e: Node<'_>) -> Stmt {
         let s = span(e);
-        let inner = super::prepass::unwrap(e);
+        let inner = super::nodes::unwrap(e);
         match inner.kind() {
             "assignment_expression" | "augmented_assignment_expression" => {
                 let (target, value) = self.assignment(inner);
@@ -247,7 +247,7 @@ impl Lx<'_> {
             let Some(value) = self.f(d, "value") else {
                 continue;
             };
-            let unwrapped = super::prepass::unwrap(value);
+            let unwrapped = super::nodes::unwrap(value);
             let (target, value_expr) =
                 if is_function_kind(unwrapped.kind()) && name.kind() == "identifier" {
                     let nm = (self.t(name).to_string(), span(name));

@@ -5,6 +5,7 @@
 //! about the receiver (a `pathlib` path, an HTTP client, a database cursor,
 //! or any string for string methods). Processes are in [`super::process`].
 
+use super::args::{at, kw, pos, positional_count, site};
 use super::process;
 use super::track::{fact_of_value, is_pathish, Obj};
 use super::Ctx;
@@ -25,42 +26,6 @@ pub fn effect(cx: &Ctx<'_>, call: &Call, key: Option<&str>) -> Effect {
         }
     }
     Effect::Unknown
-}
-
-/// The `n`-th positional argument.
-pub fn pos(call: &Call, n: usize) -> Option<&Expr> {
-    call.args
-        .iter()
-        .filter(|a| a.name.is_none())
-        .nth(n)
-        .map(|a| &a.value)
-}
-
-pub fn kw<'c>(call: &'c Call, name: &str) -> Option<&'c Expr> {
-    call.args
-        .iter()
-        .find(|a| a.name.as_deref() == Some(name))
-        .map(|a| &a.value)
-}
-
-pub fn positional_count(call: &Call) -> usize {
-    call.args.iter().filter(|a| a.name.is_none()).count()
-}
-
-/// Where a value given positionally at `n` or by keyword `name` is.
-pub fn at(call: &Call, n: usize, name: &str) -> Option<ArgRef> {
-    if pos(call, n).is_some() {
-        return Some(ArgRef::Arg(n as u16));
-    }
-    kw(call, name).map(|_| ArgRef::Keyword(name.to_string()))
-}
-
-pub fn site(kind: SinkKind, at: ArgRef, what: &str) -> SinkSite {
-    SinkSite {
-        kind,
-        at,
-        what: what.to_string(),
-    }
 }
 
 /// A known sink function; called without the dangerous argument its

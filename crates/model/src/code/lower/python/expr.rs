@@ -5,7 +5,7 @@
 use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
 
-use super::facts::string_value;
+use super::strings::string_value;
 use super::strings::{decode, split_percent, HoleKey, Piece, Prefix};
 use super::track::is_pathish;
 use super::Ctx;

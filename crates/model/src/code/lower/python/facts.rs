@@ -10,8 +10,8 @@ use skillaudit_syntax::code::tree_sitter::Node;
 use super::{count, field, nth};
 
 use super::libraries::is_library;
-use super::strings::{decode, Prefix};
-use super::types::{is_safe_type, TypeEnv};
+use super::strings::string_value;
+use super::types::{is_safe_type, Class, TypeEnv};
 use crate::code::ir::Import;
 use crate::code::lower::{span, text};
 use crate::Span;
@@ -25,20 +25,6 @@ pub struct Binding {
     /// A library (not a relative import, not the repository's own code as
     /// far as the file can tell).
     pub library: bool,
-}
-
-/// A class of the file.
-#[derive(Clone, Debug, Default)]
-pub struct Class {
-    pub bases: Vec<String>,
-    pub is_enum: bool,
-    pub is_model: bool,
-    /// Annotated fields: name, whether the annotation cannot carry text.
-    pub fields: Vec<(String, bool)>,
-    /// `Field(description="…")` texts of the fields: (field, text, span).
-    pub field_docs: Vec<(String, String, Span)>,
-    /// Class attributes bound to string literals (enum members).
-    pub consts: HashMap<String, String>,
 }
 
 /// A literal string constant of the module.
@@ -558,25 +544,6 @@ pub fn literal_string(n: Node<'_>, src: &str) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// A `string` node without interpolations, decoded.
-pub fn string_value(n: Node<'_>, src: &str) -> Option<String> {
-    if n.kind() != "string" {
-        return None;
-    }
-    let mut prefix = Prefix::default();
-    let mut out = String::new();
-    let mut c = n.walk();
-    for k in n.children(&mut c) {
-        match k.kind() {
-            "string_start" => prefix = Prefix::of(text(k, src)),
-            "string_content" => out.push_str(&decode(text(k, src), prefix)),
-            "interpolation" => return None,
-            _ => {}
-        }
-    }
-    Some(out)
 }
 
 /// A list/tuple/set/dict of literals, or `frozenset(...)`/`set(...)` of one.

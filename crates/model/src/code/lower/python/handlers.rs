@@ -340,12 +340,12 @@ fn curried(cx: &mut Ctx<'_>, call: &Call, inner: &Call) {
 }
 
 fn pos(call: &Call, n: usize) -> Option<&Expr> {
-    super::catalog::pos(call, n)
+    super::args::pos(call, n)
 }
 
 /// Positional `n` or keyword `name`.
 fn arg<'c>(call: &'c Call, n: usize, name: &str) -> Option<&'c Expr> {
-    pos(call, n).or_else(|| super::catalog::kw(call, name))
+    pos(call, n).or_else(|| super::args::kw(call, name))
 }
 
 fn call_reg(
@@ -355,10 +355,10 @@ fn call_reg(
     sp: Span,
     framework: &'static str,
 ) -> Reg {
-    let name = super::catalog::kw(call, "name")
+    let name = super::args::kw(call, "name")
         .and_then(|e| expr_text(cx, e))
         .map(|(s, _)| s);
-    let description = super::catalog::kw(call, "description").map(|e| expr_text(cx, e));
+    let description = super::args::kw(call, "description").map(|e| expr_text(cx, e));
     Reg {
         kind,
         name,
@@ -390,7 +390,7 @@ fn lookup_made(cx: &Ctx<'_>, name: &str) -> Option<(Expr, Call)> {
 
 /// `FastMCP("name", instructions="…")`: the server's instructions.
 fn server_texts(cx: &mut Ctx<'_>, call: &Call) {
-    let Some(text) = super::catalog::kw(call, "instructions").and_then(|e| expr_text(cx, e)) else {
+    let Some(text) = super::args::kw(call, "instructions").and_then(|e| expr_text(cx, e)) else {
         return;
     };
     let owner = arg(call, 0, "name")
@@ -401,17 +401,17 @@ fn server_texts(cx: &mut Ctx<'_>, call: &Call) {
 
 /// `types.Tool(name=…, description=…, inputSchema={…})` and friends.
 fn schema_texts(cx: &mut Ctx<'_>, call: &Call, of: DescriptionOf) {
-    let owner = super::catalog::kw(call, "name")
+    let owner = super::args::kw(call, "name")
         .and_then(|e| expr_text(cx, e))
         .map(|(s, _)| s);
-    if let Some(text) = super::catalog::kw(call, "description").and_then(|e| expr_text(cx, e)) {
+    if let Some(text) = super::args::kw(call, "description").and_then(|e| expr_text(cx, e)) {
         push_description(cx, text, of, owner.clone());
     }
     if of != DescriptionOf::Tool {
         return;
     }
-    let schema = super::catalog::kw(call, "inputSchema")
-        .or_else(|| super::catalog::kw(call, "input_schema"));
+    let schema =
+        super::args::kw(call, "inputSchema").or_else(|| super::args::kw(call, "input_schema"));
     match schema {
         Some(Expr::Object { entries, .. }) => {
             let Some(props) = entry(entries, "properties") else {

@@ -16,6 +16,7 @@
 //! that make a value safe, `handlers` registrations and descriptions,
 //! `types` annotations.
 
+mod args;
 mod call;
 mod catalog;
 mod defs;

@@ -3,7 +3,7 @@
 //! before them), and interpreters given code on the command line
 //! (`sh -c`, `python -c`, `node -e`).
 
-use super::catalog::{at, kw, pos, site};
+use super::args::{at, kw, pos, site};
 use super::Ctx;
 use crate::code::ir::{ArgRef, Call, Effect, Expr, Lit, SinkKind, SinkSite};
 

@@ -2,6 +2,10 @@
 //! docstring cleaning (`inspect.cleandoc`), and the splitting of `%` and
 //! `str.format` format strings at their placeholders.
 
+use skillaudit_syntax::code::tree_sitter::Node;
+
+use crate::code::lower::text;
+
 /// The prefix letters of a string literal (`rb`, `f`, …), lowercased.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Prefix {
@@ -297,6 +301,25 @@ pub fn split_brace(fmt: &str) -> Option<Vec<Piece>> {
         .iter()
         .any(|p| matches!(p, Piece::Hole(_)))
         .then_some(pieces)
+}
+
+/// A `string` node without interpolations, decoded.
+pub fn string_value(n: Node<'_>, src: &str) -> Option<String> {
+    if n.kind() != "string" {
+        return None;
+    }
+    let mut prefix = Prefix::default();
+    let mut out = String::new();
+    let mut c = n.walk();
+    for k in n.children(&mut c) {
+        match k.kind() {
+            "string_start" => prefix = Prefix::of(text(k, src)),
+            "string_content" => out.push_str(&decode(text(k, src), prefix)),
+            "interpolation" => return None,
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -9,9 +9,24 @@ use skillaudit_syntax::code::tree_sitter::Node;
 
 use super::{field, nth};
 
-use super::facts::{string_value, Class};
+use super::strings::string_value;
 use crate::code::ir::TypeHint;
 use crate::code::lower::text;
+use crate::Span;
+
+/// A class of the file.
+#[derive(Clone, Debug, Default)]
+pub struct Class {
+    pub bases: Vec<String>,
+    pub is_enum: bool,
+    pub is_model: bool,
+    /// Annotated fields: name, whether the annotation cannot carry text.
+    pub fields: Vec<(String, bool)>,
+    /// `Field(description="…")` texts of the fields: (field, text, span).
+    pub field_docs: Vec<(String, String, Span)>,
+    /// Class attributes bound to string literals (enum members).
+    pub consts: HashMap<String, String>,
+}
 
 pub struct TypeEnv<'a> {
     pub classes: &'a HashMap<String, Class>,

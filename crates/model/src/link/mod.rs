@@ -26,56 +26,20 @@
 //! build and `docker run` of it). A Dockerfile that is itself not deployed
 //! (under `tests/`) keeps its own purpose for every stage.
 
+mod servers;
+
+pub use servers::servers;
+
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::container::Purpose;
+use crate::file::{normalize, FileId};
 use crate::image::Image;
 use crate::imageref::ImageRef;
-use crate::project::{FileId, Project};
+use crate::links::{Links, RunStage};
+use crate::project::Project;
 use crate::Origin;
-
-/// Which container runs which image and stage.
-#[derive(Clone, Debug, Default)]
-pub struct Links {
-    /// For each container (by index), the image it runs, if built here.
-    pub image_of: Vec<Option<usize>>,
-    /// For each container linked to an image, the index (in
-    /// `Image::stages`) of the stage it runs.
-    pub stage_of: Vec<Option<usize>>,
-    /// For each image (by index), the containers that run it.
-    pub runners: Vec<Vec<usize>>,
-    /// For each image (by index), the stages that run, in stage order.
-    pub run_stages: Vec<Vec<RunStage>>,
-}
-
-/// A stage that the repository builds to run or ship.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RunStage {
-    /// Index in `Image::stages`.
-    pub stage: usize,
-    pub purpose: Purpose,
-    /// Where builds name this stage (`target: dev`, `--target dev`); empty
-    /// for the last stage when no build names it.
-    pub selected_by: Vec<(FileId, Origin)>,
-}
-
-/// Lexically normalise a path (`a/./b/../c` → `a/c`) without touching the disk.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
 
 /// A compose-style `${VAR:-default}` / `${VAR-default}` written as a whole
 /// value stands for its default; anything else is taken as written.

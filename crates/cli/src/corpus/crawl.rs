@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use skillaudit_store::{now_ms, QueueCounts, Store};
 
-use crate::corpus::{expand, write_table, CorpusArgs, SourceKind};
+use super::{expand, write_table, CorpusArgs, SourceKind};
 
 pub fn run(args: &CorpusArgs) -> ExitCode {
     let fail = |message: String| {
