@@ -367,7 +367,7 @@ fn source(
     };
     // Only the roots are parsed here; the files they import are parsed
     // after the walk (`code::lower_reached`), the others never.
-    let code = if skillaudit_model::code::reach::is_root(lang, &text) {
+    let code = if crate::code::is_root(lang, &c.display, &text) {
         Some(crate::code::lower_or_notice(lang, &c.display, &text)?)
     } else {
         None

@@ -13,9 +13,27 @@ use skillaudit_model::code::resolve::CodeUnit;
 use skillaudit_model::code::taint::{self, Analysis, FlowSource};
 use skillaudit_model::code::{dump, lower, CodeFile};
 use skillaudit_model::{FileId, FileKind, SourceFile};
+use skillaudit_rules::secrets::{self, Verdict};
 use skillaudit_syntax::code::{self as syntax_code, Lang, Skip};
 
 use crate::Notice;
+
+/// Whether a source file is parsed whatever imports it
+/// (`skillaudit_model::code::reach`). A secret assignment makes a root only
+/// when `secret-in-source` could report its literal: a credential of a
+/// known format, or — outside test code, where only known formats are
+/// reported — a strong value under a secret-like name. Placeholders
+/// (`token="test-token"`, the bulk of every test suite) never do.
+pub fn is_root(lang: Lang, path: &str, text: &str) -> bool {
+    let test = is_test_path(path);
+    reach::is_root(lang, text, |name, value| {
+        match secrets::classify(Some(name), value) {
+            Verdict::Known(_) => true,
+            Verdict::HighEntropy(_) => !test,
+            Verdict::WeakPassword(_) | Verdict::Placeholder | Verdict::Nothing => false,
+        }
+    })
+}
 
 /// Parse and lower one source file, or say why it is not analysed.
 pub fn lower_file(lang: Lang, path: &str, text: &str) -> Result<CodeFile, Skip> {
@@ -230,6 +248,19 @@ mod tests {
         assert!(!names_word("x = run_git_all(a)", "run_git"));
         assert!(!names_word("x = $run_git(a)", "run_git"));
         assert!(!names_word("", "run_git"));
+    }
+
+    #[test]
+    fn secret_roots_are_literals_the_rule_could_report() {
+        let strong = "const apiKey = \"Zs6Nd1Hy5Jb0Gcq8Vf2Lx9Rt4Wm7Kp3\";\n";
+        let placeholder = "client = Client(token=\"test-token\", api_key=\"your-api-key\")\n";
+        assert!(is_root(Lang::TypeScript, "src/config.ts", strong));
+        assert!(!is_root(Lang::Python, "src/client.py", placeholder));
+        // Test code reports only known formats, so a strong literal under
+        // a secret-like name there is no reason to parse the file.
+        assert!(!is_root(Lang::TypeScript, "src/config.test.ts", strong));
+        let stripe = "API_KEY = \"sk_live_51Hy5Jb0Gcq8Vf2Lx9Rt4Wm7Kp3Zs6N\"\n";
+        assert!(is_root(Lang::Python, "tests/test_billing.py", stripe));
     }
 
     #[test]

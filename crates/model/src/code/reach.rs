@@ -24,7 +24,11 @@
 //! left out: `pass` is a Python keyword and `auth` is in every OAuth import,
 //! and neither alone names a secret often enough to pay for parsing every
 //! file that has one (`password`, `auth_token`, `AUTH_KEY` still match
-//! through their other words).
+//! through their other words). The caller then judges each candidate
+//! (the whole identifier and the literal) as the rule would, so a file
+//! whose only candidates are placeholders (`token="test-token"`, the
+//! bulk of test suites) is not a root: the model crate does not know the
+//! secret detector, the engine passes it in.
 
 use std::sync::LazyLock;
 
@@ -177,7 +181,9 @@ const GO: &[&str] = &[
 /// `os.environ.get("X_SECRET", "…")`, `f(token="…")`. The words are those
 /// of `secrets::is_secret_name`; a match only makes the file a root, the
 /// rule then judges the literal.
-pub const SECRET_ASSIGNMENT: &str = r#"(?i)(?:passw|passphrase|pwd|secret|token|api_?key|api-key|access_?key|private_?key|credential|creds|encryption_?key|signing_?key|master_?key|auth_?key)\w*["']?[^"'`\n=;(){}]{0,40}?(?:=|:|\?\?|\|\||,)\s*[fbruFBRU]{0,2}["'`][^"'`\s]{8,}["'`]"#;
+/// The name (group 1, from the secret-like word to the end of its
+/// identifier) and the literal (group 2) are captured.
+pub const SECRET_ASSIGNMENT: &str = r#"(?i)((?:passw|passphrase|pwd|secret|token|api_?key|api-key|access_?key|private_?key|credential|creds|encryption_?key|signing_?key|master_?key|auth_?key)\w*)["']?[^"'`\n=;(){}]{0,40}?(?:=|:|\?\?|\|\||,)\s*[fbruFBRU]{0,2}["'`]([^"'`\s]{8,})["'`]"#;
 
 fn automaton(parts: &[&[&str]]) -> AhoCorasick {
     let patterns: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
@@ -190,14 +196,43 @@ static GO_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, GO
 static SECRET_ASSIGNMENTS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(SECRET_ASSIGNMENT).expect("the pattern is valid"));
 
-/// Whether a file must be parsed whatever imports it (see the module doc).
-pub fn is_root(lang: Lang, text: &str) -> bool {
+/// Whether a file must be parsed whatever imports it (see the module doc):
+/// it has a marker, or a secret assignment whose name and literal
+/// `secret(name, value)` accepts.
+pub fn is_root(lang: Lang, text: &str, secret: impl Fn(&str, &str) -> bool) -> bool {
     let ac = match lang {
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => &*JS_ROOTS,
         Lang::Python => &*PYTHON_ROOTS,
         Lang::Go => &*GO_ROOTS,
     };
-    ac.is_match(text) || SECRET_ASSIGNMENTS.is_match(text)
+    ac.is_match(text) || has_secret_assignment(text, secret)
+}
+
+/// Whether a [`SECRET_ASSIGNMENT`] in `text` has a name and literal that
+/// `secret` accepts. The name is the whole identifier around the matched
+/// word (`openaiApiKey`, not `ApiKey`). After a candidate is refused the
+/// search resumes just after its name, so a match that reached across an
+/// earlier secret-like word (`pwd_hint: x, apiKey: "…"`) does not hide
+/// the later one.
+fn has_secret_assignment(text: &str, secret: impl Fn(&str, &str) -> bool) -> bool {
+    let ident = |ch: char| ch.is_alphanumeric() || ch == '_' || ch == '$';
+    let mut at = 0;
+    while let Some(c) = SECRET_ASSIGNMENTS.captures_at(text, at) {
+        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+            return false;
+        };
+        let start = text[..name.start()]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, ch)| ident(ch))
+            .last()
+            .map_or(name.start(), |(i, _)| i);
+        if secret(&text[start..name.end()], value.as_str()) {
+            return true;
+        }
+        at = name.end();
+    }
+    false
 }
 
 /// The files (indices of `index`) a parsed file at `from` imports: JS
@@ -241,54 +276,82 @@ mod tests {
     use crate::code::ir::Import;
     use crate::Span;
 
+    /// Every secret candidate accepted, as a secret detector that knows no
+    /// placeholders would.
+    fn root(lang: Lang, text: &str) -> bool {
+        is_root(lang, text, |_, _| true)
+    }
+
+    #[test]
+    fn secret_candidates_are_judged_by_the_caller_with_the_whole_name() {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let refuse_all = |name: &str, value: &str| {
+            seen.borrow_mut()
+                .push((name.to_string(), value.to_string()));
+            false
+        };
+        let text =
+            "const openaiApiKey = \"test-key-123\";\nx = { pwd_hint: y, apiKey: \"Zs6Nd1Hy5J\" }";
+        assert!(!is_root(Lang::TypeScript, text, refuse_all));
+        assert_eq!(
+            seen.into_inner(),
+            [
+                ("openaiApiKey".to_string(), "test-key-123".to_string()),
+                ("pwd_hint".to_string(), "Zs6Nd1Hy5J".to_string()),
+                ("apiKey".to_string(), "Zs6Nd1Hy5J".to_string()),
+            ]
+        );
+        // Accepting the last candidate makes the file a root.
+        assert!(is_root(Lang::TypeScript, text, |name, _| name == "apiKey"));
+        // A marker makes a root whatever the caller says of secrets.
+        assert!(is_root(Lang::Go, "import \"os/exec\"", |_, _| false));
+    }
+
     #[test]
     fn roots_by_marker() {
-        assert!(is_root(
+        assert!(root(
             Lang::TypeScript,
             "server.registerTool('x', {}, async () => {})"
         ));
-        assert!(is_root(
+        assert!(root(
             Lang::JavaScript,
             "import { exec } from 'child_process'"
         ));
-        assert!(is_root(
-            Lang::Python,
-            "from mcp.server.fastmcp import FastMCP"
-        ));
-        assert!(is_root(Lang::Go, "import \"os/exec\""));
-        assert!(is_root(
+        assert!(root(Lang::Python, "from mcp.server.fastmcp import FastMCP"));
+        assert!(root(Lang::Go, "import \"os/exec\""));
+        assert!(root(
             Lang::TypeScript,
             "const apiKey = \"Zs6Nd1Hy5Jb0Gcq8Vf2Lx9Rt4Wm7Kp3\";"
         ));
-        assert!(is_root(Lang::Python, "DB_PASSWORD = 'Wm7Kp3Zs6N'\n"));
-        assert!(is_root(
+        assert!(root(Lang::Python, "DB_PASSWORD = 'Wm7Kp3Zs6N'\n"));
+        assert!(root(
             Lang::TypeScript,
             "const key: string = process.env.X_TOKEN ?? `q8Vf2Lx9Rt4W`;"
         ));
-        assert!(is_root(
+        assert!(root(
             Lang::Go,
             "package x\nvar cfg = Config{APIKey: \"Hy5Jb0Gcq8\"}"
         ));
-        assert!(is_root(
+        assert!(root(
             Lang::Python,
             "SECRET = os.environ.get(\"CRM_SECRET\", \"Wm7Kp3Zs6N\")\n"
         ));
         // A secret-like name alone, or with a short or spaced literal, is not.
-        assert!(!is_root(Lang::Python, "DB_PASSWORD = 'x'\n"));
-        assert!(!is_root(
+        assert!(!root(Lang::Python, "DB_PASSWORD = 'x'\n"));
+        assert!(!root(
             Lang::TypeScript,
             "const tokenError = \"invalid token given\";"
         ));
-        assert!(!is_root(
+        assert!(!root(
             Lang::Python,
             "def refresh(token):\n    return token\n"
         ));
-        assert!(!is_root(
+        assert!(!root(
             Lang::TypeScript,
             "export function add(a: number, b: number) { return a + b }"
         ));
-        assert!(!is_root(Lang::Python, "def add(a, b):\n    return a + b\n"));
-        assert!(!is_root(
+        assert!(!root(Lang::Python, "def add(a, b):\n    return a + b\n"));
+        assert!(!root(
             Lang::Go,
             "package util\nfunc Add(a, b int) int { return a + b }"
         ));
