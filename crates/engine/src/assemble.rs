@@ -66,7 +66,7 @@ pub fn assemble(
         glob_paths.push(targets.glob_path(ti, &p.display));
         project
             .files
-            .push(SourceFile::new(id, p.display, p.abs, p.kind, p.text));
+            .push(SourceFile::new(id, p.display, p.abs, p.kind, p.text).with_format(p.format));
         file_targets.push(ti);
     }
 

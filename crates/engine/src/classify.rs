@@ -13,7 +13,7 @@ use skillaudit_model::normalise::{
     compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
     server_json, shell_script, tool_texts, workflow,
 };
-use skillaudit_model::{Container, FileId, FileKind, Image};
+use skillaudit_model::{Container, FileId, FileKind, Format, Image};
 use skillaudit_syntax::code::Lang;
 use skillaudit_syntax::yaml::Stream;
 use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
@@ -60,6 +60,8 @@ pub struct Processed {
     pub display: String,
     pub abs: std::path::PathBuf,
     pub kind: FileKind,
+    /// How the file is written, decided here once (see `Format`).
+    pub format: Format,
     pub text: String,
     pub image: Option<Image>,
     pub containers: Vec<Container>,
@@ -175,13 +177,14 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
 
-    let Some((kind, stream)) = recognise(c.name_kind, &text) else {
+    let Some((kind, format, stream)) = recognise(c.name_kind, &text) else {
         return Ok(None);
     };
     let mut p = Processed {
         display: c.display.clone(),
         abs: c.abs.clone(),
         kind,
+        format,
         text,
         image: None,
         containers: Vec::new(),
@@ -205,36 +208,39 @@ fn analyse(c: &Candidate, bytes: Vec<u8>) -> Result<Option<Processed>, Notice> {
     Ok(Some(p))
 }
 
-/// What a file is, from its name and, for names that do not say, its
-/// content (with the tree parsed to decide, reused by the normaliser).
-fn recognise(name_kind: NameKind, text: &str) -> Option<(FileKind, Option<Stream>)> {
-    Some(match name_kind {
-        NameKind::Dockerfile => (FileKind::Dockerfile, None),
-        NameKind::Compose => (FileKind::Compose, None),
-        NameKind::ShellScript => (FileKind::ShellScript, None),
-        NameKind::Makefile => (FileKind::Makefile, None),
-        NameKind::Workflow => (FileKind::Workflow, None),
-        NameKind::Devcontainer => (FileKind::Devcontainer, None),
-        NameKind::McpConfig => (FileKind::McpConfig, None),
-        NameKind::Readme => (FileKind::Readme, None),
-        NameKind::Source(_) | NameKind::Manifest => return None,
-        NameKind::Yaml => match sniff_yaml(text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return None,
-        },
-        NameKind::Json => match sniff_json(text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return None,
-        },
-        NameKind::Toml => match sniff_toml(text) {
-            Some((k, s)) => (k, Some(s)),
-            None => return None,
-        },
-        NameKind::Unknown => match sniff_any(text) {
-            Some((k, s)) => (k, s),
-            None => return None,
-        },
-    })
+/// What a file is and how it is written, from its name and, for names
+/// that do not say, its content (with the tree parsed to decide, reused by
+/// the normaliser).
+fn recognise(name_kind: NameKind, text: &str) -> Option<(FileKind, Format, Option<Stream>)> {
+    let named = |kind| Some((kind, Format::of_kind(kind), None));
+    let sniffed = |found: Option<(FileKind, Stream)>, format| {
+        found.map(|(kind, stream)| (kind, format, Some(stream)))
+    };
+    match name_kind {
+        NameKind::Dockerfile => named(FileKind::Dockerfile),
+        NameKind::Compose => named(FileKind::Compose),
+        NameKind::ShellScript => named(FileKind::ShellScript),
+        NameKind::Makefile => named(FileKind::Makefile),
+        NameKind::Workflow => named(FileKind::Workflow),
+        NameKind::Devcontainer => named(FileKind::Devcontainer),
+        NameKind::McpConfig => named(FileKind::McpConfig),
+        NameKind::Readme => named(FileKind::Readme),
+        NameKind::Source(_) | NameKind::Manifest => None,
+        NameKind::Yaml => sniffed(sniff_yaml(text), Format::Yaml),
+        NameKind::Json => sniffed(sniff_json(text), Format::Json),
+        NameKind::Toml => sniffed(sniff_toml(text), Format::Toml),
+        NameKind::Unknown => sniff_any(text),
+    }
+}
+
+/// The tree of a file in one of the tree formats, read by the parser of its
+/// format (YAML for anything else: JSON is YAML too).
+fn tree(format: Format, text: &str) -> Stream {
+    match format {
+        Format::Json => json::parse(text),
+        Format::Toml => toml::parse(text),
+        _ => yaml::parse(text),
+    }
 }
 
 /// Parse and normalise a recognised file into its models, build commands,
@@ -280,39 +286,39 @@ fn normalise(p: &mut Processed, stream: Option<Stream>) {
             containers
         }
         FileKind::Compose => {
-            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             compose::containers(UNASSIGNED, &s)
         }
         FileKind::Workflow => {
-            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             p.builds = workflow::builds(&s, text);
             workflow::containers(UNASSIGNED, &s, text)
         }
         FileKind::Kubernetes => {
-            let s = stream.unwrap_or_else(|| yaml::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             kubernetes::containers(UNASSIGNED, &s)
         }
         FileKind::Devcontainer => {
-            let s = stream.unwrap_or_else(|| json::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             devcontainer::containers_at(UNASSIGNED, &p.display, &s)
         }
         FileKind::McpConfig => {
-            let s = stream.unwrap_or_else(|| json::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             mcp_config::containers(UNASSIGNED, &s)
         }
         FileKind::ServerJson => {
-            let s = stream.unwrap_or_else(|| json::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             p.descriptions = tool_texts::descriptions(&s);
             server_json::containers(UNASSIGNED, &s)
         }
         FileKind::BundleManifest => {
-            let s = stream.unwrap_or_else(|| json::parse(text));
+            let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             p.descriptions = tool_texts::descriptions(&s);
             Vec::new()
@@ -336,6 +342,13 @@ fn manifest_file(c: &Candidate, bytes: &[u8]) -> Option<Processed> {
         display: c.display.clone(),
         abs: c.abs.clone(),
         kind: FileKind::Manifest,
+        // `pyproject.toml`; `package.json`, and `go.mod` with its `//`
+        // comments, as JSON.
+        format: if name.ends_with(".toml") {
+            Format::Toml
+        } else {
+            Format::Json
+        },
         text,
         image: None,
         containers: Vec::new(),
@@ -376,6 +389,7 @@ fn source(
         display: c.display.clone(),
         abs: c.abs.clone(),
         kind: FileKind::Source(lang),
+        format: Format::Code(lang),
         text,
         image: None,
         containers: Vec::new(),
@@ -476,7 +490,7 @@ fn sniff_toml(text: &str) -> Option<(FileKind, Stream)> {
 }
 
 /// A file named on the command line: a Dockerfile, or any of the tree formats.
-fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
+fn sniff_any(text: &str) -> Option<(FileKind, Format, Option<Stream>)> {
     let first = text
         .trim_start_matches('\u{feff}')
         .lines()
@@ -488,14 +502,14 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
         .unwrap_or("")
         .to_ascii_uppercase();
     if word == "FROM" || (word == "ARG" && text.to_ascii_uppercase().contains("\nFROM ")) {
-        return Some((FileKind::Dockerfile, None));
+        return Some((FileKind::Dockerfile, Format::Dockerfile, None));
     }
     if first.starts_with('{') || first.starts_with("//") {
-        return sniff_json(text).map(|(k, s)| (k, Some(s)));
+        return sniff_json(text).map(|(k, s)| (k, Format::Json, Some(s)));
     }
     if first.starts_with('[') {
         if let Some((k, s)) = sniff_toml(text) {
-            return Some((k, Some(s)));
+            return Some((k, Format::Toml, Some(s)));
         }
     }
     if text.contains("\njobs:")
@@ -503,8 +517,48 @@ fn sniff_any(text: &str) -> Option<(FileKind, Option<Stream>)> {
     {
         let s = yaml::parse(text);
         if s.error.is_none() {
-            return Some((FileKind::Workflow, Some(s)));
+            return Some((FileKind::Workflow, Format::Yaml, Some(s)));
         }
     }
-    sniff_yaml(text).map(|(k, s)| (k, Some(s)))
+    sniff_yaml(text).map(|(k, s)| (k, Format::Yaml, Some(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(name_kind: NameKind, text: &str) -> Option<(FileKind, Format)> {
+        recognise(name_kind, text).map(|(kind, format, _)| (kind, format))
+    }
+
+    #[test]
+    fn the_format_is_the_one_its_parser_read() {
+        let codex = "[mcp_servers.x]\ncommand = \"docker\"\nargs = [\"run\", \"img\"]\n";
+        assert_eq!(
+            format_of(NameKind::Toml, codex),
+            Some((FileKind::McpConfig, Format::Toml))
+        );
+        // Named on the command line without an extension: the content decides.
+        assert_eq!(
+            format_of(NameKind::Unknown, codex),
+            Some((FileKind::McpConfig, Format::Toml))
+        );
+        let json = "// servers\n{\"mcpServers\": {\"x\": {\"command\": \"docker\", \"args\": [\"run\", \"img\"]}}}\n";
+        assert_eq!(
+            format_of(NameKind::Unknown, json),
+            Some((FileKind::McpConfig, Format::Json))
+        );
+        assert_eq!(
+            format_of(NameKind::Unknown, "FROM alpine\n"),
+            Some((FileKind::Dockerfile, Format::Dockerfile))
+        );
+        assert_eq!(
+            format_of(NameKind::Compose, "services: {}\n"),
+            Some((FileKind::Compose, Format::Yaml))
+        );
+        assert_eq!(
+            format_of(NameKind::Yaml, "services:\n  a:\n    image: x\n"),
+            Some((FileKind::Compose, Format::Yaml))
+        );
+    }
 }

@@ -28,9 +28,10 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use skillaudit_model::project::SourceFile;
-use skillaudit_model::{FileId, FileKind, Project};
+use skillaudit_model::{FileId, Format, Project};
 use skillaudit_rules::registry;
 use skillaudit_rules::Finding;
+use skillaudit_syntax::code::Lang;
 use skillaudit_syntax::{markdown, Span};
 
 /// Every ignore comment starts with this (after the comment delimiter).
@@ -48,55 +49,22 @@ pub enum Syntax {
 }
 
 impl Syntax {
-    /// The comment syntax of a file of this kind at this path.
-    pub fn of(kind: FileKind, path: &str, text: &str) -> Syntax {
-        let lower = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-        match kind {
-            FileKind::Dockerfile | FileKind::ShellScript => Syntax::Shell,
-            FileKind::Makefile => Syntax::Make,
-            FileKind::Readme => Syntax::Markdown,
-            FileKind::ServerJson | FileKind::BundleManifest | FileKind::Devcontainer => {
-                Syntax::Json
-            }
+    /// The comment syntax of a file written in `format` (decided once,
+    /// when the file was recognised).
+    pub fn of(format: Format) -> Syntax {
+        match format {
+            Format::Dockerfile | Format::Shell => Syntax::Shell,
+            Format::Make => Syntax::Make,
+            Format::Markdown => Syntax::Markdown,
+            Format::Yaml => Syntax::Yaml,
+            Format::Json => Syntax::Json,
+            Format::Toml => Syntax::Toml,
             // Python's `#` comments and (triple-)quoted strings lex as
             // TOML's; `//` and `/* */` outside strings as JSONC's (JS
             // template literals and Go raw strings are read as code, which
             // can only make a comment inside one look like a comment).
-            FileKind::Manifest => {
-                if lower.ends_with(".toml") {
-                    Syntax::Toml
-                } else {
-                    Syntax::Json
-                }
-            }
-            FileKind::Source(lang) => match lang {
-                skillaudit_syntax::code::Lang::Python => Syntax::Toml,
-                _ => Syntax::Json,
-            },
-            FileKind::Compose | FileKind::Workflow | FileKind::Kubernetes | FileKind::McpConfig => {
-                if lower.ends_with(".json")
-                    || lower.ends_with(".jsonc")
-                    || lower.ends_with(".json5")
-                {
-                    Syntax::Json
-                } else if lower.ends_with(".toml") {
-                    Syntax::Toml
-                } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-                    Syntax::Yaml
-                } else {
-                    // Named on the command line without a telling extension.
-                    match text
-                        .trim_start_matches('\u{feff}')
-                        .trim_start()
-                        .as_bytes()
-                        .first()
-                    {
-                        Some(b'{') | Some(b'/') => Syntax::Json,
-                        Some(b'[') if kind == FileKind::McpConfig => Syntax::Toml,
-                        _ => Syntax::Yaml,
-                    }
-                }
-            }
+            Format::Code(Lang::Python) => Syntax::Toml,
+            Format::Code(_) => Syntax::Json,
         }
     }
 
@@ -652,7 +620,7 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
     if !text.contains(MARKER) {
         return Vec::new();
     }
-    let syntax = Syntax::of(file.kind, &file.path, text);
+    let syntax = Syntax::of(file.format);
     let (found, blocks) = match syntax {
         Syntax::Markdown => markdown_comments(text),
         _ => (comments(text, syntax), Vec::new()),
@@ -897,6 +865,7 @@ impl Ignores {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use skillaudit_model::FileKind;
 
     /// The text of every comment.
     fn found(text: &str, syntax: Syntax) -> Vec<&str> {
@@ -908,6 +877,16 @@ mod tests {
 
     fn file(path: &str, kind: FileKind, text: &str) -> SourceFile {
         SourceFile::new(FileId(0), path.into(), path.into(), kind, text.into())
+    }
+
+    #[test]
+    fn comments_are_read_in_the_format_the_file_was_recognised_in() {
+        let text = "# skillaudit: ignore[privileged]\n[mcp_servers.x]\n";
+        let as_toml = file("config", FileKind::McpConfig, text).with_format(Format::Toml);
+        let as_json = file("config", FileKind::McpConfig, text).with_format(Format::Json);
+        assert_eq!(directives(&as_toml).len(), 1);
+        // `#` is no comment in JSON: the same text read as JSON ignores nothing.
+        assert!(directives(&as_json).is_empty());
     }
 
     /// `(1-based first line covered, lines covered, ids)` of each directive.
@@ -1147,12 +1126,12 @@ g: >-
             "-->",
         ];
         let kinds = [
-            ("Dockerfile", FileKind::Dockerfile),
-            ("Makefile", FileKind::Makefile),
-            ("compose.yaml", FileKind::Compose),
-            ("c.toml", FileKind::McpConfig),
-            ("mcp.json", FileKind::McpConfig),
-            ("README.md", FileKind::Readme),
+            ("Dockerfile", FileKind::Dockerfile, Format::Dockerfile),
+            ("Makefile", FileKind::Makefile, Format::Make),
+            ("compose.yaml", FileKind::Compose, Format::Yaml),
+            ("c.toml", FileKind::McpConfig, Format::Toml),
+            ("mcp.json", FileKind::McpConfig, Format::Json),
+            ("README.md", FileKind::Readme, Format::Markdown),
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..400 {
@@ -1163,8 +1142,8 @@ g: >-
                 seed ^= seed << 17;
                 text.push_str(parts[(seed % parts.len() as u64) as usize]);
             }
-            for (path, kind) in kinds {
-                let f = file(path, kind, &text);
+            for (path, kind, format) in kinds {
+                let f = file(path, kind, &text).with_format(format);
                 for d in directives(&f) {
                     assert!(d.span.end as usize <= text.len() && d.lines.start <= d.lines.end);
                 }

@@ -56,6 +56,47 @@ impl FileKind {
     }
 }
 
+/// How a file is written. Decided once, when the file is recognised (by
+/// its name, or by the parser that accepted its content), then used by
+/// whatever reads the file again: the normaliser's parser and the inline
+/// ignore comments (`engine::suppress`), so a file is never read as one
+/// format and its comments as another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Dockerfile,
+    /// A shell script.
+    Shell,
+    /// A Makefile or justfile: recipe lines are shell.
+    Make,
+    Markdown,
+    Yaml,
+    /// JSON, JSONC (comments) or a JSON-like manifest (`go.mod`).
+    Json,
+    Toml,
+    /// Source code in one of the analysed languages.
+    Code(skillaudit_syntax::code::Lang),
+}
+
+impl Format {
+    /// The format a file of this kind is written in when nothing else is
+    /// known (a file recognised by its name: `compose.yaml`, `mcp.json`).
+    pub fn of_kind(kind: FileKind) -> Format {
+        match kind {
+            FileKind::Dockerfile => Format::Dockerfile,
+            FileKind::ShellScript => Format::Shell,
+            FileKind::Makefile => Format::Make,
+            FileKind::Readme => Format::Markdown,
+            FileKind::Compose | FileKind::Workflow | FileKind::Kubernetes => Format::Yaml,
+            FileKind::McpConfig
+            | FileKind::ServerJson
+            | FileKind::BundleManifest
+            | FileKind::Devcontainer
+            | FileKind::Manifest => Format::Json,
+            FileKind::Source(lang) => Format::Code(lang),
+        }
+    }
+}
+
 /// Lexically normalise a path (`a/./b/../c` → `a/c`) without touching the disk.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

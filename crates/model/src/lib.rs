@@ -24,7 +24,7 @@ pub use container::{
     ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
     NamespaceKind, PortMapping, Purpose,
 };
-pub use file::{FileId, FileKind};
+pub use file::{FileId, FileKind, Format};
 pub use image::{Image, Stage};
 pub use imageref::ImageRef;
 pub use project::{BuildContext, CodeModel, ContextFile, Project, SourceFile};

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use skillaudit_syntax::{LineIndex, SyntaxError};
 
-pub use crate::file::{FileId, FileKind};
+pub use crate::file::{FileId, FileKind, Format};
 pub use crate::links::{Links, RunStage};
 use crate::{Container, Image};
 
@@ -18,6 +18,8 @@ pub struct SourceFile {
     /// The path on disk.
     pub abs: PathBuf,
     pub kind: FileKind,
+    /// How the file is written, as decided when it was recognised.
+    pub format: Format,
     pub text: String,
     line_index: OnceLock<LineIndex>,
 }
@@ -29,9 +31,17 @@ impl SourceFile {
             path,
             abs,
             kind,
+            format: Format::of_kind(kind),
             text,
             line_index: OnceLock::new(),
         }
+    }
+
+    /// The file written in `format` rather than its kind's usual one
+    /// ([`Format::of_kind`]).
+    pub fn with_format(mut self, format: Format) -> SourceFile {
+        self.format = format;
+        self
     }
 
     /// The line index, computed on first use (only rendering needs it).
