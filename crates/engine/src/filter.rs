@@ -208,21 +208,19 @@ fn keep(project: &Project, survivors: Vec<Occurrence>, options: &ScanOptions, ou
             && (options.contexts.is_empty() || options.contexts.contains(&f.context));
         // 5. The baseline to write: every occurrence.
         if options.record_baseline {
-            let path = &project.file(f.file).path;
-            out.record
-                .extend(g.members.iter().map(|(fp, line, message)| Entry {
-                    fingerprint: fp.clone(),
-                    rule: f.rule.id.to_string(),
-                    path: path.clone(),
-                    line: *line as u32 + 1,
-                    message: message.clone(),
-                }));
+            out.record.extend(g.members.iter().map(|m| Entry {
+                fingerprint: m.fingerprint.clone(),
+                rule: f.rule.id.to_string(),
+                path: project.file(m.file).path.clone(),
+                line: m.line as u32 + 1,
+                message: m.message.clone(),
+            }));
         }
         // 6. The baseline to compare with, the minimum severity, the contexts.
         if options
             .baseline
             .as_ref()
-            .is_some_and(|b| g.members.iter().any(|(fp, _, _)| b.contains(fp)))
+            .is_some_and(|b| g.members.iter().any(|m| b.contains(&m.fingerprint)))
         {
             out.baselined += shown as usize;
             continue;

@@ -11,6 +11,17 @@
 //! paths mounted) keep their own findings, as do findings not made on a
 //! container or an image (code, syntax errors, ignore comments).
 //!
+//! **Documentation** is one problem across files and images: the
+//! examples of a repository are written from one habit (a monorepo's
+//! nineteen server READMEs each show `docker run -i --rm mcp/<server>`
+//! without `--cap-drop ALL`), and the fix is one change to that habit. So
+//! documentation occurrences of one rule with the same message (the
+//! container's description set aside) are one finding in the whole scan,
+//! every example a related location; what an example is about (a host
+//! path, a port, a secret's name) is in its message and keeps it apart.
+//! Deployments, development, CI and test setups stay grouped per file and
+//! container: each is a container somebody runs.
+//!
 //! Ignore comments act on occurrences before grouping (an ignore on any
 //! occurrence's line suppresses that occurrence). A group keeps every
 //! occurrence's fingerprint: its own is the smallest of them (so a
@@ -35,14 +46,24 @@ pub struct Group {
     pub finding: Finding,
     /// The smallest fingerprint of the occurrences.
     pub fingerprint: String,
-    /// Every occurrence: fingerprint, 0-based line, message.
-    pub members: Vec<(String, usize, String)>,
+    /// Every occurrence.
+    pub members: Vec<Member>,
+}
+
+/// One occurrence of a group, as a baseline records it.
+pub struct Member {
+    pub fingerprint: String,
+    pub file: FileId,
+    /// 0-based line.
+    pub line: usize,
+    pub message: String,
 }
 
 /// What makes two occurrences the same problem.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
-    file: FileId,
+    /// `None` for documentation: one problem across files.
+    file: Option<FileId>,
     rule: &'static str,
     severity: Severity,
     subject: Subject,
@@ -61,6 +82,8 @@ enum Subject {
     Dockerfile(usize),
     /// Never grouped.
     Alone(usize),
+    /// Any documentation example: the message tells them apart.
+    Documentation,
 }
 
 /// Group occurrences (given in report order) into findings, in the order
@@ -70,7 +93,12 @@ pub fn group(project: &Project, occurrences: Vec<Occurrence>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::with_capacity(occurrences.len());
     for (n, o) in occurrences.into_iter().enumerate() {
         let k = key(project, &o.finding, n);
-        let member = (o.fingerprint.clone(), o.line, o.finding.message.clone());
+        let member = Member {
+            fingerprint: o.fingerprint.clone(),
+            file: o.finding.file,
+            line: o.line,
+            message: o.finding.message.clone(),
+        };
         if let Some(&at) = index.get(&k) {
             let g = &mut groups[at];
             g.members.push(member);
@@ -95,7 +123,30 @@ pub fn group(project: &Project, occurrences: Vec<Occurrence>) -> Vec<Group> {
 
 /// The grouping key; `n` makes findings without a model unique.
 fn key(project: &Project, f: &Finding, n: usize) -> Key {
-    let (subject, own) = match f.model {
+    let (subject, own) = subject(project, f, n);
+    let message = match own {
+        Some(d) if !d.is_empty() => f.message.replace(&d, "\u{0}"),
+        _ => f.message.clone(),
+    };
+    let documentation = f.context == skillaudit_model::Purpose::Documentation
+        && !matches!(subject, Subject::Alone(_));
+    Key {
+        file: (!documentation).then_some(f.file),
+        rule: f.rule.id,
+        severity: f.severity,
+        subject: if documentation {
+            Subject::Documentation
+        } else {
+            subject
+        },
+        message,
+    }
+}
+
+/// What a finding is about within its file, and the container's own
+/// description (set aside from messages when grouping).
+fn subject(project: &Project, f: &Finding, n: usize) -> (Subject, Option<String>) {
+    match f.model {
         Some(ModelRef::Container(i)) => {
             let c = &project.containers[i];
             let subject = match (&c.source, &c.image) {
@@ -111,17 +162,6 @@ fn key(project: &Project, f: &Finding, n: usize) -> Key {
         }
         Some(ModelRef::Image(i)) => (Subject::Dockerfile(i), None),
         None => (Subject::Alone(n), None),
-    };
-    let message = match own {
-        Some(d) if !d.is_empty() => f.message.replace(&d, "\u{0}"),
-        _ => f.message.clone(),
-    };
-    Key {
-        file: f.file,
-        rule: f.rule.id,
-        severity: f.severity,
-        subject,
-        message,
     }
 }
 
@@ -130,11 +170,11 @@ fn key(project: &Project, f: &Finding, n: usize) -> Key {
 /// README and its translation is one container), else the container, the
 /// image or (`n`) the finding itself.
 pub fn container_key(project: &Project, f: &Finding, n: usize) -> String {
-    match key(project, f, n).subject {
+    match subject(project, f, n).0 {
         Subject::Image(name) => format!("image {name}"),
         Subject::Container(i) => format!("container {i}"),
         Subject::Dockerfile(i) => format!("dockerfile {i}"),
-        Subject::Alone(_) => format!("finding {n}"),
+        Subject::Alone(_) | Subject::Documentation => format!("finding {n}"),
     }
 }
 
@@ -179,18 +219,25 @@ pub fn occurrence_word(f: &Finding) -> &'static str {
 }
 
 /// The message with the number of occurrences a grouped finding stands
-/// for: "… (12 examples in this file)".
+/// for: "… (12 examples in this file)", "… (19 examples in 19 files)".
 pub fn headline(f: &Finding) -> std::borrow::Cow<'_, str> {
     if f.repeats.is_empty() {
-        std::borrow::Cow::Borrowed(f.message.as_str())
-    } else {
-        std::borrow::Cow::Owned(format!(
-            "{} ({} {} in this file)",
-            f.message,
-            f.repeats.len() + 1,
-            occurrence_word(f)
-        ))
+        return std::borrow::Cow::Borrowed(f.message.as_str());
     }
+    let mut files: Vec<FileId> = f.repeats.iter().map(|r| r.file).collect();
+    files.push(f.file);
+    files.sort_unstable();
+    files.dedup();
+    let place = match files.len() {
+        1 => "this file".to_string(),
+        n => format!("{n} files"),
+    };
+    std::borrow::Cow::Owned(format!(
+        "{} ({} {} in {place})",
+        f.message,
+        f.repeats.len() + 1,
+        occurrence_word(f)
+    ))
 }
 
 fn singular(word: &str) -> &str {

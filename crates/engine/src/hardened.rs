@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use skillaudit_model::container::ArgSyntax;
 use skillaudit_model::{Project, Purpose, TextEdit};
-use skillaudit_rules::{Applicability, Finding, ModelRef};
+use skillaudit_rules::{Applicability, Finding, Location, ModelRef};
 
 /// Commands longer than this are not quoted in a help text.
 const MAX_LEN: usize = 400;
@@ -21,19 +21,22 @@ const MAX_LEN: usize = 400;
 /// whose example can be fixed.
 pub fn annotate<'f>(project: &Project, findings: impl IntoIterator<Item = &'f mut Finding>) {
     let mut findings: Vec<&mut Finding> = findings.into_iter().collect();
-    // The edits of each example (container), in report order.
+    // The edits of each example (container), in report order; a grouped
+    // finding's repeats are examples too.
     let mut edits: BTreeMap<usize, Vec<TextEdit>> = BTreeMap::new();
     for f in findings.iter() {
-        let (Some(i), Some(fix)) = (example(project, f), f.fix.as_ref()) else {
-            continue;
-        };
-        if fix.applicability == Applicability::Manual {
-            continue;
-        }
-        let list = edits.entry(i).or_default();
-        for e in &fix.edits {
-            if !list.contains(e) {
-                list.push(e.clone());
+        for one in std::iter::once(&**f).chain(&f.repeats) {
+            let (Some(i), Some(fix)) = (example(project, one), one.fix.as_ref()) else {
+                continue;
+            };
+            if fix.applicability == Applicability::Manual {
+                continue;
+            }
+            let list = edits.entry(i).or_default();
+            for e in &fix.edits {
+                if !list.contains(e) {
+                    list.push(e.clone());
+                }
             }
         }
     }
@@ -42,14 +45,39 @@ pub fn annotate<'f>(project: &Project, findings: impl IntoIterator<Item = &'f mu
         .filter_map(|(i, e)| hardened(project, i, &e).map(|l| (i, l)))
         .collect();
     for f in findings.iter_mut() {
-        let Some(line) = example(project, f).and_then(|i| lines.get(&i)) else {
-            continue;
-        };
-        if let Some(fix) = f.fix.as_mut() {
+        let own = example(project, f).and_then(|i| lines.get(&i));
+        if let (Some(line), Some(fix)) = (own, f.fix.as_mut()) {
             if fix.applicability != Applicability::Manual {
                 fix.description
                     .push_str(&format!("; the example with every missing flag: {line}"));
             }
+        }
+        annotate_repeats(project, f, own, &lines);
+    }
+}
+
+/// Each repeat of a grouped documentation finding whose example hardens
+/// into another command line (another image, another README) says so in
+/// its related location: every example keeps its ready fix.
+fn annotate_repeats(
+    project: &Project,
+    f: &mut Finding,
+    own: Option<&String>,
+    lines: &BTreeMap<usize, String>,
+) {
+    let mut notes = Vec::new();
+    for r in &f.repeats {
+        let Some(line) = example(project, r).and_then(|i| lines.get(&i)) else {
+            continue;
+        };
+        if own != Some(line) {
+            notes.push((Location::Span(r.file, r.span), line.clone()));
+        }
+    }
+    for (at, line) in notes {
+        if let Some(rel) = f.related.iter_mut().find(|rel| rel.location == at) {
+            rel.message
+                .push_str(&format!("; with every missing flag: {line}"));
         }
     }
 }
@@ -74,11 +102,16 @@ fn hardened(project: &Project, index: usize, edits: &[TextEdit]) -> Option<Strin
     let run = cl.run_word.span;
     let last = cl.args.last().map_or(run.end, |a| a.origin.span.end) as usize;
     let start = match cl.syntax {
-        // From the first word of the line that holds `run` (`docker`).
+        // From the first word of the line that holds `run` (`docker`),
+        // after a README's shell prompt (`$ docker run …`).
         ArgSyntax::Shell => {
             let line = text[..run.start as usize].rfind('\n').map_or(0, |i| i + 1);
-            line + (text[line..run.start as usize].len()
-                - text[line..run.start as usize].trim_start().len())
+            let before = &text[line..run.start as usize];
+            let word = line + (before.len() - before.trim_start().len());
+            match text[word..run.start as usize].strip_prefix("$ ") {
+                Some(rest) => run.start as usize - rest.trim_start().len(),
+                None => word,
+            }
         }
         ArgSyntax::Array => run.start as usize,
     };

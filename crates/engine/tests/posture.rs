@@ -70,6 +70,78 @@ fn twelve_examples_are_one_finding_per_rule_with_every_example_related() {
     }
 }
 
+/// A monorepo's server READMEs, each showing its own image run the same
+/// way: the habit is one problem per rule, every README's example related.
+#[test]
+fn documentation_examples_of_one_habit_are_one_finding_across_files() {
+    let readme_of =
+        |server: &str| format!("# {server}\n\n```bash\ndocker run -i --rm mcp/{server}:1.0\n```\n");
+    let servers = ["fetch", "git", "time"];
+    let texts: Vec<(String, String)> = servers
+        .iter()
+        .map(|s| (format!("src/{s}/README.md"), readme_of(s)))
+        .collect();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let three = repo(&files);
+    let one = repo(&files[..1]);
+    let (r3, r1) = (scanned(three.path()), scanned(one.path()));
+    assert!(!r1.findings.is_empty());
+    assert_eq!(r3.findings.len(), r1.findings.len());
+    for s in &r3.findings {
+        assert_eq!(s.finding.context, Purpose::Documentation);
+        assert_eq!(s.finding.repeats.len(), 2, "{}", s.finding.message);
+        let mut paths = vec![s.path.as_str()];
+        paths.extend(s.related.iter().map(|r| r.path.as_str()));
+        assert_eq!(
+            paths,
+            [
+                "src/fetch/README.md",
+                "src/git/README.md",
+                "src/time/README.md"
+            ],
+            "{}",
+            s.finding.message
+        );
+        assert!(
+            skillaudit_engine::group::headline(&s.finding).ends_with("(3 examples in 3 files)"),
+            "{}",
+            skillaudit_engine::group::headline(&s.finding)
+        );
+    }
+    // A baseline written from the monorepo records every example, each in
+    // its own file, and holds the grouped findings.
+    let mut opts = options(three.path());
+    opts.record_baseline = true;
+    let recorded = scan(&opts).expect("scan");
+    let paths: std::collections::BTreeSet<&str> = recorded
+        .baseline_entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+}
+
+/// Deployments stay per file and container: two Dockerfiles that both run
+/// as root are two problems, each an image somebody runs.
+#[test]
+fn deployment_problems_are_not_grouped_across_files() {
+    let dir = repo(&[
+        ("a/Dockerfile", "FROM alpine:3.20\nCMD [\"a\"]\n"),
+        ("b/Dockerfile", "FROM alpine:3.20\nCMD [\"b\"]\n"),
+    ]);
+    let r = scanned(dir.path());
+    let users: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|s| s.finding.rule.id == "missing-user")
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(users, ["a/Dockerfile", "b/Dockerfile"]);
+}
+
 #[test]
 fn different_problems_of_one_image_stay_apart() {
     // The acceptance case `readme-snippet`: two mounts of different host
@@ -373,20 +445,29 @@ fn a_documentation_example_gets_the_whole_hardened_command_in_its_help() {
          ```json\n{\"mcpServers\": {\"d\": {\"command\": \"docker\", \"args\": [\"run\", \"-i\", \"ghcr.io/acme/other:2\"]}}}\n```\n",
     )]);
     let r = scanned(dir.path());
-    let helps: Vec<&str> = r
+    // Two examples of one habit: one finding (documentation is grouped
+    // across images), the first example's command in its help and the
+    // second's in its related location.
+    let grouped: Vec<&_> = r
         .findings
         .iter()
         .filter(|s| s.finding.rule.id == "missing-no-new-privileges")
-        .filter_map(|s| s.finding.fix.as_ref().map(|f| f.description.as_str()))
         .collect();
-    assert_eq!(helps.len(), 2, "{helps:?}");
+    assert_eq!(grouped.len(), 1);
+    let f = &grouped[0].finding;
+    let help = f.fix.as_ref().map_or("", |x| x.description.as_str());
     // Only the missing flags are added; --read-only was there already.
-    assert!(helps[0].ends_with(
+    assert!(help.ends_with(
         "the example with every missing flag: `docker run --cap-drop ALL --security-opt no-new-privileges:true --pids-limit 256 --memory 512m --cpus 1.0 -i --rm --read-only --tmpfs /tmp ghcr.io/acme/mcp-demo:1.0 --port 3`"
-    ), "{}", helps[0]);
-    assert!(helps[1].ends_with(
-        "`[\"run\", \"--cap-drop\", \"ALL\", \"--security-opt\", \"no-new-privileges:true\", \"--pids-limit\", \"256\", \"--memory\", \"512m\", \"--cpus\", \"1.0\", \"--read-only\", \"--tmpfs\", \"/tmp\", \"-i\", \"ghcr.io/acme/other:2\"]`"
-    ), "{}", helps[1]);
+    ), "{help}");
+    let second = &grouped[0]
+        .related
+        .last()
+        .expect("the second example")
+        .message;
+    assert!(second.ends_with(
+        "with every missing flag: `[\"run\", \"--cap-drop\", \"ALL\", \"--security-opt\", \"no-new-privileges:true\", \"--pids-limit\", \"256\", \"--memory\", \"512m\", \"--cpus\", \"1.0\", \"--read-only\", \"--tmpfs\", \"/tmp\", \"-i\", \"ghcr.io/acme/other:2\"]`"
+    ), "{second}");
     // A deployment's help stays the rule's own.
     let dep = repo(&[(
         "run.sh",

@@ -49,6 +49,30 @@ fn relative(span: Span, window: (usize, usize), shown: &Revealed<'_>) -> std::op
     shown.map(s)..shown.map(e.max(s))
 }
 
+/// "the same problem at README.md:12, 18" — per file, in order, when the
+/// repeats of a documentation finding span several files
+/// ("… at README.md:12; docs/run.md:4, 9").
+fn repeats_note(path: &str, repeats: &[ShownRelated]) -> String {
+    let mut parts: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in repeats {
+        let line = r.start.line.to_string();
+        match parts.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, lines)) => lines.push(line),
+            None => parts.push((&r.path, vec![line])),
+        }
+    }
+    if let [(p, lines)] = parts.as_slice() {
+        if *p == path {
+            return format!("the same problem at {path}:{}", lines.join(", "));
+        }
+    }
+    let places: Vec<String> = parts
+        .iter()
+        .map(|(p, lines)| format!("{p}:{}", lines.join(", ")))
+        .collect();
+    format!("the same problem at {}", places.join("; "))
+}
+
 fn render_one(
     result: &ScanResult,
     redactor: &Redactor,
@@ -135,12 +159,9 @@ fn render_one(
         }
     }
     if !repeats.is_empty() {
-        let lines: Vec<String> = repeats.iter().map(|r| r.start.line.to_string()).collect();
-        groups.push(Group::with_title(Level::NOTE.secondary_title(format!(
-            "the same problem at {}:{}",
-            shown.path,
-            lines.join(", ")
-        ))));
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(repeats_note(&shown.path, repeats)),
+        ));
     }
     if let Some(fix) = &f.fix {
         groups.push(Group::with_title(
