@@ -25,14 +25,9 @@ pub const FORMATS: [(&str, &str); 3] = [
     ("markdown", "Markdown"),
 ];
 
+/// A stored severity (any other name counts as `info`).
 fn severity(name: &str) -> Severity {
-    match name {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" => Severity::Medium,
-        "low" => Severity::Low,
-        _ => Severity::Info,
-    }
+    skillaudit_store::severity::parse(name).unwrap_or(Severity::Info)
 }
 
 /// Percent-encode a relative path for a SARIF URI (`/` kept).
