@@ -27,8 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use clap::ValueEnum;
 use skillaudit_engine::fetch::{self, FetchPolicy};
-use skillaudit_engine::{target, ScanOptions, Trust, DEFAULT_MAX_FILE_SIZE};
-use skillaudit_store::{now_ms, CorpusStats, NewAudit, SqliteStore, Store};
+use skillaudit_engine::{target, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_service::tree::{self, Tree};
+use skillaudit_store::{now_ms, Caps, CorpusStats, NewAudit, SqliteStore, Store};
 
 use crate::fetch_args::FetchArgs;
 use crate::progress;
@@ -280,40 +281,21 @@ fn commit_of_dir(dir: &Path) -> Option<String> {
 }
 
 /// Audit one source; a URL is fetched under `policy` (allow-list, time and
-/// size limits), as the web service does.
+/// size limits) and scanned as untrusted, as the web service does
+/// ([`tree::scan`]); a directory is scanned as given. No fix edits.
 fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result<NewAudit, String> {
     let started = now_ms();
-    // Keeps a clone alive until its scan is done.
-    let mut _clone = None;
-    let (root, commit) = match &source.kind {
+    let tree = match &source.kind {
         SourceKind::Invalid(message) => return Err(message.clone()),
-        SourceKind::Dir(path) => (path.clone(), commit_of_dir(path)),
+        SourceKind::Dir(path) => Tree::Dir {
+            path: path.clone(),
+            commit: commit_of_dir(path),
+        },
         SourceKind::Url(url) => {
-            let checkout =
-                fetch::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?;
-            let root = checkout.root().to_path_buf();
-            let commit = Some(checkout.commit.clone());
-            _clone = Some(checkout);
-            (root, commit)
+            Tree::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?
         }
     };
-    // A fetched repository is someone else's: its ignore comments,
-    // configuration and ignore files do not apply (as in `serve`), and no
-    // fix edits are computed. A directory is scanned as given.
-    let trust = match &source.kind {
-        SourceKind::Url(_) => Trust::Untrusted,
-        _ => options.trust,
-    };
-    let options = ScanOptions {
-        targets: vec![root.to_string_lossy().into_owned()],
-        trust,
-        fix_edits: false,
-        ..options.clone()
-    };
-    let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
-    let mut new = NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms());
-    new.untrusted = options.trust == Trust::Untrusted;
-    Ok(new)
+    tree::scan(tree, options, &source.key, started, Caps::UNLIMITED).map_err(|e| e.0)
 }
 
 /// Counters for the progress bar.

@@ -38,6 +38,7 @@ pub mod forms;
 mod rate;
 mod run;
 mod shared;
+pub mod tree;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;

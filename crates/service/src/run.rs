@@ -21,6 +21,7 @@ use skillaudit_engine::fetch::{self, FetchError};
 use skillaudit_engine::{Deadline, ScanOptions, Trust, TIME_LIMIT_MESSAGE};
 use skillaudit_store::{now_ms, AuditId, NewAudit, Store, TOOL_VERSION};
 
+use crate::tree::{self, Tree};
 use crate::ServiceConfig;
 
 /// After the deadline, how long the worker still waits for the scan to
@@ -124,7 +125,6 @@ fn scan_bounded(
 ) -> Result<NewAudit, String> {
     let limit = config.scan_timeout;
     let options = ScanOptions {
-        targets: vec![checkout.root().to_string_lossy().into_owned()],
         max_file_size: config.max_file_size,
         // Someone else's repository: its comments, configuration and
         // ignore files do not apply, and nobody applies fixes here.
@@ -178,7 +178,8 @@ enum ScanFailure {
     Other(String),
 }
 
-/// On the scan thread: scan, build the records, delete the checkout.
+/// On the scan thread: scan, build the records, delete the checkout
+/// ([`tree::scan`]), then scrub the checkout's paths from the records.
 fn scan_checkout(
     options: &ScanOptions,
     checkout: fetch::Checkout,
@@ -191,27 +192,17 @@ fn scan_checkout(
         checkout.dir().to_path_buf(),
         checkout.dir().canonicalize().unwrap_or_default(),
     ];
-    let result = skillaudit_engine::scan(options).map_err(|e| {
-        if options.expired() || e.0 == TIME_LIMIT_MESSAGE {
-            return ScanFailure::TimedOut;
-        }
-        eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
-        ScanFailure::Other(format!(
-            "the checkout could not be scanned: {}",
-            scrub(&e.0, &hide)
-        ))
-    })?;
-    let mut new = NewAudit::from_scan_capped(
-        &result,
-        key,
-        Some(&checkout.commit),
-        started,
-        now_ms(),
-        caps,
-    );
-    new.untrusted = options.trust == Trust::Untrusted;
-    drop(result);
-    drop(checkout);
+    let mut new =
+        tree::scan(Tree::Fetched(checkout), options, key, started, caps).map_err(|e| {
+            if options.expired() || e.0 == TIME_LIMIT_MESSAGE {
+                return ScanFailure::TimedOut;
+            }
+            eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
+            ScanFailure::Other(format!(
+                "the checkout could not be scanned: {}",
+                scrub(&e.0, &hide)
+            ))
+        })?;
     scrub_audit(&mut new, &hide);
     Ok(new)
 }
