@@ -15,15 +15,9 @@ use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
 use skillaudit_store::{Audit, FindingRecord};
 
+use crate::links::{self, FORMATS};
 use crate::pages::{audit_id, not_found, store_failure};
-use crate::{links, App};
-
-/// The formats offered, as (path segment, label).
-pub const FORMATS: [(&str, &str); 3] = [
-    ("sarif", "SARIF"),
-    ("json", "JSON"),
-    ("markdown", "Markdown"),
-];
+use crate::App;
 
 /// A stored severity (any other name counts as `info`).
 fn severity(name: &str) -> Severity {

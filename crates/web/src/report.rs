@@ -13,11 +13,10 @@ use maud::{html, Markup, PreEscaped};
 use skillaudit_report::html::Text;
 use skillaudit_store::{severity, Audit, FindingRecord, Severity, SourceLine};
 
-use crate::download::FORMATS;
 use crate::html::{
     date, grade_letter, layout, plural, resubmit_form, resubmittable, segment, title_case,
 };
-use crate::links;
+use crate::links::{self, FORMATS};
 
 /// Findings on one page of a report.
 pub const PAGE_SIZE: usize = 100;
