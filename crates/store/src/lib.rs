@@ -287,16 +287,9 @@ pub const GRADES: [char; 5] = ['A', 'B', 'C', 'D', 'F'];
 
 /// A store that cannot do what was asked (an unreadable file, a schema newer
 /// than this program, a failed query). The message names what failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
