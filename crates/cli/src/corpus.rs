@@ -27,8 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use clap::ValueEnum;
 use skillaudit_engine::fetch::{self, FetchPolicy};
-use skillaudit_engine::{target, ScanOptions, Trust, DEFAULT_MAX_FILE_SIZE};
-use skillaudit_store::{now_ms, CorpusStats, NewAudit, SqliteStore, Store};
+use skillaudit_engine::{target, ScanOptions, DEFAULT_MAX_FILE_SIZE};
+use skillaudit_service::tree::{self, Tree};
+use skillaudit_store::{now_ms, Caps, CorpusStats, NewAudit, SqliteStore, Store};
 
 use crate::fetch_args::FetchArgs;
 use crate::progress;
@@ -280,40 +281,21 @@ fn commit_of_dir(dir: &Path) -> Option<String> {
 }
 
 /// Audit one source; a URL is fetched under `policy` (allow-list, time and
-/// size limits), as the web service does.
+/// size limits) and scanned as untrusted, as the web service does
+/// ([`tree::scan`]); a directory is scanned as given. No fix edits.
 fn audit(source: &Source, options: &ScanOptions, policy: &FetchPolicy) -> Result<NewAudit, String> {
     let started = now_ms();
-    // Keeps a clone alive until its scan is done.
-    let mut _clone = None;
-    let (root, commit) = match &source.kind {
+    let tree = match &source.kind {
         SourceKind::Invalid(message) => return Err(message.clone()),
-        SourceKind::Dir(path) => (path.clone(), commit_of_dir(path)),
+        SourceKind::Dir(path) => Tree::Dir {
+            path: path.clone(),
+            commit: commit_of_dir(path),
+        },
         SourceKind::Url(url) => {
-            let checkout =
-                fetch::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?;
-            let root = checkout.root().to_path_buf();
-            let commit = Some(checkout.commit.clone());
-            _clone = Some(checkout);
-            (root, commit)
+            Tree::fetch(url, policy).map_err(|e| format!("{}: {e}", source.display))?
         }
     };
-    // A fetched repository is someone else's: its ignore comments,
-    // configuration and ignore files do not apply (as in `serve`), and no
-    // fix edits are computed. A directory is scanned as given.
-    let trust = match &source.kind {
-        SourceKind::Url(_) => Trust::Untrusted,
-        _ => options.trust,
-    };
-    let options = ScanOptions {
-        targets: vec![root.to_string_lossy().into_owned()],
-        trust,
-        fix_edits: false,
-        ..options.clone()
-    };
-    let result = skillaudit_engine::scan(&options).map_err(|e| e.0)?;
-    let mut new = NewAudit::from_scan(&result, &source.key, commit.as_deref(), started, now_ms());
-    new.untrusted = options.trust == Trust::Untrusted;
-    Ok(new)
+    tree::scan(tree, options, &source.key, started, Caps::UNLIMITED).map_err(|e| e.0)
 }
 
 /// Counters for the progress bar.
@@ -353,19 +335,8 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     if args.enqueue || args.sources.is_empty() {
         return crawl::run(&args);
     }
-    let sources = match expand(&args.sources, &policy) {
-        Ok((sources, notes)) => {
-            for n in notes {
-                eprintln!("note: {n}");
-            }
-            if sources.is_empty() {
-                return fail(
-                    "no repository to audit: give directories, git URLs or @FILE lists of them"
-                        .into(),
-                );
-            }
-            sources
-        }
+    let sources = match sources(&args, &policy) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
     // The database is opened (and migrated) before any scan: a bad path is a
@@ -381,6 +352,48 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e.to_string()),
     };
+    let stores: Vec<&dyn Store> = std::iter::once(&memory as &dyn Store)
+        .chain(db.as_deref())
+        .collect();
+    let (outcomes, store_errors) = audit_all(&args, &sources, &policy, &stores);
+    let stats = match memory.corpus_stats() {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    if let Err(e) = write_table(&args, &stats, &outcomes) {
+        return fail(e);
+    }
+    if failed_any(&outcomes, store_errors) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The sources to audit, the notes on the arguments skipped printed; none
+/// is a usage error.
+fn sources(args: &CorpusArgs, policy: &FetchPolicy) -> Result<Vec<Source>, String> {
+    let (sources, notes) = expand(&args.sources, policy)?;
+    for n in notes {
+        eprintln!("note: {n}");
+    }
+    if sources.is_empty() {
+        return Err(
+            "no repository to audit: give directories, git URLs or @FILE lists of them".into(),
+        );
+    }
+    Ok(sources)
+}
+
+/// Audit every source on `--jobs` threads (with the progress bar on a
+/// terminal), each audit stored into `stores` as soon as it is done: the
+/// outcomes in the sources' order, and the audits that could not be stored.
+fn audit_all(
+    args: &CorpusArgs,
+    sources: &[Source],
+    policy: &FetchPolicy,
+    stores: &[&dyn Store],
+) -> (Vec<Outcome>, Mutex<Vec<String>>) {
     // The repositories' own skillaudit.toml is not read; fetched repositories
     // are scanned as untrusted (see `audit`).
     let options = ScanOptions {
@@ -395,7 +408,6 @@ pub fn run(args: CorpusArgs) -> ExitCode {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .min(sources.len())
         .max(1);
-
     let counter = Arc::new(Counter {
         total: sources.len(),
         done: AtomicUsize::new(0),
@@ -408,9 +420,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
             progress::delay(),
         )
     });
-
-    // Workers take the next source until none is left; each audit is stored
-    // as soon as it is done.
+    // Workers take the next source until none is left.
     let next = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<(usize, Outcome)>> = Mutex::new(Vec::new());
     let store_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -419,26 +429,7 @@ pub fn run(args: CorpusArgs) -> ExitCode {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = sources.get(i) else { break };
-                // A bug must not take the other repositories down with it.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    audit(source, &options, &policy)
-                }))
-                .unwrap_or_else(|_| {
-                    Err(format!(
-                        "{}: internal error while auditing (a bug in skillaudit; please report it)",
-                        source.display
-                    ))
-                });
-                if let Ok(a) = &result {
-                    for store in std::iter::once(&memory as &dyn Store).chain(db.as_deref()) {
-                        if let Err(e) = store.insert_audit(a) {
-                            store_errors
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .push(format!("{}: {e}", source.display));
-                        }
-                    }
-                }
+                let result = audit_and_store(source, &options, policy, stores, &store_errors);
                 counter.done.fetch_add(1, Ordering::Relaxed);
                 outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((
                     i,
@@ -455,20 +446,39 @@ pub fn run(args: CorpusArgs) -> ExitCode {
     }
     let mut outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
     outcomes.sort_by_key(|(i, _)| *i);
-    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
+    (outcomes.into_iter().map(|(_, o)| o).collect(), store_errors)
+}
 
-    let stats = match memory.corpus_stats() {
-        Ok(s) => s,
-        Err(e) => return fail(e.to_string()),
-    };
-    if let Err(e) = write_table(&args, &stats, &outcomes) {
-        return fail(e);
+/// Audit one source (a panic is that source's failure, not everyone's) and
+/// store its audit into each store, noting the stores that fail.
+fn audit_and_store(
+    source: &Source,
+    options: &ScanOptions,
+    policy: &FetchPolicy,
+    stores: &[&dyn Store],
+    store_errors: &Mutex<Vec<String>>,
+) -> Result<NewAudit, String> {
+    // A bug must not take the other repositories down with it.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        audit(source, options, policy)
+    }))
+    .unwrap_or_else(|_| {
+        Err(format!(
+            "{}: internal error while auditing (a bug in skillaudit; please report it)",
+            source.display
+        ))
+    });
+    if let Ok(a) = &result {
+        for store in stores {
+            if let Err(e) = store.insert_audit(a) {
+                store_errors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(format!("{}: {e}", source.display));
+            }
+        }
     }
-    if failed_any(&outcomes, store_errors) {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    }
+    result
 }
 
 /// The audits that failed, and the audits that could not be stored, on

@@ -38,6 +38,7 @@ pub mod forms;
 mod rate;
 mod run;
 mod shared;
+pub mod tree;
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -167,44 +168,26 @@ pub struct Submitted {
     pub joined: bool,
 }
 
-/// Why a submission was not taken.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why a submission was not taken (the message is for the person who
+/// submitted).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     /// The URL is not one this service fetches (why, for the user).
+    #[error("{0}")]
     Url(String),
     /// The client submitted too many audits; try again after this long.
+    #[error("too many audits requested from your address; try again in {} s", whole_seconds(*.retry_after))]
     RateLimited { retry_after: Duration },
     /// The queue is full; try again after about this long.
+    #[error("the audit queue is full; try again in {} s", whole_seconds(*.retry_after))]
     Busy { retry_after: Duration },
     /// The service is stopping.
+    #[error("the service is shutting down; try again later")]
     ShuttingDown,
     /// The shared queue cannot be reached now (its database is down).
+    #[error("the audit queue cannot be reached right now; try again in a minute")]
     Unavailable,
 }
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refused::Url(why) => f.write_str(why),
-            Refused::RateLimited { retry_after } => write!(
-                f,
-                "too many audits requested from your address; try again in {} s",
-                whole_seconds(*retry_after)
-            ),
-            Refused::Busy { retry_after } => write!(
-                f,
-                "the audit queue is full; try again in {} s",
-                whole_seconds(*retry_after)
-            ),
-            Refused::ShuttingDown => f.write_str("the service is shutting down; try again later"),
-            Refused::Unavailable => {
-                f.write_str("the audit queue cannot be reached right now; try again in a minute")
-            }
-        }
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// A duration in whole seconds, rounded up (at least 1): for `Retry-After`.
 pub fn whole_seconds(d: Duration) -> u64 {

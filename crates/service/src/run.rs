@@ -21,6 +21,7 @@ use skillaudit_engine::fetch::{self, FetchError};
 use skillaudit_engine::{Deadline, ScanOptions, Trust, TIME_LIMIT_MESSAGE};
 use skillaudit_store::{now_ms, AuditId, NewAudit, Store, TOOL_VERSION};
 
+use crate::tree::{self, Tree};
 use crate::ServiceConfig;
 
 /// After the deadline, how long the worker still waits for the scan to
@@ -101,16 +102,27 @@ pub(crate) fn prepare(
         .max(Duration::from_secs(1));
     let checkout =
         fetch::fetch(url, &policy.clone().timeout(left)).map_err(|e| fetch_failure(url, e))?;
-    let new = scan_bounded(config, checkout, url, key, started).map_err(Failure::fin)?;
+    let new = scan_bounded(config, checkout, url, key, started)
+        .map_err(|e| Failure::fin(e.to_string()))?;
     Ok(Prepared::Scanned(Box::new(new)))
 }
 
-/// The message of a scan that reached the service's time limit.
-pub(crate) fn timeout_reason(limit: Duration) -> String {
-    format!(
-        "the scan took longer than {} s, this service's limit for one audit: the repository is too large or too complex to audit here",
-        crate::whole_seconds(limit)
-    )
+/// Why a checkout could not be scanned; the message is the reason given to
+/// the person who submitted the URL (no path of the server in it).
+#[derive(Debug, thiserror::Error)]
+enum ScanFailure {
+    /// The scan reached the service's time limit (this long).
+    #[error("the scan took longer than {} s, this service's limit for one audit: the repository is too large or too complex to audit here", crate::whole_seconds(*.0))]
+    TimedOut(Duration),
+    /// No thread to scan on.
+    #[error("the server could not scan this repository (a problem on our side); try again later")]
+    NoThread,
+    /// The scan panicked, or its thread ended without an answer.
+    #[error("internal error while scanning this repository")]
+    Internal,
+    /// The engine refused the checkout (its message, paths scrubbed).
+    #[error("the checkout could not be scanned: {0}")]
+    Refused(String),
 }
 
 /// Scan the checkout on a thread of its own, as an untrusted repository,
@@ -121,10 +133,9 @@ fn scan_bounded(
     url: &str,
     key: &str,
     started: i64,
-) -> Result<NewAudit, String> {
+) -> Result<NewAudit, ScanFailure> {
     let limit = config.scan_timeout;
     let options = ScanOptions {
-        targets: vec![checkout.root().to_string_lossy().into_owned()],
         max_file_size: config.max_file_size,
         // Someone else's repository: its comments, configuration and
         // ignore files do not apply, and nobody applies fixes here.
@@ -139,48 +150,41 @@ fn scan_bounded(
         .name("audit-scan".into())
         .spawn(move || {
             let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                scan_checkout(&options, checkout, &url_owned, &key_owned, started, caps)
+                scan_checkout(
+                    &options, limit, checkout, &url_owned, &key_owned, started, caps,
+                )
             }))
             .unwrap_or_else(|_| {
                 eprintln!("skillaudit service: the scan of {url_owned} panicked");
-                Err(ScanFailure::Other(
-                    "internal error while scanning this repository".into(),
-                ))
+                Err(ScanFailure::Internal)
             });
             // The worker may have given up waiting: nobody to tell.
             let _ = tx.send(out);
         });
     if let Err(e) = spawned {
         eprintln!("skillaudit service: cannot start a scan thread: {e}");
-        return Err(
-            "the server could not scan this repository (a problem on our side); try again later"
-                .into(),
-        );
+        return Err(ScanFailure::NoThread);
     }
     match rx.recv_timeout(limit + GRACE) {
         Ok(Ok(new)) => Ok(new),
-        Ok(Err(ScanFailure::TimedOut)) | Err(mpsc::RecvTimeoutError::Timeout) => {
+        Ok(Err(ScanFailure::TimedOut(_))) | Err(mpsc::RecvTimeoutError::Timeout) => {
             eprintln!(
                 "skillaudit service: the scan of {url} reached the time limit ({} s)",
                 limit.as_secs_f64()
             );
-            Err(timeout_reason(limit))
+            Err(ScanFailure::TimedOut(limit))
         }
-        Ok(Err(ScanFailure::Other(reason))) => Err(reason),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err("internal error while scanning this repository".into())
-        }
+        Ok(Err(other)) => Err(other),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(ScanFailure::Internal),
     }
 }
 
-enum ScanFailure {
-    TimedOut,
-    Other(String),
-}
-
-/// On the scan thread: scan, build the records, delete the checkout.
+/// On the scan thread: scan, build the records, delete the checkout
+/// ([`tree::scan`]), then scrub the checkout's paths from the records.
+/// `limit` is the time limit `options` carry as a deadline.
 fn scan_checkout(
     options: &ScanOptions,
+    limit: Duration,
     checkout: fetch::Checkout,
     url: &str,
     key: &str,
@@ -191,27 +195,14 @@ fn scan_checkout(
         checkout.dir().to_path_buf(),
         checkout.dir().canonicalize().unwrap_or_default(),
     ];
-    let result = skillaudit_engine::scan(options).map_err(|e| {
-        if options.expired() || e.0 == TIME_LIMIT_MESSAGE {
-            return ScanFailure::TimedOut;
-        }
-        eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
-        ScanFailure::Other(format!(
-            "the checkout could not be scanned: {}",
-            scrub(&e.0, &hide)
-        ))
-    })?;
-    let mut new = NewAudit::from_scan_capped(
-        &result,
-        key,
-        Some(&checkout.commit),
-        started,
-        now_ms(),
-        caps,
-    );
-    new.untrusted = options.trust == Trust::Untrusted;
-    drop(result);
-    drop(checkout);
+    let mut new =
+        tree::scan(Tree::Fetched(checkout), options, key, started, caps).map_err(|e| {
+            if options.expired() || e.0 == TIME_LIMIT_MESSAGE {
+                return ScanFailure::TimedOut(limit);
+            }
+            eprintln!("skillaudit service: scan of {url} failed: {}", e.0);
+            ScanFailure::Refused(scrub(&e.0, &hide))
+        })?;
     scrub_audit(&mut new, &hide);
     Ok(new)
 }
@@ -262,5 +253,26 @@ fn scrub_audit(audit: &mut NewAudit, hide: &[PathBuf]) {
         for r in &mut f.related {
             r.message = scrub(&r.message, hide);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_failures_say_why_in_the_submitter_s_words() {
+        assert_eq!(
+            ScanFailure::TimedOut(Duration::from_millis(1500)).to_string(),
+            "the scan took longer than 2 s, this service's limit for one audit: the repository is too large or too complex to audit here"
+        );
+        assert_eq!(
+            ScanFailure::Refused("<checkout>: not a directory".into()).to_string(),
+            "the checkout could not be scanned: <checkout>: not a directory"
+        );
+        assert_eq!(
+            ScanFailure::Internal.to_string(),
+            "internal error while scanning this repository"
+        );
     }
 }

@@ -24,6 +24,14 @@ pub struct Caps {
     pub total: usize,
 }
 
+impl Caps {
+    /// Every finding stored.
+    pub const UNLIMITED: Caps = Caps {
+        per_rule_and_file: usize::MAX,
+        total: usize::MAX,
+    };
+}
+
 impl Default for Caps {
     /// 20 per rule and file, 2,000 per audit.
     fn default() -> Caps {
@@ -149,11 +157,14 @@ impl NewAudit {
         started_at: i64,
         finished_at: i64,
     ) -> NewAudit {
-        let caps = Caps {
-            per_rule_and_file: usize::MAX,
-            total: usize::MAX,
-        };
-        NewAudit::from_scan_capped(result, source, commit, started_at, finished_at, caps)
+        NewAudit::from_scan_capped(
+            result,
+            source,
+            commit,
+            started_at,
+            finished_at,
+            Caps::UNLIMITED,
+        )
     }
 
     /// [`NewAudit::from_scan`], storing at most `caps` findings one by one;

@@ -22,12 +22,14 @@ mod jobs;
 pub mod migrate;
 mod postgres;
 mod queue;
+pub mod severity;
 mod sqlite;
 pub mod testing;
 
 pub use jobs::{JobRecord, JobState};
 pub use postgres::{redact_url, PostgresStore, PASSWORD_FILE_VAR};
 pub use queue::{Claimed, Enqueued, JobQueue, NewJob, QueueCounts, MAX_ATTEMPTS};
+pub use severity::Severity;
 
 use serde::Serialize;
 
@@ -59,30 +61,38 @@ impl Counts {
         self.critical + self.high + self.medium + self.low + self.info
     }
 
+    /// The count for a severity.
+    pub fn count(&self, severity: Severity) -> u64 {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    fn slot(&mut self, severity: Severity) -> &mut u64 {
+        match severity {
+            Severity::Critical => &mut self.critical,
+            Severity::High => &mut self.high,
+            Severity::Medium => &mut self.medium,
+            Severity::Low => &mut self.low,
+            Severity::Info => &mut self.info,
+        }
+    }
+
     /// The count for a severity as the store names it (`critical` … `info`;
     /// any other name counts as `info`).
     pub fn get(&self, severity: &str) -> u64 {
-        match severity {
-            "critical" => self.critical,
-            "high" => self.high,
-            "medium" => self.medium,
-            "low" => self.low,
-            _ => self.info,
-        }
+        self.count(severity::parse(severity).unwrap_or(Severity::Info))
     }
 
     /// The counts of these findings' severities.
     pub fn of(findings: &[FindingRecord]) -> Counts {
         let mut c = Counts::default();
         for f in findings {
-            let slot = match f.severity.as_str() {
-                "critical" => &mut c.critical,
-                "high" => &mut c.high,
-                "medium" => &mut c.medium,
-                "low" => &mut c.low,
-                _ => &mut c.info,
-            };
-            *slot += 1;
+            *c.slot(severity::parse(&f.severity).unwrap_or(Severity::Info)) += 1;
         }
         c
     }
@@ -277,16 +287,9 @@ pub const GRADES: [char; 5] = ['A', 'B', 'C', 'D', 'F'];
 
 /// A store that cannot do what was asked (an unreadable file, a schema newer
 /// than this program, a failed query). The message names what failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

@@ -13,9 +13,9 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::{
-    jobs, migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, FixRecord,
-    GradeCount, JobRecord, JobState, NewAudit, NoticeRecord, OmittedRecord, Page, RelatedRecord,
-    Result, RuleStat, SourceLine, Store, StoreError, GRADES,
+    jobs, migrate, severity, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord,
+    FixRecord, GradeCount, JobRecord, JobState, NewAudit, NoticeRecord, OmittedRecord, Page,
+    RelatedRecord, Result, RuleStat, SourceLine, Store, StoreError, GRADES,
 };
 
 /// Read-only connections kept open between reads.
@@ -39,10 +39,6 @@ const SUMMARY_COLUMNS: &str =
 
 /// The latest audit of every source: the repositories of the corpus view.
 const LATEST: &str = "WITH latest AS (SELECT max(id) AS id FROM audits GROUP BY source)";
-
-/// A severity's rank, for taking the highest in SQL.
-const SEVERITY_RANK: &str = "CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END";
-const SEVERITY_NAMES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
 
 fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
@@ -515,13 +511,14 @@ fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
             .map_err(err("cannot compute the corpus totals"))?;
     let rules = {
         // A repository counts once per rule, however many findings it has.
+        let severity_rank = severity::rank_sql();
         let mut q = tx
                 .prepare(&format!(
                     "{LATEST}, counted AS (
                        SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
                        UNION ALL
                        SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
-                     SELECT rule, max({SEVERITY_RANK}) AS rank, count(DISTINCT audit_id) AS repositories, sum(n) AS findings
+                     SELECT rule, max({severity_rank}) AS rank, count(DISTINCT audit_id) AS repositories, sum(n) AS findings
                      FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
                 ))
                 .map_err(err("cannot compute the corpus view"))?;
@@ -531,7 +528,7 @@ fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
                 let affected = count(r.get(2)?);
                 Ok(RuleStat {
                     rule: r.get(0)?,
-                    severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
+                    severity: severity::from_rank(rank).name().to_string(),
                     repositories: affected,
                     share: if repositories == 0 {
                         0.0

@@ -3,6 +3,13 @@
 
 use std::ops::Range;
 
+/// The first occurrence of `needle` in `hay` at or after byte `from` (its
+/// offset in `hay`; `None` when `from` is past the end): the one byte search
+/// of the parsers, the normalisers and the test server.
+pub fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay.get(from..)?, needle).map(|at| at + from)
+}
+
 /// A half-open byte range `[start, end)` into one file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {

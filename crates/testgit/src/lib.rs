@@ -30,6 +30,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use skillaudit_syntax::source::find;
+
 /// What the server does with each connection.
 #[derive(Clone, Debug)]
 pub enum Mode {
@@ -303,8 +305,8 @@ fn log(s: &Shared, req: &Request) {
 fn is_fetch(req: &Request) -> bool {
     req.method == "POST"
         && req.path.ends_with("/git-upload-pack")
-        && (find(&req.body, b"command=fetch").is_some()
-            || find(&req.body, b"want ").is_some()
+        && (find(&req.body, 0, b"command=fetch").is_some()
+            || find(&req.body, 0, b"want ").is_some()
             || req
                 .header("content-encoding")
                 .is_some_and(|v| v.contains("gzip")))
@@ -359,9 +361,9 @@ fn serve_git(
     let _ = writer.join();
     let _ = child.wait();
     // CGI output: headers, a blank line, the body.
-    let (head, body) = match find(&out, b"\r\n\r\n") {
+    let (head, body) = match find(&out, 0, b"\r\n\r\n") {
         Some(i) => (&out[..i], &out[i + 4..]),
-        None => match find(&out, b"\n\n") {
+        None => match find(&out, 0, b"\n\n") {
             Some(i) => (&out[..i], &out[i + 2..]),
             None => (&out[..0], &out[..]),
         },
@@ -406,10 +408,6 @@ fn serve_redirect(mut stream: TcpStream, to: &str, s: &Shared) -> std::io::Resul
     let location = format!("{to}{}?{}", req.path, req.query);
     write!(stream, "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
     stream.flush()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Run `git ARGS` in `dir` with no system or global configuration (a fixed

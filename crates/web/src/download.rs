@@ -15,24 +15,13 @@ use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
 use skillaudit_store::{Audit, FindingRecord};
 
+use crate::links::{self, FORMATS};
 use crate::pages::{audit_id, not_found, store_failure};
-use crate::{links, App};
+use crate::App;
 
-/// The formats offered, as (path segment, label).
-pub const FORMATS: [(&str, &str); 3] = [
-    ("sarif", "SARIF"),
-    ("json", "JSON"),
-    ("markdown", "Markdown"),
-];
-
+/// A stored severity (any other name counts as `info`).
 fn severity(name: &str) -> Severity {
-    match name {
-        "critical" => Severity::Critical,
-        "high" => Severity::High,
-        "medium" => Severity::Medium,
-        "low" => Severity::Low,
-        _ => Severity::Info,
-    }
+    skillaudit_store::severity::parse(name).unwrap_or(Severity::Info)
 }
 
 /// Percent-encode a relative path for a SARIF URI (`/` kept).

@@ -11,10 +11,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use skillaudit_report::html::{markdown_from, Text};
 use skillaudit_rules::docs;
 use skillaudit_rules::registry::{self, RULES};
-use skillaudit_store::{AuditSummary, CorpusStats};
-
-/// The severities, worst first, as the store spells them.
-pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+use skillaudit_store::{severity, AuditSummary, CorpusStats};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded.
 const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -28,14 +25,15 @@ pub fn segment(s: &str) -> String {
     utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
-pub(crate) fn title_case(sev: &str) -> &'static str {
-    match sev {
-        "critical" => "Critical",
-        "high" => "High",
-        "medium" => "Medium",
-        "low" => "Low",
-        "info" => "Info",
-        _ => "Other",
+/// A stored severity's name as a heading (`Critical`); `Other` for a name
+/// that is no severity.
+pub(crate) fn title_case(sev: &str) -> String {
+    match severity::parse(sev) {
+        Some(s) => {
+            let name = s.name();
+            name[..1].to_ascii_uppercase() + &name[1..]
+        }
+        None => "Other".to_string(),
     }
 }
 

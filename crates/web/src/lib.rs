@@ -150,8 +150,9 @@ impl App {
     }
 }
 
-/// A store query failed (already logged).
-#[derive(Debug)]
+/// A store query failed (already logged); the message is the visitor's.
+#[derive(Debug, thiserror::Error)]
+#[error("{STORE_FAILURE}")]
 pub(crate) struct StoreFailure;
 
 /// The user-facing text of a [`StoreFailure`].

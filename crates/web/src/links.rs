@@ -1,9 +1,18 @@
 //! Addresses built from a stored audit: the repository's own pages (a
 //! finding's file and line at the audited commit, on the hosts whose URL
 //! layout is known) and this service's permanent page and badge of a
-//! repository. Every part taken from the store is percent-encoded.
+//! repository, and the formats an audit is downloaded in. Every part taken
+//! from the store is percent-encoded.
 
 use crate::html::segment;
+
+/// The formats an audit is offered in (`/audits/{id}/{format}`, served by
+/// `download`), as (path segment, label).
+pub const FORMATS: [(&str, &str); 3] = [
+    ("sarif", "SARIF"),
+    ("json", "JSON"),
+    ("markdown", "Markdown"),
+];
 
 /// A host whose file pages are known: how to link `path` at `commit`.
 fn blob(host: &str, repo: &str, commit: &str, path: &str) -> Option<String> {

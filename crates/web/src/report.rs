@@ -6,18 +6,17 @@
 //! changed since the previous audit of the repository, and what to share
 //! (the badge as Markdown, the downloads, a re-scan).
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 
 use maud::{html, Markup, PreEscaped};
 use skillaudit_report::html::Text;
-use skillaudit_store::{Audit, FindingRecord, SourceLine};
+use skillaudit_store::{severity, Audit, FindingRecord, Severity, SourceLine};
 
-use crate::download::FORMATS;
 use crate::html::{
     date, grade_letter, layout, plural, resubmit_form, resubmittable, segment, title_case,
-    SEVERITIES,
 };
-use crate::links;
+use crate::links::{self, FORMATS};
 
 /// Findings on one page of a report.
 pub const PAGE_SIZE: usize = 100;
@@ -38,11 +37,10 @@ pub struct ReportView<'a> {
     pub latest: bool,
 }
 
-fn rank(sev: &str) -> usize {
-    SEVERITIES
-        .iter()
-        .position(|s| *s == sev)
-        .unwrap_or(SEVERITIES.len())
+/// The order of the findings: most severe first, any name that is no
+/// severity last.
+fn rank(sev: &str) -> Reverse<Option<Severity>> {
+    Reverse(severity::parse(sev))
 }
 
 /// The report page.
@@ -123,7 +121,7 @@ fn counts(a: &Audit) -> Markup {
     html! {
         ul class="sa-counts counts" aria-label="Findings by severity" {
             "\n"
-            @for sev in SEVERITIES {
+            @for sev in Severity::ALL.map(Severity::name) {
                 @let n = a.summary.summary.get(sev);
                 li class={ "sa-sev-" (sev) } {
                     @if n > 0 {
@@ -223,7 +221,7 @@ fn findings(v: &ReportView<'_>) -> Markup {
         @if let Some(p) = &pager { (p) }
         @for group in shown.chunk_by(|x, y| x.severity == y.severity) {
             @let sev = group[0].severity.as_str();
-            @let id = if SEVERITIES.contains(&sev) { sev } else { "other" };
+            @let id = if severity::parse(sev).is_some() { sev } else { "other" };
             section class="group" id=(id) aria-labelledby={ "h-" (id) } {
                 "\n"
                 h2 id={ "h-" (id) } {

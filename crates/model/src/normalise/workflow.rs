@@ -50,6 +50,7 @@
 //! the Dockerfile (and stage) that builds it.
 
 use skillaudit_syntax::shell::{self, Script};
+use skillaudit_syntax::source::find;
 use skillaudit_syntax::yaml::embedded::scalar_map;
 use skillaudit_syntax::yaml::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
@@ -424,14 +425,6 @@ fn runner_arguments(value: &str) -> Vec<(String, Span)> {
 /// separators too (see the module docs).
 fn is_separator(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// First occurrence of `needle` in `hay` at or after `from`.
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 /// A `run:` script parsed, with the map from its value to the file.

@@ -7,16 +7,14 @@ use postgres::{Client, IsolationLevel, Row, Transaction};
 
 use super::{count, err, opt_text, small, summary_row, text, SUMMARY_COLUMNS};
 use crate::{
-    Audit, AuditId, CorpusStats, Counts, FindingRecord, FixRecord, GradeCount, JobRecord, JobState,
-    NoticeRecord, OmittedRecord, RelatedRecord, Result, RuleStat, SourceLine, GRADES,
+    severity, Audit, AuditId, CorpusStats, Counts, FindingRecord, FixRecord, GradeCount, JobRecord,
+    JobState, NoticeRecord, OmittedRecord, RelatedRecord, Result, RuleStat, SourceLine, GRADES,
 };
 
 type PgResult<T> = std::result::Result<T, postgres::Error>;
 
 /// The latest audit of every source: the repositories of the corpus view.
 const LATEST: &str = "WITH latest AS (SELECT max(id) AS id FROM audits GROUP BY source)";
-const SEVERITY_RANK: &str = "CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END";
-const SEVERITY_NAMES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
 
 fn snapshot(c: &mut Client) -> Result<Transaction<'_>> {
     c.build_transaction()
@@ -204,6 +202,7 @@ pub(super) fn corpus_stats(c: &mut Client) -> Result<CorpusStats> {
         low: total(5)?,
         info: total(6)?,
     };
+    let severity_rank = severity::rank_sql();
     let rules = tx
         .query(
             &format!(
@@ -211,7 +210,7 @@ pub(super) fn corpus_stats(c: &mut Client) -> Result<CorpusStats> {
                    SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
                    UNION ALL
                    SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
-                 SELECT rule, CAST(max({SEVERITY_RANK}) AS BIGINT) AS rank, count(DISTINCT audit_id) AS repositories, CAST(sum(n) AS BIGINT) AS findings
+                 SELECT rule, CAST(max({severity_rank}) AS BIGINT) AS rank, count(DISTINCT audit_id) AS repositories, CAST(sum(n) AS BIGINT) AS findings
                  FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
             ),
             &[],
@@ -223,7 +222,7 @@ pub(super) fn corpus_stats(c: &mut Client) -> Result<CorpusStats> {
                     let affected = count(r.try_get(2)?);
                     Ok(RuleStat {
                         rule: text(r, 0)?,
-                        severity: SEVERITY_NAMES[rank.clamp(0, 4) as usize].to_string(),
+                        severity: severity::from_rank(rank).name().to_string(),
                         repositories: affected,
                         share: if repositories == 0 {
                             0.0

@@ -64,6 +64,7 @@ use std::time::{Duration, Instant};
 use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
 
 use super::*;
+use crate::source::find;
 
 /// Parsing is abandoned after this long, plus [`PARSE_TIME_PER_MIB`] per MiB
 /// of input. Real scripts parse in well under a second per MiB; only
@@ -149,16 +150,15 @@ fn github_expressions(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(rel) = find(bytes.get(from..).unwrap_or(&[]), b"${{") {
-        let start = from + rel;
+    while let Some(start) = find(bytes, from, b"${{") {
         let body = start + 3;
         let line_end = bytes
             .get(body..)
             .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
             .map_or(bytes.len(), |p| body + p);
-        match find(bytes.get(body..line_end).unwrap_or(&[]), b"}}") {
+        match find(bytes.get(..line_end).unwrap_or(&[]), body, b"}}") {
             Some(close) => {
-                let end = body + close + 2;
+                let end = close + 2;
                 out.push(start..end);
                 from = end;
             }
@@ -167,14 +167,6 @@ fn github_expressions(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-/// First occurrence of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The text handed to tree-sitter: `text` with each `${{ … }}` range
@@ -187,7 +179,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// input redirect are alike for our purposes (neither is a word, and
 /// substitutions in both are still found).
 fn mask<'a>(text: &'a str, ranges: &[Range<usize>], hidden: &[Range<usize>]) -> Cow<'a, str> {
-    let herestrings = find(text.as_bytes(), b"<<<").is_some();
+    let herestrings = find(text.as_bytes(), 0, b"<<<").is_some();
     if ranges.is_empty() && hidden.is_empty() && !herestrings {
         return Cow::Borrowed(text);
     }

@@ -1,10 +1,9 @@
-//! A minimal HTTP/1.1 client for the loopback tests (one request per
-//! connection, no redirects followed, chunked bodies decoded).
+//! The HTTP client of the loopback tests: `ureq`, one request each, no
+//! redirect followed, any status a response.
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 pub struct Response {
@@ -26,6 +25,8 @@ impl Response {
     }
 }
 
+/// One request to the server at `addr`, which must be on loopback (tests
+/// never reach the network).
 pub fn request(
     addr: SocketAddr,
     method: &str,
@@ -33,72 +34,43 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Response {
-    let mut s = TcpStream::connect(addr).expect("connect to the web server");
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+    assert!(addr.ip().is_loopback(), "not a loopback address: {addr}");
+    let url = format!("http://{addr}{path}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
     }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read the response");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of the head");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+    let sent = if body.is_empty() {
+        agent.run(builder.body(()).unwrap())
+    } else {
+        agent.run(builder.body(body.to_vec()).unwrap())
+    };
+    let mut response = sent.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let mut body = raw[split + 4..].to_vec();
-    let chunked = headers.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
-    });
-    if chunked {
-        body = dechunk(&body);
-    }
+    let body = response
+        .body_mut()
+        .read_to_vec()
+        .unwrap_or_else(|e| panic!("{method} {url}: reading the body: {e}"));
     Response {
-        status,
+        status: response.status().as_u16(),
         headers,
         body: String::from_utf8(body).expect("UTF-8 body"),
     }
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(
-            std::str::from_utf8(&b[..eol])
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .trim(),
-            16,
-        )
-        .unwrap();
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
-        b = &b[eol + 2 + size + 2..];
-    }
-    out
 }
 
 pub fn get(addr: SocketAddr, path: &str) -> Response {
@@ -115,23 +87,12 @@ pub fn post_json(addr: SocketAddr, path: &str, json: &serde_json::Value) -> Resp
     )
 }
 
-/// `application/x-www-form-urlencoded` encoding of one value.
-pub fn form_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
+/// `application/x-www-form-urlencoded` fields (every byte but the
+/// unreserved ones percent-encoded, as the pages' own links are).
 pub fn post_form(addr: SocketAddr, path: &str, fields: &[(&str, &str)]) -> Response {
     let body: Vec<String> = fields
         .iter()
-        .map(|(k, v)| format!("{k}={}", form_encode(v)))
+        .map(|(k, v)| format!("{k}={}", skillaudit_web::html::segment(v)))
         .collect();
     request(
         addr,

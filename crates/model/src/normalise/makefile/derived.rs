@@ -2,6 +2,7 @@
 //! stands for (`Derived`), with an offset map back to the file.
 
 use super::*;
+use skillaudit_syntax::source::find;
 
 /// One physical line: `[start, end)` without its `\n` / `\r\n`.
 #[derive(Clone, Copy, Debug)]
@@ -298,14 +299,6 @@ pub(super) fn copy_just(d: &mut Derived, text: &str, from: usize, to: usize) {
         run = i;
     }
     d.copy(text, run, to);
-}
-
-/// First occurrence of `needle` in `hay` at or after `from`.
-pub(super) fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
 
 /// Is a `#!` line / interpreter command a POSIX shell? `/bin/bash -e`,
