@@ -27,7 +27,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use skillaudit_syntax::yaml::{Document, NodeId, NodeKind, NodeRef, ScalarStyle, Stream};
+use skillaudit_syntax::tree::{Document, NodeId, NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
 
 use super::{line_end, line_prefix, line_start, newline, next_line_start};
@@ -694,7 +694,7 @@ mod tests {
     use crate::remedy::apply;
 
     fn fix(text: &str, remedy: Remedy) -> Option<String> {
-        let stream = skillaudit_syntax::yaml::parse(text);
+        let stream = skillaudit_syntax::tree::yaml::parse(text);
         assert!(stream.error.is_none());
         let file = SourceFile::new(
             FileId(0),
@@ -710,7 +710,7 @@ mod tests {
         let services = Services::new(&file, &stream);
         let edits = edits(&file, &stream, &services, name, c, &remedy)?;
         let out = apply(text, &edits.iter().collect::<Vec<_>>())?;
-        let again = skillaudit_syntax::yaml::parse(&out);
+        let again = skillaudit_syntax::tree::yaml::parse(&out);
         assert!(
             again.error.is_none() && again.duplicate_keys.is_empty(),
             "{out}"

@@ -57,7 +57,7 @@
 //!   privileged; `docker-outside-of-docker` (formerly `docker-from-docker`)
 //!   bind-mounts `/var/run/docker.sock`. Both point at the feature's entry.
 
-use skillaudit_syntax::yaml::{NodeKind, NodeRef, ScalarStyle, Stream};
+use skillaudit_syntax::tree::{NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{
@@ -495,7 +495,7 @@ fn dockerfile_in_context(
 mod tests {
     use super::*;
     use crate::container::NamespaceKind;
-    use skillaudit_syntax::yaml::parse;
+    use skillaudit_syntax::tree::yaml::parse;
     use skillaudit_syntax::LineIndex;
 
     /// Parse JSON (without comments, so YAML reads it too) and normalise.

@@ -50,8 +50,8 @@
 //! the Dockerfile (and stage) that builds it.
 
 use skillaudit_syntax::shell::{self, Script};
-use skillaudit_syntax::yaml::embedded::scalar_map;
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::yaml::embedded::scalar_map;
+use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
 
 use crate::container::BuildCommand;
@@ -527,7 +527,7 @@ fn reanchor(c: &mut Container, via: Span) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use skillaudit_syntax::{yaml, LineIndex};
+    use skillaudit_syntax::{tree::yaml, LineIndex};
 
     fn parse(text: &str) -> Vec<Container> {
         let stream = yaml::parse(text);

@@ -77,7 +77,7 @@
 
 use std::collections::HashMap;
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{
@@ -150,7 +150,7 @@ pub fn is_helm_template(text: &str) -> bool {
     {
         return true;
     }
-    skillaudit_syntax::yaml::parse(text).error.is_some()
+    skillaudit_syntax::tree::yaml::parse(text).error.is_some()
 }
 
 /// The contents of the `{{ … }}` actions of a text, skipping YAML comments

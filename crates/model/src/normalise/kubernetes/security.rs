@@ -13,7 +13,7 @@
 //! the kubelet applies no profile then, unless it runs with
 //! `--seccomp-default` (opt-in, GA in Kubernetes 1.27).
 
-use skillaudit_syntax::yaml::NodeRef;
+use skillaudit_syntax::tree::NodeRef;
 
 use super::Pod;
 use crate::container::Container;

@@ -1,5 +1,5 @@
 use super::*;
-use skillaudit_syntax::yaml::parse;
+use skillaudit_syntax::tree::yaml::parse;
 use skillaudit_syntax::LineIndex;
 
 fn read(text: &str) -> Vec<Container> {
