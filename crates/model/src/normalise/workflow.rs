@@ -466,14 +466,12 @@ fn absorb(c: &mut Container, part: Container) {
         file: _,
         source: _,
         purpose: _,
-        pids_limit_settable: _,
         // Only Kubernetes sets it.
-        seccomp_unset: _,
+        kubernetes: _,
         definition: _,
         image,
         build,
         user,
-        run_as_non_root,
         privileged,
         mounts,
         cap_add,
@@ -493,7 +491,6 @@ fn absorb(c: &mut Container, part: Container) {
     c.image = image.or(c.image.take());
     c.build = build.or(c.build.take());
     c.user = user.or(c.user.take());
-    c.run_as_non_root = run_as_non_root.or(c.run_as_non_root.take());
     c.privileged = c.privileged.or(privileged);
     c.mounts.extend(mounts);
     c.cap_add.extend(cap_add);
