@@ -99,7 +99,7 @@ fn run(dir: &Path, flags: &[&str]) -> (i32, String, String) {
 fn assert_files_parse(dir: &Path) {
     for (path, text) in contents(dir) {
         let stream = if path.ends_with(".yml") || path.ends_with(".yaml") {
-            skillaudit_syntax::yaml::parse(&text)
+            skillaudit_syntax::tree::yaml::parse(&text)
         } else if path.ends_with(".json") {
             skillaudit_syntax::json::parse(&text)
         } else {

@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use regex::Regex;
 use serde_json::Value;
 use skillaudit_syntax::dockerignore::DockerIgnore;
-use skillaudit_syntax::yaml::{self, NodeRef, Stream};
+use skillaudit_syntax::tree::{yaml, NodeRef, Stream};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

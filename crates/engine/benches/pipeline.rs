@@ -16,7 +16,7 @@ use skillaudit_model::normalise::{
 use skillaudit_model::{link, FileId, FileKind, Project, SourceFile};
 use skillaudit_rules::registry;
 use skillaudit_rules::{ContainerCx, ImageCx};
-use skillaudit_syntax::{dockerfile, json, markdown, shell, yaml};
+use skillaudit_syntax::{dockerfile, json, markdown, shell, tree::yaml};
 
 const DOCKERFILE: &str = include_str!("inputs/Dockerfile");
 const COMPOSE: &str = include_str!("inputs/compose.yaml");

@@ -8,7 +8,7 @@
 //! above a finding and re-indentation; `line` is recorded for people only.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -62,21 +62,20 @@ impl Baseline {
     }
 
     /// Read a baseline file; the error says what is wrong, for a usage error.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let file: File = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{} is not a skillaudit baseline (written by --write-baseline): {e}",
-                path.display()
-            )
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let file: File = serde_json::from_str(&text).map_err(|source| BaselineError::Format {
+            path: path.to_path_buf(),
+            source,
         })?;
         if file.tool.name != "skillaudit" {
-            return Err(format!(
-                "{} is a baseline of `{}`, not of skillaudit",
-                path.display(),
-                file.tool.name
-            ));
+            return Err(BaselineError::Foreign {
+                path: path.to_path_buf(),
+                tool: file.tool.name,
+            });
         }
         Ok(Baseline::from_entries(&file.findings))
     }
@@ -97,9 +96,36 @@ pub fn render(version: &str, entries: &[Entry]) -> String {
 }
 
 /// Write a baseline file.
-pub fn write(path: &Path, version: &str, entries: &[Entry]) -> Result<(), String> {
-    std::fs::write(path, render(version, entries))
-        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+pub fn write(path: &Path, version: &str, entries: &[Entry]) -> Result<(), BaselineError> {
+    std::fs::write(path, render(version, entries)).map_err(|source| BaselineError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A baseline that cannot be read or written (a usage error).
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} is not a skillaudit baseline (written by --write-baseline): {source}",
+        .path.display()
+    )]
+    Format {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{} is a baseline of `{tool}`, not of skillaudit", .path.display())]
+    Foreign { path: PathBuf, tool: String },
+    #[error("cannot write baseline {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[cfg(test)]
@@ -121,10 +147,12 @@ mod tests {
         let b = Baseline::load(&path).expect("loaded");
         assert!(b.contains("ab") && !b.contains("cd") && b.len() == 1);
 
-        let missing = Baseline::load(&dir.path().join("nope.json")).expect_err("missing");
+        let missing = Baseline::load(&dir.path().join("nope.json"))
+            .expect_err("missing")
+            .to_string();
         assert!(missing.starts_with("cannot read baseline "), "{missing}");
         std::fs::write(&path, "{\"findings\": 3}").expect("write");
-        let invalid = Baseline::load(&path).expect_err("invalid");
+        let invalid = Baseline::load(&path).expect_err("invalid").to_string();
         assert!(
             invalid.contains("is not a skillaudit baseline"),
             "{invalid}"
@@ -136,6 +164,7 @@ mod tests {
         .expect("write");
         assert!(Baseline::load(&path)
             .expect_err("foreign")
+            .to_string()
             .contains("not of skillaudit"));
     }
 }

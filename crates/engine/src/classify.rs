@@ -15,8 +15,8 @@ use skillaudit_model::normalise::{
 };
 use skillaudit_model::{Container, FileId, FileKind, Format, Image};
 use skillaudit_syntax::code::Lang;
-use skillaudit_syntax::yaml::Stream;
-use skillaudit_syntax::{dockerfile, json, shell, toml, yaml, Span, SyntaxError};
+use skillaudit_syntax::tree::Stream;
+use skillaudit_syntax::{dockerfile, json, shell, toml, tree::yaml, Span, SyntaxError};
 
 use crate::candidate::{Candidate, NameKind};
 use crate::options::{Overlay, ScanOptions};

@@ -163,15 +163,36 @@ fn names_word(text: &str, word: &str) -> bool {
 }
 
 /// `skillaudit debug-code FILE`: the lowered model of one file as text.
-pub fn dump_file(path: &Path) -> Result<String, String> {
+pub fn dump_file(path: &Path) -> Result<String, DumpError> {
     let display = path.to_string_lossy();
-    let lang = Lang::from_path(&display)
-        .ok_or_else(|| format!("{display}: not a TypeScript, JavaScript, Python or Go file"))?;
-    let bytes = std::fs::read(path).map_err(|e| format!("{display}: {e}"))?;
+    let lang = Lang::from_path(&display).ok_or_else(|| DumpError::Language {
+        path: display.to_string(),
+    })?;
+    let bytes = std::fs::read(path).map_err(|source| DumpError::Read {
+        path: display.to_string(),
+        source,
+    })?;
     let text = String::from_utf8_lossy(&bytes);
-    let file =
-        lower_file(lang, &display, &text).map_err(|s| format!("{display}: {}", s.message()))?;
+    let file = lower_file(lang, &display, &text).map_err(|s| DumpError::Skipped {
+        path: display.to_string(),
+        message: s.message(),
+    })?;
     Ok(dump::dump(&file, &text))
+}
+
+/// Why [`dump_file`] has no model to show.
+#[derive(Debug, thiserror::Error)]
+pub enum DumpError {
+    #[error("{path}: not a TypeScript, JavaScript, Python or Go file")]
+    Language { path: String },
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The file is not lowered (too large, minified, unparsable …).
+    #[error("{path}: {message}")]
+    Skipped { path: String, message: String },
 }
 
 /// A lowered file as a unit of the code model; test files are recognised

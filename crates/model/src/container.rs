@@ -151,12 +151,8 @@ pub struct Container {
     pub build: Option<Build>,
     /// Runtime user (`user:`, `--user`, `runAsUser`).
     pub user: Option<Spanned<String>>,
-    /// False where a per-container process limit cannot be set (Kubernetes:
-    /// it is a kubelet setting).
-    pub pids_limit_settable: bool,
-    /// Kubernetes `runAsNonRoot`: `true` enforces a non-root user, an
-    /// explicit `false` allows root.
-    pub run_as_non_root: Option<Spanned<bool>>,
+    /// What only a Kubernetes workload has; `None` for every other source.
+    pub kubernetes: Option<KubernetesSettings>,
     /// `privileged: true` and the like; only set when enabled.
     pub privileged: Option<Origin>,
     pub mounts: Vec<Mount>,
@@ -164,12 +160,6 @@ pub struct Container {
     pub cap_drop: Vec<Spanned<String>>,
     /// Every security option as written (`no-new-privileges:true`, `seccomp=unconfined` …).
     pub security_opts: Vec<Spanned<String>>,
-    /// No seccomp profile is set where the runtime then applies none: a
-    /// Kubernetes container whose container and pod set neither
-    /// `seccompProfile` nor the legacy annotations runs `Unconfined` unless
-    /// the kubelet runs with `--seccomp-default`. Docker and Podman apply
-    /// their default profile, so it stays false for every other source.
-    pub seccomp_unset: bool,
     /// `no-new-privileges` (or `allowPrivilegeEscalation: false`) in effect.
     pub no_new_privileges: Option<Origin>,
     /// Namespace settings (`network_mode`, `pid`, `--net` …), host or not.
@@ -186,6 +176,19 @@ pub struct Container {
     /// script, an MCP config's `args`): where its words are, so that a fix
     /// can add or change flags. `None` for every other source.
     pub command_line: Option<CommandLine>,
+}
+
+/// The settings of a Kubernetes container that other sources do not have.
+#[derive(Clone, Debug, Default)]
+pub struct KubernetesSettings {
+    /// `runAsNonRoot`: `true` enforces a non-root user, an explicit `false`
+    /// allows root.
+    pub run_as_non_root: Option<Spanned<bool>>,
+    /// No seccomp profile is set, so the runtime applies none: a container
+    /// whose container and pod set neither `seccompProfile` nor the legacy
+    /// annotations runs `Unconfined` unless the kubelet runs with
+    /// `--seccomp-default`. (Docker and Podman apply their default profile.)
+    pub seccomp_unset: bool,
 }
 
 /// How the words of a command line are written.
@@ -208,6 +211,23 @@ pub struct CommandLine {
 }
 
 impl Container {
+    /// Can a per-container process limit be set? Not on Kubernetes, where
+    /// it is a kubelet setting.
+    pub fn pids_limit_settable(&self) -> bool {
+        self.kubernetes.is_none()
+    }
+
+    /// Is it known that no seccomp profile applies (see
+    /// [`KubernetesSettings::seccomp_unset`])?
+    pub fn seccomp_unset(&self) -> bool {
+        self.kubernetes.as_ref().is_some_and(|k| k.seccomp_unset)
+    }
+
+    /// Kubernetes `runAsNonRoot`, when written.
+    pub fn run_as_non_root(&self) -> Option<&Spanned<bool>> {
+        self.kubernetes.as_ref()?.run_as_non_root.as_ref()
+    }
+
     pub fn new(file: FileId, source: ContainerSource, definition: Span) -> Container {
         Container {
             file,
@@ -217,14 +237,12 @@ impl Container {
             image: None,
             build: None,
             user: None,
-            run_as_non_root: None,
-            pids_limit_settable: true,
+            kubernetes: None,
             privileged: None,
             mounts: Vec::new(),
             cap_add: Vec::new(),
             cap_drop: Vec::new(),
             security_opts: Vec::new(),
-            seccomp_unset: false,
             no_new_privileges: None,
             namespaces: Vec::new(),
             devices: Vec::new(),
@@ -247,13 +265,11 @@ impl Container {
             file: _,
             source: _,
             purpose: _,
-            pids_limit_settable: _,
-            seccomp_unset: _,
             definition: _,
             image,
             build,
             user,
-            run_as_non_root,
+            kubernetes,
             privileged,
             mounts,
             cap_add,
@@ -281,7 +297,10 @@ impl Container {
         {
             f(&mut s.origin);
         }
-        for s in run_as_non_root.iter_mut().chain(read_only.iter_mut()) {
+        let run_as_non_root = kubernetes
+            .iter_mut()
+            .flat_map(|k| k.run_as_non_root.iter_mut());
+        for s in run_as_non_root.chain(read_only.iter_mut()) {
             f(&mut s.origin);
         }
         for o in [

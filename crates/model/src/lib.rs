@@ -21,8 +21,8 @@ pub mod remedy;
 pub mod settings;
 
 pub use container::{
-    ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace,
-    NamespaceKind, PortMapping, Purpose,
+    ArgSyntax, CommandLine, Container, ContainerSource, EnvEntry, KubernetesSettings, Mount,
+    MountKind, Namespace, NamespaceKind, PortMapping, Purpose,
 };
 pub use file::{FileId, FileKind, Format};
 pub use image::{Image, Stage};

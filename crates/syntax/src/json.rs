@@ -1,6 +1,6 @@
-//! JSON with comments and trailing commas (JSONC), as a [`crate::yaml::Stream`]
+//! JSON with comments and trailing commas (JSONC), as a [`crate::tree::Stream`]
 //! of one document, so every normaliser reads JSON, YAML and TOML through the
-//! same [`crate::yaml::NodeRef`] API with byte spans.
+//! same [`crate::tree::NodeRef`] API with byte spans.
 //!
 //! Built on `jsonc-parser`'s AST, which carries byte ranges on every node.
 //!
@@ -16,7 +16,7 @@
 //!   "a string", so `is_null`/`as_bool` never fire on `"null"` or `"true"`.
 //! * Numbers, `true`, `false` and `null` are [`ScalarStyle::Plain`] scalars
 //!   holding their literal source text (`1e3`, `0x1F`, `null`), which is what
-//!   [`crate::yaml::NodeRef::is_null`] and `as_bool` expect.
+//!   [`crate::tree::NodeRef::is_null`] and `as_bool` expect.
 //! * The parser is lenient the way editors are: comments, trailing commas,
 //!   missing commas, unquoted keys, single-quoted strings, hex numbers.
 //! * On a syntax error, `error` is set and **no document** is returned
@@ -36,7 +36,7 @@ use jsonc_parser::{
     parse_to_ast, CollectOptions, CommentCollectionStrategy, ParseOptions, ParseStringErrorKind,
 };
 
-use crate::yaml::{Document, Node, NodeId, NodeKind, ScalarStyle, Stream};
+use crate::tree::{Document, Node, NodeId, NodeKind, ScalarStyle, Stream};
 use crate::{Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects accepted. Real configuration files
@@ -292,7 +292,7 @@ fn depth_error(body: &str, base: usize) -> Option<SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::NodeRef;
+    use crate::tree::NodeRef;
     use crate::LineIndex;
 
     const VSCODE: &str = r#"{

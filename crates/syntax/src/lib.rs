@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod shell;
 pub mod source;
 pub mod toml;
-pub mod yaml;
+pub mod tree;
 
 pub use source::{LineIndex, OffsetMap, Span};
 

@@ -1,4 +1,4 @@
-//! TOML as a [`crate::yaml::Stream`] of one document with byte spans (for
+//! TOML as a [`crate::tree::Stream`] of one document with byte spans (for
 //! Codex's `config.toml`), built from `toml_edit`'s span-keeping parse.
 //!
 //! # Conventions
@@ -27,7 +27,7 @@
 
 use toml_edit::{Array, ArrayOfTables, InlineTable, Item, Key, Table, Value};
 
-use crate::yaml::{Document, Node, NodeId, NodeKind, ScalarStyle, Stream};
+use crate::tree::{Document, Node, NodeId, NodeKind, ScalarStyle, Stream};
 use crate::{Span, SyntaxError};
 
 /// Our own guard on recursion, in case `toml_edit` ever stops limiting depth.
@@ -343,7 +343,7 @@ fn comments(text: &str) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::NodeRef;
+    use crate::tree::NodeRef;
     use crate::LineIndex;
 
     const CODEX: &str = r#"[mcp_servers.github]

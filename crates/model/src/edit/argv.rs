@@ -45,19 +45,57 @@ pub fn edits(
     if !run_ok {
         return None;
     }
-    let has_flag = |names: &[&str]| {
-        cl.args.iter().any(|a| {
-            names.iter().any(|n| {
-                a.value == *n || a.value.strip_prefix(n).is_some_and(|r| r.starts_with('='))
-            })
-        })
-    };
     let words = Words {
         file,
         text,
         syntax: cl.syntax,
     };
-    let flags: Vec<&str> = match remedy {
+    match remedy {
+        Remedy::NoNewPrivileges
+        | Remedy::DropAllCapabilities
+        | Remedy::ReadOnlyRoot
+        | Remedy::ResourceLimits
+        | Remedy::PidsLimit => {
+            let flags = new_flags(c, cl, remedy)?;
+            Some(vec![words.insert_after_run(run, &flags)?])
+        }
+        Remedy::BindReadOnly { mount } => bind_read_only(&words, c, cl, *mount).map(|e| vec![e]),
+        Remedy::PublishOnLoopback { port } => {
+            let p = c.ports.get(*port)?;
+            if p.origin.anchor.is_some() {
+                return None;
+            }
+            let (_, value) = words.value_at(&cl.args, p.origin.span)?;
+            loopback_edit(file, &value.spec, value.end - value.spec.len()).map(|e| vec![e])
+        }
+        Remedy::RemovePrivileged => {
+            let origin = c.privileged?;
+            if origin.anchor.is_some() {
+                return None;
+            }
+            let word = cl.args.iter().find(|a| {
+                a.origin.span == origin.span
+                    && matches!(a.value.as_str(), "--privileged" | "--privileged=true")
+            })?;
+            words.remove(word).map(|e| vec![e])
+        }
+        Remedy::SetUser { .. } => None,
+    }
+}
+
+/// Is one of these flags already written (`--flag` or `--flag=value`)?
+fn has_flag(cl: &CommandLine, names: &[&str]) -> bool {
+    cl.args.iter().any(|a| {
+        names
+            .iter()
+            .any(|n| a.value == *n || a.value.strip_prefix(n).is_some_and(|r| r.starts_with('=')))
+    })
+}
+
+/// The flags a remedy adds after `run`; `None` when a flag already written
+/// says otherwise (the fix stays manual) or the remedy adds no flag.
+fn new_flags(c: &Container, cl: &CommandLine, remedy: &Remedy) -> Option<Vec<&'static str>> {
+    let flags = match remedy {
         Remedy::NoNewPrivileges => {
             if c.security_opts.iter().any(|o| {
                 runtime::classify_security_opt(&o.value) == SecurityOpt::NoNewPrivileges(false)
@@ -68,7 +106,7 @@ pub fn edits(
         }
         Remedy::DropAllCapabilities => vec!["--cap-drop", "ALL"],
         Remedy::ReadOnlyRoot => {
-            if has_flag(&["--read-only"]) {
+            if has_flag(cl, &["--read-only"]) {
                 return None;
             }
             let mut f = vec!["--read-only"];
@@ -84,13 +122,13 @@ pub fn edits(
         Remedy::ResourceLimits => {
             let mut f = Vec::new();
             if c.memory_limit.is_none() {
-                if has_flag(&["--memory", "-m"]) {
+                if has_flag(cl, &["--memory", "-m"]) {
                     return None;
                 }
                 f.extend(["--memory", MEMORY_LIMIT]);
             }
             if c.cpu_limit.is_none() {
-                if has_flag(&["--cpus", "--cpu-quota", "--cpuset-cpus"]) {
+                if has_flag(cl, &["--cpus", "--cpu-quota", "--cpuset-cpus"]) {
                     return None;
                 }
                 f.extend(["--cpus", CPU_LIMIT]);
@@ -98,56 +136,44 @@ pub fn edits(
             f
         }
         Remedy::PidsLimit => {
-            if has_flag(&["--pids-limit"]) {
+            if has_flag(cl, &["--pids-limit"]) {
                 return None;
             }
             vec!["--pids-limit", PIDS_LIMIT]
         }
-        Remedy::BindReadOnly { mount } => {
-            let m = c.mounts.get(*mount)?;
-            if m.kind != MountKind::Bind || m.origin.anchor.is_some() {
-                return None;
-            }
-            let (i, value) = words.value_at(&cl.args, m.origin.span)?;
-            let flag_word = if value.inline {
-                &cl.args[i].value
-            } else {
-                &cl.args.get(i.checked_sub(1)?)?.value
-            };
-            let suffix = if flag_word == "--mount" || flag_word.starts_with("--mount=") {
-                ",readonly"
-            } else if matches!(flag_word.as_str(), "-v" | "--volume")
-                || flag_word.starts_with("--volume=")
-                || flag_word.starts_with("-v")
-            {
-                runtime::read_only_volume_suffix(&value.spec)
-            } else {
-                return None;
-            };
-            return Some(vec![TextEdit::insert(file.id, value.end, suffix)]);
-        }
-        Remedy::PublishOnLoopback { port } => {
-            let p = c.ports.get(*port)?;
-            if p.origin.anchor.is_some() {
-                return None;
-            }
-            let (_, value) = words.value_at(&cl.args, p.origin.span)?;
-            return loopback_edit(file, &value.spec, value.end - value.spec.len()).map(|e| vec![e]);
-        }
-        Remedy::RemovePrivileged => {
-            let origin = c.privileged?;
-            if origin.anchor.is_some() {
-                return None;
-            }
-            let word = cl.args.iter().find(|a| {
-                a.origin.span == origin.span
-                    && matches!(a.value.as_str(), "--privileged" | "--privileged=true")
-            })?;
-            return words.remove(word).map(|e| vec![e]);
-        }
-        Remedy::SetUser { .. } => return None,
+        _ => return None,
     };
-    Some(vec![words.insert_after_run(run, &flags)?])
+    Some(flags)
+}
+
+/// `:ro` (or `,readonly`) at the end of a bind mount's value.
+fn bind_read_only(
+    words: &Words<'_>,
+    c: &Container,
+    cl: &CommandLine,
+    mount: usize,
+) -> Option<TextEdit> {
+    let m = c.mounts.get(mount)?;
+    if m.kind != MountKind::Bind || m.origin.anchor.is_some() {
+        return None;
+    }
+    let (i, value) = words.value_at(&cl.args, m.origin.span)?;
+    let flag_word = if value.inline {
+        &cl.args[i].value
+    } else {
+        &cl.args.get(i.checked_sub(1)?)?.value
+    };
+    let suffix = if flag_word == "--mount" || flag_word.starts_with("--mount=") {
+        ",readonly"
+    } else if matches!(flag_word.as_str(), "-v" | "--volume")
+        || flag_word.starts_with("--volume=")
+        || flag_word.starts_with("-v")
+    {
+        runtime::read_only_volume_suffix(&value.spec)
+    } else {
+        return None;
+    };
+    Some(TextEdit::insert(words.file.id, value.end, suffix))
 }
 
 struct Words<'a> {

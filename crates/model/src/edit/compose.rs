@@ -27,7 +27,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use skillaudit_syntax::yaml::{Document, NodeId, NodeKind, NodeRef, ScalarStyle, Stream};
+use skillaudit_syntax::tree::{Document, NodeId, NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
 
 use super::{line_end, line_prefix, line_start, newline, next_line_start};
@@ -169,21 +169,7 @@ pub fn edits(
         return None;
     }
     match remedy {
-        Remedy::NoNewPrivileges => {
-            // A `no-new-privileges:false` item is switched on, not contradicted.
-            if let Some((_, list)) = cx.own(body, "security_opt") {
-                let items = cx.items(list)?;
-                for item in items {
-                    let value = cx.scalar(item)?;
-                    if runtime::classify_security_opt(value) == SecurityOpt::NoNewPrivileges(false)
-                    {
-                        return Some(vec![cx.replace_scalar(item, "no-new-privileges:true")?]);
-                    }
-                }
-            }
-            cx.add_to_list(body, "security_opt", "no-new-privileges:true")
-                .map(|e| vec![e])
-        }
+        Remedy::NoNewPrivileges => no_new_privileges(&cx, body),
         Remedy::DropAllCapabilities => cx.add_to_list(body, "cap_drop", "ALL").map(|e| vec![e]),
         Remedy::ReadOnlyRoot => {
             let mut out = vec![cx.set_scalar(body, "read_only", "true")?];
@@ -196,78 +182,110 @@ pub fn edits(
             }
             Some(out)
         }
-        Remedy::ResourceLimits => {
-            let mut want = Vec::new();
-            match cx.limits(body) {
-                Some(limits) => {
-                    if c.memory_limit.is_none() {
-                        want.push(("memory", MEMORY_LIMIT.to_ascii_uppercase()));
-                    }
-                    if c.cpu_limit.is_none() {
-                        want.push(("cpus", format!("\"{CPU_LIMIT}\"")));
-                    }
-                    cx.set_scalars(limits, &want)
-                }
-                None => {
-                    if c.memory_limit.is_none() {
-                        want.push(("mem_limit", MEMORY_LIMIT.to_string()));
-                    }
-                    if c.cpu_limit.is_none() {
-                        want.push(("cpus", CPU_LIMIT.to_string()));
-                    }
-                    cx.set_scalars(body, &want)
-                }
-            }
-        }
+        Remedy::ResourceLimits => resource_limits(&cx, body, c),
         Remedy::PidsLimit => match cx.limits(body) {
             Some(limits) => cx.set_scalars(limits, &[("pids", PIDS_LIMIT.to_string())]),
             None => cx.set_scalars(body, &[("pids_limit", PIDS_LIMIT.to_string())]),
         },
-        Remedy::BindReadOnly { mount } => {
-            let m = c.mounts.get(*mount)?;
-            if m.kind != MountKind::Bind || m.origin.anchor.is_some() {
-                return None;
-            }
-            let item = cx.own_item(body, "volumes", m.origin.span)?;
-            if let Some(spec) = cx.scalar(item) {
-                let at = cx.scalar_value_end(item)?;
-                return Some(vec![TextEdit::insert(
-                    file.id,
-                    at,
-                    runtime::read_only_volume_suffix(spec),
-                )]);
-            }
-            cx.set_scalars(item, &[("read_only", "true".into())])
-        }
-        Remedy::PublishOnLoopback { port } => {
-            let p = c.ports.get(*port)?;
-            if p.origin.anchor.is_some() {
-                return None;
-            }
-            let item = cx.own_item(body, "ports", p.origin.span)?;
-            if let Some(spec) = cx.scalar(item) {
-                let start = cx.scalar_value_start(item)?;
-                return loopback_edit(file, spec, start).map(|e| vec![e]);
-            }
-            match cx.own(item, "host_ip") {
-                Some((_, ip)) => {
-                    let ip_text = cx
-                        .scalar(ip)?
-                        .trim()
-                        .trim_start_matches('[')
-                        .trim_end_matches(']');
-                    let new = if ip_text.contains(':') {
-                        "\"::1\""
-                    } else {
-                        "127.0.0.1"
-                    };
-                    Some(vec![TextEdit::replace(file.id, cx.span(ip), new)])
-                }
-                None => cx.set_scalars(item, &[("host_ip", "127.0.0.1".into())]),
-            }
-        }
+        Remedy::BindReadOnly { mount } => bind_read_only(&cx, body, c, *mount),
+        Remedy::PublishOnLoopback { port } => publish_on_loopback(&cx, body, c, *port),
         Remedy::RemovePrivileged => cx.remove_entry(body, "privileged").map(|e| vec![e]),
         Remedy::SetUser { .. } => None,
+    }
+}
+
+/// `no-new-privileges:true` in `security_opt`: a `no-new-privileges:false`
+/// item is switched on, not contradicted.
+fn no_new_privileges(cx: &Cx<'_>, body: NodeId) -> Option<Vec<TextEdit>> {
+    if let Some((_, list)) = cx.own(body, "security_opt") {
+        let items = cx.items(list)?;
+        for item in items {
+            let value = cx.scalar(item)?;
+            if runtime::classify_security_opt(value) == SecurityOpt::NoNewPrivileges(false) {
+                return Some(vec![cx.replace_scalar(item, "no-new-privileges:true")?]);
+            }
+        }
+    }
+    cx.add_to_list(body, "security_opt", "no-new-privileges:true")
+        .map(|e| vec![e])
+}
+
+/// The missing memory and CPU limits, under `deploy.resources.limits` when
+/// the service has one, as the service's own keys otherwise.
+fn resource_limits(cx: &Cx<'_>, body: NodeId, c: &Container) -> Option<Vec<TextEdit>> {
+    let mut want = Vec::new();
+    match cx.limits(body) {
+        Some(limits) => {
+            if c.memory_limit.is_none() {
+                want.push(("memory", MEMORY_LIMIT.to_ascii_uppercase()));
+            }
+            if c.cpu_limit.is_none() {
+                want.push(("cpus", format!("\"{CPU_LIMIT}\"")));
+            }
+            cx.set_scalars(limits, &want)
+        }
+        None => {
+            if c.memory_limit.is_none() {
+                want.push(("mem_limit", MEMORY_LIMIT.to_string()));
+            }
+            if c.cpu_limit.is_none() {
+                want.push(("cpus", CPU_LIMIT.to_string()));
+            }
+            cx.set_scalars(body, &want)
+        }
+    }
+}
+
+/// `:ro` on a short-syntax volume, `read_only: true` on a long one.
+fn bind_read_only(cx: &Cx<'_>, body: NodeId, c: &Container, mount: usize) -> Option<Vec<TextEdit>> {
+    let m = c.mounts.get(mount)?;
+    if m.kind != MountKind::Bind || m.origin.anchor.is_some() {
+        return None;
+    }
+    let item = cx.own_item(body, "volumes", m.origin.span)?;
+    if let Some(spec) = cx.scalar(item) {
+        let at = cx.scalar_value_end(item)?;
+        return Some(vec![TextEdit::insert(
+            cx.file.id,
+            at,
+            runtime::read_only_volume_suffix(spec),
+        )]);
+    }
+    cx.set_scalars(item, &[("read_only", "true".into())])
+}
+
+/// A published port bound to the loopback address: in a short-syntax
+/// spec, or as the long syntax's `host_ip`.
+fn publish_on_loopback(
+    cx: &Cx<'_>,
+    body: NodeId,
+    c: &Container,
+    port: usize,
+) -> Option<Vec<TextEdit>> {
+    let p = c.ports.get(port)?;
+    if p.origin.anchor.is_some() {
+        return None;
+    }
+    let item = cx.own_item(body, "ports", p.origin.span)?;
+    if let Some(spec) = cx.scalar(item) {
+        let start = cx.scalar_value_start(item)?;
+        return loopback_edit(cx.file, spec, start).map(|e| vec![e]);
+    }
+    match cx.own(item, "host_ip") {
+        Some((_, ip)) => {
+            let ip_text = cx
+                .scalar(ip)?
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']');
+            let new = if ip_text.contains(':') {
+                "\"::1\""
+            } else {
+                "127.0.0.1"
+            };
+            Some(vec![TextEdit::replace(cx.file.id, cx.span(ip), new)])
+        }
+        None => cx.set_scalars(item, &[("host_ip", "127.0.0.1".into())]),
     }
 }
 
@@ -694,7 +712,7 @@ mod tests {
     use crate::remedy::apply;
 
     fn fix(text: &str, remedy: Remedy) -> Option<String> {
-        let stream = skillaudit_syntax::yaml::parse(text);
+        let stream = skillaudit_syntax::tree::yaml::parse(text);
         assert!(stream.error.is_none());
         let file = SourceFile::new(
             FileId(0),
@@ -710,7 +728,7 @@ mod tests {
         let services = Services::new(&file, &stream);
         let edits = edits(&file, &stream, &services, name, c, &remedy)?;
         let out = apply(text, &edits.iter().collect::<Vec<_>>())?;
-        let again = skillaudit_syntax::yaml::parse(&out);
+        let again = skillaudit_syntax::tree::yaml::parse(&out);
         assert!(
             again.error.is_none() && again.duplicate_keys.is_empty(),
             "{out}"

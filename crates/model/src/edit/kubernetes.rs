@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 
-use skillaudit_syntax::yaml::{NodeId, NodeKind, Stream};
+use skillaudit_syntax::tree::{NodeId, NodeKind, Stream};
 use skillaudit_syntax::Span;
 
 use super::compose::{Cx, Value};
@@ -170,7 +170,7 @@ mod tests {
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: server\n      image: mcp/s:1.0\n      securityContext:\n        privileged: true\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: mcp/w:1.0\n";
 
     fn fix(index: usize, remedy: Remedy) -> Option<String> {
-        let stream = skillaudit_syntax::yaml::parse(POD);
+        let stream = skillaudit_syntax::tree::yaml::parse(POD);
         let file = SourceFile::new(
             FileId(0),
             "k.yaml".into(),
@@ -187,7 +187,7 @@ mod tests {
             &remedy,
         )?;
         let out = apply(POD, &e.iter().collect::<Vec<_>>())?;
-        let again = skillaudit_syntax::yaml::parse(&out);
+        let again = skillaudit_syntax::tree::yaml::parse(&out);
         assert!(
             again.error.is_none() && again.duplicate_keys.is_empty(),
             "{out}"

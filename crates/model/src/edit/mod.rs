@@ -19,7 +19,7 @@ pub mod kubernetes;
 
 use std::collections::HashMap;
 
-use skillaudit_syntax::yaml::{self, Stream};
+use skillaudit_syntax::tree::{yaml, Stream};
 
 use crate::container::ContainerSource;
 use crate::file::{FileId, FileKind};

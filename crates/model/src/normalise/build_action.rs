@@ -10,7 +10,7 @@
 //! an expression — which pushes on some events — counts as pushing) and
 //! `outputs` (`type=registry` pushes too).
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 
 use crate::container::BuildCommand;
 use crate::container::Purpose;
@@ -84,7 +84,7 @@ fn build(step: NodeRef<'_>) -> Option<BuildCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use skillaudit_syntax::yaml;
+    use skillaudit_syntax::tree::yaml;
 
     #[test]
     fn build_push_action_steps() {

@@ -6,7 +6,7 @@
 //! within the file, merge keys and aliases (through the YAML layer), and
 //! compose's `!reset` (the value is dropped) / `!override` tags.
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{

@@ -57,7 +57,7 @@
 //!   privileged; `docker-outside-of-docker` (formerly `docker-from-docker`)
 //!   bind-mounts `/var/run/docker.sock`. Both point at the feature's entry.
 
-use skillaudit_syntax::yaml::{NodeKind, NodeRef, ScalarStyle, Stream};
+use skillaudit_syntax::tree::{NodeKind, NodeRef, ScalarStyle, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{
@@ -140,95 +140,149 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
 
     let compose = top.entry("dockerComposeFile");
     let build = Fields::of(top.get("build"), &mut budget);
-    // The Dockerfile, if this is a Dockerfile configuration: (path, where
-    // the build is said, the key naming it).
+    // The Dockerfile, if this is a Dockerfile configuration.
     let dockerfile = if compose.is_some() {
         None
-    } else if let (Some(df), Some((key, value))) = (build.str("dockerfile"), top.entry("build")) {
-        Some((df, origin(value), key))
     } else {
-        top.entry("dockerFile")
-            .and_then(|(k, v)| text(v).map(|df| (df, entry_origin(k, v), k)))
+        dockerfile_of(&top, &build)
     };
 
     let definition_key = match (&compose, &dockerfile) {
         (Some((k, _)), _) => top.entry("service").map_or(*k, |(s, _)| s),
-        (None, Some((_, _, k))) => *k,
+        (None, Some(df)) => df.key,
         (None, None) => top.entry("image").map_or(first_key, |(k, _)| k),
     };
     let definition: Span = definition_key.report_span();
     let mut c = Container::new(file, ContainerSource::Devcontainer, definition);
 
     if compose.is_none() {
-        match dockerfile {
-            Some((df, build_origin, _)) => {
-                let context = build
-                    .str("context")
-                    .or_else(|| top.str("context"))
-                    .unwrap_or_else(|| ".".to_string());
-                let target = build
-                    .entry("target")
-                    .and_then(|(k, v)| text(v).map(|name| Spanned::new(name, entry_origin(k, v))));
-                c.build = dockerfile_in_context(dir, &context, &df).map(|dockerfile| Build {
-                    context,
-                    dockerfile: Some(dockerfile),
-                    target,
-                    origin: build_origin,
-                });
-            }
-            None => {
-                c.image = top
-                    .get("image")
-                    .and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))))
-            }
+        own_container(&mut c, dir, &top, &build, dockerfile, &mut budget);
+    }
+    mounts(&mut c, &top, &mut budget);
+    env(&mut c, &top, &mut budget);
+    user(&mut c, &top);
+    if compose.is_none() {
+        if let Some(list) = top.get("runArgs") {
+            run_args(&mut c, file, list, &mut budget);
         }
-        if let Some(ports) = top.get("appPort") {
-            app_ports(&mut c, ports, &mut budget);
+    }
+    privileges(&mut c, &top, &mut budget);
+    features(&mut c, &Fields::of(top.get("features"), &mut budget));
+    vec![c]
+}
+
+/// The Dockerfile of a Dockerfile configuration.
+struct DockerfileRef<'a> {
+    /// The path as written.
+    path: String,
+    /// Where the build is said.
+    origin: Origin,
+    /// The key naming it.
+    key: NodeRef<'a>,
+}
+
+fn dockerfile_of<'a>(top: &Fields<'a>, build: &Fields<'a>) -> Option<DockerfileRef<'a>> {
+    if let (Some(path), Some((key, value))) = (build.str("dockerfile"), top.entry("build")) {
+        Some(DockerfileRef {
+            path,
+            origin: origin(value),
+            key,
+        })
+    } else {
+        top.entry("dockerFile").and_then(|(k, v)| {
+            text(v).map(|path| DockerfileRef {
+                path,
+                origin: entry_origin(k, v),
+                key: k,
+            })
+        })
+    }
+}
+
+/// What only a container of its own (not a compose service) has: its
+/// build or image, `appPort` and `workspaceMount`.
+fn own_container(
+    c: &mut Container,
+    dir: Option<&[String]>,
+    top: &Fields<'_>,
+    build: &Fields<'_>,
+    dockerfile: Option<DockerfileRef<'_>>,
+    budget: &mut Budget,
+) {
+    match dockerfile {
+        Some(df) => {
+            let context = build
+                .str("context")
+                .or_else(|| top.str("context"))
+                .unwrap_or_else(|| ".".to_string());
+            let target = build
+                .entry("target")
+                .and_then(|(k, v)| text(v).map(|name| Spanned::new(name, entry_origin(k, v))));
+            c.build = dockerfile_in_context(dir, &context, &df.path).map(|dockerfile| Build {
+                context,
+                dockerfile: Some(dockerfile),
+                target,
+                origin: df.origin,
+            });
         }
-        if let Some((_, m)) = top.entry("workspaceMount") {
-            if let Some(spec) = text(m) {
-                let own_folder = spec.split(',').any(|p| {
-                    let p = p.trim();
-                    let source = p.strip_prefix("source=").or_else(|| p.strip_prefix("src="));
-                    source.map(str::trim).is_some_and(|s| {
-                        s == "${localWorkspaceFolder}"
-                            || (s.starts_with("${localWorkspaceFolder}/") && !s.contains(".."))
-                    })
-                });
-                if !own_folder && !spec.trim().is_empty() {
-                    c.mounts.extend(mount_arg(file, spec, origin(m)));
-                }
+        None => {
+            c.image = top
+                .get("image")
+                .and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))))
+        }
+    }
+    if let Some(ports) = top.get("appPort") {
+        app_ports(c, ports, budget);
+    }
+    if let Some((_, m)) = top.entry("workspaceMount") {
+        if let Some(spec) = text(m) {
+            let own_folder = spec.split(',').any(|p| {
+                let p = p.trim();
+                let source = p.strip_prefix("source=").or_else(|| p.strip_prefix("src="));
+                source.map(str::trim).is_some_and(|s| {
+                    s == "${localWorkspaceFolder}"
+                        || (s.starts_with("${localWorkspaceFolder}/") && !s.contains(".."))
+                })
+            });
+            if !own_folder && !spec.trim().is_empty() {
+                c.mounts.extend(mount_arg(c.file, spec, origin(m)));
             }
         }
     }
+}
 
-    // `mounts`, in docker's `--mount` syntax either way.
-    if let Some(list) = top.get("mounts") {
-        for item in items(Some(list), &mut budget) {
-            let o = item_origin(list, item);
-            let spec = match text(item) {
-                Some(s) => s,
-                None if item.is_mapping() => {
-                    let m = Fields::of(Some(item), &mut budget);
-                    let source = m
-                        .str("source")
-                        .filter(|s| !s.is_empty())
-                        .map(|s| format!("src={s},"))
-                        .unwrap_or_default();
-                    format!(
-                        "type={},{source}dst={}",
-                        m.str("type").unwrap_or_default(),
-                        m.str("target").unwrap_or_default()
-                    )
-                }
-                None => continue,
-            };
-            c.mounts.extend(mount_arg(file, spec, o));
-        }
+/// `mounts`, in docker's `--mount` syntax either way.
+fn mounts(c: &mut Container, top: &Fields<'_>, budget: &mut Budget) {
+    let Some(list) = top.get("mounts") else {
+        return;
+    };
+    for item in items(Some(list), budget) {
+        let o = item_origin(list, item);
+        let spec = match text(item) {
+            Some(s) => s,
+            None if item.is_mapping() => {
+                let m = Fields::of(Some(item), budget);
+                let source = m
+                    .str("source")
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("src={s},"))
+                    .unwrap_or_default();
+                format!(
+                    "type={},{source}dst={}",
+                    m.str("type").unwrap_or_default(),
+                    m.str("target").unwrap_or_default()
+                )
+            }
+            None => continue,
+        };
+        c.mounts.extend(mount_arg(c.file, spec, o));
     }
+}
 
+/// `containerEnv` and `remoteEnv`.
+fn env(c: &mut Container, top: &Fields<'_>, budget: &mut Budget) {
     for key in ["containerEnv", "remoteEnv"] {
-        let env = Fields::of(top.get(key), &mut budget);
+        let env = Fields::of(top.get(key), budget);
         for &(k, v) in env.all() {
             let Some(name) = k.as_str() else { continue };
             if v.is_null() {
@@ -242,7 +296,10 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
             });
         }
     }
+}
 
+/// `containerUser`, else a root `remoteUser`.
+fn user(c: &mut Container, top: &Fields<'_>) {
     match top.entry("containerUser") {
         Some((k, v)) => c.user = text(v).map(|u| Spanned::new(u, entry_origin(k, v))),
         None => {
@@ -253,27 +310,24 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
             }
         }
     }
+}
 
-    if compose.is_none() {
-        if let Some(list) = top.get("runArgs") {
-            run_args(&mut c, file, list, &mut budget);
-        }
-    }
-
+/// `privileged`, `capAdd` and `securityOpt`.
+fn privileges(c: &mut Container, top: &Fields<'_>, budget: &mut Budget) {
     if let Some((k, v)) = top.entry("privileged") {
         if v.as_bool() == Some(true) {
             c.privileged = c.privileged.or(Some(entry_origin(k, v)));
         }
     }
     if let Some(list) = top.get("capAdd") {
-        for cap in items(Some(list), &mut budget) {
+        for cap in items(Some(list), budget) {
             if let Some(name) = text(cap) {
                 c.cap_add.push(Spanned::new(name, item_origin(list, cap)));
             }
         }
     }
     if let Some(list) = top.get("securityOpt") {
-        for opt in items(Some(list), &mut budget) {
+        for opt in items(Some(list), budget) {
             if let Some(value) = text(opt) {
                 let o = item_origin(list, opt);
                 if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(&value) {
@@ -283,9 +337,6 @@ fn read(file: FileId, dir: Option<&[String]>, stream: &Stream) -> Vec<Container>
             }
         }
     }
-
-    features(&mut c, &Fields::of(top.get("features"), &mut budget));
-    vec![c]
 }
 
 /// `appPort`: a number, a string, or a list of them.
@@ -495,7 +546,7 @@ fn dockerfile_in_context(
 mod tests {
     use super::*;
     use crate::container::NamespaceKind;
-    use skillaudit_syntax::yaml::parse;
+    use skillaudit_syntax::tree::yaml::parse;
     use skillaudit_syntax::LineIndex;
 
     /// Parse JSON (without comments, so YAML reads it too) and normalise.

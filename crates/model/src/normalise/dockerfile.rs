@@ -23,161 +23,171 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 /// Build the Image of a parsed Dockerfile.
 pub fn image(file: FileId, df: &Dockerfile) -> Image {
-    let mut globals: HashMap<String, Option<String>> = HashMap::new();
-    let mut stages: Vec<Stage> = Vec::new();
-    let mut preamble: Vec<Instr> = Vec::new();
-    // Per stage: variables in scope.
-    let mut env_by_stage: Vec<HashMap<String, String>> = Vec::new();
-    let mut args: HashMap<String, Option<String>> = HashMap::new();
-    let escape = df.escape;
-
+    let mut builder = Builder {
+        escape: df.escape,
+        globals: HashMap::new(),
+        stages: Vec::new(),
+        preamble: Vec::new(),
+        env_by_stage: Vec::new(),
+        args: HashMap::new(),
+    };
     for ins in &df.instructions {
+        builder.instruction(ins);
+    }
+    Image {
+        file,
+        purpose: Default::default(),
+        preamble: builder.preamble,
+        stages: builder.stages,
+    }
+}
+
+/// The Image being built, one instruction at a time.
+struct Builder {
+    escape: char,
+    /// ARGs declared before the first FROM (usable in FROM lines).
+    globals: HashMap<String, Option<String>>,
+    stages: Vec<Stage>,
+    preamble: Vec<Instr>,
+    /// Per stage: variables in scope.
+    env_by_stage: Vec<HashMap<String, String>>,
+    /// ARGs of the current stage.
+    args: HashMap<String, Option<String>>,
+}
+
+impl Builder {
+    fn instruction(&mut self, ins: &Instruction) {
         if ins.is("FROM") {
-            let words = ins.words();
-            let Some(image_word) = words.first() else {
-                continue;
-            };
-            let lookup = |name: &str| globals.get(name).cloned().flatten();
-            let expanded = dockerfile::expand(&image_word.value, escape, &lookup);
-            let name = match (words.get(1), words.get(2)) {
-                (Some(kw), Some(n)) if kw.value.eq_ignore_ascii_case("as") => {
-                    Some(n.value.to_ascii_lowercase())
-                }
-                _ => None,
-            };
-            let lowered = expanded.value.to_ascii_lowercase();
-            let base = if let Some(i) = stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(lowered.as_str()))
-            {
-                Base::Stage(i)
-            } else if lowered == "scratch" {
-                Base::Scratch
-            } else {
-                Base::Image(ImageRef::parse(&expanded.value))
-            };
-            let env = match base {
-                Base::Stage(i) => env_by_stage[i].clone(),
-                _ => HashMap::new(),
-            };
-            env_by_stage.push(env);
-            args.clear();
-            stages.push(Stage {
-                index: stages.len(),
-                name,
-                from_span: ins.span,
-                from_resolved: !expanded.unresolved,
-                from: Spanned::new(expanded.value, image_word.span),
-                base,
-                instructions: Vec::new(),
-            });
-            continue;
+            self.from(ins);
+            return;
         }
-        let Some(stage) = stages.last_mut() else {
+        if self.stages.is_empty() {
             // Before the first FROM only ARG is allowed (the parser reports the rest).
             if ins.is("ARG") {
-                let mut vars = Vec::new();
-                for kv in ins.key_values() {
-                    globals.insert(
-                        kv.key.value.clone(),
-                        kv.value.as_ref().map(|v| v.value.clone()),
-                    );
-                    vars.push(Var {
-                        key: kv.key.value,
-                        value: kv.value.map(|v| v.value),
-                        span: kv.span,
-                    });
-                }
-                preamble.push(Instr {
-                    keyword: ins.keyword.clone(),
-                    span: ins.span,
-                    kind: InstrKind::Arg(vars),
-                });
+                self.global_arg(ins);
             }
-            continue;
+            return;
+        }
+        let Some(env) = self.env_by_stage.last_mut() else {
+            return;
         };
-        let env = env_by_stage.last_mut().expect("one env per stage");
-        let kind = match ins.keyword.as_str() {
-            "ARG" => {
-                let mut vars = Vec::new();
-                for kv in ins.key_values() {
-                    let value = match &kv.value {
-                        Some(v) => {
-                            let lookup = |n: &str| lookup_var(env, &args, n);
-                            Some(dockerfile::expand(as_written(ins, v), escape, &lookup).value)
-                        }
-                        None => globals.get(&kv.key.value).cloned().flatten(),
-                    };
-                    args.insert(kv.key.value.clone(), value);
-                    vars.push(Var {
-                        key: kv.key.value,
-                        value: kv.value.map(|v| v.value),
-                        span: kv.span,
-                    });
-                }
-                InstrKind::Arg(vars)
+        let mut scope = Scope {
+            escape: self.escape,
+            globals: &self.globals,
+            env,
+            args: &mut self.args,
+        };
+        let kind = scope.kind(ins);
+        if let Some(stage) = self.stages.last_mut() {
+            stage.instructions.push(Instr {
+                keyword: ins.keyword.clone(),
+                span: ins.span,
+                kind,
+            });
+        }
+    }
+
+    /// `FROM image [AS name]`: a new stage.
+    fn from(&mut self, ins: &Instruction) {
+        let words = ins.words();
+        let Some(image_word) = words.first() else {
+            return;
+        };
+        let lookup = |name: &str| self.globals.get(name).cloned().flatten();
+        let expanded = dockerfile::expand(&image_word.value, self.escape, &lookup);
+        let name = match (words.get(1), words.get(2)) {
+            (Some(kw), Some(n)) if kw.value.eq_ignore_ascii_case("as") => {
+                Some(n.value.to_ascii_lowercase())
             }
-            "ENV" => {
-                let mut vars = Vec::new();
-                for kv in ins.key_values() {
-                    let lookup = |n: &str| lookup_var(env, &args, n);
-                    let expanded = kv
-                        .value
-                        .as_ref()
-                        .map(|v| dockerfile::expand(as_written(ins, v), escape, &lookup).value)
-                        .unwrap_or_default();
-                    let raw = kv.value.map(|v| v.value).unwrap_or_default();
-                    env.insert(kv.key.value.clone(), expanded);
-                    vars.push(Var {
-                        key: kv.key.value,
-                        value: Some(raw),
-                        span: kv.span,
-                    });
-                }
-                InstrKind::Env(vars)
-            }
+            _ => None,
+        };
+        let lowered = expanded.value.to_ascii_lowercase();
+        let base = if let Some(i) = self
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lowered.as_str()))
+        {
+            Base::Stage(i)
+        } else if lowered == "scratch" {
+            Base::Scratch
+        } else {
+            Base::Image(ImageRef::parse(&expanded.value))
+        };
+        let env = match base {
+            Base::Stage(i) => self.env_by_stage[i].clone(),
+            _ => HashMap::new(),
+        };
+        self.env_by_stage.push(env);
+        self.args.clear();
+        self.stages.push(Stage {
+            index: self.stages.len(),
+            name,
+            from_span: ins.span,
+            from_resolved: !expanded.unresolved,
+            from: Spanned::new(expanded.value, image_word.span),
+            base,
+            instructions: Vec::new(),
+        });
+    }
+
+    /// An `ARG` before the first FROM.
+    fn global_arg(&mut self, ins: &Instruction) {
+        let mut vars = Vec::new();
+        for kv in ins.key_values() {
+            self.globals.insert(
+                kv.key.value.clone(),
+                kv.value.as_ref().map(|v| v.value.clone()),
+            );
+            vars.push(Var {
+                key: kv.key.value,
+                value: kv.value.map(|v| v.value),
+                span: kv.span,
+            });
+        }
+        self.preamble.push(Instr {
+            keyword: ins.keyword.clone(),
+            span: ins.span,
+            kind: InstrKind::Arg(vars),
+        });
+    }
+}
+
+/// The variables in scope for an instruction inside a stage.
+struct Scope<'s> {
+    escape: char,
+    globals: &'s HashMap<String, Option<String>>,
+    env: &'s mut HashMap<String, String>,
+    args: &'s mut HashMap<String, Option<String>>,
+}
+
+impl Scope<'_> {
+    fn lookup(&self, name: &str) -> Option<String> {
+        lookup_var(self.env, self.args, name)
+    }
+
+    /// `text` with `$VAR`s substituted from this scope.
+    fn expand(&self, text: &str) -> dockerfile::Expanded {
+        dockerfile::expand(text, self.escape, &|n: &str| self.lookup(n))
+    }
+
+    fn kind(&mut self, ins: &Instruction) -> InstrKind {
+        match ins.keyword.as_str() {
+            "ARG" => self.arg(ins),
+            "ENV" => self.env(ins),
             "USER" => {
-                let lookup = |n: &str| lookup_var(env, &args, n);
-                let e = dockerfile::expand(ins.args_text().trim(), escape, &lookup);
+                let e = self.expand(ins.args_text().trim());
                 InstrKind::User(User {
                     value: e.value,
                     unresolved: e.unresolved,
                 })
             }
-            "COPY" | "ADD" => {
-                let lookup = |n: &str| lookup_var(env, &args, n);
-                let (sources, dest) = ins.copy_sources_dest();
-                let exp = |w: dockerfile::Word| {
-                    Spanned::new(
-                        dockerfile::expand(as_written(ins, &w), escape, &lookup).value,
-                        w.span,
-                    )
-                };
-                InstrKind::Copy(CopySpec {
-                    is_add: ins.is("ADD"),
-                    sources: sources.into_iter().map(exp).collect(),
-                    dest: dest.map(exp),
-                    from: ins
-                        .flag("from")
-                        .and_then(|f| f.value.as_ref())
-                        .map(|v| v.value.clone()),
-                    chown: ins.flag("chown").is_some(),
-                })
-            }
-            "EXPOSE" => {
-                let lookup = |n: &str| lookup_var(env, &args, n);
-                InstrKind::Expose(
-                    ins.words()
-                        .into_iter()
-                        .map(|w| {
-                            Spanned::new(
-                                dockerfile::expand(&w.value, escape, &lookup).value,
-                                w.span,
-                            )
-                        })
-                        .collect(),
-                )
-            }
+            "COPY" | "ADD" => self.copy(ins),
+            "EXPOSE" => InstrKind::Expose(
+                ins.words()
+                    .into_iter()
+                    .map(|w| Spanned::new(self.expand(&w.value).value, w.span))
+                    .collect(),
+            ),
             "HEALTHCHECK" => InstrKind::Healthcheck {
                 none: ins.args_text().trim().eq_ignore_ascii_case("none"),
             },
@@ -185,18 +195,60 @@ pub fn image(file: FileId, df: &Dockerfile) -> Image {
             _ => InstrKind::Other {
                 text: ins.args_text(),
             },
-        };
-        stage.instructions.push(Instr {
-            keyword: ins.keyword.clone(),
-            span: ins.span,
-            kind,
-        });
+        }
     }
-    Image {
-        file,
-        purpose: Default::default(),
-        preamble,
-        stages,
+
+    /// An in-stage `ARG`: without a default it takes the global default.
+    fn arg(&mut self, ins: &Instruction) -> InstrKind {
+        let mut vars = Vec::new();
+        for kv in ins.key_values() {
+            let value = match &kv.value {
+                Some(v) => Some(self.expand(as_written(ins, v)).value),
+                None => self.globals.get(&kv.key.value).cloned().flatten(),
+            };
+            self.args.insert(kv.key.value.clone(), value);
+            vars.push(Var {
+                key: kv.key.value,
+                value: kv.value.map(|v| v.value),
+                span: kv.span,
+            });
+        }
+        InstrKind::Arg(vars)
+    }
+
+    fn env(&mut self, ins: &Instruction) -> InstrKind {
+        let mut vars = Vec::new();
+        for kv in ins.key_values() {
+            let expanded = kv
+                .value
+                .as_ref()
+                .map(|v| self.expand(as_written(ins, v)).value)
+                .unwrap_or_default();
+            let raw = kv.value.map(|v| v.value).unwrap_or_default();
+            self.env.insert(kv.key.value.clone(), expanded);
+            vars.push(Var {
+                key: kv.key.value,
+                value: Some(raw),
+                span: kv.span,
+            });
+        }
+        InstrKind::Env(vars)
+    }
+
+    fn copy(&self, ins: &Instruction) -> InstrKind {
+        let (sources, dest) = ins.copy_sources_dest();
+        let exp =
+            |w: dockerfile::Word| Spanned::new(self.expand(as_written(ins, &w)).value, w.span);
+        InstrKind::Copy(CopySpec {
+            is_add: ins.is("ADD"),
+            sources: sources.into_iter().map(exp).collect(),
+            dest: dest.map(exp),
+            from: ins
+                .flag("from")
+                .and_then(|f| f.value.as_ref())
+                .map(|v| v.value.clone()),
+            chown: ins.flag("chown").is_some(),
+        })
     }
 }
 

@@ -36,7 +36,7 @@
 //! `${input:token}` are the secret detector's business, not ours).
 
 use skillaudit_syntax::shell;
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 
 use crate::container::{ArgSyntax, Container, ContainerSource, EnvEntry};
 use crate::file::FileId;
@@ -389,7 +389,7 @@ mod tests {
     }
 
     fn yaml(text: &str) -> Stream {
-        let s = skillaudit_syntax::yaml::parse(text);
+        let s = skillaudit_syntax::tree::yaml::parse(text);
         assert!(s.error.is_none(), "{:?}", s.error);
         s
     }
@@ -758,7 +758,7 @@ mod tests {
             "",
         ] {
             for s in [
-                skillaudit_syntax::yaml::parse(text),
+                skillaudit_syntax::tree::yaml::parse(text),
                 skillaudit_syntax::json::parse(text),
             ] {
                 assert!(!looks_like_mcp_config(&s), "{text}");

@@ -2,7 +2,7 @@
 //! where a value came from, its text, and mappings and sequences read under
 //! a work budget ([`Budget`], [`Fields`], [`items`]).
 
-use skillaudit_syntax::yaml::NodeRef;
+use skillaudit_syntax::tree::NodeRef;
 
 use crate::Origin;
 

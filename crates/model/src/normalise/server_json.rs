@@ -34,7 +34,7 @@
 //! image points at the `identifier` string; the container's *definition*
 //! (findings about missing settings) is the package's `identifier` entry.
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 
 use crate::container::{Container, ContainerSource, EnvEntry};
 use crate::file::FileId;

@@ -7,7 +7,7 @@
 //! are read too. Each becomes a [`Description`] at its string's span, for
 //! `tool-poisoning`.
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 
 use crate::code::ir::{Description, DescriptionOf};
 

@@ -51,8 +51,8 @@
 
 use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::source::find;
-use skillaudit_syntax::yaml::embedded::scalar_map;
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::yaml::embedded::scalar_map;
+use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
 
 use crate::container::BuildCommand;
@@ -459,14 +459,12 @@ fn absorb(c: &mut Container, part: Container) {
         file: _,
         source: _,
         purpose: _,
-        pids_limit_settable: _,
         // Only Kubernetes sets it.
-        seccomp_unset: _,
+        kubernetes: _,
         definition: _,
         image,
         build,
         user,
-        run_as_non_root,
         privileged,
         mounts,
         cap_add,
@@ -486,7 +484,6 @@ fn absorb(c: &mut Container, part: Container) {
     c.image = image.or(c.image.take());
     c.build = build.or(c.build.take());
     c.user = user.or(c.user.take());
-    c.run_as_non_root = run_as_non_root.or(c.run_as_non_root.take());
     c.privileged = c.privileged.or(privileged);
     c.mounts.extend(mounts);
     c.cap_add.extend(cap_add);
@@ -520,7 +517,7 @@ fn reanchor(c: &mut Container, via: Span) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use skillaudit_syntax::{yaml, LineIndex};
+    use skillaudit_syntax::{tree::yaml, LineIndex};
 
     fn parse(text: &str) -> Vec<Container> {
         let stream = yaml::parse(text);

@@ -45,7 +45,7 @@ declare_rule! {
 impl Rule for MissingPidsLimit {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if !c.pids_limit_settable {
+        if !c.pids_limit_settable() {
             return;
         }
         if c.pids_limit.is_none() {

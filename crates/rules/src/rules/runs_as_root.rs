@@ -71,7 +71,7 @@ impl Rule for RunsAsRoot {
         }
         const FIX: &str =
             "set `runAsNonRoot: true` and a non-zero `runAsUser` in the securityContext";
-        match &c.run_as_non_root {
+        match c.run_as_non_root() {
             Some(allowed) if !allowed.value => out.push(
                 Finding::at(
                     &Self::META,

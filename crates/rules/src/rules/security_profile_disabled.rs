@@ -46,7 +46,7 @@ declare_rule! {
 impl Rule for SecurityProfileDisabled {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        if c.seccomp_unset && c.privileged.is_none() && c.purpose.is_deployed() {
+        if c.seccomp_unset() && c.privileged.is_none() && c.purpose.is_deployed() {
             let mut f = Finding::new(
                 &Self::META,
                 c.file,

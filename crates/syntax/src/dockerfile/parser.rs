@@ -307,7 +307,6 @@ impl<'a> Parser<'a> {
     fn check(&mut self, ins: &Instruction, json_not_strings: bool) {
         let kw = ins.keyword.as_str();
         let whole = ins.span;
-        let args_span = ins.args_span();
         let shell = match &ins.args {
             Args::Shell(t) => Some(t),
             Args::Exec(_) => None,
@@ -329,64 +328,19 @@ impl<'a> Parser<'a> {
         if json_not_strings {
             self.error(
                 "when using JSON array syntax, arrays must be comprised of strings only",
-                args_span,
+                ins.args_span(),
             );
         }
         match kw {
-            "FROM" => {
-                let words = whitespace_words(ins);
-                match words.len() {
-                    1 => {}
-                    3 if words[1].value.eq_ignore_ascii_case("as") => {
-                        let name = words[2].value.to_lowercase();
-                        if !is_stage_name(&name) {
-                            self.error(
-                                format!(
-                                    "invalid name for build stage: {:?}, name can't start with a number or contain symbols",
-                                    words[2].value
-                                ),
-                                words[2].span,
-                            );
-                        }
-                    }
-                    _ => self.error("FROM requires either one or three arguments", whole),
-                }
-            }
+            "FROM" => self.check_from(ins),
             "ENV" | "LABEL" => {
-                let Some(t) = shell else { return };
-                let words = shell_words(&t.value, ins.escape);
-                let Some(first) = words.first() else {
-                    self.error(format!("{kw} requires at least one argument"), whole);
-                    return;
-                };
-                if !t.value[first.clone()].contains('=') {
-                    if legacy_split(&t.value).is_none() {
-                        self.error(format!("{kw} must have two arguments"), whole);
-                    }
-                    return;
-                }
-                for w in words {
-                    let raw = &t.value[w.clone()];
-                    match raw.find('=') {
-                        None => self.error(
-                            format!("Syntax error - can't find = in {raw:?}. Must be of the form: name=value"),
-                            t.span_of(w),
-                        ),
-                        Some(0) => self.error(format!("{kw} names can not be blank"), t.span_of(w)),
-                        Some(_) => {}
-                    }
+                if let Some(t) = shell {
+                    self.check_key_values(kw, t, ins.escape, whole);
                 }
             }
             "ARG" => {
-                let Some(t) = shell else { return };
-                let words = shell_words(&t.value, ins.escape);
-                if words.is_empty() {
-                    self.error("ARG requires at least one argument", whole);
-                }
-                for w in words {
-                    if t.value[w.clone()].starts_with('=') {
-                        self.error("ARG names can not be blank", t.span_of(w));
-                    }
+                if let Some(t) = shell {
+                    self.check_arg(t, ins.escape, whole);
                 }
             }
             "MAINTAINER" | "USER" | "WORKDIR" | "STOPSIGNAL" if empty => {
@@ -403,63 +357,134 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            "COPY" | "ADD" => {
-                if json_not_strings {
-                    return;
-                }
-                let words = whitespace_words(ins);
-                match words.last() {
-                    Some(dest) if words.len() >= 2 => {
-                        if parse_heredoc_word(&dest.value).is_some() {
-                            self.error(format!("{kw} cannot accept a heredoc as a destination"), dest.span);
-                        }
-                    }
-                    _ => self.error(
-                        format!(
-                            "{kw} requires at least two arguments, but only one was provided. Destination could not be determined"
-                        ),
-                        whole,
-                    ),
-                }
-            }
+            "COPY" | "ADD" if !json_not_strings => self.check_copy(kw, ins),
             "HEALTHCHECK" => {
-                let Some(t) = shell else { return };
-                self.check_healthcheck(t, whole);
+                if let Some(t) = shell {
+                    self.check_healthcheck(t, whole);
+                }
             }
-            "SHELL" => match &ins.args {
-                Args::Exec(w) if w.is_empty() => {
-                    self.error("SHELL requires at least one argument", whole)
-                }
-                Args::Exec(_) => {}
-                Args::Shell(t) if t.value.is_empty() => {
-                    self.error("SHELL requires at least one argument", whole)
-                }
-                Args::Shell(_) if json_not_strings => {}
-                Args::Shell(_) => {
-                    self.error("SHELL requires the arguments to be in JSON form", args_span)
-                }
-            },
+            "SHELL" => self.check_shell(ins, json_not_strings),
             "ONBUILD" => {
-                let Some(t) = shell else { return };
-                if t.value.is_empty() {
-                    self.error("ONBUILD requires at least one argument", whole);
-                } else {
-                    let end = t.value.find(is_token_ws).unwrap_or(t.value.len());
-                    let trigger = t.value[..end].to_ascii_uppercase();
-                    let span = t.span_of(0..end);
-                    match trigger.as_str() {
-                        "ONBUILD" => {
-                            self.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", span)
-                        }
-                        "MAINTAINER" | "FROM" => self.error(
-                            format!("{trigger} isn't allowed as an ONBUILD trigger"),
-                            span,
-                        ),
-                        _ => {}
-                    }
+                if let Some(t) = shell {
+                    self.check_onbuild(t, whole);
                 }
             }
             _ => {} // RUN, CMD, ENTRYPOINT take anything
+        }
+    }
+
+    /// `FROM image [AS name]`.
+    fn check_from(&mut self, ins: &Instruction) {
+        let words = whitespace_words(ins);
+        match words.len() {
+            1 => {}
+            3 if words[1].value.eq_ignore_ascii_case("as") => {
+                let name = words[2].value.to_lowercase();
+                if !is_stage_name(&name) {
+                    self.error(
+                        format!(
+                            "invalid name for build stage: {:?}, name can't start with a number or contain symbols",
+                            words[2].value
+                        ),
+                        words[2].span,
+                    );
+                }
+            }
+            _ => self.error("FROM requires either one or three arguments", ins.span),
+        }
+    }
+
+    /// `ENV` and `LABEL`: `name=value` pairs, or the legacy `name value`.
+    fn check_key_values(&mut self, kw: &str, t: &Text, escape: char, whole: Span) {
+        let words = shell_words(&t.value, escape);
+        let Some(first) = words.first() else {
+            self.error(format!("{kw} requires at least one argument"), whole);
+            return;
+        };
+        if !t.value[first.clone()].contains('=') {
+            if legacy_split(&t.value).is_none() {
+                self.error(format!("{kw} must have two arguments"), whole);
+            }
+            return;
+        }
+        for w in words {
+            let raw = &t.value[w.clone()];
+            match raw.find('=') {
+                None => self.error(
+                    format!(
+                        "Syntax error - can't find = in {raw:?}. Must be of the form: name=value"
+                    ),
+                    t.span_of(w),
+                ),
+                Some(0) => self.error(format!("{kw} names can not be blank"), t.span_of(w)),
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn check_arg(&mut self, t: &Text, escape: char, whole: Span) {
+        let words = shell_words(&t.value, escape);
+        if words.is_empty() {
+            self.error("ARG requires at least one argument", whole);
+        }
+        for w in words {
+            if t.value[w.clone()].starts_with('=') {
+                self.error("ARG names can not be blank", t.span_of(w));
+            }
+        }
+    }
+
+    /// `COPY`/`ADD`: sources and a destination that is not a heredoc.
+    fn check_copy(&mut self, kw: &str, ins: &Instruction) {
+        let words = whitespace_words(ins);
+        match words.last() {
+            Some(dest) if words.len() >= 2 => {
+                if parse_heredoc_word(&dest.value).is_some() {
+                    self.error(format!("{kw} cannot accept a heredoc as a destination"), dest.span);
+                }
+            }
+            _ => self.error(
+                format!(
+                    "{kw} requires at least two arguments, but only one was provided. Destination could not be determined"
+                ),
+                ins.span,
+            ),
+        }
+    }
+
+    fn check_shell(&mut self, ins: &Instruction, json_not_strings: bool) {
+        match &ins.args {
+            Args::Exec(w) if w.is_empty() => {
+                self.error("SHELL requires at least one argument", ins.span)
+            }
+            Args::Exec(_) => {}
+            Args::Shell(t) if t.value.is_empty() => {
+                self.error("SHELL requires at least one argument", ins.span)
+            }
+            Args::Shell(_) if json_not_strings => {}
+            Args::Shell(_) => self.error(
+                "SHELL requires the arguments to be in JSON form",
+                ins.args_span(),
+            ),
+        }
+    }
+
+    /// `ONBUILD`: a trigger that is not ONBUILD, MAINTAINER or FROM.
+    fn check_onbuild(&mut self, t: &Text, whole: Span) {
+        if t.value.is_empty() {
+            self.error("ONBUILD requires at least one argument", whole);
+            return;
+        }
+        let end = t.value.find(is_token_ws).unwrap_or(t.value.len());
+        let trigger = t.value[..end].to_ascii_uppercase();
+        let span = t.span_of(0..end);
+        match trigger.as_str() {
+            "ONBUILD" => self.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", span),
+            "MAINTAINER" | "FROM" => self.error(
+                format!("{trigger} isn't allowed as an ONBUILD trigger"),
+                span,
+            ),
+            _ => {}
         }
     }
 

@@ -77,11 +77,12 @@
 
 use std::collections::HashMap;
 
-use skillaudit_syntax::yaml::{NodeRef, Stream};
+use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::Span;
 
 use crate::container::{
-    Container, ContainerSource, EnvEntry, Mount, MountKind, Namespace, NamespaceKind, PortMapping,
+    Container, ContainerSource, EnvEntry, KubernetesSettings, Mount, MountKind, Namespace,
+    NamespaceKind, PortMapping,
 };
 use crate::file::FileId;
 use crate::normalise::nodes::{entry_origin, item_origin, items, origin, text, Budget, Fields};
@@ -150,7 +151,7 @@ pub fn is_helm_template(text: &str) -> bool {
     {
         return true;
     }
-    skillaudit_syntax::yaml::parse(text).error.is_some()
+    skillaudit_syntax::tree::yaml::parse(text).error.is_some()
 }
 
 /// The contents of the `{{ … }}` actions of a text, skipping YAML comments
@@ -444,8 +445,8 @@ impl<'a> Pod<'a> {
                 .unwrap_or_else(|| format!("{list_key}[{index}]")),
         };
         let mut c = Container::new(file, source, definition);
-        // Kubernetes has no per-container process limit (it is a kubelet setting).
-        c.pids_limit_settable = false;
+        // Also says there is no per-container process limit (it is a kubelet setting).
+        c.kubernetes = Some(KubernetesSettings::default());
         c.image = fields
             .get("image")
             .and_then(|v| text(v).map(|s| Spanned::new(s, origin(v))));

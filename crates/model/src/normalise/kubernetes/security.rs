@@ -9,11 +9,11 @@
 //! `unconfined` becomes the security option `seccomp=unconfined`; any other
 //! profile (`RuntimeDefault`, `Localhost`, `runtime/default`,
 //! `docker/default`, `localhost/<file>`) confines the container. When none
-//! of the four is set, [`Container::seccomp_unset`] is true: unlike Docker,
+//! of the four is set, [`crate::container::KubernetesSettings::seccomp_unset`] is true: unlike Docker,
 //! the kubelet applies no profile then, unless it runs with
 //! `--seccomp-default` (opt-in, GA in Kubernetes 1.27).
 
-use skillaudit_syntax::yaml::NodeRef;
+use skillaudit_syntax::tree::NodeRef;
 
 use super::Pod;
 use crate::container::Container;
@@ -44,7 +44,9 @@ impl<'a> Pod<'a> {
             c.user = text(v).map(|u| Spanned::new(u, entry_origin(k, v)));
         }
         if let Some((k, v)) = merged("runAsNonRoot") {
-            c.run_as_non_root = v.as_bool().map(|b| Spanned::new(b, entry_origin(k, v)));
+            if let Some(kube) = c.kubernetes.as_mut() {
+                kube.run_as_non_root = v.as_bool().map(|b| Spanned::new(b, entry_origin(k, v)));
+            }
         }
         self.seccomp(c, name, &own, budget);
         match merged("appArmorProfile") {
@@ -144,7 +146,11 @@ impl<'a> Pod<'a> {
                 .security_opts
                 .push(Spanned::new("seccomp=unconfined".to_string(), o)),
             Some(Seccomp::Confined) => {}
-            None => c.seccomp_unset = true,
+            None => {
+                if let Some(kube) = c.kubernetes.as_mut() {
+                    kube.seccomp_unset = true;
+                }
+            }
         }
     }
 }

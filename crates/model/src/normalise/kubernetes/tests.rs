@@ -1,5 +1,5 @@
 use super::*;
-use skillaudit_syntax::yaml::parse;
+use skillaudit_syntax::tree::yaml::parse;
 use skillaudit_syntax::LineIndex;
 
 fn read(text: &str) -> Vec<Container> {
@@ -119,7 +119,7 @@ fn deployment_container_overrides_pod_security_context() {
     assert_eq!(user.value, "0");
     assert_eq!(src(DEPLOYMENT, user.origin.span), "runAsUser: 0");
     assert_eq!(line(DEPLOYMENT, user.origin.span), 35);
-    let non_root = server.run_as_non_root.as_ref().expect("runAsNonRoot");
+    let non_root = server.run_as_non_root().expect("runAsNonRoot");
     assert!(non_root.value);
     assert_eq!(line(DEPLOYMENT, non_root.origin.span), 14);
     // The container's seccompProfile (RuntimeDefault) replaces the pod's Unconfined.
@@ -286,7 +286,7 @@ spec:
         "container \"sync\" of CronJob \"nightly\""
     );
     assert_eq!(line(text, c.definition), 13);
-    let nr = c.run_as_non_root.as_ref().expect("runAsNonRoot");
+    let nr = c.run_as_non_root().expect("runAsNonRoot");
     assert!(!nr.value);
     assert_eq!(line(text, nr.origin.span), 16);
 }
@@ -475,9 +475,9 @@ spec:
     assert_eq!(opts("d"), [("seccomp=unconfined".to_string(), 26)]);
     assert!(opts("e").is_empty() && opts("f").is_empty());
     for n in ["a", "b", "c", "d", "e", "f"] {
-        assert!(!named(&cs, n).seccomp_unset, "{n}");
+        assert!(!named(&cs, n).seccomp_unset(), "{n}");
     }
-    assert!(named(&cs, "g").seccomp_unset);
+    assert!(named(&cs, "g").seccomp_unset());
 }
 
 #[test]

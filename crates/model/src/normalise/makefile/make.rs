@@ -138,7 +138,6 @@ pub(super) fn is_engine_command(value: &str) -> bool {
 
 /// Classify a (possibly continued) non-recipe line.
 pub(super) fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
-    let bytes = text.as_bytes();
     let Some(first) = lines.first() else {
         return MakeLine::Neutral;
     };
@@ -166,9 +165,14 @@ pub(super) fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
         "include" | "-include" | "sinclude" | "vpath" | "undefine" => return MakeLine::Other,
         _ => {}
     }
+    rule_or_assignment(text, lines, scan_from)
+}
 
-    // Scan for the first `:` / `=` / `;` / `#` outside references.
-    let last = lines.len() - 1;
+/// Scan from `scan_from` for the first `:` / `=` / `;` / `#` outside
+/// references: a rule header, an assignment or something else.
+fn rule_or_assignment(text: &str, lines: &[Line], scan_from: usize) -> MakeLine {
+    let bytes = text.as_bytes();
+    let last = lines.len().saturating_sub(1);
     let mut depth = 0usize;
     let mut colon = false;
     let mut name_end: Option<usize> = None;
@@ -211,25 +215,7 @@ pub(super) fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
                         MakeLine::Other
                     }
                 }
-                b'=' if !colon => {
-                    // The operator: `=`, `?=`, `+=`, `!=`, `:=`, `::=`, `:::=`.
-                    let mut op_start = p;
-                    while op_start > scan_from
-                        && matches!(bytes[op_start - 1], b'?' | b'+' | b'!' | b':')
-                    {
-                        op_start -= 1;
-                    }
-                    let name_end = name_end.unwrap_or(op_start);
-                    let name = text
-                        .get(scan_from..name_end)
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    let op = text.get(op_start..p + 1).unwrap_or("=").to_string();
-                    let value = logical_text(text, lines, p + 1);
-                    let value = strip_make_comment(&value).trim().to_string();
-                    return MakeLine::Assignment { name, op, value };
-                }
+                b'=' if !colon => return assignment(text, lines, scan_from, name_end, p),
                 b'=' => return MakeLine::Rule(None),
                 b':' if !colon => {
                     // `:=`, `::=`, `:::=` are assignments, found at their `=`.
@@ -239,10 +225,9 @@ pub(super) fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
                     }
                     if bytes.get(q) == Some(&b'=') {
                         name_end = Some(p);
-                        p = q;
-                        continue;
+                    } else {
+                        colon = true;
                     }
-                    colon = true;
                     p = q;
                     continue;
                 }
@@ -257,6 +242,33 @@ pub(super) fn classify_make(text: &str, lines: &[Line]) -> MakeLine {
     } else {
         MakeLine::Other
     }
+}
+
+/// The assignment whose operator ends with the `=` at `eq`: `=`, `?=`,
+/// `+=`, `!=`, `:=`, `::=`, `:::=` (`name_end` is where a `:` operator
+/// starts, when one was seen).
+fn assignment(
+    text: &str,
+    lines: &[Line],
+    scan_from: usize,
+    name_end: Option<usize>,
+    eq: usize,
+) -> MakeLine {
+    let bytes = text.as_bytes();
+    let mut op_start = eq;
+    while op_start > scan_from && matches!(bytes[op_start - 1], b'?' | b'+' | b'!' | b':') {
+        op_start -= 1;
+    }
+    let name_end = name_end.unwrap_or(op_start);
+    let name = text
+        .get(scan_from..name_end)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let op = text.get(op_start..eq + 1).unwrap_or("=").to_string();
+    let value = logical_text(text, lines, eq + 1);
+    let value = strip_make_comment(&value).trim().to_string();
+    MakeLine::Assignment { name, op, value }
 }
 
 /// The text of a logical line from `from` on, continuations joined with a

@@ -124,7 +124,7 @@ fn corpus() {
             } else if name.ends_with(".json") {
                 json::parse(&text)
             } else {
-                skillaudit_syntax::yaml::parse(&text)
+                skillaudit_syntax::tree::yaml::parse(&text)
             };
             if server_json::looks_like_server_json(&stream) {
                 registries += 1;
@@ -183,7 +183,7 @@ fn corpus_truncations_never_panic() {
             for stream in [
                 json::parse(part),
                 toml::parse(part),
-                skillaudit_syntax::yaml::parse(part),
+                skillaudit_syntax::tree::yaml::parse(part),
             ] {
                 let _ = (
                     mcp_config::looks_like_mcp_config(&stream),

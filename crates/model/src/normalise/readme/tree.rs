@@ -1,7 +1,7 @@
 //! JSON, YAML and TOML blocks of a README.
 
 use skillaudit_syntax::markdown::CodeBlock;
-use skillaudit_syntax::yaml::{self, Stream};
+use skillaudit_syntax::tree::{yaml, Stream};
 use skillaudit_syntax::{json, toml};
 
 use super::{first_significant, map_spans};

@@ -1,6 +1,7 @@
-//! Tests of the YAML layer: spans, anchors/aliases, merge keys, errors,
+//! Tests of the tree as the YAML reader builds it: spans, anchors/aliases, merge keys, errors,
 //! limits and robustness.
 
+use super::yaml::parse;
 use super::*;
 use crate::LineIndex;
 use std::time::{Duration, Instant};

@@ -12,7 +12,8 @@ use skillaudit_model::Purpose;
 use skillaudit_rules::Severity;
 use toml_edit::{Item, Key, TableLike};
 
-use super::{type_name, ConfigError, Parser, Span};
+use super::{type_name, Parser, Span};
+use crate::config::ConfigError;
 
 /// One `[context.<name>]` table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,14 +1,15 @@
-//! A YAML layer over `granit-parser` events that keeps a byte span on every
-//! key and value, resolves anchors, aliases and merge keys (`<<`) without
-//! copying (alias bombs stay linear), and remembers for each value reached
-//! through an alias both the place that uses it and the anchor definition.
+//! The format-neutral tree every structured configuration file is read
+//! into (YAML by [`yaml`], JSON by [`crate::json`], TOML by
+//! [`crate::toml`]): an arena of nodes with a byte span on every key and
+//! value. [`NodeRef`] resolves anchors, aliases and merge keys (`<<`)
+//! without copying (alias bombs stay linear), and remembers for each value
+//! reached through an alias both the place that uses it and the anchor
+//! definition.
 
-pub mod embedded;
+mod access;
 #[cfg(test)]
 mod tests;
-mod tree;
-
-pub use tree::parse;
+pub mod yaml;
 
 use crate::{Span, SyntaxError};
 
@@ -16,7 +17,8 @@ use crate::{Span, SyntaxError};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NodeId(pub u32);
 
-/// All documents of a YAML stream (`---` separated).
+/// All documents of a stream (YAML's are `---` separated; JSON and TOML
+/// give one).
 #[derive(Clone, Debug, Default)]
 pub struct Stream {
     pub documents: Vec<Document>,
@@ -29,7 +31,7 @@ pub struct Stream {
     pub comments: Vec<Span>,
 }
 
-/// One YAML document: an arena of nodes.
+/// One document: an arena of nodes.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub nodes: Vec<Node>,

@@ -14,7 +14,7 @@
 //! produce) the walk goes on best effort: positions may drift within a line
 //! but nothing panics.
 
-use super::{Node, NodeKind, ScalarStyle};
+use crate::tree::{Node, NodeKind, ScalarStyle};
 use crate::{OffsetMap, Span};
 
 /// The map from the scalar's value (`NodeKind::Scalar.value`) to file offsets,
@@ -556,11 +556,12 @@ fn double_escape(text: &str, at: usize, end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{parse, NodeRef};
+    use crate::tree::yaml::parse;
+    use crate::tree::NodeRef;
     use crate::LineIndex;
 
     /// Parse `text` and return the value node of `key` in the root mapping.
-    fn scalar<'s>(stream: &'s crate::yaml::Stream, key: &str) -> NodeRef<'s> {
+    fn scalar<'s>(stream: &'s crate::tree::Stream, key: &str) -> NodeRef<'s> {
         assert!(stream.error.is_none(), "{:?}", stream.error);
         stream.documents[0]
             .root()
