@@ -76,9 +76,9 @@ f: "multi
   line" # five
 steps:
   - run: |
-  # six (shell)
-  echo "# no"
-  docker run x # seven
+      # six (shell)
+      echo "# no"
+      docker run x # seven
   - name: y # eight
 g: >-
   folded # nine
