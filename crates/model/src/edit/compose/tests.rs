@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::file::{FileId, FileKind};
 use crate::normalise::compose;

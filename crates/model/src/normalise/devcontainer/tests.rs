@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::container::NamespaceKind;
 use skillaudit_syntax::tree::yaml::parse;

@@ -1,4 +1,3 @@
-
 use super::*;
 use skillaudit_syntax::{tree::yaml, LineIndex};
 

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::tree::yaml::parse;
 use crate::tree::NodeRef;
