@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use skillaudit_model::container::ArgSyntax;
 use skillaudit_model::{Project, Purpose, TextEdit};
-use skillaudit_rules::{Applicability, Finding, Location, ModelRef};
+use skillaudit_rules::{Applicability, Finding, ModelRef};
 
 /// Commands longer than this are not quoted in a help text.
 const MAX_LEN: usize = 400;
@@ -58,24 +58,21 @@ pub fn annotate<'f>(project: &Project, findings: impl IntoIterator<Item = &'f mu
 
 /// Each repeat of a grouped documentation finding whose example hardens
 /// into another command line (another image, another README) says so in
-/// its related location: every example keeps its ready fix.
+/// its related location: every example keeps its ready fix. The repeats'
+/// related locations are the finding's last ones, in the repeats' order
+/// (`group::describe_repeats`), so they are paired, not searched for.
 fn annotate_repeats(
     project: &Project,
     f: &mut Finding,
     own: Option<&String>,
     lines: &BTreeMap<usize, String>,
 ) {
-    let mut notes = Vec::new();
-    for r in &f.repeats {
+    let first = f.related.len().saturating_sub(f.repeats.len());
+    for (r, rel) in f.repeats.iter().zip(&mut f.related[first..]) {
         let Some(line) = example(project, r).and_then(|i| lines.get(&i)) else {
             continue;
         };
         if own != Some(line) {
-            notes.push((Location::Span(r.file, r.span), line.clone()));
-        }
-    }
-    for (at, line) in notes {
-        if let Some(rel) = f.related.iter_mut().find(|rel| rel.location == at) {
             rel.message
                 .push_str(&format!("; with every missing flag: {line}"));
         }

@@ -51,14 +51,15 @@ fn relative(span: Span, window: (usize, usize), shown: &Revealed<'_>) -> std::op
 
 /// "the same problem at README.md:12, 18" — per file, in order, when the
 /// repeats of a documentation finding span several files
-/// ("… at README.md:12; docs/run.md:4, 9").
+/// ("… at README.md:12; docs/run.md:4, 9"). Repeats come in report order,
+/// so one file's lines are consecutive.
 fn repeats_note(path: &str, repeats: &[ShownRelated]) -> String {
     let mut parts: Vec<(&str, Vec<String>)> = Vec::new();
     for r in repeats {
         let line = r.start.line.to_string();
-        match parts.iter_mut().find(|(p, _)| *p == r.path) {
-            Some((_, lines)) => lines.push(line),
-            None => parts.push((&r.path, vec![line])),
+        match parts.last_mut() {
+            Some((p, lines)) if *p == r.path => lines.push(line),
+            _ => parts.push((&r.path, vec![line])),
         }
     }
     if let [(p, lines)] = parts.as_slice() {
@@ -261,4 +262,45 @@ fn reading_order(result: &ScanResult) -> impl Iterator<Item = &Shown> {
         .iter()
         .filter(compound)
         .chain(result.findings.iter().filter(move |s| !compound(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillaudit_syntax::source::LineCol;
+
+    fn at(path: &str, line: u32) -> ShownRelated {
+        let pos = LineCol { line, column: 1 };
+        ShownRelated {
+            path: path.into(),
+            start: pos,
+            end: pos,
+            span: None,
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn repeats_are_listed_by_file() {
+        let same = [at("README.md", 12), at("README.md", 18)];
+        assert_eq!(
+            repeats_note("README.md", &same),
+            "the same problem at README.md:12, 18"
+        );
+        let across = [
+            at("README.md", 12),
+            at("docs/run.md", 4),
+            at("docs/run.md", 9),
+        ];
+        assert_eq!(
+            repeats_note("README.md", &across),
+            "the same problem at README.md:12; docs/run.md:4, 9"
+        );
+        // The repeats all in another file than the finding: the path is named.
+        let other = [at("b/README.md", 3)];
+        assert_eq!(
+            repeats_note("a/README.md", &other),
+            "the same problem at b/README.md:3"
+        );
+    }
 }
