@@ -17,6 +17,7 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
+use crate::Span;
 pub use tree_sitter;
 use tree_sitter::{Language, ParseOptions, ParseState, Parser, Point, Tree};
 
@@ -201,6 +202,35 @@ pub fn parse(lang: Lang, text: &str) -> Result<Parsed, Skip> {
     })
 }
 
+/// The spans of a source file's comments: tree-sitter's `comment` nodes,
+/// so text inside strings, template literals, regular expressions and
+/// docstrings is never one. Empty when the file is not parsed ([`check`],
+/// [`parse`]).
+pub fn comments(lang: Lang, path: &str, text: &str) -> Vec<Span> {
+    if check(path, text).is_err() {
+        return Vec::new();
+    }
+    let Ok(parsed) = parse(lang, text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut cursor = parsed.tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind().ends_with("comment") {
+            out.push(Span::new(node.start_byte(), node.end_byte()));
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
 fn new_parser(lang: Lang) -> Option<Parser> {
     let mut parser = Parser::new();
     parser.set_language(&lang.grammar()).ok()?;
@@ -288,5 +318,24 @@ mod tests {
         assert!(p.tree.root_node().child_count() > 0);
         let deep = format!("const x = {}1{};\n", "[".repeat(10_000), "]".repeat(10_000));
         assert!(parse(Lang::TypeScript, &deep).is_ok());
+    }
+
+    #[test]
+    fn comments_are_the_grammar_s() {
+        let found = |lang, text: &'static str| -> Vec<&'static str> {
+            comments(lang, "f", text)
+                .into_iter()
+                .map(|s| s.slice(text))
+                .collect()
+        };
+        let ts = "const a = \"// no\"; // one\nconst b = `/* no ${x} */`; /* two */\nconst r = /\\/\\/no/;\n";
+        assert_eq!(found(Lang::TypeScript, ts), ["// one", "/* two */"]);
+        let py = "s = \"# no\"  # one\nd = '''\n# no\n'''\n# two\n";
+        assert_eq!(found(Lang::Python, py), ["# one", "# two"]);
+        let go = "package m\n// one\nvar s = `// no`\n";
+        assert_eq!(found(Lang::Go, go), ["// one"]);
+        // Not parsed, so no comments.
+        let minified = format!("// x\n{}", "var a=1;".repeat(2_000));
+        assert!(comments(Lang::JavaScript, "m.js", &minified).is_empty());
     }
 }

@@ -5,6 +5,7 @@
 //! input and report problems as [`SyntaxError`]s with a position.
 
 pub mod code;
+pub mod comment;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod json;

@@ -5,23 +5,10 @@
 //! lines are skipped too, and a comment before a fenced code block covers
 //! the whole block). A finding is on a line by its start position.
 //!
-//! Comments are found by one small lexer pass per file, and only in files
-//! whose text contains the marker `skillaudit:`. Each lexer knows what is a
-//! comment in its format and what is a string:
-//!
-//! - shell (scripts, Dockerfiles, Makefile recipes, workflow `run:` blocks,
-//!   code blocks): `#` at the start of a word, outside quotes, not in a
-//!   heredoc;
-//! - Makefile lines that are not recipes: `#` not escaped by `\`;
-//! - YAML: `#` after a blank, outside quoted scalars; inside a block scalar
-//!   (`run: |`) the content is read as shell;
-//! - TOML: `#` outside (multi-line) basic and literal strings;
-//! - JSON/JSONC: `//` and `/* */` outside strings;
-//! - Markdown: `<!-- -->` outside code (CommonMark), and inside fenced code
-//!   blocks the comments of the block's language.
-//!
-//! Quotes are tracked line by line in shell, so a quoted string left open
-//! at the end of a line cannot hide the rest of a script.
+//! Comments are read only in files whose text contains the marker
+//! `skillaudit:`, by the syntax crate's reader of the file's format
+//! ([`comments`] says which): suppression knows what a directive says and
+//! what it covers, not how comments are written.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -33,10 +20,11 @@ use skillaudit_rules::registry;
 use skillaudit_rules::Finding;
 use skillaudit_syntax::Span;
 
-mod lex;
+mod comments;
 
-pub use lex::{comments, Comment, Syntax};
-use lex::{line_end, markdown_comments};
+pub use comments::{comments, Syntax};
+use comments::{line_end, markdown_comments};
+pub use skillaudit_syntax::comment::Comment;
 
 /// Every ignore comment starts with this (after the comment delimiter).
 pub const MARKER: &str = "skillaudit:";
@@ -111,7 +99,7 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
     let syntax = Syntax::of(file.format);
     let (found, blocks) = match syntax {
         Syntax::Markdown => markdown_comments(text),
-        _ => (comments(text, syntax), Vec::new()),
+        _ => (comments(&file.path, text, syntax), Vec::new()),
     };
     let idx = file.lines();
     let line_count = idx.line_count();

@@ -1,9 +1,10 @@
 use super::*;
 use skillaudit_model::{FileId, FileKind, Format};
+use skillaudit_syntax::code::Lang;
 
 /// The text of every comment.
 fn found(text: &str, syntax: Syntax) -> Vec<&str> {
-    comments(text, syntax)
+    comments("f", text, syntax)
         .iter()
         .map(|c| c.span.slice(text))
         .collect()
@@ -35,33 +36,6 @@ fn covered(path: &str, kind: FileKind, text: &str) -> Vec<(usize, usize, Vec<Str
             )
         })
         .collect()
-}
-
-#[test]
-fn shell_comments_outside_quotes_and_heredocs() {
-    let text = "echo \"a # b\" 'c # d' # real\nx=${#y} a#b \\# no\n# whole line\ncat <<'EOF' >f\n# in heredoc\nEOF\ncat <<-END\n\t# in heredoc too\n\tEND\necho $((1 << 2)) # after arithmetic\necho x;# after semicolon\n";
-    assert_eq!(
-        found(text, Syntax::Shell),
-        [
-            "# real",
-            "# whole line",
-            "# after arithmetic",
-            "# after semicolon"
-        ]
-    );
-    // An unclosed quote does not hide the next line.
-    assert_eq!(found("echo \"open\n# next\n", Syntax::Shell), ["# next"]);
-    // `<<<` is a here-string, not a heredoc.
-    assert_eq!(found("cat <<< EOF\n# seen\n", Syntax::Shell), ["# seen"]);
-}
-
-#[test]
-fn makefile_recipes_are_shell() {
-    let text = "X = a # make comment\nY = \\# not\nrun:\n\tdocker run \"x # y\" # recipe comment\n";
-    assert_eq!(
-        found(text, Syntax::Make),
-        ["# make comment", "# recipe comment"]
-    );
 }
 
 #[test]
@@ -118,6 +92,20 @@ fn toml_and_json_strings() {
 }
 
 #[test]
+fn source_comments_are_the_grammar_s() {
+    let ts = "const a = `\n// skillaudit: ignore[sql-injection]\n`;\n// skillaudit: ignore[command-injection] fixed list\nexec(cmd);\n";
+    assert_eq!(
+        covered("src/a.ts", FileKind::Source(Lang::TypeScript), ts),
+        [(5, 1, vec!["command-injection".to_string()])]
+    );
+    let py = "s = \"\"\"\n# skillaudit: ignore[sql-injection]\n\"\"\"\nrun(cmd)  # skillaudit: ignore[command-injection]\n";
+    assert_eq!(
+        covered("a.py", FileKind::Source(Lang::Python), py),
+        [(4, 1, vec!["command-injection".to_string()])]
+    );
+}
+
+#[test]
 fn markdown_text_blocks_have_no_comments() {
     let text = "```text\n# skillaudit: ignore[privileged-container]\n```\n```\n# two\n```\n";
     assert_eq!(found(text, Syntax::Markdown), ["# two"]);
@@ -130,6 +118,11 @@ fn markdown_comments_outside_and_inside_code() {
         found(text, Syntax::Markdown),
         ["<!-- one -->", "# two", "// three"]
     );
+    // JSON blocks are read as the README reader reads them: a server entry
+    // without its braces, `#` lines, and nothing from a block that no
+    // reading parses.
+    let text = "```json\n# Add to your config\n\"x\": {\"command\": \"docker\"}, // four\n```\n```json\n{\"a\": [1} // no\n```\n";
+    assert_eq!(found(text, Syntax::Markdown), ["// four"]);
 }
 
 #[test]
@@ -273,6 +266,17 @@ fn never_panics_on_odd_input() {
         ("c.toml", FileKind::McpConfig, Format::Toml),
         ("mcp.json", FileKind::McpConfig, Format::Json),
         ("README.md", FileKind::Readme, Format::Markdown),
+        (
+            "a.ts",
+            FileKind::Source(Lang::TypeScript),
+            Format::Code(Lang::TypeScript),
+        ),
+        (
+            "a.py",
+            FileKind::Source(Lang::Python),
+            Format::Code(Lang::Python),
+        ),
+        ("a.go", FileKind::Source(Lang::Go), Format::Code(Lang::Go)),
     ];
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     for _ in 0..400 {

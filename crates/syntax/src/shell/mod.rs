@@ -5,9 +5,11 @@
 //! is one `echo` command with a string argument, `$(…)` and `<(…)` nest, and
 //! `&&`, `;`, `|`, `if`, loops and subshells are understood.
 
+mod comments;
 mod parse;
 pub mod placeholder;
 
+pub use comments::{comments, comments_in, make_comments};
 pub use parse::{parse, parse_documentation};
 
 use crate::{Span, SyntaxError};

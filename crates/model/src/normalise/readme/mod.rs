@@ -50,6 +50,8 @@
 mod shell;
 mod tree;
 
+pub use tree::{json_block_tree, JsonBlockTree};
+
 use skillaudit_syntax::markdown::{self, CodeBlock};
 
 use crate::container::BuildCommand;

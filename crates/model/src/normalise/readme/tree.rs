@@ -13,9 +13,43 @@ use crate::Span;
 
 /// Containers of a JSON block, fragments included.
 pub(super) fn json_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
-    let mut content = block.content.as_str();
+    let Some(tree) = json_block_tree(&block.content) else {
+        return Vec::new();
+    };
+    let mut out = config_containers(file, &tree.stream);
+    for c in &mut out {
+        map_spans(c, &|s| block.map.span(tree.to_content(s)));
+    }
+    out
+}
+
+/// The tree of a README JSON block as it is read for containers.
+pub struct JsonBlockTree {
+    pub stream: Stream,
+    /// How far the parsed text's offsets are past the content's (1 when a
+    /// fragment was wrapped in braces).
+    shift: u32,
+    /// The content's length.
+    len: u32,
+}
+
+impl JsonBlockTree {
+    /// A span of the parsed text as a span of the block's content (clamped
+    /// to it: the braces added around a fragment are not in the content).
+    pub fn to_content(&self, s: Span) -> Span {
+        let start = s.start.saturating_sub(self.shift).min(self.len);
+        let end = s.end.saturating_sub(self.shift).min(self.len).max(start);
+        Span { start, end }
+    }
+}
+
+/// Read a README JSON block the way READMEs write them: as JSON(C); with
+/// `# Add this to your config` lines blanked (same length, so positions
+/// hold); or, for `"name": {…},`, as an entry of a server map without its
+/// braces. `None` when no reading parses.
+pub fn json_block_tree(content: &str) -> Option<JsonBlockTree> {
+    let mut content = content;
     let mut stream = json::parse(content);
-    // `# Add this to your config` lines: blanked (same length, so positions hold).
     let repaired;
     if stream.error.is_some() {
         if let Some(text) = blank_hash_comments(content) {
@@ -27,26 +61,18 @@ pub(super) fn json_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
     let (stream, shift) = if stream.error.is_none() && !stream.documents.is_empty() {
         (stream, 0)
     } else if first_significant(content) == Some('"') {
-        // `"name": {…},` — an entry of a server map without its braces.
         (json::parse(&wrap_fragment(content)), 1)
     } else {
-        return Vec::new();
+        return None;
     };
     if stream.error.is_some() {
-        return Vec::new();
+        return None;
     }
-    let len = content.len() as u32;
-    let to_content = |s: Span| {
-        // Wrapped-text offsets are one past the content's; clamp to it.
-        let start = s.start.saturating_sub(shift).min(len);
-        let end = s.end.saturating_sub(shift).min(len).max(start);
-        Span { start, end }
-    };
-    let mut out = config_containers(file, &stream);
-    for c in &mut out {
-        map_spans(c, &|s| block.map.span(to_content(s)));
-    }
-    out
+    Some(JsonBlockTree {
+        stream,
+        shift,
+        len: content.len() as u32,
+    })
 }
 
 /// The text with every line whose first non-blank character is `#` (a shell
