@@ -101,87 +101,129 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
         Syntax::Markdown => markdown_comments(text),
         _ => (comments(&file.path, text, syntax), Vec::new()),
     };
-    let idx = file.lines();
-    let line_count = idx.line_count();
-    // Lines that hold nothing but a comment.
-    let mut comment_only = vec![false; line_count + 1];
-    for c in found.iter().filter(|c| c.alone) {
-        let first = idx.line_of(c.span.start);
-        let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
-        let after_end = text
-            .get(c.span.end as usize..line_end(text, c.span.end as usize))
-            .unwrap_or("");
-        if after_end.trim().is_empty() {
-            comment_only[first..=last.min(line_count)].fill(true);
-        }
-    }
-    // From each line: the first line at or after it that is not comment-only
-    // (and, for `blank`, not blank either).
-    let next_code = |blank: bool| -> Vec<usize> {
-        let mut next = vec![line_count; line_count + 1];
-        for l in (0..line_count).rev() {
-            let skip =
-                comment_only[l] || (blank && text[idx.line_range(text, l)].trim().is_empty());
-            next[l] = if skip { next[l + 1] } else { l };
-        }
-        next
-    };
-    let next_plain = next_code(false);
-    let next_html = if syntax == Syntax::Markdown {
-        next_code(true)
-    } else {
-        Vec::new()
-    };
-    let fences: HashMap<usize, Range<usize>> = blocks
+    let layout = Layout::new(file, &found, &blocks, syntax == Syntax::Markdown);
+    found
         .iter()
-        .map(|(fence, bytes)| {
-            let first = idx.line_of(fence.start);
-            (first, first..idx.line_of(bytes.end as u32) + 2)
+        .filter_map(|c| {
+            let parsed = parse_body(c.body.slice(text))?;
+            Some(directive(c, parsed, layout.covered(file, c)))
         })
-        .collect();
+        .collect()
+}
 
-    let mut out = Vec::new();
-    for c in &found {
-        let Some(parsed) = parse_body(c.body.slice(text)) else {
-            continue;
+/// The directive of a comment whose body parsed as `parsed`, covering `lines`.
+fn directive(c: &Comment, parsed: Result<Parsed, BodyError>, lines: Range<usize>) -> Directive {
+    match parsed {
+        Ok((ids, reason)) => Directive {
+            span: c.span,
+            rules: ids
+                .into_iter()
+                .map(|id| {
+                    let known = registry::find(&id).is_some();
+                    (id, known)
+                })
+                .collect(),
+            reason,
+            error: None,
+            lines,
+        },
+        Err(e) => Directive {
+            span: c.span,
+            rules: Vec::new(),
+            reason: None,
+            error: Some(e),
+            lines,
+        },
+    }
+}
+
+/// Which lines of a file hold only comments, and where the reach of a
+/// comment alone on its line ends.
+struct Layout {
+    /// Lines that hold nothing but a comment.
+    comment_only: Vec<bool>,
+    /// From each line: the first line at or after it that is not comment-only.
+    next_plain: Vec<usize>,
+    /// The same, skipping blank lines too (Markdown HTML comments).
+    next_html: Vec<usize>,
+    /// Markdown: the lines of each fenced block, by its fence's line.
+    fences: HashMap<usize, Range<usize>>,
+    line_count: usize,
+}
+
+impl Layout {
+    fn new(
+        file: &SourceFile,
+        found: &[Comment],
+        blocks: &[(Span, Range<usize>)],
+        markdown: bool,
+    ) -> Layout {
+        let text = file.text.as_str();
+        let idx = file.lines();
+        let line_count = idx.line_count();
+        let mut comment_only = vec![false; line_count + 1];
+        for c in found.iter().filter(|c| c.alone) {
+            let first = idx.line_of(c.span.start);
+            let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
+            let after_end = text
+                .get(c.span.end as usize..line_end(text, c.span.end as usize))
+                .unwrap_or("");
+            if after_end.trim().is_empty() {
+                comment_only[first..=last.min(line_count)].fill(true);
+            }
+        }
+        let next_code = |blank: bool| -> Vec<usize> {
+            let mut next = vec![line_count; line_count + 1];
+            for l in (0..line_count).rev() {
+                let skip =
+                    comment_only[l] || (blank && text[idx.line_range(text, l)].trim().is_empty());
+                next[l] = if skip { next[l + 1] } else { l };
+            }
+            next
         };
+        let next_plain = next_code(false);
+        let next_html = if markdown {
+            next_code(true)
+        } else {
+            Vec::new()
+        };
+        let fences = blocks
+            .iter()
+            .map(|(fence, bytes)| {
+                let first = idx.line_of(fence.start);
+                (first, first..idx.line_of(bytes.end as u32) + 2)
+            })
+            .collect();
+        Layout {
+            comment_only,
+            next_plain,
+            next_html,
+            fences,
+            line_count,
+        }
+    }
+
+    /// The lines a comment covers: its own line when code precedes it on
+    /// that line; alone, the next line that is not a comment (in Markdown,
+    /// the whole fenced block that follows).
+    fn covered(&self, file: &SourceFile, c: &Comment) -> Range<usize> {
+        let idx = file.lines();
         let first = idx.line_of(c.span.start);
         let last = idx.line_of(c.span.end.saturating_sub(1).max(c.span.start));
-        let lines = if c.alone && comment_only[first] {
-            let next = if c.html { &next_html } else { &next_plain };
-            let target = next.get(last + 1).copied().unwrap_or(line_count);
-            match fences.get(&target) {
-                Some(block) if syntax == Syntax::Markdown => block.clone(),
-                _ => target..target + 1,
-            }
+        if !(c.alone && self.comment_only[first]) {
+            return last..last + 1;
+        }
+        let next = if c.html {
+            &self.next_html
         } else {
-            last..last + 1
+            &self.next_plain
         };
-        let d = match parsed {
-            Ok((ids, reason)) => Directive {
-                span: c.span,
-                rules: ids
-                    .into_iter()
-                    .map(|id| {
-                        let known = registry::find(&id).is_some();
-                        (id, known)
-                    })
-                    .collect(),
-                reason,
-                error: None,
-                lines,
-            },
-            Err(e) => Directive {
-                span: c.span,
-                rules: Vec::new(),
-                reason: None,
-                error: Some(e),
-                lines,
-            },
-        };
-        out.push(d);
+        let target = next.get(last + 1).copied().unwrap_or(self.line_count);
+        match self.fences.get(&target) {
+            Some(block) => block.clone(),
+            None => target..target + 1,
+        }
     }
-    out
 }
 
 // --- matching -----------------------------------------------------------------
