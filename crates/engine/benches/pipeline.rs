@@ -129,12 +129,13 @@ fn rules(c: &mut Criterion) {
             b.iter(|| {
                 let mut out = Vec::new();
                 for (index, image) in p.images.iter().enumerate() {
-                    let cx = ImageCx {
-                        project: &p,
-                        index,
-                        image,
-                    };
                     for rule in registry::judging(image.purpose) {
+                        let cx = ImageCx {
+                            project: &p,
+                            index,
+                            image,
+                            contexts: rule.meta().contexts,
+                        };
                         rule.check_image(&cx, &mut out);
                     }
                 }

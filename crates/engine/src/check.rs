@@ -16,16 +16,18 @@ pub fn check(options: &ScanOptions, project: &Project) -> Vec<Finding> {
     let mut findings: Vec<Finding> = (0..project.images.len())
         .into_par_iter()
         .flat_map_iter(|index| {
-            let cx = ImageCx {
-                project,
-                index,
-                image: &project.images[index],
-            };
+            let image = &project.images[index];
             let mut out = Vec::new();
             if options.expired() {
                 return out;
             }
-            for rule in registry::judging(cx.image.purpose) {
+            for rule in registry::judging(image.purpose) {
+                let cx = ImageCx {
+                    project,
+                    index,
+                    image,
+                    contexts: rule.meta().contexts,
+                };
                 rule.check_image(&cx, &mut out);
             }
             for f in &mut out {

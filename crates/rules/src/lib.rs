@@ -116,10 +116,16 @@ impl Target {
 }
 
 /// An Image with what rules may ask about it.
+#[derive(Clone, Copy)]
 pub struct ImageCx<'a> {
     pub project: &'a Project,
     pub index: usize,
     pub image: &'a Image,
+    /// The contexts the judging rule declares (set by the engine from its
+    /// [`RuleMeta::contexts`]): [`ImageCx::run_stages`] gives only the
+    /// stages of those purposes, so a rule never checks a stage's purpose
+    /// itself.
+    pub contexts: Contexts,
 }
 
 /// A stage of an Image that the repository runs or ships (see
@@ -160,8 +166,16 @@ impl StageCx<'_> {
 
 impl<'a> ImageCx<'a> {
     /// The stages that run, in stage order: the last one (unless every
-    /// build here targets another) and every stage a build targets.
+    /// build here targets another) and every stage a build targets; only
+    /// those whose purpose the rule's contexts include.
     pub fn run_stages(&self) -> Vec<StageCx<'a>> {
+        let mut stages = self.all_run_stages();
+        stages.retain(|s| self.contexts.includes(s.purpose));
+        stages
+    }
+
+    /// Every stage that runs, whatever its purpose.
+    fn all_run_stages(&self) -> Vec<StageCx<'a>> {
         let image = self.image;
         let last = image.stages.len().checked_sub(1);
         match self.project.links.run_stages.get(self.index) {
@@ -204,14 +218,6 @@ impl<'a> ImageCx<'a> {
             }
         }
         out
-    }
-
-    /// The run stages that are deployed (see [`Purpose`]).
-    pub fn deployed_stages(&self) -> Vec<StageCx<'a>> {
-        self.run_stages()
-            .into_iter()
-            .filter(|s| s.purpose.is_deployed())
-            .collect()
     }
 
     /// The containers in the repository that run this stage of the image.

@@ -30,6 +30,7 @@ declare_rule! {
         id: "copy-without-chown",
         severity: Info,
         target: Image,
+        contexts: Deployed,
         summary: "COPY after a non-root USER without --chown",
     }
 }
@@ -38,7 +39,7 @@ impl Rule for CopyWithoutChown {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         // Each stage that runs; an instruction two of them share is reported once.
         let mut found: Vec<Finding> = Vec::new();
-        for st in cx.deployed_stages() {
+        for st in cx.run_stages() {
             let mut more = Vec::new();
             check_stage(cx.image, st.stage, &mut more);
             for f in more {

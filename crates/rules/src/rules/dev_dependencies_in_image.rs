@@ -45,6 +45,7 @@ declare_rule! {
         id: "dev-dependencies-in-image",
         severity: Low,
         target: Image,
+        contexts: Deployed,
         summary: "the final stage installs Node dev dependencies",
     }
 }
@@ -53,7 +54,7 @@ impl Rule for DevDependenciesInImage {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         // Each stage that runs; an instruction two of them share is reported once.
         let mut found: Vec<Finding> = Vec::new();
-        for st in cx.deployed_stages() {
+        for st in cx.run_stages() {
             let mut more = Vec::new();
             check_stage(cx.image, st.stage, &mut more);
             for f in more {

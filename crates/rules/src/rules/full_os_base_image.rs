@@ -43,6 +43,7 @@ declare_rule! {
         id: "full-os-base-image",
         severity: Low,
         target: Image,
+        contexts: Deployed,
         summary: "the final stage ships a shell and a package manager",
     }
 }
@@ -52,9 +53,6 @@ impl Rule for FullOsBaseImage {
         let image = cx.image;
         for st in cx.run_stages() {
             let stage = st.stage;
-            if !st.purpose.is_deployed() {
-                continue;
-            }
             let Some(base) = image.base_image(stage) else {
                 continue;
             };

@@ -56,6 +56,7 @@ declare_rule! {
         id: "missing-healthcheck",
         severity: Low,
         target: Image,
+        contexts: Deployed,
         summary: "a network server without HEALTHCHECK",
     }
 }
@@ -65,10 +66,7 @@ impl Rule for MissingHealthcheck {
         let image = cx.image;
         for st in cx.run_stages() {
             let stage = st.stage;
-            if !st.purpose.is_deployed()
-                || image.is_data_only(stage)
-                || stage_without_shell(image, stage)
-            {
+            if image.is_data_only(stage) || stage_without_shell(image, stage) {
                 continue;
             }
             let mut exposes = false;

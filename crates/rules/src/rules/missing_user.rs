@@ -86,6 +86,7 @@ declare_rule! {
         id: "missing-user",
         severity: High,
         target: Image,
+        contexts: Deployed,
         summary: "the final stage never sets a non-root USER",
     }
 }
@@ -96,7 +97,7 @@ impl Rule for MissingUser {
         for st in cx.run_stages() {
             let stage = st.stage;
             // A package of files (`FROM scratch`, COPY only) never runs.
-            if !st.purpose.is_deployed() || image.is_data_only(stage) {
+            if image.is_data_only(stage) {
                 continue;
             }
             if !matches!(

@@ -27,6 +27,7 @@ declare_rule! {
         id: "privileged-port",
         severity: Low,
         target: Image,
+        contexts: Deployed,
         summary: "EXPOSE of a port below 1024",
     }
 }
@@ -34,7 +35,7 @@ declare_rule! {
 impl Rule for PrivilegedPort {
     fn check_image(&self, cx: &ImageCx<'_>, out: &mut Vec<Finding>) {
         let image = cx.image;
-        for instr in cx.instructions_of(&cx.deployed_stages()) {
+        for instr in cx.instructions_of(&cx.run_stages()) {
             let InstrKind::Expose(ports) = &instr.kind else {
                 continue;
             };
