@@ -98,19 +98,23 @@ fn project() -> Project {
         .extend(compose::containers(id, &yaml::parse(COMPOSE)));
     let id = add(&mut p, "run.sh", FileKind::ShellScript, SCRIPT);
     let script = shell::parse(SCRIPT);
-    p.containers
-        .extend(shell_script::containers(id, &script, &|s| s));
+    for found in shell_script::containers(id, &script, &|s| s) {
+        p.push_container(found);
+    }
     p.builds.extend(
         shell_script::builds(&script, &|s| s)
             .into_iter()
             .map(|b| (id, b)),
     );
     let id = add(&mut p, ".mcp.json", FileKind::McpConfig, MCP_JSON);
-    p.containers
-        .extend(mcp_config::containers(id, &json::parse(MCP_JSON)));
+    for found in mcp_config::containers(id, &json::parse(MCP_JSON)) {
+        p.push_container(found);
+    }
     let id = add(&mut p, "README.md", FileKind::Readme, README);
     let (containers, builds) = readme::read(id, README);
-    p.containers.extend(containers);
+    for found in containers {
+        p.push_container(found);
+    }
     p.builds.extend(builds.into_iter().map(|b| (id, b)));
     link::link(&mut p);
     p

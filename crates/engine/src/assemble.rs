@@ -40,10 +40,10 @@ pub fn assemble(
             image.purpose = purpose;
             project.images.push(image);
         }
-        for mut c in p.containers {
-            c.file = id;
-            c.purpose = purpose;
-            project.containers.push(c);
+        for mut found in p.containers {
+            found.container.file = id;
+            found.container.purpose = purpose;
+            project.push_container(found);
         }
         for e in p.errors {
             project.syntax_errors.push((id, e));

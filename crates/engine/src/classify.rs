@@ -8,12 +8,13 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use skillaudit_model::code::CodeFile;
+use skillaudit_model::container::Found;
 use skillaudit_model::normalise::manifest::{self, Manifest};
 use skillaudit_model::normalise::{
     compose, devcontainer, dockerfile as df_norm, kubernetes, makefile, mcp_config, readme,
     server_json, shell_script, tool_texts, workflow,
 };
-use skillaudit_model::{Container, FileId, FileKind, Format, Image};
+use skillaudit_model::{FileId, FileKind, Format, Image};
 use skillaudit_syntax::code::Lang;
 use skillaudit_syntax::tree::Stream;
 use skillaudit_syntax::{dockerfile, json, shell, toml, tree::yaml, Span, SyntaxError};
@@ -64,7 +65,8 @@ pub struct Processed {
     pub format: Format,
     pub text: String,
     pub image: Option<Image>,
-    pub containers: Vec<Container>,
+    /// Its containers, each with its command line when one starts it.
+    pub containers: Vec<Found>,
     /// `docker build -t` commands (for linking tags to Dockerfiles).
     pub builds: Vec<skillaudit_model::container::BuildCommand>,
     pub errors: Vec<SyntaxError>,
@@ -288,7 +290,7 @@ fn normalise(p: &mut Processed, stream: Option<Stream>) {
         FileKind::Compose => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
-            compose::containers(UNASSIGNED, &s)
+            Found::all(compose::containers(UNASSIGNED, &s))
         }
         FileKind::Workflow => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
@@ -299,12 +301,12 @@ fn normalise(p: &mut Processed, stream: Option<Stream>) {
         FileKind::Kubernetes => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
-            kubernetes::containers(UNASSIGNED, &s)
+            Found::all(kubernetes::containers(UNASSIGNED, &s))
         }
         FileKind::Devcontainer => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
-            devcontainer::containers_at(UNASSIGNED, &p.display, &s)
+            Found::all(devcontainer::containers_at(UNASSIGNED, &p.display, &s))
         }
         FileKind::McpConfig => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
@@ -315,7 +317,7 @@ fn normalise(p: &mut Processed, stream: Option<Stream>) {
             let s = stream.unwrap_or_else(|| tree(p.format, text));
             tree_errors(&s, text, &mut errors);
             p.descriptions = tool_texts::descriptions(&s);
-            server_json::containers(UNASSIGNED, &s)
+            Found::all(server_json::containers(UNASSIGNED, &s))
         }
         FileKind::BundleManifest => {
             let s = stream.unwrap_or_else(|| tree(p.format, text));

@@ -85,7 +85,7 @@ fn example(project: &Project, f: &Finding) -> Option<usize> {
         return None;
     }
     match f.model {
-        Some(ModelRef::Container(i)) if project.containers[i].command_line.is_some() => Some(i),
+        Some(ModelRef::Container(i)) if project.command_line(i).is_some() => Some(i),
         _ => None,
     }
 }
@@ -94,7 +94,7 @@ fn example(project: &Project, f: &Finding) -> Option<usize> {
 /// line: `docker run --cap-drop ALL … image` or `["run", "--cap-drop", …]`.
 fn hardened(project: &Project, index: usize, edits: &[TextEdit]) -> Option<String> {
     let c = &project.containers[index];
-    let cl = c.command_line.as_ref()?;
+    let cl = project.command_line(index)?;
     let text = project.file(c.file).text.as_str();
     let run = cl.run_word.span;
     let last = cl.args.last().map_or(run.end, |a| a.origin.span.end) as usize;

@@ -172,10 +172,6 @@ pub struct Container {
     pub pids_limit: Option<Origin>,
     /// Root filesystem read-only setting, when written.
     pub read_only: Option<Spanned<bool>>,
-    /// For a container started by a command line (`docker run …` in a
-    /// script, an MCP config's `args`): where its words are, so that a fix
-    /// can add or change flags. `None` for every other source.
-    pub command_line: Option<CommandLine>,
 }
 
 /// The settings of a Kubernetes container that other sources do not have.
@@ -200,7 +196,10 @@ pub enum ArgSyntax {
     Array,
 }
 
-/// The words of a `docker run` command line, as positioned in the file.
+/// The words of a `docker run` command line, as positioned in the file:
+/// what the fixer edits (`edit::argv`) and the hardened-command help quotes.
+/// The project keeps one per container a command line starts
+/// ([`Project::command_line`](crate::Project::command_line)).
 #[derive(Clone, Debug)]
 pub struct CommandLine {
     pub syntax: ArgSyntax,
@@ -208,6 +207,55 @@ pub struct CommandLine {
     pub run_word: Origin,
     /// The words after it, through the image (docker's own arguments).
     pub args: Vec<Spanned<String>>,
+}
+
+impl CommandLine {
+    /// Apply `f` to the origin of every word.
+    pub fn for_each_origin(&mut self, mut f: impl FnMut(&mut Origin)) {
+        f(&mut self.run_word);
+        for w in self.args.iter_mut() {
+            f(&mut w.origin);
+        }
+    }
+}
+
+/// A container as a normaliser hands it to the project: the model and,
+/// for a container started by a command line (`docker run …` in a script,
+/// an MCP config's `args`), where that line's words are, so that a fix can
+/// add or change flags. Rules see only the [`Container`].
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub container: Container,
+    /// `None` unless a command line starts the container.
+    pub command_line: Option<CommandLine>,
+}
+
+impl From<Container> for Found {
+    /// A container no command line starts (a compose service, a manifest …).
+    fn from(container: Container) -> Found {
+        Found {
+            container,
+            command_line: None,
+        }
+    }
+}
+
+impl Found {
+    /// Each of `containers`, none of them started by a command line.
+    pub fn all(containers: Vec<Container>) -> Vec<Found> {
+        containers.into_iter().map(Found::from).collect()
+    }
+
+    /// Apply `f` to the origin of every value of the container
+    /// ([`Container::for_each_origin`]) and of every word of its command
+    /// line, so that moving the spans (text embedded in a README, values
+    /// used through a YAML alias) keeps the two in step.
+    pub fn for_each_origin(&mut self, mut f: impl FnMut(&mut Origin)) {
+        self.container.for_each_origin(&mut f);
+        if let Some(cl) = &mut self.command_line {
+            cl.for_each_origin(f);
+        }
+    }
 }
 
 impl Container {
@@ -252,7 +300,6 @@ impl Container {
             cpu_limit: None,
             pids_limit: None,
             read_only: None,
-            command_line: None,
         }
     }
 
@@ -284,7 +331,6 @@ impl Container {
             cpu_limit,
             pids_limit,
             read_only,
-            command_line,
         } = self;
         let strings = image
             .iter_mut()
@@ -332,12 +378,6 @@ impl Container {
         }
         for e in env.iter_mut() {
             f(&mut e.origin);
-        }
-        for cl in command_line.iter_mut() {
-            f(&mut cl.run_word);
-            for w in cl.args.iter_mut() {
-                f(&mut w.origin);
-            }
         }
     }
 

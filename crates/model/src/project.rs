@@ -1,10 +1,12 @@
 //! The files of one scan and the models built from them.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use skillaudit_syntax::{LineIndex, SyntaxError};
 
+use crate::container::{CommandLine, Found};
 pub use crate::file::{FileId, FileKind, Format};
 pub use crate::links::{Links, RunStage};
 use crate::{Container, Image};
@@ -57,6 +59,10 @@ pub struct Project {
     pub files: Vec<SourceFile>,
     pub images: Vec<Image>,
     pub containers: Vec<Container>,
+    /// By container index, for each container a command line starts:
+    /// where its words are (see [`Found`]). Added with the container by
+    /// [`Project::push_container`], read with [`Project::command_line`].
+    pub command_lines: BTreeMap<usize, CommandLine>,
     /// Files recognised but not (fully) parsable.
     pub syntax_errors: Vec<(FileId, SyntaxError)>,
     pub links: Links,
@@ -114,5 +120,20 @@ pub struct ContextFile {
 impl Project {
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Add a container as its normaliser found it, its command line (if
+    /// any) beside it.
+    pub fn push_container(&mut self, found: Found) {
+        if let Some(cl) = found.command_line {
+            self.command_lines.insert(self.containers.len(), cl);
+        }
+        self.containers.push(found.container);
+    }
+
+    /// Where the words of container `index`'s command line are; `None`
+    /// when no command line starts it (a compose service, a manifest …).
+    pub fn command_line(&self, index: usize) -> Option<&CommandLine> {
+        self.command_lines.get(&index)
     }
 }

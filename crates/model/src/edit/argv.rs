@@ -379,8 +379,13 @@ mod tests {
                 shell_script::containers(FileId(0), &skillaudit_syntax::shell::parse(text), &|s| s)
             }
         };
-        let c = &cs[0];
-        let e = edits(&file, c, c.command_line.as_ref()?, &remedy)?;
+        let found = &cs[0];
+        let e = edits(
+            &file,
+            &found.container,
+            found.command_line.as_ref()?,
+            &remedy,
+        )?;
         apply(text, &e.iter().collect::<Vec<_>>())
     }
 

@@ -79,7 +79,7 @@ impl<'p> Editor<'p> {
                             .or_insert_with(|| kubernetes::Containers::new(file, stream));
                         kubernetes::edits(file, stream, containers, c, remedy)?
                     }
-                    _ => argv::edits(file, c, c.command_line.as_ref()?, remedy)?,
+                    _ => argv::edits(file, c, project.command_line(i)?, remedy)?,
                 }
             }
             Subject::Image(i) => {

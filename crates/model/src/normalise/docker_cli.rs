@@ -83,14 +83,14 @@ pub fn run_args_start(words: &[&str]) -> Option<usize> {
     }
 }
 
-/// Record where a command line's words are (see [`CommandLine`]): the
+/// Where the words of `c`'s command line are (see [`CommandLine`]): the
 /// `run` word and docker's own arguments after it, through the image.
-pub fn record_command_line(
-    c: &mut Container,
+pub fn command_line(
+    c: &Container,
     syntax: ArgSyntax,
     run_word: &Spanned<String>,
     args: &[Spanned<String>],
-) {
+) -> CommandLine {
     let end = c
         .image
         .as_ref()
@@ -99,11 +99,11 @@ pub fn record_command_line(
                 .position(|w| w.origin == image.origin && w.value == image.value)
         })
         .map_or(args.len(), |i| i + 1);
-    c.command_line = Some(CommandLine {
+    CommandLine {
         syntax,
         run_word: run_word.origin,
         args: args[..end].to_vec(),
-    });
+    }
 }
 
 /// Does a word stand for "more arguments" in documentation (`...`, `…`,

@@ -38,7 +38,7 @@
 use skillaudit_syntax::shell;
 use skillaudit_syntax::tree::{NodeRef, Stream};
 
-use crate::container::{ArgSyntax, Container, ContainerSource, EnvEntry};
+use crate::container::{ArgSyntax, ContainerSource, EnvEntry, Found};
 use crate::file::FileId;
 use crate::normalise::nodes::{entry_origin, origin, text};
 use crate::normalise::{docker_cli, shell_script};
@@ -72,8 +72,9 @@ pub fn looks_like_mcp_config(stream: &Stream) -> bool {
     })
 }
 
-/// Every server of the configuration that runs a container.
-pub fn containers(file: FileId, stream: &Stream) -> Vec<Container> {
+/// Every server of the configuration that runs a container, with its
+/// command line.
+pub fn containers(file: FileId, stream: &Stream) -> Vec<Found> {
     let mut out = Vec::new();
     let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
         return out;
@@ -126,7 +127,7 @@ pub fn is_server(node: NodeRef<'_>) -> bool {
 /// Containers of a server collection: a mapping `NAME: server` or a list of
 /// servers that carry their `name` (Continue). Entries that are not servers
 /// are skipped.
-pub fn server_map_containers(file: FileId, servers: NodeRef<'_>) -> Vec<Container> {
+pub fn server_map_containers(file: FileId, servers: NodeRef<'_>) -> Vec<Found> {
     let mut out = Vec::new();
     if servers.is_sequence() {
         for item in servers.items() {
@@ -165,7 +166,7 @@ pub fn server_containers(
     name: &str,
     definition: Span,
     server: NodeRef<'_>,
-) -> Vec<Container> {
+) -> Vec<Found> {
     let Some(command_node) = server.value("command") else {
         return Vec::new();
     };
@@ -201,7 +202,7 @@ pub fn server_containers(
     let env = holder.value("env").or_else(|| server.value("env"));
     let entries: Vec<EnvEntry> = env.map(env_entries).unwrap_or_default();
     for c in &mut out {
-        c.env.extend(entries.iter().cloned());
+        c.container.env.extend(entries.iter().cloned());
     }
     out
 }
@@ -215,7 +216,7 @@ pub fn argv_containers(
     name: &str,
     definition: Span,
     argv: &[Spanned<String>],
-) -> Vec<Container> {
+) -> Vec<Found> {
     argv_containers_as(file, name, definition, argv, ArgSyntax::Array)
 }
 
@@ -227,7 +228,7 @@ pub fn argv_containers_as(
     definition: Span,
     argv: &[Spanned<String>],
     syntax: ArgSyntax,
-) -> Vec<Container> {
+) -> Vec<Found> {
     let mut skip = 0;
     // Wrappers, possibly nested (`wsl sudo docker …`); each pass moves on.
     for _ in 0..4 {
@@ -288,11 +289,14 @@ pub fn argv_containers_as(
         return Vec::new();
     };
     let mut c = docker_cli::container(file, source(name, &program, None), definition, run_args);
-    docker_cli::record_command_line(&mut c, syntax, &words[start - 1], run_args);
+    let command_line = docker_cli::command_line(&c, syntax, &words[start - 1], run_args);
     if name.is_empty() {
         c.source = source(name, &program, c.image.as_ref().map(|i| i.value.as_str()));
     }
-    vec![c]
+    vec![Found {
+        container: c,
+        command_line: Some(command_line),
+    }]
 }
 
 /// `sh -c 'docker run …'`: the script's commands, each reported at the
@@ -302,7 +306,7 @@ fn shell_containers(
     name: &str,
     definition: Span,
     args: &[Spanned<String>],
-) -> Vec<Container> {
+) -> Vec<Found> {
     // Options before the script: `-c` alone, or grouped (`-lc`, `-ec`).
     let mut i = 0;
     let mut has_c = false;
@@ -326,7 +330,7 @@ fn shell_containers(
     let script = shell::parse(&script_word.value);
     let at = script_word.origin.span;
     let mut out = shell_script::containers(file, &script, &|_| at);
-    for c in &mut out {
+    for Found { container: c, .. } in &mut out {
         let program = match &c.source {
             ContainerSource::CommandLine { tool, .. } => tool.clone(),
             _ => "docker".to_string(),
@@ -379,7 +383,7 @@ pub fn env_entries(env: NodeRef<'_>) -> Vec<EnvEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::container::MountKind;
+    use crate::container::{Container, MountKind};
     use skillaudit_syntax::LineIndex;
 
     fn json(text: &str) -> Stream {
@@ -397,6 +401,14 @@ mod tests {
     /// 1-based line of a span's start.
     fn line(text: &str, span: Span) -> usize {
         LineIndex::new(text).line_of(span.start) + 1
+    }
+
+    /// The containers of a configuration, without their command lines.
+    fn models(file: FileId, stream: &Stream) -> Vec<Container> {
+        containers(file, stream)
+            .into_iter()
+            .map(|f| f.container)
+            .collect()
     }
 
     fn image(c: &Container) -> Option<&str> {
@@ -425,7 +437,14 @@ mod tests {
     fn claude_desktop_config() {
         let s = json(CLAUDE);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(3), &s);
+        let found = containers(FileId(3), &s);
+        // The command line runs through the image: `--read-only` after it
+        // is the server's.
+        let cl = found[0].command_line.as_ref().expect("a command line");
+        assert_eq!(cl.run_word.span.slice(CLAUDE), "\"run\"");
+        assert_eq!(cl.args.len(), 7);
+        assert_eq!(cl.args[6].value, "ghcr.io/github/github-mcp-server:1.0");
+        let cs = models(FileId(3), &s);
         assert_eq!(cs.len(), 1, "npx and url servers are not containers");
         let c = &cs[0];
         assert_eq!(c.file, FileId(3));
@@ -486,7 +505,7 @@ mod tests {
     fn vscode_servers() {
         let s = json(VSCODE);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
         assert_eq!(
@@ -530,7 +549,7 @@ mod tests {
         let s = skillaudit_syntax::json::parse(text);
         assert!(s.error.is_none(), "{:?}", s.error);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert_eq!(line(text, cs[0].mounts[0].origin.span), 12);
         assert_eq!(line(text, cs[0].definition), 7);
@@ -542,7 +561,7 @@ mod tests {
         let nested = r#"{"editor.fontSize": 12, "mcp": {"servers": {"a": {"command": "podman", "args": ["run", "--privileged", "img"]}}}}"#;
         let s = json(nested);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert!(cs[0].privileged.is_some());
         assert_eq!(
@@ -553,7 +572,7 @@ mod tests {
         let dotted = r#"{"mcp.servers": {"b": {"command": "docker", "args": ["run", "--net=host", "img"]}}}"#;
         let s = json(dotted);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs[0].namespaces.len(), 1);
         assert!(cs[0].namespaces[0].is_host());
     }
@@ -572,7 +591,7 @@ mod tests {
 }"#;
         let s = json(text);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 2);
         assert_eq!(cs[0].cap_add[0].value, "SYS_ADMIN");
         assert_eq!(cs[0].env[0].key, "A");
@@ -588,7 +607,7 @@ mod tests {
         let text = "name: My servers\nversion: 0.0.1\nschema: v1\nmcpServers:\n  - name: SQLite\n    command: docker\n    args:\n      - run\n      - -v\n      - ~/.ssh:/root/.ssh\n      - mcp/sqlite\n    env:\n      TOKEN: abc\n  - name: Other\n    command: uvx\n    args: [mcp-server-time]\n";
         let s = yaml(text);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         let c = &cs[0];
         assert_eq!(
@@ -609,7 +628,7 @@ mod tests {
         let text = r#"{"experimental": {"modelContextProtocolServers": [{"transport": {"type": "stdio", "command": "docker", "args": ["run", "--pid=host", "img"]}}]}}"#;
         let s = json(text);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].namespaces[0].value, "host");
         // No name: described by its command line.
@@ -628,7 +647,7 @@ mod tests {
         let text = "model: o3\nmcp_servers:\n  gh:\n    command: docker\n    args: [run, -i, --rm, --security-opt, seccomp=unconfined, ghcr.io/x/y]\n    env: {GITHUB_TOKEN: ghp_x}\n";
         let s = yaml(text);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].security_opts[0].value, "seccomp=unconfined");
         assert_eq!(cs[0].env[0].value.as_deref(), Some("ghp_x"));
@@ -640,7 +659,7 @@ mod tests {
         let s = skillaudit_syntax::toml::parse(text);
         assert!(s.error.is_none(), "{:?}", s.error);
         assert!(looks_like_mcp_config(&s));
-        let cs = containers(FileId(0), &s);
+        let cs = models(FileId(0), &s);
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].mounts[0].source, "/etc");
         assert_eq!(line(text, cs[0].mounts[0].origin.span), 3);
@@ -660,7 +679,7 @@ mod tests {
             let text = format!(
                 r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#
             );
-            let cs = containers(FileId(0), &json(&text));
+            let cs = models(FileId(0), &json(&text));
             assert_eq!(cs.len(), 1, "{cmd}");
             assert!(cs[0].privileged.is_some(), "{cmd}");
         }
@@ -675,7 +694,7 @@ mod tests {
             let text = format!(
                 r#"{{"mcpServers": {{"x": {{"command": "{cmd}", "args": ["run", "--privileged", "img"]}}}}}}"#
             );
-            assert!(containers(FileId(0), &json(&text)).is_empty(), "{cmd}");
+            assert!(models(FileId(0), &json(&text)).is_empty(), "{cmd}");
         }
     }
 
@@ -689,10 +708,10 @@ mod tests {
         ] {
             let text =
                 format!(r#"{{"mcpServers": {{"x": {{"command": "docker", "args": {args}}}}}}}"#);
-            assert!(containers(FileId(0), &json(&text)).is_empty(), "{args}");
+            assert!(models(FileId(0), &json(&text)).is_empty(), "{args}");
         }
         // No args at all.
-        assert!(containers(
+        assert!(models(
             FileId(0),
             &json(r#"{"mcpServers": {"x": {"command": "docker"}}}"#)
         )
@@ -709,7 +728,7 @@ mod tests {
   "w": {"command": "cmd", "args": ["/c", "docker", "run", "--uts=host", "img"]},
   "l": {"command": "wsl.exe", "args": ["-e", "sudo", "podman", "run", "--userns=host", "img"]}
 }}"#;
-        let cs = containers(FileId(0), &json(text));
+        let cs = models(FileId(0), &json(text));
         assert_eq!(cs.len(), 5);
         assert_eq!(cs[3].namespaces[0].kind, crate::NamespaceKind::Uts);
         assert_eq!(cs[4].namespaces[0].kind, crate::NamespaceKind::User);
@@ -731,7 +750,7 @@ mod tests {
     #[test]
     fn numbers_and_odd_values_do_not_break_args() {
         let text = r#"{"mcpServers": {"x": {"command": "docker", "args": ["run", "-p", 8080, {"odd": 1}, null, "--memory", "512m", "img"], "env": {"N": 1, "Z": null, "O": {"a": 1}}}}}"#;
-        let cs = containers(FileId(0), &json(text));
+        let cs = models(FileId(0), &json(text));
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].ports[0].container_port, "8080");
         assert!(cs[0].memory_limit.is_some());
@@ -762,7 +781,7 @@ mod tests {
                 skillaudit_syntax::json::parse(text),
             ] {
                 assert!(!looks_like_mcp_config(&s), "{text}");
-                assert!(containers(FileId(0), &s).is_empty(), "{text}");
+                assert!(models(FileId(0), &s).is_empty(), "{text}");
             }
         }
         // A server map without any container is still an MCP config.

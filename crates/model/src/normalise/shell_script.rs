@@ -7,7 +7,7 @@
 
 use skillaudit_syntax::shell::Script;
 
-use crate::container::{ArgSyntax, BuildCommand, Container, ContainerSource, Purpose};
+use crate::container::{ArgSyntax, BuildCommand, ContainerSource, Found, Purpose};
 use crate::file::FileId;
 use crate::normalise::docker_cli;
 use crate::{Origin, Span, Spanned};
@@ -67,10 +67,11 @@ pub fn skip_wrappers(words: &[&str]) -> usize {
     words.len()
 }
 
-/// Containers of every docker/podman run in a parsed script. `map` turns a
-/// span of the parsed text into a span of the file (identity for a plain
-/// script; an offset map for text embedded in YAML or Markdown).
-pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<Container> {
+/// Containers of every docker/podman run in a parsed script, each with its
+/// command line. `map` turns a span of the parsed text into a span of the
+/// file (identity for a plain script; an offset map for text embedded in
+/// YAML or Markdown).
+pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<Found> {
     let mut out = Vec::new();
     for cmd in &script.commands {
         let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
@@ -108,13 +109,12 @@ pub fn containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> 
                 image: image.value.clone(),
             };
         }
-        docker_cli::record_command_line(
-            &mut c,
-            ArgSyntax::Shell,
-            &spanned[start - 1],
-            &spanned[start..],
-        );
-        out.push(c);
+        let command_line =
+            docker_cli::command_line(&c, ArgSyntax::Shell, &spanned[start - 1], &spanned[start..]);
+        out.push(Found {
+            container: c,
+            command_line: Some(command_line),
+        });
     }
     out
 }
@@ -217,8 +217,12 @@ mod tests {
         let text = "echo \"docker run --privileged x\"\nif true; then sudo docker run --rm -v /:/host alpine sh; fi\n";
         let cs = containers(FileId(0), &shell::parse(text), &|s| s);
         assert_eq!(cs.len(), 1);
-        assert_eq!(cs[0].mounts[0].source, "/");
-        assert_eq!(cs[0].definition.slice(text), "docker run");
+        assert_eq!(cs[0].container.mounts[0].source, "/");
+        assert_eq!(cs[0].container.definition.slice(text), "docker run");
+        let cl = cs[0].command_line.as_ref().expect("a command line");
+        assert_eq!(cl.run_word.span.slice(text), "run");
+        let args: Vec<&str> = cl.args.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(args, ["--rm", "-v", "/:/host", "alpine"]);
     }
 
     #[test]

@@ -54,7 +54,7 @@ use skillaudit_syntax::shell::{self, Script};
 use skillaudit_syntax::OffsetMap;
 
 use crate::container::BuildCommand;
-use crate::container::{Container, MountKind};
+use crate::container::{Found, MountKind};
 use crate::file::FileId;
 use crate::normalise::shell_script;
 
@@ -168,12 +168,12 @@ impl Dialect {
 /// Every `docker run` of a Makefile or justfile, its dialect guessed from
 /// the content (see [`Dialect::sniff`]; prefer [`containers_in`] when the
 /// file name tells).
-pub fn containers(file: FileId, text: &str) -> Vec<Container> {
+pub fn containers(file: FileId, text: &str) -> Vec<Found> {
     containers_in(file, text, Dialect::sniff(text))
 }
 
 /// Every `docker run` of a Makefile or justfile of the given dialect.
-pub fn containers_in(file: FileId, text: &str, dialect: Dialect) -> Vec<Container> {
+pub fn containers_in(file: FileId, text: &str, dialect: Dialect) -> Vec<Found> {
     let mut out = Vec::new();
     for d in commands(text, dialect) {
         if let Some((script, map)) = parse_command(&d) {
@@ -184,7 +184,7 @@ pub fn containers_in(file: FileId, text: &str, dialect: Dialect) -> Vec<Containe
         // A mount source that starts with an interpolation (`{{ invocation_directory() }}`)
         // is a value just computes, like a `$VAR` source: a host path, not
         // a volume name (names cannot contain braces or spaces).
-        for m in out.iter_mut().flat_map(|c| c.mounts.iter_mut()) {
+        for m in out.iter_mut().flat_map(|c| c.container.mounts.iter_mut()) {
             if m.kind == MountKind::Volume && m.source.trim_start().starts_with("{{") {
                 m.kind = MountKind::Bind;
             }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::container::Container;
 use skillaudit_syntax::{LineIndex, Span};
 
 fn line(text: &str, span: Span) -> u32 {
@@ -6,11 +7,16 @@ fn line(text: &str, span: Span) -> u32 {
 }
 
 fn make(text: &str) -> Vec<Container> {
-    containers_in(FileId(0), text, Dialect::Make)
+    models(containers_in(FileId(0), text, Dialect::Make))
 }
 
 fn just(text: &str) -> Vec<Container> {
-    containers_in(FileId(0), text, Dialect::Just)
+    models(containers_in(FileId(0), text, Dialect::Just))
+}
+
+/// The containers found, without their command lines.
+fn models(found: Vec<Found>) -> Vec<Container> {
+    found.into_iter().map(|f| f.container).collect()
 }
 
 fn images(cs: &[Container]) -> Vec<&str> {
@@ -329,8 +335,8 @@ fn dialect_from_name_and_content() {
     assert_eq!(Dialect::sniff("run:\n\tdocker run x\n"), Dialect::Make);
     assert_eq!(Dialect::sniff("run:\n  docker run x\n"), Dialect::Just);
     // Through the sniffing entry point.
-    assert_eq!(images(&containers(FileId(0), MAKEFILE)).len(), 2);
-    assert_eq!(images(&containers(FileId(0), JUSTFILE)).len(), 3);
+    assert_eq!(images(&models(containers(FileId(0), MAKEFILE))).len(), 2);
+    assert_eq!(images(&models(containers(FileId(0), JUSTFILE))).len(), 3);
 }
 
 #[test]
@@ -402,7 +408,7 @@ fn never_panics_on_odd_input() {
     for input in inputs {
         for dialect in [Dialect::Make, Dialect::Just] {
             for c in containers_in(FileId(0), input, dialect) {
-                let _ = c.definition.slice(input);
+                let _ = c.container.definition.slice(input);
             }
         }
         let _ = Dialect::sniff(input);

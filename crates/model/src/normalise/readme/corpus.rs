@@ -4,6 +4,7 @@
 
 use super::tree::json_block;
 use super::*;
+use crate::container::Container;
 use crate::normalise::{mcp_config, server_json};
 use skillaudit_syntax::LineIndex;
 use skillaudit_syntax::{json, toml};
@@ -129,7 +130,7 @@ fn corpus() {
             if server_json::looks_like_server_json(&stream) {
                 registries += 1;
                 println!("server.json: {rel}");
-                server_json::containers(FileId(0), &stream)
+                Found::all(server_json::containers(FileId(0), &stream))
             } else if mcp_config::looks_like_mcp_config(&stream) {
                 configs += 1;
                 println!("MCP config: {rel}");
@@ -155,7 +156,7 @@ fn corpus() {
         }
         for c in &cs {
             found += 1;
-            println!("{rel}\n    {}", describe(c, &text));
+            println!("{rel}\n    {}", describe(&c.container, &text));
         }
     }
     println!("\n{readmes} Markdown files, {configs} MCP configs, {registries} server.json; {found} containers");

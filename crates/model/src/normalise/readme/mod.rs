@@ -55,7 +55,7 @@ pub use tree::{json_block_tree, JsonBlockTree};
 use skillaudit_syntax::markdown::{self, CodeBlock};
 
 use crate::container::BuildCommand;
-use crate::container::Container;
+use crate::container::Found;
 use crate::file::FileId;
 use crate::Span;
 
@@ -174,15 +174,16 @@ const NOT_SHELL: &[&str] = &[
 /// Languages whose blocks are never compose, Kubernetes or MCP YAML.
 const NOT_YAML: &[&str] = &["dockerfile", "containerfile", "diff", "patch"];
 
-/// Every container the README's code blocks describe, in block order.
-pub fn containers(file: FileId, text: &str) -> Vec<Container> {
+/// Every container the README's code blocks describe, in block order
+/// (with the command line of each that one starts).
+pub fn containers(file: FileId, text: &str) -> Vec<Found> {
     read(file, text).0
 }
 
 /// The containers of the README's code blocks, and the `docker build -t`
 /// commands of its shell blocks (so a `docker run TAG` the README builds
 /// first is linked to the Dockerfile).
-pub fn read(file: FileId, text: &str) -> (Vec<Container>, Vec<BuildCommand>) {
+pub fn read(file: FileId, text: &str) -> (Vec<Found>, Vec<BuildCommand>) {
     let mut out = Vec::new();
     let mut builds = Vec::new();
     for block in markdown::code_blocks(text) {
@@ -204,11 +205,7 @@ fn base_language(lang: &str) -> &str {
 }
 
 /// The containers of one block, by what its content is (see the module docs).
-fn block_containers(
-    file: FileId,
-    block: &CodeBlock,
-    builds: &mut Vec<BuildCommand>,
-) -> Vec<Container> {
+fn block_containers(file: FileId, block: &CodeBlock, builds: &mut Vec<BuildCommand>) -> Vec<Found> {
     let lang = base_language(&block.lang);
     let shellish = SHELL_LANGS.contains(&lang);
     let first = first_significant(&block.content);
@@ -281,9 +278,9 @@ fn first_significant(text: &str) -> Option<char> {
 // ---------------------------------------------------------------------------
 
 /// Map every span of a Container (its definition and the origin of every
-/// value, anchors included) through `f`.
-pub fn map_spans(c: &mut Container, f: &dyn Fn(Span) -> Span) {
-    c.definition = f(c.definition);
+/// value, anchors included) and of its command line through `f`.
+pub fn map_spans(c: &mut Found, f: &dyn Fn(Span) -> Span) {
+    c.container.definition = f(c.container.definition);
     c.for_each_origin(|origin| {
         origin.span = f(origin.span);
         origin.anchor = origin.anchor.map(f);

@@ -6,7 +6,7 @@ use skillaudit_syntax::{json, OffsetMap};
 
 use super::{map_spans, tree::config_containers};
 use crate::container::BuildCommand;
-use crate::container::{ArgSyntax, Container, EnvEntry};
+use crate::container::{ArgSyntax, EnvEntry, Found};
 use crate::file::FileId;
 use crate::normalise::mcp_config;
 use crate::normalise::shell_script;
@@ -20,7 +20,7 @@ pub(super) fn shell_block(
     file: FileId,
     block: &CodeBlock,
     builds: &mut Vec<BuildCommand>,
-) -> Vec<Container> {
+) -> Vec<Found> {
     let commands = prompt_commands(&block.content);
     let (text, local) = match &commands {
         Some((text, map)) => (text.as_str(), Some(map)),
@@ -120,11 +120,7 @@ pub(super) fn prompt_commands(content: &str) -> Option<(String, OffsetMap)> {
 /// `claude mcp add NAME [-e K=V] -- docker run …` (also `codex`, `gemini`;
 /// without `--` the word after NAME is the command), `claude mcp add-json
 /// NAME '{…}'` and `code --add-mcp '{…}'`: servers installed from a command line.
-fn installer_containers(
-    file: FileId,
-    script: &Script,
-    map: &dyn Fn(Span) -> Span,
-) -> Vec<Container> {
+fn installer_containers(file: FileId, script: &Script, map: &dyn Fn(Span) -> Span) -> Vec<Found> {
     let mut out = Vec::new();
     for cmd in &script.commands {
         let names: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
@@ -187,7 +183,7 @@ fn installer_containers(
 }
 
 /// `<cli> mcp add [options] NAME [--] COMMAND ARGS…` (words from the CLI's name on).
-fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
+fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Found> {
     let mut env = Vec::new();
     let mut name: Option<&Spanned<String>> = None;
     let mut command_at = None;
@@ -243,7 +239,7 @@ fn mcp_add(file: FileId, words: &[Spanned<String>]) -> Vec<Container> {
     let mut cs =
         mcp_config::argv_containers_as(file, &name.value, definition, argv, ArgSyntax::Shell);
     for c in &mut cs {
-        c.env.extend(env.iter().cloned());
+        c.container.env.extend(env.iter().cloned());
     }
     cs
 }
@@ -266,12 +262,7 @@ fn env_word(kv: &str, origin: Origin) -> EnvEntry {
 
 /// A server given as a JSON shell word. Positions inside the word would
 /// need its quoting undone, so everything points at the word as a whole.
-fn json_word(
-    file: FileId,
-    json_text: &str,
-    name: Option<(&str, Span)>,
-    at: Span,
-) -> Vec<Container> {
+fn json_word(file: FileId, json_text: &str, name: Option<(&str, Span)>, at: Span) -> Vec<Found> {
     let stream = json::parse(json_text);
     if stream.error.is_some() {
         return Vec::new();
@@ -288,7 +279,7 @@ fn json_word(
     for c in &mut out {
         map_spans(c, &|_| at);
         if let Some(d) = definition {
-            c.definition = d;
+            c.container.definition = d;
         }
     }
     out

@@ -1,10 +1,18 @@
 use super::shell::prompt_commands;
 use super::tree::{blank_hash_comments, wrap_fragment};
 use super::*;
-use crate::container::{ContainerSource, MountKind};
+use crate::container::{Container, ContainerSource, MountKind};
 use crate::normalise::shell_script;
 use skillaudit_syntax::shell;
 use skillaudit_syntax::LineIndex;
+
+/// The containers of a README, without their command lines.
+fn models(file: FileId, text: &str) -> Vec<Container> {
+    containers(file, text)
+        .into_iter()
+        .map(|f| f.container)
+        .collect()
+}
 
 fn line(text: &str, span: Span) -> usize {
     LineIndex::new(text).line_of(span.start) + 1
@@ -40,7 +48,7 @@ $ docker run -i --rm -v $HOME/.ssh:/root/.ssh:ro mcp/files:1.2.0
 
 #[test]
 fn acceptance_readme_snippet() {
-    let cs = containers(FileId(2), ACCEPTANCE);
+    let cs = models(FileId(2), ACCEPTANCE);
     assert_eq!(cs.len(), 2);
     let json = &cs[0];
     assert_eq!(json.file, FileId(2));
@@ -88,12 +96,34 @@ fn acceptance_readme_snippet() {
     );
     assert_eq!(sh.definition.slice(ACCEPTANCE), "docker run");
     assert!(sh.privileged.is_none());
+
+    // The command lines' words are at their places in the README.
+    let found = containers(FileId(2), ACCEPTANCE);
+    let words = |i: usize| {
+        let cl = found[i].command_line.as_ref().expect("a command line");
+        let mut out = vec![cl.run_word.span.slice(ACCEPTANCE)];
+        out.extend(cl.args.iter().map(|w| w.origin.span.slice(ACCEPTANCE)));
+        out
+    };
+    assert_eq!(words(0)[0], "\"run\"");
+    assert_eq!(words(0).last(), Some(&"\"mcp/files:1.2.0\""));
+    assert_eq!(
+        words(1),
+        [
+            "run",
+            "-i",
+            "--rm",
+            "-v",
+            "$HOME/.ssh:/root/.ssh:ro",
+            "mcp/files:1.2.0"
+        ]
+    );
 }
 
 #[test]
 fn fragments_with_trailing_commas_and_several_entries() {
     let text = "Intro\n\n```jsonc\n// add to mcpServers\n\"a\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\", \"img\"]},\n\"b\": {\"command\": \"npx\", \"args\": [\"x\"]},\n\"c\": {\n  \"command\": \"podman\",\n  \"args\": [\"run\", \"-v\", \"/:/host\", \"img\"]\n},\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 2);
     assert_eq!(
         cs[0].source,
@@ -115,7 +145,7 @@ fn fragments_with_trailing_commas_and_several_entries() {
 #[test]
 fn mcp_servers_fragment_and_full_configs() {
     let text = "```json\n\"mcpServers\": {\n  \"x\": {\"command\": \"docker\", \"args\": [\"run\", \"--network=host\", \"img\"]}\n}\n```\n\n```json\n{\n  \"servers\": {\n    \"y\": {\"type\": \"stdio\", \"command\": \"docker\", \"args\": [\"run\", \"--pid\", \"host\", \"img\"]}\n  }\n}\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 2);
     assert_eq!(
         cs[0].namespaces[0].origin.span.slice(text),
@@ -132,7 +162,7 @@ fn mcp_servers_fragment_and_full_configs() {
 #[test]
 fn a_single_server_object() {
     let text = "```json\n{\n  \"command\": \"docker\",\n  \"args\": [\"run\", \"-v\", \"~/.aws:/root/.aws\", \"img:1\"]\n}\n```\n\n```json\n{\"name\": \"gh\", \"command\": \"docker\", \"args\": [\"run\", \"--cap-add=ALL\", \"img\"]}\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 2);
     assert_eq!(
         cs[0].source,
@@ -153,7 +183,7 @@ fn a_single_server_object() {
 #[test]
 fn no_language_and_generic_language_blocks_are_sniffed() {
     let text = "```\n{\"mcpServers\": {\"a\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\", \"i\"]}}}\n```\n\n```commandline\ndocker run --device /dev/kvm img\n```\n\n```\nnpm install\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 2);
     assert!(cs[0].privileged.is_some());
     assert_eq!(cs[1].devices[0].value, "/dev/kvm");
@@ -163,7 +193,7 @@ fn no_language_and_generic_language_blocks_are_sniffed() {
 #[test]
 fn console_block_with_prompts_and_output() {
     let text = "```console\n# Start the server\n$ docker run -d \\\n>   -v /var/run/docker.sock:/var/run/docker.sock \\\n    --name x img:1\nUnable to find image 'img:1' locally\ndocker run --privileged is not needed\n$ echo done\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1, "output lines and comments are not commands");
     let c = &cs[0];
     assert_eq!(c.mounts[0].source, "/var/run/docker.sock");
@@ -185,23 +215,23 @@ fn console_block_with_prompts_and_output() {
 fn hash_is_always_a_comment() {
     // A commented-out command is not run.
     let bash = "```bash\n# docker run --privileged img\ndocker run -i img\n```\n";
-    let cs = containers(FileId(0), bash);
+    let cs = models(FileId(0), bash);
     assert_eq!(cs.len(), 1);
     assert!(cs[0].privileged.is_none());
     // A console block with a comment and no prompt: its commands are read.
     let console = "```console\n# Start the server\ndocker run -v /:/host img\n```\n";
-    let cs = containers(FileId(0), console);
+    let cs = models(FileId(0), console);
     assert_eq!(cs.len(), 1);
     assert_eq!(line(console, cs[0].mounts[0].origin.span), 3);
     // With `$ ` prompts, `# ` lines are comments too.
     let mixed = "```console\n# docker run --privileged img\n$ docker ps\n```\n";
-    assert!(containers(FileId(0), mixed).is_empty());
+    assert!(models(FileId(0), mixed).is_empty());
 }
 
 #[test]
 fn quoted_command_in_a_block_without_language() {
     let text = "```\n\"/usr/local/bin/docker\" run --privileged img\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert!(cs[0].privileged.is_some());
 }
@@ -209,7 +239,7 @@ fn quoted_command_in_a_block_without_language() {
 #[test]
 fn bash_block_with_prompt_lines_only() {
     let text = "```bash\n$ export TOKEN=x\n$ docker run --rm -e TOKEN -p 8080:80 img\nserver listening\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert_eq!(cs[0].ports[0].origin.span.slice(text), "-p 8080:80");
     assert_eq!(line(text, cs[0].ports[0].origin.span), 3);
@@ -219,7 +249,7 @@ fn bash_block_with_prompt_lines_only() {
 fn indented_block_in_a_list_keeps_positions() {
     let text =
         "1. Run:\n\n   ```sh\n   docker run \\\n     --cap-add SYS_ADMIN \\\n     img\n   ```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert_eq!(
         cs[0].cap_add[0].origin.span.slice(text),
@@ -232,19 +262,19 @@ fn indented_block_in_a_list_keeps_positions() {
 fn prose_yaml_dockerfile_and_other_languages_are_not_containers() {
     // The YAML block is no compose file: its service has no telltale key (`image`, `build` …).
     let text = "Run `docker run --privileged img` if you dare.\n\n    docker run --privileged indented\n\n```yaml\nservices:\n  x:\n    privileged: true\n```\n\n```dockerfile\nRUN docker run --privileged img\n```\n\n```python\nos.system(\"docker run --privileged img\")\n```\n\n```bash\necho \"docker run --privileged img\"\n```\n";
-    assert!(containers(FileId(0), text).is_empty());
+    assert!(models(FileId(0), text).is_empty());
 }
 
 #[test]
 fn npx_servers_and_broken_json_yield_nothing() {
     let text = "```json\n{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}\n```\n\n```json\n{\"mcpServers\": {\"a\": {\"command\": \"docker\", \"args\": [...]}}}\n```\n\n```json\n\"a\": {\"command\": \"docker\", \"args\": [\"run\", \"--privileged\"\n```\n\n```json\n[1, 2]\n```\n";
-    assert!(containers(FileId(0), text).is_empty());
+    assert!(models(FileId(0), text).is_empty());
 }
 
 #[test]
 fn toml_block() {
     let text = "```toml\n[mcp_servers.gh]\ncommand = \"docker\"\nargs = [\"run\", \"-i\", \"-v\", \"/etc:/etc:ro\", \"ghcr.io/x/y:1\"]\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert_eq!(line(text, cs[0].mounts[0].origin.span), 4);
     assert_eq!(
@@ -256,7 +286,7 @@ fn toml_block() {
 #[test]
 fn server_json_block() {
     let text = "```json\n{\"$schema\": \"https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json\", \"name\": \"io.github.x/y\",\n \"packages\": [{\"registryType\": \"oci\", \"identifier\": \"x/y:1\",\n   \"runtimeArguments\": [{\"type\": \"named\", \"name\": \"--network\", \"value\": \"host\"}]}]}\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert_eq!(cs[0].namespaces[0].origin.span.slice(text), "\"host\"");
     assert_eq!(line(text, cs[0].namespaces[0].origin.span), 4);
@@ -265,7 +295,7 @@ fn server_json_block() {
 #[test]
 fn installer_commands() {
     let text = "```bash\nclaude mcp add prometheus --env PROMETHEUS_URL=http://p:9090 -- docker run -i --rm -v /:/host ghcr.io/x/p:latest\ncodex mcp add k8s -- npx mcp-server-kubernetes\ngemini mcp add -e A=1 g docker run --privileged img\nclaude mcp add-json gh '{\"command\": \"docker\", \"args\": [\"run\", \"--pid=host\", \"img\"]}'\ncode --add-mcp '{\"name\": \"v\", \"command\": \"docker\", \"args\": [\"run\", \"--ipc=host\", \"img\"]}'\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 4);
     let c = &cs[0];
     assert_eq!(
@@ -310,12 +340,16 @@ fn map_spans_covers_every_field() {
     let text = "docker run --privileged --read-only -u 0 --cap-add A --cap-drop B --security-opt no-new-privileges --device /dev/x -p 1:1 -e K=v -m 1g --cpus 1 --pids-limit 5 --net host -v /a:/b img";
     let script = shell::parse(text);
     let mut cs = shell_script::containers(FileId(0), &script, &|s| s);
-    let c = &mut cs[0];
-    map_spans(c, &|s| Span {
+    map_spans(&mut cs[0], &|s| Span {
         start: s.start + 1000,
         end: s.end + 1000,
     });
+    let cl = cs[0].command_line.as_ref().expect("a command line");
+    let c = &cs[0].container;
     let all = [
+        cl.run_word.span,
+        cl.args[0].origin.span,
+        cl.args[cl.args.len() - 1].origin.span,
         c.definition,
         c.image.as_ref().map(|x| x.origin.span).unwrap_or_default(),
         c.user.as_ref().map(|x| x.origin.span).unwrap_or_default(),
@@ -358,7 +392,7 @@ fn prompt_commands_map() {
 fn hash_comment_lines_in_json_blocks() {
     // docker/mcp-servers' sqlite README.
     let text = "```json\n# Add the server to your claude_desktop_config.json\n\"mcpServers\": {\n  \"sqlite\": {\n    \"command\": \"docker\",\n    \"args\": [\"run\", \"-v\", \"/:/mcp\", \"mcp/sqlite\"]\n  }\n}\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(cs.len(), 1);
     assert_eq!(line(text, cs[0].mounts[0].origin.span), 6);
     assert_eq!(
@@ -397,7 +431,7 @@ fn never_panics_on_odd_input() {
         "```json\n\"a\": {\"command\": {\"path\": 1}}\n```",
         "~~~sh\ndocker run -v\n~~~",
     ] {
-        let _ = containers(FileId(0), text);
+        let _ = models(FileId(0), text);
     }
 }
 
@@ -411,7 +445,7 @@ fn images(cs: &[Container]) -> Vec<&str> {
 fn placeholders_in_commands_are_words() {
     // github-mcp-server's README: `-e GITHUB_PERSONAL_ACCESS_TOKEN=<your-token> \`
     let text = "```bash\ndocker run -i --rm \\\n  -e GITHUB_PERSONAL_ACCESS_TOKEN=<your-token> \\\n  -e GITHUB_TOOLSETS=\"repos,issues,pull_requests,actions,code_security\" \\\n  ghcr.io/github/github-mcp-server\n```\n\n```bash\ndocker run -i --rm \\\n  -e GITHUB_PERSONAL_ACCESS_TOKEN=<your-token> \\\n  --privileged \\\n  ghcr.io/github/github-mcp-server\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(
         images(&cs),
         [
@@ -434,7 +468,7 @@ fn placeholders_in_commands_are_words() {
 fn placeholders_with_spaces_after_equals() {
     // grafana's README: `-e GRAFANA_SERVICE_ACCOUNT_TOKEN=<your service account token> grafana/mcp-grafana -t stdio`
     let text = "```bash\ndocker pull grafana/mcp-grafana\ndocker run --rm -i -e GRAFANA_URL=http://<Grafana-Host>:3000 -e GRAFANA_SERVICE_ACCOUNT_TOKEN=<your service account token> grafana/mcp-grafana -t stdio\ndocker run --rm -p 8000:8000 -e T=<YOUR_TOKEN_HERE>\\\n  mcp-grafana \\\n  -t streamable-http\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(images(&cs), ["grafana/mcp-grafana", "mcp-grafana"]);
     assert_eq!(
         cs[0].env[1].value.as_deref(),
@@ -447,7 +481,7 @@ fn placeholders_with_spaces_after_equals() {
 fn ellipsis_is_not_the_image() {
     let text =
         "```sh\ndocker run -i --rm ... ghcr.io/o/server:1.0\ndocker run … -v /:/host img:2\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(images(&cs), ["ghcr.io/o/server:1.0", "img:2"]);
     assert_eq!(cs[1].mounts[0].source, "/");
 }
@@ -456,7 +490,7 @@ fn ellipsis_is_not_the_image() {
 fn compose_in_a_yaml_block() {
     // neo4j's mcp-neo4j-cypher README: a compose file in a ```yaml block.
     let text = "### Docker Compose\n\n```yaml\nversion: '3.8'\n\nservices:\n  neo4j:\n    image: neo4j:5.26.1 # or another version\n    ports:\n      - '7474:7474' # HTTP\n  mcp-neo4j-cypher-server:\n    image: mcp/neo4j-cypher:latest\n    ports:\n      - '8000:8000'\n    environment:\n      - NEO4J_PASSWORD=password\n      - NEO4J_MCP_SERVER_HOST=0.0.0.0 # must be 0.0.0.0\n\nvolumes:\n  neo4j_data:\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(images(&cs), ["neo4j:5.26.1", "mcp/neo4j-cypher:latest"]);
     assert_eq!(
         cs[1].source,
@@ -474,7 +508,7 @@ fn compose_in_a_yaml_block() {
 fn mcp_config_in_js_and_annotated_json_blocks() {
     // playwright-mcp's README: the Docker config in a ```js block.
     let text = "```js\n{\n  \"mcpServers\": {\n    \"playwright\": {\n      \"command\": \"docker\",\n      \"args\": [\"run\", \"-i\", \"--rm\", \"--init\", \"--pull=always\", \"mcr.microsoft.com/playwright/mcp\"]\n    }\n  }\n}\n```\n\n```json:mcp.json showLineNumbers\n{\"mcpServers\": {\"p\": {\"command\": \"docker\", \"args\": [\"run\", \"-v\", \"/:/host\", \"img:1\"]}}}\n```\n\n```jsonc\n// unquoted keys\n{ mcpServers: { q: { command: 'docker', args: ['run', 'img:2'] } } }\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(
         images(&cs),
         ["mcr.microsoft.com/playwright/mcp", "img:1", "img:2"]
@@ -486,7 +520,7 @@ fn mcp_config_in_js_and_annotated_json_blocks() {
 #[test]
 fn kubernetes_and_mcp_yaml_in_blocks() {
     let text = "```yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: mcp\nspec:\n  containers:\n    - name: server\n      image: ghcr.io/o/mcp:1\n      securityContext:\n        privileged: true\n```\n\n```\nmcpServers:\n  - name: x\n    command: docker\n    args: [run, --pid=host, img:3]\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(images(&cs), ["ghcr.io/o/mcp:1", "img:3"]);
     assert_eq!(line(text, cs[0].privileged.unwrap().span), 11);
     assert_eq!(cs[1].namespaces.len(), 1);
@@ -495,7 +529,7 @@ fn kubernetes_and_mcp_yaml_in_blocks() {
 #[test]
 fn code_that_is_not_a_configuration() {
     let text = "```js\nimport http from 'http';\nconst cfg = { command: 'docker', args: ['run', '--privileged', 'img'] };\n```\n\n```docker\nFROM node:22\nRUN docker run --privileged img\n```\n\n```powershell\ndocker run --privileged img\n```\n\n```yaml\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: s\n      image: {{ .Values.image }}\n```\n\n```yaml\nservices:\n  web:\n    image: [unclosed\n```\n\n```bash\n{ docker run --privileged grouped; }\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     // Only the shell group in the bash block runs a container.
     assert_eq!(images(&cs), ["grouped"]);
 }
@@ -503,7 +537,7 @@ fn code_that_is_not_a_configuration() {
 #[test]
 fn docker_fence_with_commands() {
     let text = "```docker\ndocker run -p 8080:8080 ghcr.io/o/s:1\n```\n\n```Bash\ndocker run -v /:/h ghcr.io/o/s:2\n```\n";
-    let cs = containers(FileId(0), text);
+    let cs = models(FileId(0), text);
     assert_eq!(images(&cs), ["ghcr.io/o/s:1", "ghcr.io/o/s:2"]);
 }
 
@@ -523,7 +557,8 @@ fn fence_languages() {
 fn builds_in_prose_code_spans() {
     // docker/hub-mcp's README: "2. Run `docker build -t hub .`" after a compose block running `image: hub`.
     let text = "```\nservices:\n  hub:\n    image: hub\n```\n\n2. Run `docker build -t hub .`\n3. Run `docker ai` or `docker run --privileged x`\n";
-    let (cs, builds) = read(FileId(0), text);
+    let (found, builds) = read(FileId(0), text);
+    let cs: Vec<Container> = found.into_iter().map(|f| f.container).collect();
     assert_eq!(images(&cs), ["hub"]);
     assert_eq!(builds.len(), 1);
     assert_eq!(builds[0].tags, ["hub"]);

@@ -5,14 +5,14 @@ use skillaudit_syntax::tree::{yaml, Stream};
 use skillaudit_syntax::{json, toml};
 
 use super::{first_significant, map_spans};
-use crate::container::Container;
+use crate::container::Found;
 use crate::file::FileId;
 use crate::normalise::nodes::entry_origin;
 use crate::normalise::{compose, kubernetes, mcp_config, server_json};
 use crate::Span;
 
 /// Containers of a JSON block, fragments included.
-pub(super) fn json_block(file: FileId, block: &CodeBlock) -> Vec<Container> {
+pub(super) fn json_block(file: FileId, block: &CodeBlock) -> Vec<Found> {
     let Some(tree) = json_block_tree(&block.content) else {
         return Vec::new();
     };
@@ -106,12 +106,12 @@ pub(super) fn wrap_fragment(content: &str) -> String {
 }
 
 /// Containers of a parsed JSON document, whichever shape it has.
-pub(super) fn config_containers(file: FileId, stream: &Stream) -> Vec<Container> {
+pub(super) fn config_containers(file: FileId, stream: &Stream) -> Vec<Found> {
     if mcp_config::looks_like_mcp_config(stream) {
         return mcp_config::containers(file, stream);
     }
     if server_json::looks_like_server_json(stream) {
-        return server_json::containers(file, stream);
+        return Found::all(server_json::containers(file, stream));
     }
     let Some(root) = stream.documents.first().and_then(|d| d.root()) else {
         return Vec::new();
@@ -142,7 +142,7 @@ pub(super) fn config_containers(file: FileId, stream: &Stream) -> Vec<Container>
 
 /// Containers of a block that is a Codex TOML configuration; `None` when
 /// it is not one.
-pub(super) fn toml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Container>> {
+pub(super) fn toml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Found>> {
     if !block.content.contains("mcp_servers") {
         return None;
     }
@@ -160,7 +160,7 @@ pub(super) fn toml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Containe
 /// Containers of a block that is a compose file, Kubernetes manifests or a
 /// YAML MCP configuration; `None` when it is none of them (or does not
 /// parse). Cheap text checks come first, as for files of unknown purpose.
-pub(super) fn yaml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Container>> {
+pub(super) fn yaml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Found>> {
     let text = block.content.as_str();
     let compose_like = text.starts_with("services:") || text.contains("\nservices:");
     let k8s_like =
@@ -174,9 +174,9 @@ pub(super) fn yaml_block(file: FileId, block: &CodeBlock) -> Option<Vec<Containe
         return None;
     }
     let mut out = if compose_like && compose::looks_like_compose(&stream) {
-        compose::containers(file, &stream)
+        Found::all(compose::containers(file, &stream))
     } else if k8s_like && kubernetes::is_manifest(&stream) {
-        kubernetes::containers(file, &stream)
+        Found::all(kubernetes::containers(file, &stream))
     } else if mcp_like && mcp_config::looks_like_mcp_config(&stream) {
         mcp_config::containers(file, &stream)
     } else {

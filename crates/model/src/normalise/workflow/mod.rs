@@ -56,7 +56,9 @@ use skillaudit_syntax::tree::{NodeRef, Stream};
 use skillaudit_syntax::{OffsetMap, Span};
 
 use crate::container::BuildCommand;
-use crate::container::{Container, ContainerSource, EnvEntry, Mount, MountKind, PortMapping};
+use crate::container::{
+    Container, ContainerSource, EnvEntry, Found, Mount, MountKind, PortMapping,
+};
 use crate::file::FileId;
 use crate::normalise::nodes::{self, entry_origin, item_origin, origin};
 use crate::normalise::shell_script;
@@ -71,8 +73,9 @@ const MAX_OPTION_RESUMES: usize = 64;
 const POSIX_SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"];
 
 /// Every container of a workflow: job containers, service containers and
-/// the `docker run`s of `run:` steps, in source order per job.
-pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Container> {
+/// the `docker run`s of `run:` steps (with their command lines), in source
+/// order per job.
+pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     for (job_id, job, runs) in jobs(stream) {
         if let Some((k, spec)) = job.get("container") {
@@ -80,7 +83,7 @@ pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Container> {
                 job: job_id.to_string(),
                 service: None,
             };
-            out.extend(job_container(file, text, source, k.report_span(), spec));
+            out.extend(job_container(file, text, source, k.report_span(), spec).map(Found::from));
         }
         if let Some(services) = job.value("services") {
             for (k, spec) in services.entries() {
@@ -89,7 +92,9 @@ pub fn containers(file: FileId, stream: &Stream, text: &str) -> Vec<Container> {
                     job: job_id.to_string(),
                     service: Some(name.to_string()),
                 };
-                out.extend(job_container(file, text, source, k.report_span(), spec));
+                out.extend(
+                    job_container(file, text, source, k.report_span(), spec).map(Found::from),
+                );
             }
         }
         for run in runs {
@@ -437,14 +442,15 @@ fn parse_run(text: &str, run: NodeRef<'_>) -> Option<(Script, OffsetMap)> {
 }
 
 /// The `docker run`s of one `run:` step.
-fn run_step(file: FileId, text: &str, run: NodeRef<'_>) -> Vec<Container> {
+fn run_step(file: FileId, text: &str, run: NodeRef<'_>) -> Vec<Found> {
     let Some((script, map)) = parse_run(text, run) else {
         return Vec::new();
     };
     let mut found = shell_script::containers(file, &script, &|s| map.span(s));
     if let Some(via) = run.via {
         for c in &mut found {
-            reanchor(c, via);
+            c.container.definition = via;
+            c.for_each_origin(|o| used_at(o, via));
         }
     }
     found
@@ -479,7 +485,6 @@ fn absorb(c: &mut Container, part: Container) {
         cpu_limit,
         pids_limit,
         read_only,
-        command_line,
     } = part;
     c.image = image.or(c.image.take());
     c.build = build.or(c.build.take());
@@ -498,20 +503,22 @@ fn absorb(c: &mut Container, part: Container) {
     c.cpu_limit = c.cpu_limit.or(cpu_limit);
     c.pids_limit = c.pids_limit.or(pids_limit);
     c.read_only = read_only.or(c.read_only.take());
-    // Job `options:` are not a command line in the file; nothing to record.
-    c.command_line = command_line.or(c.command_line.take());
 }
 
 /// Everything in `c` was written inside a YAML anchor and used at `via`:
 /// report it there, with the written place as the related location.
 fn reanchor(c: &mut Container, via: Span) {
     c.definition = via;
-    c.for_each_origin(|o| {
-        *o = Origin {
-            span: via,
-            anchor: Some(o.anchor.unwrap_or(o.span)),
-        }
-    });
+    c.for_each_origin(|o| used_at(o, via));
+}
+
+/// A value written inside a YAML anchor and used at `via`: reported there,
+/// with the written place as the related location.
+fn used_at(o: &mut Origin, via: Span) {
+    *o = Origin {
+        span: via,
+        anchor: Some(o.anchor.unwrap_or(o.span)),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@ fn parse(text: &str) -> Vec<Container> {
     let stream = yaml::parse(text);
     assert!(stream.error.is_none(), "{:?}", stream.error);
     containers(FileId(0), &stream, text)
+        .into_iter()
+        .map(|f| f.container)
+        .collect()
 }
 
 /// 1-based line of an origin's span start.
@@ -508,6 +511,13 @@ jobs:
         Some("--cap-add SYS_ADMIN")
     );
     assert_eq!(cs[1].definition.slice(text), "*script");
+    // The command line's words move with the container's values.
+    let stream = yaml::parse(text);
+    let found = containers(FileId(0), &stream, text);
+    let cl = found[1].command_line.as_ref().expect("a command line");
+    assert_eq!(cl.run_word.span.slice(text), "*script");
+    assert_eq!(cl.run_word.anchor.map(|a| a.slice(text)), Some("run"));
+    assert!(found[0].command_line.is_none(), "job options are not one");
 }
 
 #[test]
