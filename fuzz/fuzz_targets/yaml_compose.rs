@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 use skillaudit_model::normalise::compose;
 use skillaudit_model::FileId;
-use skillaudit_syntax::yaml::NodeRef;
+use skillaudit_syntax::tree::NodeRef;
 
 /// Visit every node reachable through `entries()`/`items()`, with a budget:
 /// aliases are shared, so a tree walk is not bounded by the input size.
@@ -25,7 +25,7 @@ fn walk(node: NodeRef<'_>, depth: usize, budget: &mut usize) {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let stream = skillaudit_syntax::yaml::parse(&text);
+    let stream = skillaudit_syntax::tree::yaml::parse(&text);
     let _ = compose::looks_like_compose(&stream);
     let _ = compose::containers(FileId(0), &stream);
     let mut budget = 10_000;
