@@ -362,6 +362,51 @@ fn report(
 
 /// `--fix`, `--unsafe-fixes`, `--diff`: apply (or show) the fixes, then
 /// report like a plain scan (`--diff`: the patch only, exit 1 if not empty).
+/// `n` with its noun: "1 fix", "2 fixes".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `fix --diff`: the fixes as a patch, on stdout or in `--output`; exit
+/// code 1 when there is something to apply.
+fn write_diff(args: &ScanArgs, outcome: &fix::FixOutcome, unsafe_left: usize) -> ExitCode {
+    let patch = outcome.diff();
+    if !args.quiet {
+        eprintln!(
+            "{} would be applied ({} changed)",
+            plural(outcome.applied, "fix", "fixes"),
+            plural(outcome.changes.len(), "file", "files")
+        );
+        if !args.unsafe_fixes && unsafe_left > 0 {
+            eprintln!(
+                "{} more with --unsafe-fixes",
+                plural(unsafe_left, "fix is", "fixes are")
+            );
+        }
+    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &patch)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            print(&patch);
+            Ok(())
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    if patch.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) -> ExitCode {
     let fix_options = fix::FixOptions {
         unsafe_fixes: args.unsafe_fixes,
@@ -376,13 +421,6 @@ fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) 
     };
     let (safe, unsafe_left) = fix::fixable(&result);
     let files = outcome.changes.len();
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("{n} {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
     if outcome.rejected > 0 {
         eprintln!(
             "warning: {} not applied: the edited file would not have parsed the same way",
@@ -390,37 +428,7 @@ fn run_fix(args: &ScanArgs, options: &ScanOptions, threshold: Option<Severity>) 
         );
     }
     if args.diff {
-        let patch = outcome.diff();
-        if !args.quiet {
-            eprintln!(
-                "{} would be applied ({} changed)",
-                plural(outcome.applied, "fix", "fixes"),
-                plural(files, "file", "files")
-            );
-            if !args.unsafe_fixes && unsafe_left > 0 {
-                eprintln!(
-                    "{} more with --unsafe-fixes",
-                    plural(unsafe_left, "fix is", "fixes are")
-                );
-            }
-        }
-        let written = match &args.output {
-            Some(path) => std::fs::write(path, &patch)
-                .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None => {
-                print(&patch);
-                Ok(())
-            }
-        };
-        if let Err(e) = written {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        return if patch.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        };
+        return write_diff(args, &outcome, unsafe_left);
     }
     if !args.quiet {
         eprintln!(

@@ -136,7 +136,18 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = ServiceConfig {
+    let config = service_config(&args, policy);
+    let web = WebConfig {
+        trust_forwarded_for: args.trust_forwarded_for,
+        public_url: args.public_url.clone(),
+        ..WebConfig::default()
+    };
+    runtime.block_on(serve(&args.bind, config, store, web))
+}
+
+/// The audit service's settings from the command line.
+fn service_config(args: &ServeArgs, policy: FetchPolicy) -> ServiceConfig {
+    ServiceConfig {
         workers: args.workers as usize,
         queue_capacity: args.queue as usize,
         policy,
@@ -151,48 +162,51 @@ pub fn run(args: ServeArgs) -> ExitCode {
         scan_timeout: Duration::from_secs(args.scan_timeout),
         lease: Duration::from_secs(args.lease),
         ..ServiceConfig::default()
+    }
+}
+
+/// Listen on `bind`, start the audit workers and serve the web pages until
+/// a shutdown signal.
+async fn serve(
+    bind: &str,
+    config: ServiceConfig,
+    store: Arc<dyn skillaudit_store::Store>,
+    web: WebConfig,
+) -> ExitCode {
+    let listener = match tokio::net::TcpListener::bind(bind).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {bind}: {e}");
+            return ExitCode::from(2);
+        }
     };
-    let web = WebConfig {
-        trust_forwarded_for: args.trust_forwarded_for,
-        public_url: args.public_url.clone(),
-        ..WebConfig::default()
-    };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(&args.bind).await {
-            Ok(l) => l,
+    match listener.local_addr() {
+        Ok(addr) => eprintln!("listening on http://{addr}"),
+        Err(e) => {
+            eprintln!("error: cannot listen on {bind}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    // Starting reaches the store (PostgreSQL's client blocks): off
+    // the runtime's threads.
+    let service =
+        match tokio::task::spawn_blocking(move || AuditService::start(config, store)).await {
+            Ok(s) => s,
             Err(e) => {
-                eprintln!("error: cannot listen on {}: {e}", args.bind);
+                eprintln!("error: cannot start the audit workers: {e}");
                 return ExitCode::from(2);
             }
         };
-        match listener.local_addr() {
-            Ok(addr) => eprintln!("listening on http://{addr}"),
-            Err(e) => {
-                eprintln!("error: cannot listen on {}: {e}", args.bind);
-                return ExitCode::from(2);
-            }
+    match skillaudit_web::serve(listener, App::new(service, web), shutdown_signal()).await {
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
         }
-        // Starting reaches the store (PostgreSQL's client blocks): off
-        // the runtime's threads.
-        let service =
-            match tokio::task::spawn_blocking(move || AuditService::start(config, store)).await {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: cannot start the audit workers: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-        match skillaudit_web::serve(listener, App::new(service, web), shutdown_signal()).await {
-            Ok(()) => {
-                eprintln!("stopped");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: the server stopped: {e}");
-                ExitCode::from(1)
-            }
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::from(1)
         }
-    })
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::{WalkBuilder, WalkParallel, WalkState};
 
 use crate::candidate::{display_path, kind_by_path, Candidate, NameKind};
 use crate::config::PathSet;
@@ -89,33 +89,7 @@ pub fn walk_with(
 ) -> Vec<Candidate> {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let found = Mutex::new(Vec::new());
-    let exclude = exclude.map(|(set, glob_prefix)| (set, glob_prefix, root.to_path_buf()));
-    let mut builder = WalkBuilder::new(root);
-    builder.filter_entry(move |e| {
-        if e.file_type().is_some_and(|t| t.is_dir())
-            && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d)
-        {
-            return false;
-        }
-        match &exclude {
-            Some((set, glob_prefix, root)) => {
-                let rel = display_path(root, e.path(), "");
-                rel.is_empty() || !set.matches(&format!("{glob_prefix}{rel}"))
-            }
-            None => true,
-        }
-    });
-    let walker = builder
-        .hidden(false)
-        .git_ignore(ignore_files)
-        .git_exclude(ignore_files)
-        .ignore(ignore_files)
-        .parents(ignore_files)
-        .git_global(false)
-        .require_git(false)
-        .follow_links(true)
-        .build_parallel();
-    walker.run(|| {
+    walker(root, exclude, ignore_files).run(|| {
         let found = &found;
         let canonical_root = &canonical_root;
         Box::new(move |entry| {
@@ -135,25 +109,9 @@ pub fn walk_with(
             };
             let path = entry.path();
             if entry.path_is_symlink() {
-                // Follow a link only while it stays inside the target.
-                match path.canonicalize() {
-                    Ok(real) if real.starts_with(canonical_root) => {}
-                    Ok(_) => {
-                        push_notice(
-                            notices,
-                            display_path(root, path, prefix),
-                            "symbolic link points outside the scanned target; skipped".into(),
-                        );
-                        return WalkState::Skip;
-                    }
-                    Err(e) => {
-                        push_notice(
-                            notices,
-                            display_path(root, path, prefix),
-                            format!("cannot resolve symbolic link: {e}"),
-                        );
-                        return WalkState::Skip;
-                    }
+                if let Some(message) = unfollowed_link(path, canonical_root) {
+                    push_notice(notices, display_path(root, path, prefix), message);
+                    return WalkState::Skip;
                 }
             }
             if !ft.is_file() {
@@ -176,6 +134,47 @@ pub fn walk_with(
     let mut files = found.into_inner().expect("walk results");
     files.sort_by(|a, b| a.display.cmp(&b.display));
     files
+}
+
+/// The parallel walker of `root`: skipped directories and `exclude` pruned,
+/// ignore files obeyed when `ignore_files`, links followed.
+fn walker(root: &Path, exclude: Option<(PathSet, String)>, ignore_files: bool) -> WalkParallel {
+    let exclude = exclude.map(|(set, glob_prefix)| (set, glob_prefix, root.to_path_buf()));
+    let mut builder = WalkBuilder::new(root);
+    builder.filter_entry(move |e| {
+        if e.file_type().is_some_and(|t| t.is_dir())
+            && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d)
+        {
+            return false;
+        }
+        match &exclude {
+            Some((set, glob_prefix, root)) => {
+                let rel = display_path(root, e.path(), "");
+                rel.is_empty() || !set.matches(&format!("{glob_prefix}{rel}"))
+            }
+            None => true,
+        }
+    });
+    builder
+        .hidden(false)
+        .git_ignore(ignore_files)
+        .git_exclude(ignore_files)
+        .ignore(ignore_files)
+        .parents(ignore_files)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(true)
+        .build_parallel()
+}
+
+/// Why a symbolic link is not followed (it points outside the target, or
+/// cannot be resolved); `None` when it stays inside.
+fn unfollowed_link(path: &Path, canonical_root: &Path) -> Option<String> {
+    match path.canonicalize() {
+        Ok(real) if real.starts_with(canonical_root) => None,
+        Ok(_) => Some("symbolic link points outside the scanned target; skipped".into()),
+        Err(e) => Some(format!("cannot resolve symbolic link: {e}")),
+    }
 }
 
 fn push_notice(notices: &Mutex<Vec<Notice>>, path: String, message: String) {

@@ -73,47 +73,7 @@ fn io_message(e: &std::io::Error) -> String {
 
 pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
     if is_git_url(t) {
-        let dir = tempfile::Builder::new()
-            .prefix("skillaudit-clone-")
-            .tempdir()
-            .map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
-        // A URL typed by the user on their own machine: their git
-        // configuration (credentials, proxies) applies. Untrusted URLs go
-        // through `crate::fetch` instead.
-        let status = crate::fetch::with_safety_config(&mut Command::new("git"))
-            .args([
-                "clone",
-                "--quiet",
-                "--depth",
-                "1",
-                "--no-tags",
-                "--single-branch",
-                "--no-recurse-submodules",
-            ])
-            .arg("--")
-            .arg(t)
-            .arg(dir.path())
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_LFS_SKIP_SMUDGE", "1")
-            .stdin(std::process::Stdio::null())
-            .status()
-            .map_err(|e| TargetError(format!("cannot run git to fetch {t}: {e}")))?;
-        if !status.success() {
-            return Err(TargetError(format!(
-                "could not fetch {t} (git clone failed)"
-            )));
-        }
-        let prefix = if several {
-            format!("{}/", t.trim_end_matches('/'))
-        } else {
-            String::new()
-        };
-        return Ok(Resolved {
-            root: dir.path().to_path_buf(),
-            prefix,
-            kind: Kind::Dir,
-            _clone: Some(dir),
-        });
+        return clone(t, several);
     }
     let path = PathBuf::from(t);
     let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
@@ -160,6 +120,52 @@ pub fn resolve(t: &str, several: bool) -> Result<Resolved, TargetError> {
             _clone: None,
         })
     }
+}
+
+/// A git URL target: a shallow clone into a temporary directory (removed
+/// with the [`Resolved`]).
+fn clone(t: &str, several: bool) -> Result<Resolved, TargetError> {
+    let dir = tempfile::Builder::new()
+        .prefix("skillaudit-clone-")
+        .tempdir()
+        .map_err(|e| TargetError(format!("cannot create a temporary directory: {e}")))?;
+    // A URL typed by the user on their own machine: their git
+    // configuration (credentials, proxies) applies. Untrusted URLs go
+    // through `crate::fetch` instead.
+    let status = crate::fetch::with_safety_config(&mut Command::new("git"))
+        .args([
+            "clone",
+            "--quiet",
+            "--depth",
+            "1",
+            "--no-tags",
+            "--single-branch",
+            "--no-recurse-submodules",
+        ])
+        .arg("--")
+        .arg(t)
+        .arg(dir.path())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_LFS_SKIP_SMUDGE", "1")
+        .stdin(std::process::Stdio::null())
+        .status()
+        .map_err(|e| TargetError(format!("cannot run git to fetch {t}: {e}")))?;
+    if !status.success() {
+        return Err(TargetError(format!(
+            "could not fetch {t} (git clone failed)"
+        )));
+    }
+    let prefix = if several {
+        format!("{}/", t.trim_end_matches('/'))
+    } else {
+        String::new()
+    };
+    Ok(Resolved {
+        root: dir.path().to_path_buf(),
+        prefix,
+        kind: Kind::Dir,
+        _clone: Some(dir),
+    })
 }
 
 /// The scan's targets, resolved, with where their paths sit for

@@ -113,6 +113,87 @@ fn table(out: &mut String, findings: &[&Shown]) {
     }
 }
 
+/// The findings part: their count, a table of counts by severity, the
+/// medium and worse findings, then the others folded away.
+fn findings(out: &mut String, result: &ScanResult, files: usize) {
+    let s = result.summary;
+    let total = result.findings.len();
+    let _ = writeln!(
+        out,
+        "**{total} finding{}** in {files} file{} scanned.\n",
+        plural(total),
+        plural(files)
+    );
+    let heads: Vec<String> = Severity::ALL
+        .iter()
+        .map(|v| format!("{} {}", marker(*v), title(*v)))
+        .collect();
+    let _ = writeln!(out, "| {} |", heads.join(" | "));
+    let _ = writeln!(out, "|{}", "---:|".repeat(Severity::ALL.len()));
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|v| s.get(*v).to_string())
+        .collect();
+    let _ = writeln!(out, "| {} |\n", counts.join(" | "));
+
+    // Worst first; the sort is stable, so path order holds within a severity.
+    let mut major: Vec<&Shown> = result
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity >= Severity::Medium)
+        .collect();
+    let mut minor: Vec<&Shown> = result
+        .findings
+        .iter()
+        .filter(|f| f.finding.severity < Severity::Medium)
+        .collect();
+    major.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
+    minor.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
+    if !major.is_empty() {
+        table(out, &major);
+        out.push('\n');
+    }
+    if !minor.is_empty() {
+        let mut what: Vec<String> = Vec::new();
+        for v in [Severity::Low, Severity::Info] {
+            if s.get(v) > 0 {
+                what.push(format!("{} {}", s.get(v), v.name()));
+            }
+        }
+        let n = minor.len();
+        let _ = writeln!(
+            out,
+            "<details><summary>{} finding{} ({})</summary>\n",
+            n,
+            plural(n),
+            what.join(", ")
+        );
+        table(out, &minor);
+        out.push_str("\n</details>\n\n");
+    }
+}
+
+/// The skipped files, as many as fit.
+fn notices(out: &mut String, result: &ScanResult) {
+    if result.notices.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "**Skipped files**\n");
+    let mut shown = 0;
+    for n in result.notices.iter().take(MAX_ROWS) {
+        let line = format!("- {}: {}\n", escape(&n.path), escape(&n.message));
+        if out.len() + line.len() > MAX_CHARS {
+            break;
+        }
+        out.push_str(&line);
+        shown += 1;
+    }
+    if result.notices.len() > shown {
+        let _ = writeln!(out, "- …and {} more", result.notices.len() - shown);
+    }
+    out.push('\n');
+}
+
 pub fn render(result: &ScanResult) -> String {
     let mut out = String::new();
     let files = result.files_scanned();
@@ -126,7 +207,6 @@ pub fn render(result: &ScanResult) -> String {
             "**Incomplete**: a file was skipped because of a limit, so the grade is at best C.\n\n",
         );
     }
-    let s = result.summary;
     let total = result.findings.len();
     if total == 0 {
         let _ = writeln!(
@@ -135,76 +215,9 @@ pub fn render(result: &ScanResult) -> String {
             plural(files)
         );
     } else {
-        let _ = writeln!(
-            out,
-            "**{total} finding{}** in {files} file{} scanned.\n",
-            plural(total),
-            plural(files)
-        );
-        let heads: Vec<String> = Severity::ALL
-            .iter()
-            .map(|v| format!("{} {}", marker(*v), title(*v)))
-            .collect();
-        let _ = writeln!(out, "| {} |", heads.join(" | "));
-        let _ = writeln!(out, "|{}", "---:|".repeat(Severity::ALL.len()));
-        let counts: Vec<String> = Severity::ALL
-            .iter()
-            .map(|v| s.get(*v).to_string())
-            .collect();
-        let _ = writeln!(out, "| {} |\n", counts.join(" | "));
-
-        // Worst first; the sort is stable, so path order holds within a severity.
-        let mut major: Vec<&Shown> = result
-            .findings
-            .iter()
-            .filter(|f| f.finding.severity >= Severity::Medium)
-            .collect();
-        let mut minor: Vec<&Shown> = result
-            .findings
-            .iter()
-            .filter(|f| f.finding.severity < Severity::Medium)
-            .collect();
-        major.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
-        minor.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
-        if !major.is_empty() {
-            table(&mut out, &major);
-            out.push('\n');
-        }
-        if !minor.is_empty() {
-            let mut what: Vec<String> = Vec::new();
-            for v in [Severity::Low, Severity::Info] {
-                if s.get(v) > 0 {
-                    what.push(format!("{} {}", s.get(v), v.name()));
-                }
-            }
-            let n = minor.len();
-            let _ = writeln!(
-                out,
-                "<details><summary>{} finding{} ({})</summary>\n",
-                n,
-                plural(n),
-                what.join(", ")
-            );
-            table(&mut out, &minor);
-            out.push_str("\n</details>\n\n");
-        }
+        findings(&mut out, result, files);
     }
-    if !result.notices.is_empty() {
-        let _ = writeln!(out, "**Skipped files**\n");
-        let mut shown = 0;
-        for n in result.notices.iter().take(MAX_ROWS) {
-            let line = format!("- {}: {}\n", escape(&n.path), escape(&n.message));
-            if out.len() + line.len() > MAX_CHARS {
-                break;
-            }
-            out.push_str(&line);
-            shown += 1;
-        }
-        if result.notices.len() > shown {
-            let _ = writeln!(out, "- …and {} more", result.notices.len() - shown);
-        }
-        out.push('\n');
-    }
+    notices(&mut out, result);
     let _ = writeln!(out, "<sub>{TOOL_NAME} {TOOL_VERSION}</sub>");
     out
 }

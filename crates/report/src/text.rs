@@ -111,13 +111,7 @@ fn render_one(
         .collect();
     let far_sources: Vec<Option<(Revealed<'_>, Window)>> = far
         .iter()
-        .map(|r| {
-            r.span.map(|(id, _)| {
-                let rf = result.project.file(id);
-                let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
-                (reveal(redactor.window(rf, w.0..w.1)), w)
-            })
-        })
+        .map(|r| far_source(result, redactor, r))
         .collect();
     let mut snippet = Snippet::source(source.text.as_ref())
         .line_start(first as usize)
@@ -142,22 +136,7 @@ fn render_one(
         .id(f.rule.id)
         .element(snippet)];
     for (r, src) in far.iter().zip(&far_sources) {
-        match (r.span, src) {
-            (Some((_, span)), Some((text, w))) => {
-                groups.push(
-                    Group::with_title(Level::NOTE.secondary_title(r.message.as_str())).element(
-                        Snippet::source(text.text.as_ref())
-                            .line_start(r.start.line as usize)
-                            .path(r.path.as_str())
-                            .fold(true)
-                            .annotation(AnnotationKind::Context.span(relative(span, *w, text))),
-                    ),
-                );
-            }
-            _ => groups.push(Group::with_title(
-                Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message)),
-            )),
-        }
+        groups.push(far_group(r, src));
     }
     if !repeats.is_empty() {
         groups.push(Group::with_title(
@@ -170,6 +149,37 @@ fn render_one(
         ));
     }
     renderer.render(&groups)
+}
+
+/// The source of a related location that gets its own snippet: its lines,
+/// redacted and revealed, with their window; `None` without a span.
+fn far_source<'a>(
+    result: &'a ScanResult,
+    redactor: &Redactor,
+    r: &ShownRelated,
+) -> Option<(Revealed<'a>, Window)> {
+    r.span.map(|(id, _)| {
+        let rf = result.project.file(id);
+        let w = line_window(rf, r.start.line, r.end.line.max(r.start.line));
+        (reveal(redactor.window(rf, w.0..w.1)), w)
+    })
+}
+
+/// The note of a related location elsewhere: its own snippet, or its path
+/// and message when it has no source.
+fn far_group<'a>(r: &'a ShownRelated, src: &'a Option<(Revealed<'_>, Window)>) -> Group<'a> {
+    match (r.span, src) {
+        (Some((_, span)), Some((text, w))) => {
+            Group::with_title(Level::NOTE.secondary_title(r.message.as_str())).element(
+                Snippet::source(text.text.as_ref())
+                    .line_start(r.start.line as usize)
+                    .path(r.path.as_str())
+                    .fold(true)
+                    .annotation(AnnotationKind::Context.span(relative(span, *w, text))),
+            )
+        }
+        _ => Group::with_title(Level::NOTE.secondary_title(format!("{}: {}", r.path, r.message))),
+    }
 }
 
 pub fn render(result: &ScanResult, color: bool) -> String {

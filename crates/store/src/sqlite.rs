@@ -217,77 +217,8 @@ impl Store for SqliteStore {
         )
         .map_err(err("cannot store the audit"))?;
         let id = tx.last_insert_rowid();
-        {
-            let mut finding = tx
-                .prepare(
-                    "INSERT INTO findings (audit_id, ordinal, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                )
-                .map_err(err("cannot store the findings"))?;
-            let mut related = tx
-                .prepare("INSERT INTO related_locations (finding_id, ordinal, path, line, col, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(err("cannot store the findings"))?;
-            let mut line = tx
-                .prepare("INSERT INTO finding_lines (finding_id, line, text, hl_start, hl_end) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .map_err(err("cannot store the findings"))?;
-            for (i, f) in a.findings.iter().enumerate() {
-                finding
-                    .execute(params![
-                        id,
-                        i as i64,
-                        f.rule,
-                        f.severity,
-                        f.confidence,
-                        f.message,
-                        f.path,
-                        f.line,
-                        f.column,
-                        f.end_line,
-                        f.end_column,
-                        f.fingerprint,
-                        f.fix.as_ref().map(|x| &x.description),
-                        f.fix.as_ref().map(|x| &x.applicability)
-                    ])
-                    .map_err(err("cannot store a finding"))?;
-                let fid = tx.last_insert_rowid();
-                for (j, r) in f.related.iter().enumerate() {
-                    related
-                        .execute(params![fid, j as i64, r.path, r.line, r.column, r.message])
-                        .map_err(err("cannot store a related location"))?;
-                }
-                for l in &f.snippet {
-                    line.execute(params![
-                        fid,
-                        l.line,
-                        l.text,
-                        l.highlight.map(|h| h.0),
-                        l.highlight.map(|h| h.1)
-                    ])
-                    .map_err(err("cannot store a source line"))?;
-                }
-            }
-            let mut notice =
-                tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message, limit_skip) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(err("cannot store the notices"))?;
-            for (i, n) in a.notices.iter().enumerate() {
-                notice
-                    .execute(params![id, i as i64, n.path, n.message, n.limit])
-                    .map_err(err("cannot store a notice"))?;
-            }
-            let mut omitted =
-                tx.prepare("INSERT INTO omitted_findings (audit_id, ordinal, rule, severity, path, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").map_err(err("cannot store the omitted findings"))?;
-            for (i, o) in a.omitted.iter().enumerate() {
-                omitted
-                    .execute(params![
-                        id,
-                        i as i64,
-                        o.rule,
-                        o.severity,
-                        o.path,
-                        o.count as i64
-                    ])
-                    .map_err(err("cannot store an omitted finding"))?;
-            }
-        }
+        insert_findings(&tx, id, &a.findings)?;
+        insert_notices_and_omitted(&tx, id, a)?;
         tx.commit().map_err(err("cannot commit the audit"))?;
         Ok(AuditId(id))
     }
@@ -384,8 +315,106 @@ fn read_audit(conn: &mut Connection, id: AuditId) -> Result<Option<Audit>> {
     else {
         return Ok(None);
     };
+    let findings = findings(&tx, id)?;
+    let notices = notices(&tx, id)?;
+    let omitted = omitted(&tx, id)?;
+    Ok(Some(Audit {
+        summary,
+        findings,
+        notices,
+        omitted,
+    }))
+}
+
+/// Insert the findings of audit `id`, each with its related locations and
+/// source lines.
+fn insert_findings(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    findings: &[FindingRecord],
+) -> Result<()> {
+    let mut finding = tx
+        .prepare(
+            "INSERT INTO findings (audit_id, ordinal, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .map_err(err("cannot store the findings"))?;
+    let mut related = tx
+        .prepare("INSERT INTO related_locations (finding_id, ordinal, path, line, col, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .map_err(err("cannot store the findings"))?;
+    let mut line = tx
+        .prepare("INSERT INTO finding_lines (finding_id, line, text, hl_start, hl_end) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .map_err(err("cannot store the findings"))?;
+    for (i, f) in findings.iter().enumerate() {
+        finding
+            .execute(params![
+                id,
+                i as i64,
+                f.rule,
+                f.severity,
+                f.confidence,
+                f.message,
+                f.path,
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                f.fingerprint,
+                f.fix.as_ref().map(|x| &x.description),
+                f.fix.as_ref().map(|x| &x.applicability)
+            ])
+            .map_err(err("cannot store a finding"))?;
+        let fid = tx.last_insert_rowid();
+        for (j, r) in f.related.iter().enumerate() {
+            related
+                .execute(params![fid, j as i64, r.path, r.line, r.column, r.message])
+                .map_err(err("cannot store a related location"))?;
+        }
+        for l in &f.snippet {
+            line.execute(params![
+                fid,
+                l.line,
+                l.text,
+                l.highlight.map(|h| h.0),
+                l.highlight.map(|h| h.1)
+            ])
+            .map_err(err("cannot store a source line"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Insert the notices and omitted-finding counts of audit `id`.
+fn insert_notices_and_omitted(tx: &rusqlite::Transaction<'_>, id: i64, a: &NewAudit) -> Result<()> {
+    let mut notice =
+        tx.prepare("INSERT INTO notices (audit_id, ordinal, path, message, limit_skip) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(err("cannot store the notices"))?;
+    for (i, n) in a.notices.iter().enumerate() {
+        notice
+            .execute(params![id, i as i64, n.path, n.message, n.limit])
+            .map_err(err("cannot store a notice"))?;
+    }
+    let mut omitted =
+        tx.prepare("INSERT INTO omitted_findings (audit_id, ordinal, rule, severity, path, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").map_err(err("cannot store the omitted findings"))?;
+    for (i, o) in a.omitted.iter().enumerate() {
+        omitted
+            .execute(params![
+                id,
+                i as i64,
+                o.rule,
+                o.severity,
+                o.path,
+                o.count as i64
+            ])
+            .map_err(err("cannot store an omitted finding"))?;
+    }
+    Ok(())
+}
+
+/// The findings of an audit, each with its related locations and source
+/// lines.
+fn findings(tx: &rusqlite::Transaction<'_>, id: AuditId) -> Result<Vec<FindingRecord>> {
     let mut related = by_finding(
-            &tx,
+            tx,
             "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
              WHERE f.audit_id = ?1 ORDER BY r.finding_id, r.ordinal",
             id,
@@ -393,7 +422,7 @@ fn read_audit(conn: &mut Connection, id: AuditId) -> Result<Option<Audit>> {
             |r| Ok(RelatedRecord { path: r.get(1)?, line: r.get(2)?, column: r.get(3)?, message: r.get(4)? }),
         )?;
     let mut snippets = by_finding(
-            &tx,
+            tx,
             "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
              WHERE f.audit_id = ?1 ORDER BY l.finding_id, l.line",
             id,
@@ -406,85 +435,83 @@ fn read_audit(conn: &mut Connection, id: AuditId) -> Result<Option<Audit>> {
                 Ok(SourceLine { line: r.get(1)?, text: r.get(2)?, highlight })
             },
         )?;
-    let findings = {
-        let mut q = tx
-                .prepare(
-                    "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
-                     FROM findings WHERE audit_id = ?1 ORDER BY ordinal",
-                )
-                .map_err(err("cannot read the findings"))?;
-        let rows = q
-            .query_map([id.0], |r| {
-                let fid: i64 = r.get(0)?;
-                let fix = match (
-                    r.get::<_, Option<String>>(11)?,
-                    r.get::<_, Option<String>>(12)?,
-                ) {
-                    (Some(description), Some(applicability)) => Some(FixRecord {
-                        description,
-                        applicability,
-                    }),
-                    _ => None,
-                };
-                Ok(FindingRecord {
-                    rule: r.get(1)?,
-                    severity: r.get(2)?,
-                    confidence: r.get(3)?,
-                    message: r.get(4)?,
-                    path: r.get(5)?,
-                    line: r.get(6)?,
-                    column: r.get(7)?,
-                    end_line: r.get(8)?,
-                    end_column: r.get(9)?,
-                    related: related.remove(&fid).unwrap_or_default(),
-                    fix,
-                    fingerprint: r.get(10)?,
-                    snippet: snippets.remove(&fid).unwrap_or_default(),
-                })
-            })
+    let mut q = tx
+            .prepare(
+                "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
+                 FROM findings WHERE audit_id = ?1 ORDER BY ordinal",
+            )
             .map_err(err("cannot read the findings"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(err("cannot read a finding"))?
-    };
-    let notices = {
-        let mut q = tx
-            .prepare("SELECT path, message, limit_skip FROM notices WHERE audit_id = ?1 ORDER BY ordinal")
-            .map_err(err("cannot read the notices"))?;
-        let rows = q
-            .query_map([id.0], |r| {
-                Ok(NoticeRecord {
-                    path: r.get(0)?,
-                    message: r.get(1)?,
-                    limit: r.get(2)?,
-                })
+    let rows = q
+        .query_map([id.0], |r| {
+            let fid: i64 = r.get(0)?;
+            let fix = match (
+                r.get::<_, Option<String>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+            ) {
+                (Some(description), Some(applicability)) => Some(FixRecord {
+                    description,
+                    applicability,
+                }),
+                _ => None,
+            };
+            Ok(FindingRecord {
+                rule: r.get(1)?,
+                severity: r.get(2)?,
+                confidence: r.get(3)?,
+                message: r.get(4)?,
+                path: r.get(5)?,
+                line: r.get(6)?,
+                column: r.get(7)?,
+                end_line: r.get(8)?,
+                end_column: r.get(9)?,
+                related: related.remove(&fid).unwrap_or_default(),
+                fix,
+                fingerprint: r.get(10)?,
+                snippet: snippets.remove(&fid).unwrap_or_default(),
             })
-            .map_err(err("cannot read the notices"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(err("cannot read a notice"))?
-    };
-    let omitted = {
-        let mut q = tx
-                .prepare("SELECT rule, severity, path, count FROM omitted_findings WHERE audit_id = ?1 ORDER BY ordinal")
-                .map_err(err("cannot read the omitted findings"))?;
-        let rows = q
-            .query_map([id.0], |r| {
-                Ok(OmittedRecord {
-                    rule: r.get(0)?,
-                    severity: r.get(1)?,
-                    path: r.get(2)?,
-                    count: count(r.get(3)?),
-                })
+        })
+        .map_err(err("cannot read the findings"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(err("cannot read a finding"))
+}
+
+/// The notices of an audit.
+fn notices(tx: &rusqlite::Transaction<'_>, id: AuditId) -> Result<Vec<NoticeRecord>> {
+    let mut q = tx
+        .prepare(
+            "SELECT path, message, limit_skip FROM notices WHERE audit_id = ?1 ORDER BY ordinal",
+        )
+        .map_err(err("cannot read the notices"))?;
+    let rows = q
+        .query_map([id.0], |r| {
+            Ok(NoticeRecord {
+                path: r.get(0)?,
+                message: r.get(1)?,
+                limit: r.get(2)?,
             })
+        })
+        .map_err(err("cannot read the notices"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(err("cannot read a notice"))
+}
+
+/// The counts of findings an audit omitted.
+fn omitted(tx: &rusqlite::Transaction<'_>, id: AuditId) -> Result<Vec<OmittedRecord>> {
+    let mut q = tx
+            .prepare("SELECT rule, severity, path, count FROM omitted_findings WHERE audit_id = ?1 ORDER BY ordinal")
             .map_err(err("cannot read the omitted findings"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(err("cannot read an omitted finding"))?
-    };
-    Ok(Some(Audit {
-        summary,
-        findings,
-        notices,
-        omitted,
-    }))
+    let rows = q
+        .query_map([id.0], |r| {
+            Ok(OmittedRecord {
+                rule: r.get(0)?,
+                severity: r.get(1)?,
+                path: r.get(2)?,
+                count: count(r.get(3)?),
+            })
+        })
+        .map_err(err("cannot read the omitted findings"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(err("cannot read an omitted finding"))
 }
 
 fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
@@ -509,57 +536,8 @@ fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
                 },
             )
             .map_err(err("cannot compute the corpus totals"))?;
-    let rules = {
-        // A repository counts once per rule, however many findings it has.
-        let severity_rank = severity::rank_sql();
-        let mut q = tx
-                .prepare(&format!(
-                    "{LATEST}, counted AS (
-                       SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
-                       UNION ALL
-                       SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
-                     SELECT rule, max({severity_rank}) AS rank, count(DISTINCT audit_id) AS repositories, sum(n) AS findings
-                     FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
-                ))
-                .map_err(err("cannot compute the corpus view"))?;
-        let rows = q
-            .query_map([], |r| {
-                let rank: i64 = r.get(1)?;
-                let affected = count(r.get(2)?);
-                Ok(RuleStat {
-                    rule: r.get(0)?,
-                    severity: severity::from_rank(rank).name().to_string(),
-                    repositories: affected,
-                    share: if repositories == 0 {
-                        0.0
-                    } else {
-                        affected as f64 / repositories as f64
-                    },
-                    findings: count(r.get(3)?),
-                })
-            })
-            .map_err(err("cannot compute the corpus view"))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(err("cannot compute the corpus view"))?
-    };
-    let grades = {
-        let mut q = tx
-                .prepare(&format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"))
-                .map_err(err("cannot count the grades"))?;
-        let rows = q
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?))))
-            .map_err(err("cannot count the grades"))?;
-        let counted: HashMap<String, u64> = rows
-            .collect::<rusqlite::Result<_>>()
-            .map_err(err("cannot count the grades"))?;
-        GRADES
-            .iter()
-            .map(|&g| GradeCount {
-                grade: g,
-                repositories: counted.get(&g.to_string()).copied().unwrap_or(0),
-            })
-            .collect()
-    };
+    let rules = rule_stats(&tx, repositories)?;
+    let grades = grade_counts(&tx)?;
     Ok(CorpusStats {
         repositories,
         files_scanned,
@@ -567,4 +545,60 @@ fn corpus_stats(conn: &mut Connection) -> Result<CorpusStats> {
         rules,
         grades,
     })
+}
+
+/// Each rule's repositories (with their share of `repositories`) and
+/// findings, most widespread first.
+fn rule_stats(tx: &rusqlite::Transaction<'_>, repositories: u64) -> Result<Vec<RuleStat>> {
+    // A repository counts once per rule, however many findings it has.
+    let severity_rank = severity::rank_sql();
+    let mut q = tx
+            .prepare(&format!(
+                "{LATEST}, counted AS (
+                   SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
+                   UNION ALL
+                   SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
+                 SELECT rule, max({severity_rank}) AS rank, count(DISTINCT audit_id) AS repositories, sum(n) AS findings
+                 FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
+            ))
+            .map_err(err("cannot compute the corpus view"))?;
+    let rows = q
+        .query_map([], |r| {
+            let rank: i64 = r.get(1)?;
+            let affected = count(r.get(2)?);
+            Ok(RuleStat {
+                rule: r.get(0)?,
+                severity: severity::from_rank(rank).name().to_string(),
+                repositories: affected,
+                share: if repositories == 0 {
+                    0.0
+                } else {
+                    affected as f64 / repositories as f64
+                },
+                findings: count(r.get(3)?),
+            })
+        })
+        .map_err(err("cannot compute the corpus view"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(err("cannot compute the corpus view"))
+}
+
+/// The repositories of each grade, in [`GRADES`] order.
+fn grade_counts(tx: &rusqlite::Transaction<'_>) -> Result<Vec<GradeCount>> {
+    let mut q = tx
+            .prepare(&format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"))
+            .map_err(err("cannot count the grades"))?;
+    let rows = q
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, count(r.get(1)?))))
+        .map_err(err("cannot count the grades"))?;
+    let counted: HashMap<String, u64> = rows
+        .collect::<rusqlite::Result<_>>()
+        .map_err(err("cannot count the grades"))?;
+    Ok(GRADES
+        .iter()
+        .map(|&g| GradeCount {
+            grade: g,
+            repositories: counted.get(&g.to_string()).copied().unwrap_or(0),
+        })
+        .collect())
 }

@@ -323,6 +323,24 @@ fn serve_git(
     if is_fetch(&req) {
         s.fetches.fetch_add(1, Ordering::SeqCst);
     }
+    let out = http_backend(root, req)?;
+    let all = http_response(&out);
+    match throttle {
+        None => stream.write_all(&all)?,
+        Some((n, pause)) => {
+            for chunk in all.chunks(n.max(1)) {
+                stream.write_all(chunk)?;
+                stream.flush()?;
+                std::thread::sleep(pause);
+            }
+        }
+    }
+    stream.flush()?;
+    Ok(all.len())
+}
+
+/// Run `git http-backend` on a request, as CGI: its output.
+fn http_backend(root: &Path, req: Request) -> std::io::Result<Vec<u8>> {
     let mut cmd = Command::new("git");
     cmd.arg("http-backend")
         .env("GIT_PROJECT_ROOT", root)
@@ -360,12 +378,18 @@ fn serve_git(
         .read_to_end(&mut out)?;
     let _ = writer.join();
     let _ = child.wait();
+    Ok(out)
+}
+
+/// The HTTP response for a CGI output: its headers (`Status:` as the status
+/// line), a length, and its body.
+fn http_response(out: &[u8]) -> Vec<u8> {
     // CGI output: headers, a blank line, the body.
-    let (head, body) = match find(&out, 0, b"\r\n\r\n") {
+    let (head, body) = match find(out, 0, b"\r\n\r\n") {
         Some(i) => (&out[..i], &out[i + 4..]),
-        None => match find(&out, 0, b"\n\n") {
+        None => match find(out, 0, b"\n\n") {
             Some(i) => (&out[..i], &out[i + 2..]),
-            None => (&out[..0], &out[..]),
+            None => (&out[..0], out),
         },
     };
     let head = String::from_utf8_lossy(head);
@@ -388,18 +412,7 @@ fn serve_git(
         .as_bytes(),
     );
     all.extend_from_slice(body);
-    match throttle {
-        None => stream.write_all(&all)?,
-        Some((n, pause)) => {
-            for chunk in all.chunks(n.max(1)) {
-                stream.write_all(chunk)?;
-                stream.flush()?;
-                std::thread::sleep(pause);
-            }
-        }
-    }
-    stream.flush()?;
-    Ok(all.len())
+    all
 }
 
 fn serve_redirect(mut stream: TcpStream, to: &str, s: &Shared) -> std::io::Result<()> {

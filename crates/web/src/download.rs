@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use skillaudit_report::sarif;
 use skillaudit_rules::registry::{self, RULES};
 use skillaudit_rules::Severity;
-use skillaudit_store::{Audit, FindingRecord};
+use skillaudit_store::{Audit, AuditSummary, FindingRecord};
 
 use crate::links::{self, FORMATS};
 use crate::pages::{audit_id, not_found, store_failure};
@@ -156,28 +156,7 @@ pub fn markdown(a: &Audit) -> String {
     if !a.findings.is_empty() {
         m.push_str("| severity | rule | location | message |\n|---|---|---|---|\n");
         for f in &a.findings {
-            let at = format!("{}:{}:{}", f.path, f.line, f.column);
-            let loc = match s
-                .commit
-                .as_deref()
-                .and_then(|c| links::source_line(&s.source, c, &f.path, f.line))
-            {
-                Some(url) => format!("[{}]({url})", md(&at)),
-                None => format!("`{}`", at.replace('`', "'")),
-            };
-            let summary = registry::find(&f.rule).map_or("", |r| r.summary);
-            let _ = writeln!(
-                m,
-                "| {} | `{}` | {loc} | {}{} |",
-                md(&f.severity),
-                f.rule.replace('`', "'"),
-                md(&f.message),
-                if summary.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", md(summary))
-                }
-            );
+            finding_row(&mut m, s, f);
         }
         m.push('\n');
     }
@@ -206,6 +185,33 @@ pub fn markdown(a: &Audit) -> String {
         }
     }
     m
+}
+
+/// A finding's row of the Markdown table: its location linked to the
+/// source line at the audited commit when there is one.
+fn finding_row(m: &mut String, s: &AuditSummary, f: &FindingRecord) {
+    let at = format!("{}:{}:{}", f.path, f.line, f.column);
+    let loc = match s
+        .commit
+        .as_deref()
+        .and_then(|c| links::source_line(&s.source, c, &f.path, f.line))
+    {
+        Some(url) => format!("[{}]({url})", md(&at)),
+        None => format!("`{}`", at.replace('`', "'")),
+    };
+    let summary = registry::find(&f.rule).map_or("", |r| r.summary);
+    let _ = writeln!(
+        m,
+        "| {} | `{}` | {loc} | {}{} |",
+        md(&f.severity),
+        f.rule.replace('`', "'"),
+        md(&f.message),
+        if summary.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", md(summary))
+        }
+    );
 }
 
 /// `GET /audits/{id}/{sarif|json|markdown}`: the file, as an attachment.

@@ -91,27 +91,7 @@ pub fn check_url(url: &str, policy: &FetchPolicy) -> Result<CheckedUrl, FetchErr
             "whitespace or control characters".into(),
         ));
     }
-    let lower = url.to_ascii_lowercase();
-    let (scheme, rest) = match lower.split_once("://") {
-        Some(("https", _)) => (Scheme::Https, &url["https://".len()..]),
-        Some(("http", _)) => (Scheme::Http, &url["http://".len()..]),
-        Some((s, _)) if !s.contains("::") && !s.contains('/') && !s.contains('@') => {
-            return Err(FetchError::Scheme(format!("{s}://")))
-        }
-        _ => {
-            if url.contains("::") {
-                return Err(FetchError::Scheme("a transport helper (::)".into()));
-            }
-            if matches!((url.find(':'), url.find('/')), (Some(c), s) if s.is_none_or(|s| c < s)) {
-                return Err(FetchError::Scheme(
-                    "an scp-like ssh address (host:path)".into(),
-                ));
-            }
-            return Err(FetchError::Malformed(
-                "not a URL (https://host/owner/repo)".into(),
-            ));
-        }
-    };
+    let (scheme, rest) = split_scheme(url)?;
     let authority_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_end);
     if authority.contains('@') {
@@ -134,22 +114,8 @@ pub fn check_url(url: &str, policy: &FetchPolicy) -> Result<CheckedUrl, FetchErr
             "http:// (plain http is not allowed for this host)".into(),
         ));
     }
-    // What is known to be non-public without asking DNS: IP literals and
-    // `localhost` names (RFC 6761). Names are checked again when resolved.
     if !entry.allow_private {
-        let address = match host.parse::<IpAddr>() {
-            Ok(ip) => Some(ip),
-            Err(_) if host == "localhost" || host.ends_with(".localhost") => {
-                Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
-            }
-            Err(_) => None,
-        };
-        if let Some(address) = address.filter(|a| !is_public(*a)) {
-            return Err(FetchError::PrivateAddress {
-                host: host.clone(),
-                address,
-            });
-        }
+        check_public(&host)?;
     }
     Ok(CheckedUrl {
         scheme,
@@ -158,6 +124,51 @@ pub fn check_url(url: &str, policy: &FetchPolicy) -> Result<CheckedUrl, FetchErr
         path: path.to_string(),
         allow_private: entry.allow_private,
     })
+}
+
+/// The scheme of a URL (`https://` or `http://`) and what follows it; an
+/// error naming any other scheme, transport helper or scp-like address.
+fn split_scheme(url: &str) -> Result<(Scheme, &str), FetchError> {
+    let lower = url.to_ascii_lowercase();
+    match lower.split_once("://") {
+        Some(("https", _)) => Ok((Scheme::Https, &url["https://".len()..])),
+        Some(("http", _)) => Ok((Scheme::Http, &url["http://".len()..])),
+        Some((s, _)) if !s.contains("::") && !s.contains('/') && !s.contains('@') => {
+            Err(FetchError::Scheme(format!("{s}://")))
+        }
+        _ => {
+            if url.contains("::") {
+                return Err(FetchError::Scheme("a transport helper (::)".into()));
+            }
+            if matches!((url.find(':'), url.find('/')), (Some(c), s) if s.is_none_or(|s| c < s)) {
+                return Err(FetchError::Scheme(
+                    "an scp-like ssh address (host:path)".into(),
+                ));
+            }
+            Err(FetchError::Malformed(
+                "not a URL (https://host/owner/repo)".into(),
+            ))
+        }
+    }
+}
+
+/// Refuse a host known to be non-public without asking DNS: IP literals and
+/// `localhost` names (RFC 6761). Names are checked again when resolved.
+fn check_public(host: &str) -> Result<(), FetchError> {
+    let address = match host.parse::<IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) if host == "localhost" || host.ends_with(".localhost") => {
+            Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        }
+        Err(_) => None,
+    };
+    match address.filter(|a| !is_public(*a)) {
+        Some(address) => Err(FetchError::PrivateAddress {
+            host: host.to_string(),
+            address,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn check_path(path: &str) -> Result<(), FetchError> {

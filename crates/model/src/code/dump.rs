@@ -164,20 +164,8 @@ impl Dumper<'_> {
                 let l = self.expr(e);
                 self.line(depth, l)
             }
-            Stmt::Return(e, _) => {
-                let l = format!(
-                    "return {}",
-                    e.as_ref().map(|e| self.expr(e)).unwrap_or_default()
-                );
-                self.line(depth, l.trim_end().to_string())
-            }
-            Stmt::Throw(e, _) => {
-                let l = format!(
-                    "throw {}",
-                    e.as_ref().map(|e| self.expr(e)).unwrap_or_default()
-                );
-                self.line(depth, l.trim_end().to_string())
-            }
+            Stmt::Return(e, _) => self.keyword_line(depth, "return", e.as_ref()),
+            Stmt::Throw(e, _) => self.keyword_line(depth, "throw", e.as_ref()),
             Stmt::If {
                 cond, then, els, ..
             } => {
@@ -189,56 +177,15 @@ impl Dumper<'_> {
                     self.block(els, depth + 1);
                 }
             }
-            Stmt::Switch { on, cases, .. } => {
-                let l = format!(
-                    "switch {}",
-                    on.as_ref().map(|e| self.expr(e)).unwrap_or_default()
-                );
-                self.line(depth, l.trim_end().to_string());
-                for c in cases {
-                    let tests: Vec<String> = c.tests.iter().map(|t| self.expr(t)).collect();
-                    let l = if tests.is_empty() {
-                        "default".to_string()
-                    } else {
-                        format!("case {}", tests.join(", "))
-                    };
-                    self.line(depth + 1, l);
-                    self.block(&c.body, depth + 2);
-                }
-            }
+            Stmt::Switch { on, cases, .. } => self.switch(on.as_ref(), cases, depth),
             Stmt::Loop {
                 bind, cond, body, ..
-            } => {
-                let mut l = "loop".to_string();
-                if let Some((p, e)) = bind {
-                    l += &format!(" {} of {}", self.pattern(p), self.expr(e));
-                }
-                if let Some(c) = cond {
-                    l += &format!(" while {}", self.expr(c));
-                }
-                self.line(depth, l);
-                self.block(body, depth + 1);
-            }
+            } => self.loop_stmt(bind.as_ref(), cond.as_ref(), body, depth),
             Stmt::Try {
                 body,
                 catches,
                 finally,
-            } => {
-                self.line(depth, "try".into());
-                self.block(body, depth + 1);
-                for (p, b) in catches {
-                    let l = format!(
-                        "catch {}",
-                        p.as_ref().map(|p| self.pattern(p)).unwrap_or_default()
-                    );
-                    self.line(depth, l.trim_end().to_string());
-                    self.block(b, depth + 1);
-                }
-                if !finally.is_empty() {
-                    self.line(depth, "finally".into());
-                    self.block(finally, depth + 1);
-                }
-            }
+            } => self.try_stmt(body, catches, finally, depth),
             Stmt::Block(b) => {
                 self.line(depth, "block".into());
                 self.block(b, depth + 1);
@@ -246,6 +193,71 @@ impl Dumper<'_> {
             Stmt::Break => self.line(depth, "break".into()),
             Stmt::Continue => self.line(depth, "continue".into()),
             Stmt::Func(id) => self.line(depth, format!("def func#{}", id.0)),
+        }
+    }
+
+    /// `return`/`throw` with its expression, if any.
+    fn keyword_line(&mut self, depth: usize, keyword: &str, e: Option<&Expr>) {
+        let l = format!("{keyword} {}", e.map(|e| self.expr(e)).unwrap_or_default());
+        self.line(depth, l.trim_end().to_string())
+    }
+
+    /// A `switch` line, then each case's tests and body.
+    fn switch(&mut self, on: Option<&Expr>, cases: &[Case], depth: usize) {
+        let l = format!("switch {}", on.map(|e| self.expr(e)).unwrap_or_default());
+        self.line(depth, l.trim_end().to_string());
+        for c in cases {
+            let tests: Vec<String> = c.tests.iter().map(|t| self.expr(t)).collect();
+            let l = if tests.is_empty() {
+                "default".to_string()
+            } else {
+                format!("case {}", tests.join(", "))
+            };
+            self.line(depth + 1, l);
+            self.block(&c.body, depth + 2);
+        }
+    }
+
+    /// A `loop` line with its binding and condition, then its body.
+    fn loop_stmt(
+        &mut self,
+        bind: Option<&(Pattern, Expr)>,
+        cond: Option<&Expr>,
+        body: &[Stmt],
+        depth: usize,
+    ) {
+        let mut l = "loop".to_string();
+        if let Some((p, e)) = bind {
+            l += &format!(" {} of {}", self.pattern(p), self.expr(e));
+        }
+        if let Some(c) = cond {
+            l += &format!(" while {}", self.expr(c));
+        }
+        self.line(depth, l);
+        self.block(body, depth + 1);
+    }
+
+    /// `try`, its body, each `catch` and the `finally` block.
+    fn try_stmt(
+        &mut self,
+        body: &[Stmt],
+        catches: &[(Option<Pattern>, Vec<Stmt>)],
+        finally: &[Stmt],
+        depth: usize,
+    ) {
+        self.line(depth, "try".into());
+        self.block(body, depth + 1);
+        for (p, b) in catches {
+            let l = format!(
+                "catch {}",
+                p.as_ref().map(|p| self.pattern(p)).unwrap_or_default()
+            );
+            self.line(depth, l.trim_end().to_string());
+            self.block(b, depth + 1);
+        }
+        if !finally.is_empty() {
+            self.line(depth, "finally".into());
+            self.block(finally, depth + 1);
         }
     }
 

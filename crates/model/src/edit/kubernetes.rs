@@ -39,81 +39,12 @@ pub fn edits(
     if cx.anchored(container) || cx.is_flow(container) {
         return None;
     }
-    // The container's own block mapping under `key`, if written.
-    let child = |map: NodeId, key: &str| -> Option<Option<NodeId>> {
-        match cx.own(map, key) {
-            None => Some(None),
-            Some((_, v)) if cx.is_mapping(v) && !cx.anchored(v) => Some(Some(v)),
-            Some(_) => None,
-        }
-    };
     match remedy {
-        Remedy::NoNewPrivileges => match child(container, "securityContext")? {
-            Some(sc) => cx.set_scalars(sc, &[("allowPrivilegeEscalation", "false".into())]),
-            None => {
-                let value = Value::Map(vec![(
-                    "allowPrivilegeEscalation",
-                    Value::Scalar("false".into()),
-                )]);
-                cx.add_entries(container, &[("securityContext", value)])
-                    .map(|e| vec![e])
-            }
-        },
-        Remedy::DropAllCapabilities => {
-            let sc = child(container, "securityContext")??;
-            let edit = match child(sc, "capabilities")? {
-                Some(caps) => match cx.own(caps, "drop") {
-                    Some((_, list)) => cx.append_item(list, "ALL")?,
-                    None => cx.add_entries(caps, &[("drop", Value::List(vec!["ALL".into()]))])?,
-                },
-                None => {
-                    let value = Value::Map(vec![("drop", Value::List(vec!["ALL".into()]))]);
-                    cx.add_entries(sc, &[("capabilities", value)])?
-                }
-            };
-            Some(vec![edit])
-        }
-        Remedy::ResourceLimits => {
-            let mut want: Vec<(&'static str, String)> = Vec::new();
-            if c.memory_limit.is_none() {
-                want.push(("memory", "512Mi".into()));
-            }
-            if c.cpu_limit.is_none() {
-                want.push(("cpu", "\"1\"".into()));
-            }
-            if want.is_empty() {
-                return None;
-            }
-            let map = |w: &[(&'static str, String)]| {
-                Value::Map(
-                    w.iter()
-                        .map(|(k, v)| (*k, Value::Scalar(v.clone())))
-                        .collect(),
-                )
-            };
-            match child(container, "resources")? {
-                Some(res) => match child(res, "limits")? {
-                    Some(limits) => cx.set_scalars(
-                        limits,
-                        &want
-                            .iter()
-                            .map(|(k, v)| (*k, v.clone()))
-                            .collect::<Vec<_>>(),
-                    ),
-                    None => cx
-                        .add_entries(res, &[("limits", map(&want))])
-                        .map(|e| vec![e]),
-                },
-                None => cx
-                    .add_entries(
-                        container,
-                        &[("resources", Value::Map(vec![("limits", map(&want))]))],
-                    )
-                    .map(|e| vec![e]),
-            }
-        }
+        Remedy::NoNewPrivileges => no_new_privileges(&cx, container),
+        Remedy::DropAllCapabilities => drop_all(&cx, container),
+        Remedy::ResourceLimits => resource_limits(&cx, container, c),
         Remedy::RemovePrivileged => {
-            let sc = child(container, "securityContext")??;
+            let sc = child(&cx, container, "securityContext")??;
             let (_, v) = cx.own(sc, "privileged")?;
             if cx.anchored(v) || cx.scalar(v).is_none() {
                 return None;
@@ -121,6 +52,89 @@ pub fn edits(
             Some(vec![TextEdit::replace(file.id, cx.span(v), "false")])
         }
         _ => None,
+    }
+}
+
+/// The container's own block mapping under `key`, if written (`Some(None)`
+/// when it is not; `None` when it is something this editor cannot edit).
+fn child(cx: &Cx<'_>, map: NodeId, key: &str) -> Option<Option<NodeId>> {
+    match cx.own(map, key) {
+        None => Some(None),
+        Some((_, v)) if cx.is_mapping(v) && !cx.anchored(v) => Some(Some(v)),
+        Some(_) => None,
+    }
+}
+
+/// `securityContext.allowPrivilegeEscalation: false`.
+fn no_new_privileges(cx: &Cx<'_>, container: NodeId) -> Option<Vec<TextEdit>> {
+    match child(cx, container, "securityContext")? {
+        Some(sc) => cx.set_scalars(sc, &[("allowPrivilegeEscalation", "false".into())]),
+        None => {
+            let value = Value::Map(vec![(
+                "allowPrivilegeEscalation",
+                Value::Scalar("false".into()),
+            )]);
+            cx.add_entries(container, &[("securityContext", value)])
+                .map(|e| vec![e])
+        }
+    }
+}
+
+/// `securityContext.capabilities.drop: [ALL]`, in an existing
+/// `securityContext` only.
+fn drop_all(cx: &Cx<'_>, container: NodeId) -> Option<Vec<TextEdit>> {
+    let sc = child(cx, container, "securityContext")??;
+    let edit = match child(cx, sc, "capabilities")? {
+        Some(caps) => match cx.own(caps, "drop") {
+            Some((_, list)) => cx.append_item(list, "ALL")?,
+            None => cx.add_entries(caps, &[("drop", Value::List(vec!["ALL".into()]))])?,
+        },
+        None => {
+            let value = Value::Map(vec![("drop", Value::List(vec!["ALL".into()]))]);
+            cx.add_entries(sc, &[("capabilities", value)])?
+        }
+    };
+    Some(vec![edit])
+}
+
+/// `resources.limits` for the memory and CPU limits the container lacks.
+fn resource_limits(cx: &Cx<'_>, container: NodeId, c: &Container) -> Option<Vec<TextEdit>> {
+    let mut want: Vec<(&'static str, String)> = Vec::new();
+    if c.memory_limit.is_none() {
+        want.push(("memory", "512Mi".into()));
+    }
+    if c.cpu_limit.is_none() {
+        want.push(("cpu", "\"1\"".into()));
+    }
+    if want.is_empty() {
+        return None;
+    }
+    let map = |w: &[(&'static str, String)]| {
+        Value::Map(
+            w.iter()
+                .map(|(k, v)| (*k, Value::Scalar(v.clone())))
+                .collect(),
+        )
+    };
+    match child(cx, container, "resources")? {
+        Some(res) => match child(cx, res, "limits")? {
+            Some(limits) => cx.set_scalars(
+                limits,
+                &want
+                    .iter()
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            None => cx
+                .add_entries(res, &[("limits", map(&want))])
+                .map(|e| vec![e]),
+        },
+        None => cx
+            .add_entries(
+                container,
+                &[("resources", Value::Map(vec![("limits", map(&want))]))],
+            )
+            .map(|e| vec![e]),
     }
 }
 

@@ -263,27 +263,12 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
         }
         "use_api_socket" => {
             if boolean(v) == Some(true) {
-                c.mounts.push(Mount {
-                    kind: MountKind::Bind,
-                    source: "/var/run/docker.sock".into(),
-                    target: "/var/run/docker.sock".into(),
-                    read_only: None,
-                    origin: entry_origin(k, v),
-                });
+                c.mounts.push(api_socket(entry_origin(k, v)));
             }
         }
         "cap_add" => c.cap_add.extend(strings(v)),
         "cap_drop" => c.cap_drop.extend(strings(v)),
-        "security_opt" => {
-            for opt in strings(v) {
-                if let SecurityOpt::NoNewPrivileges(true) =
-                    runtime::classify_security_opt(&opt.value)
-                {
-                    c.no_new_privileges = Some(opt.origin);
-                }
-                c.security_opts.push(opt);
-            }
-        }
+        "security_opt" => security_opt(c, v),
         "devices" => {
             for item in v.items() {
                 let s = text(item).or_else(|| item.value("source").and_then(text));
@@ -303,19 +288,7 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
         "mem_limit" => set_limit(&mut c.memory_limit, v),
         "cpus" | "cpu_quota" | "cpu_count" | "cpu_percent" => set_limit(&mut c.cpu_limit, v),
         "pids_limit" => set_limit(&mut c.pids_limit, v),
-        "deploy" => {
-            if let Some(limits) = v.value("resources").and_then(|r| r.value("limits")) {
-                if let Some(m) = limits.value("memory") {
-                    set_limit(&mut c.memory_limit, m);
-                }
-                if let Some(m) = limits.value("cpus") {
-                    set_limit(&mut c.cpu_limit, m);
-                }
-                if let Some(m) = limits.value("pids") {
-                    set_limit(&mut c.pids_limit, m);
-                }
-            }
-        }
+        "deploy" => deploy_limits(c, v),
         _ => {
             if let Some(kind) = runtime::namespace_of_key(key) {
                 if let Some(value) = text(v) {
@@ -326,6 +299,42 @@ fn read_field(c: &mut Container, key: &str, k: NodeRef<'_>, v: NodeRef<'_>) {
                     });
                 }
             }
+        }
+    }
+}
+
+/// `use_api_socket: true`: the engine's socket, bind-mounted.
+fn api_socket(origin: Origin) -> Mount {
+    Mount {
+        kind: MountKind::Bind,
+        source: "/var/run/docker.sock".into(),
+        target: "/var/run/docker.sock".into(),
+        read_only: None,
+        origin,
+    }
+}
+
+/// `security_opt`: each option, and `no-new-privileges` when one sets it.
+fn security_opt(c: &mut Container, v: NodeRef<'_>) {
+    for opt in strings(v) {
+        if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(&opt.value) {
+            c.no_new_privileges = Some(opt.origin);
+        }
+        c.security_opts.push(opt);
+    }
+}
+
+/// `deploy.resources.limits`: memory, CPU and process limits.
+fn deploy_limits(c: &mut Container, v: NodeRef<'_>) {
+    if let Some(limits) = v.value("resources").and_then(|r| r.value("limits")) {
+        if let Some(m) = limits.value("memory") {
+            set_limit(&mut c.memory_limit, m);
+        }
+        if let Some(m) = limits.value("cpus") {
+            set_limit(&mut c.cpu_limit, m);
+        }
+        if let Some(m) = limits.value("pids") {
+            set_limit(&mut c.pids_limit, m);
         }
     }
 }

@@ -82,6 +82,70 @@ pub fn base_drops_privileges_in_entrypoint(r: &ImageRef) -> bool {
     )
 }
 
+/// General-purpose distributions (a shell and a package manager).
+const DISTROS: &[&str] = &[
+    "alpine",
+    "debian",
+    "ubuntu",
+    "amazonlinux",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "oraclelinux",
+    "archlinux",
+    "wolfi-base",
+    "ubi",
+    "ubi8",
+    "ubi9",
+    "ubi10",
+    "leap",
+    "tumbleweed",
+    "buildpack-deps",
+];
+/// Language images built on a full distribution.
+const LANGUAGES: &[&str] = &[
+    "node",
+    "python",
+    "golang",
+    "eclipse-temurin",
+    "openjdk",
+    "amazoncorretto",
+    "ruby",
+    "php",
+    "rust",
+    "perl",
+    "maven",
+    "gradle",
+    "bun",
+    "deno",
+    "elixir",
+    "erlang",
+    "haskell",
+    "swift",
+    "julia",
+    "r-base",
+    "mono",
+    "sdk",
+    "runtime",
+    "aspnet",
+    "pypy",
+    "ibm-semeru-runtimes",
+    "sapmachine",
+    "clojure",
+    "groovy",
+    "dart",
+    "uv",
+    "playwright",
+    "puppeteer",
+];
+
+/// Distributions (and their releases) a tag can name: `node:20-bookworm`.
+const TAG_DISTROS: &[&str] = &[
+    "alpine", "bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "debian",
+    "ubuntu",
+];
+
 /// Is the base a general-purpose distribution (shell + package manager)?
 /// Returns the family name for the message.
 pub fn full_os_base(r: &ImageRef) -> Option<String> {
@@ -98,68 +162,10 @@ pub fn full_os_base(r: &ImageRef) -> Option<String> {
     if short.starts_with("ubi") && (short.ends_with("-minimal") || short.ends_with("-micro")) {
         return None;
     }
-    const DISTROS: &[&str] = &[
-        "alpine",
-        "debian",
-        "ubuntu",
-        "amazonlinux",
-        "fedora",
-        "centos",
-        "rockylinux",
-        "almalinux",
-        "oraclelinux",
-        "archlinux",
-        "wolfi-base",
-        "ubi",
-        "ubi8",
-        "ubi9",
-        "ubi10",
-        "leap",
-        "tumbleweed",
-        "buildpack-deps",
-    ];
-    const LANGUAGES: &[&str] = &[
-        "node",
-        "python",
-        "golang",
-        "eclipse-temurin",
-        "openjdk",
-        "amazoncorretto",
-        "ruby",
-        "php",
-        "rust",
-        "perl",
-        "maven",
-        "gradle",
-        "bun",
-        "deno",
-        "elixir",
-        "erlang",
-        "haskell",
-        "swift",
-        "julia",
-        "r-base",
-        "mono",
-        "sdk",
-        "runtime",
-        "aspnet",
-        "pypy",
-        "ibm-semeru-runtimes",
-        "sapmachine",
-        "clojure",
-        "groovy",
-        "dart",
-        "uv",
-        "playwright",
-        "puppeteer",
-    ];
     if DISTROS.contains(&short) || LANGUAGES.contains(&short) {
         return Some(short.to_string());
     }
-    for distro in [
-        "alpine", "bookworm", "bullseye", "buster", "trixie", "jammy", "noble", "focal", "debian",
-        "ubuntu",
-    ] {
+    for distro in TAG_DISTROS {
         if tag.contains(distro) {
             return Some(format!("{short} ({distro})"));
         }

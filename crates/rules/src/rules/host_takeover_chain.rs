@@ -1,4 +1,4 @@
-use skillaudit_model::NamespaceKind;
+use skillaudit_model::{Container, Image, NamespaceKind, Origin};
 
 use crate::analysis::{
     capability_name, classify_mount, effective_root, EffectiveRoot, ImageUser, MountClass,
@@ -52,35 +52,7 @@ declare_rule! {
 impl Rule for HostTakeoverChain {
     fn check_container(&self, cx: &ContainerCx<'_>, out: &mut Vec<Finding>) {
         let c = cx.container;
-        // The ways onto the host, with where each is written.
-        let mut parts: Vec<(skillaudit_model::Origin, String)> = Vec::new();
-        let mut sockets = 0;
-        if let Some(o) = c.privileged {
-            parts.push((o, "privileged mode".into()));
-        }
-        for m in &c.mounts {
-            match classify_mount(m) {
-                MountClass::EngineSocket => {
-                    sockets += 1;
-                    parts.push((m.origin, format!("engine socket mount {}", m.source)))
-                }
-                MountClass::Sensitive(why) if m.read_only != Some(true) => {
-                    parts.push((m.origin, format!("writable mount of {} ({why})", m.source)))
-                }
-                _ => {}
-            }
-        }
-        for ns in c.host_namespaces() {
-            if matches!(ns.kind, NamespaceKind::Pid | NamespaceKind::Network) {
-                parts.push((ns.origin, format!("host {} namespace", ns.kind.name())));
-            }
-        }
-        for cap in &c.cap_add {
-            let name = capability_name(&cap.value);
-            if name == "SYS_ADMIN" || name == "ALL" {
-                parts.push((cap.origin, format!("capability {name}")));
-            }
-        }
+        let (parts, sockets) = ways_onto_host(c);
         if parts.is_empty() {
             return;
         }
@@ -106,24 +78,7 @@ impl Rule for HostTakeoverChain {
                 f = related_part(f, c.file, o, "runs as root here", "root user")
             }
             EffectiveRoot::Image { image, stage, user } => {
-                let img = &cx.project.images[image];
-                let st = img.stages.get(stage);
-                let span = match user {
-                    ImageUser::Root(span) => span,
-                    _ => st.map(|s| s.from_span).unwrap_or_default(),
-                };
-                // Say which stage when it is not the last one (a build target).
-                let which = match st.and_then(|s| s.name.as_deref()) {
-                    Some(name) if stage + 1 < img.stages.len() => {
-                        format!("the image's stage \"{name}\"")
-                    }
-                    _ => "the image".to_string(),
-                };
-                let msg = match user {
-                    ImageUser::Root(_) => format!("{which}'s last USER is root"),
-                    _ => format!("{which} never sets a non-root USER"),
-                };
-                f = f.related_span(img.file, span, msg);
+                f = image_root(f, &cx.project.images[image], stage, user)
             }
         }
         // A server that manages containers needs the socket: the project
@@ -141,12 +96,68 @@ impl Rule for HostTakeoverChain {
     }
 }
 
+/// The ways onto the host, with where each is written, and how many of
+/// them are engine socket mounts.
+fn ways_onto_host(c: &Container) -> (Vec<(Origin, String)>, usize) {
+    let mut parts: Vec<(Origin, String)> = Vec::new();
+    let mut sockets = 0;
+    if let Some(o) = c.privileged {
+        parts.push((o, "privileged mode".into()));
+    }
+    for m in &c.mounts {
+        match classify_mount(m) {
+            MountClass::EngineSocket => {
+                sockets += 1;
+                parts.push((m.origin, format!("engine socket mount {}", m.source)))
+            }
+            MountClass::Sensitive(why) if m.read_only != Some(true) => {
+                parts.push((m.origin, format!("writable mount of {} ({why})", m.source)))
+            }
+            _ => {}
+        }
+    }
+    for ns in c.host_namespaces() {
+        if matches!(ns.kind, NamespaceKind::Pid | NamespaceKind::Network) {
+            parts.push((ns.origin, format!("host {} namespace", ns.kind.name())));
+        }
+    }
+    for cap in &c.cap_add {
+        let name = capability_name(&cap.value);
+        if name == "SYS_ADMIN" || name == "ALL" {
+            parts.push((cap.origin, format!("capability {name}")));
+        }
+    }
+    (parts, sockets)
+}
+
+/// The image stage that makes the container root, as a related location:
+/// its root `USER`, or its `FROM` when it never sets a non-root one.
+fn image_root(f: Finding, img: &Image, stage: usize, user: ImageUser) -> Finding {
+    let st = img.stages.get(stage);
+    let span = match user {
+        ImageUser::Root(span) => span,
+        _ => st.map(|s| s.from_span).unwrap_or_default(),
+    };
+    // Say which stage when it is not the last one (a build target).
+    let which = match st.and_then(|s| s.name.as_deref()) {
+        Some(name) if stage + 1 < img.stages.len() => {
+            format!("the image's stage \"{name}\"")
+        }
+        _ => "the image".to_string(),
+    };
+    let msg = match user {
+        ImageUser::Root(_) => format!("{which}'s last USER is root"),
+        _ => format!("{which} never sets a non-root USER"),
+    };
+    f.related_span(img.file, span, msg)
+}
+
 /// A part of the chain where it is used and, when it comes from a YAML
 /// anchor (`<<: *common`), also where it is written.
 fn related_part(
     f: Finding,
     file: skillaudit_model::FileId,
-    o: skillaudit_model::Origin,
+    o: Origin,
     used: &str,
     what: &str,
 ) -> Finding {

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use skillaudit_model::code::ir::SinkKind;
 use skillaudit_model::code::link::Server;
 use skillaudit_model::code::taint::{Flow, FlowConfidence};
-use skillaudit_model::Purpose;
+use skillaudit_model::{FileId, Project, Purpose, Span};
 
 use crate::analysis::{host_access, image_user, ImageUser};
 use crate::code::{runs_anything, CodeCx};
@@ -91,16 +91,70 @@ fn way_in(cx: &CodeCx<'_>, f: &Flow) -> Option<&'static str> {
     })
 }
 
+/// One host-access part of a chain: its file, span, description and
+/// whether it is the Docker socket.
+type HostPart = (FileId, Span, String, bool);
+
 fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
-    let project = cx.project;
+    let ways = ways_in(cx, server);
+    if ways.is_empty() {
+        return None;
+    }
+    let (parts, mut roots) = host_parts(cx.project, server);
+    let launches = &server.launches;
+    if parts.is_empty() && launches.is_empty() {
+        return None;
+    }
+    let (first, _) = ways[0];
+    let message = message(server, &ways, &parts);
+    let unit = cx.unit(first.sink.unit);
+    let mut f = Finding::new(
+        &PromptToHostChain::META,
+        unit.file,
+        first.sink.span,
+        message,
+    );
+    for (flow, rule) in ways.iter().take(8) {
+        let u = cx.unit(flow.sink.unit);
+        let what = match &flow.tool {
+            Some(t) => format!("way in: {rule} in tool \"{t}\" ({})", flow.sink.what),
+            None => format!("way in: {rule} ({})", flow.sink.what),
+        };
+        f = f.related_span(u.file, flow.sink.span, what);
+    }
+    let only_socket = !parts.is_empty() && parts.iter().all(|p| p.3) && launches.is_empty();
+    for (file, span, what, _) in parts {
+        f = f.related_span(file, span, format!("host access: {what}"));
+    }
+    roots.sort();
+    roots.dedup();
+    for (file, span) in roots {
+        f = f.related_span(file, span, "the image runs as root (no non-root USER)");
+    }
+    for l in launches.iter().take(4) {
+        f = f.related_span(
+            l.file,
+            l.span,
+            format!("launched on the host with {}", l.runner),
+        );
+    }
+    if only_socket {
+        f = f.allowance(Allowance::DockerSocket);
+    }
+    Some(f.fix(
+        "close the way in in the code and take the host access away from the container; document a hardened container instead of npx/uvx",
+        Applicability::Manual,
+    ))
+}
+
+/// The server's ways in with the rule each is for, in file order, one per
+/// sink, rule and tool.
+fn ways_in<'a>(cx: &CodeCx<'a>, server: &Server) -> Vec<(&'a Flow, &'static str)> {
     let mut ways: Vec<(&Flow, &'static str)> = cx
         .flows()
         .filter(|f| server.units.contains(&f.sink.unit))
         .filter_map(|f| way_in(cx, f).map(|r| (f, r)))
         .collect();
-    if ways.is_empty() {
-        return None;
-    }
     ways.sort_by(|a, b| {
         let pa = &cx.unit(a.0.sink.unit).path;
         let pb = &cx.unit(b.0.sink.unit).path;
@@ -112,7 +166,12 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
         (a.0.sink.unit, a.0.sink.span, a.1, &a.0.tool)
             == (b.0.sink.unit, b.0.sink.span, b.1, &b.0.tool)
     });
-    // Host access of the containers that run images carrying this code.
+    ways
+}
+
+/// Host access of the containers that run images carrying the server's
+/// code, and the root users of those images.
+fn host_parts(project: &Project, server: &Server) -> (Vec<HostPart>, Vec<(FileId, Span)>) {
     let mut parts = Vec::new();
     let mut roots = Vec::new();
     for &i in &server.images {
@@ -152,11 +211,13 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
             }
         }
     }
+    (parts, roots)
+}
+
+/// The finding's message: the server, its ways in and how it reaches the
+/// host.
+fn message(server: &Server, ways: &[(&Flow, &'static str)], parts: &[HostPart]) -> String {
     let launches = &server.launches;
-    if parts.is_empty() && launches.is_empty() {
-        return None;
-    }
-    let (first, _) = ways[0];
     let rules: BTreeSet<&str> = ways.iter().map(|(_, r)| *r).collect();
     let tools: BTreeSet<String> = ways
         .iter()
@@ -192,7 +253,7 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
         .as_deref()
         .map(|n| format!("server {n}"))
         .unwrap_or_else(|| "the server".into());
-    let message = format!(
+    format!(
         "{name} has a way in for a prompt-injected model ({}{}) and {}: a prompt injection reaches the host",
         rules.into_iter().collect::<Vec<_>>().join(", "),
         if tools.is_empty() {
@@ -201,43 +262,5 @@ fn chain(cx: &CodeCx<'_>, server: &Server) -> Option<Finding> {
             format!(" in tool {}", tools.into_iter().collect::<Vec<_>>().join(", "))
         },
         reach.join(" and ")
-    );
-    let unit = cx.unit(first.sink.unit);
-    let mut f = Finding::new(
-        &PromptToHostChain::META,
-        unit.file,
-        first.sink.span,
-        message,
-    );
-    for (flow, rule) in ways.iter().take(8) {
-        let u = cx.unit(flow.sink.unit);
-        let what = match &flow.tool {
-            Some(t) => format!("way in: {rule} in tool \"{t}\" ({})", flow.sink.what),
-            None => format!("way in: {rule} ({})", flow.sink.what),
-        };
-        f = f.related_span(u.file, flow.sink.span, what);
-    }
-    let only_socket = !parts.is_empty() && parts.iter().all(|p| p.3) && launches.is_empty();
-    for (file, span, what, _) in parts {
-        f = f.related_span(file, span, format!("host access: {what}"));
-    }
-    roots.sort();
-    roots.dedup();
-    for (file, span) in roots {
-        f = f.related_span(file, span, "the image runs as root (no non-root USER)");
-    }
-    for l in launches.iter().take(4) {
-        f = f.related_span(
-            l.file,
-            l.span,
-            format!("launched on the host with {}", l.runner),
-        );
-    }
-    if only_socket {
-        f = f.allowance(Allowance::DockerSocket);
-    }
-    Some(f.fix(
-        "close the way in in the code and take the host access away from the container; document a hardened container instead of npx/uvx",
-        Applicability::Manual,
-    ))
+    )
 }

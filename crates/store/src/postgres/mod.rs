@@ -21,8 +21,8 @@ use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::{
-    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, JobQueue, JobRecord, JobState,
-    NewAudit, Page, Result, Store, StoreError,
+    migrate, Audit, AuditId, AuditSummary, CorpusStats, Counts, FindingRecord, JobQueue, JobRecord,
+    JobState, NewAudit, Page, Result, Store, StoreError,
 };
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
@@ -399,6 +399,14 @@ pub(crate) fn insert_audit_in(tx: &mut Transaction<'_>, a: &NewAudit) -> Result<
         )
         .and_then(|r| r.try_get(0))
         .map_err(err("cannot store the audit"))?;
+    insert_findings(tx, id, &a.findings)?;
+    insert_notices_and_omitted(tx, id, a)?;
+    Ok(AuditId(id))
+}
+
+/// Insert the findings of audit `id`, each with its related locations and
+/// source lines.
+fn insert_findings(tx: &mut Transaction<'_>, id: i64, findings: &[FindingRecord]) -> Result<()> {
     let finding = tx
         .prepare(
             "INSERT INTO findings (audit_id, ordinal, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability)
@@ -411,7 +419,7 @@ pub(crate) fn insert_audit_in(tx: &mut Transaction<'_>, a: &NewAudit) -> Result<
     let line = tx
         .prepare("INSERT INTO finding_lines (finding_id, line, text, hl_start, hl_end) VALUES ($1, $2, $3, $4, $5)")
         .map_err(err("cannot store the findings"))?;
-    for (i, f) in a.findings.iter().enumerate() {
+    for (i, f) in findings.iter().enumerate() {
         let fid: i64 = tx
             .query_one(
                 &finding,
@@ -462,6 +470,11 @@ pub(crate) fn insert_audit_in(tx: &mut Transaction<'_>, a: &NewAudit) -> Result<
             .map_err(err("cannot store a source line"))?;
         }
     }
+    Ok(())
+}
+
+/// Insert the notices and omitted-finding counts of audit `id`.
+fn insert_notices_and_omitted(tx: &mut Transaction<'_>, id: i64, a: &NewAudit) -> Result<()> {
     for (i, n) in a.notices.iter().enumerate() {
         tx.execute(
             "INSERT INTO notices (audit_id, ordinal, path, message, limit_skip) VALUES ($1, $2, $3, $4, $5)",
@@ -476,7 +489,7 @@ pub(crate) fn insert_audit_in(tx: &mut Transaction<'_>, a: &NewAudit) -> Result<
         )
         .map_err(err("cannot store an omitted finding"))?;
     }
-    Ok(AuditId(id))
+    Ok(())
 }
 
 /// A job's state as its columns: (audit, reused, reason).

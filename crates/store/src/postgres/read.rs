@@ -63,107 +63,20 @@ pub(super) fn audit(c: &mut Client, id: AuditId) -> Result<Option<Audit>> {
     else {
         return Ok(None);
     };
-    let mut related = by_finding(
-        &mut tx,
-        "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
-         WHERE f.audit_id = $1 ORDER BY r.finding_id, r.ordinal",
-        id,
-        "cannot read related locations",
-        |r| {
-            Ok(RelatedRecord {
-                path: text(r, 1)?,
-                line: small(r.try_get(2)?),
-                column: small(r.try_get(3)?),
-                message: text(r, 4)?,
-            })
-        },
-    )?;
-    let mut snippets = by_finding(
-        &mut tx,
-        "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
-         WHERE f.audit_id = $1 ORDER BY l.finding_id, l.line",
-        id,
-        "cannot read source lines",
-        |r| {
-            let highlight = match (r.try_get::<_, Option<i64>>(3)?, r.try_get::<_, Option<i64>>(4)?) {
-                (Some(a), Some(b)) => Some((small(a), small(b))),
-                _ => None,
-            };
-            Ok(SourceLine {
-                line: small(r.try_get(1)?),
-                text: text(r, 2)?,
-                highlight,
-            })
-        },
-    )?;
-    let findings = rows(
-        &mut tx,
-        "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
-         FROM findings WHERE audit_id = $1 ORDER BY ordinal",
-        id,
-        "cannot read the findings",
-        |r| {
-            let fid: i64 = r.try_get(0)?;
-            let fix = match (
-                opt_text(r, 11)?,
-                r.try_get::<_, Option<String>>(12)?,
-            ) {
-                (Some(description), Some(applicability)) => Some(FixRecord {
-                    description,
-                    applicability,
-                }),
-                _ => None,
-            };
-            Ok((fid, FindingRecord {
-                rule: text(r, 1)?,
-                severity: r.try_get(2)?,
-                confidence: r.try_get(3)?,
-                message: text(r, 4)?,
-                path: text(r, 5)?,
-                line: small(r.try_get(6)?),
-                column: small(r.try_get(7)?),
-                end_line: small(r.try_get(8)?),
-                end_column: small(r.try_get(9)?),
-                related: Vec::new(),
-                fix,
-                fingerprint: text(r, 10)?,
-                snippet: Vec::new(),
-            }))
-        },
-    )?
-    .into_iter()
-    .map(|(fid, mut f)| {
-        f.related = related.remove(&fid).unwrap_or_default();
-        f.snippet = snippets.remove(&fid).unwrap_or_default();
-        f
-    })
-    .collect();
+    let findings = findings(&mut tx, id)?;
     let notices = rows(
         &mut tx,
         "SELECT path, message, limit_skip FROM notices WHERE audit_id = $1 ORDER BY ordinal",
         id,
         "cannot read the notices",
-        |r| {
-            Ok(NoticeRecord {
-                path: text(r, 0)?,
-                message: text(r, 1)?,
-                limit: r.try_get::<_, i64>(2)? != 0,
-            })
-        },
+        notice_row,
     )?;
     let omitted = rows(
         &mut tx,
         "SELECT rule, severity, path, count FROM omitted_findings WHERE audit_id = $1 ORDER BY ordinal",
         id,
         "cannot read the omitted findings",
-        |r| {
-            Ok(OmittedRecord {
-                rule: text(r, 0)?,
-                severity: r.try_get(1)?,
-                path: text(r, 2)?,
-                count: count(r.try_get(3)?),
-            })
-        },
+        omitted_row,
     )?;
     tx.commit().map_err(err("cannot end a transaction"))?;
     Ok(Some(Audit {
@@ -174,67 +87,121 @@ pub(super) fn audit(c: &mut Client, id: AuditId) -> Result<Option<Audit>> {
     }))
 }
 
+/// The findings of an audit, each with its related locations and source
+/// lines.
+fn findings(tx: &mut Transaction<'_>, id: AuditId) -> Result<Vec<FindingRecord>> {
+    let mut related = by_finding(
+        tx,
+        "SELECT r.finding_id, r.path, r.line, r.col, r.message FROM related_locations r JOIN findings f ON f.id = r.finding_id
+         WHERE f.audit_id = $1 ORDER BY r.finding_id, r.ordinal",
+        id,
+        "cannot read related locations",
+        related_row,
+    )?;
+    let mut snippets = by_finding(
+        tx,
+        "SELECT l.finding_id, l.line, l.text, l.hl_start, l.hl_end FROM finding_lines l JOIN findings f ON f.id = l.finding_id
+         WHERE f.audit_id = $1 ORDER BY l.finding_id, l.line",
+        id,
+        "cannot read source lines",
+        source_line_row,
+    )?;
+    Ok(rows(
+        tx,
+        "SELECT id, rule, severity, confidence, message, path, line, col, end_line, end_col, fingerprint, fix_description, fix_applicability
+         FROM findings WHERE audit_id = $1 ORDER BY ordinal",
+        id,
+        "cannot read the findings",
+        finding_row,
+    )?
+    .into_iter()
+    .map(|(fid, mut f)| {
+        f.related = related.remove(&fid).unwrap_or_default();
+        f.snippet = snippets.remove(&fid).unwrap_or_default();
+        f
+    })
+    .collect())
+}
+
+/// A related location (after the finding id column).
+fn related_row(r: &Row) -> PgResult<RelatedRecord> {
+    Ok(RelatedRecord {
+        path: text(r, 1)?,
+        line: small(r.try_get(2)?),
+        column: small(r.try_get(3)?),
+        message: text(r, 4)?,
+    })
+}
+
+/// A source line of a finding (after the finding id column).
+fn source_line_row(r: &Row) -> PgResult<SourceLine> {
+    let highlight = match (
+        r.try_get::<_, Option<i64>>(3)?,
+        r.try_get::<_, Option<i64>>(4)?,
+    ) {
+        (Some(a), Some(b)) => Some((small(a), small(b))),
+        _ => None,
+    };
+    Ok(SourceLine {
+        line: small(r.try_get(1)?),
+        text: text(r, 2)?,
+        highlight,
+    })
+}
+
+/// A finding with its id, without its related locations and source lines.
+fn finding_row(r: &Row) -> PgResult<(i64, FindingRecord)> {
+    let fid: i64 = r.try_get(0)?;
+    let fix = match (opt_text(r, 11)?, r.try_get::<_, Option<String>>(12)?) {
+        (Some(description), Some(applicability)) => Some(FixRecord {
+            description,
+            applicability,
+        }),
+        _ => None,
+    };
+    Ok((
+        fid,
+        FindingRecord {
+            rule: text(r, 1)?,
+            severity: r.try_get(2)?,
+            confidence: r.try_get(3)?,
+            message: text(r, 4)?,
+            path: text(r, 5)?,
+            line: small(r.try_get(6)?),
+            column: small(r.try_get(7)?),
+            end_line: small(r.try_get(8)?),
+            end_column: small(r.try_get(9)?),
+            related: Vec::new(),
+            fix,
+            fingerprint: text(r, 10)?,
+            snippet: Vec::new(),
+        },
+    ))
+}
+
+/// A notice of an audit.
+fn notice_row(r: &Row) -> PgResult<NoticeRecord> {
+    Ok(NoticeRecord {
+        path: text(r, 0)?,
+        message: text(r, 1)?,
+        limit: r.try_get::<_, i64>(2)? != 0,
+    })
+}
+
+/// A count of findings an audit omitted.
+fn omitted_row(r: &Row) -> PgResult<OmittedRecord> {
+    Ok(OmittedRecord {
+        rule: text(r, 0)?,
+        severity: r.try_get(1)?,
+        path: text(r, 2)?,
+        count: count(r.try_get(3)?),
+    })
+}
+
 pub(super) fn corpus_stats(c: &mut Client) -> Result<CorpusStats> {
     let mut tx = snapshot(c)?;
-    let totals = tx
-        .query_one(
-            &format!(
-                "{LATEST} SELECT count(*), CAST(coalesce(sum(a.files_scanned), 0) AS BIGINT), CAST(coalesce(sum(a.critical), 0) AS BIGINT),
-                 CAST(coalesce(sum(a.high), 0) AS BIGINT), CAST(coalesce(sum(a.medium), 0) AS BIGINT),
-                 CAST(coalesce(sum(a.low), 0) AS BIGINT), CAST(coalesce(sum(a.info), 0) AS BIGINT)
-                 FROM audits a JOIN latest l ON l.id = a.id"
-            ),
-            &[],
-        )
-        .map_err(err("cannot compute the corpus totals"))?;
-    let total = |i: usize| -> Result<u64> {
-        totals
-            .try_get::<_, i64>(i)
-            .map(count)
-            .map_err(err("cannot compute the corpus totals"))
-    };
-    let repositories = total(0)?;
-    let files_scanned = total(1)?;
-    let findings = Counts {
-        critical: total(2)?,
-        high: total(3)?,
-        medium: total(4)?,
-        low: total(5)?,
-        info: total(6)?,
-    };
-    let severity_rank = severity::rank_sql();
-    let rules = tx
-        .query(
-            &format!(
-                "{LATEST}, counted AS (
-                   SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
-                   UNION ALL
-                   SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
-                 SELECT rule, CAST(max({severity_rank}) AS BIGINT) AS rank, count(DISTINCT audit_id) AS repositories, CAST(sum(n) AS BIGINT) AS findings
-                 FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
-            ),
-            &[],
-        )
-        .and_then(|rs| {
-            rs.iter()
-                .map(|r| {
-                    let rank: i64 = r.try_get(1)?;
-                    let affected = count(r.try_get(2)?);
-                    Ok(RuleStat {
-                        rule: text(r, 0)?,
-                        severity: severity::from_rank(rank).name().to_string(),
-                        repositories: affected,
-                        share: if repositories == 0 {
-                            0.0
-                        } else {
-                            affected as f64 / repositories as f64
-                        },
-                        findings: count(r.try_get(3)?),
-                    })
-                })
-                .collect::<PgResult<Vec<_>>>()
-        })
-        .map_err(err("cannot compute the corpus view"))?;
+    let (repositories, files_scanned, findings) = totals(&mut tx)?;
+    let rules = rule_stats(&mut tx, repositories)?;
     let counted: HashMap<String, u64> = tx
         .query(
             &format!("{LATEST} SELECT a.grade, count(*) FROM audits a JOIN latest l ON l.id = a.id GROUP BY a.grade"),
@@ -261,6 +228,75 @@ pub(super) fn corpus_stats(c: &mut Client) -> Result<CorpusStats> {
         rules,
         grades,
     })
+}
+
+/// The corpus totals: repositories, files scanned and findings by severity.
+fn totals(tx: &mut Transaction<'_>) -> Result<(u64, u64, Counts)> {
+    let totals = tx
+        .query_one(
+            &format!(
+                "{LATEST} SELECT count(*), CAST(coalesce(sum(a.files_scanned), 0) AS BIGINT), CAST(coalesce(sum(a.critical), 0) AS BIGINT),
+                 CAST(coalesce(sum(a.high), 0) AS BIGINT), CAST(coalesce(sum(a.medium), 0) AS BIGINT),
+                 CAST(coalesce(sum(a.low), 0) AS BIGINT), CAST(coalesce(sum(a.info), 0) AS BIGINT)
+                 FROM audits a JOIN latest l ON l.id = a.id"
+            ),
+            &[],
+        )
+        .map_err(err("cannot compute the corpus totals"))?;
+    let total = |i: usize| -> Result<u64> {
+        totals
+            .try_get::<_, i64>(i)
+            .map(count)
+            .map_err(err("cannot compute the corpus totals"))
+    };
+    Ok((
+        total(0)?,
+        total(1)?,
+        Counts {
+            critical: total(2)?,
+            high: total(3)?,
+            medium: total(4)?,
+            low: total(5)?,
+            info: total(6)?,
+        },
+    ))
+}
+
+/// Each rule's repositories (with their share of `repositories`) and
+/// findings, most widespread first.
+fn rule_stats(tx: &mut Transaction<'_>, repositories: u64) -> Result<Vec<RuleStat>> {
+    let severity_rank = severity::rank_sql();
+    tx.query(
+        &format!(
+            "{LATEST}, counted AS (
+                   SELECT f.audit_id, f.rule, f.severity, 1 AS n FROM findings f JOIN latest l ON l.id = f.audit_id
+                   UNION ALL
+                   SELECT o.audit_id, o.rule, o.severity, o.count AS n FROM omitted_findings o JOIN latest l ON l.id = o.audit_id)
+                 SELECT rule, CAST(max({severity_rank}) AS BIGINT) AS rank, count(DISTINCT audit_id) AS repositories, CAST(sum(n) AS BIGINT) AS findings
+                 FROM counted GROUP BY rule ORDER BY repositories DESC, rank DESC, rule"
+        ),
+        &[],
+    )
+    .and_then(|rs| {
+        rs.iter()
+            .map(|r| {
+                let rank: i64 = r.try_get(1)?;
+                let affected = count(r.try_get(2)?);
+                Ok(RuleStat {
+                    rule: text(r, 0)?,
+                    severity: severity::from_rank(rank).name().to_string(),
+                    repositories: affected,
+                    share: if repositories == 0 {
+                        0.0
+                    } else {
+                        affected as f64 / repositories as f64
+                    },
+                    findings: count(r.try_get(3)?),
+                })
+            })
+            .collect::<PgResult<Vec<_>>>()
+    })
+    .map_err(err("cannot compute the corpus view"))
 }
 
 pub(super) fn job(c: &mut Client, id: &str) -> Result<Option<JobRecord>> {

@@ -250,13 +250,7 @@ impl<'a> Lexer<'a> {
             if self.lookup.is_none() {
                 return self.src[start..self.pos].to_string();
             }
-            return match self.get(name) {
-                Some(v) => v,
-                None => {
-                    self.unresolved = true;
-                    String::new()
-                }
-            };
+            return self.value(name);
         }
         self.bump(); // '{'
         let after_brace = self.pos;
@@ -275,15 +269,7 @@ impl<'a> Lexer<'a> {
         let name = self.name();
         let after_name = self.pos;
         let (colon, op) = match self.bump() {
-            Some('}') => {
-                return match self.get(name) {
-                    Some(v) => v,
-                    None => {
-                        self.unresolved = true;
-                        String::new()
-                    }
-                };
-            }
+            Some('}') => return self.value(name),
             Some(':') => match self.bump() {
                 Some(op @ ('-' | '+' | '?')) => (true, op),
                 _ => return self.verbatim_braced(start, after_name),
@@ -295,7 +281,25 @@ impl<'a> Lexer<'a> {
         if name.is_empty() {
             return self.verbatim_braced(start, after_name);
         }
+        self.modifier(start, name, colon, op)
+    }
 
+    /// The value of variable `name`; empty, and unresolved, when it is not
+    /// set.
+    fn value(&mut self, name: &str) -> String {
+        match self.get(name) {
+            Some(v) => v,
+            None => {
+                self.unresolved = true;
+                String::new()
+            }
+        }
+    }
+
+    /// `${name:-word}`, `${name+word}`, `${name:?word}` and the like, after
+    /// the operator (`colon`: `:` before it, an empty value counts as
+    /// missing).
+    fn modifier(&mut self, start: usize, name: &str, colon: bool, op: char) -> String {
         // The word after the modifier, with its own unresolved state: it only
         // counts when the word is used.
         let outer_unresolved = std::mem::replace(&mut self.unresolved, false);

@@ -85,16 +85,7 @@ impl Parser<'_> {
         for (name, key, item) in self.entries(root) {
             let at = self.at(key, item);
             match name {
-                "fail-on" => {
-                    let s = self.string(name, key, item)?;
-                    c.fail_on = Some(if s.eq_ignore_ascii_case("never") {
-                        Threshold::Never
-                    } else {
-                        Threshold::At(Severity::parse(s).ok_or_else(|| {
-                            self.error(at, format!("`fail-on`: `{s}` is not a severity (critical, high, medium, low, info or never)"))
-                        })?)
-                    });
-                }
+                "fail-on" => c.fail_on = Some(self.fail_on(name, key, item, at)?),
                 "min-severity" => c.min_severity = Some(self.severity(name, key, item)?),
                 "disable" => c.disable = self.rule_ids(name, key, item)?,
                 "exclude" => c.exclude = Some(self.paths(name, key, item)?),
@@ -125,23 +116,7 @@ impl Parser<'_> {
                 "allow" => {
                     let table = self.table(name, key, item)?;
                     for (akey, k, aitem) in self.entries(table) {
-                        let allowance = Allowance::parse(akey).ok_or_else(|| {
-                            let known: Vec<&str> = Allowance::ALL.iter().map(|a| a.key()).collect();
-                            self.error(
-                                k.span(),
-                                format!(
-                                    "unknown exception `allow.{akey}` (known: {})",
-                                    known.join(", ")
-                                ),
-                            )
-                        })?;
-                        let inner = self.table(&format!("allow.{akey}"), k, aitem)?;
-                        c.allow.push(self.allow_entry(
-                            allowance,
-                            akey,
-                            inner,
-                            self.at(k, aitem),
-                        )?);
+                        c.allow.push(self.allowance(akey, k, aitem)?);
                     }
                 }
                 "context" => c.contexts = self.contexts(key, item)?,
@@ -157,6 +132,40 @@ impl Parser<'_> {
             }
         }
         Ok(c)
+    }
+
+    /// `fail-on`: a severity or `never`.
+    fn fail_on(
+        &self,
+        name: &str,
+        key: &Key,
+        item: &Item,
+        at: Span,
+    ) -> Result<Threshold, ConfigError> {
+        let s = self.string(name, key, item)?;
+        Ok(if s.eq_ignore_ascii_case("never") {
+            Threshold::Never
+        } else {
+            Threshold::At(Severity::parse(s).ok_or_else(|| {
+                self.error(at, format!("`fail-on`: `{s}` is not a severity (critical, high, medium, low, info or never)"))
+            })?)
+        })
+    }
+
+    /// One `[allow.<name>]` table: a known exception and its entry.
+    fn allowance(&self, akey: &str, k: &Key, aitem: &Item) -> Result<Allow, ConfigError> {
+        let allowance = Allowance::parse(akey).ok_or_else(|| {
+            let known: Vec<&str> = Allowance::ALL.iter().map(|a| a.key()).collect();
+            self.error(
+                k.span(),
+                format!(
+                    "unknown exception `allow.{akey}` (known: {})",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let inner = self.table(&format!("allow.{akey}"), k, aitem)?;
+        self.allow_entry(allowance, akey, inner, self.at(k, aitem))
     }
 
     fn ignore_entry(&self, table: &dyn TableLike, span: Span) -> Result<IgnoreEntry, ConfigError> {

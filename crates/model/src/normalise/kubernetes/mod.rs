@@ -453,6 +453,26 @@ impl<'a> Pod<'a> {
 
         self.security_context(&mut c, name.as_deref(), fields, budget);
 
+        self.host_namespaces(&mut c);
+        self.mounts(&mut c, fields, budget);
+
+        let resources = Fields::of(fields.get("resources"), budget);
+        let limits = Fields::of(resources.get("limits"), budget);
+        c.memory_limit = limit_of(&limits, "memory")
+            .or_else(|| limit_of(&self.limits, "memory"))
+            .or(defaults.memory);
+        c.cpu_limit = limit_of(&limits, "cpu")
+            .or_else(|| limit_of(&self.limits, "cpu"))
+            .or(defaults.cpu);
+
+        host_ports(&mut c, fields, budget);
+        env(&mut c, fields, budget);
+        c
+    }
+
+    /// The pod's host namespaces (`hostNetwork`, `hostPID`, `hostIPC`),
+    /// shared by each of its containers.
+    fn host_namespaces(&self, c: &mut Container) {
         let host_namespaces = [
             ("hostNetwork", NamespaceKind::Network),
             ("hostPID", NamespaceKind::Pid),
@@ -469,54 +489,6 @@ impl<'a> Pod<'a> {
                 }
             }
         }
-
-        self.mounts(&mut c, fields, budget);
-
-        let resources = Fields::of(fields.get("resources"), budget);
-        let limits = Fields::of(resources.get("limits"), budget);
-        c.memory_limit = limit_of(&limits, "memory")
-            .or_else(|| limit_of(&self.limits, "memory"))
-            .or(defaults.memory);
-        c.cpu_limit = limit_of(&limits, "cpu")
-            .or_else(|| limit_of(&self.limits, "cpu"))
-            .or(defaults.cpu);
-
-        if let Some(ports) = fields.get("ports") {
-            for port in items(Some(ports), budget) {
-                let p = Fields::of(Some(port), budget);
-                // Only a hostPort publishes on the node; 0 means unset.
-                let Some(host_port) = p
-                    .str("hostPort")
-                    .filter(|h| h.trim() != "0" && !h.trim().is_empty())
-                else {
-                    continue;
-                };
-                c.ports.push(PortMapping {
-                    host_ip: p.str("hostIP"),
-                    host_port: Some(host_port),
-                    container_port: p.str("containerPort").unwrap_or_default(),
-                    origin: item_origin(ports, port),
-                });
-            }
-        }
-
-        if let Some(env) = fields.get("env") {
-            for entry in items(Some(env), budget) {
-                let e = Fields::of(Some(entry), budget);
-                let Some(key) = e.str("name") else { continue };
-                let value = match (e.get("value"), e.get("valueFrom")) {
-                    (Some(v), _) => Some(text(v).unwrap_or_default()),
-                    (None, Some(_)) => None,
-                    (None, None) => Some(String::new()),
-                };
-                c.env.push(EnvEntry {
-                    key,
-                    value,
-                    origin: item_origin(env, entry),
-                });
-            }
-        }
-        c
     }
 
     /// The container's `volumeMounts`, joined to the pod's volumes.
@@ -565,5 +537,50 @@ fn join(path: &str, sub: Option<&str>) -> String {
 }
 
 mod security;
+/// The container's `ports` that publish on the node (a `hostPort`).
+fn host_ports(c: &mut Container, fields: &Fields<'_>, budget: &mut Budget) {
+    let Some(ports) = fields.get("ports") else {
+        return;
+    };
+    for port in items(Some(ports), budget) {
+        let p = Fields::of(Some(port), budget);
+        // Only a hostPort publishes on the node; 0 means unset.
+        let Some(host_port) = p
+            .str("hostPort")
+            .filter(|h| h.trim() != "0" && !h.trim().is_empty())
+        else {
+            continue;
+        };
+        c.ports.push(PortMapping {
+            host_ip: p.str("hostIP"),
+            host_port: Some(host_port),
+            container_port: p.str("containerPort").unwrap_or_default(),
+            origin: item_origin(ports, port),
+        });
+    }
+}
+
+/// The container's `env` entries; one set from elsewhere (`valueFrom`) has
+/// no value.
+fn env(c: &mut Container, fields: &Fields<'_>, budget: &mut Budget) {
+    let Some(env) = fields.get("env") else {
+        return;
+    };
+    for entry in items(Some(env), budget) {
+        let e = Fields::of(Some(entry), budget);
+        let Some(key) = e.str("name") else { continue };
+        let value = match (e.get("value"), e.get("valueFrom")) {
+            (Some(v), _) => Some(text(v).unwrap_or_default()),
+            (None, Some(_)) => None,
+            (None, None) => Some(String::new()),
+        };
+        c.env.push(EnvEntry {
+            key,
+            value,
+            origin: item_origin(env, entry),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -49,7 +49,31 @@ impl<'a> Pod<'a> {
             }
         }
         self.seccomp(c, name, &own, budget);
-        match merged("appArmorProfile") {
+        self.apparmor(c, name, merged("appArmorProfile"), budget);
+        if let Some((_, options)) = merged("seLinuxOptions") {
+            if let Some((k, v)) = Fields::of(Some(options), budget).entry("type") {
+                if text(v).is_some_and(|t| t.trim() == "spc_t") {
+                    c.security_opts.push(Spanned::new(
+                        "label=disable".to_string(),
+                        entry_origin(k, v),
+                    ));
+                }
+            }
+        }
+
+        container_only(c, &own, budget);
+    }
+
+    /// The container's AppArmor profile: the merged `appArmorProfile`,
+    /// else (before 1.30) the container's annotation on the pod template.
+    fn apparmor(
+        &self,
+        c: &mut Container,
+        name: Option<&str>,
+        merged: Option<(NodeRef<'a>, NodeRef<'a>)>,
+        budget: &mut Budget,
+    ) {
+        match merged {
             Some((_, profile)) => {
                 if let Some(o) = unconfined_type(profile, budget) {
                     c.security_opts
@@ -67,48 +91,6 @@ impl<'a> Pod<'a> {
                             entry_origin(k, v),
                         ));
                     }
-                }
-            }
-        }
-        if let Some((_, options)) = merged("seLinuxOptions") {
-            if let Some((k, v)) = Fields::of(Some(options), budget).entry("type") {
-                if text(v).is_some_and(|t| t.trim() == "spc_t") {
-                    c.security_opts.push(Spanned::new(
-                        "label=disable".to_string(),
-                        entry_origin(k, v),
-                    ));
-                }
-            }
-        }
-
-        // Container-only fields.
-        if let Some((k, v)) = own.entry("privileged") {
-            if v.as_bool() == Some(true) {
-                c.privileged = Some(entry_origin(k, v));
-            }
-        }
-        if let Some((k, v)) = own.entry("allowPrivilegeEscalation") {
-            if v.as_bool() == Some(false) {
-                c.no_new_privileges = Some(entry_origin(k, v));
-            }
-        }
-        if let Some((k, v)) = own.entry("readOnlyRootFilesystem") {
-            c.read_only = v.as_bool().map(|b| Spanned::new(b, entry_origin(k, v)));
-        }
-        if let Some((k, v)) = own.entry("procMount") {
-            if text(v).is_some_and(|m| m.trim().eq_ignore_ascii_case("Unmasked")) {
-                c.security_opts.push(Spanned::new(
-                    "systempaths=unconfined".to_string(),
-                    entry_origin(k, v),
-                ));
-            }
-        }
-        let caps = Fields::of(own.get("capabilities"), budget);
-        for (key, target) in [("add", &mut c.cap_add), ("drop", &mut c.cap_drop)] {
-            let Some(list) = caps.get(key) else { continue };
-            for cap in items(Some(list), budget) {
-                if let Some(name) = text(cap) {
-                    target.push(Spanned::new(name, item_origin(list, cap)));
                 }
             }
         }
@@ -150,6 +132,41 @@ impl<'a> Pod<'a> {
                 if let Some(kube) = c.kubernetes.as_mut() {
                     kube.seccomp_unset = true;
                 }
+            }
+        }
+    }
+}
+
+/// The fields only a container's own security context has: privileged,
+/// privilege escalation, read-only root, `procMount`, capabilities.
+fn container_only(c: &mut Container, own: &Fields<'_>, budget: &mut Budget) {
+    if let Some((k, v)) = own.entry("privileged") {
+        if v.as_bool() == Some(true) {
+            c.privileged = Some(entry_origin(k, v));
+        }
+    }
+    if let Some((k, v)) = own.entry("allowPrivilegeEscalation") {
+        if v.as_bool() == Some(false) {
+            c.no_new_privileges = Some(entry_origin(k, v));
+        }
+    }
+    if let Some((k, v)) = own.entry("readOnlyRootFilesystem") {
+        c.read_only = v.as_bool().map(|b| Spanned::new(b, entry_origin(k, v)));
+    }
+    if let Some((k, v)) = own.entry("procMount") {
+        if text(v).is_some_and(|m| m.trim().eq_ignore_ascii_case("Unmasked")) {
+            c.security_opts.push(Spanned::new(
+                "systempaths=unconfined".to_string(),
+                entry_origin(k, v),
+            ));
+        }
+    }
+    let caps = Fields::of(own.get("capabilities"), budget);
+    for (key, target) in [("add", &mut c.cap_add), ("drop", &mut c.cap_drop)] {
+        let Some(list) = caps.get(key) else { continue };
+        for cap in items(Some(list), budget) {
+            if let Some(name) = text(cap) {
+                target.push(Spanned::new(name, item_origin(list, cap)));
             }
         }
     }

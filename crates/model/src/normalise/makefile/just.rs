@@ -16,26 +16,7 @@ pub(super) enum BodyKind {
 /// The command lines of a justfile's recipes.
 pub(super) fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
     let bytes = text.as_bytes();
-    // Settings are global, wherever they are written.
-    let mut linewise_posix = true;
-    let mut script_interpreter = String::from("sh -eu");
-    for line in lines {
-        let content = text.get(line.start..line.end).unwrap_or("");
-        let Some(setting) = content.strip_prefix("set ") else {
-            continue;
-        };
-        let (name, value) = setting.split_once(":=").unwrap_or((setting, ""));
-        match name.trim() {
-            "shell" => linewise_posix = first_string(value).is_none_or(|s| posix_interpreter(&s)),
-            "script-interpreter" => {
-                if let Some(s) = first_string(value) {
-                    script_interpreter = s;
-                }
-            }
-            _ => {}
-        }
-    }
-
+    let (linewise_posix, script_interpreter) = settings(text, lines);
     let mut out = Vec::new();
     let mut pending_script: Option<String> = None;
     let mut i = 0;
@@ -59,38 +40,7 @@ pub(super) fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
         if !is_just_recipe_header(trimmed) {
             continue;
         }
-        // The body: the indented (and blank) lines that follow.
-        let mut body: Vec<Line> = Vec::new();
-        let mut indent: Option<&str> = None;
-        while let Some(&next) = lines.get(i) {
-            let content = text.get(next.start..next.end).unwrap_or("");
-            if content.trim().is_empty() {
-                body.push(Line {
-                    start: next.end,
-                    end: next.end,
-                });
-                i += 1;
-                continue;
-            }
-            if !content.starts_with([' ', '\t']) {
-                break;
-            }
-            let whitespace = &content[..content.len() - content.trim_start().len()];
-            let prefix = *indent.get_or_insert(whitespace);
-            let cut = if content.starts_with(prefix) {
-                prefix.len()
-            } else {
-                whitespace.len()
-            };
-            body.push(Line {
-                start: next.start + cut,
-                end: next.end,
-            });
-            i += 1;
-        }
-        while body.last().is_some_and(|l| l.start == l.end) {
-            body.pop();
-        }
+        let body = recipe_body(text, lines, &mut i);
         let Some(first) = body.first() else { continue };
         let shebang = bytes
             .get(first.start..first.end)
@@ -112,6 +62,69 @@ pub(super) fn just_commands(text: &str, lines: &[Line]) -> Vec<Derived> {
         }
     }
     out
+}
+
+/// The justfile's settings, global wherever they are written: whether
+/// line-wise recipes run in a POSIX shell, and the interpreter of
+/// `[script]` recipes.
+fn settings(text: &str, lines: &[Line]) -> (bool, String) {
+    let mut linewise_posix = true;
+    let mut script_interpreter = String::from("sh -eu");
+    for line in lines {
+        let content = text.get(line.start..line.end).unwrap_or("");
+        let Some(setting) = content.strip_prefix("set ") else {
+            continue;
+        };
+        let (name, value) = setting.split_once(":=").unwrap_or((setting, ""));
+        match name.trim() {
+            "shell" => linewise_posix = first_string(value).is_none_or(|s| posix_interpreter(&s)),
+            "script-interpreter" => {
+                if let Some(s) = first_string(value) {
+                    script_interpreter = s;
+                }
+            }
+            _ => {}
+        }
+    }
+    (linewise_posix, script_interpreter)
+}
+
+/// A recipe's body from line `*i` on: the indented (and blank) lines that
+/// follow its header, without their common indentation or trailing blank
+/// lines; `*i` moves past them.
+fn recipe_body(text: &str, lines: &[Line], i: &mut usize) -> Vec<Line> {
+    let mut body: Vec<Line> = Vec::new();
+    let mut indent: Option<&str> = None;
+    while let Some(&next) = lines.get(*i) {
+        let content = text.get(next.start..next.end).unwrap_or("");
+        if content.trim().is_empty() {
+            body.push(Line {
+                start: next.end,
+                end: next.end,
+            });
+            *i += 1;
+            continue;
+        }
+        if !content.starts_with([' ', '\t']) {
+            break;
+        }
+        let whitespace = &content[..content.len() - content.trim_start().len()];
+        let prefix = *indent.get_or_insert(whitespace);
+        let cut = if content.starts_with(prefix) {
+            prefix.len()
+        } else {
+            whitespace.len()
+        };
+        body.push(Line {
+            start: next.start + cut,
+            end: next.end,
+        });
+        *i += 1;
+    }
+    while body.last().is_some_and(|l| l.start == l.end) {
+        body.pop();
+    }
+    body
 }
 
 /// The first quoted string of a just list or call: `["bash", "-c"]`,

@@ -249,44 +249,10 @@ impl<'a> Parser<'a> {
                 - line[kw_end..body_end].trim_start_matches(is_token_ws).len());
 
         let (raw_flags, args_from) = extract_flags(line, rest, body_end);
-        let flags: Vec<Flag> = raw_flags
-            .into_iter()
-            .map(|f| {
-                let (name, value) = match f.eq {
-                    Some((i, raw_after)) => (
-                        f.text.get(2..i).unwrap_or("").to_string(),
-                        Some(Word {
-                            value: f.text.get(i + 1..).unwrap_or("").to_string(),
-                            span: logical.span_of(raw_after..f.range.end),
-                        }),
-                    ),
-                    None => (f.text.get(2..).unwrap_or("").to_string(), None),
-                };
-                Flag {
-                    name,
-                    value,
-                    span: logical.span_of(f.range),
-                }
-            })
-            .collect();
+        let flags: Vec<Flag> = raw_flags.into_iter().map(|f| flag(&logical, f)).collect();
 
         let args_start = body_end - line[args_from..body_end].trim_start().len();
-        let args_range = args_start..body_end;
-        let args_text = sub_text(&logical, args_range.clone());
-
-        let mut json_not_strings = false;
-        let args = if JSON_CAPABLE.contains(&keyword.as_str()) {
-            match json_array(&logical, args_range.clone()) {
-                Json::Strings(words) => Args::Exec(words),
-                Json::NotStrings => {
-                    json_not_strings = true;
-                    Args::Shell(args_text)
-                }
-                Json::Invalid => Args::Shell(args_text),
-            }
-        } else {
-            Args::Shell(args_text)
-        };
+        let (args, json_not_strings) = arguments(&logical, &keyword, args_start..body_end);
 
         let takes_heredocs = match (keyword.as_str(), &args) {
             ("RUN" | "COPY" | "ADD", Args::Shell(_)) => true,
@@ -592,6 +558,40 @@ fn push_piece(text: &mut Text, piece: &str, file_start: usize) {
 }
 
 /// The part `range` of a logical text, with its own offset map.
+/// A flag of an instruction (`--name=value`), its value with its span.
+fn flag(logical: &Text, f: RawFlag) -> Flag {
+    let (name, value) = match f.eq {
+        Some((i, raw_after)) => (
+            f.text.get(2..i).unwrap_or("").to_string(),
+            Some(Word {
+                value: f.text.get(i + 1..).unwrap_or("").to_string(),
+                span: logical.span_of(raw_after..f.range.end),
+            }),
+        ),
+        None => (f.text.get(2..).unwrap_or("").to_string(), None),
+    };
+    Flag {
+        name,
+        value,
+        span: logical.span_of(f.range),
+    }
+}
+
+/// An instruction's arguments: exec form when the keyword takes it and they
+/// are a JSON array of strings, else shell form; and whether they were a
+/// JSON array with something other than strings.
+fn arguments(logical: &Text, keyword: &str, range: Range<usize>) -> (Args, bool) {
+    let args_text = sub_text(logical, range.clone());
+    if !JSON_CAPABLE.contains(&keyword) {
+        return (Args::Shell(args_text), false);
+    }
+    match json_array(logical, range) {
+        Json::Strings(words) => (Args::Exec(words), false),
+        Json::NotStrings => (Args::Shell(args_text), true),
+        Json::Invalid => (Args::Shell(args_text), false),
+    }
+}
+
 fn sub_text(t: &Text, range: Range<usize>) -> Text {
     let len = t.value.len();
     let a = range.start.min(len);

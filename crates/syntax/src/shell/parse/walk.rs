@@ -99,6 +99,31 @@ fn is_statement_kind(kind: &str) -> bool {
     )
 }
 
+/// The children of a `heredoc_redirect`, each with its context: the body
+/// nests in the command that owns the redirect; statements in it (what
+/// follows the marker on its line) keep the outer context.
+fn heredoc_children<'t>(
+    heredoc_owner: Option<usize>,
+    kids: &[(Node<'t>, Option<&'static str>)],
+    ctx: Ctx,
+) -> Vec<Frame<'t>> {
+    let owned = match heredoc_owner {
+        Some(id) => Ctx {
+            outer: Outer::Node(id),
+            kind: None,
+            ..ctx
+        },
+        None => ctx,
+    };
+    kids.iter()
+        .map(|&(child, field)| {
+            let statement =
+                field == Some("right") || (child.is_named() && is_statement_kind(child.kind()));
+            Frame::new(child, if statement { ctx } else { owned })
+        })
+        .collect()
+}
+
 /// Children of `node`, in order (a cursor keeps this linear in the number
 /// of children, unlike repeated `Node::child(i)`).
 fn children<'t>(node: Node<'t>) -> Vec<(Node<'t>, Option<&'static str>)> {
@@ -146,20 +171,7 @@ impl<'s, 't> Walker<'s, 't> {
                 break;
             }
             let (node, mut ctx) = (frame.node, frame.ctx);
-            if node.is_missing() {
-                let kind = node.kind();
-                self.script.errors.push(SyntaxError::new(
-                    format!("shell syntax error: missing `{kind}`"),
-                    Span::empty(node.start_byte()),
-                ));
-            }
-            if node.is_error() {
-                if !ctx.in_error {
-                    let error = self.error_at(node);
-                    self.script.errors.push(error);
-                }
-                ctx.in_error = true;
-            }
+            self.note_errors(node, &mut ctx);
             if node.child_count() == 0 {
                 continue;
             }
@@ -197,62 +209,72 @@ impl<'s, 't> Walker<'s, 't> {
                     }
                     next.extend(kids.iter().map(|&(child, _)| Frame::new(child, ctx)));
                 }
-                "redirected_statement" => {
-                    if !self.absorbed.contains(&node.id()) && heredoc_continuation(node).is_some() {
-                        self.number_pipeline(node);
-                    }
-                    // The redirects belong to a simple command (the body, or
-                    // the last command of a body pipeline): words misparsed
-                    // into them are its arguments, and substitutions in them
-                    // nest in it.
-                    let owner = redirect_owner(node);
-                    if let Some(owner) = owner {
-                        let extra = misplaced_arguments(&kids);
-                        if !extra.is_empty() {
-                            self.extra_args.entry(owner.id()).or_default().extend(extra);
-                        }
-                    }
-                    for &(child, field) in &kids {
-                        next.push(match (owner, field) {
-                            (Some(owner), Some("redirect"))
-                                if child.kind() == "heredoc_redirect" =>
-                            {
-                                Frame {
-                                    heredoc_owner: Some(owner.id()),
-                                    ..Frame::new(child, ctx)
-                                }
-                            }
-                            (Some(owner), Some("redirect")) => {
-                                let owned = Ctx {
-                                    outer: Outer::Node(owner.id()),
-                                    kind: None,
-                                    ..ctx
-                                };
-                                Frame::new(child, owned)
-                            }
-                            _ => Frame::new(child, ctx),
-                        });
-                    }
-                }
-                "heredoc_redirect" => {
-                    let owned = match frame.heredoc_owner {
-                        Some(id) => Ctx {
-                            outer: Outer::Node(id),
-                            kind: None,
-                            ..ctx
-                        },
-                        None => ctx,
-                    };
-                    for &(child, field) in &kids {
-                        let statement = field == Some("right")
-                            || (child.is_named() && is_statement_kind(child.kind()));
-                        next.push(Frame::new(child, if statement { ctx } else { owned }));
-                    }
-                }
+                "redirected_statement" => next = self.redirected(node, &kids, ctx),
+                "heredoc_redirect" => next = heredoc_children(frame.heredoc_owner, &kids, ctx),
                 _ => next.extend(kids.iter().map(|&(child, _)| Frame::new(child, ctx))),
             }
             stack.extend(next.into_iter().rev());
         }
+    }
+
+    /// Record the syntax errors a node is or holds: a missing token, the
+    /// first ERROR node of a stretch (`ctx` then notes that it is in one).
+    fn note_errors(&mut self, node: Node<'t>, ctx: &mut Ctx) {
+        if node.is_missing() {
+            let kind = node.kind();
+            self.script.errors.push(SyntaxError::new(
+                format!("shell syntax error: missing `{kind}`"),
+                Span::empty(node.start_byte()),
+            ));
+        }
+        if node.is_error() {
+            if !ctx.in_error {
+                let error = self.error_at(node);
+                self.script.errors.push(error);
+            }
+            ctx.in_error = true;
+        }
+    }
+
+    /// The children of a `redirected_statement`, each with its context.
+    /// The redirects belong to a simple command (the body, or the last
+    /// command of a body pipeline): words misparsed into them are its
+    /// arguments, and substitutions in them nest in it.
+    fn redirected(
+        &mut self,
+        node: Node<'t>,
+        kids: &[(Node<'t>, Option<&'static str>)],
+        ctx: Ctx,
+    ) -> Vec<Frame<'t>> {
+        if !self.absorbed.contains(&node.id()) && heredoc_continuation(node).is_some() {
+            self.number_pipeline(node);
+        }
+        let owner = redirect_owner(node);
+        if let Some(owner) = owner {
+            let extra = misplaced_arguments(kids);
+            if !extra.is_empty() {
+                self.extra_args.entry(owner.id()).or_default().extend(extra);
+            }
+        }
+        let mut next = Vec::with_capacity(kids.len());
+        for &(child, field) in kids {
+            next.push(match (owner, field) {
+                (Some(owner), Some("redirect")) if child.kind() == "heredoc_redirect" => Frame {
+                    heredoc_owner: Some(owner.id()),
+                    ..Frame::new(child, ctx)
+                },
+                (Some(owner), Some("redirect")) => {
+                    let owned = Ctx {
+                        outer: Outer::Node(owner.id()),
+                        kind: None,
+                        ..ctx
+                    };
+                    Frame::new(child, owned)
+                }
+                _ => Frame::new(child, ctx),
+            });
+        }
+        next
     }
 
     /// The error for an ERROR node. tree-sitter's error recovery often wraps

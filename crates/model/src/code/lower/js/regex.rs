@@ -3,6 +3,17 @@
 
 use crate::code::ir::Kinds;
 
+/// The characters that can harm each kind of sink: an allow-list that
+/// lets none of them through makes its matches safe for that kind.
+const HARMFUL: &[(Kinds, &str)] = &[
+    (Kinds::SHELL, " \t\n\r;&|$`<>()'\"\\*?[]{}!#~=%^,"),
+    (Kinds::EVAL, " \t\n\r;&|$`<>()'\"\\*?[]{}!#~=%^,"),
+    (Kinds::SQL, " \t\n\r;'\"\\`"),
+    (Kinds::URL, ":/\\@?#%"),
+    (Kinds::PATH, "/\\.%"),
+    (Kinds::PROCESS, "-"),
+];
+
 /// What an anchored regular expression (`/^[a-z0-9_-]+$/`) lets through,
 /// as the kinds its matches are safe for; `None` when it is not anchored
 /// at both ends, has a wildcard or a negated class, or has the `m` flag.
@@ -15,96 +26,7 @@ pub(crate) fn regex_kinds(pattern: &str, flags: &str) -> Option<Kinds> {
     if body.ends_with('\\') && !body.ends_with("\\\\") {
         return None;
     }
-    let mut allowed = [false; 128];
-    let mut add = |c: char| {
-        if (c as u32) < 128 {
-            allowed[c as usize] = true;
-            true
-        } else {
-            false
-        }
-    };
-    let chars: Vec<char> = body.chars().collect();
-    let mut i = 0;
-    let mut in_class = false;
-    let mut class_prev: Option<char> = None;
-    while i < chars.len() {
-        let c = chars[i];
-        if in_class {
-            match c {
-                ']' => {
-                    in_class = false;
-                    class_prev = None;
-                }
-                '\\' => {
-                    i += 1;
-                    let e = *chars.get(i)?;
-                    if !escape_class(e, &mut add) {
-                        add(e);
-                        class_prev = Some(e);
-                    } else {
-                        class_prev = None;
-                    }
-                }
-                '-' if class_prev.is_some() && chars.get(i + 1).is_some_and(|n| *n != ']') => {
-                    let lo = class_prev?;
-                    i += 1;
-                    let hi = *chars.get(i)?;
-                    if (hi as u32) < (lo as u32) || (hi as u32) >= 128 {
-                        return None;
-                    }
-                    for x in lo..=hi {
-                        add(x);
-                    }
-                    class_prev = None;
-                }
-                _ => {
-                    if !add(c) {
-                        return None;
-                    }
-                    class_prev = Some(c);
-                }
-            }
-        } else {
-            match c {
-                '[' => {
-                    if chars.get(i + 1) == Some(&'^') {
-                        return None;
-                    }
-                    in_class = true;
-                }
-                '.' => return None,
-                '\\' => {
-                    i += 1;
-                    let e = *chars.get(i)?;
-                    if !escape_class(e, &mut add) {
-                        if e.is_ascii_alphanumeric() {
-                            // `\b`, `\S`, `\W`, back-references: give up.
-                            return None;
-                        }
-                        add(e);
-                    }
-                }
-                '+' | '*' | '?' | '(' | ')' | '|' => {}
-                '{' => {
-                    // A quantifier `{n,m}`.
-                    while i < chars.len() && chars[i] != '}' {
-                        i += 1;
-                    }
-                }
-                '^' | '$' => return None,
-                _ => {
-                    if !add(c) {
-                        return None;
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    if in_class {
-        return None;
-    }
+    let mut allowed = allowed_chars(body)?;
     if flags.contains('i') {
         for c in b'a'..=b'z' {
             if allowed[c as usize] || allowed[(c - 32) as usize] {
@@ -115,22 +37,112 @@ pub(crate) fn regex_kinds(pattern: &str, flags: &str) -> Option<Kinds> {
     }
     let has = |s: &str| s.chars().any(|c| allowed[c as usize]);
     let mut kinds = Kinds::NONE;
-    if !has(" \t\n\r;&|$`<>()'\"\\*?[]{}!#~=%^,") {
-        kinds |= Kinds::SHELL | Kinds::EVAL;
-    }
-    if !has(" \t\n\r;'\"\\`") {
-        kinds |= Kinds::SQL;
-    }
-    if !has(":/\\@?#%") {
-        kinds |= Kinds::URL;
-    }
-    if !has("/\\.%") {
-        kinds |= Kinds::PATH;
-    }
-    if !has("-") {
-        kinds |= Kinds::PROCESS;
+    for &(kind, harmful) in HARMFUL {
+        if !has(harmful) {
+            kinds |= kind;
+        }
     }
     (kinds != Kinds::NONE).then_some(kinds)
+}
+
+/// Allow `c` in `allowed`; `false` when it is not ASCII.
+fn add(allowed: &mut [bool; 128], c: char) -> bool {
+    if (c as u32) < 128 {
+        allowed[c as usize] = true;
+        true
+    } else {
+        false
+    }
+}
+
+/// The ASCII characters the body of an anchored pattern can match; `None`
+/// for a wildcard, a negated class, an anchor inside, an escape it cannot
+/// read or a character outside ASCII.
+fn allowed_chars(body: &str) -> Option<[bool; 128]> {
+    let mut allowed = [false; 128];
+    let chars: Vec<char> = body.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '[' => {
+                if chars.get(i + 1) == Some(&'^') {
+                    return None;
+                }
+                i = class(&chars, i + 1, &mut allowed)?;
+            }
+            '.' => return None,
+            '\\' => {
+                i += 1;
+                let e = *chars.get(i)?;
+                if !escape_class(e, &mut |c| add(&mut allowed, c)) {
+                    if e.is_ascii_alphanumeric() {
+                        // `\b`, `\S`, `\W`, back-references: give up.
+                        return None;
+                    }
+                    add(&mut allowed, e);
+                }
+            }
+            '+' | '*' | '?' | '(' | ')' | '|' => {}
+            '{' => {
+                // A quantifier `{n,m}`.
+                while i < chars.len() && chars[i] != '}' {
+                    i += 1;
+                }
+            }
+            '^' | '$' => return None,
+            _ => {
+                if !add(&mut allowed, c) {
+                    return None;
+                }
+            }
+        }
+        i += 1;
+    }
+    Some(allowed)
+}
+
+/// A character class from `i` (just after its `[`) into `allowed`: the
+/// index of its closing `]`; `None` when it is not closed or has a range or
+/// character outside ASCII.
+fn class(chars: &[char], mut i: usize, allowed: &mut [bool; 128]) -> Option<usize> {
+    let mut prev: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ']' => return Some(i),
+            '\\' => {
+                i += 1;
+                let e = *chars.get(i)?;
+                if !escape_class(e, &mut |c| add(allowed, c)) {
+                    add(allowed, e);
+                    prev = Some(e);
+                } else {
+                    prev = None;
+                }
+            }
+            '-' if prev.is_some() && chars.get(i + 1).is_some_and(|n| *n != ']') => {
+                let lo = prev?;
+                i += 1;
+                let hi = *chars.get(i)?;
+                if (hi as u32) < (lo as u32) || (hi as u32) >= 128 {
+                    return None;
+                }
+                for x in lo..=hi {
+                    add(allowed, x);
+                }
+                prev = None;
+            }
+            _ => {
+                if !add(allowed, c) {
+                    return None;
+                }
+                prev = Some(c);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `\w`, `\d`, `\s` inside or outside a class; `false` for other escapes.

@@ -39,14 +39,7 @@ impl Lx<'_> {
             },
             "lexical_declaration" | "variable_declaration" => self.declaration(n, exported),
             "function_declaration" | "generator_function_declaration" => {
-                let name = self.f(n, "name");
-                let id = self.func(
-                    n,
-                    name.map(|x| self.t(x).to_string()),
-                    name.map(span),
-                    exported,
-                );
-                vec![Stmt::Func(id)]
+                vec![self.function_declaration(n, exported)]
             }
             "class_declaration" | "abstract_class_declaration" => {
                 let name = self.f(n, "name").map(|x| self.t(x).to_string());
@@ -66,16 +59,7 @@ impl Lx<'_> {
             "switch_statement" => self.switch(n),
             "for_statement" => self.for_loop(n),
             "for_in_statement" => self.for_in(n),
-            "while_statement" | "do_statement" => {
-                let cond = self.f(n, "condition").map(|c| self.expr(c));
-                let body = self.body(self.f(n, "body"));
-                vec![Stmt::Loop {
-                    bind: None,
-                    cond,
-                    body,
-                    span: s,
-                }]
-            }
+            "while_statement" | "do_statement" => vec![self.while_loop(n)],
             "try_statement" => self.try_stmt(n),
             "statement_block" => vec![Stmt::Block(self.block_items(n))],
             "labeled_statement" => self.body(self.f(n, "body")),
@@ -96,12 +80,7 @@ impl Lx<'_> {
             | "enum_declaration"
             | "import_alias"
             | "function_signature" => Vec::new(),
-            "with_statement" => {
-                let obj = self.field_expr(n, "object");
-                let mut b = vec![Stmt::Expr(obj)];
-                b.extend(self.body(self.f(n, "body")));
-                vec![Stmt::Block(b)]
-            }
+            "with_statement" => vec![self.with_stmt(n)],
             _ => {
                 let e = self.opaque_children(n);
                 match &e {
@@ -110,6 +89,38 @@ impl Lx<'_> {
                 }
             }
         }
+    }
+
+    /// A named function declaration: the function, bound to its name.
+    fn function_declaration(&mut self, n: Node<'_>, exported: bool) -> Stmt {
+        let name = self.f(n, "name");
+        let id = self.func(
+            n,
+            name.map(|x| self.t(x).to_string()),
+            name.map(span),
+            exported,
+        );
+        Stmt::Func(id)
+    }
+
+    /// `while (c) …` / `do … while (c)`: a loop with its condition.
+    fn while_loop(&mut self, n: Node<'_>) -> Stmt {
+        let cond = self.f(n, "condition").map(|c| self.expr(c));
+        let body = self.body(self.f(n, "body"));
+        Stmt::Loop {
+            bind: None,
+            cond,
+            body,
+            span: span(n),
+        }
+    }
+
+    /// `with (obj) …`: the object evaluated, then the body, as a block.
+    fn with_stmt(&mut self, n: Node<'_>) -> Stmt {
+        let obj = self.field_expr(n, "object");
+        let mut b = vec![Stmt::Expr(obj)];
+        b.extend(self.body(self.f(n, "body")));
+        Stmt::Block(b)
     }
 
     fn export(&mut self, n: Node<'_>) -> Vec<Stmt> {

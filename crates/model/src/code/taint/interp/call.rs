@@ -133,34 +133,7 @@ impl Frame<'_, '_> {
                 }
             }
             Effect::Clean => Value::clean(),
-            Effect::Argument { name } => {
-                let arg_name = match name {
-                    ArgRef::Arg(n) => c
-                        .args
-                        .iter()
-                        .filter(|a| a.name.is_none())
-                        .nth(*n as usize)
-                        .and_then(|a| lit_str(&a.value)),
-                    _ => None,
-                };
-                let mut v = Value::clean();
-                for mut l in recv.labels.clone() {
-                    l.role = Role::Args;
-                    if l.name.is_none() {
-                        if let Some(n) = arg_name {
-                            if l.safe_fields
-                                .as_ref()
-                                .is_some_and(|s| s.iter().any(|f| f == n))
-                            {
-                                continue;
-                            }
-                            l.name = Some(n.into());
-                        }
-                    }
-                    v.add(l);
-                }
-                v
-            }
+            Effect::Argument { name } => argument(c, name, &recv),
             Effect::Unknown => {
                 let target = callee_func.or_else(|| {
                     if c.qualified.is_some() {
@@ -171,19 +144,19 @@ impl Frame<'_, '_> {
                 });
                 match target {
                     Some(t) => self.apply_summary(t, c, &args, &recv),
-                    None => {
-                        let mut v = recv.clone();
-                        for a in &args {
-                            v.join(a.value.clone());
-                        }
-                        v.derived()
-                    }
+                    None => passed_on(&recv, &args),
                 }
             }
         };
-        // Callbacks see the call's data (an array's items, a promise's value).
+        self.callbacks(c, recv, &args);
+        result
+    }
+
+    /// Analyse the call's callbacks: they see the call's data (an array's
+    /// items, a promise's value).
+    fn callbacks(&mut self, c: &Call, recv: Value, args: &[ArgVal]) {
         let mut context = recv;
-        for a in &args {
+        for a in args {
             context.join(a.value.clone());
         }
         context.func = None;
@@ -192,7 +165,6 @@ impl Frame<'_, '_> {
                 self.closure(id, &context);
             }
         }
-        result
     }
 
     fn check_sink(&mut self, site: &SinkSite, span: Span, v: Value) {
@@ -201,14 +173,7 @@ impl Frame<'_, '_> {
             if l.attrs.sanitized.contains(kinds) {
                 continue;
             }
-            let skip = match site.kind {
-                SinkKind::Url => l.attrs.after_origin,
-                SinkKind::ProgramArg { after_dashes } => after_dashes || l.attrs.prefixed,
-                SinkKind::ProgramArgs => l.attrs.prefixed,
-                SinkKind::Sql => l.attrs.whole,
-                _ => false,
-            };
-            if skip {
+            if harmless(site.kind, l.attrs) {
                 continue;
             }
             self.hits.push(Hit {
@@ -375,11 +340,7 @@ impl Frame<'_, '_> {
     ) -> Value {
         let Some(summary) = self.eng.summary(target) else {
             // Not summarised yet (a cycle): pass the data on.
-            let mut v = recv.clone();
-            for a in args {
-                v.join(a.value.clone());
-            }
-            return v.derived();
+            return passed_on(recv, args);
         };
         let callee = self
             .eng
@@ -400,45 +361,6 @@ impl Frame<'_, '_> {
                 self.apply(&[(k, Kinds::ALL)]);
             }
         }
-        let param_value = |p: u16| -> Value {
-            let Some(f) = callee else {
-                return Value::clean();
-            };
-            let Some(param) = f.params.get(p as usize) else {
-                return Value::clean();
-            };
-            if let Pattern::Name(pn, _) = &param.pattern {
-                if let Some(kw) = args.iter().find(|a| a.name.as_deref() == Some(pn.as_str())) {
-                    return kw.value.clone();
-                }
-            }
-            if (p as usize) < shift {
-                return recv.clone();
-            }
-            let idx = p - shift as u16;
-            if param.rest {
-                let mut v = Value::clean();
-                for a in args.iter().filter(|a| a.name.is_none()).skip(idx as usize) {
-                    v.join(a.value.clone());
-                }
-                return v;
-            }
-            let positional: Vec<&ArgVal> = args.iter().filter(|a| a.name.is_none()).collect();
-            match positional.get(idx as usize) {
-                Some(a) if !a.spread => a.value.clone(),
-                _ => {
-                    let mut v = Value::clean();
-                    for a in positional
-                        .iter()
-                        .take(idx as usize + 1)
-                        .filter(|a| a.spread)
-                    {
-                        v.join(a.value.clone());
-                    }
-                    v
-                }
-            }
-        };
         let call_step = |l: &Label| -> Label {
             let mut l = l.clone();
             l.trail = push(
@@ -452,7 +374,7 @@ impl Frame<'_, '_> {
             l
         };
         for s in &summary.sinks {
-            let v = param_value(s.param);
+            let v = param_value(callee, args, recv, shift, s.param);
             for l in &v.labels {
                 let Some(l) = through(l, s.name.as_ref(), s.attrs) else {
                     continue;
@@ -462,28 +384,19 @@ impl Frame<'_, '_> {
                     l.trail = push(&l.trail, step);
                 }
                 let kinds = s.sink.kind.kinds();
-                if l.attrs.sanitized.contains(kinds) {
+                if l.attrs.sanitized.contains(kinds) || harmless(s.sink.kind, l.attrs) {
                     continue;
                 }
-                let skip = match s.sink.kind {
-                    SinkKind::Url => l.attrs.after_origin,
-                    SinkKind::ProgramArg { after_dashes } => after_dashes || l.attrs.prefixed,
-                    SinkKind::ProgramArgs => l.attrs.prefixed,
-                    SinkKind::Sql => l.attrs.whole,
-                    _ => false,
-                };
-                if !skip {
-                    self.hits.push(Hit {
-                        label: l,
-                        sink: s.sink.clone(),
-                        tool: self.tool.clone(),
-                    });
-                }
+                self.hits.push(Hit {
+                    label: l,
+                    sink: s.sink.clone(),
+                    tool: self.tool.clone(),
+                });
             }
         }
         let mut out = Value::clean();
         for r in &summary.returns {
-            let v = param_value(r.param);
+            let v = param_value(callee, args, recv, shift, r.param);
             for l in &v.labels {
                 if let Some(mut l) = through(l, r.name.as_ref(), r.attrs) {
                     l = call_step(&l);
@@ -492,6 +405,109 @@ impl Frame<'_, '_> {
             }
         }
         out
+    }
+}
+
+/// The data of a call passed on unchanged in kind: the receiver's and the
+/// arguments' labels, derived (for calls the catalogue does not know).
+fn passed_on(recv: &Value, args: &[ArgVal]) -> Value {
+    let mut v = recv.clone();
+    for a in args {
+        v.join(a.value.clone());
+    }
+    v.derived()
+}
+
+/// Whether a label cannot harm a sink of `kind` for where it sits (after a
+/// fixed URL origin, after `--` or a prefix, a whole SQL statement).
+fn harmless(kind: SinkKind, attrs: Attrs) -> bool {
+    match kind {
+        SinkKind::Url => attrs.after_origin,
+        SinkKind::ProgramArg { after_dashes } => after_dashes || attrs.prefixed,
+        SinkKind::ProgramArgs => attrs.prefixed,
+        SinkKind::Sql => attrs.whole,
+        _ => false,
+    }
+}
+
+/// `Effect::Argument`: the receiver's labels become the arguments object,
+/// named by the call's literal first argument unless that is a safe field.
+fn argument(c: &Call, name: &ArgRef, recv: &Value) -> Value {
+    let arg_name = match name {
+        ArgRef::Arg(n) => c
+            .args
+            .iter()
+            .filter(|a| a.name.is_none())
+            .nth(*n as usize)
+            .and_then(|a| lit_str(&a.value)),
+        _ => None,
+    };
+    let mut v = Value::clean();
+    for mut l in recv.labels.clone() {
+        l.role = Role::Args;
+        if l.name.is_none() {
+            if let Some(n) = arg_name {
+                if l.safe_fields
+                    .as_ref()
+                    .is_some_and(|s| s.iter().any(|f| f == n))
+                {
+                    continue;
+                }
+                l.name = Some(n.into());
+            }
+        }
+        v.add(l);
+    }
+    v
+}
+
+/// The value a call passes for parameter `p` of `callee` (whose first
+/// `shift` parameters are the receiver): a keyword argument of its name,
+/// the receiver, the rest of the arguments, or the positional argument (or
+/// the spreads that may supply it).
+fn param_value(
+    callee: Option<&Func>,
+    args: &[ArgVal],
+    recv: &Value,
+    shift: usize,
+    p: u16,
+) -> Value {
+    let Some(f) = callee else {
+        return Value::clean();
+    };
+    let Some(param) = f.params.get(p as usize) else {
+        return Value::clean();
+    };
+    if let Pattern::Name(pn, _) = &param.pattern {
+        if let Some(kw) = args.iter().find(|a| a.name.as_deref() == Some(pn.as_str())) {
+            return kw.value.clone();
+        }
+    }
+    if (p as usize) < shift {
+        return recv.clone();
+    }
+    let idx = p - shift as u16;
+    if param.rest {
+        let mut v = Value::clean();
+        for a in args.iter().filter(|a| a.name.is_none()).skip(idx as usize) {
+            v.join(a.value.clone());
+        }
+        return v;
+    }
+    let positional: Vec<&ArgVal> = args.iter().filter(|a| a.name.is_none()).collect();
+    match positional.get(idx as usize) {
+        Some(a) if !a.spread => a.value.clone(),
+        _ => {
+            let mut v = Value::clean();
+            for a in positional
+                .iter()
+                .take(idx as usize + 1)
+                .filter(|a| a.spread)
+            {
+                v.join(a.value.clone());
+            }
+            v
+        }
     }
 }
 

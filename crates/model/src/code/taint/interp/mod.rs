@@ -18,6 +18,7 @@ use super::flow::{ParamReturn, ParamSink, SinkRef};
 use super::value::{fixes_origin, Attrs, Label, Origin, Role, Value};
 use super::Engine;
 use crate::code::ir::*;
+use crate::Span;
 
 /// Closures analysed inside closures at most this deep.
 pub(super) const MAX_INLINE: u32 = 3;
@@ -302,35 +303,13 @@ impl<'e, 'r> Frame<'e, 'r> {
                 target,
                 value,
                 span,
-            } => {
-                let v = self.expr(value);
-                let v = match target {
-                    Pattern::Name(n, _) if v.is_tainted() => {
-                        v.step(self.unit, *span, &format!("assigned to `{n}`"))
-                    }
-                    _ => v,
-                };
-                self.bind(target, v);
-                true
-            }
+            } => self.assign(target, value, *span),
             Stmt::Expr(e) => {
                 self.diverged = false;
                 self.expr(e);
                 !std::mem::take(&mut self.diverged)
             }
-            Stmt::Return(e, span) => {
-                self.note_return(e.as_ref());
-                if let Some(e) = e {
-                    let v = self.expr(e);
-                    if v.is_tainted() {
-                        let v = v.step(self.unit, *span, "returned");
-                        self.ret.join(v);
-                    } else {
-                        self.ret.func = self.ret.func.or(v.func);
-                    }
-                }
-                false
-            }
+            Stmt::Return(e, span) => self.return_stmt(e.as_ref(), *span),
             Stmt::Throw(e, _) => {
                 if let Some(e) = e {
                     self.expr(e);
@@ -344,71 +323,123 @@ impl<'e, 'r> Frame<'e, 'r> {
             Stmt::Switch { on, cases, .. } => self.switch(on.as_ref(), cases),
             Stmt::Loop {
                 bind, cond, body, ..
-            } => {
-                let before = self.env.clone();
-                for _ in 0..2 {
-                    if let Some((p, iter)) = bind {
-                        let v = self.expr(iter);
-                        self.bind(p, v);
-                    }
-                    if let Some(c) = cond {
-                        self.expr(c);
-                    }
-                    self.block(body);
-                    let after = std::mem::take(&mut self.env);
-                    self.env = join_envs(before.clone(), after);
-                }
-                true
-            }
+            } => self.loop_stmt(bind.as_ref(), cond.as_ref(), body),
             Stmt::Try {
                 body,
                 catches,
                 finally,
-            } => {
-                let before = self.env.clone();
-                let body_continues = self.block(body);
-                let after = std::mem::take(&mut self.env);
-                let mut joined = join_envs(before, after.clone());
-                let mut any = body_continues;
-                let mut out = if body_continues { Some(after) } else { None };
-                for (p, b) in catches {
-                    self.env = joined.clone();
-                    if let Some(p) = p {
-                        self.bind(p, Value::clean());
-                    }
-                    if self.block(b) {
-                        any = true;
-                        let e = std::mem::take(&mut self.env);
-                        out = Some(match out {
-                            Some(o) => join_envs(o, e),
-                            None => e,
-                        });
-                    }
-                }
-                joined = out.unwrap_or(joined);
-                self.env = joined;
-                let fin = self.block(finally);
-                any && fin
-            }
+            } => self.try_stmt(body, catches, finally),
             Stmt::Block(b) => self.block(b),
             Stmt::Break | Stmt::Continue => false,
-            Stmt::Func(id) => {
-                if let Some(name) = self
-                    .code()
-                    .funcs
-                    .get(id.0 as usize)
-                    .and_then(|f| f.name.clone())
-                {
-                    let v = Value {
-                        func: Some((self.unit, id.0)),
-                        ..Value::default()
-                    };
-                    self.env.insert(name, v);
-                }
-                self.closure(*id, &Value::clean());
-                true
+            Stmt::Func(id) => self.func_decl(*id),
+        }
+    }
+
+    /// `target = value`: the value, with a step when it names a variable,
+    /// bound to the target.
+    fn assign(&mut self, target: &Pattern, value: &Expr, span: Span) -> bool {
+        let v = self.expr(value);
+        let v = match target {
+            Pattern::Name(n, _) if v.is_tainted() => {
+                v.step(self.unit, span, &format!("assigned to `{n}`"))
+            }
+            _ => v,
+        };
+        self.bind(target, v);
+        true
+    }
+
+    /// `return e`: the guards it makes, and its value joined into the
+    /// function's return value.
+    fn return_stmt(&mut self, e: Option<&Expr>, span: Span) -> bool {
+        self.note_return(e);
+        if let Some(e) = e {
+            let v = self.expr(e);
+            if v.is_tainted() {
+                let v = v.step(self.unit, span, "returned");
+                self.ret.join(v);
+            } else {
+                self.ret.func = self.ret.func.or(v.func);
             }
         }
+        false
+    }
+
+    /// A loop: its body run twice, each pass joined with the environment
+    /// before the loop.
+    fn loop_stmt(
+        &mut self,
+        bind: Option<&(Pattern, Expr)>,
+        cond: Option<&Expr>,
+        body: &[Stmt],
+    ) -> bool {
+        let before = self.env.clone();
+        for _ in 0..2 {
+            if let Some((p, iter)) = bind {
+                let v = self.expr(iter);
+                self.bind(p, v);
+            }
+            if let Some(c) = cond {
+                self.expr(c);
+            }
+            self.block(body);
+            let after = std::mem::take(&mut self.env);
+            self.env = join_envs(before.clone(), after);
+        }
+        true
+    }
+
+    /// `try`/`catch`/`finally`: each catch starts from the body's possible
+    /// environments; what continues is joined, then `finally` runs.
+    fn try_stmt(
+        &mut self,
+        body: &[Stmt],
+        catches: &[(Option<Pattern>, Vec<Stmt>)],
+        finally: &[Stmt],
+    ) -> bool {
+        let before = self.env.clone();
+        let body_continues = self.block(body);
+        let after = std::mem::take(&mut self.env);
+        let mut joined = join_envs(before, after.clone());
+        let mut any = body_continues;
+        let mut out = if body_continues { Some(after) } else { None };
+        for (p, b) in catches {
+            self.env = joined.clone();
+            if let Some(p) = p {
+                self.bind(p, Value::clean());
+            }
+            if self.block(b) {
+                any = true;
+                let e = std::mem::take(&mut self.env);
+                out = Some(match out {
+                    Some(o) => join_envs(o, e),
+                    None => e,
+                });
+            }
+        }
+        joined = out.unwrap_or(joined);
+        self.env = joined;
+        let fin = self.block(finally);
+        any && fin
+    }
+
+    /// A function declaration: its name bound to it, its body analysed as
+    /// a closure.
+    fn func_decl(&mut self, id: FuncId) -> bool {
+        if let Some(name) = self
+            .code()
+            .funcs
+            .get(id.0 as usize)
+            .and_then(|f| f.name.clone())
+        {
+            let v = Value {
+                func: Some((self.unit, id.0)),
+                ..Value::default()
+            };
+            self.env.insert(name, v);
+        }
+        self.closure(id, &Value::clean());
+        true
     }
 
     /// Evaluate an expression for its value (and its effects: sinks).
@@ -421,15 +452,7 @@ impl<'e, 'r> Frame<'e, 'r> {
             Expr::This(_) => self.env.get("this").cloned().unwrap_or_default(),
             Expr::Lit(..) => Value::clean(),
             Expr::Template { parts, .. } => self.template(parts),
-            Expr::Member { obj, prop, .. } => {
-                if let Some(k) = key(e) {
-                    if let Some(v) = self.env.get(&k) {
-                        return v.clone();
-                    }
-                }
-                let v = self.expr(obj);
-                member(v, prop)
-            }
+            Expr::Member { obj, prop, .. } => self.member_expr(e, obj, prop),
             Expr::Index { obj, index, .. } => {
                 let v = self.expr(obj);
                 let i = self.expr(index);
@@ -440,20 +463,7 @@ impl<'e, 'r> Frame<'e, 'r> {
                 }
             }
             Expr::Call(c) => self.call(c),
-            Expr::Object { entries, .. } => {
-                let mut v = Value::clean();
-                for en in entries {
-                    match en {
-                        Entry::Field(_, x, _) | Entry::Spread(x) => v.join(self.expr(x)),
-                        Entry::Computed(k, x) => {
-                            self.expr(k);
-                            v.join(self.expr(x));
-                        }
-                    }
-                }
-                v.func = None;
-                v
-            }
+            Expr::Object { entries, .. } => self.object(entries),
             Expr::Array { items, .. } => {
                 let mut v = Value::clean();
                 for x in self.items(items) {
@@ -480,24 +490,7 @@ impl<'e, 'r> Frame<'e, 'r> {
             }
             Expr::Binary {
                 op, left, right, ..
-            } => match op {
-                BinOp::Add => self.template_of(&[left, right]),
-                BinOp::Coalesce | BinOp::Or | BinOp::And => {
-                    let mut v = self.expr(left);
-                    v.join(self.expr(right));
-                    v
-                }
-                BinOp::PathJoin => {
-                    let mut v = self.expr(left);
-                    v.join(self.expr(right));
-                    v.derived()
-                }
-                _ => {
-                    self.expr(left);
-                    self.expr(right);
-                    Value::clean()
-                }
-            },
+            } => self.binary(*op, left, right),
             Expr::Unary { op, expr, .. } => {
                 let v = self.expr(expr);
                 match op {
@@ -520,6 +513,57 @@ impl<'e, 'r> Frame<'e, 'r> {
                     v.join(self.expr(x));
                 }
                 v.derived()
+            }
+        }
+    }
+
+    /// `obj.prop`: the value recorded under its member path, else the
+    /// member of the object's value.
+    fn member_expr(&mut self, e: &Expr, obj: &Expr, prop: &str) -> Value {
+        if let Some(k) = key(e) {
+            if let Some(v) = self.env.get(&k) {
+                return v.clone();
+            }
+        }
+        let v = self.expr(obj);
+        member(v, prop)
+    }
+
+    /// An object literal: the values of its entries joined.
+    fn object(&mut self, entries: &[Entry]) -> Value {
+        let mut v = Value::clean();
+        for en in entries {
+            match en {
+                Entry::Field(_, x, _) | Entry::Spread(x) => v.join(self.expr(x)),
+                Entry::Computed(k, x) => {
+                    self.expr(k);
+                    v.join(self.expr(x));
+                }
+            }
+        }
+        v.func = None;
+        v
+    }
+
+    /// A binary operation: string building, alternatives, path joins carry
+    /// their operands; comparisons and arithmetic are clean.
+    fn binary(&mut self, op: BinOp, left: &Expr, right: &Expr) -> Value {
+        match op {
+            BinOp::Add => self.template_of(&[left, right]),
+            BinOp::Coalesce | BinOp::Or | BinOp::And => {
+                let mut v = self.expr(left);
+                v.join(self.expr(right));
+                v
+            }
+            BinOp::PathJoin => {
+                let mut v = self.expr(left);
+                v.join(self.expr(right));
+                v.derived()
+            }
+            _ => {
+                self.expr(left);
+                self.expr(right);
+                Value::clean()
             }
         }
     }
