@@ -248,86 +248,98 @@ fn tree(format: Format, text: &str) -> Stream {
 /// Parse and normalise a recognised file into its models, build commands,
 /// texts and syntax errors.
 fn normalise(p: &mut Processed, stream: Option<Stream>) {
+    let (containers, errors) = match p.kind {
+        FileKind::Compose
+        | FileKind::Workflow
+        | FileKind::Kubernetes
+        | FileKind::Devcontainer
+        | FileKind::McpConfig
+        | FileKind::ServerJson
+        | FileKind::BundleManifest => {
+            let s = stream.unwrap_or_else(|| tree(p.format, &p.text));
+            let mut errors = Vec::new();
+            tree_errors(&s, &p.text, &mut errors);
+            (tree_models(p, &s), errors)
+        }
+        _ => text_models(p),
+    };
+    p.containers = containers;
+    p.errors = errors;
+}
+
+/// The models of a file read as text (Dockerfile, script, Makefile,
+/// README), and its syntax errors.
+fn text_models(p: &mut Processed) -> (Vec<Found>, Vec<SyntaxError>) {
     let text = p.text.as_str();
-    let mut errors = Vec::new();
-    let containers = match p.kind {
-        // Handled before content sniffing.
-        FileKind::Source(_) | FileKind::Manifest => Vec::new(),
+    match p.kind {
         FileKind::Dockerfile => {
             let parsed = dockerfile::parse(text);
-            errors = parsed.errors.clone();
             p.image = Some(df_norm::image(UNASSIGNED, &parsed));
-            Vec::new()
+            (Vec::new(), parsed.errors)
         }
         // A script's own syntax errors are not ours to report: the shell
         // runs what it can, and so do we.
         FileKind::ShellScript | FileKind::Makefile if !shell_script::may_run_containers(text) => {
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
         FileKind::ShellScript => {
             let script = shell::parse(text);
+            p.builds = shell_script::builds(&script, &|s| s);
+            let containers = shell_script::containers(UNASSIGNED, &script, &|s| s);
             // Not its syntax errors (above), but a limit that stopped the
             // parser: the script was not (all) read, which must show.
-            errors.extend(script.limit_error().cloned());
-            p.builds = shell_script::builds(&script, &|s| s);
-            shell_script::containers(UNASSIGNED, &script, &|s| s)
+            (
+                containers,
+                script.limit_error().cloned().into_iter().collect(),
+            )
         }
         FileKind::Makefile => match makefile::Dialect::from_file_name(&p.display) {
             Some(dialect) => {
                 p.builds = makefile::builds_in(text, dialect);
-                makefile::containers_in(UNASSIGNED, text, dialect)
+                (
+                    makefile::containers_in(UNASSIGNED, text, dialect),
+                    Vec::new(),
+                )
             }
             None => {
                 p.builds = makefile::builds(text);
-                makefile::containers(UNASSIGNED, text)
+                (makefile::containers(UNASSIGNED, text), Vec::new())
             }
         },
         FileKind::Readme => {
             let (containers, builds) = readme::read(UNASSIGNED, text);
             p.builds = builds;
-            containers
+            (containers, Vec::new())
         }
-        FileKind::Compose => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            Found::all(compose::containers(UNASSIGNED, &s))
-        }
+        // Source files and manifests are handled before content sniffing;
+        // the tree formats by `tree_models`.
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
+/// The models of a file in a tree format, from its parsed tree `s`.
+fn tree_models(p: &mut Processed, s: &Stream) -> Vec<Found> {
+    match p.kind {
+        FileKind::Compose => Found::all(compose::containers(UNASSIGNED, s)),
         FileKind::Workflow => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            p.builds = workflow::builds(&s, text);
-            workflow::containers(UNASSIGNED, &s, text)
+            p.builds = workflow::builds(s, &p.text);
+            workflow::containers(UNASSIGNED, s, &p.text)
         }
-        FileKind::Kubernetes => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            Found::all(kubernetes::containers(UNASSIGNED, &s))
-        }
+        FileKind::Kubernetes => Found::all(kubernetes::containers(UNASSIGNED, s)),
         FileKind::Devcontainer => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            Found::all(devcontainer::containers_at(UNASSIGNED, &p.display, &s))
+            Found::all(devcontainer::containers_at(UNASSIGNED, &p.display, s))
         }
-        FileKind::McpConfig => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            mcp_config::containers(UNASSIGNED, &s)
-        }
+        FileKind::McpConfig => mcp_config::containers(UNASSIGNED, s),
         FileKind::ServerJson => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            p.descriptions = tool_texts::descriptions(&s);
-            Found::all(server_json::containers(UNASSIGNED, &s))
+            p.descriptions = tool_texts::descriptions(s);
+            Found::all(server_json::containers(UNASSIGNED, s))
         }
         FileKind::BundleManifest => {
-            let s = stream.unwrap_or_else(|| tree(p.format, text));
-            tree_errors(&s, text, &mut errors);
-            p.descriptions = tool_texts::descriptions(&s);
+            p.descriptions = tool_texts::descriptions(s);
             Vec::new()
         }
-    };
-    p.containers = containers;
-    p.errors = errors;
+        _ => Vec::new(),
+    }
 }
 
 /// A package manifest: read for the code model (its name and ecosystem).

@@ -153,64 +153,14 @@ pub fn container(
             break;
         }
         if let Some(long) = w.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
+            let Some(used) = long_flag(&mut c, long, args, i) else {
+                break;
             };
-            if BOOL_LONG.contains(&name) {
-                let on = inline.as_deref().is_none_or(|v| v != "false");
-                apply_bool(&mut c, name, on, word.origin);
-                i += 1;
-                continue;
-            }
-            let (value, origin) = match inline {
-                Some(v) => (v, word.origin),
-                None => match args.get(i + 1) {
-                    Some(next) => {
-                        i += 1;
-                        (
-                            next.value.clone(),
-                            Origin {
-                                span: word.origin.span.cover(next.origin.span),
-                                anchor: None,
-                            },
-                        )
-                    }
-                    None => break,
-                },
-            };
-            apply_value(&mut c, name, &value, origin);
-            i += 1;
+            i += used;
             continue;
         }
         if let Some(shorts) = w.strip_prefix('-').filter(|s| !s.is_empty()) {
-            // Grouped short flags: booleans until one that takes a value.
-            let mut consumed_next = false;
-            for (pos, ch) in shorts.char_indices() {
-                if BOOL_SHORT.contains(&ch) {
-                    apply_bool(&mut c, short_name(ch), true, word.origin);
-                    continue;
-                }
-                let rest = &shorts[pos + ch.len_utf8()..];
-                let rest = rest.strip_prefix('=').unwrap_or(rest);
-                let (value, origin) = if !rest.is_empty() {
-                    (rest.to_string(), word.origin)
-                } else if let Some(next) = args.get(i + 1) {
-                    consumed_next = true;
-                    (
-                        next.value.clone(),
-                        Origin {
-                            span: word.origin.span.cover(next.origin.span),
-                            anchor: None,
-                        },
-                    )
-                } else {
-                    break;
-                };
-                apply_value(&mut c, short_name(ch), &value, origin);
-                break;
-            }
-            i += if consumed_next { 2 } else { 1 };
+            i += short_flags(&mut c, shorts, args, i);
             continue;
         }
         // The image: docker's flags end here.
@@ -218,6 +168,69 @@ pub fn container(
         break;
     }
     c
+}
+
+/// Apply the long flag `--{long}` of `args[i]`: the number of words it
+/// used (its value may be the next one), or `None` when its value is
+/// missing (the line ends there).
+fn long_flag(c: &mut Container, long: &str, args: &[Spanned<String>], i: usize) -> Option<usize> {
+    let word = &args[i];
+    let (name, inline) = match long.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (long, None),
+    };
+    if BOOL_LONG.contains(&name) {
+        let on = inline.as_deref().is_none_or(|v| v != "false");
+        apply_bool(c, name, on, word.origin);
+        return Some(1);
+    }
+    let (value, origin, used) = match inline {
+        Some(v) => (v, word.origin, 1),
+        None => {
+            let (v, origin) = next_value(args, i)?;
+            (v, origin, 2)
+        }
+    };
+    apply_value(c, name, &value, origin);
+    Some(used)
+}
+
+/// Apply the grouped short flags `-{shorts}` of `args[i]`: booleans until
+/// one that takes a value (the rest of the word, or the next word). The
+/// number of words used.
+fn short_flags(c: &mut Container, shorts: &str, args: &[Spanned<String>], i: usize) -> usize {
+    let word = &args[i];
+    for (pos, ch) in shorts.char_indices() {
+        if BOOL_SHORT.contains(&ch) {
+            apply_bool(c, short_name(ch), true, word.origin);
+            continue;
+        }
+        let rest = &shorts[pos + ch.len_utf8()..];
+        let rest = rest.strip_prefix('=').unwrap_or(rest);
+        if !rest.is_empty() {
+            apply_value(c, short_name(ch), rest, word.origin);
+            return 1;
+        }
+        return match next_value(args, i) {
+            Some((value, origin)) => {
+                apply_value(c, short_name(ch), &value, origin);
+                2
+            }
+            None => 1,
+        };
+    }
+    1
+}
+
+/// The word after `args[i]` as the flag's value, with an origin covering
+/// the flag and its value.
+fn next_value(args: &[Spanned<String>], i: usize) -> Option<(String, Origin)> {
+    let (word, next) = (args.get(i)?, args.get(i + 1)?);
+    let origin = Origin {
+        span: word.origin.span.cover(next.origin.span),
+        anchor: None,
+    };
+    Some((next.value.clone(), origin))
 }
 
 fn short_name(ch: char) -> &'static str {
@@ -290,18 +303,8 @@ fn apply_value(c: &mut Container, name: &str, value: &str, origin: Origin) {
                 origin,
             })
         }
-        "cap-add" => c
-            .cap_add
-            .extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned {
-                value: s.trim().to_string(),
-                origin,
-            })),
-        "cap-drop" => c
-            .cap_drop
-            .extend(value.split(',').filter(|s| !s.is_empty()).map(|s| Spanned {
-                value: s.trim().to_string(),
-                origin,
-            })),
+        "cap-add" => c.cap_add.extend(list(value, origin)),
+        "cap-drop" => c.cap_drop.extend(list(value, origin)),
         "security-opt" => {
             if let SecurityOpt::NoNewPrivileges(true) = runtime::classify_security_opt(value) {
                 c.no_new_privileges = Some(origin);
@@ -324,17 +327,7 @@ fn apply_value(c: &mut Container, name: &str, value: &str, origin: Origin) {
                 origin,
             });
         }
-        "env" => {
-            let (key, val) = match value.split_once('=') {
-                Some((k, v)) => (k.to_string(), Some(v.to_string())),
-                None => (value.to_string(), None),
-            };
-            c.env.push(EnvEntry {
-                key,
-                value: val,
-                origin,
-            });
-        }
+        "env" => c.env.push(env_entry(value, origin)),
         "memory" => c.memory_limit = c.memory_limit.or(limit(value, origin)),
         "cpus" | "cpu-quota" | "cpuset-cpus" => c.cpu_limit = c.cpu_limit.or(limit(value, origin)),
         "pids-limit" => c.pids_limit = c.pids_limit.or(limit(value, origin)),
@@ -348,6 +341,30 @@ fn apply_value(c: &mut Container, name: &str, value: &str, origin: Origin) {
             }
         }
         _ => {}
+    }
+}
+
+/// The items of a comma-separated flag value (`--cap-add A,B`).
+fn list(value: &str, origin: Origin) -> impl Iterator<Item = Spanned<String>> + '_ {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(move |s| Spanned {
+            value: s.trim().to_string(),
+            origin,
+        })
+}
+
+/// `-e KEY=value`, or `-e KEY` (the value comes from the caller's environment).
+fn env_entry(value: &str, origin: Origin) -> EnvEntry {
+    let (key, val) = match value.split_once('=') {
+        Some((k, v)) => (k.to_string(), Some(v.to_string())),
+        None => (value.to_string(), None),
+    };
+    EnvEntry {
+        key,
+        value: val,
+        origin,
     }
 }
 

@@ -53,19 +53,7 @@ impl Shell {
         heredocs: bool,
         out: &mut Vec<Comment>,
     ) {
-        if let Some((delim, strip)) = &self.heredoc {
-            let l = if *strip {
-                line.trim_start_matches('\t')
-            } else {
-                line
-            };
-            if l == delim {
-                self.heredoc = if self.queued.is_empty() {
-                    None
-                } else {
-                    Some(self.queued.remove(0))
-                };
-            }
+        if self.in_heredoc(line) {
             return;
         }
         let b = line.as_bytes();
@@ -92,12 +80,7 @@ impl Shell {
             match c {
                 b'\'' => sq = true,
                 b'"' => dq = true,
-                b'#' if i == 0
-                    || matches!(
-                        b[i - 1],
-                        b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
-                    ) =>
-                {
+                b'#' if i == 0 || starts_word(b[i - 1]) => {
                     out.push(Comment::new(text, start + i, 1, start + b.len(), 0));
                     break;
                 }
@@ -135,6 +118,35 @@ impl Shell {
             self.queued = started;
         }
     }
+
+    /// Whether `line` belongs to an open heredoc (its body, or the line
+    /// that closes it, after which the next queued heredoc opens).
+    fn in_heredoc(&mut self, line: &str) -> bool {
+        let Some((delim, strip)) = &self.heredoc else {
+            return false;
+        };
+        let l = if *strip {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        if l == delim {
+            self.heredoc = if self.queued.is_empty() {
+                None
+            } else {
+                Some(self.queued.remove(0))
+            };
+        }
+        true
+    }
+}
+
+/// Whether a `#` after this byte starts a word (and so a comment).
+fn starts_word(before: u8) -> bool {
+    matches!(
+        before,
+        b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+    )
 }
 
 /// The delimiter of a heredoc whose `<<` ends just before `at`: the word

@@ -144,16 +144,7 @@ impl<'t> Builder<'t> {
                 return Ok(());
             }
             Event::Anchor(_, name) => {
-                let doc = self.doc_mut();
-                if let Some(id) = doc.last_node {
-                    let i = id.0 as usize;
-                    if let Some(start) = doc.prop_start.get_mut(i) {
-                        *start = (*start).min(span.start);
-                    }
-                    if let Some(node) = doc.doc.nodes.get_mut(i) {
-                        node.anchor = Some((name.into_owned(), span));
-                    }
-                }
+                self.anchor(name.into_owned(), span);
                 return Ok(());
             }
             Event::StreamStart | Event::StreamEnd => {}
@@ -175,37 +166,7 @@ impl<'t> Builder<'t> {
                 self.start_collection(true, style, anchor, tag.as_deref(), span, &raw);
             }
             Event::SequenceEnd | Event::MappingEnd => self.end_collection(span),
-            Event::Alias(anchor) => {
-                let doc = self.doc_mut();
-                match doc.anchors.get(&anchor).copied() {
-                    Some(target) if doc.open.contains(&target) => {
-                        // `&a [*a]`: granit accepts it, but the tree would be
-                        // cyclic; docker compose (yaml.v3) rejects it too.
-                        let name = doc
-                            .doc
-                            .node(target)
-                            .anchor
-                            .as_ref()
-                            .map_or("", |(n, _)| n.as_str());
-                        return Err(SyntaxError::new(
-                            format!("alias *{name} refers to a collection that contains it"),
-                            span,
-                        ));
-                    }
-                    Some(target) => {
-                        self.add(NodeKind::Alias(target), span, None, 0, &raw);
-                    }
-                    None => {
-                        // granit reports unknown anchors itself; keep the
-                        // structure intact if it ever does not.
-                        let kind = NodeKind::Scalar {
-                            value: String::new(),
-                            style: ScalarStyle::Plain,
-                        };
-                        self.add(kind, span, None, 0, &raw);
-                    }
-                }
-            }
+            Event::Alias(anchor) => self.alias(anchor, span, &raw)?,
             Event::UnresolvedAlias(_) => {
                 // Not enabled in our options; treat as an empty value.
                 let kind = NodeKind::Scalar {
@@ -218,6 +179,60 @@ impl<'t> Builder<'t> {
             _ => return Ok(()),
         }
         self.last_end = self.last_end.max(span.end as usize);
+        Ok(())
+    }
+
+    /// `&name` on the node just added: its span now starts at the anchor.
+    fn anchor(&mut self, name: String, span: Span) {
+        let doc = self.doc_mut();
+        if let Some(id) = doc.last_node {
+            let i = id.0 as usize;
+            if let Some(start) = doc.prop_start.get_mut(i) {
+                *start = (*start).min(span.start);
+            }
+            if let Some(node) = doc.doc.nodes.get_mut(i) {
+                node.anchor = Some((name, span));
+            }
+        }
+    }
+
+    /// `*name`: a node pointing at the anchored one; an error when that
+    /// collection is still open (the tree would contain itself).
+    fn alias(
+        &mut self,
+        anchor: usize,
+        span: Span,
+        raw: &granit_parser::Span,
+    ) -> Result<(), SyntaxError> {
+        let doc = self.doc_mut();
+        match doc.anchors.get(&anchor).copied() {
+            Some(target) if doc.open.contains(&target) => {
+                // `&a [*a]`: granit accepts it, but the tree would be
+                // cyclic; docker compose (yaml.v3) rejects it too.
+                let name = doc
+                    .doc
+                    .node(target)
+                    .anchor
+                    .as_ref()
+                    .map_or("", |(n, _)| n.as_str());
+                return Err(SyntaxError::new(
+                    format!("alias *{name} refers to a collection that contains it"),
+                    span,
+                ));
+            }
+            Some(target) => {
+                self.add(NodeKind::Alias(target), span, None, 0, raw);
+            }
+            None => {
+                // granit reports unknown anchors itself; keep the
+                // structure intact if it ever does not.
+                let kind = NodeKind::Scalar {
+                    value: String::new(),
+                    style: ScalarStyle::Plain,
+                };
+                self.add(kind, span, None, 0, raw);
+            }
+        }
         Ok(())
     }
 
