@@ -175,6 +175,26 @@ async function f(x) {
 }
 
 #[test]
+fn type_only_imports_bind_nothing_and_reach_no_module() {
+    let src = r#"
+import type { Paths } from "./generated/types";
+import { type Schema, run } from "./tools/run.js";
+import { type Only } from "./only-types";
+export type { Op } from "./generated/schema";
+export * from "./tools/index.js";
+export { helper } from "./helper.js";
+"#;
+    let file = lower_src(Lang::TypeScript, src);
+    let imports: Vec<(&str, &str)> = file
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.module.as_str()))
+        .collect();
+    assert_eq!(imports, [("run", "./tools/run.js")]);
+    assert_eq!(file.reexports, ["./tools/index.js", "./helper.js"]);
+}
+
+#[test]
 fn guards() {
     let src = r#"
 import path from "node:path";

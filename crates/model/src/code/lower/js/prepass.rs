@@ -48,7 +48,7 @@ fn visit(lx: &mut Lx<'_>, n: Node<'_>) {
             }
         }
         "assignment_expression" => module_exports(lx, n),
-        "export_statement" => {
+        "export_statement" if !type_only(n) => {
             if let Some(source) = lx.f(n, "source") {
                 let module = string_value(source, lx.src);
                 lx.b.file.reexports.push(module);
@@ -100,6 +100,9 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
     let Some(source) = lx.f(n, "source") else {
         return;
     };
+    if type_only(n) {
+        return;
+    }
     let module = string_value(source, lx.src);
     let mut cursor = n.walk();
     let clause = n
@@ -122,7 +125,7 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
             "named_imports" => {
                 let mut c2 = part.walk();
                 for spec in part.named_children(&mut c2) {
-                    if spec.kind() != "import_specifier" {
+                    if spec.kind() != "import_specifier" || type_only(spec) {
                         continue;
                     }
                     let Some(name) = lx.f(spec, "name") else {
@@ -139,6 +142,20 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
             _ => {}
         }
     }
+}
+
+/// `import type { A } from …`, `import { type A }`, `export type { A }
+/// from …`: TypeScript erases them, so they bind no value and load no
+/// module at run time (no flow passes through them, and the module they
+/// name is not reached through them). The grammar does not know `export
+/// type * from …` (an error node), which is followed like `export *`.
+fn type_only(n: Node<'_>) -> bool {
+    let mut cursor = n.walk();
+    let found = n
+        .children(&mut cursor)
+        .take_while(|c| !c.is_named() || c.kind() == "type")
+        .any(|c| matches!(c.kind(), "type" | "typeof"));
+    found
 }
 
 fn import_name(lx: &Lx<'_>, name: Node<'_>) -> String {
