@@ -133,15 +133,7 @@ fn clone(t: &str, several: bool) -> Result<Resolved, TargetError> {
     // configuration (credentials, proxies) applies. Untrusted URLs go
     // through `crate::fetch` instead.
     let status = crate::fetch::with_safety_config(&mut Command::new("git"))
-        .args([
-            "clone",
-            "--quiet",
-            "--depth",
-            "1",
-            "--no-tags",
-            "--single-branch",
-            "--no-recurse-submodules",
-        ])
+        .args(crate::fetch::SHALLOW_CLONE)
         .arg("--")
         .arg(t)
         .arg(dir.path())

@@ -263,6 +263,31 @@ pub struct RuleStat {
     pub findings: u64,
 }
 
+impl RuleStat {
+    /// A rule's row of the corpus view: `rank` is its highest severity's
+    /// rank, `affected` the repositories it was found in, out of
+    /// `repositories`.
+    pub fn new(
+        rule: String,
+        rank: i64,
+        affected: u64,
+        repositories: u64,
+        findings: u64,
+    ) -> RuleStat {
+        RuleStat {
+            rule,
+            severity: severity::from_rank(rank).name().to_string(),
+            repositories: affected,
+            share: if repositories == 0 {
+                0.0
+            } else {
+                affected as f64 / repositories as f64
+            },
+            findings,
+        }
+    }
+}
+
 /// The corpus view: over the latest audit of every source.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CorpusStats {

@@ -564,19 +564,13 @@ fn rule_stats(tx: &rusqlite::Transaction<'_>, repositories: u64) -> Result<Vec<R
             .map_err(err("cannot compute the corpus view"))?;
     let rows = q
         .query_map([], |r| {
-            let rank: i64 = r.get(1)?;
-            let affected = count(r.get(2)?);
-            Ok(RuleStat {
-                rule: r.get(0)?,
-                severity: severity::from_rank(rank).name().to_string(),
-                repositories: affected,
-                share: if repositories == 0 {
-                    0.0
-                } else {
-                    affected as f64 / repositories as f64
-                },
-                findings: count(r.get(3)?),
-            })
+            Ok(RuleStat::new(
+                r.get(0)?,
+                r.get(1)?,
+                count(r.get(2)?),
+                repositories,
+                count(r.get(3)?),
+            ))
         })
         .map_err(err("cannot compute the corpus view"))?;
     rows.collect::<rusqlite::Result<Vec<_>>>()

@@ -11,6 +11,18 @@ use super::addr::resolve;
 use super::url::{check_url, CheckedUrl};
 use super::{FetchError, FetchPolicy};
 
+/// `git clone` of one commit of one branch, without tags or submodules:
+/// how every repository is fetched, trusted or not.
+pub const SHALLOW_CLONE: [&str; 7] = [
+    "clone",
+    "--quiet",
+    "--depth",
+    "1",
+    "--no-tags",
+    "--single-branch",
+    "--no-recurse-submodules",
+];
+
 /// A fetched repository; its directory is deleted when this is dropped.
 #[derive(Debug)]
 pub struct Checkout {
@@ -68,15 +80,7 @@ pub fn fetch_ref(
     })?;
     let root = remote.dir.path().join("repo");
     let mut cmd = remote.git()?;
-    cmd.args([
-        "clone",
-        "--quiet",
-        "--depth",
-        "1",
-        "--no-tags",
-        "--single-branch",
-        "--no-recurse-submodules",
-    ]);
+    cmd.args(SHALLOW_CLONE);
     if let Some(r) = reference {
         cmd.arg("--branch").arg(r);
     }

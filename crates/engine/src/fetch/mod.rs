@@ -41,7 +41,7 @@ use std::time::Duration;
 
 pub use addr::is_public;
 pub(crate) use git::with_safety_config;
-pub use git::{fetch, fetch_ref, remote_head, Checkout};
+pub use git::{fetch, fetch_ref, remote_head, Checkout, SHALLOW_CLONE};
 pub use url::{check_url, CheckedUrl};
 
 use url::{normalise_host, split_host_port, Scheme};

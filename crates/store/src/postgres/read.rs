@@ -280,19 +280,13 @@ fn rule_stats(tx: &mut Transaction<'_>, repositories: u64) -> Result<Vec<RuleSta
     .and_then(|rs| {
         rs.iter()
             .map(|r| {
-                let rank: i64 = r.try_get(1)?;
-                let affected = count(r.try_get(2)?);
-                Ok(RuleStat {
-                    rule: text(r, 0)?,
-                    severity: severity::from_rank(rank).name().to_string(),
-                    repositories: affected,
-                    share: if repositories == 0 {
-                        0.0
-                    } else {
-                        affected as f64 / repositories as f64
-                    },
-                    findings: count(r.try_get(3)?),
-                })
+                Ok(RuleStat::new(
+                    text(r, 0)?,
+                    r.try_get(1)?,
+                    count(r.try_get(2)?),
+                    repositories,
+                    count(r.try_get(3)?),
+                ))
             })
             .collect::<PgResult<Vec<_>>>()
     })
