@@ -116,7 +116,6 @@ impl Target {
 }
 
 /// An Image with what rules may ask about it.
-#[derive(Clone, Copy)]
 pub struct ImageCx<'a> {
     pub project: &'a Project,
     pub index: usize,
