@@ -15,11 +15,11 @@
 //! `syntax-error` from one (see [`Parsed::partial`]).
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::Span;
 pub use tree_sitter;
-use tree_sitter::{Language, ParseOptions, ParseState, Parser, Point, Tree};
+use tree_sitter::{Language, Parser, Tree};
 
 /// A source language the code layer understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,11 +187,11 @@ pub fn parse(lang: Lang, text: &str) -> Result<Parsed, Skip> {
                     parsers.len() - 1
                 }
             };
-            Some(run(&mut parsers[at].1, text, limit))
+            Some(crate::ts::parse_within(&mut parsers[at].1, text, limit))
         })
         .ok()
         .flatten()
-        .or_else(|| Some(run(&mut new_parser(lang)?, text, limit)))
+        .or_else(|| Some(crate::ts::parse_within(&mut new_parser(lang)?, text, limit)))
         .flatten()
         .ok_or(Skip::TimedOut)?;
     let partial = tree.root_node().has_error();
@@ -235,20 +235,6 @@ fn new_parser(lang: Lang) -> Option<Parser> {
     let mut parser = Parser::new();
     parser.set_language(&lang.grammar()).ok()?;
     Some(parser)
-}
-
-fn run(parser: &mut Parser, text: &str, limit: Duration) -> Option<Tree> {
-    // A cancelled parse would otherwise be resumed by the next call.
-    parser.reset();
-    let deadline = Instant::now().checked_add(limit);
-    let mut progress = |_: &ParseState| deadline.is_some_and(|d| Instant::now() > d);
-    let bytes = text.as_bytes();
-    let mut input = |offset: usize, _: Point| bytes.get(offset..).unwrap_or(&[]);
-    parser.parse_with_options(
-        &mut input,
-        None,
-        Some(ParseOptions::new().progress_callback(&mut progress)),
-    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod shell;
 pub mod source;
 pub mod toml;
 pub mod tree;
+mod ts;
 
 pub use source::{LineIndex, OffsetMap, Span};
 

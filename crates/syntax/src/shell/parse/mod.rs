@@ -59,9 +59,9 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tree_sitter::{Node, ParseOptions, ParseState, Parser, Point, Tree};
+use tree_sitter::{Node, Parser, Tree};
 
 use super::*;
 use expressions::{github_expressions, mask};
@@ -161,11 +161,11 @@ fn parse_tree(src: &str, limit: Duration) -> Option<Tree> {
             *slot = Some(new_parser()?);
         }
         let parser = slot.as_mut()?;
-        Some(run_parser(parser, src, limit))
+        Some(crate::ts::parse_within(parser, src, limit))
     });
     match reused {
         Ok(Some(tree)) => tree,
-        _ => run_parser(&mut new_parser()?, src, limit),
+        _ => crate::ts::parse_within(&mut new_parser()?, src, limit),
     }
 }
 
@@ -175,18 +175,4 @@ fn new_parser() -> Option<Parser> {
         .set_language(&tree_sitter_bash::LANGUAGE.into())
         .ok()?;
     Some(parser)
-}
-
-fn run_parser(parser: &mut Parser, src: &str, limit: Duration) -> Option<Tree> {
-    // A cancelled parse would otherwise be resumed by the next call.
-    parser.reset();
-    let deadline = Instant::now().checked_add(limit);
-    let mut progress = |_: &ParseState| deadline.is_some_and(|d| Instant::now() > d);
-    let bytes = src.as_bytes();
-    let mut input = |offset: usize, _: Point| bytes.get(offset..).unwrap_or(&[]);
-    parser.parse_with_options(
-        &mut input,
-        None,
-        Some(ParseOptions::new().progress_callback(&mut progress)),
-    )
 }

@@ -4,6 +4,7 @@ use super::expressions::{github_expressions, mask};
 use super::quotes::unquote;
 use super::walk::only_continuations;
 use super::*;
+use std::time::Instant;
 
 #[test]
 fn shell_github_expression_ranges() {

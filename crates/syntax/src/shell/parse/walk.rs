@@ -104,7 +104,7 @@ fn is_statement_kind(kind: &str) -> bool {
 /// follows the marker on its line) keep the outer context.
 fn heredoc_children<'t>(
     heredoc_owner: Option<usize>,
-    kids: &[(Node<'t>, Option<&'static str>)],
+    kids: &[(Node<'t>, Option<&'t str>)],
     ctx: Ctx,
 ) -> Vec<Frame<'t>> {
     let owned = match heredoc_owner {
@@ -126,8 +126,8 @@ fn heredoc_children<'t>(
 
 /// Children of `node`, in order (a cursor keeps this linear in the number
 /// of children, unlike repeated `Node::child(i)`).
-fn children<'t>(node: Node<'t>) -> Vec<(Node<'t>, Option<&'static str>)> {
-    let mut out = Vec::with_capacity(node.child_count());
+fn children<'t>(node: Node<'t>) -> Vec<(Node<'t>, Option<&'t str>)> {
+    let mut out = Vec::with_capacity(node.child_count() as usize);
     let mut cursor = node.walk();
     if cursor.goto_first_child() {
         loop {
@@ -243,7 +243,7 @@ impl<'s, 't> Walker<'s, 't> {
     fn redirected(
         &mut self,
         node: Node<'t>,
-        kids: &[(Node<'t>, Option<&'static str>)],
+        kids: &[(Node<'t>, Option<&'t str>)],
         ctx: Ctx,
     ) -> Vec<Frame<'t>> {
         if !self.absorbed.contains(&node.id()) && heredoc_continuation(node).is_some() {
@@ -484,7 +484,7 @@ fn body_of(stmt: Node) -> Option<Node> {
 /// whose children are `kids`: `cmd > out a b` parses `a` and `b` as further
 /// `destination`s of `> out`, and `cat <<EOF file` gives `file` as an
 /// `argument` of the heredoc redirect.
-fn misplaced_arguments<'t>(kids: &[(Node<'t>, Option<&'static str>)]) -> Vec<Node<'t>> {
+fn misplaced_arguments<'t>(kids: &[(Node<'t>, Option<&'t str>)]) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut redirects: Vec<Node<'t>> = kids
         .iter()

@@ -106,18 +106,12 @@ pub(super) struct Ctx<'s> {
 /// The `i`-th named child that is not a comment (comments are named
 /// nodes that may sit anywhere, even inside parentheses).
 pub(super) fn nth(n: Node<'_>, i: usize) -> Option<Node<'_>> {
-    let mut seen = 0;
-    for j in 0..n.named_child_count() {
-        let k = n.named_child(j)?;
-        if k.kind() == "comment" {
-            continue;
-        }
-        if seen == i {
-            return Some(k);
-        }
-        seen += 1;
-    }
-    None
+    let mut c = n.walk();
+    let k = n
+        .named_children(&mut c)
+        .filter(|k| k.kind() != "comment")
+        .nth(i);
+    k
 }
 
 thread_local! {
