@@ -305,7 +305,12 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    report(&args, &result, threshold)
+    let code = report(&args, &result, threshold);
+    // The process ends here: freeing the result (every lowered file's IR,
+    // every parsed model) one allocation at a time took about 2 % of a
+    // source scan, and the operating system reclaims it all at once.
+    std::mem::forget(result);
+    code
 }
 
 /// Render the result and exit as the findings say.
