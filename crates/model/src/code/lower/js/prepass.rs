@@ -17,8 +17,21 @@ pub(super) fn run(lx: &mut Lx<'_>, root: Node<'_>) {
     'walk: loop {
         let n = cursor.node();
         visit(lx, n);
-        // Literals hold no declarations: do not walk their tokens.
-        let leaf = matches!(n.kind(), "string" | "comment" | "regex" | "number");
+        // Literals and TypeScript types hold no declarations, imports or
+        // exports: do not walk their nodes.
+        let leaf = matches!(
+            n.kind(),
+            "string"
+                | "comment"
+                | "regex"
+                | "number"
+                | "type_annotation"
+                | "type_arguments"
+                | "type_parameters"
+                | "interface_declaration"
+                | "type_alias_declaration"
+                | "enum_declaration"
+        );
         if !leaf && cursor.goto_first_child() {
             continue;
         }
