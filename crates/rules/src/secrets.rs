@@ -135,11 +135,21 @@ pub fn classify(name: Option<&str>, value: &str) -> Verdict {
             masked: mask(found.token),
         });
     }
+    // 2. A secret-like name holding a literal. Without one, and without a
+    // token, nothing below can report the value: the placeholder families
+    // (a dozen regex searches) are not consulted.
+    let words = name.map(names::split_words);
+    let term = words.as_deref().and_then(names::last_secret_term);
+    if token.is_none() && term.is_none() {
+        return Verdict::Nothing;
+    }
     if is_placeholder(value) {
         return Verdict::Placeholder;
     }
-    // 2. A secret-like name holding a literal.
-    if let Some(kind) = name.and_then(|name| secret_kind_of(name, value)) {
+    if let Some(kind) = words
+        .zip(term)
+        .and_then(|(w, t)| secret_kind_of(&w, t, value))
+    {
         let m = SecretMatch {
             kind,
             masked: mask(value),
@@ -160,14 +170,13 @@ pub fn classify(name: Option<&str>, value: &str) -> Verdict {
     }
 }
 
-/// What a secret-like `name` says `value` is, when the value could be one.
-fn secret_kind_of(name: &str, value: &str) -> Option<&'static str> {
-    let words = names::split_words(name);
-    let term = names::last_secret_term(&words)?;
+/// What a secret-like name (its `words`, whose last secret term is `term`)
+/// says `value` is, when the value could be one.
+fn secret_kind_of(words: &[String], term: names::SecretTerm, value: &str) -> Option<&'static str> {
     if names::cannot_be_credential(value) {
         return None;
     }
-    if names::describes_setting(&words, term.end) && !strength::looks_random(value) {
+    if names::describes_setting(words, term.end) && !strength::looks_random(value) {
         return None;
     }
     Some(term.kind)
