@@ -17,7 +17,7 @@
 //!
 //! `secret-in-source` also judges high-entropy literals under a secret-like
 //! name (`apiKey = "Zs6N…"`), so a file with such an assignment is a root
-//! too: [`SECRET_ASSIGNMENT`] finds a word of the secret-like names (in any
+//! too: [`SECRET_WORDS`] finds a word of the secret-like names (in any ASCII
 //! case), then within the line an `=`, `:`, `??`, `||` or `,` and a quoted
 //! literal of at least eight characters without spaces — the shortest value
 //! `secrets::is_strong` can accept. The bare words `pass` and `auth` are
@@ -175,15 +175,47 @@ const GO: &[&str] = &[
     "Getenv",
 ];
 
+/// The words of the secret-like names (those of `secrets::is_secret_name`)
+/// that make an assignment a candidate, in any ASCII case.
+const SECRET_WORDS: &[&str] = &[
+    "passw",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "access_key",
+    "accesskey",
+    "private_key",
+    "privatekey",
+    "credential",
+    "creds",
+    "encryption_key",
+    "encryptionkey",
+    "signing_key",
+    "signingkey",
+    "master_key",
+    "masterkey",
+    "auth_key",
+    "authkey",
+];
+
 /// A secret-like name given a literal on one line: `API_KEY = "…"`,
 /// `apiKey: "…"`, `"token": "…"`, `const key: string = "…"`,
 /// `password := "…"`, `process.env.X_TOKEN ?? "…"`,
-/// `os.environ.get("X_SECRET", "…")`, `f(token="…")`. The words are those
-/// of `secrets::is_secret_name`; a match only makes the file a root, the
-/// rule then judges the literal.
-/// The name (group 1, from the secret-like word to the end of its
-/// identifier) and the literal (group 2) are captured.
-pub const SECRET_ASSIGNMENT: &str = r#"(?i)((?:passw|passphrase|pwd|secret|token|api_?key|api-key|access_?key|private_?key|credential|creds|encryption_?key|signing_?key|master_?key|auth_?key)\w*)["']?[^"'`\n=;(){}]{0,40}?(?:=|:|\?\?|\|\||,)\s*[fbruFBRU]{0,2}["'`]([^"'`\s]{8,})["'`]"#;
+/// `os.environ.get("X_SECRET", "…")`, `f(token="…")`, matched from the
+/// start of one of the [`SECRET_WORDS`]: the name (group 1, from the word to
+/// the end of its identifier) and the literal (group 2) are captured. A
+/// match only makes the file a root, the rule then judges the literal.
+fn secret_assignment() -> String {
+    let words: Vec<String> = SECRET_WORDS.iter().map(|w| regex::escape(w)).collect();
+    format!(
+        r#"\A(?i)((?:{})\w*)["']?[^"'`\n=;(){{}}]{{0,40}}?(?:=|:|\?\?|\|\||,)\s*[fbruFBRU]{{0,2}}["'`]([^"'`\s]{{8,}})["'`]"#,
+        words.join("|")
+    )
+}
 
 fn automaton(parts: &[&[&str]]) -> AhoCorasick {
     let patterns: Vec<&str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
@@ -193,8 +225,14 @@ fn automaton(parts: &[&[&str]]) -> AhoCorasick {
 static JS_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, JS]));
 static PYTHON_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, PYTHON]));
 static GO_ROOTS: LazyLock<AhoCorasick> = LazyLock::new(|| automaton(&[COMMON, GO]));
-static SECRET_ASSIGNMENTS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(SECRET_ASSIGNMENT).expect("the pattern is valid"));
+static SECRET_WORD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(SECRET_WORDS)
+        .expect("the secret words are valid")
+});
+static SECRET_ASSIGNMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&secret_assignment()).expect("the pattern is valid"));
 
 /// Whether a file must be parsed whatever imports it (see the module doc):
 /// it has a marker, or a secret assignment whose name and literal
@@ -208,29 +246,45 @@ pub fn is_root(lang: Lang, text: &str, secret: impl Fn(&str, &str) -> bool) -> b
     ac.is_match(text) || has_secret_assignment(text, secret)
 }
 
-/// Whether a [`SECRET_ASSIGNMENT`] in `text` has a name and literal that
+/// Whether a [`secret_assignment`] in `text` has a name and literal that
 /// `secret` accepts. The name is the whole identifier around the matched
-/// word (`openaiApiKey`, not `ApiKey`). After a candidate is refused the
-/// search resumes just after its name, so a match that reached across an
-/// earlier secret-like word (`pwd_hint: x, apiKey: "…"`) does not hide
-/// the later one.
+/// word (`openaiApiKey`, not `ApiKey`). The pattern is tried, anchored,
+/// where a [`SECRET_WORDS`] word starts, in text order, so the first
+/// success is the leftmost match (a search of the whole file for the
+/// pattern was most of this function's time); after a candidate is
+/// refused the words inside its name are skipped, so a match that reached
+/// across an earlier secret-like word (`pwd_hint: x, apiKey: "…"`) does
+/// not hide the later one.
 fn has_secret_assignment(text: &str, secret: impl Fn(&str, &str) -> bool) -> bool {
     let ident = |ch: char| ch.is_alphanumeric() || ch == '_' || ch == '$';
+    let mut starts: Vec<usize> = SECRET_WORD
+        .find_overlapping_iter(text)
+        .map(|m| m.start())
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
     let mut at = 0;
-    while let Some(c) = SECRET_ASSIGNMENTS.captures_at(text, at) {
-        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
-            return false;
+    for p in starts {
+        if p < at {
+            continue;
+        }
+        let Some(c) = SECRET_ASSIGNMENT.captures(&text[p..]) else {
+            continue;
         };
-        let start = text[..name.start()]
+        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (name_start, name_end) = (p + name.start(), p + name.end());
+        let start = text[..name_start]
             .char_indices()
             .rev()
             .take_while(|&(_, ch)| ident(ch))
             .last()
-            .map_or(name.start(), |(i, _)| i);
-        if secret(&text[start..name.end()], value.as_str()) {
+            .map_or(name_start, |(i, _)| i);
+        if secret(&text[start..name_end], value.as_str()) {
             return true;
         }
-        at = name.end();
+        at = name_end;
     }
     false
 }
