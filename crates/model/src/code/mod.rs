@@ -15,6 +15,7 @@
 //! - [`dump`] — a text rendering for snapshots and debugging.
 
 pub mod dump;
+mod hash;
 pub mod ir;
 pub mod link;
 pub mod lower;

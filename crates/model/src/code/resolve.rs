@@ -13,10 +13,10 @@
 //! `Call::qualified`) are never resolved into the repository.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::ir::{CodeFile, Expr, FuncId};
 use super::modules::{dir_of, family, ModuleIndex};
+use crate::code::hash::HashMap;
 use crate::FileId;
 
 /// A lowered file of the project.
@@ -61,17 +61,17 @@ impl<'a> Resolver<'a> {
             units,
             top: Vec::with_capacity(units.len()),
             nested: Vec::with_capacity(units.len()),
-            methods: HashMap::new(),
-            method_names: HashMap::new(),
-            exported: HashMap::new(),
+            methods: HashMap::default(),
+            method_names: HashMap::default(),
+            exported: HashMap::default(),
             index: ModuleIndex::new(units.iter().map(|u| (u.path.as_str(), family(u.code.lang)))),
-            modules: RefCell::new(HashMap::new()),
+            modules: RefCell::new(HashMap::default()),
         };
         for (ui, u) in units.iter().enumerate() {
             let ui = ui as u32;
             let fam = family(u.code.lang);
-            let mut top = HashMap::new();
-            let mut nested = HashMap::new();
+            let mut top = HashMap::default();
+            let mut nested = HashMap::default();
             for (fi, f) in u.code.funcs.iter().enumerate().skip(1) {
                 let fi = fi as u32;
                 let Some(name) = f.name.as_deref() else {

@@ -23,7 +23,6 @@ mod interp;
 mod value;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 pub use flow::{Flow, FlowConfidence, FlowSource, SinkRef, Summary};
@@ -31,6 +30,7 @@ pub use value::{Attrs, Step};
 
 use super::ir::*;
 use super::resolve::{CodeUnit, GFn, Resolver};
+use crate::code::hash::HashSet;
 use graph::CallGraph;
 pub use graph::{visit_expr, visit_stmts};
 use interp::{Frame, Hit};
@@ -130,7 +130,7 @@ pub fn analyse_until(units: &[CodeUnit], deadline: Option<std::time::Instant>) -
     }
 
     let mut analysis = Analysis::default();
-    let mut handler_funcs: HashSet<GFn> = HashSet::new();
+    let mut handler_funcs: HashSet<GFn> = HashSet::default();
     for (ui, u) in units.iter().enumerate() {
         for (hi, h) in u.code.handlers.iter().enumerate() {
             let Some(f) = handler_function(&resolver, ui as u32, h) else {
@@ -301,8 +301,8 @@ fn untraced(
 /// One flow per (sink, kind, source, argument): the first found (handlers
 /// come first, so a traced flow wins over an untraced one at the same sink).
 fn dedup(flows: &mut Vec<Flow>) {
-    let mut seen = HashSet::new();
-    let mut traced_sinks = HashSet::new();
+    let mut seen = HashSet::default();
+    let mut traced_sinks = HashSet::default();
     for f in flows.iter() {
         if f.confidence == FlowConfidence::High {
             traced_sinks.insert((f.sink.unit, f.sink.span, f.sink.kind));

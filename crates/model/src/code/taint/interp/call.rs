@@ -1,10 +1,10 @@
 //! Calls: the catalogue's effects, sinks, summaries of the repository's
 //! functions, and callbacks.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{key, lit_str, Frame, Hit, MAX_INLINE};
+use crate::code::hash::{HashMap, HashSet};
 use crate::code::taint::graph::{visit_expr, visit_pattern, visit_stmts};
 
 /// An environment this small is copied whole into a closure.
@@ -234,8 +234,8 @@ impl Frame<'_, '_> {
             return self.env.clone();
         }
         let code = self.code();
-        let mut keys: HashSet<String> = HashSet::new();
-        let mut seen: HashSet<u32> = HashSet::new();
+        let mut keys: HashSet<String> = HashSet::default();
+        let mut seen: HashSet<u32> = HashSet::default();
         let mut todo = vec![(id.0, self.inline + 1)];
         while let Some((fid, depth)) = todo.pop() {
             if depth > MAX_INLINE || !seen.insert(fid) {

@@ -1,10 +1,10 @@
 //! Conditions: what a branch learns (guards, comparisons with literals,
 //! `switch` cases) and which tool a dispatcher's branch is about.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{is_literal, join_envs, key, lit_str, member, Facts, Frame};
+use crate::code::hash::HashMap;
 use crate::code::ir::*;
 use crate::code::taint::value::Value;
 

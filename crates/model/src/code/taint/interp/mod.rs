@@ -8,7 +8,6 @@
 //! Calls apply the catalogue's effect, the summary of a repository
 //! function, or — unknown — pass the taint of receiver and arguments on.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 mod call;
@@ -17,6 +16,7 @@ mod cond;
 use super::flow::{ParamReturn, ParamSink, SinkRef};
 use super::value::{fixes_origin, Attrs, Label, Origin, Role, Value};
 use super::Engine;
+use crate::code::hash::HashMap;
 use crate::code::ir::*;
 use crate::Span;
 
@@ -234,7 +234,7 @@ impl<'e, 'r> Frame<'e, 'r> {
             eng,
             unit,
             func,
-            env: HashMap::new(),
+            env: HashMap::default(),
             tool: None,
             hits: Vec::new(),
             ret: Value::clean(),
