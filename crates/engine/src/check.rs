@@ -58,7 +58,7 @@ pub fn check(options: &ScanOptions, project: &Project) -> Vec<Finding> {
                 }),
         )
         .collect();
-    let code_cx = skillaudit_rules::code::CodeCx { project };
+    let code_cx = skillaudit_rules::code::CodeCx::new(project);
     for rule in RULES {
         rule.check_code(&code_cx, &mut findings);
     }

@@ -7,15 +7,34 @@ use skillaudit_model::code::ir::SinkKind;
 use skillaudit_model::code::resolve::CodeUnit;
 use skillaudit_model::code::taint::{Flow, FlowConfidence, FlowSource};
 use skillaudit_model::Project;
+use std::sync::OnceLock;
+
+use crate::analysis::transport;
 
 use crate::{Confidence, Finding, RuleMeta, Severity};
 
 /// The code model, as rules see it.
 pub struct CodeCx<'a> {
     pub project: &'a Project,
+    /// What the project shows about HTTP transports, computed for the
+    /// first rule that asks (two rules judge it).
+    transport: OnceLock<transport::Facts>,
 }
 
 impl<'a> CodeCx<'a> {
+    pub fn new(project: &'a Project) -> Self {
+        CodeCx {
+            project,
+            transport: OnceLock::new(),
+        }
+    }
+
+    /// [`transport::facts`] of the project, computed once.
+    pub fn transport(&self) -> &transport::Facts {
+        self.transport
+            .get_or_init(|| transport::facts(self.project))
+    }
+
     pub fn flows(&self) -> impl Iterator<Item = &'a Flow> + 'a {
         self.project.code.analysis.flows.iter()
     }

@@ -1,4 +1,3 @@
-use crate::analysis::transport;
 use crate::code::CodeCx;
 use crate::{declare_rule, Applicability, Confidence, Finding, Rule};
 
@@ -54,7 +53,7 @@ declare_rule! {
 
 impl Rule for MissingOriginCheck {
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        let facts = transport::facts(cx.project);
+        let facts = cx.transport();
         for t in &facts.transports {
             if t.origin_checked || !t.judged_for_origin || t.authed_here || facts.checks_origin(t) {
                 continue;

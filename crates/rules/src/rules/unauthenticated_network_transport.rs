@@ -1,4 +1,3 @@
-use crate::analysis::transport;
 use crate::code::CodeCx;
 use crate::{declare_rule, Applicability, Confidence, Finding, Rule};
 
@@ -64,7 +63,7 @@ declare_rule! {
 
 impl Rule for UnauthenticatedNetworkTransport {
     fn check_code(&self, cx: &CodeCx<'_>, out: &mut Vec<Finding>) {
-        let facts = transport::facts(cx.project);
+        let facts = cx.transport();
         for bind in &facts.binds {
             if facts.authenticates(bind) {
                 continue;
