@@ -17,6 +17,7 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
+pub use crate::kinds::NodeKind;
 use crate::Span;
 pub use tree_sitter;
 use tree_sitter::{Language, Parser, Tree};
@@ -80,7 +81,7 @@ impl Lang {
         matches!(self, Lang::TypeScript | Lang::Tsx | Lang::JavaScript)
     }
 
-    fn grammar(self) -> Language {
+    pub(crate) fn grammar(self) -> Language {
         match self {
             Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),

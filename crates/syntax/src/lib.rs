@@ -9,6 +9,7 @@ pub mod comment;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod json;
+pub mod kinds;
 pub mod markdown;
 pub mod shell;
 pub mod source;

@@ -11,6 +11,7 @@ pub mod js;
 pub mod python;
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 use skillaudit_syntax::code::{Lang, Parsed};
 
 use super::ir::{CodeFile, Expr, Func, FuncId, MAX_DEPTH};
@@ -106,7 +107,7 @@ impl Builder {
         let mut cursor = node.walk();
         'walk: loop {
             let n = cursor.node();
-            if is_name(n.kind()) && children.len() < 4096 {
+            if is_name(n.kind_str()) && children.len() < 4096 {
                 children.push(Expr::Name(text(n, src).to_string(), span(n)));
             }
             if cursor.goto_first_child() {

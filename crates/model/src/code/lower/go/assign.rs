@@ -1,6 +1,7 @@
 //! Go assignments, declarations and assignment targets.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::func::kind_of_type;
 use super::{Lower, VarKind};
@@ -61,7 +62,7 @@ impl Lower<'_> {
     /// `x := value` (or `x = value`): lowers the value, tracks what it is.
     pub fn assign_one(&mut self, l: Node<'_>, r: Node<'_>, define: bool, out: &mut Vec<Stmt>) {
         let name = ident(l, self.src).map(str::to_string);
-        let value = match (r.kind(), &name) {
+        let value = match (r.kind_str(), &name) {
             ("func_literal", Some(n)) => self.func_literal(r, Some(n.clone())),
             _ => self.expr(r),
         };
@@ -91,9 +92,11 @@ impl Lower<'_> {
         at: crate::Span,
         out: &mut Vec<Stmt>,
     ) {
-        let comma_ok = matches!(r.kind(), "index_expression" | "type_assertion_expression")
-            || (r.kind() == "unary_expression"
-                && r.child_by_field_name("operator").map(|o| self.text(o)) == Some("<-"));
+        let comma_ok = matches!(
+            r.kind_str(),
+            "index_expression" | "type_assertion_expression"
+        ) || (r.kind_str() == "unary_expression"
+            && r.child_by_field_name("operator").map(|o| self.text(o)) == Some("<-"));
         let first_kind = self.kind_of_multi(r);
         let value = self.expr(r);
         let names: Vec<Option<String>> = lefts
@@ -154,14 +157,14 @@ impl Lower<'_> {
         let mut specs = Vec::new();
         let mut c = node.walk();
         for child in node.named_children(&mut c) {
-            match child.kind() {
+            match child.kind_str() {
                 "var_spec" | "const_spec" => specs.push(child),
                 "var_spec_list" => {
                     let mut c2 = child.walk();
                     specs.extend(
                         child
                             .named_children(&mut c2)
-                            .filter(|n| n.kind() == "var_spec"),
+                            .filter(|n| n.kind_str() == "var_spec"),
                     );
                 }
                 _ => {}
@@ -176,7 +179,7 @@ impl Lower<'_> {
         let mut c = spec.walk();
         let names: Vec<Node<'_>> = spec
             .children_by_field_name("name", &mut c)
-            .filter(|n| n.kind() == "identifier")
+            .filter(|n| n.kind_str() == "identifier")
             .collect();
         let ty = spec
             .child_by_field_name("type")
@@ -223,7 +226,7 @@ impl Lower<'_> {
         let mut node = node;
         let mut define = define;
         for _ in 0..16 {
-            let inner = match node.kind() {
+            let inner = match node.kind_str() {
                 "parenthesized_expression" => node.named_child(0),
                 "unary_expression" => node.child_by_field_name("operand"),
                 _ => break,
@@ -236,7 +239,7 @@ impl Lower<'_> {
                 None => return Pattern::Ignore,
             }
         }
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let name = self.text(node);
                 if name == "_" {
@@ -284,7 +287,7 @@ fn compound(op: &str, current: Expr, rhs: Expr, at: crate::Span) -> Expr {
 pub(crate) fn ident<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
     let mut n = node;
     for _ in 0..16 {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 let t = src.get(n.start_byte()..n.end_byte())?;
                 return (t != "_").then_some(t);

@@ -2,6 +2,7 @@
 //! imports, method calls, out-parameters and terminators.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::{is_numeric_type, Lower, VarKind};
@@ -39,7 +40,7 @@ impl Lower<'_> {
         };
         let mut c = list.walk();
         list.named_children(&mut c)
-            .filter(|n| n.kind() != "comment")
+            .filter(|n| n.kind_str() != "comment")
             .collect()
     }
 
@@ -47,7 +48,7 @@ impl Lower<'_> {
         nodes
             .iter()
             .map(|n| {
-                let (value, spread) = match n.kind() {
+                let (value, spread) = match n.kind_str() {
                     "variadic_argument" => match n.named_child(0) {
                         Some(inner) => (self.expr(inner), true),
                         None => (Expr::Lit(Lit::Other, span(*n)), true),
@@ -70,7 +71,7 @@ impl Lower<'_> {
             return self.opaque_children(node);
         };
         let arg_nodes = self.arg_nodes(node);
-        if f.kind() == "identifier" {
+        if f.kind_str() == "identifier" {
             let name = self.text(f);
             if !self.is_local(name) && !self.top_funcs.contains(name) {
                 if let Some(e) = self.builtin(name, node, &arg_nodes) {
@@ -84,7 +85,7 @@ impl Lower<'_> {
                 }
             }
         }
-        if f.kind() == "selector_expression" {
+        if f.kind_str() == "selector_expression" {
             let (Some(operand), Some(field)) = (
                 f.child_by_field_name("operand"),
                 f.child_by_field_name("field"),
@@ -102,9 +103,9 @@ impl Lower<'_> {
             return self.method_call(node, operand, &method, &arg_nodes);
         }
         // `f[T](x, y)`: the generic function `f`.
-        let callee = match f.kind() {
+        let callee = match f.kind_str() {
             "index_expression" => match f.child_by_field_name("operand") {
-                Some(o) if o.kind() == "identifier" => {
+                Some(o) if o.kind_str() == "identifier" => {
                     Expr::Name(self.text(o).to_string(), span(o))
                 }
                 _ => self.expr(f),
@@ -269,7 +270,7 @@ impl Lower<'_> {
     ) {
         match method {
             "Decode" | "BindArguments" if nodes.len() == 1 => {
-                let is_ref = nodes[0].kind() == "unary_expression";
+                let is_ref = nodes[0].kind_str() == "unary_expression";
                 if let (true, Some(target)) = (is_ref, self.out_target(nodes[0])) {
                     let value = Expr::Call(Box::new(Call {
                         callee: Expr::Member {
@@ -307,12 +308,12 @@ impl Lower<'_> {
 
     /// The variable a `&v` argument writes.
     fn out_target(&mut self, node: Node<'_>) -> Option<Pattern> {
-        let inner = if node.kind() == "unary_expression" {
+        let inner = if node.kind_str() == "unary_expression" {
             node.child_by_field_name("operand")?
         } else {
             node
         };
-        match inner.kind() {
+        match inner.kind_str() {
             "identifier" => {
                 ident(inner, self.src).map(|n| Pattern::Name(n.to_string(), span(inner)))
             }
@@ -326,7 +327,7 @@ impl Lower<'_> {
 
     /// The strings.Builder/bytes.Buffer variable a node names (`sb`, `&sb`).
     fn builder_name(&self, node: Node<'_>) -> Option<String> {
-        let inner = if node.kind() == "unary_expression" {
+        let inner = if node.kind_str() == "unary_expression" {
             node.child_by_field_name("operand")?
         } else {
             node
@@ -344,7 +345,7 @@ impl Lower<'_> {
         let Some(f) = call.child_by_field_name("function") else {
             return false;
         };
-        match f.kind() {
+        match f.kind_str() {
             "identifier" => {
                 let name = self.text(f);
                 name == "panic" && !self.is_local(name) && !self.top_funcs.contains(name)

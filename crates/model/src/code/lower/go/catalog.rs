@@ -7,6 +7,7 @@
 //! (or a struct field of such a type in this file), else its name (`db`,
 //! `tx`, `conn`, `pool`, `httpClient`, with the method's arity).
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -432,9 +433,9 @@ impl Lower<'_> {
     fn argument_read(&self, method: &str, nodes: &[Node<'_>]) -> Option<Effect> {
         let named = nodes.first().is_some_and(|n| {
             matches!(
-                n.kind(),
+                n.kind_str(),
                 "interpreted_string_literal" | "raw_string_literal"
-            ) || (n.kind() == "identifier" && self.const_str(self.text(*n)).is_some())
+            ) || (n.kind_str() == "identifier" && self.const_str(self.text(*n)).is_some())
         });
         match method {
             "GetString" | "RequireString" | "GetStringSlice" | "RequireStringSlice" if named => {
@@ -464,7 +465,7 @@ impl Lower<'_> {
         }
         let ctx_first = nodes.first().is_some_and(|n| self.looks_like_ctx(*n));
         let by_ref = nodes.first().is_some_and(|n| {
-            n.kind() == "unary_expression"
+            n.kind_str() == "unary_expression"
                 && n.child_by_field_name("operator").map(|o| self.text(o)) == Some("&")
         });
         let at: u16 = match method {
@@ -531,7 +532,7 @@ impl Lower<'_> {
     /// Whether an argument is a context (`ctx`, `context.Background()`,
     /// `r.Context()`).
     fn looks_like_ctx(&self, node: Node<'_>) -> bool {
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let n = self.text(node);
                 n == "ctx" || n.ends_with("Ctx") || n.ends_with("ctx") || n == "context"
@@ -551,12 +552,12 @@ impl Lower<'_> {
     fn receiver(&self, operand: Node<'_>) -> Receiver {
         let mut r = Receiver {
             text: self.text(operand).to_string(),
-            direct: operand.kind() == "identifier",
+            direct: operand.kind_str() == "identifier",
             ..Receiver::default()
         };
         let mut n = operand;
         for _ in 0..32 {
-            match n.kind() {
+            match n.kind_str() {
                 "identifier" => {
                     let t = self.text(n).to_string();
                     r.last.get_or_insert_with(|| t.clone());

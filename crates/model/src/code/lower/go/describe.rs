@@ -8,6 +8,7 @@
 //! a tool definition names (`ToolInfo`).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::{Lower, ToolInfo, VarKind};
@@ -63,7 +64,7 @@ impl Lower<'_> {
         if depth > 16 {
             return None;
         }
-        match node.kind() {
+        match node.kind_str() {
             "interpreted_string_literal" | "raw_string_literal" => {
                 super::lit::string_value(self.text(node)).map(|s| (s, span(node)))
             }
@@ -75,7 +76,7 @@ impl Lower<'_> {
                 let mut pieces = Vec::new();
                 let mut at = node;
                 for _ in 0..4096 {
-                    if at.kind() != "binary_expression" {
+                    if at.kind_str() != "binary_expression" {
                         pieces.push(self.lit_text_at(at, depth + 1)?.0);
                         break;
                     }
@@ -125,13 +126,13 @@ impl Lower<'_> {
     ) -> Option<ToolInfo> {
         let mut n = node;
         for _ in 0..4 {
-            match n.kind() {
+            match n.kind_str() {
                 "parenthesized_expression" => n = n.named_child(0)?,
                 "unary_expression" => n = n.child_by_field_name("operand")?,
                 _ => break,
             }
         }
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => match self.kind(self.text(n)) {
                 Some(VarKind::Tool(info)) => Some(info.clone()),
                 _ => None,
@@ -148,10 +149,10 @@ impl Lower<'_> {
         mut rec: Option<&mut Vec<Description>>,
     ) -> Option<ToolInfo> {
         let f = n.child_by_field_name("function")?;
-        if f.kind() == "identifier" {
+        if f.kind_str() == "identifier" {
             return self.tool_funcs.get(self.text(f)).cloned();
         }
-        if f.kind() != "selector_expression" {
+        if f.kind_str() != "selector_expression" {
             return None;
         }
         let alias = ident(f.child_by_field_name("operand")?, self.src)?;
@@ -223,7 +224,7 @@ impl Lower<'_> {
     /// `mcp.WithInputSchema[T]()`: the typed input struct.
     fn input_schema(&self, opt: Node<'_>) -> Option<String> {
         let f = opt.child_by_field_name("function")?;
-        if f.kind() != "index_expression" {
+        if f.kind_str() != "index_expression" {
             return None;
         }
         let sel = f.child_by_field_name("operand")?;
@@ -239,7 +240,7 @@ impl Lower<'_> {
     /// A parameter option (`mcp.WithString("x", mcp.Description("…"))`):
     /// its descriptions, recorded as the parameter's.
     fn option(&self, opt: Node<'_>, owner: &Option<String>, depth: u8, out: &mut Vec<Description>) {
-        if depth > 3 || opt.kind() != "call_expression" {
+        if depth > 3 || opt.kind_str() != "call_expression" {
             return;
         }
         let Some(field) = opt
@@ -291,7 +292,7 @@ impl Lower<'_> {
     pub fn field_node<'n>(&self, body: Node<'n>, key: &str) -> Option<Node<'n>> {
         let mut c = body.walk();
         let found = body.named_children(&mut c).find_map(|k| {
-            if k.kind() != "keyed_element" {
+            if k.kind_str() != "keyed_element" {
                 return None;
             }
             let kn = k.child_by_field_name("key")?;
@@ -352,7 +353,7 @@ impl Lower<'_> {
                 let items: Vec<Node<'_>> = list.named_children(&mut c).collect();
                 for item in items {
                     let inner = item.named_child(0).unwrap_or(item);
-                    if inner.kind() == "literal_value" {
+                    if inner.kind_str() == "literal_value" {
                         if let Some((t, at)) = self.field_text(inner, "Description") {
                             self.describe(t, at, DescriptionOf::Parameter, owner.clone());
                         }
@@ -380,12 +381,12 @@ impl Lower<'_> {
         let mut c = props.walk();
         let entries: Vec<Node<'_>> = props.named_children(&mut c).collect();
         for e in entries {
-            if e.kind() != "keyed_element" {
+            if e.kind_str() != "keyed_element" {
                 continue;
             }
             if let Some(v) = e.child_by_field_name("value") {
                 let v = v.named_child(0).unwrap_or(v);
-                if v.kind() == "literal_value" {
+                if v.kind_str() == "literal_value" {
                     self.schema_descriptions(v, depth + 1);
                 }
             }

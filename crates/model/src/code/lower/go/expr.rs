@@ -1,6 +1,7 @@
 //! Go expressions.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::func::kind_of_type;
@@ -21,7 +22,7 @@ impl Lower<'_> {
 
     fn expr_inner(&mut self, node: Node<'_>) -> Expr {
         let at = span(node);
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let name = self.text(node);
                 // A package-level string constant is its value (a fixed
@@ -95,7 +96,7 @@ impl Lower<'_> {
     /// `obj.field`, `obj[index]` (a constant key is a member), `obj[a:b]`.
     fn access(&mut self, node: Node<'_>) -> Expr {
         let at = span(node);
-        match node.kind() {
+        match node.kind_str() {
             "selector_expression" => {
                 let (Some(obj), Some(field)) = (
                     node.child_by_field_name("operand"),
@@ -159,9 +160,9 @@ impl Lower<'_> {
         let Some(t) = node.child_by_field_name("type") else {
             return false;
         };
-        t.kind() == "generic_type"
+        t.kind_str() == "generic_type"
             && t.child_by_field_name("type").is_some_and(|b| {
-                b.kind() == "type_identifier" && !self.structs.contains_key(self.text(b))
+                b.kind_str() == "type_identifier" && !self.structs.contains_key(self.text(b))
             })
     }
 
@@ -171,7 +172,7 @@ impl Lower<'_> {
         let kids: Vec<Node<'_>> = node.named_children(&mut c).collect();
         let children = kids
             .into_iter()
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .map(|k| self.expr(k))
             .collect();
         Expr::Opaque {
@@ -227,7 +228,7 @@ impl Lower<'_> {
         let mut leaves = Vec::new();
         let mut at = node;
         loop {
-            let is_plus = at.kind() == "binary_expression"
+            let is_plus = at.kind_str() == "binary_expression"
                 && at.child_by_field_name("operator").map(|o| self.text(o)) == Some("+");
             if !is_plus {
                 leaves.push(at);
@@ -250,7 +251,7 @@ impl Lower<'_> {
         leaves.reverse();
         let stringy = leaves.iter().any(|n| {
             matches!(
-                n.kind(),
+                n.kind_str(),
                 "interpreted_string_literal" | "raw_string_literal"
             )
         });
@@ -299,7 +300,7 @@ impl Lower<'_> {
         if !self.b.enter() {
             return self.too_deep(node);
         }
-        let e = match node.kind() {
+        let e = match node.kind_str() {
             "identifier" => self
                 .ok_guard(node)
                 .unwrap_or_else(|| Expr::Name(self.text(node).to_string(), span(node))),
@@ -323,7 +324,7 @@ impl Lower<'_> {
         let Some(body) = node.child_by_field_name("body") else {
             return Expr::Lit(Lit::Other, span(node));
         };
-        let ty_kind = ty.map(|t| t.kind()).unwrap_or("");
+        let ty_kind = ty.map(|t| t.kind_str()).unwrap_or("");
         let ty_text = ty.map(|t| self.text(t)).unwrap_or("");
         self.composite_descriptions(ty_text, body);
         let is_map = ty_kind == "map_type";
@@ -346,7 +347,7 @@ impl Lower<'_> {
             let mut c = node.walk();
             let found = node
                 .named_children(&mut c)
-                .any(|n| n.kind() == "keyed_element");
+                .any(|n| n.kind_str() == "keyed_element");
             found
         };
         if keyed {
@@ -359,7 +360,7 @@ impl Lower<'_> {
     fn element(&mut self, node: Node<'_>) -> Expr {
         // `literal_element` wraps an expression or a nested literal_value.
         match node.named_child(0) {
-            Some(inner) if node.kind() == "literal_element" => self.expr(inner),
+            Some(inner) if node.kind_str() == "literal_element" => self.expr(inner),
             _ => self.expr(node),
         }
     }
@@ -369,7 +370,7 @@ impl Lower<'_> {
         let kids: Vec<Node<'_>> = body.named_children(&mut c).collect();
         let mut items = Vec::new();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "literal_element" => items.push(self.element(k)),
                 "keyed_element" => {
                     if let Some(v) = k.child_by_field_name("value") {
@@ -388,7 +389,7 @@ impl Lower<'_> {
         let kids: Vec<Node<'_>> = body.named_children(&mut c).collect();
         let mut entries = Vec::new();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "keyed_element" => {
                     let (Some(key), Some(value)) =
                         (k.child_by_field_name("key"), k.child_by_field_name("value"))
@@ -397,7 +398,7 @@ impl Lower<'_> {
                     };
                     let v = self.element(value);
                     let key_inner = key.named_child(0).unwrap_or(key);
-                    let field = match key_inner.kind() {
+                    let field = match key_inner.kind_str() {
                         "identifier" | "field_identifier" if !is_map => {
                             Some(self.text(key_inner).to_string())
                         }
@@ -429,7 +430,7 @@ impl Lower<'_> {
     pub fn is_map_like(&self, node: Node<'_>) -> bool {
         let mut node = node;
         for _ in 0..16 {
-            if node.kind() != "parenthesized_expression" {
+            if node.kind_str() != "parenthesized_expression" {
                 break;
             }
             match node.named_child(0) {
@@ -437,7 +438,7 @@ impl Lower<'_> {
                 None => return false,
             }
         }
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => matches!(
                 self.kind(self.text(node)),
                 Some(VarKind::Map | VarKind::AllowList)
@@ -451,7 +452,7 @@ impl Lower<'_> {
                 .is_some_and(|f| matches!(self.text(f), "GetArguments" | "GetRawArguments")),
             "composite_literal" => node
                 .child_by_field_name("type")
-                .is_some_and(|t| t.kind() == "map_type"),
+                .is_some_and(|t| t.kind_str() == "map_type"),
             _ => false,
         }
     }
@@ -486,10 +487,10 @@ impl Lower<'_> {
             return Some(VarKind::Map);
         }
         let mut n = node;
-        if n.kind() == "unary_expression" {
+        if n.kind_str() == "unary_expression" {
             n = n.child_by_field_name("operand")?;
         }
-        match n.kind() {
+        match n.kind_str() {
             "composite_literal" => {
                 let ty = n.child_by_field_name("type")?;
                 if let Some(k) = kind_of_type(self.text(ty)) {
@@ -498,8 +499,8 @@ impl Lower<'_> {
                     }
                 }
                 let body = n.child_by_field_name("body")?;
-                let constant = self.all_constant(body, ty.kind() == "map_type");
-                match (ty.kind(), constant) {
+                let constant = self.all_constant(body, ty.kind_str() == "map_type");
+                match (ty.kind_str(), constant) {
                     (
                         "map_type" | "slice_type" | "array_type" | "implicit_length_array_type",
                         true,
@@ -518,16 +519,16 @@ impl Lower<'_> {
 
     fn kind_of_call(&self, n: Node<'_>) -> Option<VarKind> {
         let f = n.child_by_field_name("function")?;
-        if f.kind() == "identifier" {
+        if f.kind_str() == "identifier" {
             // make(map[…]…), new(strings.Builder)
             let arg = n.child_by_field_name("arguments")?.named_child(0)?;
             return match self.text(f) {
-                "make" if arg.kind() == "map_type" => Some(VarKind::Map),
+                "make" if arg.kind_str() == "map_type" => Some(VarKind::Map),
                 "new" => kind_of_type(self.text(arg)).filter(|k| !matches!(k, VarKind::Map)),
                 _ => None,
             };
         }
-        if f.kind() != "selector_expression" {
+        if f.kind_str() != "selector_expression" {
             return None;
         }
         let field = self.text(f.child_by_field_name("field")?);
@@ -559,11 +560,11 @@ impl Lower<'_> {
     /// Kinds from a multi-value assignment's right side, for its first target.
     pub fn kind_of_multi(&self, r: Node<'_>) -> Option<VarKind> {
         let call = r;
-        if call.kind() != "call_expression" {
+        if call.kind_str() != "call_expression" {
             return None;
         }
         let f = call.child_by_field_name("function")?;
-        if f.kind() != "selector_expression" {
+        if f.kind_str() != "selector_expression" {
             return None;
         }
         let field = self.text(f.child_by_field_name("field")?);
@@ -591,7 +592,7 @@ impl Lower<'_> {
         let mut chain = Vec::new();
         let mut n = node;
         for _ in 0..16 {
-            match n.kind() {
+            match n.kind_str() {
                 "identifier" => {
                     let mut e = Expr::Name(self.text(n).to_string(), span(n));
                     for (prop, at) in chain.into_iter().rev() {
@@ -623,7 +624,7 @@ impl Lower<'_> {
         let mut c = body.walk();
         let mut any = false;
         for k in body.named_children(&mut c) {
-            let probe = match (k.kind(), is_map) {
+            let probe = match (k.kind_str(), is_map) {
                 ("keyed_element", true) => k.child_by_field_name("key"),
                 ("literal_element", false) => Some(k),
                 ("comment", _) => continue,
@@ -631,7 +632,7 @@ impl Lower<'_> {
             };
             let Some(p) = probe else { return false };
             let inner = p.named_child(0).unwrap_or(p);
-            let constant = match inner.kind() {
+            let constant = match inner.kind_str() {
                 "interpreted_string_literal" | "raw_string_literal" | "int_literal" => true,
                 "identifier" => self.const_str(self.text(inner)).is_some(),
                 _ => false,

@@ -1,6 +1,7 @@
 //! Go function declarations, function literals and parameters.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::{base_type, is_numeric_type, Lower, VarKind};
 use crate::code::ir::{Expr, Func, FuncId, Param, Pattern, Stmt, TypeHint};
@@ -19,7 +20,7 @@ impl Lower<'_> {
     }
 
     pub fn top_item(&mut self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        match node.kind() {
+        match node.kind_str() {
             "function_declaration" => {
                 let id = self.func_decl(node, false);
                 out.push(Stmt::Func(id));
@@ -151,7 +152,7 @@ impl Lower<'_> {
         let mut types = Vec::new();
         let mut cursor = list.walk();
         for decl in list.named_children(&mut cursor) {
-            let rest = match decl.kind() {
+            let rest = match decl.kind_str() {
                 "parameter_declaration" => false,
                 "variadic_parameter_declaration" => true,
                 _ => continue,

@@ -22,6 +22,7 @@
 //! A guard with several subjects is `Guard && Guard …` (all hold together).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::expr::is_separator;
@@ -146,7 +147,7 @@ impl Lower<'_> {
         if let Some(n) = ident(s, self.src) {
             return matches!(self.kind(n), Some(VarKind::Resolved));
         }
-        s.kind() == "call_expression"
+        s.kind_str() == "call_expression"
             && matches!(
                 self.kind_of_value(s, &Expr::Lit(Lit::Other, span(s))),
                 Some(VarKind::Resolved)
@@ -174,7 +175,7 @@ impl Lower<'_> {
     fn starts_with_dots(&self, p: Node<'_>) -> bool {
         let mut n = p;
         for _ in 0..64 {
-            if n.kind() != "binary_expression" {
+            if n.kind_str() != "binary_expression" {
                 break;
             }
             match n.child_by_field_name("left") {
@@ -189,7 +190,7 @@ impl Lower<'_> {
     /// `filepath.Clean(x)`/`Abs(x)`/`EvalSymlinks(x)` also `x`.
     fn path_subjects(&self, s: Node<'_>, depth: u8) -> Vec<Expr> {
         let mut out: Vec<Expr> = self.subject_of(s).into_iter().collect();
-        if s.kind() == "call_expression" && depth < 8 {
+        if s.kind_str() == "call_expression" && depth < 8 {
             let f = s.child_by_field_name("function");
             let field = f
                 .and_then(|f| f.child_by_field_name("field"))
@@ -242,13 +243,13 @@ impl Lower<'_> {
 
     /// `u` of `u.Host` or `u.Hostname()`.
     fn host_of<'n>(&self, x: Node<'n>) -> Option<Node<'n>> {
-        let sel = match x.kind() {
+        let sel = match x.kind_str() {
             "selector_expression" => x,
             "call_expression" => x.child_by_field_name("function")?,
             _ => return None,
         };
         let field = self.text(sel.child_by_field_name("field")?);
-        let ok = match x.kind() {
+        let ok = match x.kind_str() {
             "selector_expression" => field == "Host",
             _ => field == "Hostname" && self.arg_nodes(x).is_empty(),
         };
@@ -309,7 +310,7 @@ impl Lower<'_> {
     }
 
     fn map_lookup(&self, node: Node<'_>) -> Option<(Vec<Expr>, Kinds)> {
-        if node.kind() != "index_expression" {
+        if node.kind_str() != "index_expression" {
             return None;
         }
         let m = node.child_by_field_name("operand")?;

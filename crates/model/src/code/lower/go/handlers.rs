@@ -21,6 +21,7 @@
 //! descriptions are recorded.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::describe::qualified;
@@ -73,9 +74,9 @@ impl Lower<'_> {
     }
 
     fn tool_ref(&mut self, node: Node<'_>) -> ToolRef {
-        if node.kind() == "call_expression" {
+        if node.kind_str() == "call_expression" {
             if let Some(f) = node.child_by_field_name("function") {
-                if f.kind() == "identifier" && self.top_funcs.contains(self.text(f)) {
+                if f.kind_str() == "identifier" && self.top_funcs.contains(self.text(f)) {
                     return ToolRef::Func(self.text(f).to_string());
                 }
             }
@@ -89,7 +90,7 @@ impl Lower<'_> {
             self.registered.insert(id.0);
             return Some(RegFunc::Local(*id));
         }
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 // `h := func(…) {…}; s.AddTool(t, h)`: that literal.
                 let name = self.text(node);
@@ -201,11 +202,11 @@ impl Lower<'_> {
     }
 
     fn typed_wrapper<'n>(&self, node: Node<'n>) -> Option<Node<'n>> {
-        if node.kind() != "call_expression" {
+        if node.kind_str() != "call_expression" {
             return None;
         }
         let f = node.child_by_field_name("function")?;
-        let f = if f.kind() == "index_expression" {
+        let f = if f.kind_str() == "index_expression" {
             f.child_by_field_name("operand")?
         } else {
             f
@@ -218,12 +219,12 @@ impl Lower<'_> {
     }
 
     fn is_sdk_literal(&self, node: Node<'_>) -> bool {
-        let n = if node.kind() == "unary_expression" {
+        let n = if node.kind_str() == "unary_expression" {
             node.child_by_field_name("operand")
         } else {
             Some(node)
         };
-        n.filter(|n| n.kind() == "composite_literal")
+        n.filter(|n| n.kind_str() == "composite_literal")
             .and_then(|n| n.child_by_field_name("type"))
             .and_then(|t| qualified(t, self.src))
             .is_some_and(|(alias, _)| self.mcp_alias(alias) == Some(false))

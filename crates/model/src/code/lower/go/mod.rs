@@ -36,6 +36,7 @@ mod process;
 mod regex;
 mod stmt;
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::{HashMap, HashSet};
 
 use skillaudit_syntax::code::tree_sitter::Node;
@@ -339,12 +340,12 @@ impl<'t> Lower<'t> {
     fn prepass(&mut self, root: Node<'_>) {
         let mut cursor = root.walk();
         for child in root.named_children(&mut cursor) {
-            match child.kind() {
+            match child.kind_str() {
                 "package_clause" => {
                     let mut c = child.walk();
                     let name = child
                         .named_children(&mut c)
-                        .find(|n| n.kind() == "package_identifier")
+                        .find(|n| n.kind_str() == "package_identifier")
                         .map(|n| self.text(n).to_string());
                     self.b.file.package = name;
                 }
@@ -367,13 +368,13 @@ impl<'t> Lower<'t> {
         let mut specs = Vec::new();
         let mut cursor = decl.walk();
         for c in decl.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "import_spec" => specs.push(c),
                 "import_spec_list" => {
                     let mut c2 = c.walk();
                     specs.extend(
                         c.named_children(&mut c2)
-                            .filter(|n| n.kind() == "import_spec"),
+                            .filter(|n| n.kind_str() == "import_spec"),
                     );
                 }
                 _ => {}
@@ -409,13 +410,13 @@ impl<'t> Lower<'t> {
     fn consts_of(&mut self, decl: Node<'_>) {
         let mut cursor = decl.walk();
         for spec in decl.named_children(&mut cursor) {
-            if spec.kind() != "const_spec" {
+            if spec.kind_str() != "const_spec" {
                 continue;
             }
             let mut names = Vec::new();
             let mut c = spec.walk();
             for n in spec.children_by_field_name("name", &mut c) {
-                if n.kind() == "identifier" {
+                if n.kind_str() == "identifier" {
                     names.push(self.text(n).to_string());
                 }
             }
@@ -434,7 +435,7 @@ impl<'t> Lower<'t> {
     fn types_of(&mut self, decl: Node<'_>) {
         let mut cursor = decl.walk();
         for spec in decl.named_children(&mut cursor) {
-            if spec.kind() != "type_spec" {
+            if spec.kind_str() != "type_spec" {
                 continue;
             }
             let (Some(name), Some(ty)) = (
@@ -443,7 +444,7 @@ impl<'t> Lower<'t> {
             ) else {
                 continue;
             };
-            if ty.kind() != "struct_type" {
+            if ty.kind_str() != "struct_type" {
                 continue;
             }
             let fields = self.struct_fields(ty);
@@ -464,11 +465,14 @@ impl<'t> Lower<'t> {
         let mut specs = Vec::new();
         let mut cursor = decl.walk();
         for c in decl.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "var_spec" => specs.push(c),
                 "var_spec_list" => {
                     let mut c2 = c.walk();
-                    specs.extend(c.named_children(&mut c2).filter(|n| n.kind() == "var_spec"));
+                    specs.extend(
+                        c.named_children(&mut c2)
+                            .filter(|n| n.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -489,7 +493,7 @@ impl<'t> Lower<'t> {
             };
             for (i, name) in names.iter().enumerate() {
                 let kind = match values.get(i) {
-                    Some(v) if matches!(v.kind(), "composite_literal" | "call_expression") => {
+                    Some(v) if matches!(v.kind_str(), "composite_literal" | "call_expression") => {
                         let placeholder = Expr::Lit(crate::code::ir::Lit::Other, span(*v));
                         self.kind_of_value(*v, &placeholder)
                     }
@@ -507,13 +511,13 @@ impl<'t> Lower<'t> {
         let mut c = ty.walk();
         let Some(list) = ty
             .named_children(&mut c)
-            .find(|n| n.kind() == "field_declaration_list")
+            .find(|n| n.kind_str() == "field_declaration_list")
         else {
             return out;
         };
         let mut c = list.walk();
         for decl in list.named_children(&mut c) {
-            if decl.kind() != "field_declaration" {
+            if decl.kind_str() != "field_declaration" {
                 continue;
             }
             let ty = decl

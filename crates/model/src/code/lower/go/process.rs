@@ -16,6 +16,7 @@
 //!   it runs: a `Program` sink.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::Lower;
 use crate::code::ir::{Arg, ArgRef, Effect, SinkKind, SinkSite};
@@ -38,7 +39,7 @@ impl Lower<'_> {
     /// The literal values a node may have (a literal, or a variable only
     /// ever assigned literals); empty when unknown.
     fn str_values(&self, node: Node<'_>) -> Vec<String> {
-        if node.kind() == "identifier" {
+        if node.kind_str() == "identifier" {
             return self.const_strs(self.text(node)).unwrap_or_default();
         }
         self.str_value(node).into_iter().collect()
@@ -63,7 +64,7 @@ impl Lower<'_> {
             if spread {
                 // `[]string{"-c", x}...` is written out; `args...` is not.
                 let inner = node.named_child(0);
-                match inner.filter(|n| n.kind() == "composite_literal") {
+                match inner.filter(|n| n.kind_str() == "composite_literal") {
                     Some(lit) => items.extend(self.argv_items(lit, i as u16, 0)),
                     None => items.push(Item {
                         at: ArgRef::From(i as u16),
@@ -90,7 +91,7 @@ impl Lower<'_> {
         }
         let program = self.str_values(nodes[0]);
         let argv = nodes[1];
-        let items = if argv.kind() == "composite_literal" {
+        let items = if argv.kind_str() == "composite_literal" {
             self.argv_items(argv, 1, 1)
         } else {
             vec![Item {
@@ -110,7 +111,7 @@ impl Lower<'_> {
         };
         let mut c = body.walk();
         body.named_children(&mut c)
-            .filter(|e| e.kind() == "literal_element")
+            .filter(|e| e.kind_str() == "literal_element")
             .enumerate()
             .skip(skip)
             .map(|(i, e)| Item {

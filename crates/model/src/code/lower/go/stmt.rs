@@ -1,6 +1,7 @@
 //! Go statements.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::assign::ident;
 use super::{is_numeric_type, Lower};
@@ -19,7 +20,7 @@ impl Lower<'_> {
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children {
-            if child.kind() == "statement_list" {
+            if child.kind_str() == "statement_list" {
                 let mut c = child.walk();
                 let stmts: Vec<Node<'_>> = child.named_children(&mut c).collect();
                 for s in stmts {
@@ -51,7 +52,7 @@ impl Lower<'_> {
     }
 
     fn stmt_inner(&mut self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        match node.kind() {
+        match node.kind_str() {
             "expression_statement" => {
                 if let Some(e) = node.named_child(0) {
                     let s = self.expr_stmt(e);
@@ -83,7 +84,7 @@ impl Lower<'_> {
                 let mut c = node.walk();
                 let inner: Vec<Node<'_>> = node
                     .named_children(&mut c)
-                    .filter(|n| n.kind() != "label_name")
+                    .filter(|n| n.kind_str() != "label_name")
                     .collect();
                 for s in inner {
                     self.stmt(s, out);
@@ -126,7 +127,7 @@ impl Lower<'_> {
 
     /// An expression statement: terminators become `Throw`.
     fn expr_stmt(&mut self, node: Node<'_>) -> Stmt {
-        if node.kind() == "call_expression" && self.is_terminator(node) {
+        if node.kind_str() == "call_expression" && self.is_terminator(node) {
             let e = self.expr(node);
             let arg = match e {
                 Expr::Call(c) if c.callee_name() == Some("panic") && c.args.len() == 1 => {
@@ -143,7 +144,7 @@ impl Lower<'_> {
         let Some(list) = node.named_child(0) else {
             return Stmt::Return(None, span(node));
         };
-        let items: Vec<Node<'_>> = if list.kind() == "expression_list" {
+        let items: Vec<Node<'_>> = if list.kind_str() == "expression_list" {
             let mut c = list.walk();
             list.named_children(&mut c).collect()
         } else {
@@ -185,7 +186,7 @@ impl Lower<'_> {
             None => Vec::new(),
         };
         let els = match node.child_by_field_name("alternative") {
-            Some(a) if a.kind() == "block" => self.block(a),
+            Some(a) if a.kind_str() == "block" => self.block(a),
             Some(a) => {
                 let mut v = Vec::new();
                 self.stmt(a, &mut v);
@@ -206,7 +207,7 @@ impl Lower<'_> {
         let mut c = case.walk();
         let lists: Vec<Node<'_>> = case
             .named_children(&mut c)
-            .filter(|n| n.kind() == "statement_list")
+            .filter(|n| n.kind_str() == "statement_list")
             .collect();
         for list in lists {
             let mut c2 = list.walk();
@@ -227,7 +228,7 @@ impl Lower<'_> {
         let mut c = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut c).collect();
         for case in children {
-            match case.kind() {
+            match case.kind_str() {
                 "expression_case" => {
                     let tests = match case.child_by_field_name("value") {
                         Some(list) => {
@@ -270,7 +271,7 @@ impl Lower<'_> {
         let alias = node
             .child_by_field_name("alias")
             .and_then(|l| l.named_child(0))
-            .filter(|n| n.kind() == "identifier")
+            .filter(|n| n.kind_str() == "identifier")
             .map(|n| (self.text(n).to_string(), span(n)));
         if let Some((a, _)) = &alias {
             self.declare(a);
@@ -279,7 +280,7 @@ impl Lower<'_> {
         let mut c = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut c).collect();
         for case in children {
-            let (tests, types) = match case.kind() {
+            let (tests, types) = match case.kind_str() {
                 "type_case" => {
                     let mut c2 = case.walk();
                     let types: Vec<String> = case
@@ -324,7 +325,7 @@ impl Lower<'_> {
         let mut c = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut c).collect();
         for case in children {
-            match case.kind() {
+            match case.kind_str() {
                 "communication_case" => {
                     let mut body = Vec::new();
                     if let Some(comm) = case.child_by_field_name("communication") {
@@ -361,7 +362,7 @@ impl Lower<'_> {
         let value = self.expr(right);
         let define = (0..node.child_count())
             .filter_map(|i| node.child(i))
-            .any(|c| c.kind() == ":=");
+            .any(|c| c.kind_str() == ":=");
         let Some(left) = node.child_by_field_name("left") else {
             out.push(Stmt::Expr(value));
             return;
@@ -394,7 +395,7 @@ impl Lower<'_> {
         let mut prefix = Vec::new();
         let mut update = Vec::new();
         for child in &children {
-            match child.kind() {
+            match child.kind_str() {
                 "block" => {}
                 "for_clause" => {
                     if let Some(init) = child.child_by_field_name("initializer") {
@@ -443,7 +444,7 @@ impl Lower<'_> {
         let xs = self.expr(right);
         let define = (0..node.child_count())
             .filter_map(|i| node.child(i))
-            .any(|c| c.kind() == ":=");
+            .any(|c| c.kind_str() == ":=");
         let targets: Vec<Node<'_>> = match node.child_by_field_name("left") {
             Some(l) => {
                 let mut c = l.walk();

@@ -2,6 +2,7 @@
 //! global), the catalogue's effect, registrations and guards.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::catalog::{self, join, lib_module, Receiver};
@@ -58,7 +59,7 @@ impl Lx<'_> {
             return None;
         }
         let root = self.chain_root(n);
-        let base = match root.kind() {
+        let base = match root.kind_str() {
             "identifier" => self.aliases.get(self.t(root)).cloned()?,
             "call_expression" => {
                 if let Some(m) = required_module(self, root) {
@@ -77,7 +78,7 @@ impl Lx<'_> {
     fn chain_root<'t>(&self, n: Node<'t>) -> Node<'t> {
         let mut cur = unwrap(n);
         for _ in 0..64 {
-            let next = match cur.kind() {
+            let next = match cur.kind_str() {
                 "member_expression" | "subscript_expression" => self.f(cur, "object"),
                 _ => None,
             };
@@ -106,7 +107,7 @@ impl Lx<'_> {
         let mut props = Vec::new();
         let mut cur = unwrap(n);
         loop {
-            match cur.kind() {
+            match cur.kind_str() {
                 "member_expression" => {
                     let (Some(o), Some(p)) = (self.f(cur, "object"), self.f(cur, "property"))
                     else {
@@ -119,7 +120,7 @@ impl Lx<'_> {
                     let (Some(o), Some(i)) = (self.f(cur, "object"), self.f(cur, "index")) else {
                         break;
                     };
-                    if i.kind() != "string" {
+                    if i.kind_str() != "string" {
                         break;
                     }
                     props.push(super::text::string_value(i, self.src));
@@ -139,7 +140,7 @@ impl Lx<'_> {
     /// `globalThis.fetch`) not shadowed by the file.
     pub fn global_path(&self, n: Node<'_>) -> Option<String> {
         let root = self.chain_root(n);
-        if root.kind() != "identifier" {
+        if root.kind_str() != "identifier" {
             return None;
         }
         let root_name = self.t(root);
@@ -168,12 +169,12 @@ impl Lx<'_> {
         let mut obj = unwrap(obj);
         // `getDb().query`: the called function's name (through `a()()`).
         for _ in 0..8 {
-            if obj.kind() != "call_expression" {
+            if obj.kind_str() != "call_expression" {
                 break;
             }
             obj = unwrap(self.f(obj, "function")?);
         }
-        match obj.kind() {
+        match obj.kind_str() {
             "identifier" => Some(self.t(obj).to_string()),
             "member_expression" => self.f(obj, "property").map(|p| self.t(p).to_string()),
             _ => None,
@@ -182,7 +183,7 @@ impl Lx<'_> {
 
     fn args(&mut self, args: Option<Node<'_>>) -> Vec<Arg> {
         let Some(args) = args else { return Vec::new() };
-        if args.kind() == "template_string" {
+        if args.kind_str() == "template_string" {
             return vec![Arg {
                 name: None,
                 value: self.template(args),
@@ -192,10 +193,10 @@ impl Lx<'_> {
         let mut out = Vec::new();
         let mut cursor = args.walk();
         for a in args.named_children(&mut cursor) {
-            if a.kind() == "comment" {
+            if a.kind_str() == "comment" {
                 continue;
             }
-            if a.kind() == "spread_element" {
+            if a.kind_str() == "spread_element" {
                 let v = match a.named_child(0) {
                     Some(i) => self.expr(i),
                     None => Expr::Lit(Lit::Null, span(a)),
@@ -222,7 +223,7 @@ impl Lx<'_> {
             return self.opaque_children(n);
         };
         let args_node = self.f(n, "arguments");
-        let tagged = args_node.is_some_and(|a| a.kind() == "template_string");
+        let tagged = args_node.is_some_and(|a| a.kind_str() == "template_string");
         let reg = if tagged {
             None
         } else {
@@ -321,7 +322,7 @@ impl Lx<'_> {
             }
         }
         let f = unwrap(f);
-        if f.kind() != "member_expression" {
+        if f.kind_str() != "member_expression" {
             return Effect::Unknown;
         }
         let Expr::Member { prop, .. } = callee else {
@@ -331,9 +332,9 @@ impl Lx<'_> {
         let name = obj.and_then(|o| self.receiver_name(o));
         let is_db = obj.is_some_and(|o| {
             let o = unwrap(o);
-            let simple = o.kind() == "identifier"
-                || (o.kind() == "member_expression"
-                    && self.f(o, "object").is_some_and(|x| x.kind() == "this"));
+            let simple = o.kind_str() == "identifier"
+                || (o.kind_str() == "member_expression"
+                    && self.f(o, "object").is_some_and(|x| x.kind_str() == "this"));
             simple && name.as_ref().is_some_and(|nm| self.db_names.contains(nm))
         });
         // `client.d1.database.query(…)` is an API namespace, not a handle:
@@ -352,7 +353,7 @@ impl Lx<'_> {
     fn tag_effect(&self, f: Node<'_>, qualified: Option<&str>) -> Effect {
         let (root, props) = self.member_chain(f);
         let last = props.last().map(String::as_str).unwrap_or_else(|| {
-            if root.kind() == "identifier" {
+            if root.kind_str() == "identifier" {
                 self.t(root)
             } else {
                 ""
@@ -375,7 +376,7 @@ impl Lx<'_> {
         let Expr::Member { obj, prop, .. } = &call.callee else {
             return None;
         };
-        if prop != "join" || f.kind() != "member_expression" {
+        if prop != "join" || f.kind_str() != "member_expression" {
             return None;
         }
         let Expr::Array { items, .. } = obj.as_ref() else {
@@ -424,7 +425,7 @@ fn callee_span(e: &Expr) -> crate::Span {
 fn member_depth(lx: &Lx<'_>, n: Node<'_>) -> usize {
     let mut depth = 0;
     let mut cur = unwrap(n);
-    while cur.kind() == "member_expression" && depth < 8 {
+    while cur.kind_str() == "member_expression" && depth < 8 {
         depth += 1;
         match lx.f(cur, "object") {
             Some(o) => cur = unwrap(o),

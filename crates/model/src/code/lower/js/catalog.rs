@@ -5,6 +5,7 @@
 //! the receiver's name.
 
 use crate::code::ir::{Arg, ArgRef, Effect, Entry, Expr, FileOp, Kinds, Lit, SinkKind, SinkSite};
+use skillaudit_syntax::code::NodeKind;
 
 /// Node built-ins and npm packages the catalogue knows: imports of these
 /// are resolved into `Call::qualified`; other packages are left alone.
@@ -111,7 +112,7 @@ pub(crate) fn is_db_constructor(
     lx: &super::Lx<'_>,
     v: skillaudit_syntax::code::tree_sitter::Node<'_>,
 ) -> bool {
-    let (callee, _new) = match v.kind() {
+    let (callee, _new) = match v.kind_str() {
         "new_expression" => (lx.f(v, "constructor"), true),
         "call_expression" => (lx.f(v, "function"), false),
         _ => return false,

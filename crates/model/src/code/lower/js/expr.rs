@@ -1,6 +1,7 @@
 //! Expressions, string building and patterns.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::nodes::is_function_kind;
@@ -50,7 +51,7 @@ impl Lx<'_> {
 
     fn expr_inner(&mut self, n: Node<'_>) -> Expr {
         let s = span(n);
-        match n.kind() {
+        match n.kind_str() {
             "identifier" | "shorthand_property_identifier" | "private_property_identifier" => {
                 Expr::Name(self.t(n).to_string(), s)
             }
@@ -108,7 +109,7 @@ impl Lx<'_> {
         let mut cursor = n.walk();
         let inner = n
             .named_children(&mut cursor)
-            .find(|c| !is_type_kind(c.kind()));
+            .find(|c| !is_type_kind(c.kind_str()));
         match inner {
             Some(i) => self.expr(i),
             None => Expr::Lit(Lit::Null, span(n)),
@@ -119,7 +120,7 @@ impl Lx<'_> {
         let mut items = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            if c.kind() != "comment" {
+            if c.kind_str() != "comment" {
                 items.push(self.expr(c));
             }
         }
@@ -146,7 +147,7 @@ impl Lx<'_> {
     fn unary(&mut self, n: Node<'_>) -> Expr {
         let op = self.f(n, "operator").map(|o| self.t(o)).unwrap_or("");
         let arg = self.field_expr(n, "argument");
-        let op = match (n.kind(), op) {
+        let op = match (n.kind_str(), op) {
             ("unary_expression", "!") => UnOp::Not,
             ("unary_expression", "delete") => UnOp::Other,
             _ => UnOp::Numeric,
@@ -164,10 +165,10 @@ impl Lx<'_> {
         let mut children = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            if is_type_kind(c.kind()) || c.kind() == "property_identifier" {
+            if is_type_kind(c.kind_str()) || c.kind_str() == "property_identifier" {
                 continue;
             }
-            if is_statement_kind(c.kind()) {
+            if is_statement_kind(c.kind_str()) {
                 // An ERROR node may wrap statements: keep their effects.
                 let stmts = self.stmt(c);
                 if !stmts.is_empty() {
@@ -215,7 +216,7 @@ impl Lx<'_> {
     fn subscript(&mut self, n: Node<'_>) -> Expr {
         let obj = self.field_expr(n, "object");
         let index = self.f(n, "index");
-        if let Some(i) = index.filter(|i| i.kind() == "string") {
+        if let Some(i) = index.filter(|i| i.kind_str() == "string") {
             return Expr::Member {
                 obj: Box::new(obj),
                 prop: string_value(i, self.src),
@@ -243,7 +244,7 @@ impl Lx<'_> {
         let mut pos = start;
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            if c.kind() != "template_substitution" {
+            if c.kind_str() != "template_substitution" {
                 continue;
             }
             self.push_lit(&mut parts, pos, c.start_byte());
@@ -307,7 +308,7 @@ impl Lx<'_> {
         let mut operands = Vec::new();
         let mut cur = n;
         loop {
-            let is_plus = cur.kind() == "binary_expression"
+            let is_plus = cur.kind_str() == "binary_expression"
                 && self.f(cur, "operator").is_some_and(|o| self.t(o) == "+");
             if !is_plus || operands.len() > 100_000 {
                 operands.push(cur);
@@ -324,13 +325,13 @@ impl Lx<'_> {
         operands.reverse();
         let stringy = operands
             .iter()
-            .any(|o| matches!(o.kind(), "string" | "template_string"));
+            .any(|o| matches!(o.kind_str(), "string" | "template_string"));
         let lowered: Vec<Expr> = operands.iter().map(|o| self.expr(*o)).collect();
         if stringy {
             let mut parts = Vec::new();
             for (node, e) in operands.iter().zip(lowered) {
                 match e {
-                    Expr::Template { parts: p, .. } if node.kind() == "template_string" => {
+                    Expr::Template { parts: p, .. } if node.kind_str() == "template_string" => {
                         parts.extend(p)
                     }
                     other => parts.push(other),
@@ -384,13 +385,13 @@ impl Lx<'_> {
         let mut entries = Vec::new();
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "pair" => {
                     let (Some(k), Some(v)) = (self.f(c, "key"), self.f(c, "value")) else {
                         continue;
                     };
                     let key = self.key_name(k);
-                    let value = if is_function_kind(v.kind()) {
+                    let value = if is_function_kind(v.kind_str()) {
                         let name = key.clone().map(|k| (k, span(c.child(0).unwrap_or(c))));
                         self.named_func(v, name, false)
                     } else {
@@ -442,11 +443,11 @@ impl Lx<'_> {
 
     /// A property key's name, or `None` for a computed key.
     pub fn key_name(&self, k: Node<'_>) -> Option<String> {
-        match k.kind() {
+        match k.kind_str() {
             "string" => Some(string_value(k, self.src)),
             "computed_property_name" => {
                 let inner = k.named_child(0)?;
-                (inner.kind() == "string").then(|| string_value(inner, self.src))
+                (inner.kind_str() == "string").then(|| string_value(inner, self.src))
             }
             _ => Some(self.t(k).to_string()),
         }
@@ -460,14 +461,14 @@ impl Lx<'_> {
         let right = self.f(n, "right");
         let op = self.f(n, "operator").map(|o| self.t(o)).unwrap_or("=");
         let value = match right {
-            Some(r) if is_function_kind(r.kind()) => {
+            Some(r) if is_function_kind(r.kind_str()) => {
                 let name = left.and_then(|l| self.assigned_name(l));
                 self.named_func(r, name, false)
             }
             Some(r) => self.expr(r),
             None => Expr::Lit(Lit::Null, span(n)),
         };
-        if op == "=" || n.kind() == "assignment_expression" {
+        if op == "=" || n.kind_str() == "assignment_expression" {
             return (target, value);
         }
         let old = left
@@ -496,7 +497,7 @@ impl Lx<'_> {
 
     /// The name a function assigned to `left` is known by (`x.run = …` → `run`).
     pub fn assigned_name(&self, left: Node<'_>) -> Option<(String, Span)> {
-        match left.kind() {
+        match left.kind_str() {
             "identifier" => Some((self.t(left).to_string(), span(left))),
             "member_expression" => {
                 let p = self.f(left, "property")?;
@@ -517,7 +518,7 @@ impl Lx<'_> {
     }
 
     fn pattern_inner(&mut self, n: Node<'_>) -> Pattern {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 Pattern::Name(self.t(n).to_string(), span(n))
             }
@@ -547,7 +548,7 @@ impl Lx<'_> {
         let mut rest = None;
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "shorthand_property_identifier_pattern" => {
                     let k = self.t(c).to_string();
                     fields.push((k.clone(), Pattern::Name(k, span(c))));
@@ -589,7 +590,7 @@ impl Lx<'_> {
         let mut rest = None;
         let mut cursor = n.walk();
         for c in n.children(&mut cursor) {
-            match c.kind() {
+            match c.kind_str() {
                 "," => items.push(None),
                 "[" | "]" | "comment" => {}
                 "rest_pattern" => {

@@ -14,6 +14,7 @@
 //!   `u.hostname.endsWith(".example.com")` (with the leading dot).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::nodes::{unwrap, HELPER_DEPTH};
 use super::text::string_value;
@@ -92,13 +93,13 @@ fn literal_collection(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
         return false;
     }
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "array" => {
             let mut cursor = n.walk();
             let mut any = false;
             let all = n.named_children(&mut cursor).all(|c| {
                 any = true;
-                matches!(c.kind(), "string" | "number" | "comment")
+                matches!(c.kind_str(), "string" | "number" | "comment")
             });
             any && all
         }
@@ -133,7 +134,7 @@ fn allow_list(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
     if literal_collection(lx, n, depth + 1) {
         return true;
     }
-    let name = match n.kind() {
+    let name = match n.kind_str() {
         "identifier" => lx.t(n),
         "member_expression" => lx.f(n, "property").map(|p| lx.t(p)).unwrap_or(""),
         _ => return false,
@@ -185,7 +186,7 @@ fn allow_list(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
 
 fn is_sep_node(lx: &Lx<'_>, n: Node<'_>) -> bool {
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "member_expression" => {
             let t = lx.t(n);
             t == "path.sep" || t.ends_with(".sep")
@@ -218,7 +219,7 @@ fn sep_at_end(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
         return false;
     }
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "binary_expression" => {
             let plus = lx.f(n, "operator").is_some_and(|o| lx.t(o) == "+");
             plus && lx.f(n, "right").is_some_and(|r| is_sep_node(lx, r))
@@ -232,7 +233,7 @@ fn sep_at_end(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
             let mut cursor = n.walk();
             let last = n.named_children(&mut cursor).last();
             last.is_some_and(|l| {
-                l.kind() == "template_substitution"
+                l.kind_str() == "template_substitution"
                     && l.end_byte() + 1 >= n.end_byte()
                     && l.named_child(0).is_some_and(|x| is_sep_node(lx, x))
             })
@@ -261,7 +262,7 @@ fn rel_subject(lx: &Lx<'_>, e: &Expr) -> Option<Expr> {
 /// relative path.
 fn is_dotdot(lx: &Lx<'_>, n: Node<'_>) -> bool {
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "string" => matches!(string_value(n, lx.src).as_str(), ".." | "../" | "..\\"),
         "binary_expression" | "template_string" => lx.t(n).contains(".."),
         _ => false,
@@ -312,7 +313,7 @@ fn first_arg<'t>(lx: &Lx<'_>, n: Node<'t>, i: usize) -> Option<Node<'t>> {
     let mut cursor = args.walk();
     let found = args
         .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_str() != "comment")
         .nth(i);
     found
 }
@@ -359,7 +360,9 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
             if let Some(p) = rel_subject(lx, obj) {
                 return is_dotdot(lx, a0n).then_some(Found::Outside(p));
             }
-            if matches!(unwrap(a0n).kind(), "string" | "number") || !is_allow_list(lx, obj_node?) {
+            if matches!(unwrap(a0n).kind_str(), "string" | "number")
+                || !is_allow_list(lx, obj_node?)
+            {
                 return None;
             }
             let subject = arg(0)?;
@@ -379,7 +382,7 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
         "endsWith" => {
             let s = host_subjects(lx, obj)?;
             let a0 = unwrap(a0?);
-            let suffix = match a0.kind() {
+            let suffix = match a0.kind_str() {
                 "string" => string_value(a0, lx.src),
                 _ => return None,
             };
@@ -387,7 +390,7 @@ fn guard_of_call(lx: &Lx<'_>, n: Node<'_>, call: &Call) -> Option<Found> {
         }
         "test" => {
             let r = unwrap(obj_node?);
-            if r.kind() != "regex" {
+            if r.kind_str() != "regex" {
                 return None;
             }
             let pattern = lx.f(r, "pattern").map(|p| lx.t(p))?;
@@ -438,7 +441,7 @@ pub(super) fn binary(
 
 fn is_const_text(lx: &Lx<'_>, n: Node<'_>) -> bool {
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "string" | "number" => true,
         "template_string" => super::text::plain_template(n, lx.src).is_some(),
         "identifier" => lx.const_strs.contains_key(lx.t(n)),
@@ -467,9 +470,9 @@ fn eq_guard(lx: &Lx<'_>, ln: Node<'_>, rn: Node<'_>, e: &Expr) -> Option<(Expr, 
         return None;
     }
     let vn = unwrap(vn);
-    if vn.kind() == "unary_expression" && lx.t(vn).starts_with("typeof") {
+    if vn.kind_str() == "unary_expression" && lx.t(vn).starts_with("typeof") {
         let c = unwrap(cn);
-        let safe_type = c.kind() == "string"
+        let safe_type = c.kind_str() == "string"
             && matches!(
                 string_value(c, lx.src).as_str(),
                 "number" | "boolean" | "bigint"

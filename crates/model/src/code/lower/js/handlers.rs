@@ -18,6 +18,7 @@
 //! (`type: "number" | "integer" | "boolean"`, `enum`, `const`).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::nodes::{arg_nodes, field, is_function_kind, literal_text, unwrap};
@@ -55,7 +56,7 @@ fn name_text(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
     }
     let n = unwrap(n);
     let op = lx.f(n, "operator").map(|o| lx.t(o));
-    if n.kind() == "binary_expression" && matches!(op, Some("||" | "??")) {
+    if n.kind_str() == "binary_expression" && matches!(op, Some("||" | "??")) {
         return literal_text(lx, lx.f(n, "right")?).map(|(s, _)| s);
     }
     None
@@ -63,9 +64,9 @@ fn name_text(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
 
 fn is_handler_like(n: Node<'_>) -> bool {
     let n = unwrap(n);
-    is_function_kind(n.kind())
+    is_function_kind(n.kind_str())
         || matches!(
-            n.kind(),
+            n.kind_str(),
             "identifier" | "member_expression" | "call_expression"
         )
 }
@@ -85,7 +86,7 @@ fn schema_name(lx: &Lx<'_>, n: Node<'_>) -> Option<HandlerKind> {
 /// its arguments are lowered.
 pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
     let f = unwrap(lx.f(n, "function")?);
-    if f.kind() != "member_expression" {
+    if f.kind_str() != "member_expression" {
         return None;
     }
     let method = lx.t(lx.f(f, "property")?);
@@ -113,7 +114,7 @@ pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
         }
         "setRequestHandler" if args.len() == 2 => Style::LowLevel(schema_name(lx, first)?),
         "addTool" | "addPrompt" | "addResourceTemplate" | "addResource"
-            if args.len() == 1 && unwrap(first).kind() == "object" =>
+            if args.len() == 1 && unwrap(first).kind_str() == "object" =>
         {
             let key = if method == "addTool" {
                 "execute"
@@ -133,7 +134,7 @@ pub(super) fn registration_start(lx: &mut Lx<'_>, n: Node<'_>) -> Option<Reg> {
         style,
         Style::Positional(_) | Style::Resource | Style::Register(_)
     ) && !matches!(
-        unwrap(first).kind(),
+        unwrap(first).kind_str(),
         "string" | "template_string" | "identifier" | "member_expression" | "binary_expression"
     ) {
         return None;
@@ -187,7 +188,7 @@ fn annotation_keys(lx: &Lx<'_>, obj: Node<'_>) -> bool {
     let mut any = false;
     let all = obj.named_children(&mut cursor).all(|c| {
         let Some(k) = lx.f(c, "key") else {
-            return c.kind() == "comment";
+            return c.kind_str() == "comment";
         };
         any = true;
         matches!(
@@ -220,7 +221,7 @@ fn registration_parts(lx: &Lx<'_>, style: Style, args: &[Node<'_>], call: &Call)
                 let mu = unwrap(*m);
                 if let Some(t) = literal_text(lx, mu).filter(|_| i == 0 && desc.is_none()) {
                     desc = Some(t);
-                } else if mu.kind() == "object" && annotation_keys(lx, mu) {
+                } else if mu.kind_str() == "object" && annotation_keys(lx, mu) {
                 } else if schema.is_none() {
                     schema = Some(super::schema::schema_safe_fields(lx, mu));
                 }
@@ -233,11 +234,11 @@ fn registration_parts(lx: &Lx<'_>, style: Style, args: &[Node<'_>], call: &Call)
             )
         }
         Style::Resource => {
-            let tpl = unwrap(args[1]).kind() == "new_expression"
+            let tpl = unwrap(args[1]).kind_str() == "new_expression"
                 && lx.t(args[1]).contains("ResourceTemplate");
             let desc = if args.len() == 4 {
                 let meta = unwrap(args[2]);
-                (meta.kind() == "object")
+                (meta.kind_str() == "object")
                     .then(|| field(lx, meta, "description"))
                     .flatten()
                     .and_then(|d| literal_text(lx, d))
@@ -250,7 +251,7 @@ fn registration_parts(lx: &Lx<'_>, style: Style, args: &[Node<'_>], call: &Call)
             // `registerResource(name, uri, metadata, cb)` has its texts third.
             let at = if kind == HandlerKind::Resource { 2 } else { 1 };
             let config = unwrap(args[at.min(args.len() - 1)]);
-            let (desc, schema) = if config.kind() == "object" {
+            let (desc, schema) = if config.kind_str() == "object" {
                 let desc = field(lx, config, "description").and_then(|d| literal_text(lx, d));
                 let key = if kind == HandlerKind::Prompt {
                     "argsSchema"
@@ -464,7 +465,7 @@ pub(super) fn object_descriptions(lx: &mut Lx<'_>, n: Node<'_>) -> Option<String
 /// `z.string().describe("…")`: a parameter description.
 pub(super) fn describe_call(lx: &mut Lx<'_>, n: Node<'_>, f: Node<'_>) {
     let f = unwrap(f);
-    if f.kind() != "member_expression" {
+    if f.kind_str() != "member_expression" {
         return;
     }
     let is_describe = lx.f(f, "property").is_some_and(|p| lx.t(p) == "describe");
@@ -492,7 +493,7 @@ pub(super) fn server_instructions(lx: &mut Lx<'_>, n: Node<'_>) {
     }
     for a in arg_nodes(lx, n) {
         let a = unwrap(a);
-        if a.kind() != "object" {
+        if a.kind_str() != "object" {
             continue;
         }
         if let Some((text, at)) = field(lx, a, "instructions").and_then(|v| literal_text(lx, v)) {
@@ -563,7 +564,7 @@ pub(super) fn definition_handler(lx: &mut Lx<'_>, n: Node<'_>, lowered: &Expr) {
 fn has_any_key(lx: &Lx<'_>, obj: Node<'_>, keys: &[&str]) -> bool {
     let mut cursor = obj.walk();
     let found = obj.named_children(&mut cursor).any(|c| {
-        let k = match c.kind() {
+        let k = match c.kind_str() {
             "pair" => lx.f(c, "key"),
             "shorthand_property_identifier" => Some(c),
             _ => None,

@@ -25,6 +25,7 @@ mod schema;
 mod stmt;
 mod text;
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::{HashMap, HashSet};
 
 use skillaudit_syntax::code::tree_sitter::Node;
@@ -279,7 +280,7 @@ impl<'s> Lx<'s> {
         }
         let saved_raw = std::mem::replace(&mut self.raw_params, raw);
         let body = match self.f(node, "body") {
-            Some(b) if b.kind() == "statement_block" => self.block_items(b),
+            Some(b) if b.kind_str() == "statement_block" => self.block_items(b),
             Some(b) => {
                 let e = self.expr(b);
                 vec![Stmt::Return(Some(e), span(b))]
@@ -329,7 +330,7 @@ impl<'s> Lx<'s> {
     }
 
     fn param(&mut self, p: Node<'_>) -> Option<Param> {
-        let (pat_node, ty, default) = match p.kind() {
+        let (pat_node, ty, default) = match p.kind_str() {
             "required_parameter" | "optional_parameter" => {
                 let pat = self.f(p, "pattern")?;
                 let ty = self
@@ -345,13 +346,13 @@ impl<'s> Lx<'s> {
                 (left, TypeHint::Unknown, default)
             }
             "comment" => return None,
-            _ if p.kind().ends_with("decorator") => return None,
+            _ if p.kind_str().ends_with("decorator") => return None,
             _ => (p, TypeHint::Unknown, None),
         };
-        if pat_node.kind() == "this" {
+        if pat_node.kind_str() == "this" {
             return None;
         }
-        let (rest, inner) = if pat_node.kind() == "rest_pattern" {
+        let (rest, inner) = if pat_node.kind_str() == "rest_pattern" {
             (true, pat_node.named_child(0).unwrap_or(pat_node))
         } else {
             (false, pat_node)
@@ -398,13 +399,13 @@ fn type_hint_at(ty: Node<'_>, src: &str, depth: u8) -> TypeHint {
     if depth > nodes::HELPER_DEPTH {
         return TypeHint::Unknown;
     }
-    match ty.kind() {
+    match ty.kind_str() {
         "predefined_type" => match text(ty, src) {
             "number" | "boolean" | "bigint" => TypeHint::Safe,
             _ => TypeHint::Unknown,
         },
         "literal_type" => {
-            let lit = ty.named_child(0).map(|c| c.kind()).unwrap_or("");
+            let lit = ty.named_child(0).map(|c| c.kind_str()).unwrap_or("");
             if lit == "string" || lit == "number" || lit == "true" || lit == "false" {
                 TypeHint::Safe
             } else {

@@ -3,6 +3,7 @@
 //! fields, literal texts. A leaf of the JS lowering.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::text::{plain_template, string_value};
@@ -22,7 +23,7 @@ pub(crate) fn is_function_kind(kind: &str) -> bool {
 /// Strip `await`, parentheses and type assertions.
 pub(crate) fn unwrap(mut n: Node<'_>) -> Node<'_> {
     for _ in 0..32 {
-        match n.kind() {
+        match n.kind_str() {
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -32,7 +33,7 @@ pub(crate) fn unwrap(mut n: Node<'_>) -> Node<'_> {
                 let mut cursor = n.walk();
                 let inner = n
                     .named_children(&mut cursor)
-                    .find(|c| !c.kind().ends_with("type") && !c.kind().contains("type_"));
+                    .find(|c| !c.kind_str().ends_with("type") && !c.kind_str().contains("type_"));
                 match inner {
                     Some(i) => n = i,
                     None => return n,
@@ -51,7 +52,7 @@ pub(crate) fn arg_nodes<'t>(lx: &Lx<'_>, n: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = args.walk();
     let v = args
         .named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_str() != "comment")
         .collect();
     v
 }
@@ -67,7 +68,7 @@ fn literal_text_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<(String, Span)
         return None;
     }
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "string" => Some((string_value(n, lx.src), span(n))),
         "template_string" => match plain_template(n, lx.src) {
             Some(s) => Some((s, span(n))),
@@ -77,13 +78,13 @@ fn literal_text_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<(String, Span)
         // `["line 1", "line 2"].join("\n")`.
         "call_expression" => {
             let f = unwrap(lx.f(n, "function")?);
-            if f.kind() != "member_expression"
+            if f.kind_str() != "member_expression"
                 || lx.f(f, "property").map(|p| lx.t(p)) != Some("join")
             {
                 return None;
             }
             let arr = unwrap(lx.f(f, "object")?);
-            if arr.kind() != "array" {
+            if arr.kind_str() != "array" {
                 return None;
             }
             let sep = match arg_nodes(lx, n).first() {
@@ -93,7 +94,7 @@ fn literal_text_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<(String, Span)
             let mut parts = Vec::new();
             let mut cursor = arr.walk();
             for item in arr.named_children(&mut cursor) {
-                if item.kind() != "comment" {
+                if item.kind_str() != "comment" {
                     parts.push(literal_text_at(lx, item, depth + 1)?.0);
                 }
             }
@@ -103,7 +104,7 @@ fn literal_text_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<(String, Span)
             // A `+` chain of literals, walked down its left spine.
             let mut rights = Vec::new();
             let mut cur = n;
-            while cur.kind() == "binary_expression" && rights.len() < 10_000 {
+            while cur.kind_str() == "binary_expression" && rights.len() < 10_000 {
                 if lx.f(cur, "operator").map(|o| lx.t(o)) != Some("+") {
                     return None;
                 }
@@ -133,12 +134,12 @@ fn template_of_constants(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
     let mut pos = start;
     let mut cursor = n.walk();
     for c in n.named_children(&mut cursor) {
-        if c.kind() != "template_substitution" {
+        if c.kind_str() != "template_substitution" {
             continue;
         }
         out.push_str(&super::text::unescape(lx.src.get(pos..c.start_byte())?));
         let inner = c.named_child(0)?;
-        if inner.kind() != "identifier" {
+        if inner.kind_str() != "identifier" {
             return None;
         }
         out.push_str(&lx.const_strs.get(lx.t(inner))?.0);
@@ -153,7 +154,7 @@ pub(crate) fn field<'t>(lx: &Lx<'_>, obj: Node<'t>, key: &str) -> Option<Node<'t
     let mut cursor = obj.walk();
     let found = obj
         .named_children(&mut cursor)
-        .find_map(|c| match c.kind() {
+        .find_map(|c| match c.kind_str() {
             "pair" => {
                 let k = lx.f(c, "key")?;
                 (lx.key_name(k).as_deref() == Some(key)).then(|| lx.f(c, "value"))?

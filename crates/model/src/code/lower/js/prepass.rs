@@ -3,6 +3,7 @@
 //! function may use a constant declared below it).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::catalog::lib_module;
@@ -20,7 +21,7 @@ pub(super) fn run(lx: &mut Lx<'_>, root: Node<'_>) {
         // Literals and TypeScript types hold no declarations, imports or
         // exports: do not walk their nodes.
         let leaf = matches!(
-            n.kind(),
+            n.kind_str(),
             "string"
                 | "comment"
                 | "regex"
@@ -47,7 +48,7 @@ pub(super) fn run(lx: &mut Lx<'_>, root: Node<'_>) {
 }
 
 fn visit(lx: &mut Lx<'_>, n: Node<'_>) {
-    match n.kind() {
+    match n.kind_str() {
         "import_statement" => import(lx, n),
         "variable_declarator" => declarator(lx, n),
         "function_declaration" | "generator_function_declaration" | "class_declaration" => {
@@ -120,11 +121,11 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
     let mut cursor = n.walk();
     let clause = n
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "import_clause");
+        .find(|c| c.kind_str() == "import_clause");
     let Some(clause) = clause else { return };
     let mut cursor = clause.walk();
     for part in clause.named_children(&mut cursor) {
-        match part.kind() {
+        match part.kind_str() {
             "identifier" => {
                 let local = lx.t(part).to_string();
                 add_import(lx, &local, &module, None, part);
@@ -138,7 +139,7 @@ fn import(lx: &mut Lx<'_>, n: Node<'_>) {
             "named_imports" => {
                 let mut c2 = part.walk();
                 for spec in part.named_children(&mut c2) {
-                    if spec.kind() != "import_specifier" || type_only(spec) {
+                    if spec.kind_str() != "import_specifier" || type_only(spec) {
                         continue;
                     }
                     let Some(name) = lx.f(spec, "name") else {
@@ -166,13 +167,13 @@ fn type_only(n: Node<'_>) -> bool {
     let mut cursor = n.walk();
     let found = n
         .children(&mut cursor)
-        .take_while(|c| !c.is_named() || c.kind() == "type")
-        .any(|c| matches!(c.kind(), "type" | "typeof"));
+        .take_while(|c| !c.is_named() || c.kind_str() == "type")
+        .any(|c| matches!(c.kind_str(), "type" | "typeof"));
     found
 }
 
 fn import_name(lx: &Lx<'_>, name: Node<'_>) -> String {
-    if name.kind() == "string" {
+    if name.kind_str() == "string" {
         string_value(name, lx.src)
     } else {
         lx.t(name).to_string()
@@ -183,7 +184,7 @@ fn last_identifier(n: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = n.walk();
     let found = n
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "identifier")
+        .filter(|c| c.kind_str() == "identifier")
         .last();
     found
 }
@@ -191,17 +192,18 @@ fn last_identifier(n: Node<'_>) -> Option<Node<'_>> {
 /// `require("m")`, `await import("m")`: the module string.
 pub(crate) fn required_module(lx: &Lx<'_>, n: Node<'_>) -> Option<String> {
     let n = unwrap(n);
-    if n.kind() != "call_expression" {
+    if n.kind_str() != "call_expression" {
         return None;
     }
     let f = lx.f(n, "function")?;
-    let is_require = (f.kind() == "identifier" && lx.t(f) == "require") || f.kind() == "import";
+    let is_require =
+        (f.kind_str() == "identifier" && lx.t(f) == "require") || f.kind_str() == "import";
     if !is_require {
         return None;
     }
     let args = lx.f(n, "arguments")?;
     let first = args.named_child(0)?;
-    (first.kind() == "string").then(|| string_value(first, lx.src))
+    (first.kind_str() == "string").then(|| string_value(first, lx.src))
 }
 
 fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
@@ -209,7 +211,7 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
         return;
     };
     let Some(value) = lx.f(n, "value") else {
-        if name.kind() == "identifier" {
+        if name.kind_str() == "identifier" {
             lx.declared.insert(lx.t(name).to_string());
         }
         return;
@@ -217,7 +219,7 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
     if require_binding(lx, name, value) {
         return;
     }
-    if name.kind() != "identifier" {
+    if name.kind_str() != "identifier" {
         return;
     }
     let local = lx.t(name).to_string();
@@ -228,7 +230,7 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
         lx.aliases.insert(local.clone(), canon);
         return;
     }
-    match v.kind() {
+    match v.kind_str() {
         "string" => {
             let s = string_value(v, lx.src);
             lx.const_strs.insert(local.clone(), (s, span(v)));
@@ -246,10 +248,10 @@ fn declarator(lx: &mut Lx<'_>, n: Node<'_>) {
     if guards::ends_with_sep(lx, v) {
         lx.sep_names.insert(local.clone());
     }
-    if v.kind() == "object" {
+    if v.kind_str() == "object" {
         let mut cursor = v.walk();
         let shell = v.named_children(&mut cursor).any(|c| {
-            c.kind() == "pair"
+            c.kind_str() == "pair"
                 && lx.f(c, "key").is_some_and(|k| lx.t(k) == "shell")
                 && lx
                     .f(c, "value")
@@ -273,7 +275,7 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
     let v = unwrap(value);
     let (module, member) = if let Some(m) = required_module(lx, v) {
         (m, None)
-    } else if v.kind() == "member_expression" {
+    } else if v.kind_str() == "member_expression" {
         let Some(obj) = lx.f(v, "object") else {
             return false;
         };
@@ -285,7 +287,7 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
     } else {
         return false;
     };
-    match name.kind() {
+    match name.kind_str() {
         "identifier" => {
             let local = lx.t(name).to_string();
             add_import(lx, &local, &module, member.as_deref(), name);
@@ -293,7 +295,7 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
         "object_pattern" => {
             let mut cursor = name.walk();
             for field in name.named_children(&mut cursor) {
-                let (key, local) = match field.kind() {
+                let (key, local) = match field.kind_str() {
                     "shorthand_property_identifier_pattern" => {
                         (lx.t(field).to_string(), lx.t(field).to_string())
                     }
@@ -301,7 +303,7 @@ fn require_binding(lx: &mut Lx<'_>, name: Node<'_>, value: Node<'_>) -> bool {
                         let (Some(k), Some(v)) = (lx.f(field, "key"), lx.f(field, "value")) else {
                             continue;
                         };
-                        if v.kind() != "identifier" {
+                        if v.kind_str() != "identifier" {
                             continue;
                         }
                         (lx.t(k).to_string(), lx.t(v).to_string())
@@ -331,18 +333,18 @@ fn module_exports(lx: &mut Lx<'_>, n: Node<'_>) {
             return;
         };
         let right = unwrap(right);
-        if right.kind() == "identifier" {
+        if right.kind_str() == "identifier" {
             lx.exported_names.insert(lx.t(right).to_string());
-        } else if right.kind() == "object" {
+        } else if right.kind_str() == "object" {
             let mut cursor = right.walk();
             for e in right.named_children(&mut cursor) {
-                match e.kind() {
+                match e.kind_str() {
                     "shorthand_property_identifier" => {
                         lx.exported_names.insert(lx.t(e).to_string());
                     }
                     "pair" => {
                         if let Some(v) = lx.f(e, "value") {
-                            if v.kind() == "identifier" {
+                            if v.kind_str() == "identifier" {
                                 lx.exported_names.insert(lx.t(v).to_string());
                             }
                         }

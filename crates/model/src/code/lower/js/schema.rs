@@ -2,12 +2,13 @@
 //! `z.object(…)`, JSON schemas, names bound to one of these).
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::nodes::{arg_nodes, field, literal_text, unwrap, HELPER_DEPTH};
 use super::Lx;
 
 pub(super) fn is_zod_name(lx: &Lx<'_>, n: Node<'_>) -> bool {
-    n.kind() == "identifier"
+    n.kind_str() == "identifier"
         && (lx.t(n) == "z"
             || lx
                 .aliases
@@ -19,7 +20,7 @@ pub(super) fn is_zod_name(lx: &Lx<'_>, n: Node<'_>) -> bool {
 pub(super) fn zod_rooted(lx: &Lx<'_>, mut n: Node<'_>) -> bool {
     for _ in 0..64 {
         n = unwrap(n);
-        match n.kind() {
+        match n.kind_str() {
             "member_expression" => match lx.f(n, "object") {
                 Some(o) => n = o,
                 None => return false,
@@ -46,7 +47,7 @@ fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
         return None;
     }
     let n = unwrap(n);
-    match n.kind() {
+    match n.kind_str() {
         "identifier" => lx.schemas.get(lx.t(n)).cloned(),
         "member_expression" => {
             let o = lx.f(n, "object")?;
@@ -60,7 +61,7 @@ fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
             let mut cur = n;
             for _ in 0..32 {
                 let f = unwrap(lx.f(cur, "function")?);
-                if f.kind() != "member_expression" {
+                if f.kind_str() != "member_expression" {
                     return None;
                 }
                 let obj = unwrap(lx.f(f, "object")?);
@@ -72,7 +73,7 @@ fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
                     let shape = arg_nodes(lx, cur).first().copied()?;
                     return zod_shape(lx, unwrap(shape));
                 }
-                if obj.kind() != "call_expression" {
+                if obj.kind_str() != "call_expression" {
                     return None;
                 }
                 cur = obj;
@@ -92,14 +93,14 @@ fn safe_fields_at(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> Option<Vec<String>> {
 /// A zod raw shape `{ a: z.number(), b: z.string() }` → safe field names;
 /// `None` if no value is a zod schema.
 fn zod_shape(lx: &Lx<'_>, obj: Node<'_>) -> Option<Vec<String>> {
-    if obj.kind() != "object" {
+    if obj.kind_str() != "object" {
         return None;
     }
     let mut safe = Vec::new();
     let mut any_zod = obj.named_child_count() == 0;
     let mut cursor = obj.walk();
     for c in obj.named_children(&mut cursor) {
-        if c.kind() != "pair" {
+        if c.kind_str() != "pair" {
             continue;
         }
         let (Some(k), Some(v)) = (lx.f(c, "key"), lx.f(c, "value")) else {
@@ -181,13 +182,13 @@ fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
     let mut cur = unwrap(n);
     let mut string_refined = false;
     for _ in 0..64 {
-        if cur.kind() != "call_expression" {
+        if cur.kind_str() != "call_expression" {
             return false;
         }
         let Some(f) = lx.f(cur, "function").map(unwrap) else {
             return false;
         };
-        if f.kind() != "member_expression" {
+        if f.kind_str() != "member_expression" {
             return false;
         }
         let (Some(obj), Some(p)) = (lx.f(f, "object"), lx.f(f, "property")) else {
@@ -196,7 +197,7 @@ fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
         let obj = unwrap(obj);
         let prop = lx.t(p);
         let base = is_zod_name(lx, obj)
-            || (obj.kind() == "member_expression"
+            || (obj.kind_str() == "member_expression"
                 && lx.f(obj, "object").is_some_and(|o| is_zod_name(lx, o))
                 && lx.t(obj).ends_with(".coerce"));
         if base {
@@ -210,7 +211,7 @@ fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
                 "union" => args.first().is_some_and(|a| {
                     let a = unwrap(*a);
                     let mut c = a.walk();
-                    a.kind() == "array"
+                    a.kind_str() == "array"
                         && a.named_child_count() > 0
                         && a.named_children(&mut c)
                             .all(|x| is_safe_zod(lx, x, depth + 1))
@@ -231,7 +232,7 @@ fn is_safe_zod(lx: &Lx<'_>, n: Node<'_>, depth: u8) -> bool {
 /// JSON-schema `properties`: names whose type cannot carry text.
 fn json_safe_fields(lx: &Lx<'_>, props: Node<'_>) -> Vec<String> {
     let mut safe = Vec::new();
-    if props.kind() != "object" {
+    if props.kind_str() != "object" {
         return safe;
     }
     let mut cursor = props.walk();
@@ -249,7 +250,7 @@ fn json_safe_fields(lx: &Lx<'_>, props: Node<'_>) -> Vec<String> {
 }
 
 fn json_safe(lx: &Lx<'_>, v: Node<'_>, depth: u8) -> bool {
-    if v.kind() != "object" || depth > 4 {
+    if v.kind_str() != "object" || depth > 4 {
         return false;
     }
     if field(lx, v, "enum").is_some() || field(lx, v, "const").is_some() {

@@ -1,6 +1,7 @@
 //! Statements and declarations.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::span;
 use super::nodes::is_function_kind;
@@ -32,7 +33,7 @@ impl Lx<'_> {
 
     fn stmt_inner(&mut self, n: Node<'_>, exported: bool) -> Vec<Stmt> {
         let s = span(n);
-        match n.kind() {
+        match n.kind_str() {
             "expression_statement" => match n.named_child(0) {
                 Some(e) => vec![self.expression_statement(e)],
                 None => Vec::new(),
@@ -128,11 +129,11 @@ impl Lx<'_> {
             return self.stmt_inner(d, true);
         }
         match self.f(n, "value") {
-            Some(v) if is_function_kind(v.kind()) => {
+            Some(v) if is_function_kind(v.kind_str()) => {
                 let e = self.named_func(v, None, true);
                 vec![Stmt::Expr(e)]
             }
-            Some(v) if v.kind() == "class" => {
+            Some(v) if v.kind_str() == "class" => {
                 self.class(v, None, true);
                 Vec::new()
             }
@@ -199,7 +200,7 @@ impl Lx<'_> {
     /// A statement used as a body (block or single statement).
     fn body(&mut self, n: Option<Node<'_>>) -> Vec<Stmt> {
         let Some(n) = n else { return Vec::new() };
-        if n.kind() == "statement_block" {
+        if n.kind_str() == "statement_block" {
             return self.block_items(n);
         }
         self.stmt(n)
@@ -208,7 +209,7 @@ impl Lx<'_> {
     fn expression_statement(&mut self, e: Node<'_>) -> Stmt {
         let s = span(e);
         let inner = super::nodes::unwrap(e);
-        match inner.kind() {
+        match inner.kind_str() {
             "assignment_expression" | "augmented_assignment_expression" => {
                 let (target, value) = self.assignment(inner);
                 return Stmt::Assign {
@@ -249,7 +250,7 @@ impl Lx<'_> {
         let mut out = Vec::new();
         let mut cursor = n.walk();
         for d in n.named_children(&mut cursor) {
-            if d.kind() != "variable_declarator" {
+            if d.kind_str() != "variable_declarator" {
                 continue;
             }
             let Some(name) = self.f(d, "name") else {
@@ -260,13 +261,13 @@ impl Lx<'_> {
             };
             let unwrapped = super::nodes::unwrap(value);
             let (target, value_expr) =
-                if is_function_kind(unwrapped.kind()) && name.kind() == "identifier" {
+                if is_function_kind(unwrapped.kind_str()) && name.kind_str() == "identifier" {
                     let nm = (self.t(name).to_string(), span(name));
                     (
                         Pattern::Name(nm.0.clone(), nm.1),
                         self.named_func(unwrapped, Some(nm), exported),
                     )
-                } else if unwrapped.kind() == "class" && name.kind() == "identifier" {
+                } else if unwrapped.kind_str() == "class" && name.kind_str() == "identifier" {
                     let nm = self.t(name).to_string();
                     self.class(unwrapped, Some(nm.clone()), exported);
                     (
@@ -325,8 +326,8 @@ impl Lx<'_> {
         if let Some(body) = self.f(n, "body") {
             let mut cursor = body.walk();
             for c in body.named_children(&mut cursor) {
-                let is_default = c.kind() == "switch_default";
-                if c.kind() != "switch_case" && !is_default {
+                let is_default = c.kind_str() == "switch_default";
+                if c.kind_str() != "switch_case" && !is_default {
                     continue;
                 }
                 if let Some(v) = self.f(c, "value") {
@@ -366,16 +367,16 @@ impl Lx<'_> {
     fn for_loop(&mut self, n: Node<'_>) -> Vec<Stmt> {
         let mut out = Vec::new();
         if let Some(init) = self.f(n, "initializer") {
-            if init.kind().ends_with("declaration") {
+            if init.kind_str().ends_with("declaration") {
                 out.extend(self.declaration(init, false));
-            } else if init.kind() != "empty_statement" {
+            } else if init.kind_str() != "empty_statement" {
                 out.extend(self.stmt(init));
             }
         }
         let cond = self
             .f(n, "condition")
-            .filter(|c| c.kind() != "empty_statement")
-            .map(|c| match c.kind() {
+            .filter(|c| c.kind_str() != "empty_statement")
+            .map(|c| match c.kind_str() {
                 "expression_statement" => c
                     .named_child(0)
                     .map(|e| self.expr(e))
@@ -405,7 +406,7 @@ impl Lx<'_> {
         let saved = std::mem::replace(&mut self.cur_class, name);
         let mut cursor = body.walk();
         for m in body.named_children(&mut cursor) {
-            match m.kind() {
+            match m.kind_str() {
                 "method_definition" => {
                     let nm = self.f(m, "name");
                     self.func(m, nm.map(|x| self.t(x).to_string()), nm.map(span), exported);
@@ -413,7 +414,7 @@ impl Lx<'_> {
                 "public_field_definition" | "field_definition" => {
                     let nm = self.f(m, "name").or_else(|| self.f(m, "property"));
                     if let Some(v) = self.f(m, "value") {
-                        if is_function_kind(v.kind()) {
+                        if is_function_kind(v.kind_str()) {
                             let name = nm.map(|x| (self.t(x).to_string(), span(x)));
                             self.named_func(v, name, exported);
                         } else {

@@ -1,6 +1,7 @@
 //! String literal values: escapes processed, as the program sees them.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::super::text;
 
@@ -19,7 +20,7 @@ pub(crate) fn plain_template(node: Node<'_>, src: &str) -> Option<String> {
     let mut cursor = node.walk();
     if node
         .named_children(&mut cursor)
-        .any(|c| c.kind() == "template_substitution")
+        .any(|c| c.kind_str() == "template_substitution")
     {
         return None;
     }

@@ -6,6 +6,7 @@
 
 use super::{count, field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::expr::{dict_value, push_text};
 use super::facts::literal_string;
@@ -79,7 +80,7 @@ impl Ctx<'_> {
         let kids: Vec<Node<'_>> = a.named_children(&mut c).collect();
         let skip = usize::from(self.method_name(f) == Some("run_in_executor"));
         let target = *kids.get(skip)?;
-        if !matches!(target.kind(), "identifier" | "attribute") {
+        if !matches!(target.kind_str(), "identifier" | "attribute") {
             return None;
         }
         // `executor.submit(f, …)`: only for a function we can name.
@@ -99,14 +100,14 @@ impl Ctx<'_> {
     }
 
     fn method_name<'n>(&self, f: Node<'n>) -> Option<&str> {
-        if f.kind() != "attribute" {
+        if f.kind_str() != "attribute" {
             return None;
         }
         field(f, "attribute").map(|a| self.text(a))
     }
 
     pub fn args(&mut self, a: Node<'_>) -> Vec<Arg> {
-        if a.kind() == "generator_expression" {
+        if a.kind_str() == "generator_expression" {
             let value = self.expr(a);
             return vec![Arg {
                 name: None,
@@ -117,13 +118,13 @@ impl Ctx<'_> {
         let mut c = a.walk();
         let kids: Vec<Node<'_>> = a
             .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .collect();
         kids.into_iter().map(|k| self.arg(k)).collect()
     }
 
     fn arg(&mut self, k: Node<'_>) -> Arg {
-        match k.kind() {
+        match k.kind_str() {
             "keyword_argument" => {
                 let name = field(k, "name").map(|x| self.text(x).to_string());
                 let value = match field(k, "value") {
@@ -142,7 +143,7 @@ impl Ctx<'_> {
                     None => Expr::Lit(Lit::Null, span(k)),
                 };
                 Arg {
-                    name: (k.kind() == "dictionary_splat").then(|| "**".to_string()),
+                    name: (k.kind_str() == "dictionary_splat").then(|| "**".to_string()),
                     value,
                     spread: true,
                 }
@@ -161,7 +162,7 @@ impl Ctx<'_> {
         let mut segs = Vec::new();
         let mut cur = f;
         loop {
-            match cur.kind() {
+            match cur.kind_str() {
                 "identifier" => {
                     segs.push(self.text(cur));
                     break;
@@ -192,7 +193,7 @@ impl Ctx<'_> {
 
     /// `builtins.open` for a bare call of a builtin not shadowed in the file.
     fn builtin(&self, f: Node<'_>) -> Option<String> {
-        if f.kind() != "identifier" {
+        if f.kind_str() != "identifier" {
             return None;
         }
         let name = self.text(f);
@@ -204,12 +205,12 @@ impl Ctx<'_> {
     }
 
     fn special_call(&mut self, n: Node<'_>, f: Node<'_>, args: Option<Node<'_>>) -> Option<Expr> {
-        if f.kind() != "attribute" {
+        if f.kind_str() != "attribute" {
             return None;
         }
         let obj = field(f, "object")?;
         let method = self.text(field(f, "attribute")?);
-        let args = args.filter(|a| a.kind() == "argument_list")?;
+        let args = args.filter(|a| a.kind_str() == "argument_list")?;
         match method {
             "format" => {
                 let fmt = literal_string(obj, self.src)?;
@@ -227,12 +228,12 @@ impl Ctx<'_> {
             "join" => {
                 let sep = literal_string(obj, self.src)?;
                 let list = nth(args, 0).filter(|_| count(args) == 1)?;
-                if !matches!(list.kind(), "list" | "tuple") {
+                if !matches!(list.kind_str(), "list" | "tuple") {
                     return None;
                 }
                 let mut c = list.walk();
                 let items: Vec<Node<'_>> = list.named_children(&mut c).collect();
-                if items.iter().any(|i| i.kind() == "list_splat") {
+                if items.iter().any(|i| i.kind_str() == "list_splat") {
                     return None;
                 }
                 let mut parts = Vec::new();
@@ -264,10 +265,10 @@ impl Ctx<'_> {
         }
         let key_node = nth(args, 0)?;
         let key = literal_string(key_node, self.src)?;
-        if count == 2 && nth(args, 1)?.kind() == "keyword_argument" {
+        if count == 2 && nth(args, 1)?.kind_str() == "keyword_argument" {
             return None;
         }
-        if !matches!(obj.kind(), "identifier" | "attribute" | "subscript") {
+        if !matches!(obj.kind_str(), "identifier" | "attribute" | "subscript") {
             return None;
         }
         if self.qualify(obj).is_some() {

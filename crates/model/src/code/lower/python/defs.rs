@@ -1,5 +1,6 @@
 //! Function, lambda, class and decorated definitions.
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::HashMap;
 
 use super::{count, field, nth};
@@ -120,7 +121,7 @@ impl Ctx<'_> {
     /// The docstring of a body: its first statement when it is a string.
     fn docstring(&self, body: Node<'_>) -> Option<(String, Span)> {
         let first = nth(body, 0)?;
-        if first.kind() != "expression_statement" || count(first) != 1 {
+        if first.kind_str() != "expression_statement" || count(first) != 1 {
             return None;
         }
         let s = nth(first, 0)?;
@@ -134,11 +135,11 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         for p in kids {
-            let (name_node, ty, default, rest) = match p.kind() {
+            let (name_node, ty, default, rest) = match p.kind_str() {
                 "identifier" => (Some(p), None, None, false),
                 "typed_parameter" => {
                     let inner = nth(p, 0);
-                    let rest = inner.is_some_and(|i| i.kind() != "identifier");
+                    let rest = inner.is_some_and(|i| i.kind_str() != "identifier");
                     let name = inner.map(|i| if rest { nth(i, 0).unwrap_or(i) } else { i });
                     (name, field(p, "type"), None, rest)
                 }
@@ -151,7 +152,7 @@ impl Ctx<'_> {
                 _ => continue, // `*` and `/` separators
             };
             let Some(name_node) = name_node else { continue };
-            let pattern = if name_node.kind() == "identifier" {
+            let pattern = if name_node.kind_str() == "identifier" {
                 Pattern::Name(self.text(name_node).to_string(), span(name_node))
             } else {
                 self.pattern(name_node)
@@ -254,12 +255,12 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let decorators: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() == "decorator")
+            .filter(|k| k.kind_str() == "decorator")
             .collect();
         let Some(def) = field(n, "definition") else {
             return;
         };
-        if def.kind() == "class_definition" {
+        if def.kind_str() == "class_definition" {
             self.class_def(def, out);
             return;
         }

@@ -4,6 +4,7 @@
 
 use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::strings::string_value;
 use super::strings::{decode, split_percent, HoleKey, Piece, Prefix};
@@ -25,7 +26,7 @@ impl Ctx<'_> {
 
     fn expr_inner(&mut self, n: Node<'_>) -> Expr {
         let sp = span(n);
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => self.name(n),
             "attribute" => self.attribute(n),
             "subscript" => self.subscript(n),
@@ -56,7 +57,7 @@ impl Ctx<'_> {
             | "keyword_argument"
             | "type"
             | "as_pattern" => {
-                let inner = if n.kind() == "keyword_argument" {
+                let inner = if n.kind_str() == "keyword_argument" {
                     field(n, "value")
                 } else {
                     nth(n, 0)
@@ -84,7 +85,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .collect();
         let [then, cond, els] = kids.as_slice() else {
             return self.opaque(n);
@@ -107,7 +108,7 @@ impl Ctx<'_> {
             Some(a) => self.expr(a),
             None => Expr::Lit(Lit::Other, sp),
         };
-        if n.kind() == "not_operator" {
+        if n.kind_str() == "not_operator" {
             return Expr::Unary {
                 op: UnOp::Not,
                 expr: Box::new(inner),
@@ -146,7 +147,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .collect();
         let children = kids.into_iter().map(|k| self.expr(k)).collect();
         Expr::Opaque {
@@ -258,7 +259,7 @@ impl Ctx<'_> {
                     span: sp,
                 };
             }
-            let index = if one.kind() == "slice" {
+            let index = if one.kind_str() == "slice" {
                 self.opaque(*one)
             } else {
                 self.expr(*one)
@@ -304,7 +305,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.children(&mut c).collect();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "string_start" => prefix = Prefix::of(self.text(k)),
                 "string_content" => push_text(parts, decode(self.text(k), prefix), span(k)),
                 "interpolation" => {
@@ -457,7 +458,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .collect();
         let items = kids
             .into_iter()
@@ -477,7 +478,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "pair" => {
                     let (Some(kn), Some(vn)) = (field(k, "key"), field(k, "value")) else {
                         continue;
@@ -509,7 +510,7 @@ impl Ctx<'_> {
     /// conditions, as one value. In a condition, `[v for v in xs if v not
     /// in ALLOWED]` is true exactly when some item is not allowed.
     fn comprehension(&mut self, n: Node<'_>) -> Expr {
-        if self.in_cond && n.kind() == "list_comprehension" {
+        if self.in_cond && n.kind_str() == "list_comprehension" {
             if let Some(g) = self.comprehension_guard(n) {
                 return g;
             }
@@ -518,7 +519,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "for_in_clause" => {
                     let mut kc = k.walk();
                     let rights: Vec<Node<'_>> =

@@ -3,6 +3,7 @@
 //! constants and allow-lists, classes (enums, pydantic models and their
 //! fields), server variables, and which names are assigned how often.
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::{HashMap, HashSet};
 
 use skillaudit_syntax::code::tree_sitter::Node;
@@ -107,8 +108,8 @@ impl Facts {
             // Statements only: expressions are left to the lowering (the
             // bindings inside them — walrus, comprehension and lambda
             // variables — shadow constants there, see `Ctx::name`).
-            let descend = STRUCTURE.contains(&n.kind());
-            match n.kind() {
+            let descend = STRUCTURE.contains(&n.kind_str());
+            match n.kind_str() {
                 "import_statement" | "import_from_statement" => f.import(n, src),
                 "assignment" => f.assignment(n, src),
                 "augmented_assignment" | "for_statement" => {
@@ -161,18 +162,18 @@ impl Facts {
         if depth > MAX_NESTING {
             return;
         }
-        if n.kind() == "identifier" {
+        if n.kind_str() == "identifier" {
             self.count(text(n, src));
             return;
         }
-        if matches!(n.kind(), "attribute" | "subscript") {
+        if matches!(n.kind_str(), "attribute" | "subscript") {
             return;
         }
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         for k in kids {
             if matches!(
-                k.kind(),
+                k.kind_str(),
                 "identifier"
                     | "pattern_list"
                     | "tuple_pattern"
@@ -190,7 +191,7 @@ impl Facts {
     fn parameters(&mut self, n: Node<'_>, src: &str) {
         let mut c = n.walk();
         for p in n.named_children(&mut c) {
-            let name = match p.kind() {
+            let name = match p.kind_str() {
                 "identifier" => Some(p),
                 "default_parameter" | "typed_default_parameter" => field(p, "name"),
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
@@ -219,18 +220,18 @@ impl Facts {
         let Some(right) = field(n, "right") else {
             return;
         };
-        if right.kind() == "assignment" {
+        if right.kind_str() == "assignment" {
             // `a = b = value`: each target holds the value.
             self.assignment(right, src);
             if let Some(inner) = field(right, "right") {
-                if left.kind() == "identifier" && inner.kind() == "call" {
+                if left.kind_str() == "identifier" && inner.kind_str() == "call" {
                     self.not_servers.insert(text(left, src).to_string());
                 }
             }
             return;
         }
         let right = unwrap_await(right);
-        if right.kind() != "call" {
+        if right.kind_str() != "call" {
             return;
         }
         let Some(func) = field(right, "function") else {
@@ -238,7 +239,7 @@ impl Facts {
         };
         let callee = text(func, src);
         let target = text(left, src).to_string();
-        if !matches!(left.kind(), "identifier" | "attribute") {
+        if !matches!(left.kind_str(), "identifier" | "attribute") {
             return;
         }
         if is_server_ctor(callee) {
@@ -250,7 +251,7 @@ impl Facts {
 
     fn import(&mut self, n: Node<'_>, src: &str) {
         let mut c = n.walk();
-        if n.kind() == "import_statement" {
+        if n.kind_str() == "import_statement" {
             for name in n.children_by_field_name("name", &mut c) {
                 let (dotted, alias) = aliased(name, src);
                 let module = dotted.to_string();
@@ -332,7 +333,7 @@ impl Facts {
             stmts.push(s);
         }
         for s in stmts {
-            match s.kind() {
+            match s.kind_str() {
                 "function_definition" | "class_definition" => {
                     if let Some(name) = field(s, "name") {
                         self.module_names.insert(text(name, src).to_string());
@@ -344,7 +345,7 @@ impl Facts {
                     }
                 }
                 "expression_statement" => {
-                    let Some(a) = nth(s, 0).filter(|a| a.kind() == "assignment") else {
+                    let Some(a) = nth(s, 0).filter(|a| a.kind_str() == "assignment") else {
                         continue;
                     };
                     self.module_assignment(a, src);
@@ -358,7 +359,7 @@ impl Facts {
         let (Some(left), Some(right)) = (field(a, "left"), field(a, "right")) else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.kind_str() != "identifier" {
             if let Some(l) = first_identifier(left) {
                 self.module_names.insert(text(l, src).to_string());
             }
@@ -371,7 +372,7 @@ impl Facts {
         if !once {
             return;
         }
-        if matches!(right.kind(), "identifier" | "attribute") {
+        if matches!(right.kind_str(), "identifier" | "attribute") {
             // `run = subprocess.run`: an alias of a library function.
             let dotted = text(right, src);
             let root = dotted.split('.').next().unwrap_or("");
@@ -409,7 +410,7 @@ impl Facts {
             if let Some(sup) = field(n, "superclasses") {
                 let mut c = sup.walk();
                 for b in sup.named_children(&mut c) {
-                    if b.kind() != "keyword_argument" {
+                    if b.kind_str() != "keyword_argument" {
                         class.bases.push(text(b, src).to_string());
                     }
                 }
@@ -455,10 +456,10 @@ fn class_body(node: Node<'_>, src: &str, env: &TypeEnv<'_>, class: &mut Class) {
     };
     let mut c = body.walk();
     for s in body.named_children(&mut c) {
-        let Some(a) = nth(s, 0).filter(|a| a.kind() == "assignment") else {
+        let Some(a) = nth(s, 0).filter(|a| a.kind_str() == "assignment") else {
             continue;
         };
-        let Some(left) = field(a, "left").filter(|l| l.kind() == "identifier") else {
+        let Some(left) = field(a, "left").filter(|l| l.kind_str() == "identifier") else {
             continue;
         };
         let name = text(left, src).to_string();
@@ -482,7 +483,7 @@ fn class_body(node: Node<'_>, src: &str, env: &TypeEnv<'_>, class: &mut Class) {
 /// `Annotated[T, Field(description="…")]` inside a type.
 pub fn ty_field_description(ty: Node<'_>, src: &str) -> Option<(String, Span)> {
     let g = nth(ty, 0)?;
-    if g.kind() != "generic_type" || text(nth(g, 0)?, src) != "Annotated" {
+    if g.kind_str() != "generic_type" || text(nth(g, 0)?, src) != "Annotated" {
         return None;
     }
     let params = nth(g, 1)?;
@@ -497,7 +498,7 @@ pub fn ty_field_description(ty: Node<'_>, src: &str) -> Option<(String, Span)> {
 
 /// `Field(description="…")` / `Field(..., description="…")`.
 pub fn field_call_description(n: Node<'_>, src: &str) -> Option<(String, Span)> {
-    if n.kind() != "call" {
+    if n.kind_str() != "call" {
         return None;
     }
     let f = text(field(n, "function")?, src);
@@ -514,7 +515,7 @@ pub fn keyword_arg<'t>(args: Node<'t>, name: &str, src: &str) -> Option<Node<'t>
     let mut c = args.walk();
     let found = args
         .named_children(&mut c)
-        .filter(|k| k.kind() == "keyword_argument")
+        .filter(|k| k.kind_str() == "keyword_argument")
         .find(|k| field(*k, "name").is_some_and(|n| text(n, src) == name))
         .and_then(|k| field(k, "value"));
     found
@@ -527,12 +528,12 @@ pub fn literal_string(n: Node<'_>, src: &str) -> Option<String> {
     // Parentheses around a literal, without recursion.
     let mut n = n;
     for _ in 0..MAX_NESTING {
-        if n.kind() != "parenthesized_expression" {
+        if n.kind_str() != "parenthesized_expression" {
             break;
         }
         n = nth(n, 0)?;
     }
-    match n.kind() {
+    match n.kind_str() {
         "string" => string_value(n, src),
         "concatenated_string" => {
             let mut out = String::new();
@@ -556,7 +557,7 @@ fn collection_at(n: Node<'_>, src: &str, depth: usize) -> bool {
         return false;
     }
     let d = depth + 1;
-    match n.kind() {
+    match n.kind_str() {
         "list" | "tuple" | "set" => {
             let mut c = n.walk();
             let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
@@ -567,7 +568,8 @@ fn collection_at(n: Node<'_>, src: &str, depth: usize) -> bool {
             let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
             !kids.is_empty()
                 && kids.iter().all(|p| {
-                    p.kind() == "pair" && field(*p, "key").is_some_and(|k| is_literal(k, src, d))
+                    p.kind_str() == "pair"
+                        && field(*p, "key").is_some_and(|k| is_literal(k, src, d))
                 })
         }
         "call" => {
@@ -583,7 +585,7 @@ fn collection_at(n: Node<'_>, src: &str, depth: usize) -> bool {
 }
 
 fn is_literal(n: Node<'_>, src: &str, depth: usize) -> bool {
-    match n.kind() {
+    match n.kind_str() {
         "integer" | "float" | "true" | "false" | "none" => true,
         "string" | "concatenated_string" => literal_string(n, src).is_some(),
         "unary_operator" => field(n, "argument").is_some_and(|a| is_literal(a, src, depth + 1)),
@@ -593,7 +595,7 @@ fn is_literal(n: Node<'_>, src: &str, depth: usize) -> bool {
 }
 
 fn aliased<'s>(n: Node<'_>, src: &'s str) -> (&'s str, Option<&'s str>) {
-    if n.kind() == "aliased_import" {
+    if n.kind_str() == "aliased_import" {
         let name = field(n, "name").map(|x| text(x, src)).unwrap_or("");
         let alias = field(n, "alias").map(|x| text(x, src));
         (name, alias)
@@ -604,12 +606,14 @@ fn aliased<'s>(n: Node<'_>, src: &'s str) -> (&'s str, Option<&'s str>) {
 
 fn first_identifier(n: Node<'_>) -> Option<Node<'_>> {
     let mut c = n.walk();
-    let found = n.named_children(&mut c).find(|k| k.kind() == "identifier");
+    let found = n
+        .named_children(&mut c)
+        .find(|k| k.kind_str() == "identifier");
     found
 }
 
 fn unwrap_await(n: Node<'_>) -> Node<'_> {
-    if n.kind() == "await" {
+    if n.kind_str() == "await" {
         nth(n, 0).unwrap_or(n)
     } else {
         n

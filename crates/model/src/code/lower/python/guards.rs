@@ -9,6 +9,7 @@
 
 use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::track::fact_of_value;
 use super::Ctx;
@@ -334,7 +335,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let operands: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() != "comment")
+            .filter(|k| k.kind_str() != "comment")
             .collect();
         let mut c2 = n.walk();
         let ops: Vec<String> = n
@@ -481,19 +482,22 @@ impl Ctx<'_> {
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         let fors: Vec<&Node<'_>> = kids
             .iter()
-            .filter(|k| k.kind() == "for_in_clause")
+            .filter(|k| k.kind_str() == "for_in_clause")
             .collect();
-        let ifs: Vec<&Node<'_>> = kids.iter().filter(|k| k.kind() == "if_clause").collect();
+        let ifs: Vec<&Node<'_>> = kids
+            .iter()
+            .filter(|k| k.kind_str() == "if_clause")
+            .collect();
         let ([f], [i]) = (fors.as_slice(), ifs.as_slice()) else {
             return None;
         };
-        let var = field(**f, "left").filter(|l| l.kind() == "identifier")?;
+        let var = field(**f, "left").filter(|l| l.kind_str() == "identifier")?;
         let iter =
-            field(**f, "right").filter(|r| matches!(r.kind(), "identifier" | "attribute"))?;
-        if body.kind() != "identifier" || self.text(body) != self.text(var) {
+            field(**f, "right").filter(|r| matches!(r.kind_str(), "identifier" | "attribute"))?;
+        if body.kind_str() != "identifier" || self.text(body) != self.text(var) {
             return None;
         }
-        let cmp = nth(**i, 0).filter(|x| x.kind() == "comparison_operator")?;
+        let cmp = nth(**i, 0).filter(|x| x.kind_str() == "comparison_operator")?;
         let test = self.cond(cmp);
         let Expr::Unary {
             op: UnOp::Not,

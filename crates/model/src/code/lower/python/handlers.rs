@@ -12,6 +12,7 @@
 //! `@server.list_tools()`; project decorators named `…mcp_tool` and
 //! `…ToolDefinition(fn=…)` objects (dbt-mcp).
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::HashMap;
 
 use super::{field, nth};
@@ -130,7 +131,7 @@ fn const_text(cx: &Ctx<'_>, n: Node<'_>) -> Option<(String, Span)> {
     if let Some(s) = literal_string(n, cx.src) {
         return Some((s, span(n)));
     }
-    match n.kind() {
+    match n.kind_str() {
         "identifier" => cx
             .facts
             .consts
@@ -166,14 +167,14 @@ fn chain(e: &Expr) -> Option<String> {
 /// A decorator of function `id`: a registration?
 pub fn decorator(cx: &mut Ctx<'_>, d: Node<'_>, id: FuncId) {
     let Some(e) = nth(d, 0) else { return };
-    let (f, args) = if e.kind() == "call" {
+    let (f, args) = if e.kind_str() == "call" {
         (field(e, "function"), field(e, "arguments"))
     } else {
         (Some(e), None)
     };
     let Some(f) = f else { return };
     let sp = span(d);
-    if f.kind() == "identifier" {
+    if f.kind_str() == "identifier" {
         let name = cx.text(f);
         if name.to_ascii_lowercase().contains("mcp_tool") {
             let reg = decorator_reg(cx, HandlerKind::Tool, args, sp, "custom", Layout::Params);
@@ -181,7 +182,7 @@ pub fn decorator(cx: &mut Ctx<'_>, d: Node<'_>, id: FuncId) {
         }
         return;
     }
-    if f.kind() != "attribute" {
+    if f.kind_str() != "attribute" {
         return;
     }
     let (Some(obj), Some(m)) = (field(f, "object"), field(f, "attribute")) else {
@@ -213,8 +214,8 @@ fn decorator_reg(
 ) -> Reg {
     let mut name = None;
     let mut description = None;
-    if let Some(a) = args.filter(|a| a.kind() == "argument_list") {
-        let first = nth(a, 0).filter(|x| x.kind() != "keyword_argument");
+    if let Some(a) = args.filter(|a| a.kind_str() == "argument_list") {
+        let first = nth(a, 0).filter(|x| x.kind_str() != "keyword_argument");
         name = keyword_arg(a, "name", cx.src)
             .or(first.filter(|_| kind != HandlerKind::Resource))
             .and_then(|n| const_text(cx, n))

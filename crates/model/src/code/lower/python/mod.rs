@@ -31,6 +31,7 @@ mod strings;
 mod track;
 mod types;
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::HashMap;
 
 use skillaudit_syntax::code::tree_sitter::Node;
@@ -109,7 +110,7 @@ pub(super) fn nth(n: Node<'_>, i: usize) -> Option<Node<'_>> {
     let mut c = n.walk();
     let k = n
         .named_children(&mut c)
-        .filter(|k| k.kind() != "comment")
+        .filter(|k| k.kind_str() != "comment")
         .nth(i);
     k
 }
@@ -148,7 +149,7 @@ pub(super) fn count(n: Node<'_>) -> usize {
     let mut c = n.walk();
     let k = n
         .named_children(&mut c)
-        .filter(|k| k.kind() != "comment")
+        .filter(|k| k.kind_str() != "comment")
         .count();
     k
 }
@@ -245,7 +246,7 @@ impl<'s> Ctx<'s> {
         let mut cursor = n.walk();
         'walk: loop {
             let c = cursor.node();
-            if c.kind() == "identifier" && children.len() < 4096 {
+            if c.kind_str() == "identifier" && children.len() < 4096 {
                 children.push(Expr::Name(self.text(c).to_string(), span(c)));
             }
             if cursor.goto_first_child() {

@@ -3,6 +3,7 @@
 
 use super::{field, nth};
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use super::track::fact_of_value;
 use super::{handlers, Ctx};
@@ -42,7 +43,7 @@ impl Ctx<'_> {
 
     fn stmt_inner(&mut self, n: Node<'_>, out: &mut Vec<Stmt>) {
         let sp = span(n);
-        match n.kind() {
+        match n.kind_str() {
             "expression_statement" => {
                 let mut c = n.walk();
                 let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
@@ -113,7 +114,7 @@ impl Ctx<'_> {
     }
 
     fn expression_statement(&mut self, k: Node<'_>, out: &mut Vec<Stmt>) {
-        match k.kind() {
+        match k.kind_str() {
             "assignment" => self.assignment(k, out),
             "augmented_assignment" => self.augmented(k, out),
             // Docstrings and other bare literals do nothing.
@@ -149,7 +150,7 @@ impl Ctx<'_> {
                 targets.push(l);
             }
             match field(cur, "right") {
-                Some(r) if r.kind() == "assignment" => cur = r,
+                Some(r) if r.kind_str() == "assignment" => cur = r,
                 Some(r) => break Some(r),
                 None => break None,
             }
@@ -157,7 +158,7 @@ impl Ctx<'_> {
         let Some(value_node) = value_node else {
             return; // `x: int` declares without binding
         };
-        let value = if value_node.kind() == "augmented_assignment" {
+        let value = if value_node.kind_str() == "augmented_assignment" {
             self.augmented(value_node, out);
             Expr::Lit(Lit::Null, span(value_node))
         } else {
@@ -274,7 +275,7 @@ impl Ctx<'_> {
     }
 
     fn pattern_inner(&mut self, n: Node<'_>) -> Pattern {
-        match n.kind() {
+        match n.kind_str() {
             "identifier" => {
                 let name = self.text(n).to_string();
                 if name == "_" {
@@ -297,7 +298,7 @@ impl Ctx<'_> {
                 let mut c = n.walk();
                 let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
                 for k in kids {
-                    if matches!(k.kind(), "list_splat_pattern" | "list_splat") {
+                    if matches!(k.kind_str(), "list_splat_pattern" | "list_splat") {
                         if let Some(inner) = nth(k, 0) {
                             rest = Some(Box::new(self.pattern(inner)));
                         }
@@ -366,7 +367,7 @@ impl Ctx<'_> {
         let Some((first, rest)) = alts.split_first() else {
             return Vec::new();
         };
-        if first.kind() == "else_clause" {
+        if first.kind_str() == "else_clause" {
             return self.block_of(*first, "body");
         }
         if !self.b.enter() {
@@ -432,14 +433,14 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let kids: Vec<Node<'_>> = n.named_children(&mut c).collect();
         for k in kids {
-            match k.kind() {
+            match k.kind_str() {
                 "except_clause" | "except_group_clause" => {
                     let mut alias = None;
                     let mut block = Vec::new();
                     let mut kc = k.walk();
                     let parts: Vec<Node<'_>> = k.named_children(&mut kc).collect();
                     for p in parts {
-                        match p.kind() {
+                        match p.kind_str() {
                             "block" => block = self.block(p),
                             "as_pattern" => {
                                 if let Some(t) = field(p, "alias") {
@@ -476,7 +477,7 @@ impl Ctx<'_> {
         let mut c = n.walk();
         let clauses: Vec<Node<'_>> = n
             .named_children(&mut c)
-            .filter(|k| k.kind() == "with_clause")
+            .filter(|k| k.kind_str() == "with_clause")
             .collect();
         for clause in clauses {
             let mut cc = clause.walk();
@@ -485,7 +486,7 @@ impl Ctx<'_> {
                 let Some(v) = field(item, "value") else {
                     continue;
                 };
-                if v.kind() == "as_pattern" {
+                if v.kind_str() == "as_pattern" {
                     let value = nth(v, 0).map(|x| self.expr(x));
                     let target = field(v, "alias").map(|t| self.pattern(t));
                     match (target, value) {
@@ -519,7 +520,7 @@ impl Ctx<'_> {
             let mut c = body.walk();
             let clauses: Vec<Node<'_>> = body
                 .named_children(&mut c)
-                .filter(|k| k.kind() == "case_clause")
+                .filter(|k| k.kind_str() == "case_clause")
                 .collect();
             for clause in clauses {
                 cases.push(self.case_clause(clause));
@@ -537,7 +538,7 @@ impl Ctx<'_> {
         let mut c = clause.walk();
         let pats: Vec<Node<'_>> = clause
             .named_children(&mut c)
-            .filter(|k| k.kind() == "case_pattern")
+            .filter(|k| k.kind_str() == "case_pattern")
             .collect();
         let mut literal = true;
         for p in pats {
@@ -573,7 +574,7 @@ impl Ctx<'_> {
     }
 
     fn case_tests_inner(&mut self, p: Node<'_>, tests: &mut Vec<Expr>, literal: &mut bool) {
-        match p.kind() {
+        match p.kind_str() {
             "case_pattern" | "union_pattern" => {
                 let mut c = p.walk();
                 let kids: Vec<Node<'_>> = p.named_children(&mut c).collect();

@@ -3,6 +3,7 @@
 //! `str.format` format strings at their placeholders.
 
 use skillaudit_syntax::code::tree_sitter::Node;
+use skillaudit_syntax::code::NodeKind;
 
 use crate::code::lower::text;
 
@@ -305,14 +306,14 @@ pub fn split_brace(fmt: &str) -> Option<Vec<Piece>> {
 
 /// A `string` node without interpolations, decoded.
 pub fn string_value(n: Node<'_>, src: &str) -> Option<String> {
-    if n.kind() != "string" {
+    if n.kind_str() != "string" {
         return None;
     }
     let mut prefix = Prefix::default();
     let mut out = String::new();
     let mut c = n.walk();
     for k in n.children(&mut c) {
-        match k.kind() {
+        match k.kind_str() {
             "string_start" => prefix = Prefix::of(text(k, src)),
             "string_content" => out.push_str(&decode(text(k, src), prefix)),
             "interpolation" => return None,

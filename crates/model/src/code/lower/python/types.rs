@@ -3,6 +3,7 @@
 //! ([`TypeHint::Safe`]); `Context` is the framework's; a class name may be
 //! a pydantic model ([`TypeHint::Named`]).
 
+use skillaudit_syntax::code::NodeKind;
 use std::collections::HashMap;
 
 use skillaudit_syntax::code::tree_sitter::Node;
@@ -135,7 +136,7 @@ fn classify(n: Node<'_>, src: &str, env: &TypeEnv<'_>, depth: usize) -> Ty {
         return Ty::Unknown;
     }
     let d = depth + 1;
-    match n.kind() {
+    match n.kind_str() {
         "type" | "parenthesized_expression" => match nth(n, 0) {
             Some(c) => classify(c, src, env, d),
             None => Ty::Unknown,
